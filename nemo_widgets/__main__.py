@@ -1,0 +1,3 @@
+from nemo_widgets.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""A bounded worker pool for CPU-heavy work (renders, vision), with progress and cancel.
+
+Work runs in threads: PyAV, OpenCV and numpy release the GIL in their heavy loops, so the event
+loop keeps answering other users' requests while a job runs. The pool size bounds CPU use; jobs
+beyond it wait in the queue with status ``pending``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+log = logging.getLogger("nemo_widgets.engine")
+
+
+class Cancelled(Exception):
+    """Raised inside a job when its cancel flag is set."""
+
+
+@dataclass
+class JobContext:
+    """What a running job gets: progress reporting and a cancel check."""
+
+    job_id: str
+    on_progress: Callable[[int], None] = lambda p: None
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    _last: float = 0.0
+    _last_value: int = -1
+
+    def progress(self, value: float) -> None:
+        """Report 0–100; throttled to a few writes a second."""
+        v = max(0, min(100, int(value)))
+        now = time.monotonic()
+        if v != self._last_value and (now - self._last > 0.25 or v in (0, 100)):
+            self._last, self._last_value = now, v
+            self.on_progress(v)
+
+    def check(self) -> None:
+        if self.cancel_event.is_set():
+            raise Cancelled()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+
+class WorkerPool:
+    def __init__(self, workers: int) -> None:
+        self.workers = max(1, workers)
+        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="nemo-job")
+        self._cancel: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def submit(
+        self,
+        key: str,
+        fn: Callable[[JobContext], Any],
+        on_progress: Callable[[int], None] = lambda p: None,
+    ) -> Future[Any]:
+        ev = threading.Event()
+        with self._lock:
+            self._cancel[key] = ev
+        ctx = JobContext(key, on_progress, ev)
+
+        def run() -> Any:
+            try:
+                ctx.check()
+                return fn(ctx)
+            finally:
+                with self._lock:
+                    self._cancel.pop(key, None)
+
+        return self._pool.submit(run)
+
+    def cancel(self, key: str) -> bool:
+        with self._lock:
+            ev = self._cancel.get(key)
+        if ev is None:
+            return False
+        ev.set()
+        return True
+
+    def shutdown(self) -> None:
+        with self._lock:
+            for ev in self._cancel.values():
+                ev.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,168 @@
+"""Synthetic media with known content, for tests, benchmarks and demos (needs the engine extra).
+
+Every clip is deterministic: a gradient background, a moving square whose position is a known
+function of time, an optional solid-colour corner patch, and a sine tone whose frequency is
+known — so tests can measure pixels, sync and levels exactly.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+
+def make_clip(
+    path: str | Path,
+    *,
+    seconds: float = 2.0,
+    width: int = 320,
+    height: int = 240,
+    fps: int = 25,
+    audio: bool = True,
+    tone_hz: float = 440.0,
+    channels: int = 2,
+    codec: str = "libx264",
+    pix_fmt: str = "yuv420p",
+    colour: tuple[int, int, int] | None = None,
+    rotation: int = 0,
+    sample_rate: int = 48_000,
+) -> Path:
+    """Write a test clip. ``colour`` fills the whole frame (for pixel checks) when given."""
+    path = Path(path)
+    fmt = "mp4" if path.suffix in (".mp4", ".mov", ".m4v") else None
+    n = max(1, round(seconds * fps))
+    with av.open(str(path), "w", format=fmt) as c:
+        vs = c.add_stream(codec, rate=fps)
+        vs.width, vs.height, vs.pix_fmt = width, height, pix_fmt
+        if codec == "libx264":
+            vs.options = {"preset": "ultrafast", "crf": "18"}
+        if rotation:
+            vs.metadata["rotate"] = str(rotation)
+        a_s = None
+        if audio:
+            layout = {1: "mono", 2: "stereo", 6: "5.1"}[channels]
+            a_s = c.add_stream("aac", rate=sample_rate)
+            a_s.layout = layout
+        yy, xx = np.mgrid[0:height, 0:width]
+        base = np.stack(
+            [
+                (xx * 255 // max(1, width - 1)),
+                (yy * 255 // max(1, height - 1)),
+                np.full_like(xx, 96),
+            ],
+            axis=-1,
+        ).astype(np.uint8)
+        for i in range(n):
+            if colour is not None:
+                img = np.empty((height, width, 3), np.uint8)
+                img[:] = colour
+            else:
+                img = base.copy()
+                s = max(8, height // 6)
+                x = int((width - s) * (0.5 + 0.5 * np.sin(i / fps * 2.0)))
+                y = (height - s) // 2
+                img[y : y + s, x : x + s] = (255, 255, 255)
+            frame = av.VideoFrame.from_ndarray(img, format="rgb24")
+            frame.pts = i
+            for pkt in vs.encode(frame):
+                c.mux(pkt)
+        for pkt in vs.encode(None):
+            c.mux(pkt)
+        if a_s is not None:
+            fs = a_s.codec_context.frame_size or 1024
+            total = int(seconds * sample_rate)
+            t = np.arange(total) / sample_rate
+            tone = (0.3 * np.sin(2 * np.pi * tone_hz * t)).astype(np.float32)
+            data = np.tile(tone, (channels, 1))
+            for s0 in range(0, total, fs):
+                chunk = np.ascontiguousarray(data[:, s0 : s0 + fs])
+                if chunk.shape[1] < fs:
+                    chunk = np.pad(chunk, ((0, 0), (0, fs - chunk.shape[1])))
+                af = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=a_s.layout.name)
+                af.sample_rate = sample_rate
+                af.pts = s0
+                for pkt in a_s.encode(af):
+                    c.mux(pkt)
+            for pkt in a_s.encode(None):
+                c.mux(pkt)
+    return path
+
+
+def make_tone(
+    path: str | Path,
+    *,
+    seconds: float = 3.0,
+    tone_hz: float = 220.0,
+    amplitude: float = 0.5,
+    sample_rate: int = 44_100,
+    channels: int = 2,
+) -> Path:
+    """An audio-only file (``.wav``, ``.m4a`` or ``.mp3`` by suffix) with a pure tone."""
+    path = Path(path)
+    codec = {".wav": "pcm_s16le", ".m4a": "aac", ".mp3": "libmp3lame"}.get(path.suffix, "aac")
+    fmt = {".wav": "wav", ".m4a": "mp4", ".mp3": "mp3"}.get(path.suffix)
+    layout = {1: "mono", 2: "stereo"}[channels]
+    with av.open(str(path), "w", format=fmt) as c:
+        s = c.add_stream(codec, rate=sample_rate)
+        s.layout = layout
+        fs = s.codec_context.frame_size or 1024
+        conv = av.AudioResampler(
+            format=s.codec_context.format.name, layout=layout, rate=sample_rate
+        )
+        total = int(seconds * sample_rate)
+        t = np.arange(total) / sample_rate
+        tone = (amplitude * np.sin(2 * np.pi * tone_hz * t)).astype(np.float32)
+        for s0 in range(0, total, fs):
+            chunk = np.ascontiguousarray(np.tile(tone[s0 : s0 + fs], (channels, 1)))
+            src = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=layout)
+            src.sample_rate = sample_rate
+            src.pts = s0
+            for af in conv.resample(src):
+                for pkt in s.encode(af):
+                    c.mux(pkt)
+        for pkt in s.encode(None):
+            c.mux(pkt)
+    return path
+
+
+def make_image(
+    path: str | Path,
+    width: int = 640,
+    height: int = 360,
+    colour: tuple[int, int, int] = (30, 120, 200),
+) -> Path:
+    from PIL import Image
+
+    path = Path(path)
+    Image.new("RGB", (width, height), colour).save(path)
+    return path
+
+
+def frame_at(path: str | Path, t: float) -> np.ndarray:
+    """The RGB frame shown at time ``t`` seconds (for pixel checks)."""
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        tb = float(s.time_base or Fraction(1, 90000))
+        best = None
+        for f in c.decode(s):
+            ft = float(f.pts) * tb - float(s.start_time or 0) * tb
+            if ft <= t + 1e-3 or best is None:
+                best = f.to_ndarray(format="rgb24")
+            if ft > t:
+                break
+        assert best is not None
+        return best
+
+
+def audio_of(path: str | Path, rate: int = 48_000) -> np.ndarray:
+    """All audio of a file as ``(2, n)`` float32 stereo at ``rate``."""
+    with av.open(str(path)) as c:
+        if not c.streams.audio:
+            return np.zeros((2, 0), np.float32)
+        r = av.AudioResampler(format="fltp", layout="stereo", rate=rate)
+        parts = [o.to_ndarray() for f in c.decode(c.streams.audio[0]) for o in r.resample(f)]
+        parts += [o.to_ndarray() for o in r.resample(None)]
+        return np.concatenate(parts, axis=1) if parts else np.zeros((2, 0), np.float32)

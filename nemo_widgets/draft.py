@@ -32,6 +32,7 @@ __all__ = [
     "diff",
     "empty_draft",
     "summary",
+    "timecode",
     "to_dataframe",
 ]
 
@@ -451,7 +452,7 @@ def _effects_text(fx: Any) -> str | None:
 _KIND_COLOURS = {"video": "#4f7cff", "audio": "#2fb386", "text": "#e0a526", "other": "#999999"}
 
 
-def _timecode(td: pd.Timedelta) -> str:
+def timecode(td: pd.Timedelta) -> str:
     if pd.isna(td):
         return ""
     ms = int(td / pd.Timedelta(milliseconds=1))
@@ -473,7 +474,7 @@ def style(draft: Draft | Mapping[str, Any] | None, max_rows: int | None = None):
     shown = df.head(max_rows)
     secs = shown["duration"].dt.total_seconds()
     styler = shown.assign(seconds=secs).style
-    styler = styler.format({c: _timecode for c in ("start", "end", "duration")}, na_rep="")
+    styler = styler.format({c: timecode for c in ("start", "end", "duration")}, na_rep="")
     styler = styler.format({"seconds": "{:.1f}s", "volume": "{:.0f}%"}, na_rep="")
     if len(shown):
         styler = styler.bar(subset=["seconds"], color="#9db4ff", vmin=0)

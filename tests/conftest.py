@@ -12,8 +12,11 @@ import pytest
 from nemo_widgets.engine import EngineHandle, start
 from nemo_widgets.synth import make_clip, make_tone
 
-ATTRIBUTION = {"X-Skill-Source": "objectremover-video", "X-Skill-Version": "test",
-               "X-Skill-Platform": "unknown"}
+ATTRIBUTION = {
+    "X-Skill-Source": "objectremover-video",
+    "X-Skill-Version": "test",
+    "X-Skill-Platform": "unknown",
+}
 
 
 @pytest.fixture(scope="session")
@@ -53,15 +56,19 @@ class Api:
         self.headers = {"Authorization": f"Bearer {self.token}", **ATTRIBUTION}
 
     def session(self) -> str:
-        r = self.http.post("/api/tasks/me/with-session/nemo_agent", headers=self.headers,
-                           json={"task_name": "project", "language": "en"})
+        r = self.http.post(
+            "/api/tasks/me/with-session/nemo_agent",
+            headers=self.headers,
+            json={"task_name": "project", "language": "en"},
+        )
         r.raise_for_status()
         return r.json()["data"]["session_id"]
 
     def upload(self, sid: str, *paths: Path) -> httpx.Response:
         files = [("files", (p.name, p.read_bytes())) for p in paths]
-        return self.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=self.headers,
-                              files=files)
+        return self.http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}", headers=self.headers, files=files
+        )
 
     def state(self, sid: str) -> dict:
         r = self.http.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=self.headers)
@@ -71,8 +78,12 @@ class Api:
     def say(self, sid: str, text: str) -> list[dict]:
         import json
 
-        body = {"app_name": "nemo_agent", "user_id": "me", "session_id": sid,
-                "new_message": {"role": "user", "parts": [{"text": text}]}}
+        body = {
+            "app_name": "nemo_agent",
+            "user_id": "me",
+            "session_id": sid,
+            "new_message": {"role": "user", "parts": [{"text": text}]},
+        }
         out = []
         with self.http.stream("POST", "/run_sse", headers=self.headers, json=body) as r:
             assert r.status_code == 200, r.read()

@@ -22,7 +22,7 @@ EXAMPLE = {
 
 def test_summary_is_exactly_the_documented_line() -> None:
     assert summary(EXAMPLE) == (
-        'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) '
+        "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) "
         '3. Title: "Urban Dreams" (0-3s)'
     )
 
@@ -33,14 +33,24 @@ def test_summary_is_exactly_the_documented_line() -> None:
         ({}, "Timeline (0 tracks): empty"),
         ({"t": [{"tt": 0, "sg": []}]}, "Timeline (1 track): 1. Video: (empty)"),
         (
-            {"t": [{"tt": 0, "sg": [{"s": 0, "du": 2500, "n": "a"}, {"s": 2500, "du": 2500, "n": "b"}]}]},
+            {
+                "t": [
+                    {
+                        "tt": 0,
+                        "sg": [{"s": 0, "du": 2500, "n": "a"}, {"s": 2500, "du": 2500, "n": "b"}],
+                    }
+                ]
+            },
             "Timeline (1 track): 1. Video: a, b (0-5s)",
         ),
         (
             {"t": [{"tt": 1, "mu": True, "sg": [{"s": 1000, "du": 4000, "n": "song"}]}]},
             "Timeline (1 track): 1. BGM: song (1-5s, muted)",
         ),
-        ({"t": [{"tt": 5, "sg": [{"s": 0, "du": 1500}]}]}, "Timeline (1 track): 1. Track: untitled (0-1.5s)"),
+        (
+            {"t": [{"tt": 5, "sg": [{"s": 0, "du": 1500}]}]},
+            "Timeline (1 track): 1. Track: untitled (0-1.5s)",
+        ),
     ],
 )
 def test_summary_forms(draft: dict, line: str) -> None:
@@ -50,7 +60,13 @@ def test_summary_forms(draft: dict, line: str) -> None:
 def test_unknown_keys_survive_byte_for_byte() -> None:
     hosted = {
         "zz": {"nested": [1, 2]},
-        "t": [{"x9": True, "tt": 0, "sg": [{"q": "keep me", "s": 0, "du": 5, "fx": [{"k": "blur", "w": 3}]}]}],
+        "t": [
+            {
+                "x9": True,
+                "tt": 0,
+                "sg": [{"q": "keep me", "s": 0, "du": 5, "fx": [{"k": "blur", "w": 3}]}],
+            }
+        ],
         "m": {"title": "x", "extra": None},
         "d": 5,
     }
@@ -70,15 +86,25 @@ _segment = st.fixed_dictionaries(
         "v": st.integers(0, 200),
         "n": st.text(max_size=8),
         "tx": st.text(max_size=8),
-        "fx": st.lists(st.fixed_dictionaries({"k": st.text(min_size=1, max_size=5)},
-                                             optional={"p": st.dictionaries(st.text(max_size=3), _scalar, max_size=2)}),
-                       max_size=2),
+        "fx": st.lists(
+            st.fixed_dictionaries(
+                {"k": st.text(min_size=1, max_size=5)},
+                optional={"p": st.dictionaries(st.text(max_size=3), _scalar, max_size=2)},
+            ),
+            max_size=2,
+        ),
     },
 ).flatmap(lambda d: _unknown.map(lambda u: {**u, **d}))
-_track = st.fixed_dictionaries({"tt": st.sampled_from([0, 1, 7, 3]), "sg": st.lists(_segment, max_size=4)}).flatmap(
-    lambda d: _unknown.map(lambda u: {**d, **u})
+_track = st.fixed_dictionaries(
+    {"tt": st.sampled_from([0, 1, 7, 3]), "sg": st.lists(_segment, max_size=4)}
+).flatmap(lambda d: _unknown.map(lambda u: {**d, **u}))
+_draft = st.fixed_dictionaries(
+    {"t": st.lists(_track, max_size=4)},
+    optional={
+        "d": st.integers(0, 10**7),
+        "m": st.dictionaries(st.text(max_size=4), _scalar, max_size=3),
+    },
 )
-_draft = st.fixed_dictionaries({"t": st.lists(_track, max_size=4)}, optional={"d": st.integers(0, 10**7), "m": st.dictionaries(st.text(max_size=4), _scalar, max_size=3)})
 
 
 @settings(max_examples=150, deadline=None)
@@ -116,7 +142,14 @@ def test_metadata_is_flattened() -> None:
 
 
 def test_effects_column_reads_well() -> None:
-    d = {"t": [{"tt": 0, "sg": [{"s": 0, "du": 1, "fx": [{"k": "remove_object", "p": {"target": "car"}}]}]}]}
+    d = {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [{"s": 0, "du": 1, "fx": [{"k": "remove_object", "p": {"target": "car"}}]}],
+            }
+        ]
+    }
     assert to_dataframe(d).loc[0, "effects"] == "remove object (car)"
 
 
@@ -140,7 +173,9 @@ def test_malformed_drafts_say_where(bad: object, where: str) -> None:
 
 def test_diff_reads_like_a_changelog() -> None:
     new = json.loads(json.dumps(EXAMPLE))
-    new["t"][0]["sg"][0].update(du=8000, fx=[{"k": "remove_object", "p": {"target": "car"}, "media": "g1"}])
+    new["t"][0]["sg"][0].update(
+        du=8000, fx=[{"k": "remove_object", "p": {"target": "car"}, "media": "g1"}]
+    )
     new["t"][1]["sg"][0]["v"] = 50
     del new["t"][2]
     new["t"].append({"tt": 7, "sg": [{"id": "t2", "s": 1000, "du": 2000, "tx": "Hello"}]})
@@ -154,8 +189,14 @@ def test_diff_reads_like_a_changelog() -> None:
 
 def test_diff_tracks_added_and_removed() -> None:
     base = {"t": [EXAMPLE["t"][0]]}
-    assert diff(base, EXAMPLE) == ["added BGM: Lo-fi (0-10s, 35%)", 'added Title: "Urban Dreams" (0-3s)']
-    assert diff(EXAMPLE, base) == ["removed BGM: Lo-fi (0-10s, 35%)", 'removed Title: "Urban Dreams" (0-3s)']
+    assert diff(base, EXAMPLE) == [
+        "added BGM: Lo-fi (0-10s, 35%)",
+        'added Title: "Urban Dreams" (0-3s)',
+    ]
+    assert diff(EXAMPLE, base) == [
+        "removed BGM: Lo-fi (0-10s, 35%)",
+        'removed Title: "Urban Dreams" (0-3s)',
+    ]
     assert diff({}, {}) == []
 
 

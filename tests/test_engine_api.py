@@ -38,35 +38,53 @@ def test_documented_calls_replayed_literally(engine, clip: Path) -> None:
     assert body["data"]["expires_at"].endswith("Z")
     auth = {"Authorization": f"Bearer {body['data']['token']}", **ATTRIBUTION}
 
-    r = http.post("/api/tasks/me/with-session/nemo_agent", headers=auth,
-                  content=b'{"task_name":"project","language":"en"}',
-                  # curl -d sends this content type unless told otherwise
-                  )
+    r = http.post(
+        "/api/tasks/me/with-session/nemo_agent",
+        headers=auth,
+        content=b'{"task_name":"project","language":"en"}',
+        # curl -d sends this content type unless told otherwise
+    )
     data = r.json()["data"]
     assert data["task_id"].startswith("task_") and isinstance(data["session_id"], str)
     sid = data["session_id"]
 
     with open(clip, "rb") as f:  # curl -F files=@clip.mp4
-        r = http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=auth,
-                      files={"files": ("clip.mp4", f, "video/mp4")})
+        r = http.post(
+            f"/api/upload-video/nemo_agent/me/{sid}",
+            headers=auth,
+            files={"files": ("clip.mp4", f, "video/mp4")},
+        )
     up = r.json()
     assert up["code"] == 0 and up["data"]["session_state_applied"] is True
     f0 = up["data"]["files"][0]
     assert (f0["filename"], f0["file_type"], f0["width"], f0["height"], f0["fps"]) == (
-        "clip.mp4", "video", 640, 360, 25.0)
+        "clip.mp4",
+        "video",
+        640,
+        360,
+        25.0,
+    )
     assert abs(f0["duration"] - 4.0) < 0.1 and len(f0["hash"]) == 64
 
-    run = {"app_name": "nemo_agent", "user_id": "me", "session_id": sid,
-           "new_message": {"role": "user", "parts": [{"text": "add the title 'Hi' for 2 seconds"}]}}
-    with http.stream("POST", "/run_sse", headers={**auth, "Accept": "text/event-stream"},
-                     json=run) as resp:
+    run = {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": sid,
+        "new_message": {"role": "user", "parts": [{"text": "add the title 'Hi' for 2 seconds"}]},
+    }
+    with http.stream(
+        "POST", "/run_sse", headers={**auth, "Accept": "text/event-stream"}, json=run
+    ) as resp:
         assert resp.headers["content-type"].startswith("text/event-stream")
         raw = resp.read().decode()
     frames = [f for f in raw.split("\n\n") if f.strip()]
-    events = [json.loads(f[len("data: "):]) for f in frames if f.startswith("data: ")]
+    events = [json.loads(f[len("data: ") :]) for f in frames if f.startswith("data: ")]
     assert all("\n" not in f for f in frames if f.startswith("data: "))
     assert [next(iter(e["content"]["parts"][0])) for e in events] == [
-        "functionCall", "functionResponse", "text"]
+        "functionCall",
+        "functionResponse",
+        "text",
+    ]
     assert events[1]["content"]["role"] == "user" and events[1]["author"] == "nemo_agent"
     assert "draft" in events[1]["actions"]["stateDelta"]
     assert events[-1]["turnComplete"] is True
@@ -83,9 +101,16 @@ def test_documented_calls_replayed_literally(engine, clip: Path) -> None:
     assert {"draft", "video_infos", "generated_media", "canvas_config"} <= st["state"].keys()
 
     rid = f"render_{int(time.time() * 1000)}"
-    r = http.post("/api/render/proxy/lambda", headers=auth, json={
-        "id": rid, "sessionId": sid, "draft": st["state"]["draft"],
-        "output": {"format": "mp4", "quality": "high"}})
+    r = http.post(
+        "/api/render/proxy/lambda",
+        headers=auth,
+        json={
+            "id": rid,
+            "sessionId": sid,
+            "draft": st["state"]["draft"],
+            "output": {"format": "mp4", "quality": "high"},
+        },
+    )
     assert r.json() == {"success": True, "data": {"id": rid, "status": "pending", "progress": 5}}
     api = Api.__new__(Api)
     api.http, api.headers = http, auth
@@ -118,18 +143,21 @@ def test_token_rules(engine) -> None:
     assert renewed.json()["data"]["user_id"] == first.json()["data"]["user_id"]
 
 
-@pytest.mark.parametrize("path,method", [
-    ("/api/tasks/me/with-session/nemo_agent", "POST"),
-    ("/run_sse", "POST"),
-    ("/api/upload-video/nemo_agent/me/123", "POST"),
-    ("/api/credits/balance/simple", "GET"),
-    ("/api/state/nemo_agent/me/123/latest", "GET"),
-    ("/api/render/proxy/lambda", "POST"),
-    ("/api/render/proxy/lambda/r1", "GET"),
-    ("/api/render/proxy/lambda/r1/cancel", "POST"),
-    ("/api/render/proxy/r1/download", "GET"),
-    ("/media/f_123", "GET"),
-])
+@pytest.mark.parametrize(
+    "path,method",
+    [
+        ("/api/tasks/me/with-session/nemo_agent", "POST"),
+        ("/run_sse", "POST"),
+        ("/api/upload-video/nemo_agent/me/123", "POST"),
+        ("/api/credits/balance/simple", "GET"),
+        ("/api/state/nemo_agent/me/123/latest", "GET"),
+        ("/api/render/proxy/lambda", "POST"),
+        ("/api/render/proxy/lambda/r1", "GET"),
+        ("/api/render/proxy/lambda/r1/cancel", "POST"),
+        ("/api/render/proxy/r1/download", "GET"),
+        ("/media/f_123", "GET"),
+    ],
+)
 def test_every_route_needs_a_token(engine, path: str, method: str) -> None:
     for headers in ({}, {"Authorization": "Bearer nmv_usr_forged"}):
         r = httpx.request(method, engine.base_url + path, headers=headers)
@@ -143,28 +171,38 @@ def test_users_are_isolated_route_by_route(engine, clip: Path) -> None:
     sid = alice.session()
     up = alice.upload(sid, clip).json()["data"]["files"][0]
     alice.say(sid, "add the title 'mine' for 1 second")
-    r = alice.http.post("/api/render/proxy/lambda", headers=alice.headers,
-                        json={"id": "render_a", "sessionId": sid, "output": {}})
+    r = alice.http.post(
+        "/api/render/proxy/lambda",
+        headers=alice.headers,
+        json={"id": "render_a", "sessionId": sid, "output": {}},
+    )
     assert r.status_code == 200
     _wait_render(alice, "render_a")
     h = bob.headers
     assert bob.http.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=h).json()["code"] == 1002
     assert bob.upload(sid, clip).status_code == 404
-    body = {"app_name": "nemo_agent", "user_id": "me", "session_id": sid,
-            "new_message": {"role": "user", "parts": [{"text": "undo"}]}}
+    body = {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": sid,
+        "new_message": {"role": "user", "parts": [{"text": "undo"}]},
+    }
     assert bob.http.post("/run_sse", headers=h, json=body).status_code == 404
     assert bob.http.get("/api/render/proxy/lambda/render_a", headers=h).status_code == 404
     assert bob.http.get("/api/render/proxy/render_a/download", headers=h).status_code == 404
     assert bob.http.post("/api/render/proxy/lambda/render_a/cancel", headers=h).status_code == 404
     media = up["cdn_url"].split("?")[0]
-    assert bob.http.get(media, headers=h).status_code == 404          # token of another user
+    assert bob.http.get(media, headers=h).status_code == 404  # token of another user
     assert bob.http.get(media + "?sig=" + "0" * 32).status_code == 404  # forged signature
     assert alice.http.get(media, headers=alice.headers).status_code == 200
     # Bob's render ids are his own namespace: the same id is free for him.
     sid_b = bob.session()
     bob.upload(sid_b, clip)
-    r = bob.http.post("/api/render/proxy/lambda", headers=h,
-                      json={"id": "render_a", "sessionId": sid_b, "output": {}})
+    r = bob.http.post(
+        "/api/render/proxy/lambda",
+        headers=h,
+        json={"id": "render_a", "sessionId": sid_b, "output": {}},
+    )
     assert r.status_code == 200
 
 
@@ -217,37 +255,59 @@ def test_upload_size_limit_enforced_while_streaming(tmp_path: Path) -> None:
 def test_url_uploads(engine, clip: Path, tmp_path: Path) -> None:
     api = Api(engine)
     sid = api.session()
-    r = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.headers,
-                      json={"urls": ["file:///etc/passwd"], "source_type": "url"})
+    r = api.http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}",
+        headers=api.headers,
+        json={"urls": ["file:///etc/passwd"], "source_type": "url"},
+    )
     assert r.status_code == 400 and "http" in r.json()["message"]
     src = api.upload(sid, clip).json()["data"]["files"][0]["cdn_url"]
-    r = api.http.post(f"/api/upload-video/nemo_agent/me/{sid}", headers=api.headers,
-                      json={"urls": [src]})
+    r = api.http.post(
+        f"/api/upload-video/nemo_agent/me/{sid}", headers=api.headers, json={"urls": [src]}
+    )
     assert r.status_code == 400 and "loopback" in r.json()["message"]  # SSRF guard
     with start(tmp_path / "e2", allow_private_urls=True) as eng2:
         api2 = Api(eng2)
         sid2 = api2.session()
-        r = api2.http.post(f"/api/upload-video/nemo_agent/me/{sid2}", headers=api2.headers,
-                           json={"urls": [src], "source_type": "url"})
+        r = api2.http.post(
+            f"/api/upload-video/nemo_agent/me/{sid2}",
+            headers=api2.headers,
+            json={"urls": [src], "source_type": "url"},
+        )
         assert r.status_code == 200, r.text
-        assert r.json()["data"]["files"][0]["hash"] == api.upload(sid, clip).json()["data"]["files"][0]["hash"]
+        assert (
+            r.json()["data"]["files"][0]["hash"]
+            == api.upload(sid, clip).json()["data"]["files"][0]["hash"]
+        )
 
 
 def test_bad_json_and_unknown_session(api: Api) -> None:
-    r = api.http.post("/api/tasks/me/with-session/nemo_agent", headers=api.headers,
-                      content=b"{nope")
+    r = api.http.post(
+        "/api/tasks/me/with-session/nemo_agent", headers=api.headers, content=b"{nope"
+    )
     assert r.status_code == 400 and r.json()["code"] == 400
-    r = api.http.post("/run_sse", headers=api.headers,
-                      json={"appName": "nemo_agent", "userId": "me", "sessionId": "999",
-                            "newMessage": {"role": "user", "parts": [{"text": "hi"}]}})
+    r = api.http.post(
+        "/run_sse",
+        headers=api.headers,
+        json={
+            "appName": "nemo_agent",
+            "userId": "me",
+            "sessionId": "999",
+            "newMessage": {"role": "user", "parts": [{"text": "hi"}]},
+        },
+    )
     assert r.status_code == 404 and r.json()["code"] == 1002 and "detail" in r.json()
 
 
 def test_camel_case_run_request(api: Api, clip: Path) -> None:
     sid = api.session()
     api.upload(sid, clip)
-    body = {"appName": "nemo_agent", "userId": "me", "sessionId": sid,
-            "newMessage": {"role": "user", "parts": [{"text": "make it 9:16"}]}}
+    body = {
+        "appName": "nemo_agent",
+        "userId": "me",
+        "sessionId": sid,
+        "newMessage": {"role": "user", "parts": [{"text": "make it 9:16"}]},
+    }
     with api.http.stream("POST", "/run_sse", headers=api.headers, json=body) as r:
         assert r.status_code == 200
         r.read()
@@ -261,8 +321,11 @@ def test_everything_survives_a_restart(tmp_path: Path, clip: Path) -> None:
         sid = api.session()
         api.upload(sid, clip)
         api.say(sid, "add the title 'persist' for 1 second")
-        api.http.post("/api/render/proxy/lambda", headers=api.headers,
-                      json={"id": "render_p", "sessionId": sid, "output": {}})
+        api.http.post(
+            "/api/render/proxy/lambda",
+            headers=api.headers,
+            json={"id": "render_p", "sessionId": sid, "output": {}},
+        )
         done = _wait_render(api, "render_p")
         before = api.state(sid)
         token, headers = api.token, api.headers
@@ -285,9 +348,13 @@ def test_interrupted_render_is_resumed_after_restart(tmp_path: Path, clip: Path)
         api.upload(sid, clip)
         headers = api.headers
         # Simulate a crash mid-render: the job row says "processing", no worker owns it.
-        eng.engine.store.create_job("render_x", api.user_id, sid, "render",
-                                    {"draft": api.state(sid)["draft"], "format": "mp4",
-                                     "quality": "low"})
+        eng.engine.store.create_job(
+            "render_x",
+            api.user_id,
+            sid,
+            "render",
+            {"draft": api.state(sid)["draft"], "format": "mp4", "quality": "low"},
+        )
         eng.engine.store.update_job("render_x", api.user_id, status="processing", progress=40)
         eng.engine.pool.shutdown()  # nobody will pick it up in this process
     with start(data) as eng:
@@ -299,27 +366,49 @@ def test_interrupted_render_is_resumed_after_restart(tmp_path: Path, clip: Path)
 
 def test_render_errors(api: Api, clip: Path) -> None:
     sid = api.session()
-    r = api.http.post("/api/render/proxy/lambda", headers=api.headers,
-                      json={"id": "render_e", "sessionId": sid, "output": {}})
+    r = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={"id": "render_e", "sessionId": sid, "output": {}},
+    )
     assert r.status_code == 400 and "nothing to export" in r.json()["error"]
     api.upload(sid, clip)
-    r = api.http.post("/api/render/proxy/lambda", headers=api.headers,
-                      json={"id": "render_e", "sessionId": sid, "output": {"format": "gif"}})
+    r = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={"id": "render_e", "sessionId": sid, "output": {"format": "gif"}},
+    )
     assert r.status_code == 400 and "mp4, webm" in r.json()["error"]
     no_attr = {"Authorization": api.headers["Authorization"]}
-    r = api.http.post("/api/render/proxy/lambda", headers=no_attr,
-                      json={"id": "render_e", "sessionId": sid, "output": {}})
+    r = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=no_attr,
+        json={"id": "render_e", "sessionId": sid, "output": {}},
+    )
     assert r.status_code == 402 and r.json()["success"] is False
     assert "register or upgrade" in r.json()["error"]
-    ok = api.http.post("/api/render/proxy/lambda", headers=api.headers,
-                       json={"id": "render_e", "sessionId": sid, "output": {}})
+    ok = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={"id": "render_e", "sessionId": sid, "output": {}},
+    )
     assert ok.status_code == 200
-    dup = api.http.post("/api/render/proxy/lambda", headers=api.headers,
-                        json={"id": "render_e", "sessionId": sid, "output": {}})
+    dup = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={"id": "render_e", "sessionId": sid, "output": {}},
+    )
     assert dup.status_code == 409 and "already exists" in dup.json()["error"]
-    bad = api.http.post("/api/render/proxy/lambda", headers=api.headers,
-                        json={"id": "render_f", "sessionId": sid, "output": {},
-                              "draft": {"t": [{"tt": 0, "sg": [{"s": -5, "du": 1}]}]}})
+    bad = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={
+            "id": "render_f",
+            "sessionId": sid,
+            "output": {},
+            "draft": {"t": [{"tt": 0, "sg": [{"s": -5, "du": 1}]}]},
+        },
+    )
     assert bad.status_code == 400 and "track 1, segment 1" in bad.json()["error"]
 
 
@@ -329,8 +418,11 @@ def test_render_cancel(api: Api, tmp_path: Path) -> None:
     long_clip = make_clip(tmp_path / "long.mp4", seconds=20, width=1280, height=720, audio=False)
     sid = api.session()
     api.upload(sid, long_clip)
-    api.http.post("/api/render/proxy/lambda", headers=api.headers,
-                  json={"id": "render_c", "sessionId": sid, "output": {"quality": "high"}})
+    api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={"id": "render_c", "sessionId": sid, "output": {"quality": "high"}},
+    )
     time.sleep(0.5)
     r = api.http.post("/api/render/proxy/lambda/render_c/cancel", headers=api.headers)
     assert r.status_code == 200 and r.json()["data"]["status"] == "cancelled"
@@ -346,8 +438,12 @@ def test_credits_reserve_then_consume_and_2001(api: Api, clip: Path) -> None:
     api.upload(sid, clip)
     store = api.eng.engine.store
     store.set_credits(api.user_id, 0)
-    body = {"app_name": "nemo_agent", "user_id": "me", "session_id": sid,
-            "new_message": {"role": "user", "parts": [{"text": "make it 1:1"}]}}
+    body = {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": sid,
+        "new_message": {"role": "user", "parts": [{"text": "make it 1:1"}]},
+    }
     r = api.http.post("/run_sse", headers=api.headers, json=body)
     assert r.status_code == 403 and r.json()["code"] == 2001
     assert f"bind={api.user_id}" in r.json()["message"]

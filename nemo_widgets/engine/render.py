@@ -37,7 +37,13 @@ QUALITY: dict[str, dict[str, dict[str, str]]] = {
     "mp4": {
         "high": {"preset": "veryfast", "crf": "20", "profile": "high"},
         "medium": {"preset": "superfast", "crf": "23", "profile": "high"},
-        "low": {"preset": "ultrafast", "crf": "28", "profile": "high"},
+        # ultrafast with CABAC and 8x8 transforms back on: still High profile, nearly as fast.
+        "low": {
+            "preset": "ultrafast",
+            "crf": "28",
+            "profile": "high",
+            "x264-params": "cabac=1:8x8dct=1",
+        },
     },
     "webm": {
         "high": {"crf": "31", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
@@ -65,27 +71,26 @@ class Canvas:
 
 
 def plan_canvas(draft: Draft, sources: dict[str, dict[str, Any]]) -> Canvas:
-    """Canvas size and rate: the draft's ``m`` asks, capped at 1080×1920 either way, and
-    never above the largest source unless ``m.upscale`` is true."""
+    """Canvas size and rate: what the draft's ``m`` asks, capped at 1080×1920 either way, and
+    never so large that the biggest source would be enlarged on it, unless ``m.upscale``."""
     m = draft.meta
     videos = [i for i in sources.values() if i.get("width")]
     src_w = max((i.get("display_width", i["width"]) for i in videos), default=1280)
     src_h = max((i.get("display_height", i["height"]) for i in videos), default=720)
     w = float(m.get("width") or src_w)
     h = float(m.get("height") or src_h)
-    long_, short = max(w, h), min(w, h)
-    scale = min(1.0, MAX_LONG / long_, MAX_SHORT / short)
-    if not m.get("upscale"):
-        # Fit the canvas inside the source's pixel budget (same aspect as asked).
-        scale = min(scale, math.sqrt((src_w * src_h) / (w * h)), 1.0) if videos else scale
+    fit = m.get("fit", "fit")
+    fit = fit if fit in ("fit", "fill", "blur") else "fit"
+    scale = min(1.0, MAX_LONG / max(w, h), MAX_SHORT / min(w, h))
+    if videos and not m.get("upscale"):
+        # The factor the source would be scaled by on the full canvas; keep it <= 1.
+        on_canvas = max(w / src_w, h / src_h) if fit == "fill" else min(w / src_w, h / src_h)
+        scale = min(scale, 1.0 / on_canvas) if on_canvas > 1 else scale
     fps_val = m.get("fps") or next((i.get("fps") for i in videos if i.get("fps")), 30)
     fps = Fraction(fps_val).limit_denominator(1001)
     if not 1 <= fps <= 120:
         fps = Fraction(30)
-    fit = m.get("fit", "fit")
-    return Canvas(
-        _even(w * scale), _even(h * scale), fps, fit if fit in ("fit", "fill", "blur") else "fit"
-    )
+    return Canvas(_even(w * scale), _even(h * scale), fps, fit)
 
 
 class Placer:
@@ -274,10 +279,29 @@ def build_title(seg: Segment, canvas: Canvas, warnings: list[str]) -> Title:
         warnings.append(warn)
     colour = _colour(st.get("color"), (255, 255, 255))
     probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-    box = probe.multiline_textbbox(
-        (0, 0), text, font=font, align="center", stroke_width=max(1, px // 20)
-    )
-    tw, th = box[2] - box[0], box[3] - box[1]
+    max_w = canvas.width * 0.9
+
+    def measure(t: str, f: Any) -> tuple[int, int, tuple[int, int, int, int]]:
+        b = probe.multiline_textbbox(
+            (0, 0), t, font=f, align="center", stroke_width=max(1, int(f.size) // 20)
+        )
+        ib = (math.floor(b[0]), math.floor(b[1]), math.ceil(b[2]), math.ceil(b[3]))
+        return ib[2] - ib[0], ib[3] - ib[1], ib
+
+    tw, th, box = measure(text, font)
+    if tw > max_w and " " in text.strip() and "\n" not in text:
+        # Wrap into two balanced lines before shrinking the type.
+        words = text.split()
+        best = min(
+            range(1, len(words)),
+            key=lambda k: abs(len(" ".join(words[:k])) - len(" ".join(words[k:]))),
+        )
+        text = " ".join(words[:best]) + "\n" + " ".join(words[best:])
+        tw, th, box = measure(text, font)
+    if tw > max_w:
+        px = max(8, int(px * max_w / tw))
+        font, _ = _font(px, text)
+        tw, th, box = measure(text, font)
     pad = px // 3
     img = Image.new(
         "RGBA", (min(tw + 2 * pad, canvas.width), min(th + 2 * pad, canvas.height)), (0, 0, 0, 0)

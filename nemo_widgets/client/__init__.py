@@ -1,0 +1,94 @@
+"""One client for the hosted NemoVideo service and the embedded engine (same API).
+
+Sync and async twins share method names: :class:`NemoClient` / :class:`AsyncNemoClient`,
+:class:`Session` / :class:`AsyncSession`. Errors form one tree under :class:`NemoError`.
+The client never imports the engine; :func:`nemo_widgets.connect` picks a backend.
+"""
+
+from nemo_widgets.client._async_client import AsyncNemoClient, AsyncRunStream, AsyncSession
+from nemo_widgets.client._auth import Identity, mask
+from nemo_widgets.client._base import (
+    Balance,
+    ExportResult,
+    RenderStatus,
+    RunResult,
+    Settings,
+    UploadedFile,
+)
+from nemo_widgets.client._client import NemoClient, RunStream, Session
+from nemo_widgets.client._errors import (
+    AgentRunError,
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthError,
+    BadRequest,
+    DuplicateRenderId,
+    ExportBlocked,
+    FileTooLarge,
+    InsufficientCredits,
+    MissingClientId,
+    NemoError,
+    RateLimited,
+    RenderFailed,
+    RunTimeout,
+    ServerError,
+    SessionNotFound,
+    UnsupportedFile,
+)
+from nemo_widgets.client._events import (
+    ErrorEvent,
+    Event,
+    Heartbeat,
+    StateChange,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+)
+from nemo_widgets.client._intents import Action, Intent, gui_actions, route
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "Action",
+    "AgentRunError",
+    "AsyncNemoClient",
+    "AsyncRunStream",
+    "AsyncSession",
+    "AuthError",
+    "BadRequest",
+    "Balance",
+    "DuplicateRenderId",
+    "ErrorEvent",
+    "Event",
+    "ExportBlocked",
+    "ExportResult",
+    "FileTooLarge",
+    "Heartbeat",
+    "Identity",
+    "InsufficientCredits",
+    "Intent",
+    "MissingClientId",
+    "NemoClient",
+    "NemoError",
+    "RateLimited",
+    "RenderFailed",
+    "RenderStatus",
+    "RunResult",
+    "RunStream",
+    "RunTimeout",
+    "ServerError",
+    "Session",
+    "SessionNotFound",
+    "Settings",
+    "StateChange",
+    "TextDelta",
+    "ToolCall",
+    "ToolResult",
+    "UnsupportedFile",
+    "UploadedFile",
+    "gui_actions",
+    "mask",
+    "route",
+]

@@ -1,0 +1,669 @@
+"""The asynchronous client: the twin of :mod:`._client`, same method names, awaited.
+
+Notebook widgets use it on the kernel's own event loop (no ``nest_asyncio``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+from httpx_sse import EventSource
+
+from nemo_widgets.client import _constants as C
+from nemo_widgets.client._base import (
+    Balance,
+    BaseClient,
+    ExportResult,
+    RenderStatus,
+    RunResult,
+    UploadedFile,
+    backoff,
+    check_local_file,
+    draft_of,
+    new_render_id,
+    parse_response,
+    render_status,
+    resolve_dest,
+    retry_after,
+    uploaded,
+)
+from nemo_widgets.client._client import (
+    _mime,
+    _remaining,
+    _tell,
+    check_local_file_name,
+)
+from nemo_widgets.client._errors import (
+    AgentRunError,
+    APIConnectionError,
+    APITimeoutError,
+    AuthError,
+    DuplicateRenderId,
+    MissingClientId,
+    NemoError,
+    RateLimited,
+    RenderFailed,
+    RunTimeout,
+    ServerError,
+    SessionNotFound,
+)
+from nemo_widgets.client._events import Assembler, Event, Heartbeat, StateChange, decode
+from nemo_widgets.client._intents import gui_actions, route
+from nemo_widgets.draft import Draft, diff, summary, to_dataframe
+
+ProgressFn = Callable[[int, int], Any]
+Callback = Callable[..., Any]
+
+
+async def _maybe_await(fn: Callback | None, *args: Any) -> None:
+    """Callbacks may be plain functions or coroutines (as in fal-client)."""
+    if fn is None:
+        return
+    result = fn(*args)
+    if isinstance(result, Awaitable):
+        await result
+
+
+class AsyncNemoClient(BaseClient):
+    """Async twin of :class:`~nemo_widgets.client.NemoClient`."""
+
+    def __init__(
+        self, base_url: str | None = None, *, http: httpx.AsyncClient | None = None, **kw: Any
+    ) -> None:
+        super().__init__(base_url, **kw)
+        self._http = http or httpx.AsyncClient(
+            base_url=self.base_url, timeout=self.settings.timeout, follow_redirects=True
+        )
+        self._lock = asyncio.Lock()
+
+    async def _sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    close = aclose
+
+    async def __aenter__(self) -> AsyncNemoClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def _send_raw(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        try:
+            return await self._http.request(method, path, **kw)
+        except httpx.TimeoutException as e:
+            raise APITimeoutError(
+                f"{method} {path}: the server did not answer in time ({type(e).__name__})"
+            ) from None
+        except httpx.TransportError as e:
+            raise APIConnectionError(f"cannot reach {self.base_url} ({type(e).__name__})") from None
+
+    async def ensure_token(self) -> None:
+        async with self._lock:
+            if self._token:
+                return
+            cid = self.identity.client_id()
+            cached = self.identity.cached_token(self.base_url, cid)
+            if cached:
+                self._token = cached
+                return
+            await self._new_anonymous_token(cid)
+
+    async def _new_anonymous_token(self, client_id: str) -> None:
+        waited = renewed_id = False
+        while True:
+            resp = await self._send_raw(
+                "POST", self._route("token"), headers={**self._headers, "X-Client-Id": client_id}
+            )
+            try:
+                data = parse_response(resp, self._route("token"))
+            except MissingClientId:
+                if renewed_id:
+                    raise
+                client_id, renewed_id = self.identity.new_client_id(), True
+                continue
+            except RateLimited:
+                if waited:
+                    raise
+                await self._sleep(
+                    max(self.settings.rate_limit_wait, retry_after(resp) or 0)
+                    if self.settings.rate_limit_wait
+                    else 0
+                )
+                waited = True
+                continue
+            self._token = self._token_data(data)
+            self.identity.store_token(self.base_url, client_id, self._token)
+            return
+
+    async def _renew_token(self, failed: str | None) -> bool:
+        if self._token_source == "given":
+            return False
+        async with self._lock:
+            if self._token and self._token != failed:
+                return True
+            cid = self.identity.client_id()
+            self.identity.store_token(self.base_url, cid, None)
+            self._token = None
+            await self._new_anonymous_token(cid)
+        return True
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool | None = None,
+        body: Callable[[], dict[str, Any]] | None = None,
+        raw: bool = False,
+        **kw: Any,
+    ) -> Any:
+        idempotent = method in ("GET", "HEAD") if idempotent is None else idempotent
+        await self.ensure_token()
+        attempt, renewed = 0, False
+        while True:
+            token = self._token
+            args = {**kw, **(body() if body else {})}
+            resp: httpx.Response | None = None
+            try:
+                resp = await self._send_raw(method, path, headers=self._auth_headers(), **args)
+                return resp if raw and resp.is_success else parse_response(resp, path)
+            except AuthError:
+                if not renewed and await self._renew_token(token):
+                    renewed = True
+                    continue
+                if self._token_source == "given":
+                    raise AuthError(
+                        "the token is invalid or expired (NEMO_TOKEN or the one passed "
+                        "in); get a new one",
+                        code=1001,
+                    ) from None
+                raise
+            except (APIConnectionError, ServerError, RateLimited):
+                if not idempotent or attempt >= self.settings.max_retries:
+                    raise
+                await self._sleep(backoff(self.settings, attempt, retry_after(resp)))
+                attempt += 1
+
+    async def credits(self) -> Balance:
+        d = await self.request("GET", self._route("credits"))
+        return Balance(
+            int(d.get("available", 0)),
+            int(d.get("frozen", 0)),
+            int(d.get("total", d.get("available", 0) + d.get("frozen", 0))),
+        )
+
+    async def create_session(
+        self, *, language: str | None = None, task_name: str = "project"
+    ) -> AsyncSession:
+        from nemo_widgets.client._auth import detect_language
+
+        d = await self.request(
+            "POST",
+            self._route("session"),
+            json={"task_name": task_name, "language": language or detect_language()},
+        )
+        return AsyncSession(self, str(d["session_id"]), d.get("task_id"), language=language)
+
+    def session(self, session_id: str) -> AsyncSession:
+        return AsyncSession(self, str(session_id), None)
+
+    async def render_status(self, render_id: str) -> RenderStatus:
+        st = render_status(await self.request("GET", self._route("render_poll", rid=render_id)))
+        return (
+            st
+            if st.id
+            else RenderStatus(
+                render_id,
+                st.status,
+                st.progress,
+                st.url,
+                st.preview_url,
+                st.error,
+                st.duration,
+                st.size,
+                st.raw,
+            )
+        )
+
+    async def cancel_render(self, render_id: str) -> RenderStatus:
+        return render_status(
+            await self.request("POST", self._route("render_cancel", rid=render_id))
+        )
+
+    async def download(
+        self, url_or_id: str, dest: str | Path, *, on_progress: ProgressFn | None = None
+    ) -> Path:
+        await self.ensure_token()
+        if url_or_id.startswith(("http://", "https://")):
+            url, name = url_or_id, url_or_id.split("?")[0].rsplit("/", 1)[-1]
+            headers = self._auth_headers() if url.startswith(self.base_url) else {}
+        else:
+            url, name = self._route("render_download", rid=url_or_id), f"{url_or_id}.mp4"
+            headers = self._auth_headers()
+        dest = resolve_dest(dest, name)
+        tmp = dest.with_name(f".{dest.name}.part")
+        try:
+            async with self._http.stream("GET", url, headers=headers) as resp:
+                if not resp.is_success:
+                    await resp.aread()
+                    parse_response(resp, "download")
+                total = int(resp.headers.get("content-length") or 0)
+                got = 0
+                with open(tmp, "wb") as f:
+                    async for chunk in resp.aiter_bytes(1 << 16):
+                        f.write(chunk)
+                        got += len(chunk)
+                        await _maybe_await(on_progress, got, total)
+            os.replace(tmp, dest)
+        except httpx.TransportError as e:
+            raise APIConnectionError(f"the download broke off ({type(e).__name__})") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return dest
+
+
+class _AsyncProgressStream:
+    """An async byte stream of several files for multipart, with progress."""
+
+    def __init__(
+        self, f: IO[bytes], callback: ProgressFn | None, done_before: int, grand: int
+    ) -> None:
+        self.f, self.cb, self.done_before, self.grand = f, callback, done_before, grand
+        self.sent = 0
+        self._last = 0.0
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.f.read(n if n and n > 0 else 1 << 16)
+        self.sent += len(chunk)
+        now = time.monotonic()
+        if self.cb is not None and (now - self._last > 0.1 or not chunk):
+            self._last = now
+            result = self.cb(self.done_before + self.sent, self.grand)
+            if asyncio.iscoroutine(result):  # an async callback runs as a task, kept until done
+                task = asyncio.get_running_loop().create_task(result)
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+        return chunk
+
+    def __iter__(self) -> Any:
+        while chunk := self.read(1 << 16):
+            yield chunk
+
+
+class AsyncSession:
+    """Async twin of :class:`~nemo_widgets.client.Session`."""
+
+    def __init__(
+        self,
+        client: AsyncNemoClient,
+        session_id: str,
+        task_id: str | None,
+        language: str | None = None,
+    ) -> None:
+        self.client, self.id, self.task_id, self.language = client, session_id, task_id, language
+        self._draft: dict[str, Any] | None = None
+        self.notice: str | None = None
+
+    def __repr__(self) -> str:
+        return f"AsyncSession(id={self.id!r}, backend={self.client.backend!r})"
+
+    async def _recover_session(self, err: SessionNotFound) -> SessionNotFound:
+        new = await self.client.create_session(language=self.language)
+        old, self.id, self.task_id, self._draft = self.id, new.id, new.task_id, None
+        self.notice = (
+            f"The session {old} was not found, so a new one was started: the old "
+            "timeline is gone — upload your clips again."
+        )
+        return SessionNotFound(self.notice, new_session_id=self.id, code=1002, status=err.status)
+
+    async def _call(self, method: str, name: str, **kw: Any) -> Any:
+        try:
+            return await self.client.request(method, self.client._route(name, sid=self.id), **kw)
+        except SessionNotFound as e:
+            raise await self._recover_session(e) from None
+
+    async def state(self) -> dict[str, Any]:
+        d = await self._call("GET", "state")
+        state = d.get("state", d) if isinstance(d, dict) else {}
+        self._draft = state.get("draft")
+        return state
+
+    async def draft(self) -> Draft:
+        return draft_of(await self.state())
+
+    async def timeline(self) -> Any:
+        return to_dataframe(await self.draft())
+
+    async def summary(self) -> str:
+        return summary(await self.draft())
+
+    async def upload(
+        self, *sources: str | Path | IO[bytes], on_progress: ProgressFn | None = None
+    ) -> list[UploadedFile]:
+        urls = [s for s in sources if isinstance(s, str) and s.startswith(("http://", "https://"))]
+        local = [s for s in sources if s not in urls]
+        out: list[UploadedFile] = []
+        if urls:
+            d = await self._call(
+                "POST", "upload", json={"urls": urls, "source_type": "url"}, idempotent=False
+            )
+            out += uploaded(d.get("files", []))
+        if local:
+            items: list[tuple[str, Path | IO[bytes], int]] = []
+            for s in local:
+                if isinstance(s, str | Path):
+                    p = Path(s).expanduser()
+                    items.append((p.name, p, check_local_file(p)))
+                else:
+                    name = Path(getattr(s, "name", "upload.mp4")).name
+                    size = _remaining(s)
+                    check_local_file_name(name, size)
+                    items.append((name, s, size))
+            grand = sum(size for _, _, size in items)
+            starts = {id(src): _tell(src) for _, src, _ in items if not isinstance(src, Path)}
+            opened: list[IO[bytes]] = []
+
+            def body() -> dict[str, Any]:
+                for f in opened:
+                    f.close()
+                opened.clear()
+                files, done = [], 0
+                for name, src, size in items:
+                    if isinstance(src, Path):
+                        fh: IO[bytes] = open(src, "rb")  # noqa: SIM115 - closed in finally
+                        opened.append(fh)
+                    else:
+                        fh = src
+                        with contextlib.suppress(OSError, AttributeError):
+                            fh.seek(starts.get(id(src), 0))
+                    files.append(
+                        (
+                            "files",
+                            (name, _AsyncProgressStream(fh, on_progress, done, grand), _mime(name)),
+                        )
+                    )
+                    done += size
+                return {"files": files}
+
+            try:
+                d = await self._call("POST", "upload", body=body, idempotent=False)
+            finally:
+                for f in opened:
+                    f.close()
+            out += uploaded(d.get("files", []))
+            await _maybe_await(on_progress, grand, grand)
+        self._draft = None
+        return out
+
+    def send(self, message: str, *, on_still_working: Callback | None = None) -> AsyncRunStream:
+        return AsyncRunStream(self, message, on_still_working)
+
+    async def say(self, message: str, **kw: Any) -> RunResult:
+        return await self.send(message, **kw).until_done()
+
+    async def ask(self, message: str, **kw: Any) -> Any:
+        intent = route(message)
+        if intent is None:
+            return await self.say(message, **kw)
+        if intent.kind == "export":
+            return await self.export()
+        if intent.kind == "credits":
+            return await self.client.credits()
+        if intent.kind == "status":
+            return await self.summary()
+        raise NemoError("to upload, call session.upload(path) or use the upload panel")
+
+    async def submit_render(
+        self, *, format: str = "mp4", quality: str = "high", draft: dict[str, Any] | None = None
+    ) -> str:
+        if draft is None:
+            draft = (await self.state()).get("draft")
+        for attempt in range(2):
+            rid = new_render_id()
+            try:
+                await self.client.request(
+                    "POST",
+                    self.client._route("render"),
+                    idempotent=False,
+                    json={
+                        "id": rid,
+                        "sessionId": self.id,
+                        "draft": draft,
+                        "output": {"format": format, "quality": quality},
+                    },
+                )
+                return rid
+            except DuplicateRenderId:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def wait_render(
+        self, render_id: str, *, on_progress: Callback | None = None, timeout: float | None = None
+    ) -> RenderStatus:
+        s = self.client.settings
+        deadline = time.monotonic() + (timeout or s.render_timeout)
+        interval = s.poll_initial
+        try:
+            while True:
+                st = await self.client.render_status(render_id)
+                await _maybe_await(on_progress, st)
+                if st.done:
+                    break
+                if time.monotonic() > deadline:
+                    await self.client.cancel_render(render_id)
+                    raise RunTimeout(
+                        f"the export {render_id} took longer than "
+                        f"{(timeout or s.render_timeout):.0f} s and was cancelled"
+                    )
+                await self.client._sleep(interval)
+                interval = min(max(interval * 1.5, 0.05), s.poll_max)
+        except asyncio.CancelledError:
+            with contextlib.suppress(NemoError):
+                await asyncio.shield(self.client.cancel_render(render_id))
+            raise
+        if st.status != "completed":
+            raise RenderFailed(st.error or "no reason given", render_id=render_id, status=st.status)
+        return st
+
+    async def export(
+        self,
+        *,
+        format: str = "mp4",
+        quality: str = "high",
+        download_to: str | Path | None = None,
+        on_progress: Callback | None = None,
+        on_download: ProgressFn | None = None,
+        timeout: float | None = None,
+    ) -> ExportResult:
+        rid = await self.submit_render(format=format, quality=quality)
+        st = await self.wait_render(rid, on_progress=on_progress, timeout=timeout)
+        path = None
+        if download_to is not None:
+            dest = resolve_dest(download_to, f"{rid}.{format}")
+            path = await self.client.download(rid, dest, on_progress=on_download)
+        return ExportResult(rid, st.url or "", path, st.preview_url, st.duration, st.size, st)
+
+
+class AsyncRunStream:
+    """Async twin of :class:`~nemo_widgets.client.RunStream`: ``async for event in stream``."""
+
+    def __init__(
+        self, session: AsyncSession, message: str, on_still_working: Callback | None = None
+    ) -> None:
+        self.session, self.message = session, message
+        self.on_still_working = on_still_working
+        self.assembler = Assembler()
+        self._iter: AsyncIterator[Event] | None = None
+        self._result: RunResult | None = None
+        self._before: dict[str, Any] | None = None
+        self._last_text: str | None = None
+        self.dropped = False
+        self.drop_reason: str | None = None
+
+    def __aiter__(self) -> AsyncIterator[Event]:
+        if self._iter is None:
+            self._iter = self._events()
+        return self._iter
+
+    @property
+    async def text_stream(self) -> AsyncIterator[str]:
+        async for _ in self:
+            if self._last_text:
+                yield self._last_text
+
+    def _body(self) -> dict[str, Any]:
+        return {
+            "app_name": C.APP_NAME,
+            "user_id": "me",
+            "session_id": self.session.id,
+            "new_message": {"role": "user", "parts": [{"text": self.message}]},
+        }
+
+    async def _watch(self, last: list[float], resp_holder: dict[str, Any]) -> None:
+        s = self.session.client.settings
+        start = time.monotonic()
+        while True:
+            await asyncio.sleep(min(1.0, s.still_working_after / 4, s.run_timeout / 4))
+            now = time.monotonic()
+            if now - start >= s.run_timeout:
+                resp_holder["expired"] = True
+                r = resp_holder.get("r")
+                if r is not None:
+                    await r.aclose()
+                return
+            if now - last[0] >= s.still_working_after:
+                last[0] = now
+                with contextlib.suppress(Exception):
+                    await _maybe_await(self.on_still_working, now - start)
+
+    async def _events(self) -> AsyncIterator[Event]:
+        client = self.session.client
+        if self.session._draft is None:
+            await self.session.state()
+        self._before = self.session._draft
+        await client.ensure_token()
+        renewed = False
+        while True:
+            token = client._token
+            try:
+                cm = client._http.stream(
+                    "POST",
+                    client._route("run"),
+                    json=self._body(),
+                    headers={**client._auth_headers(), "Accept": "text/event-stream"},
+                    timeout=httpx.Timeout(client.settings.run_timeout, connect=C.CONNECT_TIMEOUT),
+                )
+                resp = await cm.__aenter__()
+            except httpx.TimeoutException as e:
+                raise APITimeoutError(f"the agent did not answer ({type(e).__name__})") from None
+            except httpx.TransportError as e:
+                raise APIConnectionError(
+                    f"cannot reach {client.base_url} ({type(e).__name__})"
+                ) from None
+            if resp.is_success:
+                break
+            await resp.aread()
+            await cm.__aexit__(None, None, None)
+            try:
+                parse_response(resp, "/run_sse")
+            except AuthError:
+                if not renewed and await client._renew_token(token):
+                    renewed = True
+                    continue
+                raise
+            except SessionNotFound as e:
+                raise await self.session._recover_session(e) from None
+            raise APIConnectionError(f"unexpected answer {resp.status_code} from the agent")
+        holder: dict[str, Any] = {"r": resp}
+        last = [time.monotonic()]
+        dog = asyncio.ensure_future(self._watch(last, holder))
+        limit = f"{client.settings.run_timeout / 60:.0f}-minute"
+        try:
+            try:
+                async for sse in EventSource(resp).aiter_sse():
+                    for event in decode(sse.data):
+                        if not isinstance(event, Heartbeat):
+                            last[0] = time.monotonic()
+                        self._last_text = self.assembler.feed(event)
+                        yield event
+            except (httpx.TransportError, httpx.StreamError) as e:
+                if holder.get("expired"):
+                    raise RunTimeout(f"the agent run passed its {limit} limit") from None
+                self.dropped, self.drop_reason = True, type(e).__name__
+                async for event in self._recover():
+                    yield event
+            if holder.get("expired"):
+                raise RunTimeout(f"the agent run passed its {limit} limit")
+        finally:
+            dog.cancel()
+            await cm.__aexit__(None, None, None)
+
+    async def _recover(self) -> AsyncIterator[Event]:
+        client = self.session.client
+        deadline = time.monotonic() + client.settings.recover_timeout
+        interval = max(client.settings.poll_initial, 0.05)
+        while time.monotonic() < deadline:
+            try:
+                state = await self.session.state()
+            except (APIConnectionError, ServerError):
+                state = None
+            if state is not None and state.get("draft") != self._before:
+                event = StateChange({"recovered": True}, {"draft": state.get("draft")})
+                self.assembler.feed(event)
+                yield event
+                return
+            await client._sleep(interval)
+            interval = min(interval * 1.5, client.settings.poll_max)
+
+    async def until_done(self) -> RunResult:
+        if self._result is not None:
+            return self._result
+        async for _ in self:
+            pass
+        a = self.assembler
+        if a.errors and not a.text:
+            e = a.errors[-1]
+            raise AgentRunError(e.message or "the model failed", code=e.code)
+        after = a.state_delta.get("draft")
+        changed = bool(a.state_delta) or bool(a.tool_calls) or self.dropped
+        if changed and (not a.text or after is None):
+            after = (await self.session.state()).get("draft")
+        else:
+            self.session._draft = after if after is not None else self.session._draft
+        changes = diff(self._before, after) if after is not None else []
+        text, silent = a.text, False
+        if not text:
+            silent = True
+            text = (
+                "Done: " + "; ".join(changes) + "."
+                if changes
+                else "The agent finished without a reply and the timeline did not change."
+            )
+        self._result = RunResult(
+            text,
+            a.tool_calls,
+            a.tool_results,
+            a.state_delta,
+            changes,
+            silent=silent,
+            recovered=self.dropped,
+            actions=gui_actions(a.text),
+            draft=after,
+        )
+        return self._result
+
+    @property
+    async def final_text(self) -> str:
+        return (await self.until_done()).text

@@ -1,0 +1,747 @@
+"""The synchronous client. :mod:`._async_client` is its twin with the same method names."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+from httpx_sse import EventSource
+
+from nemo_widgets.client import _constants as C
+from nemo_widgets.client._base import (
+    Balance,
+    BaseClient,
+    ExportResult,
+    ProgressReader,
+    RenderStatus,
+    RunResult,
+    UploadedFile,
+    backoff,
+    check_local_file,
+    draft_of,
+    new_render_id,
+    parse_response,
+    render_status,
+    resolve_dest,
+    retry_after,
+    uploaded,
+)
+from nemo_widgets.client._errors import (
+    APIConnectionError,
+    APITimeoutError,
+    AuthError,
+    DuplicateRenderId,
+    MissingClientId,
+    NemoError,
+    RateLimited,
+    RenderFailed,
+    RunTimeout,
+    ServerError,
+    SessionNotFound,
+)
+from nemo_widgets.client._events import (
+    Assembler,
+    ErrorEvent,
+    Event,
+    Heartbeat,
+    StateChange,
+    decode,
+)
+from nemo_widgets.client._intents import gui_actions, route
+from nemo_widgets.draft import Draft, diff, summary, to_dataframe
+
+ProgressFn = Callable[[int, int], None]
+
+_TRANSPORT_ERRORS = (httpx.TransportError,)
+
+
+class NemoClient(BaseClient):
+    """Talks to the hosted NemoVideo service or the embedded engine (same API).
+
+    >>> client = NemoClient("http://127.0.0.1:8765")          # doctest: +SKIP
+    >>> session = client.create_session()                      # doctest: +SKIP
+    >>> session.upload("clip.mp4")                             # doctest: +SKIP
+    >>> print(session.say("add the title 'Hello' for 3 seconds").text)  # doctest: +SKIP
+    >>> session.export(download_to="out/")                     # doctest: +SKIP
+    """
+
+    def __init__(
+        self, base_url: str | None = None, *, http: httpx.Client | None = None, **kw: Any
+    ) -> None:
+        super().__init__(base_url, **kw)
+        self._http = http or httpx.Client(
+            base_url=self.base_url, timeout=self.settings.timeout, follow_redirects=True
+        )
+        self._lock = threading.Lock()
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> NemoClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _send_raw(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        try:
+            return self._http.request(method, path, **kw)
+        except httpx.TimeoutException as e:
+            raise APITimeoutError(
+                f"{method} {path}: the server did not answer in time ({type(e).__name__})"
+            ) from None
+        except _TRANSPORT_ERRORS as e:
+            raise APIConnectionError(f"cannot reach {self.base_url} ({type(e).__name__})") from None
+
+    def ensure_token(self) -> None:
+        with self._lock:
+            if self._token:
+                return
+            cid = self.identity.client_id()
+            cached = self.identity.cached_token(self.base_url, cid)
+            if cached:
+                self._token = cached
+                return
+            self._new_anonymous_token(cid)
+
+    def _new_anonymous_token(self, client_id: str) -> None:
+        """400 → a new client id, retried; 429 → wait, retry once, then :class:`RateLimited`."""
+        waited = renewed_id = False
+        while True:
+            resp = self._send_raw(
+                "POST", self._route("token"), headers={**self._headers, "X-Client-Id": client_id}
+            )
+            try:
+                data = parse_response(resp, self._route("token"))
+            except MissingClientId:
+                if renewed_id:
+                    raise
+                client_id, renewed_id = self.identity.new_client_id(), True
+                continue
+            except RateLimited:
+                if waited:
+                    raise
+                self._sleep(
+                    max(self.settings.rate_limit_wait, retry_after(resp) or 0)
+                    if self.settings.rate_limit_wait
+                    else 0
+                )
+                waited = True
+                continue
+            self._token = self._token_data(data)
+            self.identity.store_token(self.base_url, client_id, self._token)
+            return
+
+    def _renew_token(self, failed: str | None) -> bool:
+        """After 1001: a new anonymous token for the same client id. False if not ours."""
+        if self._token_source == "given":
+            return False
+        with self._lock:
+            if self._token and self._token != failed:
+                return True  # another thread already renewed it
+            cid = self.identity.client_id()
+            self.identity.store_token(self.base_url, cid, None)
+            self._token = None
+            self._new_anonymous_token(cid)
+        return True
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        idempotent: bool | None = None,
+        body: Callable[[], dict[str, Any]] | None = None,
+        raw: bool = False,
+        **kw: Any,
+    ) -> Any:
+        """One API call with the protocol's recovery rules. ``body`` builds fresh request
+        arguments per attempt (uploads re-open their files)."""
+        idempotent = method in ("GET", "HEAD") if idempotent is None else idempotent
+        self.ensure_token()
+        attempt, renewed = 0, False
+        while True:
+            token = self._token
+            args = {**kw, **(body() if body else {})}
+            resp: httpx.Response | None = None
+            try:
+                resp = self._send_raw(method, path, headers=self._auth_headers(), **args)
+                return resp if raw and resp.is_success else parse_response(resp, path)
+            except AuthError:
+                if not renewed and self._renew_token(token):
+                    renewed = True
+                    continue
+                if self._token_source == "given":
+                    raise AuthError(
+                        "the token is invalid or expired (NEMO_TOKEN or the one passed "
+                        "in); get a new one",
+                        code=1001,
+                    ) from None
+                raise
+            except (APIConnectionError, ServerError, RateLimited):
+                if not idempotent or attempt >= self.settings.max_retries:
+                    raise
+                self._sleep(backoff(self.settings, attempt, retry_after(resp)))
+                attempt += 1
+
+    # -- API -----------------------------------------------------------------------------------
+    def credits(self) -> Balance:
+        d = self.request("GET", self._route("credits"))
+        return Balance(
+            int(d.get("available", 0)),
+            int(d.get("frozen", 0)),
+            int(d.get("total", d.get("available", 0) + d.get("frozen", 0))),
+        )
+
+    def create_session(self, *, language: str | None = None, task_name: str = "project") -> Session:
+        from nemo_widgets.client._auth import detect_language
+
+        d = self.request(
+            "POST",
+            self._route("session"),
+            json={"task_name": task_name, "language": language or detect_language()},
+        )
+        return Session(self, str(d["session_id"]), d.get("task_id"), language=language)
+
+    def session(self, session_id: str) -> Session:
+        """Attach to an existing session."""
+        return Session(self, str(session_id), None)
+
+    def render_status(self, render_id: str) -> RenderStatus:
+        body = self.request("GET", self._route("render_poll", rid=render_id))
+        st = render_status(body)
+        return (
+            st
+            if st.id
+            else RenderStatus(
+                render_id,
+                st.status,
+                st.progress,
+                st.url,
+                st.preview_url,
+                st.error,
+                st.duration,
+                st.size,
+                st.raw,
+            )
+        )
+
+    def cancel_render(self, render_id: str) -> RenderStatus:
+        return render_status(self.request("POST", self._route("render_cancel", rid=render_id)))
+
+    def download(
+        self, url_or_id: str, dest: str | Path, *, on_progress: ProgressFn | None = None
+    ) -> Path:
+        """Stream a file to ``dest`` (a file or folder) via a temp file + rename."""
+        self.ensure_token()
+        if url_or_id.startswith(("http://", "https://")):
+            url, name = url_or_id, url_or_id.split("?")[0].rsplit("/", 1)[-1]
+            headers = self._auth_headers() if url.startswith(self.base_url) else {}
+        else:
+            url, name = self._route("render_download", rid=url_or_id), f"{url_or_id}.mp4"
+            headers = self._auth_headers()
+        dest = resolve_dest(dest, name)
+        tmp = dest.with_name(f".{dest.name}.part")
+        try:
+            with self._http.stream("GET", url, headers=headers) as resp:
+                if not resp.is_success:
+                    resp.read()
+                    parse_response(resp, "download")
+                total = int(resp.headers.get("content-length") or 0)
+                got = 0
+                with open(tmp, "wb") as f:
+                    for chunk in resp.iter_bytes(1 << 16):
+                        f.write(chunk)
+                        got += len(chunk)
+                        if on_progress:
+                            on_progress(got, total)
+            os.replace(tmp, dest)
+        except httpx.TransportError as e:
+            raise APIConnectionError(f"the download broke off ({type(e).__name__})") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        return dest
+
+
+class Session:
+    """One editing session: uploads, the agent, the state, exports."""
+
+    def __init__(
+        self, client: NemoClient, session_id: str, task_id: str | None, language: str | None = None
+    ) -> None:
+        self.client, self.id, self.task_id, self.language = client, session_id, task_id, language
+        self._draft: dict[str, Any] | None = None
+        #: Set when the server lost the session and a new one replaced it.
+        self.notice: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Session(id={self.id!r}, backend={self.client.backend!r})"
+
+    def _recover_session(self, err: SessionNotFound) -> SessionNotFound:
+        new = self.client.create_session(language=self.language)
+        old, self.id, self.task_id, self._draft = self.id, new.id, new.task_id, None
+        self.notice = (
+            f"The session {old} was not found, so a new one was started: the old "
+            "timeline is gone — upload your clips again."
+        )
+        return SessionNotFound(self.notice, new_session_id=self.id, code=1002, status=err.status)
+
+    def _call(self, method: str, name: str, **kw: Any) -> Any:
+        try:
+            return self.client.request(method, self.client._route(name, sid=self.id), **kw)
+        except SessionNotFound as e:
+            raise self._recover_session(e) from None
+
+    # -- state ---------------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        d = self._call("GET", "state")
+        state = d.get("state", d) if isinstance(d, dict) else {}
+        self._draft = state.get("draft")
+        return state
+
+    def draft(self) -> Draft:
+        return draft_of(self.state())
+
+    @property
+    def timeline(self) -> Any:
+        """The draft as a pandas DataFrame (one row per segment)."""
+        return to_dataframe(self.draft())
+
+    def summary(self) -> str:
+        return summary(self.draft())
+
+    @property
+    def exportable(self) -> bool:
+        return self.draft().exportable
+
+    # -- upload --------------------------------------------------------------------------------
+    def upload(
+        self, *sources: str | Path | IO[bytes], on_progress: ProgressFn | None = None
+    ) -> list[UploadedFile]:
+        """Upload paths, open binary files or http(s) URLs; checked locally first; streamed."""
+        urls = [s for s in sources if isinstance(s, str) and s.startswith(("http://", "https://"))]
+        local = [s for s in sources if s not in urls]
+        out: list[UploadedFile] = []
+        if urls:
+            d = self._call(
+                "POST", "upload", json={"urls": urls, "source_type": "url"}, idempotent=False
+            )
+            out += uploaded(d.get("files", []))
+        if local:
+            items: list[tuple[str, Path | IO[bytes], int]] = []
+            for s in local:
+                if isinstance(s, str | Path):
+                    p = Path(s).expanduser()
+                    items.append((p.name, p, check_local_file(p)))
+                else:
+                    name = Path(getattr(s, "name", "upload.mp4")).name
+                    size = _remaining(s)
+                    check_local_file_name(name, size)
+                    items.append((name, s, size))
+            grand = sum(size for _, _, size in items)
+            starts = {id(src): _tell(src) for _, src, _ in items if not isinstance(src, Path)}
+            opened: list[IO[bytes]] = []
+
+            def body() -> dict[str, Any]:
+                # Fresh file handles per attempt: a retry (e.g. after a token renewal)
+                # streams the files again from their start.
+                for f in opened:
+                    f.close()
+                opened.clear()
+                files, done = [], 0
+                for name, src, size in items:
+                    if isinstance(src, Path):
+                        fh: IO[bytes] = open(src, "rb")  # noqa: SIM115 - closed in finally
+                        opened.append(fh)
+                    else:
+                        fh = src
+                        with contextlib.suppress(OSError, AttributeError):
+                            fh.seek(starts.get(id(src), 0))
+                    reader = ProgressReader(fh, size, on_progress, done, grand)
+                    files.append(("files", (name, reader, _mime(name))))
+                    done += size
+                return {"files": files}
+
+            try:
+                d = self._call("POST", "upload", body=body, idempotent=False)
+            finally:
+                for f in opened:
+                    f.close()
+            out += uploaded(d.get("files", []))
+            if on_progress:
+                on_progress(grand, grand)
+        self._draft = None
+        return out
+
+    # -- the agent -----------------------------------------------------------------------------
+    def send(
+        self, message: str, *, on_still_working: Callable[[float], None] | None = None
+    ) -> RunStream:
+        """Start an agent run; iterate the returned stream for typed events."""
+        return RunStream(self, message, on_still_working)
+
+    def say(self, message: str, **kw: Any) -> RunResult:
+        """Send and wait: the reply text (or, for a silent edit, a summary of the changes)."""
+        return self.send(message, **kw).until_done()
+
+    def ask(self, message: str, **kw: Any) -> Any:
+        """Like :meth:`say`, but "export", "credits", "status" act directly without the agent."""
+        intent = route(message)
+        if intent is None:
+            return self.say(message, **kw)
+        if intent.kind == "export":
+            return self.export()
+        if intent.kind == "credits":
+            return self.client.credits()
+        if intent.kind == "status":
+            return self.summary()
+        raise NemoError("to upload, call session.upload(path) or use the upload panel")
+
+    # -- export --------------------------------------------------------------------------------
+    def submit_render(
+        self, *, format: str = "mp4", quality: str = "high", draft: dict[str, Any] | None = None
+    ) -> str:
+        """Submit a render with a fresh ``render_<ts>`` id (once more with a new id on a
+        duplicate); returns the id."""
+        if draft is None:
+            draft = self.state().get("draft")
+        for attempt in range(2):
+            rid = new_render_id()
+            try:
+                self.client.request(
+                    "POST",
+                    self.client._route("render"),
+                    idempotent=False,
+                    json={
+                        "id": rid,
+                        "sessionId": self.id,
+                        "draft": draft,
+                        "output": {"format": format, "quality": quality},
+                    },
+                )
+                return rid
+            except DuplicateRenderId:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def wait_render(
+        self,
+        render_id: str,
+        *,
+        on_progress: Callable[[RenderStatus], None] | None = None,
+        timeout: float | None = None,
+    ) -> RenderStatus:
+        """Poll with backoff until the render ends; cancels it on timeout or Ctrl-C."""
+        s = self.client.settings
+        deadline = time.monotonic() + (timeout or s.render_timeout)
+        interval = s.poll_initial
+        try:
+            while True:
+                st = self.client.render_status(render_id)
+                if on_progress:
+                    on_progress(st)
+                if st.done:
+                    break
+                if time.monotonic() > deadline:
+                    self.client.cancel_render(render_id)
+                    raise RunTimeout(
+                        f"the export {render_id} took longer than "
+                        f"{(timeout or s.render_timeout):.0f} s and was cancelled"
+                    )
+                self.client._sleep(interval)
+                interval = min(max(interval * 1.5, 0.05), s.poll_max)
+        except KeyboardInterrupt:
+            with contextlib.suppress(NemoError):
+                self.client.cancel_render(render_id)
+            raise
+        if st.status != "completed":
+            raise RenderFailed(st.error or "no reason given", render_id=render_id, status=st.status)
+        return st
+
+    def export(
+        self,
+        *,
+        format: str = "mp4",
+        quality: str = "high",
+        download_to: str | Path | None = None,
+        on_progress: Callable[[RenderStatus], None] | None = None,
+        on_download: ProgressFn | None = None,
+        timeout: float | None = None,
+    ) -> ExportResult:
+        """Render the timeline; optionally download it. The finished URL is always returned."""
+        rid = self.submit_render(format=format, quality=quality)
+        st = self.wait_render(rid, on_progress=on_progress, timeout=timeout)
+        path = None
+        if download_to is not None:
+            dest = resolve_dest(download_to, f"{rid}.{format}")
+            path = self.client.download(rid, dest, on_progress=on_download)
+        return ExportResult(rid, st.url or "", path, st.preview_url, st.duration, st.size, st)
+
+
+def _mime(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower()
+    if ext in C.VIDEO_EXTS:
+        return f"video/{'quicktime' if ext == 'mov' else ext}"
+    if ext in C.IMAGE_EXTS:
+        return f"image/{'jpeg' if ext == 'jpg' else ext}"
+    return {"mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4", "aac": "audio/aac"}.get(
+        ext, "application/octet-stream"
+    )
+
+
+def _tell(f: IO[bytes]) -> int:
+    try:
+        return f.tell()
+    except (OSError, AttributeError):
+        return 0
+
+
+def _remaining(f: IO[bytes]) -> int:
+    try:
+        pos = f.tell()
+        f.seek(0, os.SEEK_END)
+        end = f.tell()
+        f.seek(pos)
+        return end - pos
+    except (OSError, AttributeError):
+        return 0
+
+
+def check_local_file_name(name: str, size: int) -> None:
+    p = Path(name)
+    ext = p.suffix.lower().lstrip(".")
+    from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
+
+    if ext not in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS):
+        raise UnsupportedFile(
+            f"{name}: unsupported file type .{ext or '?'}; supported formats: {C.FORMATS_TEXT}",
+            code=4001,
+        )
+    if size > C.MAX_UPLOAD_BYTES:
+        raise FileTooLarge(f"{name} is {size / 2**20:.0f} MB, over the 500 MB limit", code=4002)
+
+
+class _Watchdog:
+    """Fires "still working" after silence and enforces the run's overall deadline."""
+
+    def __init__(
+        self,
+        settings: Any,
+        callback: Callable[[float], None] | None,
+        on_deadline: Callable[[], None],
+    ) -> None:
+        self.settings, self.callback, self.on_deadline = settings, callback, on_deadline
+        self.start = self.last = time.monotonic()
+        self.expired = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="nemo-run-watchdog")
+        self._thread.start()
+
+    def touch(self) -> None:
+        self.last = time.monotonic()
+
+    def _run(self) -> None:
+        s = self.settings
+        while not self._stop.wait(min(1.0, s.still_working_after / 4, s.run_timeout / 4)):
+            now = time.monotonic()
+            if now - self.start >= s.run_timeout:
+                self.expired = True
+                self.on_deadline()
+                return
+            if now - self.last >= s.still_working_after:
+                self.last = now
+                if self.callback is not None:
+                    with contextlib.suppress(Exception):
+                        self.callback(now - self.start)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+class RunStream:
+    """An agent run as it happens: iterate for typed events, or use :attr:`text_stream`,
+    :meth:`until_done` and :attr:`final_text`. The message is sent once, never re-sent."""
+
+    def __init__(
+        self,
+        session: Session,
+        message: str,
+        on_still_working: Callable[[float], None] | None = None,
+    ) -> None:
+        self.session, self.message = session, message
+        self.on_still_working = on_still_working
+        self.assembler = Assembler()
+        self._iter: Iterator[Event] | None = None
+        self._result: RunResult | None = None
+        self._before: dict[str, Any] | None = None
+        self.dropped = False
+        self.drop_reason: str | None = None
+
+    def __iter__(self) -> Iterator[Event]:
+        if self._iter is None:
+            self._iter = self._events()
+        return self._iter
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The reply text as it arrives (tool calls and heartbeats are left out)."""
+        for _ in self:
+            if self._last_text:
+                yield self._last_text
+
+    _last_text: str | None = None
+
+    def _body(self) -> dict[str, Any]:
+        return {
+            "app_name": C.APP_NAME,
+            "user_id": "me",
+            "session_id": self.session.id,
+            "new_message": {"role": "user", "parts": [{"text": self.message}]},
+        }
+
+    def _events(self) -> Iterator[Event]:
+        client = self.session.client
+        if self.session._draft is None:
+            self.session.state()
+        self._before = self.session._draft
+        client.ensure_token()
+        resp_holder: dict[str, httpx.Response] = {}
+
+        def deadline() -> None:
+            r = resp_holder.get("r")
+            if r is not None:
+                with contextlib.suppress(Exception):
+                    r.close()
+
+        renewed = False
+        while True:
+            token = client._token
+            try:
+                cm = client._http.stream(
+                    "POST",
+                    client._route("run"),
+                    json=self._body(),
+                    headers={**client._auth_headers(), "Accept": "text/event-stream"},
+                    timeout=httpx.Timeout(client.settings.run_timeout, connect=C.CONNECT_TIMEOUT),
+                )
+                resp = cm.__enter__()
+            except httpx.TimeoutException as e:
+                raise APITimeoutError(f"the agent did not answer ({type(e).__name__})") from None
+            except httpx.TransportError as e:
+                raise APIConnectionError(
+                    f"cannot reach {client.base_url} ({type(e).__name__})"
+                ) from None
+            if resp.is_success:
+                break
+            resp.read()
+            cm.__exit__(None, None, None)
+            try:
+                parse_response(resp, "/run_sse")
+            except AuthError:
+                if not renewed and client._renew_token(token):
+                    renewed = True
+                    continue
+                raise
+            except SessionNotFound as e:
+                raise self.session._recover_session(e) from None
+            raise APIConnectionError(f"unexpected answer {resp.status_code} from the agent")
+        resp_holder["r"] = resp
+        dog = _Watchdog(client.settings, self.on_still_working, deadline)
+        try:
+            try:
+                for sse in EventSource(resp).iter_sse():
+                    for event in decode(sse.data):
+                        if not isinstance(event, Heartbeat):
+                            dog.touch()
+                        self._last_text = self.assembler.feed(event)
+                        yield event
+            except (httpx.TransportError, httpx.StreamError) as e:
+                if dog.expired:
+                    raise RunTimeout(
+                        f"the agent run passed its "
+                        f"{client.settings.run_timeout / 60:.0f}-minute limit"
+                    ) from None
+                # The stream dropped: never re-send; the run goes on server-side, so read the
+                # session state until the edit lands.
+                self.dropped = True
+                self.drop_reason = type(e).__name__
+                yield from self._recover()
+            if dog.expired:
+                raise RunTimeout(
+                    f"the agent run passed its {client.settings.run_timeout / 60:.0f}-minute limit"
+                )
+        finally:
+            dog.stop()
+            cm.__exit__(None, None, None)
+
+    def _recover(self) -> Iterator[Event]:
+        client = self.session.client
+        deadline = time.monotonic() + client.settings.recover_timeout
+        interval = max(client.settings.poll_initial, 0.05)
+        while time.monotonic() < deadline:
+            try:
+                state = self.session.state()
+            except (APIConnectionError, ServerError):
+                state = None
+            if state is not None and state.get("draft") != self._before:
+                event = StateChange({"recovered": True}, {"draft": state.get("draft")})
+                self.assembler.feed(event)
+                yield event
+                return
+            client._sleep(interval)
+            interval = min(interval * 1.5, client.settings.poll_max)
+
+    def until_done(self) -> RunResult:
+        if self._result is not None:
+            return self._result
+        for _ in self:
+            pass
+        a = self.assembler
+        if a.errors and not a.text:
+            from nemo_widgets.client._errors import AgentRunError
+
+            e: ErrorEvent = a.errors[-1]
+            raise AgentRunError(e.message or "the model failed", code=e.code)
+        after = a.state_delta.get("draft")
+        changed = bool(a.state_delta) or bool(a.tool_calls) or self.dropped
+        if changed and (not a.text or after is None):
+            after = self.session.state().get("draft")
+        else:
+            self.session._draft = after if after is not None else self.session._draft
+        changes = diff(self._before, after) if after is not None else []
+        text, silent = a.text, False
+        if not text:
+            silent = True
+            text = (
+                "Done: " + "; ".join(changes) + "."
+                if changes
+                else "The agent finished without a reply and the timeline did not change."
+            )
+        self._result = RunResult(
+            text,
+            a.tool_calls,
+            a.tool_results,
+            a.state_delta,
+            changes,
+            silent=silent,
+            recovered=self.dropped,
+            actions=gui_actions(a.text),
+            draft=after,
+        )
+        return self._result
+
+    @property
+    def final_text(self) -> str:
+        return self.until_done().text

@@ -336,7 +336,7 @@ def test_everything_survives_a_restart(tmp_path: Path, clip: Path) -> None:
         assert st["data"]["state"] == before
         poll = http.get("/api/render/proxy/lambda/render_p", headers=headers).json()["data"]
         assert poll["status"] == "completed"
-        assert http.get(f"/api/render/proxy/render_p/download", headers=headers).content == video
+        assert http.get("/api/render/proxy/render_p/download", headers=headers).content == video
         assert token  # the same token still works after the restart
 
 

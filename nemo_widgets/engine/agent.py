@@ -192,7 +192,10 @@ def plan(text: str, state: dict[str, Any]) -> Plan:
     calls: list[Call] = []
     # Background replacement / blur / removal ("remove the car in the background" is not).
     target = _object_word(low)
-    about_bg = target is None or bool(_BG_WORDS.search(target))
+    # "remove the background" is about the background; "the car in the background" is not.
+    about_bg = target is None or bool(
+        re.search(r"(background|backdrop|\bbg)$|背景$", target.strip(), re.I)
+    )
     if (
         _BG_WORDS.search(t)
         and about_bg
@@ -226,14 +229,14 @@ def plan(text: str, state: dict[str, Any]) -> Plan:
     # Titles.
     elif re.search(r"\btitle\b|\bcaption\b|\btext\b|标题|字幕|文字", low):
         calls.append(Call("add_title", _title_args(t)))
-    # Background music.
-    elif re.search(r"\bbgm\b|music|soundtrack|song|背景音乐|配乐", low) and not re.search(
-        r"\bmute\b", low
+    # Volume / mute (before music: "set the music volume to 20%" is not adding music).
+    elif re.search(r"\bmute\b|静音|\bunmute\b|volume|louder|quieter|音量", low) and not re.search(
+        r"\badd\b|\bas (bgm|music)\b|添加|加入", low
     ):
-        calls.append(Call("add_bgm", _bgm_args(t, files)))
-    # Volume / mute.
-    elif re.search(r"\bmute\b|静音|\bunmute\b|volume|louder|quieter|音量", low):
         calls.append(Call("set_volume", _volume_args(t)))
+    # Background music.
+    elif re.search(r"\bbgm\b|music|soundtrack|song|背景音乐|配乐", low):
+        calls.append(Call("add_bgm", _bgm_args(t, files)))
     # Aspect ratio.
     elif re.search(
         r"\b(9:16|16:9|1:1|4:5|4:3|vertical|portrait|square|landscape|horizontal)\b|竖屏|横屏|方形|aspect",

@@ -58,6 +58,9 @@ class EngineConfig:
     allow_private_urls: bool = False
     #: Share (0–1) of edits that end with no reply text, as the hosted agent does ~30 %.
     silent_edit_rate: float = 0.0
+    #: Fault injection for tests: abort every /run_sse response after this many events
+    #: (the connection drops mid-body; the run itself goes on, as on a real network fault).
+    fault_drop_sse_after: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -359,6 +362,7 @@ async def run_sse(request: Request) -> Response:
     thread.start()
 
     async def stream() -> Any:
+        sent = 0
         while True:
             try:
                 item = await asyncio.wait_for(queue.get(), timeout=eng.config.heartbeat_s)
@@ -367,6 +371,12 @@ async def run_sse(request: Request) -> Response:
                 continue
             if item is None:
                 return
+            if (
+                eng.config.fault_drop_sse_after is not None
+                and sent >= eng.config.fault_drop_sse_after
+            ):
+                raise ConnectionAbortedError("fault injection: stream dropped")
+            sent += 1
             yield ev.sse(item)
 
     return StreamingResponse(

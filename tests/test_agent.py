@@ -1,0 +1,197 @@
+"""The engine's agent: real phrasings → tool calls, draft changes and replies over SSE."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nemo_widgets.draft import Draft
+from nemo_widgets.engine.agent import parse_time, plan
+from tests.conftest import Api
+
+FILES = [
+    {"filename": "clip.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
+    {"filename": "lofi.mp3", "file_type": "audio", "file_id": "f_2", "duration": 60},
+    {"filename": "beach.jpg", "file_type": "image", "file_id": "f_3"},
+]
+STATE = {
+    "video_infos": FILES,
+    "draft": {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [
+                    {"id": "a", "s": 0, "du": 30000, "src": "f_1", "n": "clip"},
+                    {"id": "b", "s": 30000, "du": 10000, "src": "f_1", "n": "second"},
+                ],
+            }
+        ]
+    },
+}
+
+PHRASES = [
+    # object removal (the seed's own examples first)
+    (
+        "remove the car parked in the background from the entire video",
+        "remove_object",
+        {"target": "car"},
+    ),
+    (
+        "erase the person walking on the left between 0:05 and 0:12",
+        "remove_object",
+        {"target": "person", "start": 5.0, "end": 12.0},
+    ),
+    ("把背景里的车去掉", "remove_object", {"target": "背景里的车"}),
+    ("get rid of the red van", "remove_object", {"target": "red van"}),
+    ("Please delete the dog.", "remove_object", {"target": "dog"}),
+    # background
+    (
+        "replace my office background with a clean studio backdrop",
+        "replace_background",
+        {"mode": "preset", "background": "clean studio"},
+    ),
+    ("blur the background", "replace_background", {"mode": "blur"}),
+    ("put me in front of beach.jpg", "replace_background", {"mode": "media", "file": "beach.jpg"}),
+    ("make the background green", "replace_background", {"mode": "preset", "background": "green"}),
+    ("remove the background", "replace_background", {"mode": "transparent"}),
+    ("把背景换成海滩", "replace_background", {"mode": "preset"}),
+    ("背景模糊", "replace_background", {"mode": "blur"}),
+    # timeline edits
+    ("keep 0:03 to 0:20", "trim", {"keep": [3.0, 20.0]}),
+    ("trim it to 0:03-0:20", "trim", {"keep": [3.0, 20.0]}),
+    ("cut out 0:05 to 0:08", "trim", {"cut": [5.0, 8.0]}),
+    ("cut the first 3 seconds", "trim", {"drop_first": 3.0}),
+    ("remove the last 2 seconds", "trim", {"drop_last": 2.0}),
+    ("keep only the first 10 seconds", "trim", {"keep_first": 10.0}),
+    (
+        "add the title 'Urban Dreams' for 3 seconds",
+        "add_title",
+        {"text": "Urban Dreams", "duration": 3.0},
+    ),
+    ('add a title "Hello" at the top', "add_title", {"text": "Hello", "position": "top"}),
+    ("添加标题“城市之梦”", "add_title", {"text": "城市之梦"}),
+    ("add lofi.mp3 as BGM at 35%", "add_bgm", {"file": "lofi.mp3", "volume": 35.0}),
+    ("add some background music", "add_bgm", {"file": "lofi.mp3"}),
+    ("mute the video", "set_volume", {"target": "video", "volume": 0}),
+    ("set the music volume to 20%", "set_volume", {"target": "audio", "volume": 20.0}),
+    ("静音", "set_volume", {"volume": 0}),
+    ("make it 9:16", "set_aspect", {"ratio": "9:16", "fit": "fit"}),
+    (
+        "change the aspect ratio to 1:1 with blurred padding",
+        "set_aspect",
+        {"ratio": "1:1", "fit": "blur"},
+    ),
+    ("make it vertical and fill the frame", "set_aspect", {"ratio": "9:16", "fit": "fill"}),
+    ("改成竖屏", "set_aspect", {"ratio": "9:16"}),
+    ("speed it up 2x", "set_speed", {"speed": 2.0}),
+    ("slow motion", "set_speed", {"speed": 0.5}),
+    ("make the second clip 1.5x faster", "set_speed", {"speed": 1.5, "clip": 1}),
+    ("move the second clip to the start", "reorder", {"index": 1, "to": 0}),
+    ("swap the clips", "reorder", {"swap": True}),
+    ("remove the second clip", "remove_clip", {"index": 1}),
+    ("delete clip 1", "remove_clip", {"index": 0}),
+    ("remove the music", "remove_track", {"kind": "audio"}),
+    ("undo", "undo", {}),
+    ("撤销", "undo", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "tool", "args"), PHRASES)
+def test_phrase_table(text: str, tool: str, args: dict) -> None:
+    p = plan(text, STATE)
+    assert p.reply is None, p.reply
+    assert [c.name for c in p.calls] == [tool]
+    got = p.calls[0].args
+    for k, v in args.items():
+        assert got.get(k) == v, (k, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("what's on the timeline?", "Timeline (1 track): 1. Video: clip, second (0-40s)"),
+        ("how long is it?", "40.0 s"),
+        ("时长多长？", "40.0 秒"),
+        ("", "Please type an instruction"),
+        ("make me a sandwich", "I didn't understand"),
+    ],
+)
+def test_questions_and_help(text: str, expect: str) -> None:
+    p = plan(text, STATE)
+    assert not p.calls and expect in (p.reply or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("0:05", 5.0),
+        ("1:02.5", 62.5),
+        ("00:01:05", 65.0),
+        ("5s", 5.0),
+        ("5 seconds", 5.0),
+        ("5秒", 5.0),
+        ("250ms", 0.25),
+        ("2 minutes", 120.0),
+        ("soon", None),
+    ],
+)
+def test_times(text: str, seconds: float | None) -> None:
+    assert parse_time(text) == seconds
+
+
+def _parts(events: list[dict]) -> list[str]:
+    return [next(iter(e["content"]["parts"][0])) for e in events if "content" in e]
+
+
+def test_edits_over_sse_change_the_draft(api: Api, clip: Path, tone: Path) -> None:
+    sid = api.session()
+    api.upload(sid, clip, tone)
+    events = api.say(sid, "keep 0:01 to 0:03")
+    assert _parts(events) == ["functionCall", "functionResponse", "text"]
+    d = Draft.parse(api.state(sid)["draft"])
+    seg = d.tracks[0].segments[0]
+    assert (seg.start, seg.duration, seg.in_point) == (0, 2000, 1000)
+    api.say(sid, "add lofi.mp3 as BGM at 35%")
+    api.say(sid, "add the title 'Urban Dreams' for 1 second")
+    d = Draft.parse(api.state(sid)["draft"])
+    assert d.summary() == (
+        "Timeline (3 tracks): 1. Video: clip (0-2s) 2. BGM: lofi (0-2s, 35%) "
+        '3. Title: "Urban Dreams" (0-1s)'
+    )
+    ev = api.say(sid, "undo")
+    assert "Undid" in ev[-1]["content"]["parts"][0]["text"]
+    assert len(Draft.parse(api.state(sid)["draft"]).tracks) == 2
+
+
+def test_impossible_requests_get_a_helpful_reply(api: Api, clip: Path) -> None:
+    sid = api.session()
+    reply = api.say(sid, "keep 0:01 to 0:03")[-1]["content"]["parts"][0]["text"]
+    assert "upload a video first" in reply  # nothing on the timeline yet
+    api.upload(sid, clip)
+    before = api.state(sid)["draft"]
+    events = api.say(sid, "keep 0:50 to 0:60")
+    resp = next(e for e in events if _parts([e]) == ["functionResponse"])
+    assert resp["content"]["parts"][0]["functionResponse"]["response"]["status"] == "error"
+    assert "outside the video" in events[-1]["content"]["parts"][0]["text"]
+    assert api.state(sid)["draft"] == before  # never a silent no-op, never invented success
+    reply = api.say(sid, "add music")[-1]["content"]["parts"][0]["text"]
+    assert "Upload an audio file" in reply
+
+
+def test_chinese_instruction_gets_a_chinese_reply(api: Api, clip: Path) -> None:
+    sid = api.session()
+    api.upload(sid, clip)
+    text = api.say(sid, "改成竖屏")[-1]["content"]["parts"][0]["text"]
+    assert "画幅" in text
+
+
+def test_vision_requests_say_they_are_not_available(api: Api, clip: Path) -> None:
+    sid = api.session()
+    api.upload(sid, clip)
+    before = api.state(sid)["draft"]
+    text = api.say(sid, "remove the car parked in the background")[-1]["content"]["parts"][0][
+        "text"
+    ]
+    assert "not available" in text and "nothing was changed" in text
+    assert api.state(sid)["draft"] == before

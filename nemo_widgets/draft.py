@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -401,46 +402,139 @@ _DTYPES: dict[str, Any] = {
 def to_dataframe(draft: Draft | Mapping[str, Any] | None) -> pd.DataFrame:
     """One row per segment, in the fixed :data:`COLUMNS` order, then ``m.*`` metadata columns.
 
-    Flattening is done by :func:`pandas.json_normalize` over the raw segment dicts and
-    vectorised column arithmetic; no per-row Python.
+    The segments go into pandas in one call (``pd.DataFrame`` on the list of segment dicts);
+    every column after that is vectorised; effects and metadata are flattened only on the rows
+    that have them. A dict is validated on the way (timing columns vectorised), so a bad draft
+    raises :class:`DraftError` naming the track and segment.
     """
-    raw = draft.to_dict() if isinstance(draft, Draft) else Draft.parse(draft).to_dict()
-    tracks = raw.get("t", [])
-    # Track-level columns, repeated per segment, come from json_normalize's `meta`.
-    for ti, tr in enumerate(tracks):
-        tr["_ti"] = ti
-    has_segments = any(tr.get("sg") for tr in tracks)
-    if not has_segments:
+    if isinstance(draft, Draft):
+        tracks = [
+            {"tt": tr.type, "sg": [sg.to_dict() for sg in tr.segments]} for tr in draft.tracks
+        ]
+    else:
+        tracks = _raw_tracks(draft)
+    lens = np.fromiter((len(tr["sg"]) for tr in tracks), dtype=np.int64, count=len(tracks))
+    n = int(lens.sum())
+    if n == 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()})
-    flat = pd.json_normalize(tracks, record_path="sg", meta=["_ti", "tt"], errors="ignore")
-    n = len(flat)
+    segs = [sg for tr in tracks for sg in tr["sg"]]
+    flat = pd.DataFrame(segs)
+    track = np.repeat(np.arange(len(tracks), dtype=np.int64), lens)
+    starts = np.cumsum(lens) - lens
+    segment = np.arange(n, dtype=np.int64) - np.repeat(starts, lens)
+    tt = np.repeat(
+        np.fromiter((tr["tt"] for tr in tracks), dtype=np.int64, count=len(tracks)), lens
+    )
 
-    def col(name: str, default: Any = None) -> pd.Series:
-        return flat[name] if name in flat else pd.Series([default] * n, dtype=object)
+    def col(name: str) -> pd.Series:
+        return flat[name] if name in flat else pd.Series(None, index=flat.index, dtype=object)
 
-    out = pd.DataFrame(index=pd.RangeIndex(n))
-    out["track"] = flat["_ti"].astype("int64")
-    tt = flat["tt"].fillna(0).astype("int64")
-    out["kind"] = pd.Categorical(tt.map(KIND_NAMES).fillna("other"), categories=list(KINDS))
-    out["tt"] = tt
-    out["segment"] = out.groupby("track").cumcount().astype("int64")
-    start = pd.to_numeric(col("s", 0), errors="coerce").fillna(0)
-    dur = pd.to_numeric(col("du", 0), errors="coerce").fillna(0)
-    out["start"] = pd.to_timedelta(start, unit="ms")
-    out["end"] = pd.to_timedelta(start + dur, unit="ms")
-    out["duration"] = pd.to_timedelta(dur, unit="ms")
-    out["source"] = col("src").astype("string")
-    out["label"] = col("n").astype("string")
-    vol = pd.to_numeric(col("v"), errors="coerce").astype("float64")
-    # Audio and video default to 100 %; text has no volume.
-    out["volume"] = vol.where(vol.notna() | (tt == 7), 100.0)
-    out["text"] = col("tx").astype("string")
-    fx = col("fx")
-    out["effects"] = fx.map(_effects_text, na_action="ignore").astype("string")
-    meta_cols = sorted(c for c in flat.columns if c.startswith("m."))
-    for c in meta_cols:
-        out[c] = flat[c]
+    start = _numeric(col("s"), "s", track, segment, default=0.0, required=True)
+    dur = _numeric(col("du"), "du", track, segment, default=0.0, required=True)
+    vol = _numeric(col("v"), "v", track, segment, default=np.nan, required=False)
+    out = pd.DataFrame(
+        {
+            "track": track,
+            "kind": pd.Categorical.from_codes(_kind_codes(tt), categories=list(KINDS)),
+            "tt": tt,
+            "segment": segment,
+            "start": pd.to_timedelta(start, unit="ms"),
+            "end": pd.to_timedelta(start + dur, unit="ms"),
+            "duration": pd.to_timedelta(dur, unit="ms"),
+            "source": col("src").astype("string"),
+            "label": col("n").astype("string"),
+            # Audio and video default to 100 %; text has no volume.
+            "volume": np.where(np.isnan(vol) & (tt != 7), 100.0, vol),
+            "text": col("tx").astype("string"),
+            "effects": _effects_column(col("fx")),
+        }
+    )
+    meta = col("m")
+    rows = meta.index[_where_true(meta, lambda m: isinstance(m, Mapping) and bool(m))]
+    if len(rows):
+        m = pd.json_normalize(list(meta[rows])).set_axis(rows)
+        m.columns = [f"m.{c}" for c in m.columns]
+        out = out.join(m.reindex(columns=sorted(m.columns)))
     return out.astype(_DTYPES)
+
+
+_KIND_CODE = {0: 0, 1: 1, 7: 2}
+
+
+def _kind_codes(tt: np.ndarray) -> np.ndarray:
+    codes = np.full(tt.shape, 3, dtype=np.int8)
+    for code_tt, code in _KIND_CODE.items():
+        codes[tt == code_tt] = code
+    return codes
+
+
+def _raw_tracks(draft: Mapping[str, Any] | str | bytes | None) -> list[dict[str, Any]]:
+    """Structural checks of a raw draft (cheap: per track, not per segment)."""
+    if isinstance(draft, str | bytes):
+        return _raw_tracks(Draft.parse(draft).to_dict())
+    raw = draft or {}
+    _check(isinstance(raw, Mapping), "draft", f"must be an object, got {type(raw).__name__}")
+    tracks = raw.get("t", [])
+    _check(isinstance(tracks, list), "draft", f"tracks 't' must be a list, got {tracks!r}")
+    out = []
+    for ti, tr in enumerate(tracks):
+        where = _where(ti)
+        _check(isinstance(tr, Mapping), where, f"must be an object, got {type(tr).__name__}")
+        tt = tr.get("tt", 0)
+        _check(
+            isinstance(tt, int) and not isinstance(tt, bool),
+            where,
+            f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {tt!r}",
+        )
+        sg = tr.get("sg", [])
+        _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {sg!r}")
+        bad = next((i for i, x in enumerate(sg) if not isinstance(x, Mapping)), None)
+        _check(bad is None, _where(ti, bad), "must be an object")
+        out.append({"tt": tt, "sg": sg})
+    return out
+
+
+def _numeric(
+    values: pd.Series,
+    key: str,
+    track: np.ndarray,
+    segment: np.ndarray,
+    *,
+    default: float,
+    required: bool,
+) -> np.ndarray:
+    """A float column; a wrong type or a negative number raises naming the segment."""
+    if values.dtype == bool:
+        is_bool = np.ones(len(values), dtype=bool)
+    elif values.dtype == object:
+        is_bool = _where_true(values, lambda v: isinstance(v, bool))
+    else:
+        is_bool = np.zeros(len(values), dtype=bool)
+    num = pd.to_numeric(values.where(~is_bool), errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan
+    )
+    bad = (np.isnan(num) & values.notna().to_numpy()) | is_bool
+    bad |= num < 0
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise DraftError(
+            f"{_where(int(track[i]), int(segment[i]))}: '{key}' must be a number "
+            f">= 0, got {values.iloc[i]!r}"
+        )
+    return np.where(np.isnan(num), default, num) if required or not np.isnan(default) else num
+
+
+def _where_true(values: pd.Series, test: Any) -> np.ndarray:
+    """A boolean mask of ``test(value)`` (object columns hold mixed types)."""
+    return np.fromiter((test(v) for v in values.to_numpy()), dtype=bool, count=len(values))
+
+
+def _effects_column(fx: pd.Series) -> pd.Series:
+    present = _where_true(fx, lambda v: isinstance(v, list) and bool(v))
+    out = pd.Series(pd.NA, index=fx.index, dtype="string")
+    if present.any():
+        out[present] = fx[present].map(_effects_text).astype("string")
+    return out
 
 
 def _effects_text(fx: Any) -> str | None:

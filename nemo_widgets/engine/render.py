@@ -646,9 +646,7 @@ def render(
             upto = int((i + 1) * SAMPLE_RATE / fps)
             out_v.audio(mix, upto)
             if out_p is not None:
-                small = cv2.resize(
-                    frame, (out_p.v.width, out_p.v.height), interpolation=cv2.INTER_AREA
-                )
+                small = downscale(frame, out_p.v.width, out_p.v.height)
                 out_p.video(small, i)
                 out_p.audio(mix, upto)
             progress(2 + 97 * (i + 1) / n_frames)
@@ -667,6 +665,15 @@ def render(
         has_audio,
         warnings,
     )
+
+
+def downscale(img: np.ndarray, w: int, h: int) -> np.ndarray:
+    """Good and fast: exact halvings with a box filter, then one linear step."""
+    while img.shape[1] >= 2 * w and img.shape[0] >= 2 * h:
+        img = cv2.resize(img, (img.shape[1] // 2, img.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    if (img.shape[1], img.shape[0]) == (w, h):
+        return img
+    return cv2.resize(img, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _transition_ms(seg: Segment) -> float:

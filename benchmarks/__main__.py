@@ -1,0 +1,42 @@
+"""``make bench``: every benchmark, one table, and ``out/bench.json``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+import time
+from pathlib import Path
+
+from benchmarks._harness import machine, table, write_json
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller inputs, under 3 minutes")
+    parser.add_argument("--only", help="run only benchmarks whose module name contains this")
+    parser.add_argument("--json", default="out/bench.json")
+    args = parser.parse_args()
+    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent))
+                   if m.name.startswith("bench_"))
+    figures = []
+    t0 = time.perf_counter()
+    for name in names:
+        if args.only and args.only not in name:
+            continue
+        t = time.perf_counter()
+        print(f"running {name} …", file=sys.stderr, flush=True)
+        mod = importlib.import_module(f"benchmarks.{name}")
+        figures += mod.run(args.quick)
+        print(f"  {name}: {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    print(f"\nmachine: {machine()}; {'quick' if args.quick else 'full'} run in "
+          f"{time.perf_counter() - t0:.0f} s\n")
+    print(table(figures))
+    write_json(figures, Path(args.json), args.quick)
+    print(f"\nwritten: {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""The figures, the table and the JSON that ``make bench`` prints and writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: float | None = None
+    baseline: float | None = None
+    baseline_name: str = ""
+    higher_is_better: bool = False
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times better than the baseline (>1 is better)."""
+        if not self.baseline or not self.value:
+            return None
+        return self.value / self.baseline if self.higher_is_better else self.baseline / self.value
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return "info"
+        ok = self.value >= self.target if self.higher_is_better else self.value <= self.target
+        return "pass" if ok else "short"
+
+
+def median_time(fn: Callable[[], Any], repeat: int = 7, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "value", "target", "baseline", "ratio", "")]
+    for f in figures:
+        op = "≥" if f.higher_is_better else "≤"
+        rows.append(
+            (
+                f.name,
+                f"{f.value:.4g} {f.unit}",
+                f"{op} {f.target:g} {f.unit}" if f.target is not None else "",
+                f"{f.baseline:.4g} {f.unit} ({f.baseline_name})" if f.baseline is not None else "",
+                f"{f.ratio:.1f}×" if f.ratio is not None else "",
+                f.verdict,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_json(figures: list[Figure], path: Path, quick: bool) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "machine": machine(),
+        "quick": quick,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "figures": [{**asdict(f), "ratio": f.ratio, "verdict": f.verdict} for f in figures],
+    }
+    path.write_text(json.dumps(data, indent=2))
+
+
+def main_for(run: Callable[[bool], list[Figure]]) -> None:
+    """``python -m benchmarks.bench_x [--quick]``."""
+    import sys
+
+    figures = run("--quick" in sys.argv)
+    print(table(figures))

@@ -18,8 +18,8 @@ def main() -> int:
     parser.add_argument("--only", help="run only benchmarks whose module name contains this")
     parser.add_argument("--json", default="out/bench.json")
     args = parser.parse_args()
-    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent))
-                   if m.name.startswith("bench_"))
+    here = [str(Path(__file__).parent)]
+    names = sorted(m.name for m in pkgutil.iter_modules(here) if m.name.startswith("bench_"))
     figures = []
     t0 = time.perf_counter()
     for name in names:
@@ -30,8 +30,10 @@ def main() -> int:
         mod = importlib.import_module(f"benchmarks.{name}")
         figures += mod.run(args.quick)
         print(f"  {name}: {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
-    print(f"\nmachine: {machine()}; {'quick' if args.quick else 'full'} run in "
-          f"{time.perf_counter() - t0:.0f} s\n")
+    print(
+        f"\nmachine: {machine()}; {'quick' if args.quick else 'full'} run in "
+        f"{time.perf_counter() - t0:.0f} s\n"
+    )
     print(table(figures))
     write_json(figures, Path(args.json), args.quick)
     print(f"\nwritten: {args.json}")

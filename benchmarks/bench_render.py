@@ -35,15 +35,13 @@ def source_1080p(seconds: int) -> Path:
         vin = inp.streams.video[0]
         vout = out.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "16"})
         vout.width, vout.height, vout.pix_fmt = 1920, 1080, "yuv420p"
-        n = 0
-        for frame in inp.decode(vin):
+        for n, frame in enumerate(inp.decode(vin)):
             if n >= seconds * 25:
                 break
             f = frame.reformat(1920, 1080, format="yuv420p", interpolation="BICUBIC")
             f.pts = n
             for p in vout.encode(f):
                 out.mux(p)
-            n += 1
         for p in vout.encode(None):
             out.mux(p)
     tmp.rename(dest)

@@ -90,7 +90,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def upload_growth(mb: int) -> tuple[float, float]:
+def _peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (VmHWM), MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def upload_growth(mb: int) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.mp4"
         with open(path, "wb") as f:  # real bytes (not sparse), so reading them costs memory
@@ -123,6 +131,7 @@ def upload_growth(mb: int) -> tuple[float, float]:
                 except httpx.TransportError:
                     time.sleep(0.1)
             url = f"http://127.0.0.1:{port}"
+            engine_before = _peak_rss_mb(server.pid)
             out = []
             for mode in ("stream", "in-memory"):
                 r = subprocess.run(
@@ -133,7 +142,9 @@ def upload_growth(mb: int) -> tuple[float, float]:
                     check=True,
                 )
                 out.append(float(r.stdout.strip().splitlines()[-1]))
-            return out[0], out[1]
+                if mode == "stream":
+                    engine_growth = _peak_rss_mb(server.pid) - engine_before
+            return out[0], out[1], engine_growth
         finally:
             server.terminate()
             server.wait(10)
@@ -142,7 +153,7 @@ def upload_growth(mb: int) -> tuple[float, float]:
 def run(quick: bool) -> list[Figure]:
     ours, floor = sse_rate(2_000 if quick else 20_000)
     mb = 100 if quick else 500
-    streamed, in_memory = upload_growth(mb)
+    streamed, in_memory, engine = upload_growth(mb)
     return [
         Figure(
             "SSE events parsed per second (client, end to end)",
@@ -156,6 +167,7 @@ def run(quick: bool) -> list[Figure]:
         Figure(
             f"upload {mb} MB: client RSS growth", streamed, "MB", 60, in_memory, "read into memory"
         ),
+        Figure(f"upload {mb} MB: engine peak RSS growth (streamed to disk)", engine, "MB", 60),
     ]
 
 

@@ -39,8 +39,6 @@ def make_clip(
         vs.width, vs.height, vs.pix_fmt = width, height, pix_fmt
         if codec == "libx264":
             vs.options = {"preset": "ultrafast", "crf": "18"}
-        if rotation:
-            vs.metadata["rotate"] = str(rotation)
         a_s = None
         if audio:
             layout = {1: "mono", 2: "stereo", 6: "5.1"}[channels]
@@ -88,7 +86,30 @@ def make_clip(
                     c.mux(pkt)
             for pkt in a_s.encode(None):
                 c.mux(pkt)
+    if rotation:
+        set_display_rotation(path, rotation, height)
     return path
+
+
+def set_display_rotation(path: Path, degrees: int, height: int) -> None:
+    """Write a clockwise display rotation into the first track header, as phones do.
+
+    The stored frames stay as they are; players (and FFmpeg) show them rotated.
+    """
+    import struct
+
+    one, minus_one = 0x00010000, 0xFFFF0000
+    if degrees % 360 != 90:
+        raise ValueError("only 90° clockwise is supported here")
+    data = bytearray(Path(path).read_bytes())
+    i = data.find(b"tkhd")
+    if i < 0:
+        raise ValueError("no tkhd box")
+    version = data[i + 4]
+    matrix_at = i + 4 + 4 + (28 if version == 0 else 40) + 8
+    matrix = (0, one, 0, minus_one, 0, 0, height << 16, 0, 0x40000000)
+    struct.pack_into(">9I", data, matrix_at, *matrix)
+    Path(path).write_bytes(bytes(data))
 
 
 def make_tone(

@@ -19,6 +19,22 @@ ATTRIBUTION = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _close_http_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every httpx.Client a test opens is closed when the test ends."""
+    made: list[httpx.Client] = []
+    original = httpx.Client.__init__
+
+    def init(self: httpx.Client, *args: object, **kw: object) -> None:
+        original(self, *args, **kw)  # type: ignore[arg-type]
+        made.append(self)
+
+    monkeypatch.setattr(httpx.Client, "__init__", init)
+    yield
+    for client in made:
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")

@@ -300,3 +300,53 @@ def test_cjk_title_has_a_font_or_says_so(tmp_path: Path) -> None:
         )
     )
     assert cjk_fonts or any("fonts-noto-cjk" in w for w in res.warnings)
+
+
+def test_phone_rotation_is_applied(tmp_path: Path) -> None:
+    """Stored landscape with red on the left, shown rotated 90° clockwise: red on top."""
+    from nemo_widgets.synth import set_display_rotation
+
+    path = tmp_path / "phone.mp4"
+    with av.open(str(path), "w") as c:
+        v = c.add_stream("libx264", rate=25)
+        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
+        img = np.zeros((240, 320, 3), np.uint8)
+        img[:, :160] = (220, 20, 20)
+        img[:, 160:] = (20, 20, 220)
+        for i in range(25):
+            fr = av.VideoFrame.from_ndarray(img, format="rgb24")
+            fr.pts = i
+            for p in v.encode(fr):
+                c.mux(p)
+        for p in v.encode(None):
+            c.mux(p)
+    set_display_rotation(path, 90, 240)
+    info = probe(path)
+    assert (info["display_width"], info["display_height"]) == (240, 320)
+    out = tmp_path / "o.mp4"
+    render(
+        Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1000, "src": "p"}]}]}),
+        _resolver(p=path),
+        out,
+    )
+    assert _facts(out)["size"] == (240, 320)
+    frame = frame_at(out, 0.5)
+    top, bottom = frame[40, 120], frame[280, 120]
+    assert top[0] > 150 > top[2] and bottom[2] > 150 > bottom[0]
+
+
+def test_ten_bit_source(tmp_path: Path) -> None:
+    clip = make_clip(
+        tmp_path / "c.mp4", seconds=1, pix_fmt="yuv420p10le", colour=(200, 40, 40), audio=False
+    )
+    assert probe(clip)["pix_fmt"] == "yuv420p10le"
+    out = tmp_path / "o.mp4"
+    render(
+        Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1000, "src": "c"}]}]}),
+        _resolver(c=clip),
+        out,
+    )
+    f = _facts(out)
+    assert f["pix_fmt"] == "yuv420p" and f["profile"] == "High"
+    px = frame_at(out, 0.5)[120, 160].astype(int)
+    assert abs(px[0] - 200) < 20 and abs(px[1] - 40) < 20

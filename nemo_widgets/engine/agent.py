@@ -205,7 +205,9 @@ def plan(text: str, state: dict[str, Any]) -> Plan:
             re.I,
         )
     ) or re.search(r"put me (in front of|on|in)|in front of", low):
-        calls.append(Call("replace_background", _background_args(t, files), cost=5))
+        calls.append(
+            Call("replace_background", _background_args(t, files), cost=_vision_cost(state))
+        )
     # Object removal.
     elif re.search(r"\b(remove|erase|delete|get rid of|take out|wipe out)\b", low) or re.search(
         r"去掉|去除|删掉|移除|擦除", t
@@ -260,6 +262,13 @@ def plan(text: str, state: dict[str, Any]) -> Plan:
     if not calls:
         return Plan(reply=_help(zh, "unknown"))
     return Plan(calls)
+
+
+def _vision_cost(state: dict[str, Any]) -> int:
+    """Vision work costs by clip length: 5 credits, plus 1 for every 10 s over the first 10."""
+    videos = [f for f in state.get("video_infos", []) if f.get("file_type") == "video"]
+    seconds = float(videos[-1].get("duration") or 0) if videos else 0.0
+    return 5 + max(0, int(seconds - 10) // 10)
 
 
 def _help(zh: bool, why: str) -> str:
@@ -873,6 +882,18 @@ TOOLS: dict[str, Callable[[ToolContext, dict[str, Any]], ToolResult]] = {
     "remove_object": tool_unavailable("remove_object"),
     "replace_background": tool_unavailable("replace_background"),
 }
+
+
+def _register_vision_tools() -> None:
+    """Vision tools need the engine's vision extras (ai-edge-litert, models on first use)."""
+    try:
+        from nemo_widgets.engine.vision.tools import tool_replace_background
+    except ImportError:  # pragma: no cover - depends on the install
+        return
+    TOOLS["replace_background"] = tool_replace_background
+
+
+_register_vision_tools()
 
 
 class Agent:

@@ -169,8 +169,11 @@ class Engine:
         msg = f"{file_id}:{user_id}".encode()
         return hmac.new(self.store.secret, msg, hashlib.sha256).hexdigest()[:32]
 
+    #: Where this engine is reachable (set by the server once it listens).
+    base_url: str = ""
+
     def media_url(self, request: Request | None, file_id: str, user_id: str, name: str) -> str:
-        base = str(request.base_url).rstrip("/") if request is not None else ""
+        base = str(request.base_url).rstrip("/") if request is not None else self.base_url
         return f"{base}/media/{file_id}/{quote(name)}?sig={self.sign(file_id, user_id)}"
 
     # -- renders ------------------------------------------------------------------------------

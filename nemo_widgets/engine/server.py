@@ -108,7 +108,9 @@ def start(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the engine did not start on {host}:{port}")
         time.sleep(0.02)
-    return EngineHandle(f"http://{host}:{port}", Path(data_dir), server, thread, tmp)
+    base_url = f"http://{host}:{port}"
+    app.state.engine.base_url = base_url
+    return EngineHandle(base_url, Path(data_dir), server, thread, tmp)
 
 
 def serve(
@@ -133,5 +135,6 @@ def serve(
         data_dir = Path(user_data_dir("nemo-widgets")) / "engine"
     config = EngineConfig(data_dir=Path(data_dir), initial_credits=credits, **options)
     app = create_app(config)
+    app.state.engine.base_url = f"http://{host}:{port}"
     print(f"nemo-widgets engine on http://{host}:{port} (data: {data_dir})", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

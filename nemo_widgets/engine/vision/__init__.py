@@ -1,0 +1,1 @@
+"""Vision pipelines of the embedded engine (background replacement; object removal to come)."""

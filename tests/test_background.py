@@ -1,0 +1,191 @@
+"""Background replacement on real footage (the registry webcam sample), measured in pixels."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from nemo_widgets.engine.vision.background import (
+    BackgroundSpec,
+    replace_background,
+    spec_from_words,
+    studio_backdrop,
+)
+from nemo_widgets.samples import sample_path
+from nemo_widgets.synth import audio_of, frame_at, make_clip
+from tests.conftest import Api
+
+pytestmark = pytest.mark.slow
+
+
+def _cut(dst: Path, seconds: float, *, tone: bool = False, still: bool = False) -> Path:
+    """The first seconds of the webcam sample (optionally one frame held, and a 440 Hz tone)."""
+    src = sample_path("webcam")
+    with av.open(str(src)) as inp, av.open(str(dst), "w") as out:
+        v = out.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "16"})
+        v.width, v.height, v.pix_fmt = 400, 300, "yuv420p"
+        a = None
+        if tone:
+            a = out.add_stream("aac", rate=48000)
+            a.layout = "stereo"
+        held = None
+        for i, frame in enumerate(inp.decode(video=0)):
+            if i >= seconds * 25:
+                break
+            if still:
+                if held is None:
+                    held = frame.to_ndarray(format="rgb24")
+                frame = av.VideoFrame.from_ndarray(held, format="rgb24")
+            frame = frame.reformat(format="yuv420p")
+            frame.pts, frame.time_base = i, Fraction(1, 25)
+            for p in v.encode(frame):
+                out.mux(p)
+        for p in v.encode(None):
+            out.mux(p)
+        if a is not None:
+            n = int(seconds * 48000)
+            sig = (0.3 * np.sin(2 * np.pi * 440 * np.arange(n) / 48000)).astype(np.float32)
+            for s0 in range(0, n, 1024):
+                chunk = np.tile(np.pad(sig[s0 : s0 + 1024], (0, max(0, s0 + 1024 - n))), (2, 1))
+                af = av.AudioFrame.from_ndarray(
+                    np.ascontiguousarray(chunk), format="fltp", layout="stereo"
+                )
+                af.sample_rate, af.pts = 48000, s0
+                for p in a.encode(af):
+                    out.mux(p)
+            for p in a.encode(None):
+                out.mux(p)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def talking(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _cut(tmp_path_factory.mktemp("bg") / "talk.mp4", 3.0, tone=True)
+
+
+def _count(path: Path) -> tuple[int, list[float]]:
+    with av.open(str(path)) as c:
+        times = [float(f.time) for f in c.decode(video=0)]
+    return len(times), times
+
+
+def test_person_stays_and_background_becomes_the_colour(talking: Path, tmp_path: Path) -> None:
+    out = tmp_path / "green.mp4"
+    res = replace_background(talking, out, BackgroundSpec("colour", colour=(0, 160, 60)))
+    src, dst = frame_at(talking, 1.5).astype(int), frame_at(out, 1.5).astype(int)
+    face = (slice(110, 170), slice(170, 230))  # the man's face in the sample
+    wall = (slice(10, 60), slice(300, 390))  # the wall to his left (viewer's right)
+    assert np.abs(src[face] - dst[face]).mean() < 8  # the person is kept
+    assert np.abs(dst[wall] - np.array([0, 160, 60])).mean() < 12  # the wall is now green
+    assert res.person_share > 0.1
+    # Frame count, timestamps and audio match the source.
+    n_src, t_src = _count(talking)
+    n_out, t_out = _count(out)
+    assert n_src == n_out == res.frames and t_src == t_out
+    a_in, a_out = audio_of(talking), audio_of(out)
+    assert a_out.shape[1] == pytest.approx(a_in.shape[1], abs=1024)
+    assert np.sqrt(np.mean(a_out**2)) == pytest.approx(np.sqrt(np.mean(a_in**2)), rel=0.05)
+
+
+def test_still_sequence_does_not_flicker(tmp_path: Path) -> None:
+    still = _cut(tmp_path / "still.mp4", 2.0, still=True)
+    out = tmp_path / "o.mp4"
+    replace_background(still, out, BackgroundSpec("preset", "studio"))
+    with av.open(str(out)) as c:
+        frames = [f.to_ndarray(format="rgb24").astype(np.int16) for f in c.decode(video=0)]
+    diffs = [np.abs(frames[i] - frames[i - 1]).mean() for i in range(5, len(frames))]
+    assert max(diffs) < 1.0, diffs  # after settling, nothing moves in a still shot
+
+
+def test_studio_backdrop_looks_like_a_studio() -> None:
+    img = studio_backdrop(640, 360).astype(float)
+    centre, corner = img[150, 320].mean(), img[5, 5].mean()
+    floor = img[350, 320].mean()
+    assert centre > corner + 25  # key light + vignette
+    assert centre > floor + 10  # floor falls off
+    assert img[:, :, 0].std() > 8  # a gradient, not a flat fill
+
+
+@pytest.mark.parametrize(
+    ("words", "mode", "detail"),
+    [
+        ("a clean studio backdrop", "preset", "studio"),
+        ("dark studio", "preset", "dark studio"),
+        ("green", "colour", (0, 128, 0)),
+        ("#223344", "colour", (0x22, 0x33, 0x44)),
+        ("green screen", "colour", (0, 177, 64)),
+    ],
+)
+def test_background_words(words: str, mode: str, detail: object) -> None:
+    spec = spec_from_words(words)
+    assert spec.mode == mode
+    assert (spec.preset if mode == "preset" else spec.colour) == detail
+
+
+def test_transparent_output_has_alpha(talking: Path, tmp_path: Path) -> None:
+    out, alpha = tmp_path / "checker.mp4", tmp_path / "alpha.webm"
+    replace_background(talking, out, BackgroundSpec("transparent"), alpha_out=alpha)
+    with av.open(str(alpha)) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "vp9"
+    # libvpx decodes the alpha side channel: decode with the libvpx decoder explicitly.
+    with av.open(str(alpha)) as c:
+        s = c.streams.video[0]
+        ctx = av.CodecContext.create("libvpx-vp9", "r")
+        frames = []
+        for packet in c.demux(s):
+            for f in ctx.decode(packet):
+                frames.append(f)
+            if len(frames) >= 30:
+                break
+    rgba = frames[-1].to_ndarray(format="rgba")
+    assert rgba[140, 200, 3] > 200 and rgba[30, 350, 3] < 40  # face opaque, wall clear
+
+
+def test_agent_replaces_background_and_export_uses_it(api: Api, talking: Path) -> None:
+    sid = api.session()
+    api.upload(sid, talking)
+    events = api.say(sid, "replace my office background with a clean studio backdrop")
+    reply = events[-1]["content"]["parts"][0]["text"]
+    assert "Replaced the background" in reply, reply
+    state = api.state(sid)
+    gen = state["generated_media"][-1]
+    assert gen["kind"] == "background" and gen["frames"] == 75
+    fx = state["draft"]["t"][0]["sg"][0]["fx"][0]
+    assert fx["k"] == "replace_background" and fx["media"] == gen["file_id"]
+    r = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={"id": "render_bg", "sessionId": sid, "output": {}},
+    )
+    assert r.status_code == 200
+    import time
+
+    for _ in range(300):
+        poll = api.http.get("/api/render/proxy/lambda/render_bg", headers=api.headers).json()
+        if poll["data"]["status"] in ("completed", "failed"):
+            break
+        time.sleep(0.1)
+    assert poll["data"]["status"] == "completed", poll
+    video = api.http.get(poll["data"]["outputUrl"]).content
+    path = Path(api.eng.data_dir) / "check.mp4"
+    path.write_bytes(video)
+    wall = frame_at(path, 1.5)[10:60, 300:390].astype(int)
+    studio_grey = np.abs(wall[..., 0] - wall[..., 2]).mean()
+    assert studio_grey < 15  # neutral studio grey, not the warm yellow wall
+    assert audio_of(path).shape[1] > 0  # the clip's sound is in the export
+
+
+def test_no_person_changes_nothing(api: Api, tmp_path: Path) -> None:
+    clip = make_clip(tmp_path / "empty.mp4", seconds=1, audio=False)
+    sid = api.session()
+    api.upload(sid, clip)
+    before = api.state(sid)["draft"]
+    reply = api.say(sid, "blur the background")[-1]["content"]["parts"][0]["text"]
+    assert "couldn't find a person" in reply
+    assert api.state(sid)["draft"] == before
+    assert api.state(sid)["generated_media"] == []

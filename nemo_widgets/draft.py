@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,6 +85,17 @@ class DraftError(ValueError):
     """A draft that does not follow the schema; the message says where (track/segment)."""
 
 
+_REPR = reprlib.Repr()  # keyword arguments need Python 3.12
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
+
+
+def _r(x: Any) -> str:
+    """A short repr for error messages (these are built even when a check passes)."""
+    return _REPR.repr(x)
+
+
 def _is_num(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -112,10 +124,7 @@ class Effect:
     _order: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        p = self.params
-        what = p.get("target") or p.get("background") or p.get("label")
-        name = self.kind.replace("_", " ")
-        return f"{name} ({what})" if what else name
+        return describe_effect(self.kind, self.params)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"k": self.kind}
@@ -128,7 +137,7 @@ class Effect:
 
     @classmethod
     def parse(cls, raw: Any, where: str) -> Effect:
-        _check(isinstance(raw, Mapping), where, f"each effect must be an object, got {raw!r}")
+        _check(isinstance(raw, Mapping), where, f"each effect must be an object, got {_r(raw)}")
         kind = raw.get("k")
         _check(isinstance(kind, str) and bool(kind), where, "effect needs a kind 'k' (a string)")
         params = raw.get("p", {})
@@ -186,33 +195,33 @@ class Segment:
         _check(
             _is_num(self.start) and self.start >= 0,
             where,
-            f"start 's' must be a number of ms >= 0, got {self.start!r}",
+            f"start 's' must be a number of ms >= 0, got {_r(self.start)}",
         )
         _check(
             _is_num(self.duration) and self.duration >= 0,
             where,
-            f"duration 'du' must be a number of ms >= 0, got {self.duration!r}",
+            f"duration 'du' must be a number of ms >= 0, got {_r(self.duration)}",
         )
         for name, key in (("in_point", "in"), ("fade_in", "fi"), ("fade_out", "fo")):
             v = getattr(self, name)
             _check(
                 v is None or (_is_num(v) and v >= 0),
                 where,
-                f"'{key}' must be a number >= 0, got {v!r}",
+                f"'{key}' must be a number >= 0, got {_r(v)}",
             )
         _check(
             self.speed is None or (_is_num(self.speed) and 0 < self.speed <= 100),
             where,
-            f"speed 'sp' must be a number in (0, 100], got {self.speed!r}",
+            f"speed 'sp' must be a number in (0, 100], got {_r(self.speed)}",
         )
         _check(
             self.volume is None or (_is_num(self.volume) and 0 <= self.volume <= 1000),
             where,
-            f"volume 'v' must be a percentage in [0, 1000], got {self.volume!r}",
+            f"volume 'v' must be a percentage in [0, 1000], got {_r(self.volume)}",
         )
         for name, key in (("id", "id"), ("source", "src"), ("label", "n"), ("text", "tx")):
             v = getattr(self, name)
-            _check(v is None or isinstance(v, str), where, f"'{key}' must be a string, got {v!r}")
+            _check(v is None or isinstance(v, str), where, f"'{key}' must be a string, got {_r(v)}")
         for name, key in (("style", "st"), ("meta", "m")):
             v = getattr(self, name)
             _check(v is None or isinstance(v, Mapping), where, f"'{key}' must be an object")
@@ -263,10 +272,10 @@ class Track:
         _check(
             isinstance(tt, int) and not isinstance(tt, bool),
             where,
-            f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {tt!r}",
+            f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {_r(tt)}",
         )
         sg = raw.get("sg", [])
-        _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {sg!r}")
+        _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {_r(sg)}")
         name = raw.get("n")
         _check(name is None or isinstance(name, str), where, "name 'n' must be a string")
         muted = raw.get("mu")
@@ -306,12 +315,12 @@ class Draft:
             raw = {}
         _check(isinstance(raw, Mapping), "draft", f"must be an object, got {type(raw).__name__}")
         t = raw.get("t", [])
-        _check(isinstance(t, list), "draft", f"tracks 't' must be a list, got {t!r}")
+        _check(isinstance(t, list), "draft", f"tracks 't' must be a list, got {_r(t)}")
         d = raw.get("d")
         _check(
             d is None or (_is_num(d) and d >= 0),
             "draft",
-            f"duration 'd' must be a number of ms >= 0, got {d!r}",
+            f"duration 'd' must be a number of ms >= 0, got {_r(d)}",
         )
         m = raw.get("m", {})
         _check(isinstance(m, Mapping), "draft", "metadata 'm' must be an object")
@@ -408,9 +417,7 @@ def to_dataframe(draft: Draft | Mapping[str, Any] | None) -> pd.DataFrame:
     raises :class:`DraftError` naming the track and segment.
     """
     if isinstance(draft, Draft):
-        tracks = [
-            {"tt": tr.type, "sg": [sg.to_dict() for sg in tr.segments]} for tr in draft.tracks
-        ]
+        tracks = [{"tt": tr.type, "sg": tr.segments} for tr in draft.tracks]
     else:
         tracks = _raw_tracks(draft)
     lens = np.fromiter((len(tr["sg"]) for tr in tracks), dtype=np.int64, count=len(tracks))
@@ -418,7 +425,7 @@ def to_dataframe(draft: Draft | Mapping[str, Any] | None) -> pd.DataFrame:
     if n == 0:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in _DTYPES.items()})
     segs = [sg for tr in tracks for sg in tr["sg"]]
-    flat = pd.DataFrame(segs)
+    flat = _columns_of(segs) if isinstance(draft, Draft) else pd.DataFrame(segs)
     track = np.repeat(np.arange(len(tracks), dtype=np.int64), lens)
     starts = np.cumsum(lens) - lens
     segment = np.arange(n, dtype=np.int64) - np.repeat(starts, lens)
@@ -450,12 +457,31 @@ def to_dataframe(draft: Draft | Mapping[str, Any] | None) -> pd.DataFrame:
         }
     )
     meta = col("m")
-    rows = meta.index[_where_true(meta, lambda m: isinstance(m, Mapping) and bool(m))]
+    present = meta.notna().to_numpy()
+    rows = meta.index[present][
+        _where_true(meta[present], lambda m: isinstance(m, dict) and bool(m))
+    ]
     if len(rows):
         m = pd.json_normalize(list(meta[rows])).set_axis(rows)
         m.columns = [f"m.{c}" for c in m.columns]
         out = out.join(m.reindex(columns=sorted(m.columns)))
     return out.astype(_DTYPES)
+
+
+def _columns_of(segs: list[Segment]) -> pd.DataFrame:
+    """The columns the DataFrame reads, straight from parsed segments (no dicts per row)."""
+    return pd.DataFrame(
+        {
+            "s": [sg.start for sg in segs],
+            "du": [sg.duration for sg in segs],
+            "src": [sg.source for sg in segs],
+            "n": [sg.label for sg in segs],
+            "v": [sg.volume for sg in segs],
+            "tx": [sg.text for sg in segs],
+            "fx": [[e.to_dict() for e in sg.effects] if sg.effects else None for sg in segs],
+            "m": [sg.meta for sg in segs],
+        }
+    )
 
 
 _KIND_CODE = {0: 0, 1: 1, 7: 2}
@@ -475,7 +501,7 @@ def _raw_tracks(draft: Mapping[str, Any] | str | bytes | None) -> list[dict[str,
     raw = draft or {}
     _check(isinstance(raw, Mapping), "draft", f"must be an object, got {type(raw).__name__}")
     tracks = raw.get("t", [])
-    _check(isinstance(tracks, list), "draft", f"tracks 't' must be a list, got {tracks!r}")
+    _check(isinstance(tracks, list), "draft", f"tracks 't' must be a list, got {_r(tracks)}")
     out = []
     for ti, tr in enumerate(tracks):
         where = _where(ti)
@@ -484,12 +510,13 @@ def _raw_tracks(draft: Mapping[str, Any] | str | bytes | None) -> list[dict[str,
         _check(
             isinstance(tt, int) and not isinstance(tt, bool),
             where,
-            f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {tt!r}",
+            f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {_r(tt)}",
         )
         sg = tr.get("sg", [])
-        _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {sg!r}")
-        bad = next((i for i, x in enumerate(sg) if not isinstance(x, Mapping)), None)
-        _check(bad is None, _where(ti, bad), "must be an object")
+        _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {_r(sg)}")
+        if not all(type(x) is dict for x in sg):  # fast path; ABC check only when needed
+            bad = next((i for i, x in enumerate(sg) if not isinstance(x, Mapping)), None)
+            _check(bad is None, _where(ti, bad), "must be an object")
         out.append({"tt": tt, "sg": sg})
     return out
 
@@ -519,7 +546,7 @@ def _numeric(
         i = int(np.argmax(bad))
         raise DraftError(
             f"{_where(int(track[i]), int(segment[i]))}: '{key}' must be a number "
-            f">= 0, got {values.iloc[i]!r}"
+            f">= 0, got {_r(values.iloc[i])}"
         )
     return np.where(np.isnan(num), default, num) if required or not np.isnan(default) else num
 
@@ -530,17 +557,32 @@ def _where_true(values: pd.Series, test: Any) -> np.ndarray:
 
 
 def _effects_column(fx: pd.Series) -> pd.Series:
-    present = _where_true(fx, lambda v: isinstance(v, list) and bool(v))
     out = pd.Series(pd.NA, index=fx.index, dtype="string")
+    present = fx.notna().to_numpy()
     if present.any():
-        out[present] = fx[present].map(_effects_text).astype("string")
+        texts = [_effects_text(v) for v in fx.to_numpy()[present]]
+        out[present] = pd.array(texts, dtype="string")
     return out
 
 
 def _effects_text(fx: Any) -> str | None:
     if not isinstance(fx, list) or not fx:
         return None
-    return ", ".join(Effect.parse(e, "effect").describe() for e in fx)
+    return ", ".join(_describe_effect(e) for e in fx)
+
+
+def describe_effect(kind: str, params: Mapping[str, Any] | None) -> str:
+    """``remove object (car)``, ``replace background (studio backdrop)``."""
+    p = params if isinstance(params, Mapping) else {}
+    what = p.get("target") or p.get("background") or p.get("label")
+    name = kind.replace("_", " ")
+    return f"{name} ({what})" if what else name
+
+
+def _describe_effect(e: Any) -> str:
+    if not isinstance(e, dict) or not isinstance(e.get("k"), str):
+        return Effect.parse(e, "effect").describe()
+    return describe_effect(e["k"], e.get("p"))
 
 
 _KIND_COLOURS = {"video": "#4f7cff", "audio": "#2fb386", "text": "#e0a526", "other": "#999999"}

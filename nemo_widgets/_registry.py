@@ -56,6 +56,21 @@ def cached(art: Artifact, folder: str) -> Path | None:
     return dest if dest.exists() and file_sha256(dest) == art.sha256 else None
 
 
+_last_archive: dict[str, bytes] = {}
+
+
+def _archive(url: str, timeout: float) -> bytes:
+    """Download an archive; the last one is kept so its other members need no new download."""
+    if url in _last_archive:
+        return _last_archive[url]
+    with httpx.Client(timeout=timeout, follow_redirects=True) as http:
+        resp = http.get(url)
+        resp.raise_for_status()
+    _last_archive.clear()
+    _last_archive[url] = resp.content
+    return resp.content
+
+
 def fetch(art: Artifact, folder: str, *, timeout: float = 300.0) -> Path:
     """The cached, verified file for ``art``; downloaded and extracted on first use."""
     hit = cached(art, folder)
@@ -63,10 +78,7 @@ def fetch(art: Artifact, folder: str, *, timeout: float = 300.0) -> Path:
         return hit
     host = httpx.URL(art.url).host
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=True) as http:
-            resp = http.get(art.url)
-            resp.raise_for_status()
-            blob = resp.content
+        blob = _archive(art.url, timeout)
     except httpx.HTTPError as e:
         raise FetchError(
             f"could not download {art.name!r} from {host} ({type(e).__name__}). It comes from a "

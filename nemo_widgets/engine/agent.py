@@ -414,12 +414,14 @@ def _trim_args(t: str) -> dict[str, Any]:
 
 
 def _object_args(t: str) -> dict[str, Any]:
-    low = t.lower()
+    from nemo_widgets.engine.vision.labels import parse_target
+
     args: dict[str, Any] = {"query": t}
     rng = _range(t)
     if rng:
         args["start"], args["end"] = rng
-    return args | {"target": _object_word(low)}
+    target = parse_target(t, _object_word(t.lower()))
+    return args | {"target": target.words or None} | target.to_args()
 
 
 def _object_word(low: str) -> str | None:

@@ -1,0 +1,297 @@
+"""From what people say to what a COCO detector knows: labels, synonyms and qualifiers.
+
+"remove the red van parked on the left" → label ``truck``, colour ``red``, motion ``still``,
+side ``left``. Shared by the agent (to understand) and object removal (to pick the instance).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+COCO = (
+    "person",
+    "bicycle",
+    "car",
+    "motorcycle",
+    "airplane",
+    "bus",
+    "train",
+    "truck",
+    "boat",
+    "traffic_light",
+    "fire_hydrant",
+    "stop_sign",
+    "parking_meter",
+    "bench",
+    "bird",
+    "cat",
+    "dog",
+    "horse",
+    "sheep",
+    "cow",
+    "elephant",
+    "bear",
+    "zebra",
+    "giraffe",
+    "backpack",
+    "umbrella",
+    "handbag",
+    "tie",
+    "suitcase",
+    "frisbee",
+    "skis",
+    "snowboard",
+    "sports_ball",
+    "kite",
+    "baseball_bat",
+    "baseball_glove",
+    "skateboard",
+    "surfboard",
+    "tennis_racket",
+    "bottle",
+    "wine_glass",
+    "cup",
+    "fork",
+    "knife",
+    "spoon",
+    "bowl",
+    "banana",
+    "apple",
+    "sandwich",
+    "orange",
+    "broccoli",
+    "carrot",
+    "hot_dog",
+    "pizza",
+    "donut",
+    "cake",
+    "chair",
+    "couch",
+    "potted_plant",
+    "bed",
+    "dining_table",
+    "toilet",
+    "tv",
+    "laptop",
+    "mouse",
+    "remote",
+    "keyboard",
+    "cell_phone",
+    "microwave",
+    "oven",
+    "toaster",
+    "sink",
+    "refrigerator",
+    "book",
+    "clock",
+    "vase",
+    "scissors",
+    "teddy_bear",
+    "hair_drier",
+    "toothbrush",
+)
+
+#: What people say → COCO label (plurals are handled separately).
+SYNONYMS: dict[str, str] = {
+    # people
+    "man": "person",
+    "woman": "person",
+    "men": "person",
+    "women": "person",
+    "guy": "person",
+    "girl": "person",
+    "boy": "person",
+    "kid": "person",
+    "child": "person",
+    "children": "person",
+    "pedestrian": "person",
+    "people": "person",
+    "someone": "person",
+    "photobomber": "person",
+    "passerby": "person",
+    "passer-by": "person",
+    "tourist": "person",
+    "jogger": "person",
+    "runner": "person",
+    "cyclist": "person",
+    "biker": "person",
+    "lady": "person",
+    "人": "person",
+    "行人": "person",
+    "路人": "person",
+    "男人": "person",
+    "女人": "person",
+    # vehicles
+    "automobile": "car",
+    "vehicle": "car",
+    "sedan": "car",
+    "suv": "car",
+    "taxi": "car",
+    "cab": "car",
+    "jeep": "car",
+    "hatchback": "car",
+    "车": "car",
+    "汽车": "car",
+    "轿车": "car",
+    "van": "truck",
+    "lorry": "truck",
+    "pickup": "truck",
+    "pickup truck": "truck",
+    "minivan": "truck",
+    "卡车": "truck",
+    "货车": "truck",
+    "面包车": "truck",
+    "motorbike": "motorcycle",
+    "scooter": "motorcycle",
+    "moped": "motorcycle",
+    "摩托车": "motorcycle",
+    "bike": "bicycle",
+    "cycle": "bicycle",
+    "自行车": "bicycle",
+    "单车": "bicycle",
+    "coach": "bus",
+    "公交车": "bus",
+    "巴士": "bus",
+    "tram": "train",
+    "plane": "airplane",
+    "aeroplane": "airplane",
+    "ship": "boat",
+    "船": "boat",
+    # animals and things
+    "puppy": "dog",
+    "doggy": "dog",
+    "狗": "dog",
+    "kitten": "cat",
+    "kitty": "cat",
+    "猫": "cat",
+    "bird": "bird",
+    "鸟": "bird",
+    "phone": "cell_phone",
+    "mobile": "cell_phone",
+    "smartphone": "cell_phone",
+    "手机": "cell_phone",
+    "mug": "cup",
+    "杯子": "cup",
+    "plant": "potted_plant",
+    "sofa": "couch",
+    "table": "dining_table",
+    "television": "tv",
+    "monitor": "tv",
+    "bag": "handbag",
+    "purse": "handbag",
+    "luggage": "suitcase",
+    "ball": "sports_ball",
+    "sign": "stop_sign",
+    "traffic light": "traffic_light",
+    "hydrant": "fire_hydrant",
+    "瓶子": "bottle",
+    "椅子": "chair",
+    "伞": "umbrella",
+}
+
+COLOURS = {
+    "red": "red",
+    "blue": "blue",
+    "green": "green",
+    "yellow": "yellow",
+    "white": "white",
+    "black": "black",
+    "grey": "grey",
+    "gray": "grey",
+    "silver": "grey",
+    "orange": "orange",
+    "brown": "brown",
+    "purple": "purple",
+    "pink": "pink",
+    "红": "red",
+    "蓝": "blue",
+    "绿": "green",
+    "黄": "yellow",
+    "白": "white",
+    "黑": "black",
+    "灰": "grey",
+    "银": "grey",
+    "橙": "orange",
+    "棕": "brown",
+    "紫": "purple",
+    "粉": "pink",
+}
+
+_STILL = (
+    r"\b(parked|still|stationary|standing|sitting|static|not moving)\b|停着|停在|静止|站着|坐着"
+)
+_MOVING = (
+    r"\b(moving|walking|driving|running|passing|crossing|riding|going by|drives? by|"
+    r"walks? by)\b|走|移动|开过|经过|跑"
+)
+_BACK = r"\b(in the background|background|far|distant|behind)\b|背景|远处|后面"
+_FRONT = r"\b(in the foreground|foreground|in front|front|close|near)\b|前景|前面|近处"
+_ALL = r"\b(all|every|each|both)\b|所有|全部|每个"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to remove, as a detector query."""
+
+    label: str | None
+    words: str
+    colour: str | None = None
+    motion: str | None = None  # still | moving
+    depth: str | None = None  # background | foreground
+    side: str | None = None  # left | right | centre
+    all: bool = False
+
+    def to_args(self) -> dict[str, object]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, False)}
+
+
+def to_label(noun: str) -> str | None:
+    """A COCO label for a noun phrase's head word ("red vans" → ``truck``)."""
+    n = noun.lower().strip()
+    if n in SYNONYMS:
+        return SYNONYMS[n]
+    if n.replace(" ", "_") in COCO:
+        return n.replace(" ", "_")
+    for cand in (n[:-1] if n.endswith("s") else None, n[:-2] if n.endswith("es") else None):
+        if cand and (cand in SYNONYMS or cand in COCO):
+            return SYNONYMS.get(cand, cand)
+    # Chinese: the longest known word inside the phrase.
+    hits = [w for w in SYNONYMS if not w.isascii() and w in n]
+    return SYNONYMS[max(hits, key=len)] if hits else None
+
+
+def parse_target(text: str, words: str | None) -> Target:
+    """The object and its qualifiers from the whole instruction and the object phrase."""
+    low = text.lower()
+    phrase = (words or "").lower()
+    label = None
+    for w in reversed(re.findall(r"[a-z][a-z\-]*|[\u4e00-\u9fff]+", phrase)):
+        label = to_label(w)
+        if label:
+            break
+    if label is None and phrase:
+        label = to_label(phrase)
+    colour = next(
+        (
+            c
+            for w, c in COLOURS.items()
+            if re.search(rf"\b{w}\b" if w.isascii() else w, phrase or low)
+        ),
+        None,
+    )
+    motion = "moving" if re.search(_MOVING, low) else "still" if re.search(_STILL, low) else None
+    depth = (
+        "background" if re.search(_BACK, low) else "foreground" if re.search(_FRONT, low) else None
+    )
+    side = None
+    if re.search(r"\b(on the |to the |at the )?left\b|左", low):
+        side = "left"
+    elif re.search(r"\b(on the |to the |at the )?right\b|右", low):
+        side = "right"
+    elif re.search(r"\b(centre|center|middle)\b|中间|中央", low):
+        side = "centre"
+    plural = bool(re.search(r"\b(people|men|women|children|cars|vans|trucks|persons|dogs)\b", low))
+    return Target(
+        label, words or "", colour, motion, depth, side, bool(re.search(_ALL, low)) or plural
+    )

@@ -197,19 +197,26 @@ def test_vision_requests_say_they_are_not_available(api: Api, clip: Path) -> Non
     assert api.state(sid)["draft"] == before
 
 
-@pytest.mark.parametrize(("text", "expect"), [
-    ("remove the car parked in the background from the entire video",
-     {"label": "car", "motion": "still", "depth": "background"}),
-    ("erase the person walking on the left between 0:05 and 0:12",
-     {"label": "person", "motion": "moving", "side": "left", "start": 5.0, "end": 12.0}),
-    ("把背景里的车去掉", {"label": "car", "depth": "background"}),
-    ("把左边走路的人去掉", {"label": "person", "motion": "moving", "side": "left"}),
-    ("get rid of the red van", {"label": "truck", "colour": "red"}),
-    ("remove all the people", {"label": "person", "all": True}),
-    ("delete the motorbike in the middle", {"label": "motorcycle", "side": "centre"}),
-    ("remove the pedestrian in the foreground", {"label": "person", "depth": "foreground"}),
-    ("erase the puppy", {"label": "dog"}),
-])
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        (
+            "remove the car parked in the background from the entire video",
+            {"label": "car", "motion": "still", "depth": "background"},
+        ),
+        (
+            "erase the person walking on the left between 0:05 and 0:12",
+            {"label": "person", "motion": "moving", "side": "left", "start": 5.0, "end": 12.0},
+        ),
+        ("把背景里的车去掉", {"label": "car", "depth": "background"}),
+        ("把左边走路的人去掉", {"label": "person", "motion": "moving", "side": "left"}),
+        ("get rid of the red van", {"label": "truck", "colour": "red"}),
+        ("remove all the people", {"label": "person", "all": True}),
+        ("delete the motorbike in the middle", {"label": "motorcycle", "side": "centre"}),
+        ("remove the pedestrian in the foreground", {"label": "person", "depth": "foreground"}),
+        ("erase the puppy", {"label": "dog"}),
+    ],
+)
 def test_object_qualifiers(text: str, expect: dict) -> None:
     args = plan(text, STATE).calls[0].args
     for k, v in expect.items():

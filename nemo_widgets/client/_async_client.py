@@ -406,8 +406,14 @@ class AsyncSession:
         self._draft = None
         return out
 
-    def send(self, message: str, *, on_still_working: Callback | None = None) -> AsyncRunStream:
-        return AsyncRunStream(self, message, on_still_working)
+    def send(
+        self,
+        message: str,
+        *,
+        state_delta: dict[str, Any] | None = None,
+        on_still_working: Callback | None = None,
+    ) -> AsyncRunStream:
+        return AsyncRunStream(self, message, on_still_working, state_delta)
 
     async def say(self, message: str, **kw: Any) -> RunResult:
         return await self.send(message, **kw).until_done()
@@ -500,9 +506,14 @@ class AsyncRunStream:
     """Async twin of :class:`~nemo_widgets.client.RunStream`: ``async for event in stream``."""
 
     def __init__(
-        self, session: AsyncSession, message: str, on_still_working: Callback | None = None
+        self,
+        session: AsyncSession,
+        message: str,
+        on_still_working: Callback | None = None,
+        state_delta: dict[str, Any] | None = None,
     ) -> None:
         self.session, self.message = session, message
+        self.state_delta = state_delta
         self.on_still_working = on_still_working
         self.assembler = Assembler()
         self._iter: AsyncIterator[Event] | None = None
@@ -529,6 +540,7 @@ class AsyncRunStream:
             "user_id": "me",
             "session_id": self.session.id,
             "new_message": {"role": "user", "parts": [{"text": self.message}]},
+            **({"state_delta": self.state_delta} if self.state_delta else {}),
         }
 
     async def _watch(self, last: list[float], resp_holder: dict[str, Any]) -> None:

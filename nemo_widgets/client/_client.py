@@ -386,10 +386,14 @@ class Session:
 
     # -- the agent -----------------------------------------------------------------------------
     def send(
-        self, message: str, *, on_still_working: Callable[[float], None] | None = None
+        self,
+        message: str,
+        *,
+        state_delta: dict[str, Any] | None = None,
+        on_still_working: Callable[[float], None] | None = None,
     ) -> RunStream:
         """Start an agent run; iterate the returned stream for typed events."""
-        return RunStream(self, message, on_still_working)
+        return RunStream(self, message, on_still_working, state_delta)
 
     def say(self, message: str, **kw: Any) -> RunResult:
         """Send and wait: the reply text (or, for a silent edit, a summary of the changes)."""
@@ -579,8 +583,10 @@ class RunStream:
         session: Session,
         message: str,
         on_still_working: Callable[[float], None] | None = None,
+        state_delta: dict[str, Any] | None = None,
     ) -> None:
         self.session, self.message = session, message
+        self.state_delta = state_delta
         self.on_still_working = on_still_working
         self.assembler = Assembler()
         self._iter: Iterator[Event] | None = None
@@ -609,6 +615,7 @@ class RunStream:
             "user_id": "me",
             "session_id": self.session.id,
             "new_message": {"role": "user", "parts": [{"text": self.message}]},
+            **({"state_delta": self.state_delta} if self.state_delta else {}),
         }
 
     def _events(self) -> Iterator[Event]:

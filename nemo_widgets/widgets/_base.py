@@ -1,0 +1,78 @@
+"""The base of every panel: front-end module, error area, tasks on the kernel's loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from nemo_widgets.widgets._controller import Controller, friendly, run_soon
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+_NOT_BUILT = """
+export default { render({ el }) {
+  el.innerHTML = '<div class="nemo-error">nemo-widgets: the front-end is not built. Run '
+    + '<code>make</code> (or <code>npm --prefix js run build</code>) in the repository.</div>';
+} };
+"""
+
+
+def esm(name: str) -> Path | str:
+    """The built module ``static/<name>.js``, or a module that says how to build it."""
+    path = STATIC / f"{name}.js"
+    return path if path.exists() else _NOT_BUILT
+
+
+def css() -> Path | str:
+    path = STATIC / "widgets.css"
+    return path if path.exists() else ""
+
+
+class Panel(anywidget.AnyWidget):
+    """A panel: renders what its controller emits, forwards what the user does."""
+
+    _css = css()
+    #: Shown under the widget: errors from callbacks and tasks, with what to do.
+    error = t.Unicode("").tag(sync=True)
+    busy = t.Bool(False).tag(sync=True)
+
+    def __init__(self, controller: Controller | None = None, **kwargs: Any) -> None:
+        unknown = set(kwargs) - set(self.class_trait_names())
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__} got unknown arguments: {', '.join(sorted(unknown))}"
+            )
+        super().__init__(**kwargs)
+        self.controller = controller or Controller()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.on_msg(self._on_front_end)
+        self.bind(self.controller)
+
+    def bind(self, controller: Controller) -> None:
+        """Subscribe to the controller's events (subclasses)."""
+
+    def run(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+        """Run work as a task on the kernel's event loop; errors appear under the widget."""
+        self.error = ""
+        return run_soon(coro, self.fail, self._tasks)
+
+    def fail(self, err: BaseException) -> None:
+        self.error = friendly(err)
+        self.busy = False
+        self.controller.emit("error", error=err)
+
+    def _on_front_end(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
+        if not isinstance(content, dict):
+            return
+        handler = getattr(self, f"on_{str(content.get('kind', '')).replace('-', '_')}", None)
+        if handler is None:
+            return
+        try:
+            handler(content, buffers)
+        except Exception as e:
+            self.fail(e)

@@ -1,0 +1,311 @@
+"""The Studio's brain: one client, one session, and the operations the panels offer.
+
+Plain async Python, no widget code (the panels only render what it emits). Every operation
+runs on the kernel's own event loop; operations that change the session run one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from nemo_widgets.client import (
+    AsyncNemoClient,
+    AsyncSession,
+    Balance,
+    ExportResult,
+    InsufficientCredits,
+    NemoError,
+    RenderStatus,
+    RunResult,
+    TextDelta,
+    ToolCall,
+    ToolResult,
+    UploadedFile,
+    route,
+)
+from nemo_widgets.client import _constants as C
+from nemo_widgets.draft import Draft, diff, summary, to_dataframe
+
+log = logging.getLogger("nemo_widgets.widgets")
+Listener = Callable[..., Any]
+
+#: What the UI shows for tool names (progress steps, never chat text).
+STEP_LABELS = {
+    "remove_object": "Removing the object",
+    "replace_background": "Replacing the background",
+    "trim": "Trimming",
+    "add_title": "Adding the title",
+    "add_bgm": "Adding music",
+    "set_volume": "Setting the volume",
+    "set_aspect": "Changing the aspect ratio",
+    "set_speed": "Changing the speed",
+    "reorder": "Reordering clips",
+    "remove_clip": "Removing the clip",
+    "remove_track": "Removing the track",
+    "add_clip": "Adding the clip",
+    "undo": "Undoing",
+}
+
+
+def friendly(err: BaseException) -> str:
+    """What to show under a widget: the message with what to do, never a raw trace or token."""
+    if isinstance(err, InsufficientCredits):
+        return f"Out of credits. {err.hint}"
+    if isinstance(err, NemoError):
+        return str(err)
+    if isinstance(err, FileNotFoundError | ValueError):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
+
+
+class Controller:
+    """Owns the client and the session; panels subscribe with :meth:`on`."""
+
+    def __init__(
+        self,
+        client: AsyncNemoClient | None = None,
+        *,
+        backend: str = "auto",
+        language: str | None = None,
+        still_working_after: float | None = None,
+    ) -> None:
+        self.client = client
+        self.backend = backend
+        self.language = language
+        self.session: AsyncSession | None = None
+        self.state: dict[str, Any] = {}
+        self.balance: Balance | None = None
+        self.status = "Connecting…"
+        self.busy = False
+        self.last_export: ExportResult | None = None
+        #: A box the user drew (BoxSelect): sent with the next instruction, then cleared.
+        self.selection: dict[str, Any] | None = None
+        self.still_working_after = still_working_after
+        self._listeners: dict[str, list[Listener]] = defaultdict(list)
+        self._op_lock: asyncio.Lock | None = None
+        self._connecting: asyncio.Task[None] | None = None
+
+    # -- events ---------------------------------------------------------------------------------
+    def on(self, event: str, fn: Listener) -> Listener:
+        self._listeners[event].append(fn)
+        return fn
+
+    def emit(self, event: str, **data: Any) -> None:
+        for fn in list(self._listeners[event]):
+            try:
+                fn(**data)
+            except Exception:  # a panel's bug must not break the operation
+                log.exception("listener for %s failed", event)
+
+    # -- connection ------------------------------------------------------------------------------
+    @property
+    def lock(self) -> asyncio.Lock:
+        if self._op_lock is None:
+            self._op_lock = asyncio.Lock()
+        return self._op_lock
+
+    async def ensure_connected(self) -> AsyncSession:
+        if self.session is not None:
+            return self.session
+        if self._connecting is None:
+            self._connecting = asyncio.ensure_future(self._connect())
+        await asyncio.shield(self._connecting)
+        assert self.session is not None
+        return self.session
+
+    async def _connect(self) -> None:
+        self.status = "Connecting…"
+        self.emit("status", status=self.status, ok=None)
+        try:
+            if self.client is None:
+                from nemo_widgets.backend import connect
+
+                self.client = await asyncio.to_thread(connect, self.backend, asynchronous=True)
+            if self.still_working_after is not None:
+                self.client.settings.still_working_after = self.still_working_after
+            self.session = await self.client.create_session(language=self.language)
+            self.status = f"Ready! ({self.client.backend})"
+            self.emit("status", status=self.status, ok=True)
+            await self.refresh()
+        except BaseException as e:
+            self._connecting = None
+            self.status = f"Could not connect: {friendly(e)}"
+            self.emit("status", status=self.status, ok=False)
+            raise
+
+    async def refresh(self) -> None:
+        """Read the state and the credits; tell the panels."""
+        session = await self.ensure_connected()
+        old = self.state.get("draft")
+        self.state = await session.state()
+        self.emit("state", state=self.state, changes=diff(old, self.state.get("draft")))
+        with contextlib.suppress(NemoError):
+            self.balance = await session.client.credits()
+            self.emit("credits", balance=self.balance)
+
+    @property
+    def draft(self) -> Draft:
+        return Draft.parse(self.state.get("draft") or {})
+
+    @property
+    def timeline(self) -> Any:
+        return to_dataframe(self.draft)
+
+    # -- operations ------------------------------------------------------------------------------
+    async def upload(
+        self, *sources: Any, on_progress: Callable[[int, int], Any] | None = None
+    ) -> list[UploadedFile]:
+        session = await self.ensure_connected()
+        async with self.lock:
+            files = await session.upload(*sources, on_progress=on_progress)
+        self.emit("uploaded", files=files)
+        await self.refresh()
+        return files
+
+    async def say(self, text: str) -> Any:
+        """One message from the user: a direct action, or an agent run streamed to the panels."""
+        text = (text or "").strip()
+        if not text:
+            raise ValueError("type an instruction first")
+        intent = route(text)
+        if intent is not None and intent.kind != "upload":
+            self.emit("message", role="user", text=text)
+            if intent.kind == "export":
+                return await self.export()
+            if intent.kind == "credits":
+                await self.refresh()
+                b = self.balance
+                reply = (
+                    f"Credits: {b.available} available, {b.frozen} reserved."
+                    if b
+                    else "Credits are not available right now."
+                )
+            else:
+                await self.refresh()
+                reply = summary(self.state.get("draft"))
+            self.emit("message", role="assistant", text=reply)
+            return reply
+        if intent is not None:  # upload
+            self.emit("message", role="user", text=text)
+            reply = "Use the upload panel (drop files or pick them), or studio.upload(path)."
+            self.emit("message", role="assistant", text=reply)
+            return reply
+        return await self._run(text)
+
+    async def _run(self, text: str) -> RunResult:
+        session = await self.ensure_connected()
+        async with self.lock:
+            self.busy = True
+            self.emit("run_start", text=text)
+            last_flush = 0.0
+            pending = ""
+            try:
+                delta = {"selection": self.selection} if self.selection else None
+                self.selection = None
+                stream = session.send(
+                    text,
+                    state_delta=delta,
+                    on_still_working=lambda s: self.emit("still_working", seconds=s),
+                )
+                async for event in stream:
+                    if isinstance(event, ToolCall):
+                        self.emit(
+                            "step",
+                            id=event.id,
+                            name=event.name,
+                            label=STEP_LABELS.get(event.name, event.name.replace("_", " ")),
+                            status="running",
+                        )
+                    elif isinstance(event, ToolResult):
+                        self.emit(
+                            "step",
+                            id=event.id,
+                            name=event.name,
+                            label=STEP_LABELS.get(event.name, event.name),
+                            status="done" if event.ok else "failed",
+                        )
+                    elif isinstance(event, TextDelta) and stream._last_text:
+                        pending += stream._last_text
+                        now = time.monotonic()
+                        if now - last_flush > 0.1:  # ≤ 10 updates a second
+                            self.emit("text", delta=pending)
+                            pending, last_flush = "", now
+                if pending:
+                    self.emit("text", delta=pending)
+                result = await stream.until_done()
+            finally:
+                self.busy = False
+        self.state = (
+            {**self.state, "draft": result.draft} if result.draft is not None else self.state
+        )
+        self.emit("run_end", result=result)
+        await self.refresh()
+        return result
+
+    async def export(
+        self, *, format: str = "mp4", quality: str = "high", download_to: str | Path | None = None
+    ) -> ExportResult:
+        session = await self.ensure_connected()
+        async with self.lock:
+            self.busy = True
+            self.emit("export_start", format=format, quality=quality)
+            last = [-1]
+
+            def progress(st: RenderStatus) -> None:
+                if st.progress != last[0]:
+                    last[0] = st.progress
+                    self.emit("export_progress", status=st)
+
+            try:
+                res = await session.export(
+                    format=format, quality=quality, download_to=download_to, on_progress=progress
+                )
+                preview = None
+                if res.preview_url:
+                    # The small proxy travels to the browser (the full file never does).
+                    with tempfile.TemporaryDirectory() as tmp:
+                        p = await session.client.download(res.preview_url, Path(tmp) / "p.mp4")
+                        preview = p.read_bytes()
+            finally:
+                self.busy = False
+        self.last_export = res
+        self.emit("export_done", result=res, preview=preview)
+        return res
+
+    async def credits(self) -> Balance:
+        session = await self.ensure_connected()
+        self.balance = await session.client.credits()
+        self.emit("credits", balance=self.balance)
+        return self.balance
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+
+def run_soon(
+    coro: Awaitable[Any], on_error: Callable[[BaseException], None], tasks: set[asyncio.Task[Any]]
+) -> asyncio.Task[Any]:
+    """Run ``coro`` as a task on the running loop (the kernel's), kept until done; errors go
+    to ``on_error`` (shown under the widget) instead of disappearing into a log."""
+    task = asyncio.ensure_future(coro)
+    tasks.add(task)
+
+    def done(t: asyncio.Task[Any]) -> None:
+        tasks.discard(t)
+        if not t.cancelled() and t.exception() is not None:
+            on_error(t.exception())  # type: ignore[arg-type]
+
+    task.add_done_callback(done)
+    return task
+
+
+MAX_UPLOAD = C.MAX_UPLOAD_BYTES

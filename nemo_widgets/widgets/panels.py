@@ -1,0 +1,412 @@
+"""The panels: upload, prompt (chat), export (with the inline player), timeline, box select.
+
+Each works alone (it makes its own :class:`Controller`) or inside a Studio (they share one).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import traitlets as t
+
+from nemo_widgets.client import _constants as C
+from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
+from nemo_widgets.client._intents import gui_actions
+from nemo_widgets.draft import Draft, style, summary
+from nemo_widgets.widgets._base import Panel, esm
+from nemo_widgets.widgets._controller import Controller
+
+ACCEPT = ",".join(f".{e}" for e in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS))
+
+
+class UploadPanel(Panel):
+    """Drop or pick files in the browser; they travel in chunks (binary buffers, one ack per
+    chunk) to the kernel, then stream to the service. Paths and URLs work too."""
+
+    _esm = esm("upload")
+    files = t.List(t.Dict()).tag(sync=True)
+    progress = t.Float(0.0).tag(sync=True)
+    stage = t.Unicode("").tag(sync=True)
+    accept = t.Unicode(ACCEPT).tag(sync=True)
+    max_bytes = t.Int(C.MAX_UPLOAD_BYTES).tag(sync=True)
+    chunk_bytes = t.Int(4 * 1024 * 1024).tag(sync=True)
+
+    def __init__(self, controller: Controller | None = None, **kw: Any) -> None:
+        super().__init__(controller, **kw)
+        self._incoming: dict[str, dict[str, Any]] = {}
+
+    def bind(self, controller: Controller) -> None:
+        controller.on("uploaded", self._uploaded)
+
+    def _uploaded(self, files: list[Any]) -> None:
+        rows = [dict(f.raw, filename=f.filename) for f in files]
+        self.files = [*self.files, *rows]
+
+    # -- from code --------------------------------------------------------------------------
+    def upload(self, *sources: str | Path) -> Any:
+        """Upload server-side paths or URLs (as the panel would)."""
+        return self.run(self._upload(*sources))
+
+    async def _upload(self, *sources: Any) -> Any:
+        self.busy, self.stage, self.progress = True, "uploading", 0.0
+        try:
+            return await self.controller.upload(*sources, on_progress=self._progress)
+        finally:
+            self.busy, self.stage = False, ""
+
+    def _progress(self, done: int, total: int) -> None:
+        if total:
+            self.progress = round(done / total, 3)
+
+    # -- from the browser: chunked transfer -----------------------------------------------------
+    def on_upload_start(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        uid, name, size = (
+            str(msg.get("id") or uuid.uuid4()),
+            str(msg.get("name", "")),
+            int(msg.get("size") or 0),
+        )
+        try:
+            check_name(name, size)
+        except (UnsupportedFile, FileTooLarge) as e:
+            self.send({"kind": "upload-error", "id": uid, "message": str(e)})
+            return
+        # A private folder, so the file keeps its own name on its way to the service.
+        folder = Path(tempfile.mkdtemp(prefix="nemo-upload-"))
+        path = folder / (Path(name).name or "upload")
+        self._incoming[uid] = {
+            "name": name,
+            "size": size,
+            "path": path,
+            "fh": open(path, "wb"),  # noqa: SIM115 - closed at upload-end/cancel
+            "received": 0,
+        }
+        self.busy, self.stage, self.progress = True, "sending", 0.0
+        self.send({"kind": "upload-ack", "id": uid, "received": 0})
+
+    def on_upload_chunk(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        uid = str(msg.get("id"))
+        up = self._incoming.get(uid)
+        if up is None or not buffers:
+            self.send({"kind": "upload-error", "id": uid, "message": "unknown upload"})
+            return
+        if int(msg.get("offset", -1)) != up["received"]:
+            self.send(
+                {
+                    "kind": "upload-error",
+                    "id": uid,
+                    "message": "a chunk arrived out of order; upload the file again",
+                }
+            )
+            self._drop(uid)
+            return
+        data = bytes(buffers[0])
+        up["fh"].write(data)
+        up["received"] += len(data)
+        if up["size"]:
+            self.progress = round(0.5 * up["received"] / up["size"], 3)
+        self.send({"kind": "upload-ack", "id": uid, "received": up["received"]})
+
+    def on_upload_end(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        uid = str(msg.get("id"))
+        up = self._incoming.pop(uid, None)
+        if up is None:
+            return
+        up["fh"].close()
+        if up["received"] != up["size"]:
+            shutil.rmtree(up["path"].parent, ignore_errors=True)
+            self.fail(
+                ValueError(
+                    f"{up['name']}: only {up['received']} of {up['size']} bytes "
+                    "arrived; upload it again"
+                )
+            )
+            return
+        final = up["path"]
+
+        async def send_on() -> None:
+            self.stage = "uploading"
+            try:
+                files = await self.controller.upload(
+                    final,
+                    on_progress=lambda d, tot: setattr(
+                        self, "progress", round(0.5 + 0.5 * d / max(tot, 1), 3)
+                    ),
+                )
+                for f in files:
+                    if msg.get("thumbnail"):
+                        for row in self.files:
+                            if row.get("file_id") == f.raw.get("file_id"):
+                                row["thumbnail"] = msg["thumbnail"]
+                        self.files = [dict(r) for r in self.files]
+                self.send({"kind": "upload-done", "id": uid, "files": [f.raw for f in files]})
+            finally:
+                shutil.rmtree(final.parent, ignore_errors=True)
+                self.busy, self.stage = False, ""
+
+        self.run(send_on())
+
+    def on_upload_cancel(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        self._drop(str(msg.get("id")))
+        self.busy, self.stage = False, ""
+
+    def _drop(self, uid: str) -> None:
+        up = self._incoming.pop(uid, None)
+        if up is not None:
+            up["fh"].close()
+            shutil.rmtree(up["path"].parent, ignore_errors=True)
+
+    def on_upload_path(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        self.upload(str(msg.get("path", "")).strip())
+
+
+def check_name(name: str, size: int) -> None:
+    """The protocol's checks before anything is sent (same messages as 4001/4002)."""
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS):
+        raise UnsupportedFile(
+            f"{name}: unsupported file type .{ext or '?'}; supported formats: {C.FORMATS_TEXT}",
+            code=4001,
+        )
+    if size > C.MAX_UPLOAD_BYTES:
+        raise FileTooLarge(f"{name} is {size / 2**20:.0f} MB, over the 500 MB limit", code=4002)
+    if size <= 0:
+        raise UnsupportedFile(f"{name} is empty (0 bytes)", code=4001)
+
+
+class PromptPanel(Panel):
+    """A chat with the agent: the reply streams in, tool calls show as progress steps."""
+
+    _esm = esm("prompt")
+    messages = t.List(t.Dict()).tag(sync=True)
+    status_line = t.Unicode("").tag(sync=True)
+    placeholder = t.Unicode(
+        'Tell the agent what to change, e.g. "replace my background with a clean studio backdrop"'
+    ).tag(sync=True)
+
+    def bind(self, controller: Controller) -> None:
+        controller.on("message", self._message)
+        controller.on("run_start", self._run_start)
+        controller.on("text", self._text)
+        controller.on("step", self._step)
+        controller.on("still_working", self._still)
+        controller.on("run_end", self._run_end)
+        controller.on("export_start", lambda **k: setattr(self, "status_line", "Exporting…"))
+        controller.on("export_done", lambda **k: setattr(self, "status_line", ""))
+
+    def _update_last(self, **changes: Any) -> None:
+        msgs = [dict(m) for m in self.messages]
+        if msgs and msgs[-1].get("role") == "assistant":
+            msgs[-1].update(changes)
+        self.messages = msgs
+
+    def _message(self, role: str, text: str) -> None:
+        self.messages = [
+            *self.messages,
+            {
+                "role": role,
+                "text": text,
+                "steps": [],
+                "actions": [asdict(a) for a in gui_actions(text)] if role == "assistant" else [],
+            },
+        ]
+
+    def _run_start(self, text: str) -> None:
+        self.busy = True
+        self.status_line = ""
+        self.messages = [
+            *self.messages,
+            {"role": "user", "text": text, "steps": []},
+            {"role": "assistant", "text": "", "steps": [], "pending": True},
+        ]
+
+    def _text(self, delta: str) -> None:
+        last = self.messages[-1] if self.messages else {}
+        self._update_last(text=str(last.get("text", "")) + delta)
+
+    def _step(self, id: str, name: str, label: str, status: str) -> None:
+        last = self.messages[-1] if self.messages else {}
+        steps = [dict(s) for s in last.get("steps", [])]
+        for s in steps:
+            if s["id"] == id:
+                s["status"] = status
+                break
+        else:
+            steps.append({"id": id, "name": name, "label": label, "status": status})
+        self._update_last(steps=steps)
+
+    def _still(self, seconds: float) -> None:
+        self.status_line = f"⏳ Still working… ({seconds / 60:.0f} min)"
+
+    def _run_end(self, result: Any) -> None:
+        actions = [asdict(a) for a in result.actions]
+        self._update_last(
+            text=result.text,
+            pending=False,
+            silent=result.silent,
+            actions=actions,
+            changes=result.changes,
+        )
+        self.busy, self.status_line = False, ""
+
+    def fail(self, err: BaseException) -> None:
+        super().fail(err)
+        self.status_line = ""
+        if self.messages and self.messages[-1].get("pending"):
+            self._update_last(pending=False, text="", error=self.error)
+
+    # -- user input -------------------------------------------------------------------------------
+    def say(self, text: str) -> Any:
+        return self.run(self.controller.say(text))
+
+    def on_send(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        if self.busy:
+            self.error = "A run is in progress; wait for it (sending again would duplicate work)."
+            return
+        self.say(str(msg.get("text", "")))
+
+    def on_action(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        kind = msg.get("action")
+        if kind == "export":
+            self.run(self.controller.export())
+        elif kind in ("state", "summary"):
+            self.run(self.controller.say("status"))
+
+
+class ExportPanel(Panel):
+    """Format and quality, a progress bar from the render job, then the preview proxy playing
+    inline (the full file stays on disk / on the server), a download link, before/after."""
+
+    _esm = esm("export")
+    format = t.Enum(["mp4", "webm"], "mp4").tag(sync=True)
+    quality = t.Enum(["high", "medium", "low"], "high").tag(sync=True)
+    progress = t.Int(0).tag(sync=True)
+    status = t.Unicode("").tag(sync=True)
+    preview = t.Bytes(b"").tag(sync=True)
+    download_url = t.Unicode("").tag(sync=True)
+    saved_path = t.Unicode("").tag(sync=True)
+    source_url = t.Unicode("").tag(sync=True)
+    save_to = t.Unicode("out").tag(sync=True)
+
+    def bind(self, controller: Controller) -> None:
+        controller.on("export_start", self._start)
+        controller.on("export_progress", self._progress)
+        controller.on("export_done", self._done)
+        controller.on("uploaded", self._source)
+
+    def _source(self, files: list[Any]) -> None:
+        videos = [f for f in files if f.file_type == "video" and f.url]
+        if videos:
+            self.source_url = videos[-1].url or ""
+
+    def _start(self, format: str, quality: str) -> None:
+        self.busy, self.progress, self.status = True, 0, "pending"
+
+    def _progress(self, status: Any) -> None:
+        self.progress, self.status = int(status.progress), status.status
+
+    def _done(self, result: Any, preview: bytes | None) -> None:
+        self.busy, self.progress, self.status = False, 100, "completed"
+        self.download_url = result.url
+        self.saved_path = str(result.path or "")
+        self.preview = preview or b""
+
+    def export(self, **kw: Any) -> Any:
+        kw.setdefault("format", self.format)
+        kw.setdefault("quality", self.quality)
+        kw.setdefault("download_to", self.save_to or None)
+        return self.run(self.controller.export(**kw))
+
+    def on_export(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        fmt = msg.get("format", self.format)
+        if fmt in ("mp4", "webm"):
+            self.format = fmt
+        self.export(format=self.format)
+
+
+class TimelinePanel(Panel):
+    """The draft as tracks of segments (drawn in the browser) and as the DataFrame table."""
+
+    _esm = esm("timeline")
+    tracks = t.List(t.Dict()).tag(sync=True)
+    duration_ms = t.Float(0).tag(sync=True)
+    summary = t.Unicode("").tag(sync=True)
+    table_html = t.Unicode("").tag(sync=True)
+    changes = t.List(t.Unicode()).tag(sync=True)
+
+    def bind(self, controller: Controller) -> None:
+        controller.on("state", self._state)
+
+    def _state(self, state: dict[str, Any], changes: list[str]) -> None:
+        self.show(state.get("draft"), changes)
+
+    def show(self, draft: Any, changes: list[str] | None = None) -> None:
+        d = draft if isinstance(draft, Draft) else Draft.parse(draft or {})
+        self.tracks = [
+            {
+                "kind": tr.kind,
+                "name": tr.name or "",
+                "muted": bool(tr.muted),
+                "segments": [
+                    {
+                        "start": s.start,
+                        "end": s.end,
+                        "label": s.label or s.text or s.source or "",
+                        "volume": s.volume,
+                        "effects": [e.describe() for e in s.effects or []],
+                    }
+                    for s in tr.segments
+                ],
+            }
+            for tr in d.tracks
+        ]
+        self.duration_ms = float(d.end)
+        self.summary = summary(d)
+        self.table_html = style(d, max_rows=200).to_html() if d.exportable else ""
+        if changes is not None:
+            self.changes = changes
+
+
+class BoxSelect(Panel):
+    """Draw a box around what to remove on a frame of a clip; sent with the next instruction."""
+
+    _esm = esm("box")
+    source_url = t.Unicode("").tag(sync=True)
+    box = t.List(t.Float(), default_value=[]).tag(sync=True)
+    time = t.Float(0.0).tag(sync=True)
+
+    def __init__(self, controller: Controller | None = None, **kw: Any) -> None:
+        super().__init__(controller, **kw)
+        self._callbacks: list[Callable[[list[float], float], Any]] = []
+
+    def bind(self, controller: Controller) -> None:
+        controller.on("uploaded", self._source)
+
+    def _source(self, files: list[Any]) -> None:
+        videos = [f for f in files if f.file_type == "video" and f.url]
+        if videos:
+            self.source_url = videos[-1].url or ""
+
+    def on_submit(self, fn: Callable[[list[float], float], Any]) -> Callable[..., Any]:
+        """Register ``fn(box, time)``; returns ``fn`` so it works as a decorator."""
+        self._callbacks.append(fn)
+        return fn
+
+    def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        box = [float(x) for x in msg.get("box", [])]
+        if (
+            len(box) != 4
+            or not all(0 <= x <= 1 for x in box)
+            or box[2] <= box[0]
+            or box[3] <= box[1]
+        ):
+            raise ValueError("draw a box inside the frame (drag from one corner to the other)")
+        self.box, self.time = box, float(msg.get("time", 0.0))
+        self.controller.selection = {"box": box, "time": self.time}
+        for fn in self._callbacks:
+            fn(box, self.time)

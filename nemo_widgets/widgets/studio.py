@@ -1,0 +1,150 @@
+"""The Studio: every panel on one client and one session, plus connection status and credits.
+
+>>> from nemo_widgets import Studio
+>>> studio = Studio()              # doctest: +SKIP  (shows the panels in a notebook)
+>>> await studio.upload("clip.mp4")                                  # doctest: +SKIP
+>>> await studio.say("replace my background with a clean studio backdrop")  # doctest: +SKIP
+>>> await studio.export()                                            # doctest: +SKIP
+>>> studio.timeline                                                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+import traitlets as t
+
+from nemo_widgets.client import AsyncNemoClient, InsufficientCredits
+from nemo_widgets.widgets._base import Panel, esm
+from nemo_widgets.widgets._controller import Controller
+from nemo_widgets.widgets.panels import (
+    BoxSelect,
+    ExportPanel,
+    PromptPanel,
+    TimelinePanel,
+    UploadPanel,
+)
+
+
+class StatusBar(Panel):
+    """ "Connecting…" → "Ready! (embedded engine)", credits, and the registration link on 2001."""
+
+    _esm = esm("status")
+    status = t.Unicode("Connecting…").tag(sync=True)
+    ok = t.Bool(allow_none=True, default_value=None).tag(sync=True)
+    credits = t.Dict().tag(sync=True)
+    register_url = t.Unicode("").tag(sync=True)
+
+    def bind(self, controller: Controller) -> None:
+        controller.on("status", self._status)
+        controller.on(
+            "credits",
+            lambda balance: setattr(
+                self,
+                "credits",
+                {"available": balance.available, "frozen": balance.frozen, "total": balance.total},
+            ),
+        )
+
+    def _status(self, status: str, ok: bool | None) -> None:
+        self.status, self.ok = status, ok
+
+    def show_error(self, error: BaseException) -> None:
+        err = error
+        if isinstance(err, InsufficientCredits) and err.bind_url:
+            self.register_url = err.bind_url
+
+
+class Studio(w.VBox):
+    """Upload, prompt, timeline, export and box selection on one client/session.
+
+    Work runs as tasks on the kernel's event loop: the methods below return a task you can
+    ``await`` in a cell (or ignore: the panels show progress). Outside a notebook they run to
+    completion.
+    """
+
+    def __init__(
+        self,
+        client: AsyncNemoClient | None = None,
+        *,
+        backend: str = "auto",
+        language: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.controller = Controller(client, backend=backend, language=language)
+        c = self.controller
+        self.status_bar = StatusBar(c)
+        self.upload_panel = UploadPanel(c)
+        self.prompt = PromptPanel(c)
+        self.timeline_panel = TimelinePanel(c)
+        self.export_panel = ExportPanel(c)
+        self.box = BoxSelect(c)
+        super().__init__(
+            [
+                self.status_bar,
+                self.upload_panel,
+                self.prompt,
+                self.timeline_panel,
+                self.box,
+                self.export_panel,
+            ],
+            **kwargs,
+        )
+        self.add_class("nemo-studio")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._start()
+
+    def _surface_error(self, change: dict[str, Any]) -> None:
+        if change["new"] and "register" in change["new"]:
+            self.status_bar.register_url = (
+                self.controller.balance and ""
+            ) or self.status_bar.register_url
+
+    def _start(self) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # connected lazily by the first call outside a notebook
+        self.status_bar.run(self.controller.ensure_connected())
+
+    def _call(self, coro: Any) -> Any:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            # Outside a kernel: one private loop for the Studio's lifetime (the client's
+            # connections belong to it).
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+            return self._loop.run_until_complete(coro)
+        return asyncio.ensure_future(coro)
+
+    # -- headless use mirrors the UI -----------------------------------------------------------
+    def upload(self, *sources: str | Path) -> Any:
+        return self._call(self.upload_panel._upload(*sources))
+
+    def say(self, text: str) -> Any:
+        return self._call(self.controller.say(text))
+
+    def export(self, **kw: Any) -> Any:
+        kw.setdefault("download_to", self.export_panel.save_to or None)
+        return self._call(self.controller.export(**kw))
+
+    def refresh(self) -> Any:
+        return self._call(self.controller.refresh())
+
+    @property
+    def timeline(self) -> Any:
+        """The draft as a DataFrame (one row per segment)."""
+        return self.controller.timeline
+
+    @property
+    def summary(self) -> str:
+        return self.controller.draft.summary()
+
+    def close(self) -> None:
+        for child in self.children:
+            child.close()
+        super().close()

@@ -1,0 +1,234 @@
+"""Widgets without a browser: handlers called as the front-end calls them, traits checked.
+
+The engine is real (loopback); only the outgoing comm messages are captured, since there is
+no browser on the other end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nemo_widgets.client import AsyncNemoClient, Settings
+from nemo_widgets.widgets import (
+    BoxSelect,
+    Controller,
+    ExportPanel,
+    PromptPanel,
+    Studio,
+    UploadPanel,
+)
+
+
+@pytest.fixture(autouse=True)
+def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.delenv("NEMO_TOKEN", raising=False)
+
+
+def fast() -> Settings:
+    return Settings(rate_limit_wait=0, poll_initial=0.05)
+
+
+def capture(widget: Any) -> list[dict]:
+    sent: list[dict] = []
+    widget.send = lambda content, buffers=None: sent.append(content)
+    return sent
+
+
+async def settle(*widgets: Any) -> None:
+    for _ in range(200):
+        pending = [t for wdg in widgets for t in wdg._tasks]
+        if not pending:
+            return
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+def test_studio_headless_mirrors_the_ui(engine, clip: Path, tmp_path: Path) -> None:
+    async def main() -> None:
+        client = AsyncNemoClient(engine.base_url, settings=fast())
+        studio = Studio(client)
+        studio.export_panel.save_to = str(tmp_path)
+        await settle(studio.status_bar)
+        assert studio.status_bar.status == "Ready! (embedded engine)"
+        assert studio.status_bar.credits["available"] == 100
+        await studio.upload(clip)
+        assert studio.upload_panel.files[0]["filename"] == "clip.mp4"
+        assert studio.upload_panel.progress == 1.0
+        result = await studio.say("add the title 'Hello' for 1 second")
+        assert result.text.startswith("Added the title")
+        msgs = studio.prompt.messages
+        assert [m["role"] for m in msgs] == ["user", "assistant"]
+        assert msgs[-1]["steps"] == [
+            {
+                "id": msgs[-1]["steps"][0]["id"],
+                "name": "add_title",
+                "label": "Adding the title",
+                "status": "done",
+            }
+        ]
+        assert msgs[-1]["text"] == result.text and not msgs[-1]["pending"]
+        tl = studio.timeline_panel
+        assert tl.summary == 'Timeline (2 tracks): 1. Video: clip (0-4s) 2. Title: "Hello" (0-1s)'
+        assert [t["kind"] for t in tl.tracks] == ["video", "text"]
+        assert "<table" in tl.table_html
+        assert list(studio.timeline["kind"]) == ["video", "text"]
+        res = await studio.export()
+        ep = studio.export_panel
+        assert ep.progress == 100 and ep.status == "completed"
+        assert ep.preview[4:8] == b"ftyp" and len(ep.preview) < res.size * 3
+        assert Path(ep.saved_path).exists() and ep.download_url == res.url
+        assert studio.status_bar.credits["available"] == 99
+        await client.aclose()
+
+    asyncio.run(main())
+
+
+def test_chunked_upload_from_the_browser(engine, clip: Path) -> None:
+    async def main() -> None:
+        panel = UploadPanel(Controller(AsyncNemoClient(engine.base_url, settings=fast())))
+        panel.chunk_bytes = 64 * 1024
+        sent = capture(panel)
+        data = clip.read_bytes()
+        panel._on_front_end(
+            panel, {"kind": "upload-start", "id": "u1", "name": "clip.mp4", "size": len(data)}, []
+        )
+        assert sent[-1] == {"kind": "upload-ack", "id": "u1", "received": 0}
+        for off in range(0, len(data), panel.chunk_bytes):
+            panel._on_front_end(
+                panel,
+                {"kind": "upload-chunk", "id": "u1", "offset": off},
+                [memoryview(data[off : off + panel.chunk_bytes])],
+            )
+            assert sent[-1]["received"] == min(off + panel.chunk_bytes, len(data))
+        assert 0.45 <= panel.progress <= 0.5
+        panel._on_front_end(
+            panel,
+            {"kind": "upload-end", "id": "u1", "thumbnail": "data:image/jpeg;base64,AAAA"},
+            [],
+        )
+        await settle(panel)
+        assert not panel.error
+        assert sent[-1]["kind"] == "upload-done"
+        row = panel.files[0]
+        assert row["filename"] == "clip.mp4" and row["width"] == 640
+        assert row["thumbnail"].startswith("data:image/jpeg")
+        assert row["hash"] == __import__("hashlib").sha256(data).hexdigest()
+
+    asyncio.run(main())
+
+
+def test_upload_refuses_before_sending(engine) -> None:
+    async def main() -> None:
+        panel = UploadPanel(Controller(AsyncNemoClient(engine.base_url, settings=fast())))
+        sent = capture(panel)
+        panel._on_front_end(
+            panel, {"kind": "upload-start", "id": "a", "name": "notes.docx", "size": 10}, []
+        )
+        assert sent[-1]["kind"] == "upload-error" and "mp4 mov avi" in sent[-1]["message"]
+        panel._on_front_end(
+            panel, {"kind": "upload-start", "id": "b", "name": "big.mp4", "size": 600 * 2**20}, []
+        )
+        assert sent[-1]["kind"] == "upload-error" and "500 MB" in sent[-1]["message"]
+        # A chunk out of order is refused and the partial file is dropped.
+        panel._on_front_end(
+            panel, {"kind": "upload-start", "id": "c", "name": "x.mp4", "size": 100}, []
+        )
+        panel._on_front_end(
+            panel, {"kind": "upload-chunk", "id": "c", "offset": 50}, [memoryview(b"x" * 10)]
+        )
+        assert sent[-1]["kind"] == "upload-error" and "out of order" in sent[-1]["message"]
+        assert "c" not in panel._incoming
+
+    asyncio.run(main())
+
+
+def test_prompt_routes_and_guards(engine, clip: Path) -> None:
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        await c.upload(clip)
+        prompt._on_front_end(prompt, {"kind": "send", "text": "credits"}, [])
+        await settle(prompt)
+        assert prompt.messages[-1]["text"].startswith("Credits: 100 available")
+        prompt._on_front_end(prompt, {"kind": "send", "text": "状态"}, [])
+        await settle(prompt)
+        assert prompt.messages[-1]["text"].startswith("Timeline (1 track)")
+        prompt._on_front_end(prompt, {"kind": "send", "text": "keep 0:01 to 0:02"}, [])
+        assert prompt.busy or prompt._tasks
+        prompt._on_front_end(prompt, {"kind": "send", "text": "and again"}, [])
+        await settle(prompt)
+        sent_texts = [m["text"] for m in prompt.messages if m["role"] == "user"]
+        assert "and again" in sent_texts or "in progress" in prompt.error
+        prompt._on_front_end(prompt, {"kind": "send", "text": "   "}, [])
+        await settle(prompt)
+        assert "type an instruction" in prompt.error
+
+    asyncio.run(main())
+
+
+def test_gui_phrases_become_buttons_and_errors_show_inline(engine, clip: Path) -> None:
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        studio_bar_errors: list[BaseException] = []
+        c.on("error", lambda error: studio_bar_errors.append(error))
+        prompt = PromptPanel(c)
+        c.emit("message", role="assistant", text="Done! Click the Export button to download.")
+        assert prompt.messages[-1]["actions"][0]["kind"] == "export"
+        await c.upload(clip)
+        user = c.session.client  # noqa: F841 - the session exists now
+        store = engine.engine.store
+        store.set_credits(store.lookup_token(c.client._token).user_id, 0)
+        prompt.say("make it 9:16")
+        await settle(prompt)
+        assert "Out of credits" in prompt.error and "register" in prompt.error
+        assert prompt.messages[-1].get("error") == prompt.error
+        assert not prompt.busy
+        assert studio_bar_errors and "bind=" in str(studio_bar_errors[-1])
+
+    asyncio.run(main())
+
+
+def test_box_selection_goes_with_the_next_instruction(engine, clip: Path) -> None:
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        box = BoxSelect(c)
+        got: list[Any] = []
+
+        @box.on_submit
+        def remember(b: list[float], t: float) -> None:
+            got.append((b, t))
+
+        await c.upload(clip)
+        assert box.source_url.startswith(engine.base_url)
+        box._on_front_end(box, {"kind": "box", "box": [0.1, 0.2, 0.4, 0.6], "time": 1.5}, [])
+        assert got == [([0.1, 0.2, 0.4, 0.6], 1.5)] and c.selection is not None
+        await c.say("remove this")
+        assert c.selection is None
+        assert c.state.get("selection") == {"box": [0.1, 0.2, 0.4, 0.6], "time": 1.5}
+        box._on_front_end(box, {"kind": "box", "box": [0.5, 0.5, 0.2, 0.9]}, [])
+        assert "draw a box" in box.error
+
+    asyncio.run(main())
+
+
+def test_panels_refuse_unknown_arguments() -> None:
+    with pytest.raises(TypeError, match="colour"):
+        ExportPanel(colour="red")
+
+
+def test_export_panel_webm_fallback(engine, clip: Path, tmp_path: Path) -> None:
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        panel = ExportPanel(c, save_to=str(tmp_path))
+        await c.upload(clip)
+        panel._on_front_end(panel, {"kind": "export", "format": "webm"}, [])
+        await settle(panel)
+        assert not panel.error, panel.error
+        assert panel.format == "webm" and panel.saved_path.endswith(".webm")
+        assert Path(panel.saved_path).read_bytes()[:4] == b"\x1a\x45\xdf\xa3"  # EBML (WebM)
+
+    asyncio.run(main())

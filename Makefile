@@ -7,7 +7,10 @@ STAMP   := $(VENV)/.installed-engine-test
 LABSTAMP:= $(VENV)/.installed-lab
 PYTEST_ARGS ?=
 
-.PHONY: demo test lab bench bench-quick lint format serve clean
+JS_SRC  := $(wildcard js/src/*) js/package.json js/build.mjs
+STATIC  := nemo_widgets/static/.built
+
+.PHONY: demo test lab bench bench-quick lint format serve clean js browser
 
 $(BIN)/python:
 	@$(PY) -m venv $(VENV) 2>/dev/null || { \
@@ -23,17 +26,30 @@ $(LABSTAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e ".[engine,test,lab]"
 	@touch $@
 
+# The anywidget front-end: npm ci, then esbuild bundles js/src into nemo_widgets/static/.
+js/node_modules/.installed: js/package.json js/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to build the widgets' front-end (apt-get install nodejs npm)"; exit 1; }
+	cd js && npm install --no-audit --no-fund --loglevel=error  # npm ci trips over this machine's npmrc
+	@touch $@
+
+$(STATIC): $(JS_SRC) js/node_modules/.installed
+	cd js && npm run --silent build
+	@touch $@
+
+js: $(STATIC)
+
 ## make demo: the main job, headless, on the embedded engine; results land in out/
 demo: $(STAMP)
 	$(BIN)/python -m nemo_widgets.demo --out out
 
 ## make test: lint, then the whole suite; the exit code is the truth
-test: $(STAMP)
+test: $(STAMP) $(STATIC)
 	$(BIN)/ruff check nemo_widgets tests benchmarks
+	cd js && npx vitest run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make lab: JupyterLab with notebooks/ open
-lab: $(LABSTAMP)
+lab: $(LABSTAMP) $(STATIC)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 ## make bench: every benchmark under benchmarks/, one table

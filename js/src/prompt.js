@@ -1,0 +1,65 @@
+// PromptPanel: the chat. Replies stream in; tool calls are progress steps, not chat text; GUI
+// phrases ("click the Export button") become buttons; Enter sends; input waits during a run.
+import { errorArea, h, watch } from "./shared.js";
+
+const STEP_ICON = { running: "⏳", done: "✓", failed: "✗" };
+
+export function messageView(m, onAction) {
+  const steps = (m.steps || []).map((s) =>
+    h("li", { class: `nemo-step nemo-step-${s.status}` }, `${STEP_ICON[s.status] || "•"} ${s.label}`),
+  );
+  const actions = (m.actions || []).map((a) =>
+    h("button", { class: "nemo-button nemo-action", onclick: () => onAction(a.kind) }, a.label),
+  );
+  return h(
+    "div",
+    { class: `nemo-msg nemo-msg-${m.role}${m.pending ? " nemo-pending" : ""}` },
+    steps.length ? h("ul", { class: "nemo-steps" }, steps) : null,
+    m.text ? h("div", { class: "nemo-text" }, m.text) : m.pending ? h("div", { class: "nemo-text nemo-typing" }, "…") : null,
+    m.silent && m.changes?.length ? h("ul", { class: "nemo-changes" }, m.changes.map((c) => h("li", {}, c))) : null,
+    m.error ? h("div", { class: "nemo-error" }, m.error) : null,
+    actions.length ? h("div", { class: "nemo-actions" }, actions) : null,
+  );
+}
+
+function render({ model, el }) {
+  el.classList.add("nemo-panel", "nemo-prompt");
+  const errors = errorArea(model);
+  const log = h("div", { class: "nemo-log", "aria-live": "polite" });
+  const status = h("div", { class: "nemo-status-line" });
+  const input = h("textarea", { class: "nemo-input", rows: 2, placeholder: model.get("placeholder") });
+  const send = () => {
+    const text = input.value.trim();
+    if (!text || model.get("busy")) return;
+    model.set("error", "");
+    model.save_changes();
+    model.send({ kind: "send", text });
+    input.value = "";
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      send();
+    }
+  });
+  const button = h("button", { class: "nemo-button nemo-send", onclick: send }, "Send");
+  const onAction = (action) => model.send({ kind: "action", action });
+  el.append(log, status, h("div", { class: "nemo-row" }, input, button), errors.el);
+
+  const stop = watch(model, ["messages", "busy", "status_line"], () => {
+    const msgs = model.get("messages") || [];
+    log.replaceChildren(...msgs.map((m) => messageView(m, onAction)));
+    log.scrollTop = log.scrollHeight;
+    const busy = model.get("busy");
+    input.disabled = busy;
+    button.disabled = busy;
+    status.textContent = model.get("status_line") || "";
+    status.hidden = !status.textContent;
+  });
+  return () => {
+    stop();
+    errors.dispose();
+  };
+}
+
+export default { render };

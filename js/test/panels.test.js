@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import prompt, { messageView } from "../src/prompt.js";
+import { sendFile } from "../src/upload.js";
+import { fakeModel } from "./fake-model.js";
+
+describe("prompt", () => {
+  it("shows tool calls as steps, not chat text, and GUI phrases as buttons", () => {
+    const clicked = [];
+    const el = messageView({ role: "assistant", text: "Done. Click Export.", steps: [{ id: "1", label: "Trimming", status: "done" }], actions: [{ kind: "export", label: "Export" }] }, (a) => clicked.push(a));
+    expect(el.querySelector(".nemo-steps").textContent).toContain("✓ Trimming");
+    expect(el.querySelector(".nemo-text").textContent).toBe("Done. Click Export.");
+    el.querySelector(".nemo-action").click();
+    expect(clicked).toEqual(["export"]);
+  });
+
+  it("sends on Enter, not on Shift+Enter, and waits while a run is in progress", () => {
+    const model = fakeModel({ messages: [], status_line: "", placeholder: "" });
+    const el = document.createElement("div");
+    prompt.render({ model, el });
+    const input = el.querySelector("textarea");
+    input.value = "blur the background";
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", shiftKey: true }));
+    expect(model.sent).toHaveLength(0);
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter" }));
+    expect(model.sent[0].content).toEqual({ kind: "send", text: "blur the background" });
+    model.set("busy", true);
+    expect(input.disabled).toBe(true);
+    model.set("messages", [{ role: "user", text: "hi" }, { role: "assistant", text: "", pending: true, steps: [] }]);
+    expect(el.querySelectorAll(".nemo-msg")).toHaveLength(2);
+    model.set("error", "Out of credits");
+    expect(el.querySelector(".nemo-error").textContent).toBe("Out of credits");
+  });
+});
+
+describe("upload protocol", () => {
+  it("sends a file in acknowledged chunks, in order", async () => {
+    const received = [];
+    const model = fakeModel({ max_bytes: 500 * 2 ** 20, chunk_bytes: 4 }, (c, buffers, reply) => {
+      if (c.kind === "upload-start") reply({ kind: "upload-ack", id: c.id, received: 0 });
+      if (c.kind === "upload-chunk") {
+        received.push(...new Uint8Array(buffers[0]));
+        reply({ kind: "upload-ack", id: c.id, received: received.length });
+      }
+      if (c.kind === "upload-end") reply({ kind: "upload-done", id: c.id, files: [{ filename: "a.mp4" }] });
+    });
+    const file = new File([new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])], "a.mp4", { type: "video/mp4" });
+    const progress = [];
+    const files = await sendFile(model, file, (d) => progress.push(d));
+    expect(received).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(model.sent.filter((m) => m.content.kind === "upload-chunk").map((m) => m.content.offset)).toEqual([0, 4, 8]);
+    expect(progress).toEqual([4, 8, 10]);
+    expect(files).toEqual([{ filename: "a.mp4" }]);
+  });
+
+  it("refuses a wrong file before sending anything", async () => {
+    const model = fakeModel({ max_bytes: 100, chunk_bytes: 4 });
+    await expect(sendFile(model, new File(["x"], "notes.txt"))).rejects.toThrow(/unsupported file type/);
+    await expect(sendFile(model, new File([new Uint8Array(200)], "big.mp4"))).rejects.toThrow(/over the 0 MB limit|limit/);
+    expect(model.sent).toHaveLength(0);
+  });
+
+  it("stops on a kernel error", async () => {
+    const model = fakeModel({ max_bytes: 500, chunk_bytes: 4 }, (c, _b, reply) => reply({ kind: "upload-error", id: c.id, message: "disk full" }));
+    await expect(sendFile(model, new File([new Uint8Array(8)], "a.mp4"))).rejects.toThrow("disk full");
+  });
+});

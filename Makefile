@@ -38,12 +38,19 @@ $(STATIC): $(JS_SRC) js/node_modules/.installed
 
 js: $(STATIC)
 
+# Debian's Chromium for the browser tests (never `playwright install`: it cannot download here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing Debian's chromium for the browser tests"; \
+	    apt-get install -y -q chromium >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; \
+	  else echo "the browser tests need /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
+
 ## make demo: the main job, headless, on the embedded engine; results land in out/
 demo: $(STAMP)
 	$(BIN)/python -m nemo_widgets.demo --out out
 
 ## make test: lint, then the whole suite; the exit code is the truth
-test: $(STAMP) $(STATIC)
+test: $(STAMP) $(STATIC) browser
 	$(BIN)/ruff check nemo_widgets tests benchmarks
 	cd js && npx vitest run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -232,3 +232,29 @@ def test_export_panel_webm_fallback(engine, clip: Path, tmp_path: Path) -> None:
         assert Path(panel.saved_path).read_bytes()[:4] == b"\x1a\x45\xdf\xa3"  # EBML (WebM)
 
     asyncio.run(main())
+
+
+def test_messages_from_a_subshell_thread_run_on_the_home_loop(engine, clip: Path) -> None:
+    """ipykernel 7 may handle widget messages in a subshell thread with its own event loop;
+    the work must still run on the loop that owns the client's connections."""
+    import threading
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        await c.upload(clip)  # the client's connections now belong to this loop
+
+        async def in_subshell() -> None:
+            prompt._on_front_end(prompt, {"kind": "send", "text": "credits"}, [])
+
+        t = threading.Thread(target=lambda: asyncio.run(in_subshell()))
+        t.start()
+        await asyncio.to_thread(t.join)
+        for _ in range(100):
+            if prompt.messages and prompt.messages[-1]["role"] == "assistant":
+                break
+            await asyncio.sleep(0.05)
+        assert not prompt.error, prompt.error
+        assert prompt.messages[-1]["text"].startswith("Credits: 100 available")
+
+    asyncio.run(main())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import traceback
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ import traitlets as t
 
 from nemo_widgets.widgets._controller import Controller, friendly, run_soon
 
+log = logging.getLogger("nemo_widgets.widgets")
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
 _NOT_BUILT = """
@@ -49,7 +52,7 @@ class Panel(anywidget.AnyWidget):
             )
         super().__init__(**kwargs)
         self.controller = controller or Controller()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[Any] = set()
         self.on_msg(self._on_front_end)
         self.bind(self.controller)
 
@@ -59,9 +62,12 @@ class Panel(anywidget.AnyWidget):
     def run(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
         """Run work as a task on the kernel's event loop; errors appear under the widget."""
         self.error = ""
-        return run_soon(coro, self.fail, self._tasks)
+        return run_soon(coro, self.fail, self._tasks, self.controller.loop)
 
     def fail(self, err: BaseException) -> None:
+        #: The full traceback of the last error, for debugging (the UI shows the message).
+        self.last_traceback = "".join(traceback.format_exception(err))
+        log.warning("%s: %s", type(self).__name__, self.last_traceback)
         self.error = friendly(err)
         self.busy = False
         self.controller.emit("error", error=err)

@@ -90,6 +90,13 @@ class Controller:
         self.selection: dict[str, Any] | None = None
         self.still_working_after = still_working_after
         self._listeners: dict[str, list[Listener]] = defaultdict(list)
+        #: The loop all of this controller's work runs on: the kernel's main loop when made in
+        #: a cell. Comm messages may arrive on another thread and loop (ipykernel 7 handles
+        #: widget messages in a subshell); panels hop back here (see ``run_soon``).
+        try:
+            self.loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            self.loop = None
         self._op_lock: asyncio.Lock | None = None
         self._connecting: asyncio.Task[None] | None = None
 
@@ -113,6 +120,8 @@ class Controller:
         return self._op_lock
 
     async def ensure_connected(self) -> AsyncSession:
+        if self.loop is None:
+            self.loop = asyncio.get_running_loop()
         if self.session is not None:
             return self.session
         if self._connecting is None:
@@ -292,20 +301,51 @@ class Controller:
 
 
 def run_soon(
-    coro: Awaitable[Any], on_error: Callable[[BaseException], None], tasks: set[asyncio.Task[Any]]
-) -> asyncio.Task[Any]:
-    """Run ``coro`` as a task on the running loop (the kernel's), kept until done; errors go
-    to ``on_error`` (shown under the widget) instead of disappearing into a log."""
-    task = asyncio.ensure_future(coro)
-    tasks.add(task)
+    coro: Awaitable[Any],
+    on_error: Callable[[BaseException], None],
+    tasks: set[Any],
+    loop: asyncio.AbstractEventLoop | None = None,
+) -> Any:
+    """Run ``coro`` as a task on ``loop`` (the controller's home loop, the kernel's), kept
+    until done; errors go to ``on_error`` (shown under the widget), not into a log.
 
-    def done(t: asyncio.Task[Any]) -> None:
-        tasks.discard(t)
-        if not t.cancelled() and t.exception() is not None:
-            on_error(t.exception())  # type: ignore[arg-type]
+    Called from the home loop it returns the task; called from another thread or loop (a
+    subshell handling a widget message) it schedules the task there and returns a
+    ``concurrent.futures.Future``.
+    """
+    try:
+        current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        current = None
+    target = loop or current
+    if target is None:
+        raise RuntimeError("no event loop to run on; use the Studio from a notebook or await it")
 
-    task.add_done_callback(done)
-    return task
+    def report(exc: BaseException | None) -> None:
+        if exc is not None:
+            on_error(exc)
+
+    if target is current:
+        task = asyncio.ensure_future(coro)
+        tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            tasks.discard(t)
+            if not t.cancelled():
+                report(t.exception())
+
+        task.add_done_callback(done)
+        return task
+    fut = asyncio.run_coroutine_threadsafe(coro, target)  # type: ignore[arg-type]
+    tasks.add(fut)
+
+    def done_threadsafe(f: Any) -> None:
+        tasks.discard(f)
+        if not f.cancelled():
+            report(f.exception())
+
+    fut.add_done_callback(done_threadsafe)
+    return fut
 
 
 MAX_UPLOAD = C.MAX_UPLOAD_BYTES

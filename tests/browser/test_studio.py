@@ -1,0 +1,71 @@
+"""The Studio in JupyterLab, in Chromium: upload, instruct, watch the timeline, export, play."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nemo_widgets.synth import make_clip
+from tests.browser.conftest import Lab, open_and_run, write_notebook
+
+pytestmark = pytest.mark.browser
+SHOTS = Path("out/screenshots")
+
+
+def test_studio_end_to_end(lab: Lab, browser: object) -> None:
+    clip = make_clip(lab.root / "clip.mp4", seconds=2, width=320, height=240)
+    write_notebook(
+        lab.root / "studio.ipynb",
+        "from nemo_widgets import Studio\nstudio = Studio(backend='engine')\nstudio",
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        open_and_run(page, lab, "studio.ipynb")
+        page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)
+        assert "Ready!" in page.inner_text(".nemo-status")
+        assert "embedded engine" in page.inner_text(".nemo-status")
+        assert "credits" in page.inner_text(".nemo-credits")
+
+        # Upload through the widget's own file input (chunked transfer to the kernel).
+        page.set_input_files(".nemo-upload input[type=file]", str(clip))
+        page.wait_for_selector(".nemo-file-name:has-text('clip.mp4')", timeout=60_000)
+        facts = page.inner_text(".nemo-file-facts")
+        assert "0:02" in facts and "320×240" in facts and "25 fps" in facts
+
+        # An instruction: the reply streams in, the tool call is a step, the timeline changes.
+        box = page.locator(".nemo-prompt textarea")
+        box.fill("add the title 'Browser' for 1 second")
+        box.press("Enter")
+        page.wait_for_selector(
+            ".nemo-msg-assistant .nemo-text:has-text('Added the title')", timeout=60_000
+        )
+        assert "Adding the title" in page.inner_text(".nemo-step")
+        page.wait_for_function("document.querySelectorAll('.nemo-lane').length === 2")
+        assert 'Title: "Browser"' in page.inner_text(".nemo-summary")
+        assert not page.locator(".nemo-prompt textarea").is_disabled()
+
+        # Export: the preview proxy plays inline.
+        page.click(".nemo-export-button")
+        page.wait_for_function(
+            """() => {
+            const v = document.querySelector('.nemo-export .nemo-player:not(.nemo-before)');
+            return v && !v.hidden && v.readyState >= 2; }""",
+            timeout=120_000,
+        )
+        player = ".nemo-export .nemo-player:not(.nemo-before)"
+        duration = page.eval_on_selector(player, "v => v.duration")
+        assert 1.8 < duration < 2.2
+        start = page.eval_on_selector(player, "v => { v.play(); return v.currentTime; }")
+        page.wait_for_function(
+            f"document.querySelector('{player}').currentTime > {start} + 0.3", timeout=10_000
+        )
+        assert page.locator(".nemo-download").count() == 1
+
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".nemo-studio").screenshot(path=str(SHOTS / "studio.png"))
+        assert not errors, errors
+    finally:
+        page.close()

@@ -138,12 +138,15 @@ class UploadPanel(Panel):
                         self, "progress", round(0.5 + 0.5 * d / max(tot, 1), 3)
                     ),
                 )
-                for f in files:
-                    if msg.get("thumbnail"):
-                        for row in self.files:
-                            if row.get("file_id") == f.raw.get("file_id"):
-                                row["thumbnail"] = msg["thumbnail"]
-                        self.files = [dict(r) for r in self.files]
+                thumb = msg.get("thumbnail")
+                if thumb:
+                    ids = {f.raw.get("file_id") for f in files}
+                    # New dicts: mutating the rows in place would leave an equal list and
+                    # traitlets would not sync the change.
+                    self.files = [
+                        dict(r, thumbnail=thumb) if r.get("file_id") in ids else r
+                        for r in self.files
+                    ]
                 self.send({"kind": "upload-done", "id": uid, "files": [f.raw for f in files]})
             finally:
                 shutil.rmtree(final.parent, ignore_errors=True)

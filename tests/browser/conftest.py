@@ -52,7 +52,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: no orphan server after a killed run
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -125,8 +125,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in the main thread
+    while it lives, which would break every later test that calls ``asyncio.run``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -32,6 +32,7 @@ def test_studio_end_to_end(lab: Lab, browser: object) -> None:
         # Upload through the widget's own file input (chunked transfer to the kernel).
         page.set_input_files(".nemo-upload input[type=file]", str(clip))
         page.wait_for_selector(".nemo-file-name:has-text('clip.mp4')", timeout=60_000)
+        page.wait_for_selector(".nemo-file img.nemo-thumb", timeout=30_000)  # made in the browser
         facts = page.inner_text(".nemo-file-facts")
         assert "0:02" in facts and "320×240" in facts and "25 fps" in facts
 

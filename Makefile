@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 JS_SRC  := $(wildcard js/src/*) js/package.json js/build.mjs
 STATIC  := nemo_widgets/static/.built
 
-.PHONY: demo test lab bench bench-quick lint format serve clean js browser
+.PHONY: demo test lab bench bench-quick lint format serve clean js browser screenshots notebooks
 
 $(BIN)/python:
 	@$(PY) -m venv $(VENV) 2>/dev/null || { \
@@ -65,6 +65,13 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python -m benchmarks --quick
+
+## make screenshots: the README's images, made by code (browser test + before/after stills)
+screenshots: $(STAMP) $(STATIC) browser
+	$(BIN)/python scripts/screenshots.py
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/make_notebooks.py
 
 serve: $(STAMP)
 	$(BIN)/nemo-widgets serve

@@ -31,6 +31,7 @@ __all__ = [
     "Effect",
     "Segment",
     "Track",
+    "clip_only",
     "diff",
     "empty_draft",
     "summary",
@@ -381,6 +382,33 @@ def _ordered(values: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
         if k not in out:
             out[k] = v
     return out
+
+
+def clip_only(draft: Draft | Mapping[str, Any], source: str,
+              size: tuple[int, int] | None = None) -> dict[str, Any]:
+    """The draft cut down to one clip: its video segments moved to start at 0, and the other
+    tracks (titles, music) trimmed to the same span. ``size`` sets that clip's own canvas
+    (unless the draft asked for an aspect ratio). For one render per clip."""
+    d = _as_draft(draft).copy()
+    video = next((t for t in d.tracks if t.kind == "video"), None)
+    keep = [s for s in (video.segments if video else []) if s.source == source]
+    if video is None or not keep:
+        raise DraftError(f"draft: no video segment shows {source!r}")
+    start = min(s.start for s in keep)
+    end = max(s.end for s in keep)
+    video.segments = keep
+    for tr in d.tracks:
+        if tr is not video:
+            tr.segments = [s for s in tr.segments if s.start < end and s.end > start]
+        for s in tr.segments:
+            s_end = min(s.end, end)
+            s.start = max(s.start, start)
+            s.duration = s_end - s.start
+            s.start -= start
+    if size is not None and not d.meta.get("aspect"):
+        d.meta["width"], d.meta["height"] = size
+    d.recompute_duration()
+    return d.to_dict()
 
 
 def empty_draft(width: int = 1920, height: int = 1080, title: str = "project") -> dict[str, Any]:

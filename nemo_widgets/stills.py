@@ -1,0 +1,50 @@
+"""Still frames for notebooks and docs: a frame at a time, and before/after side by side.
+
+Needs the engine extra (PyAV, Pillow).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import av
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+
+def frame(path: str | Path, t: float) -> Image.Image:
+    """The frame shown at ``t`` seconds (display orientation)."""
+    with av.open(str(path)) as c:
+        s = c.streams.video[0]
+        if t > 0.5:
+            c.seek(int(max(0.0, t - 0.5) / s.time_base), stream=s, backward=True)
+        best = None
+        for f in c.decode(s):
+            if best is None or f.time is None or f.time <= t + 1e-3:
+                best = f
+            if f.time is not None and f.time > t:
+                break
+        if best is None:
+            raise ValueError(f"{path} has no frame at {t} s")
+        return best.to_image()
+
+
+def before_after(
+    before: str | Path,
+    after: str | Path,
+    t: float,
+    *,
+    height: int = 270,
+    labels: tuple[str, str] = ("before", "after"),
+) -> Image.Image:
+    """Two frames at the same time, side by side, labelled."""
+    imgs = []
+    for path, label in zip((before, after), labels, strict=True):
+        im = frame(path, t)
+        im = im.resize((max(1, round(im.width * height / im.height)), height))
+        draw = ImageDraw.Draw(im)
+        font = ImageFont.load_default(size=max(12, height // 14))
+        draw.text((8, 6), label, fill="white", font=font, stroke_width=2, stroke_fill="black")
+        imgs.append(np.asarray(im.convert("RGB")))
+    gap = np.full((height, 6, 3), 255, np.uint8)
+    return Image.fromarray(np.hstack([imgs[0], gap, imgs[1]]))

@@ -1,0 +1,231 @@
+"""Writes notebooks/*.ipynb (clean: no outputs). Run: python scripts/make_notebooks.py"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def nb(*cells: tuple[str, str]) -> dict:
+    return {
+        "cells": [
+            {
+                "cell_type": kind,
+                "id": f"cell-{i}",
+                "metadata": {},
+                "source": src.strip("\n"),
+                **({"execution_count": None, "outputs": []} if kind == "code" else {}),
+            }
+            for i, (kind, src) in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+md = lambda s: ("markdown", s)  # noqa: E731
+code = lambda s: ("code", s)  # noqa: E731
+
+NOTEBOOKS = {
+    "quickstart.ipynb": nb(
+        md("""
+# nemo-widgets quick start
+
+The Studio: upload clips, tell the agent what to change, watch the timeline, export and play
+the result. Without `NEMO_TOKEN` it runs on the embedded engine, on this machine's CPU.
+"""),
+        code("""
+from nemo_widgets import Studio
+
+studio = Studio()
+studio
+"""),
+        code("""
+from nemo_widgets.samples import sample_path  # a real webcam clip from a registry package
+
+await studio.upload(sample_path("webcam"))
+await studio.say("replace my background with a clean studio backdrop")
+"""),
+        code("""
+result = await studio.export(download_to="out/notebooks/")
+print(studio.summary)
+print("RESULT", {"path": str(result.path), "duration": result.duration})
+studio.timeline
+"""),
+    ),
+    "background_replacement.ipynb": nb(
+        md("""
+# Background replacement
+
+A studio backdrop, a blurred background, a photo behind the person, and a transparent export
+(VP9 WebM with alpha) — on a real webcam clip, with before/after stills.
+"""),
+        code("""
+import json
+from pathlib import Path
+
+from nemo_widgets import connect
+from nemo_widgets.samples import sample_path
+from nemo_widgets.stills import before_after, frame
+
+out = Path("out/notebooks/background")
+out.mkdir(parents=True, exist_ok=True)
+client = connect()
+webcam = sample_path("webcam")
+"""),
+        code("""
+def edit(instruction, *uploads):
+    session = client.create_session()
+    session.upload(webcam, *uploads)
+    session.say("keep 0:00 to 0:06")
+    reply = session.say(instruction)
+    print(instruction, "→", reply.text)
+    return session, session.export(download_to=out)
+
+studio, studio_export = edit("replace my background with a clean studio backdrop")
+before_after(webcam, studio_export.path, 3.0)
+"""),
+        code("""
+blurred, blurred_export = edit("blur the background")
+before_after(webcam, blurred_export.path, 3.0)
+"""),
+        code("""
+# A real photo as the new background: the first frame of the street sample.
+street = out / "street.jpg"
+frame(sample_path("bikes"), 6.0).save(street)
+photo, photo_export = edit("put me in front of street.jpg", street)
+before_after(webcam, photo_export.path, 3.0)
+"""),
+        code("""
+# Transparent: the timeline shows a checkerboard; the alpha WebM is in the generated media.
+clear, clear_export = edit("remove the background")
+alpha = clear.state()["generated_media"][-1]
+alpha_path = client.download(alpha["alpha_url"], out / "transparent.webm")
+results = {name: str(e.path) for name, e in [("studio", studio_export), ("blur", blurred_export),
+                                             ("photo", photo_export), ("transparent", clear_export)]}
+results["alpha"] = str(alpha_path)
+print("RESULT", json.dumps(results))
+before_after(webcam, clear_export.path, 3.0)
+"""),
+    ),
+    "batch.ipynb": nb(
+        md("""
+# Batch: several clips in one session
+
+Two clips, a different instruction for each, one render each; the results in a DataFrame.
+"""),
+        code("""
+from pathlib import Path
+
+import pandas as pd
+
+from nemo_widgets import connect
+from nemo_widgets.samples import sample_path
+
+out = Path("out/notebooks/batch")
+client = connect()
+session = client.create_session()
+uploaded = session.upload(sample_path("bikes"), sample_path("webcam"))
+[(f.filename, f.duration) for f in uploaded]
+"""),
+        code("""
+jobs = {
+    "bikes.mp4": "add the title 'Street' for 2 seconds",
+    "webcam_talkinghead.mp4": "blur the background",
+}
+rows = []
+for name, instruction in jobs.items():
+    reply = session.say(instruction)
+    rows.append({"clip": name, "instruction": instruction, "reply": reply.text,
+                 "changes": "; ".join(reply.changes)})
+pd.DataFrame(rows)
+"""),
+        code("""
+# One render per clip: the session's draft cut down to that clip (clip_only).
+from nemo_widgets.draft import clip_only
+
+state = session.state()
+infos = {f["filename"]: f for f in state["video_infos"]}
+for row in rows:
+    clip = infos[row["clip"]]
+    draft = clip_only(state["draft"], clip["file_id"], size=(clip["width"], clip["height"]))
+    rid = session.submit_render(draft=draft, quality="medium")
+    status = session.wait_render(rid)
+    path = client.download(rid, out / f"{Path(row['clip']).stem}.mp4")
+    row.update(render=rid, seconds=status.duration, mb=round(path.stat().st_size / 1e6, 2),
+               path=str(path))
+results = pd.DataFrame(rows)[["clip", "instruction", "seconds", "mb", "path"]]
+print("RESULT", results.to_json(orient="records"))
+results
+"""),
+    ),
+    "client_api.ipynb": nb(
+        md("""
+# The client without widgets
+
+`NemoClient` (sync) and `AsyncNemoClient` (async) have the same methods. The same code talks to
+the hosted service (`NEMO_TOKEN`) or the embedded engine.
+"""),
+        code("""
+from nemo_widgets import connect
+from nemo_widgets.client import TextDelta, ToolCall, ToolResult, UnsupportedFile, NemoError
+from nemo_widgets.samples import sample_path
+
+client = connect()
+print(client.credits())
+print(client)          # the token (fetched by the first call) is masked
+session = client.create_session()
+session.upload(sample_path("webcam"))
+"""),
+        md("## Streaming an agent run as typed events"),
+        code("""
+stream = session.send("keep 0:02 to 0:08")
+for event in stream:
+    if isinstance(event, ToolCall):
+        print("⏳", event.name, event.args)
+    elif isinstance(event, ToolResult):
+        print("✓" if event.ok else "✗", event.name)
+    elif isinstance(event, TextDelta):
+        print("agent:", event.text)
+result = stream.until_done()
+result.changes
+"""),
+        md("## Errors say what to do"),
+        code("""
+from pathlib import Path
+
+notes = Path("out/notebooks/notes.txt")
+notes.parent.mkdir(parents=True, exist_ok=True)
+notes.write_text("not a video")
+try:
+    session.upload(notes)
+except UnsupportedFile as e:
+    print(type(e).__name__, "—", e)
+
+print(session.say("make me a sandwich").text)   # no silent no-op: the agent says what it can do
+"""),
+        md("## The async twin"),
+        code("""
+from nemo_widgets.client import AsyncNemoClient
+
+async with AsyncNemoClient(client.base_url) as aclient:
+    asession = await aclient.create_session()
+    await asession.upload(sample_path("webcam"))
+    async for text in asession.send("make it 9:16 with blurred padding").text_stream:
+        print(text)
+    exported = await asession.export(download_to="out/notebooks/")
+print("RESULT", {"path": str(exported.path), "size": exported.size})
+"""),
+    ),
+}
+
+if __name__ == "__main__":
+    for name, content in NOTEBOOKS.items():
+        (HERE / name).write_text(json.dumps(content, indent=1, ensure_ascii=False) + "\n")
+        print("wrote", HERE / name)

@@ -1,0 +1,52 @@
+"""``make screenshots``: the images the README shows, made by code, never by hand.
+
+- docs/img/studio.png: the Studio in JupyterLab, taken by the real-browser test.
+- docs/img/background_before_after.jpg: "replace my background with a clean studio backdrop"
+  on the registry webcam sample, through the client and the embedded engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from nemo_widgets import connect
+from nemo_widgets.samples import sample_path
+from nemo_widgets.stills import before_after
+
+ROOT = Path(__file__).resolve().parent.parent
+IMG = ROOT / "docs" / "img"
+
+
+def studio() -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "tests/browser", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        check=True,
+    )
+    shutil.copy(ROOT / "out" / "screenshots" / "studio.png", IMG / "studio.png")
+
+
+def background() -> None:
+    client = connect("engine")
+    session = client.create_session()
+    webcam = sample_path("webcam")
+    session.upload(webcam)
+    session.say("keep 0:00 to 0:06")
+    print(session.say("replace my background with a clean studio backdrop").text)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = session.export(download_to=tmp, quality="high")
+        before_after(webcam, result.path, 3.0, height=240).save(
+            IMG / "background_before_after.jpg", quality=82
+        )
+
+
+if __name__ == "__main__":
+    IMG.mkdir(parents=True, exist_ok=True)
+    background()
+    studio()
+    for p in sorted(IMG.iterdir()):
+        print(f"{p.relative_to(ROOT)}: {p.stat().st_size // 1024} KB")

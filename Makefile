@@ -51,7 +51,7 @@ demo: $(STAMP)
 
 ## make test: lint, then the whole suite; the exit code is the truth
 test: $(STAMP) $(STATIC) browser
-	$(BIN)/ruff check nemo_widgets tests benchmarks
+	$(BIN)/ruff check nemo_widgets tests benchmarks scripts
 	cd js && npx vitest run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -77,7 +77,7 @@ serve: $(STAMP)
 	$(BIN)/nemo-widgets serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check nemo_widgets tests benchmarks
+	$(BIN)/ruff check nemo_widgets tests benchmarks scripts
 	$(BIN)/ruff format --check nemo_widgets tests benchmarks
 
 format: $(STAMP)

@@ -107,8 +107,9 @@ before_after(webcam, photo_export.path, 3.0)
 clear, clear_export = edit("remove the background")
 alpha = clear.state()["generated_media"][-1]
 alpha_path = client.download(alpha["alpha_url"], out / "transparent.webm")
-results = {name: str(e.path) for name, e in [("studio", studio_export), ("blur", blurred_export),
-                                             ("photo", photo_export), ("transparent", clear_export)]}
+exports = {"studio": studio_export, "blur": blurred_export, "photo": photo_export,
+           "transparent": clear_export}
+results = {name: str(e.path) for name, e in exports.items()}
 results["alpha"] = str(alpha_path)
 print("RESULT", json.dumps(results))
 before_after(webcam, clear_export.path, 3.0)

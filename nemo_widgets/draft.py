@@ -384,8 +384,9 @@ def _ordered(values: dict[str, Any], order: Iterable[str]) -> dict[str, Any]:
     return out
 
 
-def clip_only(draft: Draft | Mapping[str, Any], source: str,
-              size: tuple[int, int] | None = None) -> dict[str, Any]:
+def clip_only(
+    draft: Draft | Mapping[str, Any], source: str, size: tuple[int, int] | None = None
+) -> dict[str, Any]:
     """The draft cut down to one clip: its video segments moved to start at 0, and the other
     tracks (titles, music) trimmed to the same span. ``size`` sets that clip's own canvas
     (unless the draft asked for an aspect ratio). For one render per clip."""

@@ -209,14 +209,25 @@ def test_styler_caps_rows_below_max_elements() -> None:
 
 
 def test_clip_only_cuts_the_draft_to_one_clip() -> None:
-    d = {"t": [{"tt": 0, "sg": [{"id": "a", "s": 0, "du": 4000, "src": "f_a", "n": "a"},
-                                {"id": "b", "s": 4000, "du": 6000, "src": "f_b", "n": "b"}]},
-               {"tt": 7, "sg": [{"s": 3000, "du": 3000, "tx": "Over both"}]},
-               {"tt": 1, "sg": [{"s": 0, "du": 10000, "src": "music", "v": 35}]}]}
+    d = {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [
+                    {"id": "a", "s": 0, "du": 4000, "src": "f_a", "n": "a"},
+                    {"id": "b", "s": 4000, "du": 6000, "src": "f_b", "n": "b"},
+                ],
+            },
+            {"tt": 7, "sg": [{"s": 3000, "du": 3000, "tx": "Over both"}]},
+            {"tt": 1, "sg": [{"s": 0, "du": 10000, "src": "music", "v": 35}]},
+        ]
+    }
     from nemo_widgets.draft import clip_only
 
     only_b = clip_only(d, "f_b")
-    assert summary(only_b) == ('Timeline (3 tracks): 1. Video: b (0-6s) 2. Title: "Over both" '
-                               '(0-2s) 3. BGM: music (0-6s, 35%)')
+    assert summary(only_b) == (
+        'Timeline (3 tracks): 1. Video: b (0-6s) 2. Title: "Over both" '
+        "(0-2s) 3. BGM: music (0-6s, 35%)"
+    )
     with pytest.raises(DraftError, match="f_x"):
         clip_only(d, "f_x")

@@ -19,14 +19,21 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 def run(name: str, cwd: Path) -> tuple[dict, str]:
     nb = nbformat.read(NOTEBOOKS / name, as_version=4)
-    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), \
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
         f"{name} is committed with outputs"
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(cwd)}}).execute()
-    text = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                     for o in c.outputs if o.get("name") == "stdout")
+    )
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    ).execute()
+    text = "\n".join(
+        o.get("text", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.get("name") == "stdout"
+    )
     line = next(ln for ln in text.splitlines() if ln.startswith("RESULT "))
-    payload = line[len("RESULT "):]
+    payload = line[len("RESULT ") :]
     try:
         result = json.loads(payload)
     except ValueError:

@@ -229,7 +229,7 @@ def analyse(
         if i % 8 == 0:
             progress(min(24.0, i / 10))
     n = len(small)
-    cuts = detect_cuts(small) + [n]
+    cuts = [*detect_cuts(small), n]
     shots = [Shot(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     for shot in shots:
         motion.fill(shot)
@@ -274,19 +274,20 @@ def analyse(
         )
         seen = cv2.warpPerspective(ones, hmat, size, flags=cv2.INTER_NEAREST)
         hole = holes[i].full(h, w).astype(np.uint8) if i in holes else np.zeros((h, w), np.uint8)
-        mhole = cv2.dilate(
-            cv2.warpPerspective(hole, hmat, size, flags=cv2.INTER_NEAREST),
-            np.ones((5, 5), np.uint8),
-        )
-        samples[k].append((crop, (seen > 0) & (mhole == 0)))
+        raw = cv2.warpPerspective(hole, hmat, size, flags=cv2.INTER_NEAREST)
+        halo = cv2.dilate(raw, np.ones((3, 3), np.uint8))  # clear of the object's halo
+        samples[k].append((crop, (seen > 0) & (halo == 0), (seen > 0) & (raw == 0)))
         progress(25 + 25 * (i + 1) / max(1, n))
     for k, items in samples.items():
-        stack = np.stack([c for c, _ in items]).astype(np.float32)
-        valid = np.stack([v for _, v in items])
-        stack[~valid] = np.nan
+        crops = np.stack([c for c, _, _ in items]).astype(np.float32)
+        clear = np.stack([v for _, v, _ in items])
+        visible = np.stack([v for _, _, v in items])
         with warnings.catch_warnings():  # never-seen pixels are all-NaN on purpose
             warnings.simplefilter("ignore", RuntimeWarning)
-            plate = np.nanmedian(stack, axis=0)
+            plate = np.nanmedian(np.where(clear[..., None], crops, np.nan), axis=0)
+            # Where only halo pixels were ever visible, use them rather than synthesise.
+            loose = np.nanmedian(np.where(visible[..., None], crops, np.nan), axis=0)
+        plate = np.where(np.isnan(plate), loose, plate)
         missing = np.isnan(plate[..., 0])
         plate = np.nan_to_num(plate).astype(np.uint8)
         an.plates[k] = (synthesise(plate, missing), rois[k], missing)

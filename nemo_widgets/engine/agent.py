@@ -227,7 +227,7 @@ def plan(text: str, state: dict[str, Any]) -> Plan:
             what = "audio" if re.search(r"music|bgm|音乐", low) else "text"
             calls.append(Call("remove_track", {"kind": what}))
         else:
-            calls.append(Call("remove_object", _object_args(t), cost=5))
+            calls.append(Call("remove_object", _object_args(t), cost=_vision_cost(state)))
     # Titles.
     elif re.search(r"\btitle\b|\bcaption\b|\btext\b|标题|字幕|文字", low):
         calls.append(Call("add_title", _title_args(t)))
@@ -425,6 +425,10 @@ def _object_args(t: str) -> dict[str, Any]:
 
 
 def _object_word(low: str) -> str | None:
+    if re.search(
+        r"\b(remove|erase|delete)\s+(this|that|it|the selection|the box)\b", low
+    ) or re.search(r"去掉这个|删掉这个", low):
+        return None
     m = re.search(
         r"(?:remove|erase|delete|get rid of|take out|wipe out)\s+(?:all\s+)?(?:of\s+)?"
         r"(?:the|a|an|that|this|those|these|my)?\s*(.+?)(?:\s+(?:from|in|between|that|which|"
@@ -889,10 +893,11 @@ TOOLS: dict[str, Callable[[ToolContext, dict[str, Any]], ToolResult]] = {
 def _register_vision_tools() -> None:
     """Vision tools need the engine's vision extras (ai-edge-litert, models on first use)."""
     try:
-        from nemo_widgets.engine.vision.tools import tool_replace_background
+        from nemo_widgets.engine.vision.tools import tool_remove_object, tool_replace_background
     except ImportError:  # pragma: no cover - depends on the install
         return
     TOOLS["replace_background"] = tool_replace_background
+    TOOLS["remove_object"] = tool_remove_object
 
 
 _register_vision_tools()

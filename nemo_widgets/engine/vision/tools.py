@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Any
 
 from nemo_widgets.draft import Draft, Effect
@@ -39,6 +40,63 @@ def _target_clip(ctx: Any, args: dict[str, Any]) -> dict[str, Any] | None:
         if hit:
             return hit
     return videos[-1] if videos else None
+
+
+def _current_media(ctx: Any, clip: dict[str, Any]) -> Path | None:
+    """The clip as the timeline shows it now: the last effect's generated media, so a new
+    effect applies on top of earlier ones (a removal after a background change keeps both)."""
+    store = ctx.engine.store
+    d: Draft = ctx.draft
+    media = None
+    for tr in d.tracks:
+        for seg in tr.segments:
+            if tr.kind == "video" and seg.source == clip["file_id"] and seg.effects:
+                media = next((e.media for e in reversed(seg.effects) if e.media), media)
+    rec = store.file(media or clip["file_id"], ctx.user_id)
+    return rec.path if rec is not None and rec.path.exists() else None
+
+
+def _record(
+    ctx: Any,
+    clip: dict[str, Any],
+    tmp: Path,
+    kind: str,
+    effect: Effect,
+    info: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> tuple[Draft, list, Any]:
+    """Move a finished output into place, list it in generated_media, add ``effect`` (with
+    the new media) to every segment showing the clip. Replaces an earlier effect of the
+    same kind."""
+    store = ctx.engine.store
+    stem = os.path.splitext(clip["filename"])[0]
+    final = store.files_dir / f"gen_{os.urandom(6).hex()}.mp4"
+    os.replace(tmp, final)
+    gen = store.register_output(
+        final,
+        user_id=ctx.user_id,
+        session_id=ctx.session_id,
+        filename=f"{stem}_{kind}.mp4",
+        kind="generated",
+        info=info,
+    )
+    entry: dict[str, Any] = {
+        "file_id": gen.file_id,
+        "name": gen.filename,
+        "kind": kind,
+        "source": clip["file_id"],
+        "url": ctx.engine.media_url(None, gen.file_id, ctx.user_id, gen.filename),
+        **info,
+        **(extra or {}),
+    }
+    effect.media = gen.file_id
+    d: Draft = ctx.draft
+    for tr in d.tracks:
+        for seg in tr.segments:
+            if tr.kind == "video" and seg.source == clip["file_id"]:
+                seg.effects = [e for e in seg.effects or [] if e.kind != effect.kind]
+                seg.effects.append(effect)
+    return d, [*ctx.state.get("generated_media", []), entry], gen
 
 
 def _spec(ctx: Any, args: dict[str, Any]) -> BackgroundSpec | str:
@@ -73,8 +131,8 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     if isinstance(spec, str):
         return ToolResult(spec, spec, ok=False)
     store = ctx.engine.store
-    src = store.file(clip["file_id"], ctx.user_id)
-    if src is None or not src.path.exists():
+    src = _current_media(ctx, clip)
+    if src is None:
         return ToolResult(
             "The clip's file is missing; upload it again.", "视频文件丢失，请重新上传。", ok=False
         )
@@ -82,7 +140,7 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     alpha = store.tmp_path(".webm") if spec.mode == "transparent" else None
 
     def work(job: Any) -> Any:
-        return replace_background(src.path, out, spec, alpha_out=alpha, check=job.check)
+        return replace_background(src, out, spec, alpha_out=alpha, check=job.check)
 
     t0 = time.perf_counter()
     try:
@@ -103,7 +161,6 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
             f"在 {clip['filename']} 中没有找到人物，未做修改。",
             ok=False,
         )
-    stem = os.path.splitext(clip["filename"])[0]
     what = spec.describe()
     info = {
         "file_type": "video",
@@ -114,26 +171,9 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
         "has_audio": res.has_audio,
         "frames": res.frames,
     }
-    final = store.files_dir / f"gen_{os.urandom(6).hex()}.mp4"
-    os.replace(out, final)
-    gen = store.register_output(
-        final,
-        user_id=ctx.user_id,
-        session_id=ctx.session_id,
-        filename=f"{stem}_background.mp4",
-        kind="generated",
-        info=info,
-    )
-    entry: dict[str, Any] = {
-        "file_id": gen.file_id,
-        "name": gen.filename,
-        "kind": "background",
-        "source": clip["file_id"],
-        "background": what,
-        "url": ctx.engine.media_url(None, gen.file_id, ctx.user_id, gen.filename),
-        **info,
-    }
+    extra: dict[str, Any] = {"background": what}
     if alpha is not None:
+        stem = os.path.splitext(clip["filename"])[0]
         afinal = store.files_dir / f"gen_{os.urandom(6).hex()}.webm"
         os.replace(alpha, afinal)
         arec = store.register_output(
@@ -144,18 +184,11 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
             kind="generated",
             info={**info, "format": "webm", "alpha": True},
         )
-        entry["alpha_file_id"] = arec.file_id
-        entry["alpha_url"] = ctx.engine.media_url(None, arec.file_id, ctx.user_id, arec.filename)
-
-    d: Draft = ctx.draft
-    effect = Effect("replace_background", {"background": what, "mode": spec.mode}, gen.file_id)
-    for tr in d.tracks:
-        for seg in tr.segments:
-            if tr.kind == "video" and seg.source == clip["file_id"]:
-                seg.effects = [e for e in seg.effects or [] if e.kind != "replace_background"]
-                seg.effects.append(effect)
-    generated = [*ctx.state.get("generated_media", []), entry]
-    extra = (
+        extra["alpha_file_id"] = arec.file_id
+        extra["alpha_url"] = ctx.engine.media_url(None, arec.file_id, ctx.user_id, arec.filename)
+    effect = Effect("replace_background", {"background": what, "mode": spec.mode})
+    d, generated, gen = _record(ctx, clip, out, "background", effect, info, extra)
+    note = (
         " A transparent WebM (VP9 with alpha) is in the generated media; the timeline "
         "shows it on a checkerboard."
         if alpha is not None
@@ -163,9 +196,129 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     )
     return ToolResult(
         f"Replaced the background of {clip['filename']} with a {what} "
-        f"({res.frames} frames in {took:.1f} s).{extra}",
+        f"({res.frames} frames in {took:.1f} s).{note}",
         f"已把 {clip['filename']} 的背景换成{what}（{res.frames} 帧，{took:.1f} 秒）。",
         d.to_dict(),
         state={"generated_media": generated},
         data={"frames": res.frames, "seconds": round(took, 2), "generated": gen.file_id},
+    )
+
+
+def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
+    from nemo_widgets.engine.agent import ToolResult
+    from nemo_widgets.engine.vision.labels import COCO, Target
+    from nemo_widgets.engine.vision.remove import remove_object
+
+    clip = _target_clip(ctx, args)
+    if clip is None:
+        return ToolResult(
+            "Upload a video first, then say what to remove.", "请先上传视频。", ok=False
+        )
+    selection = ctx.state.get("selection") or {}
+    box = selection.get("box") if isinstance(selection.get("box"), list) else None
+    label = args.get("label")
+    words = args.get("words") or args.get("target") or "that"
+    if box is None and label is None:
+        things = ", ".join(sorted({w.replace("_", " ") for w in COCO[:24]}))
+        return ToolResult(
+            f'I don\'t know how to find "{words}" on my own. I can find people and things such '
+            f'as {things}… — or draw a box around it (the Studio\'s "Draw a box around it") '
+            'and say "remove this".',
+            f"我不认识“{words}”。请在 Studio 里框选它，然后说“去掉这个”。",
+            ok=False,
+        )
+    src = _current_media(ctx, clip)
+    if src is None:
+        return ToolResult(
+            "The clip's file is missing; upload it again.", "视频文件丢失，请重新上传。", ok=False
+        )
+    target = Target(
+        label,
+        words,
+        args.get("colour"),
+        args.get("motion"),
+        args.get("depth"),
+        args.get("side"),
+        bool(args.get("all")),
+    )
+    out = ctx.engine.store.tmp_path(".mp4")
+
+    def work(job: Any) -> Any:
+        return remove_object(
+            src,
+            out,
+            target,
+            box=tuple(box) if box else None,
+            box_time=float(selection.get("time") or 0),
+            start_s=float(args.get("start") or 0),
+            end_s=args.get("end"),
+            check=job.check,
+        )
+
+    t0 = time.perf_counter()
+    try:
+        res = ctx.run_heavy(work)
+    except Exception:
+        out.unlink(missing_ok=True)
+        raise
+    took = time.perf_counter() - t0
+    what = (
+        " ".join(
+            x
+            for x in (
+                target.colour,
+                {"still": "parked", "moving": "moving"}.get(target.motion or ""),
+                (target.label or "").replace("_", " "),
+            )
+            if x
+        )
+        or "object"
+    )
+    where = " ".join(
+        x
+        for x in (
+            f"on the {target.side}" if target.side else "",
+            f"in the {target.depth}" if target.depth else "",
+        )
+        if x
+    )
+    if res.fill is None:
+        out.unlink(missing_ok=True)
+        found = sorted({t.label for t in res.scan.tracks})
+        seen = f" I did see: {', '.join(found)}." if found else ""
+        return ToolResult(
+            f"I looked for a {what}{' ' + where if where else ''} in {clip['filename']} and "
+            f"didn't find one, so nothing was changed.{seen} Draw a box around it and say "
+            '"remove this", or describe it differently.',
+            f"在 {clip['filename']} 中没有找到要去掉的对象，未做修改。可以框选它后说“去掉这个”。",
+            ok=False,
+        )
+    info = {
+        "file_type": "video",
+        "format": "mp4",
+        "width": res.scan.width,
+        "height": res.scan.height,
+        "duration": round(res.scan.frames / res.scan.fps, 3),
+        "frames": res.fill.frames,
+    }
+    removed = [
+        {
+            "label": t.label,
+            "from_s": round(t.first / res.scan.fps, 2),
+            "to_s": round(t.last / res.scan.fps, 2),
+        }
+        for t in res.tracks
+    ]
+    effect = Effect("remove_object", {"target": words, "label": target.label, "objects": removed})
+    d, generated, gen = _record(ctx, clip, out, "removed", effect, info)
+    n = len(res.tracks)
+    span = ", ".join(f"{r['from_s']:g}–{r['to_s']:g} s" for r in removed[:3])
+    return ToolResult(
+        f"Removed the {what}{' ' + where if where else ''} from {clip['filename']} "
+        f"({n} object{'s' if n != 1 else ''}, seen {span}; filled from the rest of the video "
+        f"in {took:.1f} s).",
+        f"已从 {clip['filename']} 中去掉{target.label or '对象'}（{took:.1f} 秒）。",
+        d.to_dict(),
+        state={"generated_media": generated, "selection": None},
+        data={"objects": removed, "seconds": round(took, 2), "generated": gen.file_id},
     )

@@ -1,0 +1,378 @@
+"""Object removal: from "remove the car parked in the background" to a clean clip.
+
+1. find: NanoDet on keyframes (about two a second), detections linked into tracks by IoU
+   within a shot; or the box the user drew, matched to a track (or held for its shot);
+2. choose: the label, then the qualifiers — parked/still vs moving, left/right/centre,
+   background (small, far) vs foreground, a colour, "all";
+3. mask: the box with a margin (more below: shadows, feet), tightened by person segmentation
+   for people and by GrabCut on a small crop for other objects, interpolated between
+   keyframes;
+4. fill: :mod:`inpaint` (the rest of the video first, synthesis last).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import av
+import cv2
+import numpy as np
+
+from nemo_widgets.engine.vision.inpaint import FillResult, detect_cuts, inpaint_video
+from nemo_widgets.engine.vision.labels import Target
+
+Box = tuple[float, float, float, float]
+
+_HUES = {
+    "red": (0, 10),
+    "orange": (10, 22),
+    "yellow": (22, 35),
+    "green": (35, 85),
+    "blue": (85, 130),
+    "purple": (130, 160),
+    "pink": (160, 172),
+}
+
+
+@dataclass
+class Track:
+    label: str
+    boxes: dict[int, Box] = field(default_factory=dict)  # keyframe → box (full resolution)
+    scores: list[float] = field(default_factory=list)
+    colours: list[np.ndarray] = field(default_factory=list)  # mean HSV inside, per keyframe
+    shot: int = 0
+
+    @property
+    def first(self) -> int:
+        return min(self.boxes)
+
+    @property
+    def last(self) -> int:
+        return max(self.boxes)
+
+    def area(self) -> float:
+        return float(np.mean([(b[2] - b[0]) * (b[3] - b[1]) for b in self.boxes.values()]))
+
+    def centre_x(self) -> float:
+        return float(np.mean([(b[0] + b[2]) / 2 for b in self.boxes.values()]))
+
+    def speed(self, fps: float) -> float:
+        """Centre displacement per second, in box diagonals (0 for a parked car)."""
+        ks = sorted(self.boxes)
+        if len(ks) < 2:
+            return 0.0
+        a, b = self.boxes[ks[0]], self.boxes[ks[-1]]
+        diag = float(np.hypot(a[2] - a[0], a[3] - a[1])) or 1.0
+        shift = float(np.hypot((b[0] + b[2] - a[0] - a[2]) / 2, (b[1] + b[3] - a[1] - a[3]) / 2))
+        return shift / diag / max((ks[-1] - ks[0]) / fps, 1e-3)
+
+    def colour(self) -> str | None:
+        if not self.colours:
+            return None
+        h, s, v = np.median(np.stack(self.colours), axis=0)
+        if v < 60:
+            return "black"
+        if s < 40:
+            return "white" if v > 170 else "grey"
+        for name, (lo, hi) in _HUES.items():
+            if lo <= h < hi:
+                return name
+        return "red"
+
+    def box_at(self, i: int, hold: int) -> Box | None:
+        """Interpolated between keyframes; held for ``hold`` frames past the ends."""
+        ks = sorted(self.boxes)
+        if i < ks[0] - hold or i > ks[-1] + hold:
+            return None
+        if i <= ks[0]:
+            return self.boxes[ks[0]]
+        if i >= ks[-1]:
+            return self.boxes[ks[-1]]
+        j = int(np.searchsorted(ks, i))
+        a, b = ks[j - 1], ks[j]
+        t = (i - a) / (b - a)
+        return tuple(
+            float((1 - t) * p + t * q) for p, q in zip(self.boxes[a], self.boxes[b], strict=True)
+        )  # type: ignore[return-value]
+
+
+def iou(a: Box, b: Box) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+@dataclass
+class Scan:
+    """What one pass over the clip found."""
+
+    tracks: list[Track]
+    width: int
+    height: int
+    fps: float
+    frames: int
+    cuts: list[int]
+    keyframes: list[int]
+
+
+def scan(
+    src: Path,
+    labels: set[str] | None,
+    *,
+    every_s: float = 0.5,
+    check: Callable[[], None] = lambda: None,
+    progress: Callable[[float], None] = lambda p: None,
+) -> Scan:
+    """Detect on keyframes and link detections into tracks (never across a cut)."""
+    from nemo_widgets.engine.vision.detect import Detector
+
+    det = Detector()
+    thumbs: list[np.ndarray] = []
+    tracks: list[Track] = []
+    active: list[Track] = []
+    keyframes: list[int] = []
+    with av.open(str(src)) as c:
+        s = c.streams.video[0]
+        s.thread_type = "AUTO"
+        fps = float(s.average_rate or 25)
+        total = s.frames or int(float(c.duration / av.time_base) * fps) if c.duration else 0
+        step = max(1, round(fps * every_s))
+        w = h = 0
+        shot = 0
+        for i, f in enumerate(c.decode(s)):
+            if i % 16 == 0:
+                check()
+            rgb = f.to_ndarray(format="rgb24")
+            h, w = rgb.shape[:2]
+            thumb = cv2.resize(rgb, (64, max(2, 64 * h // w)), interpolation=cv2.INTER_AREA)
+            thumbs.append(thumb)
+            if len(thumbs) > 1 and detect_cuts(thumbs[-2:])[-1] == 1:
+                shot += 1
+                active = []
+            if i % step:
+                continue
+            keyframes.append(i)
+            hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+            dets = det(rgb, labels=labels, threshold=0.3)
+            used: set[int] = set()
+            for d in dets:
+                best, best_iou = None, 0.25
+                for t in active:
+                    if t.label != d.label or id(t) in used:
+                        continue
+                    o = iou(t.boxes[t.last], d.box)
+                    if o > best_iou:
+                        best, best_iou = t, o
+                if best is None:
+                    best = Track(d.label, shot=shot)
+                    tracks.append(best)
+                    active.append(best)
+                used.add(id(best))
+                best.boxes[i] = d.box
+                best.scores.append(d.score)
+                x0, y0, x1, y1 = (int(v) for v in d.box)
+                cx0, cy0 = x0 + (x1 - x0) // 4, y0 + (y1 - y0) // 4
+                inner = hsv[
+                    cy0 : max(cy0 + 1, y1 - (y1 - y0) // 4), cx0 : max(cx0 + 1, x1 - (x1 - x0) // 4)
+                ]
+                if inner.size:
+                    best.colours.append(inner.reshape(-1, 3).astype(np.float32).mean(0))
+            # Tracks not seen for two keyframes stop (a car that left does not come back).
+            active = [t for t in active if i - t.last <= 2 * step]
+            if total:
+                progress(min(40.0, 40 * i / total))
+    cuts = [0] + [k for k in range(1, len(thumbs)) if detect_cuts(thumbs[k - 1 : k + 1])[-1] == 1]
+    return Scan(tracks, w, h, fps, len(thumbs), cuts, keyframes)
+
+
+def choose(scan: Scan, target: Target) -> list[Track]:
+    """The tracks the words point at (the most prominent one unless "all")."""
+    cands = [t for t in scan.tracks if target.label is None or t.label == target.label]
+    # Ignore one-off false positives when there are real tracks.
+    solid = [t for t in cands if len(t.boxes) >= 2 or max(t.scores) > 0.6]
+    cands = solid or cands
+    if target.motion:
+        moving = [t for t in cands if t.speed(scan.fps) > 0.15]
+        still = [t for t in cands if t.speed(scan.fps) <= 0.15]
+        cands = moving if target.motion == "moving" else still
+    if target.side:
+        third = scan.width / 3
+        want = {"left": (0, third), "centre": (third, 2 * third), "right": (2 * third, scan.width)}
+        lo, hi = want[target.side]
+        cands = [t for t in cands if lo <= t.centre_x() < hi]
+    if target.colour:
+        coloured = [t for t in cands if t.colour() == target.colour]
+        cands = coloured if coloured else []
+    if not cands:
+        return []
+    if target.depth == "background":
+        cands = sorted(cands, key=lambda t: t.area())
+    elif target.depth == "foreground":
+        cands = sorted(cands, key=lambda t: -t.area())
+    else:
+        cands = sorted(cands, key=lambda t: -(t.area() * len(t.boxes) * max(t.scores)))
+    return cands if target.all else cands[:1]
+
+
+def track_from_box(scan: Scan, box: Box, time_s: float) -> Track:
+    """The track under a box the user drew at ``time_s`` (normalised 0..1 coordinates)."""
+    x0, y0, x1, y1 = box
+    px = (x0 * scan.width, y0 * scan.height, x1 * scan.width, y1 * scan.height)
+    frame = round(time_s * scan.fps)
+    best, best_iou = None, 0.2
+    for t in scan.tracks:
+        k = min(t.boxes, key=lambda k: abs(k - frame))
+        if abs(k - frame) <= scan.fps and iou(t.boxes[k], px) > best_iou:
+            best, best_iou = t, iou(t.boxes[k], px)
+    if best is not None:
+        return best
+    # Not a detected object: hold the box for its whole shot.
+    start = max((c for c in scan.cuts if c <= frame), default=0)
+    end = min((c for c in scan.cuts if c > frame), default=scan.frames)
+    t = Track("selection", {start: px, max(start, end - 1): px}, [1.0])
+    return t
+
+
+class Masker:
+    """Per-frame masks for the chosen tracks."""
+
+    def __init__(
+        self,
+        tracks: list[Track],
+        scan: Scan,
+        *,
+        margin: float = 0.12,
+        start_s: float = 0.0,
+        end_s: float | None = None,
+    ) -> None:
+        self.tracks, self.scan, self.margin = tracks, scan, margin
+        self.start = int(start_s * scan.fps)
+        self.end = int(end_s * scan.fps) if end_s is not None else scan.frames
+        self.hold = max(1, round(scan.fps * 0.5))
+        self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._segmenter: Any = None
+
+    def _expand(self, b: Box) -> tuple[int, int, int, int]:
+        w, h = b[2] - b[0], b[3] - b[1]
+        m = self.margin
+        return (
+            max(0, int(b[0] - m * w)),
+            max(0, int(b[1] - m * h)),
+            min(self.scan.width, int(np.ceil(b[2] + m * w))),
+            min(self.scan.height, int(np.ceil(b[3] + (m + 0.1) * h))),
+        )  # shadow / feet
+
+    def _shape(self, rgb: np.ndarray, t: Track, box: tuple[int, int, int, int]) -> np.ndarray:
+        """A tight mask inside ``box`` (people: segmentation; others: GrabCut; else the box)."""
+        x0, y0, x1, y1 = box
+        crop = rgb[y0:y1, x0:x1]
+        if crop.size == 0:
+            return np.ones((max(1, y1 - y0), max(1, x1 - x0)), bool)
+        scale = min(1.0, 160 / max(crop.shape[:2]))
+        small = cv2.resize(
+            crop,
+            (max(8, int(crop.shape[1] * scale)), max(8, int(crop.shape[0] * scale))),
+            interpolation=cv2.INTER_AREA,
+        )
+        sh, sw = small.shape[:2]
+        mask = None
+        if t.label == "person":
+            try:
+                from nemo_widgets.engine.vision.background import Segmenter
+
+                if self._segmenter is None:
+                    self._segmenter = Segmenter(landscape=False)
+                seg = self._segmenter
+                m = seg(cv2.resize(small, (seg.w, seg.h), interpolation=cv2.INTER_LINEAR))
+                mask = cv2.resize(m, (sw, sh)) > 0.3
+            except Exception:  # the box is a safe fallback
+                mask = None
+        elif t.label != "selection":
+            gc = np.zeros((sh, sw), np.uint8)
+            rect = (
+                max(1, int(sw * 0.06)),
+                max(1, int(sh * 0.06)),
+                max(2, int(sw * 0.88)),
+                max(2, int(sh * 0.85)),
+            )
+            try:
+                bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
+                cv2.grabCut(
+                    cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
+                    gc,
+                    rect,
+                    bgd,
+                    fgd,
+                    3,
+                    cv2.GC_INIT_WITH_RECT,
+                )
+                mask = (gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)
+            except cv2.error:
+                mask = None
+        if mask is None or not 0.15 < mask.mean() < 0.97:
+            return np.ones((y1 - y0, x1 - x0), bool)
+        mask = cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=2)
+        return cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST) > 0
+
+    def __call__(self, i: int, rgb: np.ndarray) -> np.ndarray | None:
+        if not self.start <= i < self.end:
+            return None
+        out = None
+        for t in self.tracks:
+            b = t.box_at(i, self.hold)
+            if b is None:
+                continue
+            box = self._expand(b)
+            key = (id(t), min(t.boxes, key=lambda k: abs(k - i)))
+            if key not in self._shape_cache:  # the shape is made on the nearest keyframe
+                self._shape_cache[key] = self._shape(rgb, t, box)
+            shape = self._shape_cache[key]
+            x0, y0, x1, y1 = box
+            if out is None:
+                out = np.zeros((self.scan.height, self.scan.width), bool)
+            out[y0:y1, x0:x1] |= (
+                cv2.resize(
+                    shape.astype(np.uint8), (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST
+                )
+                > 0
+            )
+        return out
+
+
+@dataclass
+class Removal:
+    tracks: list[Track]
+    fill: FillResult | None
+    scan: Scan
+
+
+def remove_object(
+    src: Path,
+    out: Path,
+    target: Target,
+    *,
+    box: Box | None = None,
+    box_time: float = 0.0,
+    start_s: float = 0.0,
+    end_s: float | None = None,
+    quality: str = "high",
+    check: Callable[[], None] = lambda: None,
+    progress: Callable[[float], None] = lambda p: None,
+) -> Removal:
+    """Find what ``target`` (or ``box``) describes and remove it; ``fill`` is None when
+    nothing matched (and no file is written)."""
+    labels = None if box is not None or target.label is None else {target.label}
+    sc = scan(src, labels, check=check, progress=progress)
+    tracks = [track_from_box(sc, box, box_time)] if box is not None else choose(sc, target)
+    if not tracks:
+        return Removal([], None, sc)
+    masker = Masker(tracks, sc, start_s=start_s, end_s=end_s)
+    fill = inpaint_video(
+        src, out, masker, quality=quality, check=check, progress=lambda p: progress(40 + 0.6 * p)
+    )
+    return Removal(tracks, fill, sc)

@@ -119,11 +119,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         r = _say(s, "remove the car parked in the background from the entire video")
         if r.failed_tools:
-            not_done.append("object removal (issue 9)")
+            not_done.append("object removal")
         _say(s, "keep 0:05.5 to 0:07.4")
         _say(s, "add the title 'Bikes at rest' for 1.5 seconds at the bottom")
         _timeline(s)
         written += _export(s, out, "bikes_edit")
+        if not r.failed_tools:
+            from nemo_widgets.stills import before_after
+
+            still = out / "bikes_before_after.jpg"
+            # The export starts at 5.5 s of the source (the trim).
+            before_after(bikes, written[-2], 6.1, t_after=0.6, height=272).save(still, quality=85)
+            print(f"          {still}: the same moment before and after")
+            written.append(still)
 
         print("\n== 2. Webcam clip: studio backdrop, vertical 9:16, title ==")
         s2 = client.create_session(language="en")

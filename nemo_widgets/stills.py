@@ -36,11 +36,14 @@ def before_after(
     *,
     height: int = 270,
     labels: tuple[str, str] = ("before", "after"),
+    t_after: float | None = None,
 ) -> Image.Image:
-    """Two frames at the same time, side by side, labelled."""
+    """Two frames side by side, labelled: ``before`` at ``t``, ``after`` at ``t_after`` (the
+    same moment unless the edit moved it, e.g. after a trim)."""
     imgs = []
-    for path, label in zip((before, after), labels, strict=True):
-        im = frame(path, t)
+    times = (t, t if t_after is None else t_after)
+    for path, label, when in zip((before, after), labels, times, strict=True):
+        im = frame(path, when)
         im = im.resize((max(1, round(im.width * height / im.height)), height))
         draw = ImageDraw.Draw(im)
         font = ImageFont.load_default(size=max(12, height // 14))

@@ -18,7 +18,6 @@ Memory stays bounded: analysis runs on small frames; the plate is built from at 
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -94,6 +93,7 @@ class MotionTracker:
         self.orb = cv2.ORB_create(1000)
         self.matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
         self.prev: tuple | None = None
+        self.prev_gray: np.ndarray | None = None
         self.rel: dict[int, np.ndarray] = {}
         self.moves: dict[int, float] = {}
 
@@ -123,6 +123,8 @@ class MotionTracker:
                     self.moves[i] = float(np.median(np.linalg.norm(a - b, axis=1))) / scale
                     est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
                     if est is not None and inl is not None and inl.sum() >= 8:
+                        if self.moves[i] >= 0.35:  # a static camera needs no refinement
+                            est = self._refine(gray, self.prev_gray, est, keep)
                         s, s_inv = (
                             np.diag([scale, scale, 1.0]),
                             np.diag([1 / scale, 1 / scale, 1.0]),
@@ -130,6 +132,35 @@ class MotionTracker:
                         hmat = s_inv @ est @ s  # full → small, homography, small → full
             self.rel[i] = hmat
         self.prev = (kp, des)
+        self.prev_gray = gray
+
+    def _refine(
+        self, gray: np.ndarray, prev: np.ndarray, est: np.ndarray, keep: np.ndarray | None
+    ) -> np.ndarray:
+        """Sub-pixel accuracy: ECC (intensity alignment) starting from the feature estimate.
+        ORB keypoints are only pixel-accurate, which costs several dB on a pan."""
+        warp = est.astype(np.float32)
+        try:
+            _, warp = cv2.findTransformECC(
+                gray,
+                prev,
+                warp,
+                cv2.MOTION_HOMOGRAPHY,
+                (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-5),
+                keep,
+                3,
+            )
+        except cv2.error:
+            return est
+        # Keep the refinement only when it stays close to the feature estimate.
+        corners = np.float32(
+            [[0, 0], [gray.shape[1], 0], [0, gray.shape[0]], [gray.shape[1], gray.shape[0]]]
+        ).reshape(-1, 1, 2)
+        moved = np.abs(
+            cv2.perspectiveTransform(corners, warp.astype(np.float64))
+            - cv2.perspectiveTransform(corners, est)
+        ).max()
+        return warp.astype(np.float64) if moved < 3 else est
 
     def fill(self, shot: Shot) -> None:
         """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies."""
@@ -157,10 +188,8 @@ def _roi(
 
 
 def _bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:
-    ys, xs = np.nonzero(mask)
-    if not len(xs):
-        return None
-    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return None if w == 0 or h == 0 else (x, y, x + w, y + h)
 
 
 def _shift(h: np.ndarray, dx: float, dy: float) -> np.ndarray:
@@ -203,6 +232,23 @@ class Analysis:
         return int(sum(m.sum() for _, _, m in self.plates.values()))
 
 
+def _median(vals: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Per-pixel median of the valid samples: ``vals`` (S, M, 3), ``valid`` (S, M) → (M, 3),
+    NaN where no sample is valid. Sort-based: np.nanmedian takes a slow masked-array path
+    when S is small."""
+    v = np.where(valid[..., None], vals, np.inf)
+    v.sort(axis=0)
+    k = valid.sum(axis=0)
+    mid = np.maximum(k - 1, 0) // 2
+    med = np.take_along_axis(v, mid[None, :, None], axis=0)[0]
+    med[k == 0] = np.nan
+    return med
+
+
+def _feather_for(w: int, h: int) -> int:
+    return max(3, (w + h) // 400)
+
+
 def _read(path: Path) -> Iterator[tuple[int, av.VideoFrame, np.ndarray]]:
     with av.open(str(path)) as c:
         s = c.streams.video[0]
@@ -218,7 +264,7 @@ def analyse(
     check: Callable[[], None] = lambda: None,
     progress: Callable[[float], None] = lambda p: None,
     motion_width: int = 960,
-    max_samples: int = 120,
+    max_samples: int = 40,
 ) -> Analysis:
     """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot."""
     small: list[np.ndarray] = []
@@ -269,6 +315,7 @@ def analyse(
     samples: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in rois}
     step = {k: max(1, (shots[k].end - shots[k].start) // max_samples) for k in rois}
     ones = np.ones((h, w), np.uint8)
+    feather = _feather_for(w, h)
     for i, _f, rgb in _read(src):
         if i % 16 == 0:
             check()
@@ -285,20 +332,23 @@ def analyse(
         hole = holes[i].full(h, w).astype(np.uint8) if i in holes else np.zeros((h, w), np.uint8)
         raw = cv2.warpPerspective(hole, hmat, size, flags=cv2.INTER_NEAREST)
         halo = cv2.dilate(raw, np.ones((3, 3), np.uint8))  # clear of the object's halo
-        samples[k].append((crop, (seen > 0) & (halo == 0), (seen > 0) & (raw == 0)))
+        band = cv2.dilate(raw, np.ones((4 * feather + 3,) * 2, np.uint8)) > 0
+        samples[k].append((crop, (seen > 0) & (halo == 0), (seen > 0) & (raw == 0), band))
         progress(25 + 25 * (i + 1) / max(1, n))
     for k, items in samples.items():
-        crops = np.stack([c for c, _, _ in items]).astype(np.float32)
-        clear = np.stack([v for _, v, _ in items])
-        visible = np.stack([v for _, _, v in items])
-        with warnings.catch_warnings():  # never-seen pixels are all-NaN on purpose
-            warnings.simplefilter("ignore", RuntimeWarning)
-            plate = np.nanmedian(np.where(clear[..., None], crops, np.nan), axis=0)
-            # Where only halo pixels were ever visible, use them rather than synthesise.
-            loose = np.nanmedian(np.where(visible[..., None], crops, np.nan), axis=0)
-        plate = np.where(np.isnan(plate), loose, plate)
-        missing = np.isnan(plate[..., 0])
-        plate = np.nan_to_num(plate).astype(np.uint8)
+        crops = np.stack([c for c, _, _, _ in items])
+        need = np.logical_or.reduce([n for _, _, _, n in items])
+        idx = np.flatnonzero(need)
+        vals = crops.reshape(len(items), -1, 3)[:, idx].astype(np.float32)
+        plate = crops[len(items) // 2].copy()
+        flat = plate.reshape(-1, 3)
+        missing = np.zeros(need.shape, bool)
+        med = _median(vals, np.stack([c.reshape(-1)[idx] for _, c, _, _ in items]))
+        loose = _median(vals, np.stack([v.reshape(-1)[idx] for _, _, v, _ in items]))
+        med = np.where(np.isnan(med), loose, med)  # only halo pixels were ever visible there
+        gone = np.isnan(med[:, 0])
+        flat[idx] = np.nan_to_num(med).astype(np.uint8)
+        missing.reshape(-1)[idx[gone]] = True
         an.plates[k] = (synthesise(plate, missing), rois[k], missing)
     progress(50)
     return an
@@ -309,9 +359,7 @@ def filled_frames(src: Path, an: Analysis) -> Iterator[tuple[int, av.VideoFrame,
     for i, frame, rgb in _read(src):
         k = an.shot_of.get(i)
         if i in an.holes and k in an.plates:
-            rgb = _composite(
-                rgb, an.holes[i].full(an.height, an.width), an.plates[k], an.shots[k].to_ref[i]
-            )
+            rgb = _composite(rgb, an.holes[i], an.plates[k], an.shots[k].to_ref[i])
         yield i, frame, rgb
 
 
@@ -321,7 +369,7 @@ def inpaint_video(
     masks: MaskFn,
     *,
     quality: str = "high",
-    max_samples: int = 120,
+    max_samples: int = 40,
     progress: Callable[[float], None] = lambda p: None,
     check: Callable[[], None] = lambda: None,
 ) -> FillResult:
@@ -363,27 +411,23 @@ def inpaint_video(
     return FillResult(n, len(an.shots), sum(s.static for s in an.shots), filled, an.never_seen)
 
 
-def _composite(
-    rgb: np.ndarray, hole: np.ndarray, plate_info: tuple, to_ref: np.ndarray
-) -> np.ndarray:
+def _composite(rgb: np.ndarray, hole: Hole, plate_info: tuple, to_ref: np.ndarray) -> np.ndarray:
     plate, (x0, y0, _x1, _y1), _missing = plate_info
-    h, w = hole.shape
-    b = _bbox(hole)
-    if b is None:
-        return rgb
-    feather = max(3, (b[2] - b[0] + b[3] - b[1]) // 40)
-    bx0, by0 = max(0, b[0] - 2 * feather), max(0, b[1] - 2 * feather)
-    bx1, by1 = min(w, b[2] + 2 * feather), min(h, b[3] + 2 * feather)
-    # Plate (reference ROI coords) → this frame's box region.
-    ref_from_frame = _shift(to_ref, -x0, -y0)
-    frame_from_ref = np.linalg.inv(ref_from_frame)
+    h, w = rgb.shape[:2]
+    feather = _feather_for(w, h)
+    hb = hole.box
+    bx0, by0 = max(0, hb[0] - 2 * feather), max(0, hb[1] - 2 * feather)
+    bx1, by1 = min(w, hb[2] + 2 * feather), min(h, hb[3] + 2 * feather)
+    # Plate (reference ROI coordinates) → this frame's region around the hole.
+    frame_from_ref = np.linalg.inv(_shift(to_ref, -x0, -y0))
     local = _shift(frame_from_ref, -bx0, -by0)
     size = (bx1 - bx0, by1 - by0)
     fill = cv2.warpPerspective(
         plate, local, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
     )
     region = rgb[by0:by1, bx0:bx1]
-    m = hole[by0:by1, bx0:bx1].astype(np.uint8)
+    m = np.zeros((by1 - by0, bx1 - bx0), np.uint8)
+    m[hb[1] - by0 : hb[3] - by0, hb[0] - bx0 : hb[2] - bx0] = hole.crop
     # Gain match: the plate's exposure to this frame's, on a ring just outside the hole.
     ring = (cv2.dilate(m, np.ones((2 * feather + 1,) * 2, np.uint8)) > 0) & (m == 0)
     if ring.sum() > 20:

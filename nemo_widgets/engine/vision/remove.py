@@ -193,9 +193,14 @@ def scan(
 def choose(scan: Scan, target: Target) -> list[Track]:
     """The tracks the words point at (the most prominent one unless "all")."""
     cands = [t for t in scan.tracks if target.label is None or t.label == target.label]
-    # Ignore one-off false positives when there are real tracks.
-    solid = [t for t in cands if len(t.boxes) >= 2 or max(t.scores) > 0.6]
-    cands = solid or cands
+    # Only confident tracks: weak ones are mostly bokeh, reflections and clutter (on the
+    # street sample, real objects score 0.5-0.85 and false people 0.3-0.46). A box the
+    # user draws can still point at a weak one.
+    cands = [
+        t
+        for t in cands
+        if max(t.scores) >= 0.55 or (len(t.scores) >= 2 and float(np.median(t.scores)) >= 0.42)
+    ]
     if target.motion:
         moving = [t for t in cands if t.speed(scan.fps) > 0.15]
         still = [t for t in cands if t.speed(scan.fps) <= 0.15]

@@ -115,6 +115,59 @@ print("RESULT", json.dumps(results))
 before_after(webcam, clear_export.path, 3.0)
 """),
     ),
+    "object_removal.ipynb": nb(
+        md("""
+# Object removal
+
+"Remove the car parked in the background", on a real street clip (five shots, a static shot of
+bikes behind a fence with cars). The engine finds the object (NanoDet), picks the one the words
+describe (parked / moving, left / right, background / foreground, colour), masks it and fills
+the hole from the rest of the video. Pixels never visible in any frame (a car parked for the
+whole shot) are synthesised once per shot, so the fill does not flicker — but they are soft.
+"""),
+        code("""
+import json
+from pathlib import Path
+
+from nemo_widgets import connect
+from nemo_widgets.samples import sample_path
+from nemo_widgets.stills import before_after
+
+out = Path("out/notebooks/removal")
+out.mkdir(parents=True, exist_ok=True)
+client = connect()
+street = sample_path("bikes")
+session = client.create_session()
+session.upload(street)
+"""),
+        code("""
+car = session.say("remove the car parked in the background from the entire video")
+print(car.text)
+objects = session.state()["draft"]["t"][0]["sg"][0]["fx"][-1]["p"]["objects"]
+objects
+"""),
+        code("""
+removed_car = client.download(session.state()["generated_media"][-1]["url"], out / "no_car.mp4")
+moment = (objects[0]["from_s"] + objects[0]["to_s"]) / 2
+before_after(street, removed_car, moment)
+"""),
+        code("""
+# A person too (the cyclist of the night shot). Effects stack: this runs on the car-free clip.
+person = session.say("remove the person")
+print(person.text)
+who = session.state()["draft"]["t"][0]["sg"][0]["fx"][-1]["p"]["objects"][0]
+removed_both = client.download(session.state()["generated_media"][-1]["url"], out / "no_person.mp4")
+before_after(street, removed_both, (who["from_s"] + who["to_s"]) / 2)
+"""),
+        code("""
+# Nothing there: the agent says what it looked for and offers the box instead of pretending.
+print(session.say("remove the red bus on the left").text)
+export = session.export(download_to=out)
+print("RESULT", json.dumps({"car": str(removed_car), "person": str(removed_both),
+                            "export": str(export.path)}))
+session.timeline
+"""),
+    ),
     "batch.ipynb": nb(
         md("""
 # Batch: several clips in one session

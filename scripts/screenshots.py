@@ -3,6 +3,8 @@
 - docs/img/studio.png: the Studio in JupyterLab, taken by the real-browser test.
 - docs/img/background_before_after.jpg: "replace my background with a clean studio backdrop"
   on the registry webcam sample, through the client and the embedded engine.
+- docs/img/removal_before_after.jpg: "remove the car parked in the background" on the
+  registry street sample.
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ from nemo_widgets.stills import before_after
 
 ROOT = Path(__file__).resolve().parent.parent
 IMG = ROOT / "docs" / "img"
+
+
+def removal() -> None:
+    client = connect("engine")
+    session = client.create_session()
+    street = sample_path("bikes")
+    session.upload(street)
+    print(session.say("remove the car parked in the background from the entire video").text)
+    obj = session.state()["draft"]["t"][0]["sg"][0]["fx"][-1]["p"]["objects"][0]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = client.download(session.state()["generated_media"][-1]["url"], f"{tmp}/r.mp4")
+        t = (obj["from_s"] + obj["to_s"]) / 2
+        before_after(street, path, t, height=240).save(IMG / "removal_before_after.jpg",
+                                                        quality=82)
 
 
 def studio() -> None:
@@ -47,6 +63,7 @@ def background() -> None:
 if __name__ == "__main__":
     IMG.mkdir(parents=True, exist_ok=True)
     background()
+    removal()
     studio()
     for p in sorted(IMG.iterdir()):
         print(f"{p.relative_to(ROOT)}: {p.stat().st_size // 1024} KB")

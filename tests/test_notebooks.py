@@ -84,3 +84,12 @@ def test_client_api(cwd: Path) -> None:
     w, h, _, _ = facts(cwd / result["path"])
     assert h > w  # 9:16
     assert os.path.getsize(cwd / result["path"]) == result["size"]
+
+
+def test_object_removal(cwd: Path) -> None:
+    result, text = run("object_removal.ipynb", cwd)
+    assert "Removed the parked car in the background" in text
+    assert "Removed the person" in text and "didn't find" in text
+    for key in ("car", "person", "export"):
+        w, h, duration, codec = facts(cwd / result[key])
+        assert (w, h, codec) == (640, 272, "h264") and abs(duration - 10.0) < 0.2, key

@@ -206,9 +206,11 @@ def test_box_selection_goes_with_the_next_instruction(engine, clip: Path) -> Non
         assert box.source_url.startswith(engine.base_url)
         box._on_front_end(box, {"kind": "box", "box": [0.1, 0.2, 0.4, 0.6], "time": 1.5}, [])
         assert got == [([0.1, 0.2, 0.4, 0.6], 1.5)] and c.selection is not None
-        await c.say("remove this")
-        assert c.selection is None
-        assert c.state.get("selection") == {"box": [0.1, 0.2, 0.4, 0.6], "time": 1.5}
+        result = await c.say("remove this")
+        assert c.selection is None  # sent once, with this instruction
+        assert result.text.startswith("Removed"), result.text
+        assert c.state.get("selection") is None  # consumed by the removal
+        assert c.state["generated_media"][-1]["kind"] == "removed"
         box._on_front_end(box, {"kind": "box", "box": [0.5, 0.5, 0.2, 0.9]}, [])
         assert "draw a box" in box.error
 

@@ -27,8 +27,9 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-async def _user(url: str, clip: Path, cfg: Path, lat: list[float], stop: asyncio.Event,
-                renders: list[float]) -> None:
+async def _user(
+    url: str, clip: Path, cfg: Path, lat: list[float], stop: asyncio.Event, renders: list[float]
+) -> None:
     os.environ["NEMO_CONFIG_DIR"] = str(cfg)
     async with AsyncNemoClient(url, settings=Settings(rate_limit_wait=0, poll_initial=0.2)) as c:
         s = await c.create_session()
@@ -52,9 +53,21 @@ def run(quick: bool) -> list[Figure]:
         clip = make_clip(Path(tmp) / "clip.mp4", seconds=4, width=640, height=360)
         port = _port()
         env = {**os.environ, "NEMO_CONFIG_DIR": f"{tmp}/server-cfg"}
-        server = subprocess.Popen([sys.executable, "-m", "nemo_widgets", "serve", "--port",
-                                   str(port), "--data-dir", f"{tmp}/engine"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "nemo_widgets",
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                f"{tmp}/engine",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -68,8 +81,10 @@ def run(quick: bool) -> list[Figure]:
 
             async def main() -> None:
                 stop = asyncio.Event()
-                tasks = [_user(url, clip, Path(tmp) / f"cfg{i}", lat, stop, renders)
-                         for i in range(users)]
+                tasks = [
+                    _user(url, clip, Path(tmp) / f"cfg{i}", lat, stop, renders)
+                    for i in range(users)
+                ]
                 try:
                     await asyncio.wait_for(asyncio.gather(*tasks), timeout=600)
                 finally:
@@ -84,10 +99,22 @@ def run(quick: bool) -> list[Figure]:
     lat_ms = sorted(x * 1000 for x in lat)
     p95 = lat_ms[int(0.95 * (len(lat_ms) - 1))]
     return [
-        Figure(f"engine state/credits p95 latency, {users} sessions rendering", p95, "ms", 200.0,
-               statistics.median(lat_ms), "median"),
-        Figure(f"{users} sessions: upload + edit + render, wall time", wall, "s", None,
-               statistics.median(renders), "median render"),
+        Figure(
+            f"engine state/credits p95 latency, {users} sessions rendering",
+            p95,
+            "ms",
+            200.0,
+            statistics.median(lat_ms),
+            "median",
+        ),
+        Figure(
+            f"{users} sessions: upload + edit + render, wall time",
+            wall,
+            "s",
+            None,
+            statistics.median(renders),
+            "median render",
+        ),
     ]
 
 

@@ -13,10 +13,8 @@ mask → fill → encode) on a 1080p and a 720p clip.
 from __future__ import annotations
 
 import time
-from fractions import Fraction
 from pathlib import Path
 
-import av
 import cv2
 import numpy as np
 
@@ -24,6 +22,7 @@ from benchmarks._harness import Figure, main_for
 from nemo_widgets.engine.vision.inpaint import analyse, filled_frames, inpaint_video
 from nemo_widgets.samples import sample_path
 from nemo_widgets.stills import frame
+from nemo_widgets.synth import write_frames
 
 MEDIA = Path("out/bench-media")
 W, H = 432, 240
@@ -81,17 +80,7 @@ def make_cell(bg: np.ndarray, camera: str, motion: str, size: str, n: int, seed:
 
 
 def write(path: Path, frames: list[np.ndarray]) -> Path:
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "8"})
-        s.width, s.height, s.pix_fmt = frames[0].shape[1], frames[0].shape[0], "yuv444p"
-        for i, f in enumerate(frames):
-            vf = av.VideoFrame.from_ndarray(f, format="rgb24")
-            vf.pts, vf.time_base = i, Fraction(1, 25)
-            for p in s.encode(vf):
-                c.mux(p)
-        for p in s.encode(None):
-            c.mux(p)
-    return path
+    return write_frames(path, frames, pix_fmt="yuv444p", crf=8)
 
 
 def psnr(a: np.ndarray, b: np.ndarray, m: np.ndarray | None = None) -> float:
@@ -153,16 +142,7 @@ def speed_clip(
             frames.append(img)
     if not dest.exists():
         MEDIA.mkdir(parents=True, exist_ok=True)
-        with av.open(str(dest), "w") as c:
-            s = c.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "18"})
-            s.width, s.height, s.pix_fmt = w, h, "yuv420p"
-            for i, f in enumerate(frames):
-                vf = av.VideoFrame.from_ndarray(f, format="rgb24")
-                vf.pts, vf.time_base = i, Fraction(1, 25)
-                for p in s.encode(vf):
-                    c.mux(p)
-            for p in s.encode(None):
-                c.mux(p)
+        write_frames(dest, frames)
     return dest, masks
 
 

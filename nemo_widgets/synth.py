@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -110,6 +111,34 @@ def set_display_rotation(path: Path, degrees: int, height: int) -> None:
     matrix = (0, one, 0, minus_one, 0, 0, height << 16, 0, 0x40000000)
     struct.pack_into(">9I", data, matrix_at, *matrix)
     Path(path).write_bytes(bytes(data))
+
+
+def write_frames(
+    path: str | Path,
+    frames: list[np.ndarray] | Any,
+    *,
+    fps: int = 25,
+    pix_fmt: str = "yuv420p",
+    crf: int = 18,
+) -> Path:
+    """Encode RGB frames (H.264, ultrafast) — for tests and benchmarks with exact content."""
+    path = Path(path)
+    with av.open(str(path), "w") as c:
+        s = None
+        for i, f in enumerate(frames):
+            if s is None:
+                s = c.add_stream(
+                    "libx264", rate=fps, options={"preset": "ultrafast", "crf": str(crf)}
+                )
+                s.width, s.height, s.pix_fmt = f.shape[1], f.shape[0], pix_fmt
+            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format="rgb24")
+            vf.pts, vf.time_base = i, Fraction(1, fps)
+            for p in s.encode(vf):
+                c.mux(p)
+        if s is not None:
+            for p in s.encode(None):
+                c.mux(p)
+    return path
 
 
 def make_tone(

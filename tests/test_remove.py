@@ -3,7 +3,6 @@ whole instruction through the agent on the registry street clip."""
 
 from __future__ import annotations
 
-from fractions import Fraction
 from pathlib import Path
 
 import av
@@ -14,7 +13,7 @@ import pytest
 from nemo_widgets.engine.vision.inpaint import analyse, filled_frames
 from nemo_widgets.samples import sample_path
 from nemo_widgets.stills import frame
-from nemo_widgets.synth import audio_of
+from nemo_widgets.synth import audio_of, write_frames
 from tests.conftest import Api
 
 pytestmark = pytest.mark.slow
@@ -29,17 +28,7 @@ def background() -> np.ndarray:
 
 
 def _clip(path: Path, frames: list[np.ndarray]) -> Path:
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "10"})
-        s.width, s.height, s.pix_fmt = W, H, "yuv444p"
-        for i, f in enumerate(frames):
-            vf = av.VideoFrame.from_ndarray(f, format="rgb24")
-            vf.pts, vf.time_base = i, Fraction(1, 25)
-            for p in s.encode(vf):
-                c.mux(p)
-        for p in s.encode(None):
-            c.mux(p)
-    return path
+    return write_frames(path, frames, pix_fmt="yuv444p", crf=10)
 
 
 def _scene(bg: np.ndarray, *, pan: bool, moving: bool, cut_at: int | None = None):

@@ -140,6 +140,45 @@ class RunResult:
         return [r for r in self.tool_results if not r.ok]
 
 
+def needs_state(a: Any, dropped: bool) -> bool:
+    """After a run: read the state when something changed but the events don't say what."""
+    changed = bool(a.state_delta) or bool(a.tool_calls) or dropped
+    return changed and (not a.text or a.state_delta.get("draft") is None)
+
+
+def finish_run(
+    a: Any, before: dict[str, Any] | None, after: dict[str, Any] | None, dropped: bool
+) -> RunResult:
+    """The :class:`RunResult` of a run (both twins): a silent edit's text is what changed."""
+    from nemo_widgets.client._errors import AgentRunError
+    from nemo_widgets.client._intents import gui_actions
+    from nemo_widgets.draft import diff
+
+    if a.errors and not a.text:
+        e = a.errors[-1]
+        raise AgentRunError(e.message or "the model failed", code=e.code)
+    changes = diff(before, after) if after is not None else []
+    text, silent = a.text, False
+    if not text:
+        silent = True
+        text = (
+            "Done: " + "; ".join(changes) + "."
+            if changes
+            else "The agent finished without a reply and the timeline did not change."
+        )
+    return RunResult(
+        text,
+        a.tool_calls,
+        a.tool_results,
+        a.state_delta,
+        changes,
+        silent=silent,
+        recovered=dropped,
+        actions=gui_actions(a.text),
+        draft=after,
+    )
+
+
 def render_status(body: Any) -> RenderStatus:
     """Both documented poll shapes: ``{"success","data":{…,"outputUrl"}}`` and
     ``{"status","output":{"url"}}``."""

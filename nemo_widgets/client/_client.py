@@ -25,6 +25,8 @@ from nemo_widgets.client._base import (
     backoff,
     check_local_file,
     draft_of,
+    finish_run,
+    needs_state,
     new_render_id,
     parse_response,
     render_status,
@@ -47,14 +49,13 @@ from nemo_widgets.client._errors import (
 )
 from nemo_widgets.client._events import (
     Assembler,
-    ErrorEvent,
     Event,
     Heartbeat,
     StateChange,
     decode,
 )
-from nemo_widgets.client._intents import gui_actions, route
-from nemo_widgets.draft import Draft, diff, summary, to_dataframe
+from nemo_widgets.client._intents import route
+from nemo_widgets.draft import Draft, summary, to_dataframe
 
 ProgressFn = Callable[[int, int], None]
 
@@ -717,36 +718,13 @@ class RunStream:
             pass
         a = self.assembler
         if a.errors and not a.text:
-            from nemo_widgets.client._errors import AgentRunError
-
-            e: ErrorEvent = a.errors[-1]
-            raise AgentRunError(e.message or "the model failed", code=e.code)
+            self._result = finish_run(a, self._before, None, self.dropped)  # raises
         after = a.state_delta.get("draft")
-        changed = bool(a.state_delta) or bool(a.tool_calls) or self.dropped
-        if changed and (not a.text or after is None):
-            after = self.session.state().get("draft")
-        else:
-            self.session._draft = after if after is not None else self.session._draft
-        changes = diff(self._before, after) if after is not None else []
-        text, silent = a.text, False
-        if not text:
-            silent = True
-            text = (
-                "Done: " + "; ".join(changes) + "."
-                if changes
-                else "The agent finished without a reply and the timeline did not change."
-            )
-        self._result = RunResult(
-            text,
-            a.tool_calls,
-            a.tool_results,
-            a.state_delta,
-            changes,
-            silent=silent,
-            recovered=self.dropped,
-            actions=gui_actions(a.text),
-            draft=after,
-        )
+        if needs_state(a, self.dropped):
+            after = (self.session.state()).get("draft")
+        elif after is not None:
+            self.session._draft = after
+        self._result = finish_run(a, self._before, after, self.dropped)
         return self._result
 
     @property

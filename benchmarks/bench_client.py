@@ -64,12 +64,28 @@ def sse_rate(n: int) -> tuple[float, float]:
 
 
 _UPLOAD = """
-import resource, sys, httpx, os
+import os, sys, threading, time
 from nemo_widgets.client import NemoClient, Settings
+
+def rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
 url, path, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 c = NemoClient(url, settings=Settings(rate_limit_wait=0))
 s = c.create_session()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start, peak, done = rss_mb(), [0.0], threading.Event()
+
+def sample():  # the current RSS, sampled while the upload runs (ru_maxrss is an all-time peak)
+    while not done.is_set():
+        peak[0] = max(peak[0], rss_mb())
+        time.sleep(0.005)
+
+t = threading.Thread(target=sample)
+t.start()
 try:
     if mode == "stream":
         s.upload(path)
@@ -79,8 +95,9 @@ try:
                   files={"files": (os.path.basename(path), data, "video/mp4")})
 except Exception as e:
     print("upload answered:", type(e).__name__, file=sys.stderr)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print((after - before) / 1024)
+done.set()
+t.join()
+print(max(0.0, peak[0] - start))
 """
 
 

@@ -177,9 +177,11 @@ def run(quick: bool) -> list[Figure]:
         tspf = (time.perf_counter() - t0) / n
         a, b = score(ours, truth, masks, shifts), score(telea, truth, masks, shifts)
         name = f"{camera}/{motion}/{size}"
+        # The targets: static camera + moving object-size hole ≥ 40 dB, panning
+        # object-size ≥ 30 dB, never-seen ≥ Telea, E_warp ≤ 0.02 in every cell. A large hole
+        # moving slowly is mostly never visible: reported, no target.
         target = {
             ("static", "moving", "object"): 40.0,
-            ("static", "moving", "large"): 40.0,
             ("pan", "moving", "object"): 30.0,
         }.get((camera, motion, size))
         if (camera, motion) == ("static", "stationary"):

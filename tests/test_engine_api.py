@@ -454,3 +454,37 @@ def test_credits_reserve_then_consume_and_2001(api: Api, clip: Path) -> None:
     # A request that fails does not charge.
     api.say(sid, "add notes.mp3 as BGM")
     assert store.balance(api.user_id)["available"] == 9
+
+
+def test_back_to_back_runs_are_accepted_and_concurrent_ones_refused(api: Api, clip: Path) -> None:
+    """A client may send its next message the moment a reply closes (CI caught a race here);
+    a second message while a run is still going is refused (it would duplicate work)."""
+    import threading
+
+    sid = api.session()
+    api.upload(sid, clip)
+    for i in range(15):
+        events = api.say(sid, f"add the title 'T{i}' for 1 second")
+        assert "Added the title" in events[-1]["content"]["parts"][0]["text"]
+    body = {
+        "app_name": "nemo_agent",
+        "user_id": "me",
+        "session_id": sid,
+        "new_message": {"role": "user", "parts": [{"text": "blur the background"}]},
+    }
+    codes: list[int] = []
+
+    def send() -> None:
+        with (
+            httpx.Client(base_url=api.eng.base_url, timeout=120) as http,
+            http.stream("POST", "/run_sse", headers=api.headers, json=body) as r,
+        ):
+            codes.append(r.status_code)
+            r.read()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes) == [200, 409]

@@ -116,7 +116,9 @@ class Engine:
         self.store = Store(config.data_dir)
         self.pool = WorkerPool(config.workers)
         self.agent = Agent(self)
-        self._runs: dict[str, threading.Thread] = {}
+        #: Sessions with an agent run in progress (one at a time per session).
+        self._active_runs: set[str] = set()
+        self._runs_lock = threading.Lock()
         self._recover()
 
     # -- restart recovery ------------------------------------------------------------------
@@ -305,31 +307,21 @@ async def run_sse(request: Request) -> Response:
     if len(text) > 20_000:
         raise ApiError(400, "the message is too long (over 20,000 characters)")
     extra_state = _pick(body, "state_delta", "stateDelta")
-    if sid in eng._runs and eng._runs[sid].is_alive():
-        raise ApiError(
-            409,
-            "a run is already in progress for this session; wait for it "
-            "(re-sending duplicates work)",
-            status=409,
-        )
-
-    the_plan = eng.agent.plan(sid, text)
-    reservation = None
-    if the_plan.cost:
-        reservation = "run_" + uuid.uuid4().hex[:16]
-        try:
-            eng.store.reserve(who.user_id, the_plan.cost, reservation)
-        except CreditsExhausted as e:
+    with eng._runs_lock:  # claim the session atomically: one run at a time
+        if sid in eng._active_runs:
             raise ApiError(
-                2001,
-                f"not enough credits: this needs {e.needed}, {e.available} left. "
-                f"Register to get more: {REGISTER_URL.format(user_id=who.user_id)}",
-                data={
-                    "bind_url": REGISTER_URL.format(user_id=who.user_id),
-                    "needed": e.needed,
-                    "available": e.available,
-                },
-            ) from None
+                409,
+                "a run is already in progress for this session; wait for it "
+                "(re-sending duplicates work)",
+                status=409,
+            )
+        eng._active_runs.add(sid)
+    try:
+        the_plan, reservation = _plan_and_reserve(eng, who, sid, text)
+    except BaseException:
+        with eng._runs_lock:
+            eng._active_runs.discard(sid)
+        raise
 
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
@@ -355,13 +347,16 @@ async def run_sse(request: Request) -> Response:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(queue.put_nowait, {"error": f"{type(e).__name__}: {e}"})
         finally:
+            # Free the session *before* the stream ends, so a client that sends its next
+            # message the moment this reply closes is not refused.
+            with eng._runs_lock:
+                eng._active_runs.discard(sid)
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(queue.put_nowait, None)
 
     # The run lives in its own thread: a client that disconnects does not stop it, and its
     # result still lands in the session state.
     thread = threading.Thread(target=run, name=f"agent-{sid[-6:]}", daemon=True)
-    eng._runs[sid] = thread
     thread.start()
 
     async def stream() -> Any:
@@ -387,6 +382,28 @@ async def run_sse(request: Request) -> Response:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+def _plan_and_reserve(eng: Engine, who: TokenInfo, sid: str, text: str) -> tuple[Any, str | None]:
+    """Understand the message and reserve its credits (2001 before any work starts)."""
+    the_plan = eng.agent.plan(sid, text)
+    reservation = None
+    if the_plan.cost:
+        reservation = "run_" + uuid.uuid4().hex[:16]
+        try:
+            eng.store.reserve(who.user_id, the_plan.cost, reservation)
+        except CreditsExhausted as e:
+            raise ApiError(
+                2001,
+                f"not enough credits: this needs {e.needed}, {e.available} left. "
+                f"Register to get more: {REGISTER_URL.format(user_id=who.user_id)}",
+                data={
+                    "bind_url": REGISTER_URL.format(user_id=who.user_id),
+                    "needed": e.needed,
+                    "available": e.available,
+                },
+            ) from None
+    return the_plan, reservation
 
 
 async def upload(request: Request) -> Response:

@@ -57,7 +57,7 @@ test: $(STAMP) $(STATIC) browser
 
 ## make lab: JupyterLab with notebooks/ open
 lab: $(LABSTAMP) $(STATIC)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 ## make bench: every benchmark under benchmarks/, one table
 bench: $(STAMP)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
+import socket
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +87,45 @@ def write_json(figures: list[Figure], path: Path, quick: bool) -> None:
         "figures": [{**asdict(f), "ratio": f.ratio, "verdict": f.verdict} for f in figures],
     }
     path.write_text(json.dumps(data, indent=2))
+
+
+@contextlib.contextmanager
+def engine_process(folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``nemo-widgets serve`` in its own process (so its memory and CPU are its own), on a
+    free loopback port with a data dir under ``folder``; yields (base URL, process)."""
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "NEMO_CONFIG_DIR": str(folder / "server-cfg")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "nemo_widgets",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(folder / "engine"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.post(f"{url}/api/auth/anonymous-token", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def main_for(run: Callable[[bool], list[Figure]]) -> None:

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 
-from benchmarks._harness import Figure, main_for, median_time
+from benchmarks._harness import Figure, engine_process, main_for, median_time
 from nemo_widgets.client import NemoClient, Settings
 
 EVENT = (
@@ -101,12 +99,6 @@ print(max(0.0, peak[0] - start))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _peak_rss_mb(pid: int) -> float:
     """The process's peak resident memory (VmHWM), MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -122,32 +114,8 @@ def upload_growth(mb: int) -> tuple[float, float, float]:
             block = os.urandom(1 << 20)
             for _ in range(mb):
                 f.write(block)
-        port = _free_port()
         env = {**os.environ, "NEMO_CONFIG_DIR": str(Path(tmp) / "cfg")}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "nemo_widgets",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                str(Path(tmp) / "engine"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        try:
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                try:
-                    httpx.post(f"http://127.0.0.1:{port}/api/auth/anonymous-token")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            url = f"http://127.0.0.1:{port}"
+        with engine_process(Path(tmp)) as (url, server):
             engine_before = _peak_rss_mb(server.pid)
             out = []
             for mode in ("stream", "in-memory"):
@@ -162,9 +130,6 @@ def upload_growth(mb: int) -> tuple[float, float, float]:
                 if mode == "stream":
                     engine_growth = _peak_rss_mb(server.pid) - engine_before
             return out[0], out[1], engine_growth
-        finally:
-            server.terminate()
-            server.wait(10)
 
 
 def run(quick: bool) -> list[Figure]:

@@ -6,25 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
-from benchmarks._harness import Figure, main_for
+from benchmarks._harness import Figure, engine_process, main_for
 from nemo_widgets.client import AsyncNemoClient, Settings
 from nemo_widgets.synth import make_clip
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def _user(
@@ -51,31 +40,7 @@ def run(quick: bool) -> list[Figure]:
     users = 8 if quick else 20
     with tempfile.TemporaryDirectory() as tmp:
         clip = make_clip(Path(tmp) / "clip.mp4", seconds=4, width=640, height=360)
-        port = _port()
-        env = {**os.environ, "NEMO_CONFIG_DIR": f"{tmp}/server-cfg"}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "nemo_widgets",
-                "serve",
-                "--port",
-                str(port),
-                "--data-dir",
-                f"{tmp}/engine",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    httpx.post(f"{url}/api/auth/anonymous-token")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with engine_process(Path(tmp)) as (url, _server):
             lat: list[float] = []
             renders: list[float] = []
 
@@ -93,9 +58,6 @@ def run(quick: bool) -> list[Figure]:
             t0 = time.perf_counter()
             asyncio.run(main())
             wall = time.perf_counter() - t0
-        finally:
-            server.terminate()
-            server.wait(10)
     lat_ms = sorted(x * 1000 for x in lat)
     p95 = lat_ms[int(0.95 * (len(lat_ms) - 1))]
     return [

@@ -21,11 +21,11 @@ from nemo_widgets.client._base import (
     Balance,
     BaseClient,
     ExportResult,
+    LocalUpload,
     RenderStatus,
     RunResult,
     UploadedFile,
     backoff,
-    check_local_file,
     draft_of,
     finish_run,
     needs_state,
@@ -35,12 +35,6 @@ from nemo_widgets.client._base import (
     resolve_dest,
     retry_after,
     uploaded,
-)
-from nemo_widgets.client._client import (
-    _mime,
-    _remaining,
-    _tell,
-    check_local_file_name,
 )
 from nemo_widgets.client._errors import (
     APIConnectionError,
@@ -277,7 +271,7 @@ class _AsyncProgressStream:
     """An async byte stream of several files for multipart, with progress."""
 
     def __init__(
-        self, f: IO[bytes], callback: ProgressFn | None, done_before: int, grand: int
+        self, f: IO[bytes], total: int, callback: ProgressFn | None, done_before: int, grand: int
     ) -> None:
         self.f, self.cb, self.done_before, self.grand = f, callback, done_before, grand
         self.sent = 0
@@ -361,49 +355,13 @@ class AsyncSession:
             )
             out += uploaded(d.get("files", []))
         if local:
-            items: list[tuple[str, Path | IO[bytes], int]] = []
-            for s in local:
-                if isinstance(s, str | Path):
-                    p = Path(s).expanduser()
-                    items.append((p.name, p, check_local_file(p)))
-                else:
-                    name = Path(getattr(s, "name", "upload.mp4")).name
-                    size = _remaining(s)
-                    check_local_file_name(name, size)
-                    items.append((name, s, size))
-            grand = sum(size for _, _, size in items)
-            starts = {id(src): _tell(src) for _, src, _ in items if not isinstance(src, Path)}
-            opened: list[IO[bytes]] = []
-
-            def body() -> dict[str, Any]:
-                for f in opened:
-                    f.close()
-                opened.clear()
-                files, done = [], 0
-                for name, src, size in items:
-                    if isinstance(src, Path):
-                        fh: IO[bytes] = open(src, "rb")  # noqa: SIM115 - closed in finally
-                        opened.append(fh)
-                    else:
-                        fh = src
-                        with contextlib.suppress(OSError, AttributeError):
-                            fh.seek(starts.get(id(src), 0))
-                    files.append(
-                        (
-                            "files",
-                            (name, _AsyncProgressStream(fh, on_progress, done, grand), _mime(name)),
-                        )
-                    )
-                    done += size
-                return {"files": files}
-
+            up = LocalUpload(local, _AsyncProgressStream, on_progress)
             try:
-                d = await self._call("POST", "upload", body=body, idempotent=False)
+                d = await self._call("POST", "upload", body=up.body, idempotent=False)
             finally:
-                for f in opened:
-                    f.close()
+                up.close()
             out += uploaded(d.get("files", []))
-            await _maybe_await(on_progress, grand, grand)
+            await _maybe_await(on_progress, up.total, up.total)
         self._draft = None
         return out
 

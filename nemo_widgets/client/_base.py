@@ -3,6 +3,7 @@ local upload checks and result types. No I/O here — the twins differ only in h
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import time
@@ -309,6 +310,95 @@ class ProgressReader:
     @property
     def name(self) -> str:
         return getattr(self._f, "name", "upload")
+
+
+class LocalUpload:
+    """Local sources of one upload, checked before anything is sent, and a request body that
+    can be built again for a retry (fresh handles, files rewound)."""
+
+    def __init__(self, sources: list[Any], reader: type, on_progress: Any) -> None:
+        self.items: list[tuple[str, Path | IO[bytes], int]] = []
+        for s in sources:
+            if isinstance(s, str | Path):
+                p = Path(s).expanduser()
+                self.items.append((p.name, p, check_local_file(p)))
+            else:
+                name = Path(getattr(s, "name", "upload.mp4")).name
+                size = _remaining(s)
+                check_name(name, size)
+                self.items.append((name, s, size))
+        self.total = sum(size for _, _, size in self.items)
+        self.starts = {id(src): _tell(src) for _, src, _ in self.items if not isinstance(src, Path)}
+        self.reader, self.on_progress = reader, on_progress
+        self.opened: list[IO[bytes]] = []
+
+    def body(self) -> dict[str, Any]:
+        self.close()
+        files, done = [], 0
+        for name, src, size in self.items:
+            if isinstance(src, Path):
+                fh: IO[bytes] = open(src, "rb")  # noqa: SIM115 - closed by close()
+                self.opened.append(fh)
+            else:
+                fh = src
+                with contextlib.suppress(OSError, AttributeError):
+                    fh.seek(self.starts.get(id(src), 0))
+            files.append(
+                (
+                    "files",
+                    (name, self.reader(fh, size, self.on_progress, done, self.total), mime(name)),
+                )
+            )
+            done += size
+        return {"files": files}
+
+    def close(self) -> None:
+        for f in self.opened:
+            f.close()
+        self.opened.clear()
+
+
+def mime(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower()
+    if ext in C.VIDEO_EXTS:
+        return f"video/{'quicktime' if ext == 'mov' else ext}"
+    if ext in C.IMAGE_EXTS:
+        return f"image/{'jpeg' if ext == 'jpg' else ext}"
+    return {"mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4", "aac": "audio/aac"}.get(
+        ext, "application/octet-stream"
+    )
+
+
+def _tell(f: IO[bytes]) -> int:
+    try:
+        return f.tell()
+    except (OSError, AttributeError):
+        return 0
+
+
+def _remaining(f: IO[bytes]) -> int:
+    try:
+        pos = f.tell()
+        f.seek(0, os.SEEK_END)
+        end = f.tell()
+        f.seek(pos)
+        return end - pos
+    except (OSError, AttributeError):
+        return 0
+
+
+def check_name(name: str, size: int) -> None:
+    """The protocol's checks on a name and a size (same messages as 4001/4002)."""
+    ext = Path(name).suffix.lower().lstrip(".")
+    if ext not in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS):
+        raise UnsupportedFile(
+            f"{name}: unsupported file type .{ext or '?'}; supported formats: {C.FORMATS_TEXT}",
+            code=4001,
+        )
+    if size > C.MAX_UPLOAD_BYTES:
+        raise FileTooLarge(f"{name} is {size / 2**20:.0f} MB, over the 500 MB limit", code=4002)
+    if size <= 0:
+        raise UnsupportedFile(f"{name} is empty (0 bytes)", code=4001)
 
 
 def uploaded(files: list[dict[str, Any]]) -> list[UploadedFile]:

@@ -18,12 +18,12 @@ from nemo_widgets.client._base import (
     Balance,
     BaseClient,
     ExportResult,
+    LocalUpload,
     ProgressReader,
     RenderStatus,
     RunResult,
     UploadedFile,
     backoff,
-    check_local_file,
     draft_of,
     finish_run,
     needs_state,
@@ -340,48 +340,14 @@ class Session:
             )
             out += uploaded(d.get("files", []))
         if local:
-            items: list[tuple[str, Path | IO[bytes], int]] = []
-            for s in local:
-                if isinstance(s, str | Path):
-                    p = Path(s).expanduser()
-                    items.append((p.name, p, check_local_file(p)))
-                else:
-                    name = Path(getattr(s, "name", "upload.mp4")).name
-                    size = _remaining(s)
-                    check_local_file_name(name, size)
-                    items.append((name, s, size))
-            grand = sum(size for _, _, size in items)
-            starts = {id(src): _tell(src) for _, src, _ in items if not isinstance(src, Path)}
-            opened: list[IO[bytes]] = []
-
-            def body() -> dict[str, Any]:
-                # Fresh file handles per attempt: a retry (e.g. after a token renewal)
-                # streams the files again from their start.
-                for f in opened:
-                    f.close()
-                opened.clear()
-                files, done = [], 0
-                for name, src, size in items:
-                    if isinstance(src, Path):
-                        fh: IO[bytes] = open(src, "rb")  # noqa: SIM115 - closed in finally
-                        opened.append(fh)
-                    else:
-                        fh = src
-                        with contextlib.suppress(OSError, AttributeError):
-                            fh.seek(starts.get(id(src), 0))
-                    reader = ProgressReader(fh, size, on_progress, done, grand)
-                    files.append(("files", (name, reader, _mime(name))))
-                    done += size
-                return {"files": files}
-
+            up = LocalUpload(local, ProgressReader, on_progress)
             try:
-                d = self._call("POST", "upload", body=body, idempotent=False)
+                d = self._call("POST", "upload", body=up.body, idempotent=False)
             finally:
-                for f in opened:
-                    f.close()
+                up.close()
             out += uploaded(d.get("files", []))
             if on_progress:
-                on_progress(grand, grand)
+                on_progress(up.total, up.total)
         self._draft = None
         return out
 
@@ -493,49 +459,6 @@ class Session:
             dest = resolve_dest(download_to, f"{rid}.{format}")
             path = self.client.download(rid, dest, on_progress=on_download)
         return ExportResult(rid, st.url or "", path, st.preview_url, st.duration, st.size, st)
-
-
-def _mime(name: str) -> str:
-    ext = name.rsplit(".", 1)[-1].lower()
-    if ext in C.VIDEO_EXTS:
-        return f"video/{'quicktime' if ext == 'mov' else ext}"
-    if ext in C.IMAGE_EXTS:
-        return f"image/{'jpeg' if ext == 'jpg' else ext}"
-    return {"mp3": "audio/mpeg", "wav": "audio/wav", "m4a": "audio/mp4", "aac": "audio/aac"}.get(
-        ext, "application/octet-stream"
-    )
-
-
-def _tell(f: IO[bytes]) -> int:
-    try:
-        return f.tell()
-    except (OSError, AttributeError):
-        return 0
-
-
-def _remaining(f: IO[bytes]) -> int:
-    try:
-        pos = f.tell()
-        f.seek(0, os.SEEK_END)
-        end = f.tell()
-        f.seek(pos)
-        return end - pos
-    except (OSError, AttributeError):
-        return 0
-
-
-def check_local_file_name(name: str, size: int) -> None:
-    p = Path(name)
-    ext = p.suffix.lower().lstrip(".")
-    from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
-
-    if ext not in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS):
-        raise UnsupportedFile(
-            f"{name}: unsupported file type .{ext or '?'}; supported formats: {C.FORMATS_TEXT}",
-            code=4001,
-        )
-    if size > C.MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"{name} is {size / 2**20:.0f} MB, over the 500 MB limit", code=4002)
 
 
 class _Watchdog:

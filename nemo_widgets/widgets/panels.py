@@ -168,20 +168,6 @@ class UploadPanel(Panel):
         self.upload(str(msg.get("path", "")).strip())
 
 
-def check_name(name: str, size: int) -> None:
-    """The protocol's checks before anything is sent (same messages as 4001/4002)."""
-    ext = Path(name).suffix.lower().lstrip(".")
-    if ext not in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS):
-        raise UnsupportedFile(
-            f"{name}: unsupported file type .{ext or '?'}; supported formats: {C.FORMATS_TEXT}",
-            code=4001,
-        )
-    if size > C.MAX_UPLOAD_BYTES:
-        raise FileTooLarge(f"{name} is {size / 2**20:.0f} MB, over the 500 MB limit", code=4002)
-    if size <= 0:
-        raise UnsupportedFile(f"{name} is empty (0 bytes)", code=4001)
-
-
 class PromptPanel(Panel):
     """A chat with the agent: the reply streams in, tool calls show as progress steps."""
 

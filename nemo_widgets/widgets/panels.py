@@ -16,6 +16,7 @@ from typing import Any
 import traitlets as t
 
 from nemo_widgets.client import _constants as C
+from nemo_widgets.client._base import check_name
 from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
 from nemo_widgets.client._intents import gui_actions
 from nemo_widgets.draft import Draft, style, summary

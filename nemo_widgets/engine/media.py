@@ -67,6 +67,21 @@ def _image_kind(head: bytes) -> str | None:
     return None
 
 
+def _signature(head: bytes) -> str | None:
+    """The container a file claims to be, from its first bytes."""
+    if head[4:8] == b"ftyp":
+        return "MP4/MOV"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "WebM/MKV"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "AVI"
+    if head[:3] == b"ID3" or head[:2] in (b"\xff\xfb", b"\xff\xf3"):
+        return "MP3"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "WAV"
+    return None
+
+
 def _fps(stream: Any) -> float:
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     return round(float(rate), 3) if rate else 0.0
@@ -86,6 +101,14 @@ def probe(path: Path) -> dict[str, Any]:
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.FFmpegError, OSError, UnicodeDecodeError) as e:
+        kind = _signature(head)
+        if kind is not None:
+            # The right kind of file, but damaged or cut short (e.g. an MP4 whose index was
+            # never written because the recording or the upload stopped early).
+            raise MediaError(
+                f"this {kind} file is incomplete or damaged — it was probably cut short while "
+                "recording or uploading; upload the complete file again"
+            ) from None
         looks_text = all(32 <= b < 127 or b in (9, 10, 13) for b in head) and head
         what = "a text file, not a video" if looks_text else "not a readable media file"
         raise MediaError(

@@ -77,7 +77,7 @@ CASES: list[tuple[str, Callable[[Path], Path], str | None]] = [
     (
         "cut.mp4",
         lambda d: _write(d / "c", make_clip(d / "cc.mp4").read_bytes()[:5000]),
-        "upload it again",
+        "incomplete or damaged",
     ),
     ("old.mpg", lambda d: _mpeg2(d / "old.mpg"), "supported formats"),
     ("huge.mp4", lambda d: _huge(d / "huge.mp4"), "larger than 8K"),

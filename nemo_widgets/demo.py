@@ -34,6 +34,13 @@ def _say(session: Session, text: str) -> RunResult:
     return result
 
 
+def _session_with(client: Any, clip: Path) -> Session:
+    session = client.create_session(language="en")
+    up = session.upload(clip)[0]
+    print(f"  uploaded {up.filename}: {up.duration:.1f} s, {up.width}x{up.height}, {up.fps:g} fps")
+    return session
+
+
 def _facts(path: Path) -> str:
     import av
 
@@ -112,11 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     not_done: list[str] = []
     try:
         print("\n== 1. Street clip: remove the car, then cut to the static shot and title it ==")
-        s = client.create_session(language="en")
-        up = s.upload(bikes)[0]
-        print(
-            f"  uploaded {up.filename}: {up.duration:.1f} s, {up.width}x{up.height}, {up.fps:g} fps"
-        )
+        s = _session_with(client, bikes)
         r = _say(s, "remove the car parked in the background from the entire video")
         if r.failed_tools:
             not_done.append("object removal")
@@ -134,11 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             written.append(still)
 
         print("\n== 2. Webcam clip: studio backdrop, vertical 9:16, title ==")
-        s2 = client.create_session(language="en")
-        up = s2.upload(webcam)[0]
-        print(
-            f"  uploaded {up.filename}: {up.duration:.1f} s, {up.width}x{up.height}, {up.fps:g} fps"
-        )
+        s2 = _session_with(client, webcam)
         r = _say(s2, "replace my background with a clean studio backdrop")
         if r.failed_tools:
             not_done.append("background replacement (issue 8)")

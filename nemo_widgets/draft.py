@@ -97,6 +97,21 @@ def _r(x: Any) -> str:
     return _REPR.repr(x)
 
 
+def _track_shape(raw: Any, ti: int) -> tuple[int, list[Any]]:
+    """A track is an object with an integer ``tt`` and a list ``sg`` (errors name the track)."""
+    where = _where(ti)
+    _check(isinstance(raw, Mapping), where, f"must be an object, got {type(raw).__name__}")
+    tt = raw.get("tt", 0)
+    _check(
+        isinstance(tt, int) and not isinstance(tt, bool),
+        where,
+        f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {_r(tt)}",
+    )
+    sg = raw.get("sg", [])
+    _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {_r(sg)}")
+    return tt, sg
+
+
 def _is_num(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
@@ -268,15 +283,7 @@ class Track:
     @classmethod
     def parse(cls, raw: Any, ti: int) -> Track:
         where = _where(ti)
-        _check(isinstance(raw, Mapping), where, f"must be an object, got {type(raw).__name__}")
-        tt = raw.get("tt", 0)
-        _check(
-            isinstance(tt, int) and not isinstance(tt, bool),
-            where,
-            f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {_r(tt)}",
-        )
-        sg = raw.get("sg", [])
-        _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {_r(sg)}")
+        tt, sg = _track_shape(raw, ti)
         name = raw.get("n")
         _check(name is None or isinstance(name, str), where, "name 'n' must be a string")
         muted = raw.get("mu")
@@ -533,16 +540,7 @@ def _raw_tracks(draft: Mapping[str, Any] | str | bytes | None) -> list[dict[str,
     _check(isinstance(tracks, list), "draft", f"tracks 't' must be a list, got {_r(tracks)}")
     out = []
     for ti, tr in enumerate(tracks):
-        where = _where(ti)
-        _check(isinstance(tr, Mapping), where, f"must be an object, got {type(tr).__name__}")
-        tt = tr.get("tt", 0)
-        _check(
-            isinstance(tt, int) and not isinstance(tt, bool),
-            where,
-            f"track type 'tt' must be an integer (0 video, 1 audio, 7 text), got {_r(tt)}",
-        )
-        sg = tr.get("sg", [])
-        _check(isinstance(sg, list), where, f"segments 'sg' must be a list, got {_r(sg)}")
+        tt, sg = _track_shape(tr, ti)
         if not all(type(x) is dict for x in sg):  # fast path; ABC check only when needed
             bad = next((i for i, x in enumerate(sg) if not isinstance(x, Mapping)), None)
             _check(bad is None, _where(ti, bad), "must be an object")

@@ -261,25 +261,14 @@ def backoff(settings: Settings, attempt: int, hinted: float | None = None) -> fl
     return delay * (0.75 + random.random() * 0.5)  # jitter
 
 
-def check_local_file(path: Path, limit: int = C.MAX_UPLOAD_BYTES) -> int:
+def check_local_file(path: Path) -> int:
     """Refuse before sending what the server would refuse (same messages as 4001/4002)."""
-    ext = path.suffix.lower().lstrip(".")
-    if ext not in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS):
-        raise UnsupportedFile(
-            f"{path.name}: unsupported file type .{ext or '?'}; supported "
-            f"formats: {C.FORMATS_TEXT}",
-            code=4001,
-        )
+    check_name(path.name, 1)  # the type first: no stat for a wrong kind of file
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise FileNotFoundError(f"no such file: {path}") from None
-    if size > limit:
-        raise FileTooLarge(
-            f"{path.name} is {size / 2**20:.0f} MB, over the {limit // 2**20} MB limit", code=4002
-        )
-    if size == 0:
-        raise UnsupportedFile(f"{path.name} is empty (0 bytes)", code=4001)
+    check_name(path.name, size)
     return size
 
 

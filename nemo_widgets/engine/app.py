@@ -519,10 +519,7 @@ QUALITIES = ("high", "medium", "low")
 
 async def render_submit(request: Request) -> Response:
     eng = _engine(request)
-    try:
-        who = eng.auth(request)
-    except ApiError as e:
-        return render_err(e.message, e.status, str(e.code))
+    who = _render_auth(eng, request)
     missing = [h for h in ATTRIBUTION if not request.headers.get(h)]
     if missing:
         return render_err(
@@ -574,6 +571,26 @@ async def render_submit(request: Request) -> Response:
     return render_ok({"id": job_id, "status": "pending", "progress": 5})
 
 
+class RenderRouteError(Exception):
+    """An error on a render route: answered in the ``{"success": false}`` envelope."""
+
+    def __init__(self, message: str, status: int, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message, self.status, self.code = message, status, code
+
+
+def _render_auth(eng: Engine, request: Request) -> TokenInfo:
+    try:
+        return eng.auth(request)
+    except ApiError as e:
+        raise RenderRouteError(e.message, e.status, str(e.code)) from None
+
+
+async def render_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RenderRouteError)
+    return render_err(exc.message, exc.status, exc.code)
+
+
 def _render_view(eng: Engine, request: Request, job: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": job["id"],
@@ -606,10 +623,7 @@ def _render_view(eng: Engine, request: Request, job: dict[str, Any]) -> dict[str
 
 async def render_poll(request: Request) -> Response:
     eng = _engine(request)
-    try:
-        who = eng.auth(request)
-    except ApiError as e:
-        return render_err(e.message, e.status, str(e.code))
+    who = _render_auth(eng, request)
     job = eng.store.job(request.path_params["rid"], who.user_id)
     if job is None or job["kind"] != "render":
         return render_err("render not found", 404)
@@ -618,10 +632,7 @@ async def render_poll(request: Request) -> Response:
 
 async def render_cancel(request: Request) -> Response:
     eng = _engine(request)
-    try:
-        who = eng.auth(request)
-    except ApiError as e:
-        return render_err(e.message, e.status, str(e.code))
+    who = _render_auth(eng, request)
     rid = request.path_params["rid"]
     job = eng.store.job(rid, who.user_id)
     if job is None or job["kind"] != "render":
@@ -637,10 +648,7 @@ async def render_cancel(request: Request) -> Response:
 
 async def render_download(request: Request) -> Response:
     eng = _engine(request)
-    try:
-        who = eng.auth(request)
-    except ApiError as e:
-        return render_err(e.message, e.status, str(e.code))
+    who = _render_auth(eng, request)
     job = eng.store.job(request.path_params["rid"], who.user_id)
     if job is None or job["kind"] != "render":
         return render_err("render not found", 404)
@@ -737,7 +745,12 @@ def create_app(config: EngineConfig) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={ApiError: api_error, 404: not_found, 405: not_found},
+        exception_handlers={
+            ApiError: api_error,
+            RenderRouteError: render_error,
+            404: not_found,
+            405: not_found,
+        },
     )
     app.state.engine = engine
     return app

@@ -425,7 +425,6 @@ def _gain_envelope(n: int, volume: float, fi: int, fo: int) -> np.ndarray | floa
 def mix_audio(
     draft: Draft,
     total_s: float,
-    resolve: Callable[[Segment], Path | None],
     resolve_audio: Callable[[Segment], Path | None],
 ) -> np.ndarray:
     """The whole timeline's sound as ``(2, n)`` float32."""
@@ -589,7 +588,7 @@ def render(
         info = sources.get(ref or "", {})
         return paths.get(ref or "") if info.get("has_audio") else None
 
-    mix = mix_audio(draft, n_frames / fps, lambda s: None, audio_path)
+    mix = mix_audio(draft, n_frames / fps, audio_path)
     has_audio = bool(np.any(mix)) or any(
         sources.get(s.source or "", {}).get("has_audio") for tr in draft.tracks for s in tr.segments
     )

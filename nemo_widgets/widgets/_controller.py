@@ -31,7 +31,6 @@ from nemo_widgets.client import (
     UploadedFile,
     route,
 )
-from nemo_widgets.client import _constants as C
 from nemo_widgets.draft import Draft, diff, summary, to_dataframe
 
 log = logging.getLogger("nemo_widgets.widgets")
@@ -346,6 +345,3 @@ def run_soon(
 
     fut.add_done_callback(done_threadsafe)
     return fut
-
-
-MAX_UPLOAD = C.MAX_UPLOAD_BYTES

@@ -61,27 +61,35 @@ class Hole:
         return m
 
 
-def detect_cuts(small: list[np.ndarray]) -> list[int]:
-    """Frame indices where a new shot starts.
+class CutDetector:
+    """Is this frame the first of a new shot? Fed thumbnails one at a time.
 
-    Two signals on thumbnails: colour histogram distance and mean grey difference. On the
-    street sample the five hard cuts score > 0.4 / > 45 and everything else < 0.15 / < 20
-    (pans and passing cars included).
+    Two signals: colour histogram distance and mean grey difference. On the street sample the
+    five hard cuts score > 0.4 / > 45 and everything else < 0.15 / < 20 (pans and passing cars
+    included).
     """
-    cuts = [0]
-    prev = None
-    for i, img in enumerate(small):
-        hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+
+    def __init__(self) -> None:
+        self.prev: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __call__(self, thumb: np.ndarray) -> bool:
+        hsv = cv2.cvtColor(thumb, cv2.COLOR_RGB2HSV)
         hist = cv2.calcHist([hsv], [0, 1], None, [16, 8], [0, 180, 0, 256])
         cv2.normalize(hist, hist)
-        gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.int16)
-        if prev is not None:
-            hd = cv2.compareHist(prev[0], hist, cv2.HISTCMP_BHATTACHARYYA)
-            mad = float(np.abs(gray - prev[1]).mean())
-            if (hd > 0.3 and mad > 25) or hd > 0.6 or mad > 45:
-                cuts.append(i)
-        prev = (hist, gray)
-    return cuts
+        gray = cv2.cvtColor(thumb, cv2.COLOR_RGB2GRAY).astype(np.int16)
+        cut = False
+        if self.prev is not None:
+            hd = cv2.compareHist(self.prev[0], hist, cv2.HISTCMP_BHATTACHARYYA)
+            mad = float(np.abs(gray - self.prev[1]).mean())
+            cut = (hd > 0.3 and mad > 25) or hd > 0.6 or mad > 45
+        self.prev = (hist, gray)
+        return cut
+
+
+def detect_cuts(small: list[np.ndarray]) -> list[int]:
+    """Frame indices where a new shot starts."""
+    is_cut = CutDetector()
+    return [0] + [i for i, img in enumerate(small) if is_cut(img) and i > 0]
 
 
 class MotionTracker:

@@ -21,7 +21,7 @@ import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.vision.inpaint import FillResult, detect_cuts, inpaint_video
+from nemo_widgets.engine.vision.inpaint import CutDetector, FillResult, inpaint_video
 from nemo_widgets.engine.vision.labels import Target
 
 Box = tuple[float, float, float, float]
@@ -144,6 +144,8 @@ def scan(
         step = max(1, round(fps * every_s))
         w = h = 0
         shot = 0
+        is_cut = CutDetector()
+        cuts = [0]
         for i, f in enumerate(c.decode(s)):
             if i % 16 == 0:
                 check()
@@ -151,7 +153,8 @@ def scan(
             h, w = rgb.shape[:2]
             thumb = cv2.resize(rgb, (64, max(2, 64 * h // w)), interpolation=cv2.INTER_AREA)
             thumbs.append(thumb)
-            if len(thumbs) > 1 and detect_cuts(thumbs[-2:])[-1] == 1:
+            if is_cut(thumb):
+                cuts.append(i)
                 shot += 1
                 active = []
             if i % step:
@@ -186,7 +189,6 @@ def scan(
             active = [t for t in active if i - t.last <= 2 * step]
             if total:
                 progress(min(40.0, 40 * i / total))
-    cuts = [0] + [k for k in range(1, len(thumbs)) if detect_cuts(thumbs[k - 1 : k + 1])[-1] == 1]
     return Scan(tracks, w, h, fps, len(thumbs), cuts, keyframes)
 
 

@@ -56,6 +56,24 @@ def _current_media(ctx: Any, clip: dict[str, Any]) -> Path | None:
     return rec.path if rec is not None and rec.path.exists() else None
 
 
+def _store_generated(
+    ctx: Any, clip: dict[str, Any], tmp: Path, suffix: str, info: dict[str, Any]
+) -> Any:
+    """Move a finished temp file into the media folder (atomic rename) and record it."""
+    store = ctx.engine.store
+    final = store.files_dir / f"gen_{os.urandom(6).hex()}{Path(suffix).suffix}"
+    os.replace(tmp, final)
+    stem = os.path.splitext(clip["filename"])[0]
+    return store.register_output(
+        final,
+        user_id=ctx.user_id,
+        session_id=ctx.session_id,
+        filename=f"{stem}_{suffix}",
+        kind="generated",
+        info=info,
+    )
+
+
 def _record(
     ctx: Any,
     clip: dict[str, Any],
@@ -68,18 +86,7 @@ def _record(
     """Move a finished output into place, list it in generated_media, add ``effect`` (with
     the new media) to every segment showing the clip. Replaces an earlier effect of the
     same kind."""
-    store = ctx.engine.store
-    stem = os.path.splitext(clip["filename"])[0]
-    final = store.files_dir / f"gen_{os.urandom(6).hex()}.mp4"
-    os.replace(tmp, final)
-    gen = store.register_output(
-        final,
-        user_id=ctx.user_id,
-        session_id=ctx.session_id,
-        filename=f"{stem}_{kind}.mp4",
-        kind="generated",
-        info=info,
-    )
+    gen = _store_generated(ctx, clip, tmp, f"{kind}.mp4", info)
     entry: dict[str, Any] = {
         "file_id": gen.file_id,
         "name": gen.filename,
@@ -173,16 +180,8 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     }
     extra: dict[str, Any] = {"background": what}
     if alpha is not None:
-        stem = os.path.splitext(clip["filename"])[0]
-        afinal = store.files_dir / f"gen_{os.urandom(6).hex()}.webm"
-        os.replace(alpha, afinal)
-        arec = store.register_output(
-            afinal,
-            user_id=ctx.user_id,
-            session_id=ctx.session_id,
-            filename=f"{stem}_transparent.webm",
-            kind="generated",
-            info={**info, "format": "webm", "alpha": True},
+        arec = _store_generated(
+            ctx, clip, alpha, "transparent.webm", {**info, "format": "webm", "alpha": True}
         )
         extra["alpha_file_id"] = arec.file_id
         extra["alpha_url"] = ctx.engine.media_url(None, arec.file_id, ctx.user_id, arec.filename)

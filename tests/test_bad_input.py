@@ -3,6 +3,8 @@ and the session still works afterwards."""
 
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -65,6 +67,85 @@ def _vfr(path: Path) -> Path:
     return path
 
 
+def _hevc_vfr(path: Path) -> Path:
+    """HEVC (a phone's default) with frame durations of 20, 40 and 60 ms in turn."""
+    with av.open(str(path), "w") as c:
+        s = c.add_stream(
+            "libx265", rate=50, options={"preset": "ultrafast", "x265-params": "log-level=none"}
+        )
+        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
+        s.codec_context.time_base = Fraction(1, 1000)
+        t = 0
+        for i in range(30):
+            img = np.zeros((240, 320, 3), np.uint8)
+            img[:, (i * 10) % 320 :] = 200
+            f = av.VideoFrame.from_ndarray(img, format="rgb24")
+            f.pts, f.time_base = t, Fraction(1, 1000)
+            for p in s.encode(f):
+                c.mux(p)
+            t += (20, 40, 60)[i % 3]
+        for p in s.encode(None):
+            c.mux(p)
+    return path
+
+
+REWOUND_FRAMES = 50
+
+
+def _rewound(path: Path) -> Path:
+    """A Matroska file whose timestamps jump back 0.88 s at its third cluster (what joining
+    two recordings without re-muxing gives): frame i shows a bar starting at x = 6 i, so the
+    order of frames in the output can be read back from the pixels."""
+    plain = path.with_suffix(".plain.mkv")
+    with av.open(
+        str(plain),
+        "w",
+        format="matroska",
+        options={"cluster_time_limit": "400", "write_crc32": "0"},
+    ) as c:
+        s = c.add_stream("libx264", rate=25, options={"preset": "ultrafast", "bf": "0"})
+        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
+        for i in range(REWOUND_FRAMES):
+            img = np.zeros((240, 320, 3), np.uint8)
+            img[:, i * 6 :] = 220
+            f = av.VideoFrame.from_ndarray(img, format="rgb24")
+            f.pts = i
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode(None):
+            c.mux(p)
+    data = bytearray(plain.read_bytes())
+    clusters = []
+    at = data.find(b"\x1f\x43\xb6\x75")
+    while at >= 0:
+        clusters.append(at)
+        at = data.find(b"\x1f\x43\xb6\x75", at + 1)
+    assert len(clusters) >= 3
+    p = clusters[2] + 4
+    p += 1 + [bool(data[p] & (0x80 >> k)) for k in range(8)].index(True)  # the size's length
+    assert data[p] == 0xE7  # the cluster's Timecode element
+    n = data[p + 1] & 0x7F
+    data[p + 2 : p + 2 + n] = bytes(n)  # back to 0 ms
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _long_header(path: Path, seconds: int) -> Path:
+    """Two frames, the second ``seconds`` after the first: the header says it lasts that long."""
+    with av.open(str(path), "w") as c:
+        s = c.add_stream("libx264", rate=25, options={"preset": "ultrafast"})
+        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
+        s.codec_context.time_base = Fraction(1, 1000)
+        for i, t in enumerate((0, seconds * 1000)):
+            f = av.VideoFrame.from_ndarray(np.full((240, 320, 3), 60 + 100 * i, np.uint8), "rgb24")
+            f.pts, f.time_base = t, Fraction(1, 1000)
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode(None):
+            c.mux(p)
+    return path
+
+
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
@@ -86,6 +167,10 @@ CASES: list[tuple[str, Callable[[Path], Path], str | None]] = [
     ("odd.mp4", lambda d: make_clip(d / "o.mp4", width=321, height=181, pix_fmt="yuv444p"), None),
     ("ten.mp4", lambda d: make_clip(d / "x.mp4", pix_fmt="yuv420p10le"), None),
     ("vfr.mp4", lambda d: _vfr(d / "vfr.mp4"), None),
+    ("hevc vfr.mp4", lambda d: _hevc_vfr(d / "hevc.mp4"), None),
+    ("joined.mkv", lambda d: _rewound(d / "joined.mkv"), None),
+    ("hour.mp4", lambda d: _long_header(d / "hour.mp4", 3600), None),
+    ("five hours.mp4", lambda d: _long_header(d / "5h.mp4", 5 * 3600), "more than the 4 h limit"),
     ("voice.wav", lambda d: make_tone(d / "v.wav"), None),
     ("photo.png", lambda d: make_image(d / "p.png"), None),
 ]
@@ -119,24 +204,24 @@ def test_upload_matrix(
     assert "1:1" in reply
 
 
-@pytest.mark.parametrize("name", ["phone ✓ 视频.mov", "odd.mp4", "ten.mp4", "vfr.mp4"])
-def test_odd_sources_render_to_standard_output(api: Api, tmp_path: Path, name: str) -> None:
+def _upload_and_render(api: Api, tmp_path: Path, name: str, *instructions: str) -> Path:
     make = dict((c[0], c[1]) for c in CASES)[name]
     sid = api.session()
-    api.http.post(
+    r = api.http.post(
         f"/api/upload-video/nemo_agent/me/{sid}",
         headers=api.headers,
         files=[("files", (name, make(tmp_path).read_bytes()))],
     )
+    assert r.status_code == 200, r.text
+    for text in instructions:
+        api.say(sid, text)
     r = api.http.post(
         "/api/render/proxy/lambda",
         headers=api.headers,
         json={"id": "render_odd", "sessionId": sid, "output": {"quality": "low"}},
     )
     assert r.status_code == 200
-    import time
-
-    for _ in range(300):
+    for _ in range(600):
         data = api.http.get("/api/render/proxy/lambda/render_odd", headers=api.headers).json()[
             "data"
         ]
@@ -146,6 +231,14 @@ def test_odd_sources_render_to_standard_output(api: Api, tmp_path: Path, name: s
     assert data["status"] == "completed", data
     out = tmp_path / "out.mp4"
     out.write_bytes(api.http.get(data["outputUrl"]).content)
+    return out
+
+
+@pytest.mark.parametrize(
+    "name", ["phone ✓ 视频.mov", "odd.mp4", "ten.mp4", "vfr.mp4", "hevc vfr.mp4"]
+)
+def test_odd_sources_render_to_standard_output(api: Api, tmp_path: Path, name: str) -> None:
+    out = _upload_and_render(api, tmp_path, name)
     with av.open(str(out)) as c:
         v = c.streams.video[0]
         assert v.codec_context.pix_fmt == "yuv420p" and v.width % 2 == 0 and v.height % 2 == 0
@@ -175,3 +268,35 @@ def test_too_long_instruction_is_refused(api: Api) -> None:
     }
     r = api.http.post("/run_sse", headers=api.headers, json=body)
     assert r.status_code == 400 and "too long" in r.json()["message"]
+
+
+def test_timestamps_that_jump_back_keep_every_frame_in_order(api: Api, tmp_path: Path) -> None:
+    sid = api.session()
+    src = _rewound(tmp_path / "joined.mkv")
+    with av.open(str(src)) as c:  # the file really goes back in time
+        pts = [f.pts for f in c.decode(video=0)]
+    assert any(b < a for a, b in itertools.pairwise(pts))
+    r = api.upload(sid, src)
+    info = r.json()["data"]["files"][0]
+    assert info["timestamps"] == "rebuilt" and info["duration"] == pytest.approx(2.0, abs=0.05)
+    out = _upload_and_render(api, tmp_path, "joined.mkv")
+    edges = []
+    with av.open(str(out)) as c:
+        for f in c.decode(video=0):
+            row = f.to_ndarray(format="gray")[f.height // 2].astype(int)
+            edges.append(int(np.argmax(row > 110)) / f.width)  # where the bar starts
+    # Every source frame once, in order: the bar's edge steps forward by one frame's 6 px.
+    assert len(edges) == REWOUND_FRAMES
+    steps = np.diff(edges[: REWOUND_FRAMES - 4])
+    assert np.all(steps > 0.5 * 6 / 320), steps
+
+
+def test_hour_long_header_is_handled_within_limits(api: Api, tmp_path: Path) -> None:
+    """A header claiming an hour is accepted (streaming keeps memory flat); its first seconds
+    export at once; past the 4-hour limit it is refused before any decoding."""
+    sid = api.session()
+    r = api.upload(sid, _long_header(tmp_path / "hour.mp4", 3600))
+    assert r.json()["data"]["files"][0]["duration"] == pytest.approx(3600, abs=1)
+    out = _upload_and_render(api, tmp_path, "hour.mp4", "keep only the first 2 seconds")
+    with av.open(str(out)) as c:
+        assert float(c.duration / av.time_base) == pytest.approx(2.0, abs=0.15)

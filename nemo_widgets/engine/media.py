@@ -194,6 +194,13 @@ def _probe_av(container: Any, path: Path) -> dict[str, Any]:
         if duration <= 0 and video.frames and video.average_rate:
             duration = float(video.frames / video.average_rate)
             info["duration"] = round(duration, 3)
+        count, in_order = _scan_packets(path, video.index)
+        if not in_order:
+            # Timestamps that jump back (joined recordings, broken muxers) cannot be trusted:
+            # the frames are used in stored order at the stream's nominal rate instead.
+            fps = _fps(video) or 30.0
+            info["timestamps"] = "rebuilt"
+            info["duration"] = duration = round(count / fps, 3)
         info.update(
             file_type="video",
             width=w,
@@ -218,6 +225,53 @@ def _probe_av(container: Any, path: Path) -> dict[str, Any]:
     if info["file_type"] == "audio" and duration <= 0:
         raise MediaError("the audio file has no duration; it may be damaged")
     return info
+
+
+def _scan_packets(path: Path, index: int) -> tuple[int, bool]:
+    """Video packet count and whether decode timestamps only ever go forward (demux only: no
+    decoding, about a second for a 500 MB file)."""
+    count, last, in_order = 0, None, True
+    with av.open(str(path), metadata_errors="ignore") as c:
+        stream = c.streams[index]
+        try:
+            for packet in c.demux(stream):
+                if packet.size == 0:
+                    continue
+                count += 1
+                ts = packet.dts if packet.dts is not None else packet.pts
+                if ts is not None:
+                    if last is not None and ts < last:
+                        in_order = False
+                    last = ts
+        except av.FFmpegError:
+            pass  # a damaged tail: what was read so far stands
+    return count, in_order
+
+
+class ForwardClock:
+    """Output timestamps that only go forward: a frame keeps its source timestamp unless that
+    is missing or not after the last one written, and then goes one nominal frame later.
+    Muxers refuse timestamps that go back, which joined or badly muxed sources have."""
+
+    def __init__(self, rate: Fraction | float, time_base: Fraction) -> None:
+        self.step = max(1, round(1 / (float(rate or 25) * float(time_base))))
+        self.last: int | None = None
+
+    def __call__(self, pts: int | None) -> int:
+        if pts is None or (self.last is not None and pts <= self.last):
+            pts = 0 if self.last is None else self.last + self.step
+        self.last = pts
+        return pts
+
+
+def mux_forward(container: Any, packet: Any, last: dict[int, int]) -> None:
+    """Mux a copied packet unless its decode timestamp goes back (such packets are dropped:
+    a muxer would refuse them)."""
+    key = packet.stream.index
+    if packet.dts is None or packet.dts < last.get(key, -(2**62)):
+        return
+    last[key] = packet.dts
+    container.mux(packet)
 
 
 def _probe_image(path: Path, kind: str) -> dict[str, Any]:

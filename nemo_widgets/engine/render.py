@@ -141,14 +141,20 @@ def _rotate(img: np.ndarray, rotation: int) -> np.ndarray:
 class VideoReader:
     """Frames of one segment's source, by source time, decoded forward only."""
 
-    def __init__(self, path: Path, canvas: Canvas, start_s: float) -> None:
+    def __init__(
+        self, path: Path, canvas: Canvas, start_s: float, rebuilt_fps: float | None = None
+    ) -> None:
         self.container = av.open(str(path))
         self.stream = self.container.streams.video[0]
         self.stream.thread_type = "AUTO"
         self.tb = float(self.stream.time_base or Fraction(1, 90000))
         t0 = float(self.stream.start_time or 0) * self.tb
         self.offset = t0
-        if start_s > 0.5:
+        #: Timestamps the probe found out of order: frame n is shown at n / fps, and seeking
+        #: (which needs trustworthy timestamps) is replaced by decoding from the start.
+        self.rebuilt_fps = rebuilt_fps
+        self.index = 0
+        if start_s > 0.5 and rebuilt_fps is None:
             self.container.seek(int((start_s + t0) / self.tb), stream=self.stream, backward=True)
         self.frames = self.container.decode(self.stream)
         self.canvas = canvas
@@ -159,6 +165,8 @@ class VideoReader:
         self.last_t = -1.0
 
     def _time(self, frame: av.VideoFrame) -> float:
+        if self.rebuilt_fps:
+            return self.index / self.rebuilt_fps
         if frame.pts is None:
             return self.last_t + 1e-3
         return float(frame.pts) * self.tb - self.offset
@@ -186,6 +194,7 @@ class VideoReader:
                 self.current = self._convert(self.pending)
                 self.last_t = ft
                 self.pending = None
+                self.index += 1
                 if ft > t + 1e-4:
                     break
             else:
@@ -625,7 +634,12 @@ def render(
                     readers[k] = (
                         ImageReader(path, canvas)
                         if info.get("file_type") == "image"
-                        else VideoReader(path, canvas, (seg.in_point or 0) / 1000.0)
+                        else VideoReader(
+                            path,
+                            canvas,
+                            (seg.in_point or 0) / 1000.0,
+                            info.get("fps") if info.get("timestamps") == "rebuilt" else None,
+                        )
                     )
                 src_t = ((seg.in_point or 0) + (t_ms - seg.start) * float(seg.speed or 1)) / 1000.0
                 img = readers[k].at(src_t)

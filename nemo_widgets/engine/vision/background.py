@@ -24,6 +24,7 @@ import av
 import cv2
 import numpy as np
 
+from nemo_widgets.engine.media import ForwardClock, mux_forward
 from nemo_widgets.engine.render import QUALITY, _rotate, downscale
 
 #: Named backgrounds people ask for.
@@ -472,12 +473,13 @@ def replace_background(
                 va.codec_context.time_base = tb
             n = 0
             share = 0.0
+            clock, copied = ForwardClock(rate, tb), {}
             streams = [vin] + ([ain] if ain is not None else [])
             for packet in inp.demux(*streams):
                 if packet.stream is ain:
-                    if packet.dts is not None and aout is not None:
+                    if aout is not None:
                         packet.stream = aout
-                        outc.mux(packet)
+                        mux_forward(outc, packet, copied)
                     continue
                 for frame in packet.decode():
                     if n % 8 == 0:
@@ -491,7 +493,7 @@ def replace_background(
                     else:
                         alpha, result = None, rgb
                     vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(result), format="rgb24")
-                    vf.pts, vf.time_base = frame.pts, tb
+                    vf.pts, vf.time_base = clock(frame.pts), tb
                     for p in vout.encode(vf):
                         outc.mux(p)
                     if alpha_c is not None:
@@ -502,7 +504,7 @@ def replace_background(
                         )
                         rgba = np.dstack([rgb, a8])
                         af = av.VideoFrame.from_ndarray(rgba, format="rgba")
-                        af.pts, af.time_base = frame.pts, tb
+                        af.pts, af.time_base = vf.pts, tb
                         for p in va.encode(af):
                             alpha_c.mux(p)
                     n += 1

@@ -27,6 +27,7 @@ import av
 import cv2
 import numpy as np
 
+from nemo_widgets.engine.media import ForwardClock, mux_forward
 from nemo_widgets.engine.render import QUALITY
 
 MaskFn = Callable[[int, np.ndarray], np.ndarray | None]  # (frame index, rgb) → bool mask or None
@@ -399,10 +400,11 @@ def inpaint_video(
         vout.codec_context.time_base = tb
         if ain is not None:
             aout = outc.add_stream_from_template(ain)
+            copied: dict[int, int] = {}
             for packet in inp.demux(ain):
-                if packet.dts is not None:
-                    packet.stream = aout
-                    outc.mux(packet)
+                packet.stream = aout
+                mux_forward(outc, packet, copied)
+        clock = ForwardClock(rate, tb)
         for i, frame, rgb in filled_frames(src, an):
             if i % 8 == 0:
                 check()
@@ -410,7 +412,7 @@ def inpaint_video(
             vf = av.VideoFrame.from_ndarray(
                 np.ascontiguousarray(rgb[: h - h % 2, : w - w % 2]), format="rgb24"
             )
-            vf.pts, vf.time_base = frame.pts, tb
+            vf.pts, vf.time_base = clock(frame.pts), tb
             for p in vout.encode(vf):
                 outc.mux(p)
             progress(50 + 49 * (i + 1) / max(1, n))

@@ -33,6 +33,7 @@ from nemo_widgets.client._errors import (
     RenderFailed,
     RunTimeout,
     ServerError,
+    StorageFull,
     SessionNotFound,
     UnsupportedFile,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "RunStream",
     "RunTimeout",
     "ServerError",
+    "StorageFull",
     "Session",
     "SessionNotFound",
     "Settings",

@@ -12,7 +12,8 @@ NemoError
 │   ├── ExportBlocked        402 — free plan, *not* a credits problem
 │   ├── DuplicateRenderId
 │   ├── BadRequest           other 4xx
-│   └── ServerError          5xx
+│   ├── StorageFull          507 the engine's disk is full (not retried)
+│   └── ServerError          other 5xx
 ├── RenderFailed             the render job ended failed/cancelled (``reason``)
 ├── AgentRunError            the agent's run crashed (an ``error`` frame / ``errorCode`` event)
 ├── RunTimeout               a run or render exceeded its time budget
@@ -101,6 +102,10 @@ class BadRequest(APIError):
     pass
 
 
+class StorageFull(APIError):
+    hint = "free disk space where the engine keeps its data (or delete old renders), then retry"
+
+
 class ServerError(APIError):
     hint = "the server had a problem; try again in a moment"
 
@@ -139,6 +144,7 @@ _BY_CODE: dict[int, type[APIError]] = {
     4002: FileTooLarge,
     429: RateLimited,
     402: ExportBlocked,
+    507: StorageFull,
 }
 
 
@@ -163,6 +169,8 @@ def error_for(
         cls = AuthError
     elif code == "duplicate_id" or (status == 409 and "already exists" in message):
         cls = DuplicateRenderId
+    elif status == 507:
+        cls = StorageFull
     elif status is not None and status >= 500:
         cls = ServerError
     else:

@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -33,7 +34,7 @@ from nemo_widgets.engine import events as ev
 from nemo_widgets.engine.agent import add_clip_to_draft
 from nemo_widgets.engine.jobs import Cancelled, WorkerPool
 from nemo_widgets.engine.media import MAX_UPLOAD_BYTES, MediaError, ext_for, probe
-from nemo_widgets.engine.store import CreditsExhausted, Store, TokenInfo
+from nemo_widgets.engine.store import CreditsExhausted, Store, TokenInfo, is_disk_full
 from nemo_widgets.engine.uploads import BadRequest, fetch_url, receive_multipart
 
 log = logging.getLogger("nemo_widgets.engine")
@@ -61,6 +62,9 @@ class EngineConfig:
     #: Fault injection for tests: abort every /run_sse response after this many events
     #: (the connection drops mid-body; the run itself goes on, as on a real network fault).
     fault_drop_sse_after: int | None = None
+    #: Free disk space (MB) kept in hand where the engine keeps its data: an upload or render
+    #: that would eat into it is refused with 507 and a message saying what to do.
+    min_free_mb: int = 100
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -73,6 +77,7 @@ class ApiError(Exception):
         2001: 403,
         4001: 415,
         4002: 413,
+        507: 507,
         400: 400,
         429: 429,
     }
@@ -113,8 +118,8 @@ class Engine:
         from nemo_widgets.engine.agent import Agent
 
         self.config = config
-        self.store = Store(config.data_dir)
-        self.pool = WorkerPool(config.workers)
+        self.store = Store(config.data_dir, reserve_bytes=config.min_free_mb * 1024 * 1024)
+        self.pool = WorkerPool(config.workers, guard=self.store.ensure_space)
         self.agent = Agent(self)
         #: Sessions with an agent run in progress (one at a time per session).
         self._active_runs: set[str] = set()
@@ -203,13 +208,13 @@ class Engine:
                     completed=time.time(),
                 )
             except Exception as e:
-                log.exception("render %s failed", job_id)
+                if is_disk_full(e):
+                    reason = str(self.store.as_disk_full(e))
+                else:
+                    log.exception("render %s failed", job_id)
+                    reason = f"{type(e).__name__}: {e}"[:500]
                 self.store.update_job(
-                    job_id,
-                    user_id,
-                    status="failed",
-                    completed=time.time(),
-                    error=f"{type(e).__name__}: {e}"[:500],
+                    job_id, user_id, status="failed", completed=time.time(), error=reason
                 )
             else:
                 self.store.update_job(
@@ -429,6 +434,7 @@ async def upload(request: Request) -> Response:
                         limit=limit,
                         timeout=eng.config.url_timeout_s,
                         allow_private=eng.config.allow_private_urls,
+                        guard=eng.store.ensure_space,
                     )
                 )
         else:
@@ -438,7 +444,10 @@ async def upload(request: Request) -> Response:
                     f"the upload is larger than {limit // (1024 * 1024)} MB; compress or trim it",
                     code=4002,
                 )
-            files, _ = await receive_multipart(request.stream(), ctype, eng.store.tmp_path, limit)
+            eng.store.ensure_space(declared)
+            files, _ = await receive_multipart(
+                request.stream(), ctype, eng.store.tmp_path, limit, guard=eng.store.ensure_space
+            )
             received = files
         if not received:
             raise ApiError(400, "no files in the upload: send multipart field 'files'")
@@ -713,6 +722,23 @@ async def api_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
 
+async def os_error(request: Request, exc: Exception) -> Response:
+    """A write that failed for want of space becomes 507 with what to do; anything else is a
+    plain 500 (the details go to the log, not to the client)."""
+    full = is_disk_full(exc)
+    if not full:
+        log.error("request failed: %s", exc, exc_info=exc)
+    status = 507 if full else 500
+    message = (
+        str(_engine(request).store.as_disk_full(exc))
+        if full
+        else "the engine had an internal error; try again"
+    )
+    if request.url.path.startswith("/api/render/"):
+        return render_err(message, status, "disk_full" if full else None)
+    return JSONResponse({"code": status, "message": message}, status_code=status)
+
+
 async def not_found(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 404)
     return JSONResponse(
@@ -748,6 +774,8 @@ def create_app(config: EngineConfig) -> Starlette:
         exception_handlers={
             ApiError: api_error,
             RenderRouteError: render_error,
+            OSError: os_error,
+            sqlite3.OperationalError: os_error,
             404: not_found,
             405: not_found,
         },

@@ -29,8 +29,11 @@ class JobContext:
     job_id: str
     on_progress: Callable[[int], None] = lambda p: None
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    #: Raises when the job must stop for a reason of the machine's (the disk filling up).
+    guard: Callable[[], None] | None = None
     _last: float = 0.0
     _last_value: int = -1
+    _guarded: float = 0.0
 
     def progress(self, value: float) -> None:
         """Report 0–100; throttled to a few writes a second."""
@@ -41,8 +44,12 @@ class JobContext:
             self.on_progress(v)
 
     def check(self) -> None:
+        """Called often by every job: raises :class:`Cancelled` or the guard's error."""
         if self.cancel_event.is_set():
             raise Cancelled()
+        if self.guard is not None and time.monotonic() - self._guarded > 1.0:
+            self._guarded = time.monotonic()
+            self.guard()
 
     @property
     def cancelled(self) -> bool:
@@ -50,8 +57,9 @@ class JobContext:
 
 
 class WorkerPool:
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, guard: Callable[[], None] | None = None) -> None:
         self.workers = max(1, workers)
+        self.guard = guard
         self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="nemo-job")
         self._cancel: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
@@ -65,11 +73,12 @@ class WorkerPool:
         ev = threading.Event()
         with self._lock:
             self._cancel[key] = ev
-        ctx = JobContext(key, on_progress, ev)
+        ctx = JobContext(key, on_progress, ev, self.guard)
 
         def run() -> Any:
             try:
-                ctx.check()
+                if ctx.cancelled:
+                    raise Cancelled()
                 return fn(ctx)
             finally:
                 with self._lock:

@@ -8,10 +8,12 @@ jobs. Files are written atomically (temp file in the same folder + ``os.replace`
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import secrets
+import shutil
 import sqlite3
 import threading
 import time
@@ -64,6 +66,35 @@ class CreditsExhausted(Exception):
         self.user_id, self.needed, self.available = user_id, needed, available
 
 
+#: What a full disk (or a per-file size limit, or a quota) looks like when a write fails.
+_DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class DiskFull(OSError):
+    """Not enough free space where the engine keeps its data; nothing stored was changed."""
+
+    def __init__(self, free_bytes: int) -> None:
+        super().__init__(
+            errno.ENOSPC,
+            f"the engine's disk is full ({free_bytes // (1024 * 1024)} MB free where it keeps "
+            "its data): delete old renders or free some space, then try again — nothing "
+            "already stored was changed",
+        )
+        self.free_bytes = free_bytes
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def is_disk_full(e: BaseException) -> bool:
+    """Whether ``e`` is a write that failed for want of space (OS, SQLite or FFmpeg)."""
+    if isinstance(e, OSError) and e.errno in _DISK_ERRNOS:
+        return True
+    if isinstance(e, sqlite3.OperationalError):
+        return "full" in str(e)
+    return "No space left on device" in str(e)
+
+
 @dataclass(frozen=True, slots=True)
 class TokenInfo:
     user_id: str
@@ -87,8 +118,11 @@ class FileRecord:
 class Store:
     """Thread-safe access to the engine's SQLite database and media folders."""
 
-    def __init__(self, data_dir: str | os.PathLike[str]) -> None:
+    def __init__(self, data_dir: str | os.PathLike[str], reserve_bytes: int = 0) -> None:
         self.root = Path(data_dir)
+        #: Free space kept in hand: uploads and renders that would eat into it are refused, so
+        #: the database and the files already stored can always be written.
+        self.reserve_bytes = reserve_bytes
         self.files_dir = self.root / "files"
         self.renders_dir = self.root / "renders"
         self.tmp_dir = self.root / "tmp"
@@ -355,6 +389,19 @@ class Store:
     # -- files ---------------------------------------------------------------------------
     def tmp_path(self, suffix: str = "") -> Path:
         return self.tmp_dir / f"{uuid.uuid4().hex}{suffix}"
+
+    def free_bytes(self) -> int:
+        return shutil.disk_usage(self.root).free
+
+    def as_disk_full(self, e: BaseException) -> DiskFull:
+        """A failed write as the :class:`DiskFull` that says how much space is left."""
+        return e if isinstance(e, DiskFull) else DiskFull(self.free_bytes())
+
+    def ensure_space(self, incoming: int = 0) -> None:
+        """Raise :class:`DiskFull` unless ``incoming`` more bytes leave the reserve free."""
+        free = self.free_bytes()
+        if free - incoming < self.reserve_bytes:
+            raise DiskFull(free)
 
     def add_file(
         self,

@@ -10,7 +10,7 @@ import contextlib
 import hashlib
 import ipaddress
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -43,10 +43,25 @@ class Received:
     _hash: object = field(default_factory=hashlib.sha256, repr=False)
 
 
+#: How often (in bytes received) a streaming upload asks whether the disk can take more.
+GUARD_EVERY = 8 * 1024 * 1024
+
+
+def _no_guard(incoming: int) -> None:
+    pass
+
+
 async def receive_multipart(
-    body: AsyncIterator[bytes], content_type: str, tmp: callable, limit: int
+    body: AsyncIterator[bytes],
+    content_type: str,
+    tmp: Callable[[], Path],
+    limit: int,
+    guard: Callable[[int], None] = _no_guard,
 ) -> tuple[list[Received], dict[str, str]]:
     """Parse a multipart body as it streams in; ``files`` parts go to temp files.
+
+    ``guard(n)`` is called every :data:`GUARD_EVERY` bytes with the size of the next stretch
+    and raises to stop the upload (e.g. when the disk is filling up).
 
     Returns the received files and the small text fields. On any error every temp file is
     removed before the exception propagates.
@@ -101,6 +116,8 @@ async def receive_multipart(
         chunk = data[start:end]
         rec: Received | None = state["current"]  # type: ignore[assignment]
         if rec is not None:
+            if rec.size // GUARD_EVERY != (rec.size + len(chunk)) // GUARD_EVERY:
+                guard(GUARD_EVERY)
             rec.size += len(chunk)
             if rec.size > limit:
                 raise UploadTooLarge(limit)
@@ -140,7 +157,8 @@ async def receive_multipart(
         parser.finalize()
     except BaseException:
         if state["fh"] is not None:
-            state["fh"].close()  # type: ignore[union-attr]
+            with contextlib.suppress(OSError):  # flushing fails too when the disk is full
+                state["fh"].close()  # type: ignore[union-attr]
         for rec in files:
             with contextlib.suppress(OSError):
                 rec.path.unlink()
@@ -168,7 +186,13 @@ def _is_private_host(host: str) -> bool:
 
 
 async def fetch_url(
-    url: str, tmp: Path, *, limit: int, timeout: float, allow_private: bool
+    url: str,
+    tmp: Path,
+    *,
+    limit: int,
+    timeout: float,
+    allow_private: bool,
+    guard: Callable[[int], None] = _no_guard,
 ) -> Received:
     """Download ``url`` (http/https only) to ``tmp`` with a size cap and a time limit."""
     parts = urlsplit(url)
@@ -192,8 +216,11 @@ async def fetch_url(
             declared = int(resp.headers.get("content-length") or 0)
             if declared > limit:
                 raise UploadTooLarge(limit)
+            guard(declared)
             with open(tmp, "wb") as f:
                 async for chunk in resp.aiter_bytes(1 << 16):
+                    if rec.size // GUARD_EVERY != (rec.size + len(chunk)) // GUARD_EVERY:
+                        guard(GUARD_EVERY)
                     rec.size += len(chunk)
                     if rec.size > limit:
                         raise UploadTooLarge(limit)

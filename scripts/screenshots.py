@@ -33,8 +33,7 @@ def removal() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = client.download(session.state()["generated_media"][-1]["url"], f"{tmp}/r.mp4")
         t = (obj["from_s"] + obj["to_s"]) / 2
-        before_after(street, path, t, height=240).save(IMG / "removal_before_after.jpg",
-                                                        quality=82)
+        before_after(street, path, t, height=240).save(IMG / "removal_before_after.jpg", quality=82)
 
 
 def studio() -> None:

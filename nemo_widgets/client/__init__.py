@@ -33,8 +33,8 @@ from nemo_widgets.client._errors import (
     RenderFailed,
     RunTimeout,
     ServerError,
-    StorageFull,
     SessionNotFound,
+    StorageFull,
     UnsupportedFile,
 )
 from nemo_widgets.client._events import (
@@ -80,11 +80,11 @@ __all__ = [
     "RunStream",
     "RunTimeout",
     "ServerError",
-    "StorageFull",
     "Session",
     "SessionNotFound",
     "Settings",
     "StateChange",
+    "StorageFull",
     "TextDelta",
     "ToolCall",
     "ToolResult",

@@ -14,6 +14,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -278,10 +279,10 @@ async def create_session(request: Request) -> Response:
     eng = _engine(request)
     who = eng.auth(request)
     body = await _json(request)
-    language = body.get("language") or "en"
-    task_name = body.get("task_name") or "project"
+    language, task_name = body.get("language", "en"), body.get("task_name", "project")
     if not isinstance(language, str) or not isinstance(task_name, str):
         raise ApiError(400, "language and task_name must be strings")
+    language, task_name = language or "en", task_name or "project"
     sid, task_id = eng.store.create_session(who.user_id, language[:16], task_name[:200])
     return ok({"task_id": task_id, "session_id": sid, "user_id": who.user_id})
 
@@ -523,6 +524,8 @@ async def state(request: Request) -> Response:
 
 
 FORMATS = ("mp4", "webm")
+#: Render ids are chosen by the caller and end up in file names: a safe alphabet only.
+RENDER_ID = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
 QUALITIES = ("high", "medium", "low")
 
 
@@ -543,8 +546,10 @@ async def render_submit(request: Request) -> Response:
     job_id = body.get("id")
     sid = _pick(body, "session_id", "sessionId")
     output = body.get("output") or {}
-    if not isinstance(job_id, str) or not job_id or len(job_id) > 100 or "/" in job_id:
-        return render_err("'id' must be a short string such as render_<timestamp>", 400)
+    if not isinstance(job_id, str) or not RENDER_ID.fullmatch(job_id):
+        return render_err(
+            "'id' must be 1–100 letters, digits, '_', '-' or '.', such as render_<timestamp>", 400
+        )
     if not isinstance(output, dict):
         return render_err("'output' must be an object", 400)
     fmt = output.get("format", "mp4")
@@ -714,6 +719,14 @@ async def media(request: Request) -> Response:
     )
 
 
+async def openapi(request: Request) -> Response:
+    """This engine's OpenAPI description (authenticated like every route)."""
+    from nemo_widgets.engine.openapi import spec
+
+    _engine(request).auth(request)
+    return JSONResponse(spec())
+
+
 async def api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     body: dict[str, Any] = {"code": exc.code, "message": exc.message}
@@ -742,7 +755,9 @@ async def os_error(request: Request, exc: Exception) -> Response:
 async def not_found(request: Request, exc: Exception) -> Response:
     status = getattr(exc, "status_code", 404)
     return JSONResponse(
-        {"code": status, "message": getattr(exc, "detail", "not found")}, status_code=status
+        {"code": status, "message": getattr(exc, "detail", "not found")},
+        status_code=status,
+        headers=getattr(exc, "headers", None),  # 405 keeps its Allow header (RFC 9110)
     )
 
 
@@ -761,6 +776,7 @@ def create_app(config: EngineConfig) -> Starlette:
         Route("/api/render/proxy/{rid}/download", render_download, methods=["GET"]),
         Route("/media/{file_id}/{name:path}", media, methods=["GET", "HEAD"]),
         Route("/media/{file_id}", media, methods=["GET", "HEAD"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
     ]
 
     @contextlib.asynccontextmanager

@@ -8,6 +8,9 @@ nothing else; the ratio shows what compositing, titles, audio and the preview ad
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -19,7 +22,7 @@ from nemo_widgets.draft import Draft
 from nemo_widgets.engine.media import probe
 from nemo_widgets.engine.render import QUALITY, render
 from nemo_widgets.samples import sample_path
-from nemo_widgets.synth import make_tone
+from nemo_widgets.synth import make_clip, make_tone
 
 MEDIA = Path("out/bench-media")
 
@@ -65,6 +68,65 @@ def encoder_floor(src: Path, quality: str) -> float:
         for p in vout.encode(None):
             out.mux(p)
     return time.perf_counter() - t0
+
+
+_LONG = """
+import json, sys
+from pathlib import Path
+from nemo_widgets.draft import Draft
+from nemo_widgets.engine.media import probe
+from nemo_widgets.engine.render import render
+clip, bgm, out, ms = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+files = {"clip": clip, "bgm": bgm}
+infos = {k: probe(p) for k, p in files.items()}
+draft = Draft.parse({"t": [
+    {"tt": 0, "sg": [{"s": 0, "du": ms, "src": "clip"}]},
+    {"tt": 1, "sg": [{"s": 0, "du": ms, "src": "bgm", "v": 35}]}],
+    "m": {"width": 320, "height": 240, "fps": 10}})
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key):
+            return int(line.split()[1]) / 1024
+before = status("VmRSS:")
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # reset the peak (VmHWM) to the current RSS
+render(draft, lambda r: (files[r], infos[r]), out, quality="low")
+print(json.dumps({"growth_mb": status("VmHWM:") - before}))
+"""
+
+
+def long_timeline_memory(quick: bool) -> Figure:
+    """Peak memory of exporting a long timeline (clip sound + looping BGM), in a fresh
+    process: the sound is mixed block by block, so it must not grow with the length."""
+    minutes = 2 if quick else 10
+    clip = MEDIA / f"long_{minutes}min.mp4"
+    if not clip.exists():
+        make_clip(clip, seconds=minutes * 60, width=320, height=240, fps=10)
+    bgm = make_tone(MEDIA / "bgm_short.m4a", seconds=20, tone_hz=330)  # loops
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _LONG,
+            str(clip),
+            str(bgm),
+            str(MEDIA / "long_out.mp4"),
+            str(minutes * 60_000),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    growth = json.loads(proc.stdout.strip().splitlines()[-1])["growth_mb"]
+    whole = 2 * 48_000 * minutes * 60 * 4 / 2**20 * 2  # mix + one decoded source, float32
+    return Figure(
+        f"export {minutes}-min timeline (clip + looping BGM): peak memory growth",
+        growth,
+        "MB",
+        64.0,
+        whole,
+        "whole-timeline audio in RAM (old design, computed)",
+    )
 
 
 def run(quick: bool) -> list[Figure]:
@@ -119,6 +181,7 @@ def run(quick: bool) -> list[Figure]:
                 higher_is_better=True,
             )
         )
+    figures.append(long_timeline_memory(quick))
     return figures
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -113,7 +114,8 @@ def _track_shape(raw: Any, ti: int) -> tuple[int, list[Any]]:
 
 
 def _is_num(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
+    """A finite number (JSON from Python may carry NaN and Infinity; a draft may not)."""
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def _where(ti: int | None = None, si: int | None = None) -> str:

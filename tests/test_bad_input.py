@@ -4,6 +4,7 @@ and the session still works afterwards."""
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections.abc import Callable
 from fractions import Fraction
@@ -300,3 +301,42 @@ def test_hour_long_header_is_handled_within_limits(api: Api, tmp_path: Path) -> 
     out = _upload_and_render(api, tmp_path, "hour.mp4", "keep only the first 2 seconds")
     with av.open(str(out)) as c:
         assert float(c.duration / av.time_base) == pytest.approx(2.0, abs=0.15)
+
+
+@pytest.mark.parametrize(
+    ("change", "expect"),
+    [
+        ({"du": -500}, "'du' must be a number of ms >= 0"),
+        ({"du": 10**12}, "exports are limited to 4 h"),
+        ({"s": 5 * 3600 * 1000}, "exports are limited to 4 h"),
+        ({"du": float("inf")}, "'du' must be a number"),
+        ({"in": float("nan")}, "'in' must be a number"),
+        ({"sp": 0}, "speed 'sp'"),
+        ({"v": 1e9}, "volume 'v'"),
+        ({"du": "10"}, "'du' must be a number"),
+    ],
+    ids=["negative", "days long", "starts after 5 h", "infinite", "NaN", "speed 0", "loud", "text"],
+)
+def test_impossible_drafts_are_refused_before_rendering(
+    api: Api, tmp_path: Path, change: dict, expect: str
+) -> None:
+    sid = api.session()
+    api.upload(sid, make_clip(tmp_path / "c.mp4", seconds=1, width=160, height=120))
+    draft = api.state(sid)["draft"]
+    draft["t"][0]["sg"][0].update(change)
+    body = json.dumps(
+        {"id": "r1", "sessionId": sid, "draft": draft, "output": {"quality": "low"}}
+    )  # Python's json writes NaN and Infinity, as careless clients do
+    r = api.http.post(
+        "/api/render/proxy/lambda",
+        headers={**api.headers, "Content-Type": "application/json"},
+        content=body,
+    )
+    assert r.status_code == 400 and expect in r.json()["error"], r.text
+    # The session's own draft is untouched and still exports.
+    r = api.http.post(
+        "/api/render/proxy/lambda",
+        headers=api.headers,
+        json={"id": "r2", "sessionId": sid, "output": {"quality": "low"}},
+    )
+    assert r.status_code == 200

@@ -350,3 +350,26 @@ def test_ten_bit_source(tmp_path: Path) -> None:
     assert f["pix_fmt"] == "yuv420p" and f["profile"] == "High"
     px = frame_at(out, 0.5)[120, 160].astype(int)
     assert abs(px[0] - 200) < 20 and abs(px[1] - 40) < 20
+
+
+def test_short_bgm_loops_and_fades_across_mix_blocks(tmp_path: Path) -> None:
+    """A 0.7 s tune under a 3.5 s timeline loops (the mix is made in 1 s blocks, so the
+    loops, the fade-out and the block joins all fall at different places)."""
+    silent = make_clip(tmp_path / "s.mp4", seconds=3.5, audio=False)
+    tune = make_tone(tmp_path / "t.m4a", seconds=0.7, tone_hz=330)
+    draft = Draft.parse(
+        {
+            "t": [
+                {"tt": 0, "sg": [{"s": 0, "du": 3500, "src": "s"}]},
+                {"tt": 1, "sg": [{"s": 0, "du": 3500, "src": "t", "v": 50, "fo": 1000}]},
+            ]
+        }
+    )
+    out = tmp_path / "o.mp4"
+    render(draft, _resolver(s=silent, t=tune), out)
+    audio = audio_of(out)[0]
+    sr = 48_000
+    level = [_rms(audio[int(a * sr) : int((a + 0.25) * sr)]) for a in (0.2, 1.2, 2.1, 2.9)]
+    assert min(level[:3]) > 0.05  # still sounding long after the tune's own 0.7 s
+    assert level[3] < 0.6 * level[2]  # fading out over the last second
+    assert _rms(audio[int(3.45 * sr) : int(3.5 * sr)]) < 0.2 * level[2]

@@ -571,6 +571,12 @@ async def render_submit(request: Request) -> Response:
         return render_err(f"the draft is invalid: {e}", 400)
     if not parsed.exportable:
         return render_err("nothing to export: the timeline has no segments yet", 400)
+    from nemo_widgets.engine.render import RenderError, check_length
+
+    try:
+        check_length(parsed)
+    except RenderError as e:
+        return render_err(str(e), 400)
     params = {
         "draft": parsed.to_dict(),
         "format": fmt,

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from nemo_widgets.draft import Draft, Segment, Track
+from nemo_widgets.engine.media import MAX_DURATION_S
 
 log = logging.getLogger("nemo_widgets.engine.render")
 
@@ -367,111 +368,203 @@ def blend_title(frame: np.ndarray, title: Title, alpha: float) -> None:
 
 
 # -- audio ----------------------------------------------------------------------------------
-def decode_audio(path: Path, start_s: float, dur_s: float) -> np.ndarray | None:
-    """``(2, n)`` float32 at 48 kHz from ``start_s`` for ``dur_s`` (None if no audio)."""
-    try:
-        container = av.open(str(path))
-    except av.FFmpegError:
-        return None
-    with container:
-        if not container.streams.audio:
-            return None
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=SAMPLE_RATE)
-        tb = float(stream.time_base or Fraction(1, SAMPLE_RATE))
-        t0 = float(stream.start_time or 0) * tb
-        if start_s > 0.5:
-            container.seek(int((start_s + t0) / tb), stream=stream, backward=True)
-        chunks: list[np.ndarray] = []
-        first_t: float | None = None
-        need = math.ceil((dur_s + 0.1) * SAMPLE_RATE)
-        got = 0
-        try:
-            for frame in container.decode(stream):
-                if first_t is None:
-                    first_t = (float(frame.pts) * tb - t0) if frame.pts is not None else 0.0
-                for out in resampler.resample(frame):
-                    arr = out.to_ndarray()
-                    chunks.append(arr)
-                    got += arr.shape[1]
-                if got >= need + int(max(0.0, start_s - (first_t or 0)) * SAMPLE_RATE):
-                    break
-        except av.FFmpegError:
-            pass  # a damaged tail: keep what decoded
-        if not chunks:
-            return None
-        audio = np.concatenate(chunks, axis=1)
-        skip = round((start_s - (first_t or 0.0)) * SAMPLE_RATE)
-        if skip > 0:
-            audio = audio[:, skip:]
-        elif skip < 0:  # the stream starts after the requested point: pad with silence
-            audio = np.concatenate([np.zeros((2, -skip), np.float32), audio], axis=1)
-        n = round(dur_s * SAMPLE_RATE)
-        return audio[:, :n]
-
-
-def _change_speed(audio: np.ndarray, speed: float) -> np.ndarray:
-    n = max(1, int(audio.shape[1] / speed))
-    x = np.linspace(0, audio.shape[1] - 1, n)
-    return np.stack([np.interp(x, np.arange(audio.shape[1]), ch) for ch in audio]).astype(
-        np.float32
-    )
-
-
-def _gain_envelope(n: int, volume: float, fi: int, fo: int) -> np.ndarray | float:
+def _gain(offset: int, m: int, n: int, volume: float, fi: int, fo: int) -> np.ndarray | float:
+    """Gain for samples ``offset .. offset + m`` of an ``n``-sample segment: its volume with
+    linear fade-in over the first ``fi`` samples and fade-out over the last ``fo``."""
     if not fi and not fo:
         return volume
-    env = np.full(n, volume, np.float32)
+    i = np.arange(offset, offset + m, dtype=np.float32)
+    env = np.full(m, volume, np.float32)
     if fi:
         k = min(fi, n)
-        env[:k] *= np.linspace(0, 1, k, dtype=np.float32)
+        env *= np.clip(i / max(1, k - 1), 0.0, 1.0)
     if fo:
         k = min(fo, n)
-        env[n - k :] *= np.linspace(1, 0, k, dtype=np.float32)
+        env *= np.clip((n - 1 - i) / max(1, k - 1), 0.0, 1.0)
     return env
 
 
-def mix_audio(
-    draft: Draft,
-    total_s: float,
-    resolve_audio: Callable[[Segment], Path | None],
-) -> np.ndarray:
-    """The whole timeline's sound as ``(2, n)`` float32."""
-    n_total = round(total_s * SAMPLE_RATE)
-    mix = np.zeros((2, n_total), np.float32)
-    for tr in draft.tracks:
-        if tr.kind not in ("video", "audio") or tr.muted:
-            continue
-        for seg in tr.segments:
-            vol = (100.0 if seg.volume is None else float(seg.volume)) / 100.0
-            if vol <= 0 or seg.duration <= 0:
+class AudioReader:
+    """One source's sound from ``start_s`` on, read forward as 48 kHz stereo float32, a few
+    frames at a time; ``loop`` starts again at ``start_s`` at the end (background music)."""
+
+    def __init__(self, path: Path, start_s: float, loop: bool) -> None:
+        self.path, self.start_s, self.loop = path, start_s, loop
+        self.buf = np.zeros((2, 0), np.float32)
+        self.container: Any = None
+        self.done = False
+        self._open()
+
+    def _open(self) -> None:
+        self.close()
+        try:
+            self.container = av.open(str(self.path))
+        except av.FFmpegError:
+            self.done = True
+            return
+        if not self.container.streams.audio:
+            self.done = True
+            return
+        stream = self.container.streams.audio[0]
+        self.resampler = av.AudioResampler(format="fltp", layout="stereo", rate=SAMPLE_RATE)
+        self.tb = float(stream.time_base or Fraction(1, SAMPLE_RATE))
+        self.t0 = float(stream.start_time or 0) * self.tb
+        if self.start_s > 0.5:
+            self.container.seek(
+                int((self.start_s + self.t0) / self.tb), stream=stream, backward=True
+            )
+        self.frames = self.container.decode(stream)
+        self.skip: int | None = None  # samples before start_s still to drop
+        self.produced = 0
+
+    def _pull(self) -> bool:
+        try:
+            frame = next(self.frames)
+        except (StopIteration, av.FFmpegError):
+            return False
+        if self.skip is None:
+            first_t = (float(frame.pts) * self.tb - self.t0) if frame.pts is not None else 0.0
+            self.skip = round((self.start_s - first_t) * SAMPLE_RATE)
+            if self.skip < 0:  # the stream starts after the requested point: silence first
+                self.buf = np.zeros((2, -self.skip), np.float32)
+                self.skip = 0
+        for out in self.resampler.resample(frame):
+            arr = out.to_ndarray()
+            if self.skip:
+                drop = min(self.skip, arr.shape[1])
+                arr, self.skip = arr[:, drop:], self.skip - drop
+            self.buf = np.concatenate([self.buf, arr], axis=1) if self.buf.size else arr
+            self.produced += arr.shape[1]
+        return True
+
+    def read(self, n: int) -> np.ndarray:
+        """The next ``n`` samples ``(2, n)``; silence after the end unless looping."""
+        while self.buf.shape[1] < n and not self.done:
+            if not self._pull():
+                if self.loop and self.produced > 0:
+                    self._open()
+                else:
+                    self.done = True
+        out, self.buf = self.buf[:, :n], self.buf[:, n:]
+        if out.shape[1] < n:
+            out = np.pad(out, ((0, 0), (0, n - out.shape[1])))
+        return out
+
+    def close(self) -> None:
+        if self.container is not None:
+            with contextlib.suppress(Exception):
+                self.container.close()
+            self.container = None
+
+
+@dataclass
+class _Voice:
+    path: Path
+    start: int  # first sample on the timeline
+    n: int  # length in samples
+    in_s: float
+    volume: float
+    speed: float
+    fi: int
+    fo: int
+    loop: bool
+    reader: AudioReader | None = None
+    done: int = 0  # samples already mixed
+
+
+class AudioMix:
+    """The timeline's sound, mixed one block (1 s) at a time as the video is encoded: memory
+    stays flat however long the timeline. Blocks are made in order; the last few are kept so
+    that two outputs (export and preview) can read the same stretch."""
+
+    BLOCK = SAMPLE_RATE
+    KEEP = 3
+
+    def __init__(
+        self, draft: Draft, total_s: float, resolve_audio: Callable[[Segment], Path | None]
+    ) -> None:
+        self.n_total = round(total_s * SAMPLE_RATE)
+        self.voices: list[_Voice] = []
+        for tr in draft.tracks:
+            if tr.kind not in ("video", "audio") or tr.muted:
                 continue
-            path = resolve_audio(seg)
-            if path is None:
+            for seg in tr.segments:
+                vol = (100.0 if seg.volume is None else float(seg.volume)) / 100.0
+                path = resolve_audio(seg) if vol > 0 and seg.duration > 0 else None
+                if path is None:
+                    continue
+                start = round(seg.start / 1000.0 * SAMPLE_RATE)
+                n = min(round(seg.duration / 1000.0 * SAMPLE_RATE), self.n_total - start)
+                if n <= 0:
+                    continue
+                self.voices.append(
+                    _Voice(
+                        path,
+                        start,
+                        n,
+                        (seg.in_point or 0) / 1000.0,
+                        vol,
+                        float(seg.speed or 1.0),
+                        int((seg.fade_in or 0) / 1000 * SAMPLE_RATE),
+                        int((seg.fade_out or 0) / 1000 * SAMPLE_RATE),
+                        tr.kind == "audio",
+                    )
+                )
+        self.blocks: dict[int, np.ndarray] = {}
+        self.next_block = 0
+
+    def _make(self, k: int) -> np.ndarray:
+        a = k * self.BLOCK
+        b = min(a + self.BLOCK, self.n_total)
+        mix = np.zeros((2, max(0, b - a)), np.float32)
+        for v in self.voices:
+            lo, hi = max(a, v.start), min(b, v.start + v.n)
+            if lo >= hi:
                 continue
-            speed = float(seg.speed or 1.0)
-            dur = seg.duration / 1000.0
-            src = decode_audio(path, (seg.in_point or 0) / 1000.0, dur * speed)
-            if src is None:
-                continue
-            if speed != 1.0:
-                src = _change_speed(src, speed)
-            if tr.kind == "audio" and src.shape[1] and src.shape[1] < dur * SAMPLE_RATE:
-                reps = math.ceil(dur * SAMPLE_RATE / src.shape[1])
-                src = np.tile(src, (1, reps))  # BGM shorter than its segment loops
-            a = round(seg.start / 1000.0 * SAMPLE_RATE)
-            src = src[:, : max(0, min(round(dur * SAMPLE_RATE), n_total - a))]
-            n = src.shape[1]
-            if n <= 0:
-                continue
-            fi = int((seg.fade_in or 0) / 1000 * SAMPLE_RATE)
-            fo = int((seg.fade_out or 0) / 1000 * SAMPLE_RATE)
-            mix[:, a : a + n] += src * _gain_envelope(n, vol, fi, fo)
-    # A soft limiter: no hard clipping when clip sound and BGM add up.
-    peak = float(np.abs(mix).max()) if mix.size else 0.0
-    if peak > 1.0:
-        np.tanh(mix, out=mix)
-    return mix
+            if v.reader is None:
+                v.reader = AudioReader(v.path, v.in_s, v.loop)
+            m = hi - lo
+            if v.speed != 1.0:
+                src = v.reader.read(max(1, math.ceil(m * v.speed)))
+                x = np.linspace(0, src.shape[1] - 1, m)
+                idx = np.arange(src.shape[1])
+                src = np.stack([np.interp(x, idx, ch) for ch in src]).astype(np.float32)
+            else:
+                src = v.reader.read(m)
+            mix[:, lo - a : hi - a] += src * _gain(lo - v.start, m, v.n, v.volume, v.fi, v.fo)
+            if hi == v.start + v.n:
+                v.reader.close()
+        # A soft limiter: no hard clipping when clip sound and BGM add up.
+        if mix.size and float(np.abs(mix).max()) > 1.0:
+            np.tanh(mix, out=mix)
+        return mix
+
+    def _block(self, k: int) -> np.ndarray:
+        while self.next_block <= k:
+            self.blocks[self.next_block] = self._make(self.next_block)
+            self.blocks.pop(self.next_block - self.KEEP, None)
+            self.next_block += 1
+        if k not in self.blocks:
+            raise RuntimeError(f"audio block {k} was already released")
+        return self.blocks[k]
+
+    def window(self, s: int, e: int) -> np.ndarray:
+        """Samples ``s .. e`` of the mix as ``(2, e - s)`` (silence past the end)."""
+        out = np.zeros((2, e - s), np.float32)
+        pos = s
+        while pos < min(e, self.n_total):
+            k = pos // self.BLOCK
+            block = self._block(k)
+            a = pos - k * self.BLOCK
+            take = min(block.shape[1] - a, e - pos)
+            out[:, pos - s : pos - s + take] = block[:, a : a + take]
+            pos += take
+        return out
+
+    def close(self) -> None:
+        for v in self.voices:
+            if v.reader is not None:
+                v.reader.close()
 
 
 # -- output ---------------------------------------------------------------------------------
@@ -513,15 +606,13 @@ class Output:
         for pkt in self.v.encode(frame):
             self.c.mux(pkt)
 
-    def audio(self, mix: np.ndarray, upto: int) -> None:
+    def audio(self, mix: AudioMix, upto: int) -> None:
         if self.a is None:
             return
         fs = self.a_frame
         while self.samples_written + fs <= upto:
             s = self.samples_written
-            chunk = np.ascontiguousarray(mix[:, s : s + fs])
-            if chunk.shape[1] < fs:
-                chunk = np.pad(chunk, ((0, 0), (0, fs - chunk.shape[1])))
+            chunk = np.ascontiguousarray(mix.window(s, s + fs))
             frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
             frame.sample_rate = SAMPLE_RATE
             frame.pts = s
@@ -530,11 +621,11 @@ class Output:
                     self.c.mux(pkt)
             self.samples_written += fs
 
-    def close(self, mix: np.ndarray | None) -> None:
+    def close(self, mix: AudioMix | None) -> None:
         for pkt in self.v.encode(None):
             self.c.mux(pkt)
         if self.a is not None and mix is not None:
-            self.audio(mix, mix.shape[1] + self.a_frame - 1)
+            self.audio(mix, mix.n_total + self.a_frame - 1)
             for pkt in self.a.encode(None):
                 self.c.mux(pkt)
         self.c.close()
@@ -557,6 +648,15 @@ def segment_source(seg: Segment) -> str | None:
         if fx.media:
             return fx.media
     return seg.source
+
+
+def check_length(draft: Draft) -> None:
+    """Refuse timelines past the engine's limit before anything is allocated for them."""
+    if draft.end > MAX_DURATION_S * 1000:
+        raise RenderError(
+            f"the timeline lasts {draft.end / 3_600_000:.1f} h; exports are limited to "
+            f"{MAX_DURATION_S // 3600} h — trim it or fix the segment times"
+        )
 
 
 def render(
@@ -586,6 +686,7 @@ def render(
                         f"the media {ref!r} used on the timeline is missing; upload it again"
                     )
                 paths[ref], sources[ref] = found  # type: ignore[index]
+    check_length(draft)
     canvas = plan_canvas(draft, {k: v for k, v in sources.items() if v.get("file_type") == "video"})
     fps = canvas.fps
     total_s = draft.end / 1000.0
@@ -597,8 +698,8 @@ def render(
         info = sources.get(ref or "", {})
         return paths.get(ref or "") if info.get("has_audio") else None
 
-    mix = mix_audio(draft, n_frames / fps, audio_path)
-    has_audio = bool(np.any(mix)) or any(
+    mix = AudioMix(draft, n_frames / fps, audio_path)
+    has_audio = bool(mix.voices) or any(
         sources.get(s.source or "", {}).get("has_audio") for tr in draft.tracks for s in tr.segments
     )
     progress(2)
@@ -667,6 +768,7 @@ def render(
         if out_p is not None:
             out_p.close(mix if has_audio else None)
     finally:
+        mix.close()
         for r in readers.values():
             r.close()
     return RenderResult(

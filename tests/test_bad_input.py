@@ -314,8 +314,19 @@ def test_hour_long_header_is_handled_within_limits(api: Api, tmp_path: Path) -> 
         ({"sp": 0}, "speed 'sp'"),
         ({"v": 1e9}, "volume 'v'"),
         ({"du": "10"}, "'du' must be a number"),
+        ({"src": "f_not_yours"}, "media that is not in this session: f_not_yours"),
     ],
-    ids=["negative", "days long", "starts after 5 h", "infinite", "NaN", "speed 0", "loud", "text"],
+    ids=[
+        "negative",
+        "days long",
+        "starts after 5 h",
+        "infinite",
+        "NaN",
+        "speed 0",
+        "loud",
+        "text",
+        "unknown media",
+    ],
 )
 def test_impossible_drafts_are_refused_before_rendering(
     api: Api, tmp_path: Path, change: dict, expect: str

@@ -16,6 +16,7 @@ from nemo_widgets.client import (
     AgentRunError,
     AsyncNemoClient,
     AuthError,
+    BadRequest,
     ExportBlocked,
     FileTooLarge,
     Heartbeat,
@@ -221,12 +222,18 @@ def test_missing_attribution_headers_give_export_blocked(client: NemoClient, cli
 def test_render_failure_carries_the_reason(engine, client: NemoClient, clip: Path) -> None:
     s = client.create_session()
     s.upload(clip)
+    # Media the session does not have is refused at submit, with the fix.
     draft = s.state()["draft"]
     draft["t"][0]["sg"][0]["src"] = "f_missing"
-    rid = s.submit_render(draft=draft)
+    with pytest.raises(BadRequest, match="not in this session: f_missing"):
+        s.submit_render(draft=draft)
+    # A stored file damaged on disk after its upload: the job itself fails, with the reason.
+    for stored in (engine.data_dir / "files").iterdir():
+        stored.write_bytes(b"\0" * 4096)
+    rid = s.submit_render()
     with pytest.raises(RenderFailed) as err:
         s.wait_render(rid)
-    assert "missing" in err.value.reason and err.value.render_id == rid
+    assert err.value.reason and err.value.render_id == rid
 
 
 def test_silent_edit_is_summarised(tmp_path: Path, clip: Path) -> None:

@@ -571,12 +571,19 @@ async def render_submit(request: Request) -> Response:
         return render_err(f"the draft is invalid: {e}", 400)
     if not parsed.exportable:
         return render_err("nothing to export: the timeline has no segments yet", 400)
-    from nemo_widgets.engine.render import RenderError, check_length
+    from nemo_widgets.engine.render import RenderError, check_length, media_resolver, missing_media
 
     try:
         check_length(parsed)
     except RenderError as e:
         return render_err(str(e), 400)
+    missing = missing_media(parsed, media_resolver(eng.store, who.user_id, eng.store.state(sid)))
+    if missing:
+        return render_err(
+            f"the timeline uses media that is not in this session: {', '.join(missing[:5])}; "
+            "upload it again or remove those segments",
+            400,
+        )
     params = {
         "draft": parsed.to_dict(),
         "format": fmt,

@@ -650,6 +650,29 @@ def segment_source(seg: Segment) -> str | None:
     return seg.source
 
 
+def media_resolver(
+    store: Any, user_id: str, state: dict[str, Any]
+) -> Callable[[str], tuple[Path, dict[str, Any]] | None]:
+    """Segment source → (path, probe info) among this user's files, by file id or by the name
+    shown in the session (uploads and generated media); None when it does not exist."""
+    by_name = {v.get("filename"): v.get("file_id") for v in state.get("video_infos", [])}
+    by_name.update({g.get("name"): g.get("file_id") for g in state.get("generated_media", [])})
+
+    def resolve(ref: str) -> tuple[Path, dict[str, Any]] | None:
+        rec = store.file(ref, user_id) or store.file(by_name.get(ref) or "", user_id)
+        if rec is None or not rec.path.exists():
+            return None
+        return rec.path, rec.info
+
+    return resolve
+
+
+def missing_media(draft: Draft, resolve: Callable[[str], Any]) -> list[str]:
+    """The sources the timeline uses that cannot be found."""
+    refs = {r for tr in draft.tracks for sg in tr.segments for r in (sg.source, segment_source(sg))}
+    return sorted(r for r in refs - {None} if resolve(r) is None)  # type: ignore[arg-type]
+
+
 def check_length(draft: Draft) -> None:
     """Refuse timelines past the engine's limit before anything is allocated for them."""
     if draft.end > MAX_DURATION_S * 1000:
@@ -807,14 +830,7 @@ def render_job(engine: Any, job: dict[str, Any], ctx: Any) -> dict[str, Any]:
     params = job["params"]
     draft = Draft.parse(params["draft"])
     state = store.state(job["session_id"]) if job["session_id"] else {}
-    by_name = {v.get("filename"): v.get("file_id") for v in state.get("video_infos", [])}
-    by_name.update({g.get("name"): g.get("file_id") for g in state.get("generated_media", [])})
-
-    def resolve(ref: str) -> tuple[Path, dict[str, Any]] | None:
-        rec = store.file(ref, user_id) or store.file(by_name.get(ref) or "", user_id)
-        if rec is None or not rec.path.exists():
-            return None
-        return rec.path, rec.info
+    resolve = media_resolver(store, user_id, state)
 
     fmt = params.get("format", "mp4")
     ext = ".mp4" if fmt == "mp4" else ".webm"

@@ -320,7 +320,7 @@ def spec() -> dict[str, Any]:
                             ["id", "status", "progress"],
                         )
                     ),
-                    "400": _render_err("bad id, format, quality or draft; or nothing to export"),
+                    "400": _render_err("bad id, format, quality, draft or media"),
                     "401": _render_err("missing, invalid or expired token"),
                     "402": _render_err("export blocked for this client (free plan)"),
                     "404": _render_err("session not found"),

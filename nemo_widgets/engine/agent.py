@@ -21,7 +21,6 @@ from typing import Any
 
 from nemo_widgets.draft import Draft, Segment, Track, diff, summary
 from nemo_widgets.engine import events as ev
-from nemo_widgets.engine.store import is_disk_full
 
 # -- parsing helpers -----------------------------------------------------------------------
 _TIME = r"(?:\d+:)?\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds?|秒|ms)?"
@@ -947,9 +946,10 @@ class Agent:
                     try:
                         result = TOOLS[call.name](ctx, call.args)
                     except Exception as e:
-                        if not is_disk_full(e):
+                        full = store.disk_full(e)
+                        if full is None:
                             raise
-                        msg = str(store.as_disk_full(e))
+                        msg = str(full)
                         zh_msg = f"磁盘空间不足，无法完成：{msg}"
                         result = ToolResult(f"I could not finish: {msg}.", zh_msg, ok=False)
                 delta: dict[str, Any] = dict(result.state)

@@ -35,7 +35,7 @@ from nemo_widgets.engine import events as ev
 from nemo_widgets.engine.agent import add_clip_to_draft
 from nemo_widgets.engine.jobs import Cancelled, WorkerPool
 from nemo_widgets.engine.media import MAX_UPLOAD_BYTES, MediaError, ext_for, probe
-from nemo_widgets.engine.store import CreditsExhausted, Store, TokenInfo, is_disk_full
+from nemo_widgets.engine.store import CreditsExhausted, Store, TokenInfo
 from nemo_widgets.engine.uploads import BadRequest, fetch_url, receive_multipart
 
 log = logging.getLogger("nemo_widgets.engine")
@@ -209,8 +209,9 @@ class Engine:
                     completed=time.time(),
                 )
             except Exception as e:
-                if is_disk_full(e):
-                    reason = str(self.store.as_disk_full(e))
+                full = self.store.disk_full(e)
+                if full is not None:
+                    reason = str(full)
                 else:
                     log.exception("render %s failed", job_id)
                     reason = f"{type(e).__name__}: {e}"[:500]
@@ -562,9 +563,10 @@ async def render_submit(request: Request) -> Response:
         )
     if not isinstance(sid, str) or eng.store.session(sid, who.user_id) is None:
         return render_err("session not found", 404, "1002")
+    state = eng.store.state(sid)
     draft = body.get("draft")
     if draft is None:
-        draft = eng.store.state(sid).get("draft")
+        draft = state.get("draft")
     try:
         parsed = Draft.parse(draft)
     except DraftError as e:
@@ -577,7 +579,7 @@ async def render_submit(request: Request) -> Response:
         check_length(parsed)
     except RenderError as e:
         return render_err(str(e), 400)
-    missing = missing_media(parsed, media_resolver(eng.store, who.user_id, eng.store.state(sid)))
+    missing = missing_media(parsed, media_resolver(eng.store, who.user_id, state))
     if missing:
         return render_err(
             f"the timeline uses media that is not in this session: {', '.join(missing[:5])}; "
@@ -751,17 +753,14 @@ async def api_error(request: Request, exc: Exception) -> Response:
 async def os_error(request: Request, exc: Exception) -> Response:
     """A write that failed for want of space becomes 507 with what to do; anything else is a
     plain 500 (the details go to the log, not to the client)."""
-    full = is_disk_full(exc)
-    if not full:
+    full = _engine(request).store.disk_full(exc)
+    if full is None:
         log.error("request failed: %s", exc, exc_info=exc)
-    status = 507 if full else 500
-    message = (
-        str(_engine(request).store.as_disk_full(exc))
-        if full
-        else "the engine had an internal error; try again"
-    )
+        status, message = 500, "the engine had an internal error; try again"
+    else:
+        status, message = 507, str(full)
     if request.url.path.startswith("/api/render/"):
-        return render_err(message, status, "disk_full" if full else None)
+        return render_err(message, status, "disk_full" if full is not None else None)
     return JSONResponse({"code": status, "message": message}, status_code=status)
 
 

@@ -180,27 +180,19 @@ def _probe_av(container: Any, path: Path) -> dict[str, Any]:
                 f"{MAX_DURATION_S // 3600} h limit; trim it first",
                 code=4002,
             )
-        rotation = 0
-        # Decoding one frame proves the file is readable (a missing moov atom fails here)
-        # and gives the display rotation of phone videos.
-        try:
-            frame = next(container.decode(video))
-            rotation = int(getattr(frame, "rotation", 0) or 0) % 360
-        except (StopIteration, av.FFmpegError) as e:
-            raise MediaError(
-                f"the video cannot be decoded ({type(e).__name__}); the file is "
-                "damaged or incomplete — upload it again"
-            ) from None
+        # One pass over the video packets: decoding the first frame proves the file is
+        # readable and gives the display rotation of phone videos; the rest is only demuxed,
+        # to count the packets and check that timestamps go forward.
+        frame, count, in_order = _scan(container, video)
+        rotation = int(getattr(frame, "rotation", 0) or 0) % 360
         if duration <= 0 and video.frames and video.average_rate:
             duration = float(video.frames / video.average_rate)
             info["duration"] = round(duration, 3)
-        count, in_order = _scan_packets(path, video.index)
         if not in_order:
             # Timestamps that jump back (joined recordings, broken muxers) cannot be trusted:
             # the frames are used in stored order at the stream's nominal rate instead.
-            fps = _fps(video) or 30.0
             info["timestamps"] = "rebuilt"
-            info["duration"] = duration = round(count / fps, 3)
+            info["duration"] = duration = round(count / (_fps(video) or 30.0), 3)
         info.update(
             file_type="video",
             width=w,
@@ -227,25 +219,33 @@ def _probe_av(container: Any, path: Path) -> dict[str, Any]:
     return info
 
 
-def _scan_packets(path: Path, index: int) -> tuple[int, bool]:
-    """Video packet count and whether decode timestamps only ever go forward (demux only: no
-    decoding, about a second for a 500 MB file)."""
-    count, last, in_order = 0, None, True
-    with av.open(str(path), metadata_errors="ignore") as c:
-        stream = c.streams[index]
-        try:
-            for packet in c.demux(stream):
-                if packet.size == 0:
-                    continue
-                count += 1
-                ts = packet.dts if packet.dts is not None else packet.pts
-                if ts is not None:
-                    if last is not None and ts < last:
-                        in_order = False
-                    last = ts
-        except av.FFmpegError:
-            pass  # a damaged tail: what was read so far stands
-    return count, in_order
+def _scan(container: Any, video: Any) -> tuple[Any, int, bool]:
+    """The first decoded frame, the number of video packets and whether their decode
+    timestamps only ever go forward; :class:`MediaError` if no frame decodes."""
+    frame, count, last, in_order = None, 0, None, True
+    try:
+        for packet in container.demux(video):
+            if frame is None:
+                frame = next(iter(packet.decode()), None)
+            if packet.size == 0:
+                continue
+            count += 1
+            ts = packet.dts if packet.dts is not None else packet.pts
+            if ts is not None:
+                in_order = in_order and (last is None or ts >= last)
+                last = ts
+    except av.FFmpegError as e:
+        if frame is None:
+            raise MediaError(
+                f"the video cannot be decoded ({type(e).__name__}); the file is "
+                "damaged or incomplete — upload it again"
+            ) from None
+        # A damaged tail: what was read so far stands.
+    if frame is None:
+        raise MediaError(
+            "the video has no decodable frame; the file is damaged or incomplete — upload it again"
+        )
+    return frame, count, in_order
 
 
 class ForwardClock:
@@ -264,14 +264,21 @@ class ForwardClock:
         return pts
 
 
-def mux_forward(container: Any, packet: Any, last: dict[int, int]) -> None:
-    """Mux a copied packet unless its decode timestamp goes back (such packets are dropped:
-    a muxer would refuse them)."""
-    key = packet.stream.index
-    if packet.dts is None or packet.dts < last.get(key, -(2**62)):
-        return
-    last[key] = packet.dts
-    container.mux(packet)
+class CopiedStream:
+    """A stream of ``container`` made from ``template`` that packets are copied into as they
+    are, except any whose decode timestamp goes back (a muxer would refuse them)."""
+
+    def __init__(self, container: Any, template: Any) -> None:
+        self.container = container
+        self.stream = container.add_stream_from_template(template)
+        self.last: int | None = None
+
+    def mux(self, packet: Any) -> None:
+        if packet.dts is None or (self.last is not None and packet.dts < self.last):
+            return
+        self.last = packet.dts
+        packet.stream = self.stream
+        self.container.mux(packet)
 
 
 def _probe_image(path: Path, kind: str) -> dict[str, Any]:

@@ -469,7 +469,6 @@ class _Voice:
     fo: int
     loop: bool
     reader: AudioReader | None = None
-    done: int = 0  # samples already mixed
 
 
 class AudioMix:
@@ -612,7 +611,7 @@ class Output:
         fs = self.a_frame
         while self.samples_written + fs <= upto:
             s = self.samples_written
-            chunk = np.ascontiguousarray(mix.window(s, s + fs))
+            chunk = mix.window(s, s + fs)
             frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
             frame.sample_rate = SAMPLE_RATE
             frame.pts = s

@@ -393,9 +393,12 @@ class Store:
     def free_bytes(self) -> int:
         return shutil.disk_usage(self.root).free
 
-    def as_disk_full(self, e: BaseException) -> DiskFull:
-        """A failed write as the :class:`DiskFull` that says how much space is left."""
-        return e if isinstance(e, DiskFull) else DiskFull(self.free_bytes())
+    def disk_full(self, e: BaseException) -> DiskFull | None:
+        """``e`` as the :class:`DiskFull` that says how much space is left, if it is a write
+        that failed for want of space; else None."""
+        if isinstance(e, DiskFull):
+            return e
+        return DiskFull(self.free_bytes()) if is_disk_full(e) else None
 
     def ensure_space(self, incoming: int = 0) -> None:
         """Raise :class:`DiskFull` unless ``incoming`` more bytes leave the reserve free."""

@@ -34,6 +34,14 @@ class BadRequest(ValueError):
     pass
 
 
+#: How often (in bytes received) a streaming upload asks whether the disk can take more.
+GUARD_EVERY = 8 * 1024 * 1024
+
+
+def _no_guard(incoming: int) -> None:
+    pass
+
+
 @dataclass
 class Received:
     filename: str
@@ -42,13 +50,15 @@ class Received:
     sha256: str = ""
     _hash: object = field(default_factory=hashlib.sha256, repr=False)
 
-
-#: How often (in bytes received) a streaming upload asks whether the disk can take more.
-GUARD_EVERY = 8 * 1024 * 1024
-
-
-def _no_guard(incoming: int) -> None:
-    pass
+    def take(self, chunk: bytes, limit: int, guard: Callable[[int], None]) -> None:
+        """Account for ``chunk`` before it is written: the size limit, the hash, and the guard
+        asked again each time another :data:`GUARD_EVERY` bytes begin."""
+        if self.size // GUARD_EVERY != (self.size + len(chunk)) // GUARD_EVERY:
+            guard(GUARD_EVERY)
+        self.size += len(chunk)
+        if self.size > limit:
+            raise UploadTooLarge(limit)
+        self._hash.update(chunk)  # type: ignore[attr-defined]
 
 
 async def receive_multipart(
@@ -116,12 +126,7 @@ async def receive_multipart(
         chunk = data[start:end]
         rec: Received | None = state["current"]  # type: ignore[assignment]
         if rec is not None:
-            if rec.size // GUARD_EVERY != (rec.size + len(chunk)) // GUARD_EVERY:
-                guard(GUARD_EVERY)
-            rec.size += len(chunk)
-            if rec.size > limit:
-                raise UploadTooLarge(limit)
-            rec._hash.update(chunk)  # type: ignore[attr-defined]
+            rec.take(chunk, limit, guard)
             state["fh"].write(chunk)  # type: ignore[union-attr]
         elif state["text"] is not None:
             buf = state["text"][1]  # type: ignore[index]
@@ -219,12 +224,7 @@ async def fetch_url(
             guard(declared)
             with open(tmp, "wb") as f:
                 async for chunk in resp.aiter_bytes(1 << 16):
-                    if rec.size // GUARD_EVERY != (rec.size + len(chunk)) // GUARD_EVERY:
-                        guard(GUARD_EVERY)
-                    rec.size += len(chunk)
-                    if rec.size > limit:
-                        raise UploadTooLarge(limit)
-                    rec._hash.update(chunk)  # type: ignore[attr-defined]
+                    rec.take(chunk, limit, guard)
                     f.write(chunk)
     except httpx.HTTPError as e:
         tmp.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.media import ForwardClock, mux_forward
+from nemo_widgets.engine.media import CopiedStream, ForwardClock
 from nemo_widgets.engine.render import QUALITY, _rotate, downscale
 
 #: Named backgrounds people ask for.
@@ -455,7 +455,7 @@ def replace_background(
             vout = outc.add_stream("libx264", rate=rate, options=dict(QUALITY["mp4"][quality]))
             vout.width, vout.height, vout.pix_fmt = w2, h2, "yuv420p"
             vout.codec_context.time_base = tb
-            aout = outc.add_stream_from_template(ain) if ain is not None else None
+            audio = CopiedStream(outc, ain) if ain is not None else None
             if alpha_out is not None:
                 alpha_c = av.open(str(alpha_out), "w", format="webm")
                 va = alpha_c.add_stream(
@@ -473,13 +473,11 @@ def replace_background(
                 va.codec_context.time_base = tb
             n = 0
             share = 0.0
-            clock, copied = ForwardClock(rate, tb), {}
+            clock = ForwardClock(rate, tb)
             streams = [vin] + ([ain] if ain is not None else [])
             for packet in inp.demux(*streams):
-                if packet.stream is ain:
-                    if aout is not None:
-                        packet.stream = aout
-                        mux_forward(outc, packet, copied)
+                if audio is not None and packet.stream is ain:
+                    audio.mux(packet)
                     continue
                 for frame in packet.decode():
                     if n % 8 == 0:

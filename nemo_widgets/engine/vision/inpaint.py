@@ -27,7 +27,7 @@ import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.media import ForwardClock, mux_forward
+from nemo_widgets.engine.media import CopiedStream, ForwardClock
 from nemo_widgets.engine.render import QUALITY
 
 MaskFn = Callable[[int, np.ndarray], np.ndarray | None]  # (frame index, rgb) → bool mask or None
@@ -399,11 +399,9 @@ def inpaint_video(
         vout.width, vout.height, vout.pix_fmt = w - w % 2, h - h % 2, "yuv420p"
         vout.codec_context.time_base = tb
         if ain is not None:
-            aout = outc.add_stream_from_template(ain)
-            copied: dict[int, int] = {}
+            audio = CopiedStream(outc, ain)
             for packet in inp.demux(ain):
-                packet.stream = aout
-                mux_forward(outc, packet, copied)
+                audio.mux(packet)
         clock = ForwardClock(rate, tb)
         for i, frame, rgb in filled_frames(src, an):
             if i % 8 == 0:

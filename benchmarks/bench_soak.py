@@ -100,7 +100,7 @@ def run(quick: bool) -> list[Figure]:
     # Warm-up: the first fifth (models, caches, SQLite pages); then compare the second fifth
     # with the last fifth.
     fifth = max(1, len(samples) // 5)
-    early = [s for s in samples[fifth : 2 * fifth]] or samples[:1]
+    early = samples[fifth : 2 * fifth] or samples[:1]
     late = samples[-fifth:]
     rss_growth = statistics.median(s[1] for s in late) - statistics.median(s[1] for s in early)
     fd_growth = max(s[2] for s in late) - max(s[2] for s in early)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,6 +108,27 @@ class Api:
                 if line.startswith("data:"):
                     out.append(json.loads(line[5:]))
         return out
+
+    def wait_render(self, rid: str, timeout: float = 60) -> dict:
+        """Poll a render until it ends; its ``data``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            r = self.http.get(f"/api/render/proxy/lambda/{rid}", headers=self.headers)
+            data = r.json()["data"]
+            if data["status"] in ("completed", "failed", "cancelled"):
+                return data
+            time.sleep(0.1)
+        raise AssertionError("render did not finish")
+
+    def render(self, sid: str, rid: str, timeout: float = 60, **output: object) -> dict:
+        """Submit the session's draft for export and wait for the end; its ``data``."""
+        r = self.http.post(
+            "/api/render/proxy/lambda",
+            headers=self.headers,
+            json={"id": rid, "sessionId": sid, "output": output},
+        )
+        assert r.status_code == 200, r.text
+        return self.wait_render(rid, timeout)
 
     def close(self) -> None:
         self.http.close()

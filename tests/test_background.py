@@ -157,21 +157,9 @@ def test_agent_replaces_background_and_export_uses_it(api: Api, talking: Path) -
     assert gen["kind"] == "background" and gen["frames"] == 75
     fx = state["draft"]["t"][0]["sg"][0]["fx"][0]
     assert fx["k"] == "replace_background" and fx["media"] == gen["file_id"]
-    r = api.http.post(
-        "/api/render/proxy/lambda",
-        headers=api.headers,
-        json={"id": "render_bg", "sessionId": sid, "output": {}},
-    )
-    assert r.status_code == 200
-    import time
-
-    for _ in range(300):
-        poll = api.http.get("/api/render/proxy/lambda/render_bg", headers=api.headers).json()
-        if poll["data"]["status"] in ("completed", "failed"):
-            break
-        time.sleep(0.1)
-    assert poll["data"]["status"] == "completed", poll
-    video = api.http.get(poll["data"]["outputUrl"]).content
+    done = api.render(sid, "render_bg", timeout=30)
+    assert done["status"] == "completed", done
+    video = api.http.get(done["outputUrl"]).content
     path = Path(api.eng.data_dir) / "check.mp4"
     path.write_bytes(video)
     wall = frame_at(path, 1.5)[10:60, 300:390].astype(int)

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,74 +19,71 @@ from tests.conftest import Api
 pytestmark = pytest.mark.slow
 
 
-def _mpeg2(path: Path) -> Path:
-    with av.open(str(path), "w", format="mpeg") as c:
-        s = c.add_stream("mpeg2video", rate=25)
-        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
-        for i in range(10):
-            f = av.VideoFrame.from_ndarray(np.full((240, 320, 3), 90, np.uint8), format="rgb24")
-            f.pts = i
+def _encode(
+    path: Path,
+    frames: Iterable[tuple[np.ndarray | av.VideoFrame, int]],
+    *,
+    codec: str = "libx264",
+    rate: int = 25,
+    size: tuple[int, int] = (320, 240),
+    time_base: Fraction | None = None,
+    options: dict[str, str] | None = None,
+    fmt: str | None = None,
+    container_options: dict[str, str] | None = None,
+) -> Path:
+    """Encode (picture, pts) pairs as given — timestamps, gaps and all — into ``path``."""
+    with av.open(str(path), "w", format=fmt, options=container_options or {}) as c:
+        s = c.add_stream(codec, rate=rate, options=options or {})
+        s.width, s.height, s.pix_fmt = *size, "yuv420p"
+        if time_base is not None:
+            s.codec_context.time_base = time_base
+        for img, pts in frames:
+            f = img if isinstance(img, av.VideoFrame) else av.VideoFrame.from_ndarray(img, "rgb24")
+            f.pts = pts
+            if time_base is not None:
+                f.time_base = time_base
             for p in s.encode(f):
                 c.mux(p)
         for p in s.encode(None):
             c.mux(p)
     return path
+
+
+def _bar(x: int) -> np.ndarray:
+    """A 320x240 picture, bright from column ``x`` on."""
+    img = np.zeros((240, 320, 3), np.uint8)
+    img[:, x:] = 220
+    return img
+
+
+FAST = {"preset": "ultrafast"}
+
+
+def _mpeg2(path: Path) -> Path:
+    grey = np.full((240, 320, 3), 90, np.uint8)
+    return _encode(path, ((grey, i) for i in range(10)), codec="mpeg2video", fmt="mpeg")
 
 
 def _huge(path: Path) -> Path:
     """One frame of 8192x4352 — past 8K — so the header alone says it is too big."""
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=1, options={"preset": "ultrafast"})
-        s.width, s.height, s.pix_fmt = 8192, 4352, "yuv420p"
-        f = av.VideoFrame(8192, 4352, "yuv420p")
-        f.pts, f.time_base = 0, Fraction(1, 1)
-        for p in s.encode(f):
-            c.mux(p)
-        for p in s.encode(None):
-            c.mux(p)
-    return path
+    frame = av.VideoFrame(8192, 4352, "yuv420p")
+    return _encode(
+        path, [(frame, 0)], rate=1, size=(8192, 4352), time_base=Fraction(1, 1), options=FAST
+    )
 
 
-def _vfr(path: Path) -> Path:
+def _vfr(path: Path, codec: str = "libx264", n: int = 40, step: int = 8, **options: str) -> Path:
     """Variable frame rate: frame durations of 20, 40 and 60 ms in turn."""
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=50, options={"preset": "ultrafast"})
-        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
-        s.codec_context.time_base = Fraction(1, 1000)
-        t = 0
-        for i in range(40):
-            img = np.zeros((240, 320, 3), np.uint8)
-            img[:, (i * 8) % 320 :] = 200
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts, f.time_base = t, Fraction(1, 1000)
-            for p in s.encode(f):
-                c.mux(p)
-            t += (20, 40, 60)[i % 3]
-        for p in s.encode(None):
-            c.mux(p)
-    return path
+    starts = itertools.accumulate((0, *((20, 40, 60)[i % 3] for i in range(n - 1))))
+    frames = ((_bar((i * step) % 320), t) for i, t in enumerate(starts))
+    return _encode(
+        path, frames, codec=codec, rate=50, time_base=Fraction(1, 1000), options=FAST | options
+    )
 
 
 def _hevc_vfr(path: Path) -> Path:
     """HEVC (a phone's default) with frame durations of 20, 40 and 60 ms in turn."""
-    with av.open(str(path), "w") as c:
-        s = c.add_stream(
-            "libx265", rate=50, options={"preset": "ultrafast", "x265-params": "log-level=none"}
-        )
-        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
-        s.codec_context.time_base = Fraction(1, 1000)
-        t = 0
-        for i in range(30):
-            img = np.zeros((240, 320, 3), np.uint8)
-            img[:, (i * 10) % 320 :] = 200
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts, f.time_base = t, Fraction(1, 1000)
-            for p in s.encode(f):
-                c.mux(p)
-            t += (20, 40, 60)[i % 3]
-        for p in s.encode(None):
-            c.mux(p)
-    return path
+    return _vfr(path, "libx265", n=30, step=10, **{"x265-params": "log-level=none"})
 
 
 REWOUND_FRAMES = 50
@@ -97,24 +93,13 @@ def _rewound(path: Path) -> Path:
     """A Matroska file whose timestamps jump back 0.88 s at its third cluster (what joining
     two recordings without re-muxing gives): frame i shows a bar starting at x = 6 i, so the
     order of frames in the output can be read back from the pixels."""
-    plain = path.with_suffix(".plain.mkv")
-    with av.open(
-        str(plain),
-        "w",
-        format="matroska",
-        options={"cluster_time_limit": "400", "write_crc32": "0"},
-    ) as c:
-        s = c.add_stream("libx264", rate=25, options={"preset": "ultrafast", "bf": "0"})
-        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
-        for i in range(REWOUND_FRAMES):
-            img = np.zeros((240, 320, 3), np.uint8)
-            img[:, i * 6 :] = 220
-            f = av.VideoFrame.from_ndarray(img, format="rgb24")
-            f.pts = i
-            for p in s.encode(f):
-                c.mux(p)
-        for p in s.encode(None):
-            c.mux(p)
+    plain = _encode(
+        path.with_suffix(".plain.mkv"),
+        ((_bar(i * 6), i) for i in range(REWOUND_FRAMES)),
+        options=FAST | {"bf": "0"},
+        fmt="matroska",
+        container_options={"cluster_time_limit": "400", "write_crc32": "0"},
+    )
     data = bytearray(plain.read_bytes())
     clusters = []
     at = data.find(b"\x1f\x43\xb6\x75")
@@ -133,18 +118,11 @@ def _rewound(path: Path) -> Path:
 
 def _long_header(path: Path, seconds: int) -> Path:
     """Two frames, the second ``seconds`` after the first: the header says it lasts that long."""
-    with av.open(str(path), "w") as c:
-        s = c.add_stream("libx264", rate=25, options={"preset": "ultrafast"})
-        s.width, s.height, s.pix_fmt = 320, 240, "yuv420p"
-        s.codec_context.time_base = Fraction(1, 1000)
-        for i, t in enumerate((0, seconds * 1000)):
-            f = av.VideoFrame.from_ndarray(np.full((240, 320, 3), 60 + 100 * i, np.uint8), "rgb24")
-            f.pts, f.time_base = t, Fraction(1, 1000)
-            for p in s.encode(f):
-                c.mux(p)
-        for p in s.encode(None):
-            c.mux(p)
-    return path
+    frames = [
+        (np.full((240, 320, 3), 60 + 100 * i, np.uint8), t)
+        for i, t in enumerate((0, seconds * 1000))
+    ]
+    return _encode(path, frames, time_base=Fraction(1, 1000), options=FAST)
 
 
 def _write(path: Path, data: bytes) -> Path:
@@ -216,19 +194,7 @@ def _upload_and_render(api: Api, tmp_path: Path, name: str, *instructions: str) 
     assert r.status_code == 200, r.text
     for text in instructions:
         api.say(sid, text)
-    r = api.http.post(
-        "/api/render/proxy/lambda",
-        headers=api.headers,
-        json={"id": "render_odd", "sessionId": sid, "output": {"quality": "low"}},
-    )
-    assert r.status_code == 200
-    for _ in range(600):
-        data = api.http.get("/api/render/proxy/lambda/render_odd", headers=api.headers).json()[
-            "data"
-        ]
-        if data["status"] in ("completed", "failed"):
-            break
-        time.sleep(0.1)
+    data = api.render(sid, "render_odd", quality="low")
     assert data["status"] == "completed", data
     out = tmp_path / "out.mp4"
     out.write_bytes(api.http.get(data["outputUrl"]).content)

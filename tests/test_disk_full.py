@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,21 +54,6 @@ def _fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-def _render(api: Api, sid: str, rid: str) -> dict:
-    r = api.http.post(
-        "/api/render/proxy/lambda",
-        headers=api.headers,
-        json={"id": rid, "sessionId": sid, "output": {"quality": "low"}},
-    )
-    assert r.status_code == 200, r.text
-    for _ in range(600):
-        data = api.http.get(f"/api/render/proxy/lambda/{rid}", headers=api.headers).json()["data"]
-        if data["status"] in ("completed", "failed"):
-            return data
-        time.sleep(0.1)
-    raise AssertionError("render did not finish")
-
-
 def _leftovers(data_dir: Path) -> list[str]:
     return sorted(p.name for p in (data_dir / "tmp").iterdir())
 
@@ -81,7 +65,7 @@ def test_full_disk_refuses_clearly_and_loses_nothing(small_disk: Path, tmp_path:
         api = Api(eng)
         sid = api.session()
         up = api.upload(sid, clip).json()["data"]["files"][0]
-        done = _render(api, sid, "before")
+        done = api.render(sid, "before", quality="low")
         assert done["status"] == "completed"
         kept = {
             "upload": (up["cdn_url"], _sha(clip.read_bytes())),
@@ -132,7 +116,7 @@ def test_full_disk_refuses_clearly_and_loses_nothing(small_disk: Path, tmp_path:
         renders_before = sorted(p.name for p in (data_dir / "renders").iterdir())
         filler.unlink()
         filler = _fill(small_disk, 1 * MB)
-        failed = _render(api, sid, "no_room")
+        failed = api.render(sid, "no_room", quality="low")
         assert failed["status"] == "failed" and "disk is full" in failed["error"], failed
 
         # 5. With no reserve at all, a render that really hits ENOSPC half-way through
@@ -140,7 +124,7 @@ def test_full_disk_refuses_clearly_and_loses_nothing(small_disk: Path, tmp_path:
         eng.engine.store.reserve_bytes = 0
         filler.unlink()
         filler = _fill(small_disk, 48 * 1024)
-        failed = _render(api, sid, "enospc")
+        failed = api.render(sid, "enospc", quality="low")
         assert failed["status"] == "failed" and "disk is full" in failed["error"], failed
         assert sorted(p.name for p in (data_dir / "renders").iterdir()) == renders_before
         assert _leftovers(data_dir) == []
@@ -153,7 +137,7 @@ def test_full_disk_refuses_clearly_and_loses_nothing(small_disk: Path, tmp_path:
 
         # 7. Space freed: the same session renders again.
         filler.unlink()
-        assert _render(api, sid, "after")["status"] == "completed"
+        assert api.render(sid, "after", quality="low")["status"] == "completed"
         api.close()
 
 

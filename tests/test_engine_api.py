@@ -14,17 +14,6 @@ from nemo_widgets.engine import start
 from tests.conftest import ATTRIBUTION, Api
 
 
-def _wait_render(api: Api, rid: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        r = api.http.get(f"/api/render/proxy/lambda/{rid}", headers=api.headers)
-        data = r.json()["data"]
-        if data["status"] in ("completed", "failed", "cancelled"):
-            return data
-        time.sleep(0.1)
-    raise AssertionError("render did not finish")
-
-
 def test_documented_calls_replayed_literally(engine, clip: Path) -> None:
     """The seed's curl calls, byte for byte: token, session, -F files=@clip.mp4, run, render."""
     http = httpx.Client(base_url=engine.base_url, timeout=60)
@@ -114,7 +103,7 @@ def test_documented_calls_replayed_literally(engine, clip: Path) -> None:
     assert r.json() == {"success": True, "data": {"id": rid, "status": "pending", "progress": 5}}
     api = Api.__new__(Api)
     api.http, api.headers = http, auth
-    done = _wait_render(api, rid)
+    done = api.wait_render(rid)
     assert done["status"] == "completed" and done["progress"] == 100
     assert done["outputUrl"] == done["output"]["url"]
     video = http.get(done["outputUrl"])  # the signed URL works without headers (a <video> tag)
@@ -177,7 +166,7 @@ def test_users_are_isolated_route_by_route(engine, clip: Path) -> None:
         json={"id": "render_a", "sessionId": sid, "output": {}},
     )
     assert r.status_code == 200
-    _wait_render(alice, "render_a")
+    alice.wait_render("render_a")
     h = bob.headers
     assert bob.http.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=h).json()["code"] == 1002
     assert bob.upload(sid, clip).status_code == 404
@@ -326,7 +315,7 @@ def test_everything_survives_a_restart(tmp_path: Path, clip: Path) -> None:
             headers=api.headers,
             json={"id": "render_p", "sessionId": sid, "output": {}},
         )
-        done = _wait_render(api, "render_p")
+        done = api.wait_render("render_p")
         before = api.state(sid)
         token, headers = api.token, api.headers
         video = api.http.get(done["outputUrl"]).content
@@ -360,7 +349,7 @@ def test_interrupted_render_is_resumed_after_restart(tmp_path: Path, clip: Path)
     with start(data) as eng:
         api2 = Api.__new__(Api)
         api2.http, api2.headers = httpx.Client(base_url=eng.base_url, timeout=60), headers
-        done = _wait_render(api2, "render_x")
+        done = api2.wait_render("render_x")
         assert done["status"] == "completed"
 
 
@@ -427,7 +416,7 @@ def test_render_cancel(api: Api, tmp_path: Path) -> None:
     r = api.http.post("/api/render/proxy/lambda/render_c/cancel", headers=api.headers)
     assert r.status_code == 200 and r.json()["data"]["status"] == "cancelled"
     time.sleep(1)
-    data = _wait_render(api, "render_c")
+    data = api.wait_render("render_c")
     assert data["status"] == "cancelled"
     assert not list((api.eng.data_dir / "renders").iterdir())  # nothing half-written kept
     assert not list((api.eng.data_dir / "tmp").iterdir())

@@ -7,6 +7,7 @@ and drives the schemathesis run in the tests.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from nemo_widgets._version import __version__
@@ -109,7 +110,7 @@ FULL = {"507": _err("the engine's disk is full; nothing stored was changed")}
 
 
 def spec() -> dict[str, Any]:
-    """The OpenAPI document (a fresh dict each call)."""
+    """The OpenAPI document (a deep copy each call: callers may change it freely)."""
     paths: dict[str, Any] = {
         "/api/auth/anonymous-token": {
             "post": {
@@ -414,29 +415,35 @@ def spec() -> dict[str, Any]:
             }
         },
     }
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "nemo-widgets embedded engine (NemoVideo agent API)",
-            "version": __version__,
-            "description": "The wire format of ../shared/docs/PROTOCOL.md as the embedded "
-            "engine answers it. Business routes answer {code, data|message}; render routes "
-            "{success, data|error}.",
-        },
-        "servers": [{"url": "http://127.0.0.1:8765"}],
-        "security": [{"bearer": []}],
-        "paths": paths,
-        "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Error": _obj(
-                    {"code": INT, "message": STR, "data": {"type": "object"}, "detail": STR},
-                    ["code", "message"],
-                ),
-                "RenderError": _obj(
-                    {"success": {"type": "boolean", "enum": [False]}, "error": STR, "code": STR},
-                    ["success", "error"],
-                ),
+    return copy.deepcopy(
+        {
+            "openapi": "3.0.3",
+            "info": {
+                "title": "nemo-widgets embedded engine (NemoVideo agent API)",
+                "version": __version__,
+                "description": "The wire format of ../shared/docs/PROTOCOL.md as the embedded "
+                "engine answers it. Business routes answer {code, data|message}; render routes "
+                "{success, data|error}.",
             },
-        },
-    }
+            "servers": [{"url": "http://127.0.0.1:8765"}],
+            "security": [{"bearer": []}],
+            "paths": paths,
+            "components": {
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                "schemas": {
+                    "Error": _obj(
+                        {"code": INT, "message": STR, "data": {"type": "object"}, "detail": STR},
+                        ["code", "message"],
+                    ),
+                    "RenderError": _obj(
+                        {
+                            "success": {"type": "boolean", "enum": [False]},
+                            "error": STR,
+                            "code": STR,
+                        },
+                        ["success", "error"],
+                    ),
+                },
+            },
+        }
+    )

@@ -75,7 +75,8 @@ def table(figures: list[Figure]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    notes = [f"  {f.name}: {f.note}" for f in figures if f.note]
+    return "\n".join(lines + (["", "notes:", *notes] if notes else []))
 
 
 def write_json(figures: list[Figure], path: Path, quick: bool) -> None:

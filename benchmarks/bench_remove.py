@@ -1,7 +1,8 @@
 """Object removal, by the protocol of VIDEO-AI.md (ProPainter/E2FGVI, rebuilt on our data).
 
 Ground truth: a real background (the registry street clip's static shot) seen by a static or
-panning camera (the camera path over the still gives the exact flow), corrupted by a
+panning camera, or a pan with parallax (poles in front moving faster than the street behind
+them; the camera path over the layers gives the exact flow), corrupted by a
 Bézier-blob hole that is stationary or moving (≤ 3 px/frame, bouncing), object-size (3–10 % of
 the frame) or large (box ≥ 1/3 of width and height). Every cell reports full-frame PSNR/SSIM,
 hole-only PSNR, the warping error E_warp (MSE between frame t and frame t−1 warped by the true
@@ -51,16 +52,47 @@ def bezier_blob(rng: np.random.Generator, cx: float, cy: float, r: float) -> np.
     return np.array(curve, np.int32)
 
 
+def posts(bg: np.ndarray, width: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """A near layer for the parallax cell: poles rising from the bottom of the frame, textured
+    from another part of the same real still (turned and darkened), and where they stand."""
+    rng = np.random.default_rng(seed)
+    tex = cv2.resize(np.rot90(bg).copy(), (width, H), interpolation=cv2.INTER_LINEAR)
+    tex = (tex.astype(np.float32) * 0.7).astype(np.uint8)
+    where = np.zeros((H, width), bool)
+    x = 20
+    while x < width:
+        pw = int(rng.integers(12, 22))
+        top = int(H * rng.uniform(0.15, 0.45))
+        where[top:, x : x + pw] = True
+        x += pw + int(rng.integers(55, 95))
+    return tex, where
+
+
 def make_cell(bg: np.ndarray, camera: str, motion: str, size: str, n: int, seed: int = 0):
+    """Frames, ground truth, hole masks and the exact flow of one cell.
+
+    The flow of frame t is a per-pixel integer shift ``dx`` (content at x came from x + dx in
+    frame t−1) and where that holds (not just revealed from behind a nearer layer). Cameras:
+    static; pan (2 px/frame); parallax — the pan over a far layer (2 px/frame) with poles in
+    front of it moving 3 px/frame, so no single homography explains the frame.
+    """
     rng = np.random.default_rng(seed)
     frames, truth, masks, flows = [], [], [], []
     r = (min(W, H) * 0.13) if size == "object" else (min(W, H) * 0.42)
     cx, cy, vx, vy = W * 0.45, H * 0.55, 2.5, 1.5
     blob = bezier_blob(rng, 0, 0, r)
     noise = rng.normal(0, 2.0, (n, H, W, 3))
+    far, near = {"static": (0, 0), "pan": (2, 2), "parallax": (2, 3)}[camera]
+    tex, where = posts(bg, W + 40 + near * n + 8) if camera == "parallax" else (None, None)
+    prev_near = None
     for i in range(n):
-        x0 = 40 + (2 * i if camera == "pan" else 0)
+        x0 = 40 + far * i
         base = bg[8 : 8 + H, x0 : x0 + W].astype(np.float32)
+        is_near = np.zeros((H, W), bool)
+        if tex is not None:
+            nx = 40 + near * i
+            is_near = where[:, nx : nx + W]
+            base[is_near] = tex[:, nx : nx + W][is_near]
         base = np.clip(base + noise[i], 0, 255).astype(np.uint8)
         if motion == "moving":
             cx, cy = cx + vx, cy + vy
@@ -75,7 +107,14 @@ def make_cell(bg: np.ndarray, camera: str, motion: str, size: str, n: int, seed:
         frames.append(img)
         truth.append(base)
         masks.append(cv2.dilate(m, np.ones((5, 5), np.uint8)).astype(bool))
-        flows.append(2.0 if camera == "pan" else 0.0)  # true flow t-1 → t: x shift of content
+        dx = np.where(is_near, near, far).astype(np.int64)
+        valid = np.ones((H, W), bool)
+        if prev_near is not None:
+            src = np.clip(np.arange(W)[None, :] + dx, 0, W - 1)
+            came = np.take_along_axis(prev_near, src, axis=1)  # layer of the source pixel
+            valid = (came == is_near) & (np.arange(W)[None, :] + dx < W)
+        flows.append((dx, valid))
+        prev_near = is_near
     return frames, truth, masks, flows
 
 
@@ -100,25 +139,26 @@ def ssim(a: np.ndarray, b: np.ndarray) -> float:
     return float(s.mean())
 
 
-def warp_error(out: list[np.ndarray], shifts: list[float]) -> float:
-    """MSE between frame t and frame t−1 moved by the true flow, on [0,1] RGB, ×10⁻²."""
+def warp_error(out: list[np.ndarray], flows: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """MSE between frame t and frame t−1 moved by the true flow, on [0,1] RGB and the pixels
+    that were not occluded, ×10⁻²."""
     vals = []
+    cols = np.arange(W)[None, :]
     for t in range(1, len(out)):
-        dx = round(shifts[t])
-        prev = out[t - 1].astype(np.float64) / 255
+        dx, valid = flows[t]
+        src = np.clip(cols + dx, 0, W - 1)
+        prev = np.take_along_axis(out[t - 1], src[..., None], axis=1).astype(np.float64) / 255
         cur = out[t].astype(np.float64) / 255
-        if dx:
-            prev, cur = prev[:, dx:], cur[:, :-dx]  # content moves left as the camera pans right
-        vals.append(((cur - prev) ** 2).mean())
+        vals.append(((cur - prev) ** 2)[valid].mean())
     return float(np.mean(vals) * 100)
 
 
-def score(out, truth, masks, shifts) -> dict[str, float]:
+def score(out, truth, masks, flows) -> dict[str, float]:
     return {
         "psnr": float(np.mean([psnr(o, t) for o, t in zip(out, truth, strict=True)])),
         "ssim": float(np.mean([ssim(o, t) for o, t in zip(out, truth, strict=True)])),
         "hole": float(np.mean([psnr(o, t, m) for o, t, m in zip(out, truth, masks, strict=True)])),
-        "ewarp": warp_error(out, shifts),
+        "ewarp": warp_error(out, flows),
     }
 
 
@@ -158,12 +198,14 @@ def run(quick: bool) -> list[Figure]:
         ("pan", "moving", "object"),
         ("pan", "stationary", "object"),
         ("pan", "moving", "large"),
+        ("parallax", "moving", "object"),
+        ("parallax", "stationary", "object"),
     ]
     if quick:
-        cells = cells[:1] + cells[2:4]
+        cells = [cells[0], cells[2], cells[3], cells[6]]
     figures = []
     for camera, motion, size in cells:
-        frames, truth, masks, shifts = make_cell(bg, camera, motion, size, n)
+        frames, truth, masks, flows = make_cell(bg, camera, motion, size, n)
         src = write(MEDIA / f"cell_{camera}_{motion}_{size}.mp4", frames)
         t0 = time.perf_counter()
         an = analyse(src, lambda i, rgb, m=masks: m[i])
@@ -175,8 +217,13 @@ def run(quick: bool) -> list[Figure]:
             for f, m in zip(frames, masks, strict=True)
         ]
         tspf = (time.perf_counter() - t0) / n
-        a, b = score(ours, truth, masks, shifts), score(telea, truth, masks, shifts)
+        a, b = score(ours, truth, masks, flows), score(telea, truth, masks, flows)
         name = f"{camera}/{motion}/{size}"
+        note = ""
+        if camera == "parallax":  # what local flow adds to the homography
+            plane = analyse(src, lambda i, rgb, m=masks: m[i], local_flow=False)
+            flat = score([rgb for _, _, rgb in filled_frames(src, plane)], truth, masks, flows)
+            note = f"homography alone {flat['hole']:.2f} dB, E_warp {flat['ewarp']:.4f}"
         # The issue's targets: static camera + moving object-size hole ≥ 40 dB, panning
         # object-size ≥ 30 dB, never-seen ≥ Telea, E_warp ≤ 0.02 in every cell. A large hole
         # moving slowly is mostly never visible: reported, no target.
@@ -195,6 +242,7 @@ def run(quick: bool) -> list[Figure]:
                 b["hole"],
                 "Telea",
                 higher_is_better=True,
+                note=note,
             ),
             Figure(
                 f"remove {name}: PSNR / SSIM",
@@ -210,7 +258,7 @@ def run(quick: bool) -> list[Figure]:
                 f"remove {name}: E_warp ×10⁻²",
                 a["ewarp"],
                 "",
-                0.02 if camera == "static" else None,
+                0.02,
                 b["ewarp"],
                 "Telea",
             ),

@@ -186,6 +186,92 @@ class MotionTracker:
             shot.to_ref[i] = eye if shot.static else chain[i]
 
 
+def push_pull(field: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """``field`` (H, W, C) with the values where ``known`` is False replaced by a smooth
+    interpolation of the known ones (normalised convolution over a pyramid, no overshoot)."""
+    w = known.astype(np.float32)
+    f = field.astype(np.float32) * w[..., None]
+    levels = [(f, w)]
+    while w.min() <= 0 and min(w.shape) > 2:
+        f, w = cv2.pyrDown(f), cv2.pyrDown(w)
+        levels.append((f.reshape(*w.shape, -1), w))
+    f, w = levels[-1]
+    est = f / np.maximum(w, 1e-6)[..., None]
+    for f, w in reversed(levels[:-1]):
+        up = cv2.resize(est, (w.shape[1], w.shape[0]), interpolation=cv2.INTER_LINEAR)
+        a = w[..., None]
+        est = f / np.maximum(a, 1e-6) * a + up.reshape(f.shape) * (1 - a)
+    return np.where(known[..., None], field, est).astype(np.float32)
+
+
+class LocalFlow:
+    """What a homography leaves unexplained — parallax — as dense optical flow: OpenCV DIS on
+    grey at up to ``size`` pixels, completed inside the holes from around them, with a
+    forward-backward consistency check that finds what one view hides (occlusion)."""
+
+    def __init__(self, size: int = 540) -> None:
+        self.size = size
+        self.dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+
+    def _grey(self, rgb: np.ndarray, scale: float) -> np.ndarray:
+        g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if scale < 1:
+            g = cv2.resize(
+                g,
+                (round(g.shape[1] * scale), round(g.shape[0] * scale)),
+                interpolation=cv2.INTER_AREA,
+            )
+        return g
+
+    def __call__(
+        self,
+        a: np.ndarray,
+        b: np.ndarray,
+        unknown_a: np.ndarray,
+        unknown_b: np.ndarray | None = None,
+        check: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Flow a → b (full resolution: pixel x of ``a`` shows what b has at x + flow) and where
+        it is trustworthy (consistent both ways; True inside ``unknown_a``, where it was
+        completed). ``unknown_*`` are pixels whose content is not the scene (holes)."""
+        h, w = a.shape[:2]
+        scale = min(1.0, self.size / max(h, w))
+        ga, gb = self._grey(a, scale), self._grey(b, scale)
+        sh = (ga.shape[1], ga.shape[0])
+
+        def small(m: np.ndarray) -> np.ndarray:
+            m = cv2.resize(m.astype(np.uint8), sh, interpolation=cv2.INTER_NEAREST)
+            return cv2.dilate(m, np.ones((5, 5), np.uint8)) > 0
+
+        ua = small(unknown_a)
+        fwd = push_pull(self.dis.calc(ga, gb, None), ~ua)
+        ok = np.ones(ua.shape, bool)
+        if check:
+            ub = small(unknown_b) if unknown_b is not None else np.zeros_like(ua)
+            bwd = push_pull(self.dis.calc(gb, ga, None), ~ub)
+            ys, xs = np.mgrid[0 : ga.shape[0], 0 : ga.shape[1]].astype(np.float32)
+            back = cv2.remap(bwd, xs + fwd[..., 0], ys + fwd[..., 1], cv2.INTER_LINEAR)
+            err = np.linalg.norm(fwd + back, axis=2)
+            ok = (err < 0.75 + 0.05 * np.linalg.norm(fwd, axis=2)) | ua
+        if scale < 1:
+            fwd = cv2.resize(fwd, (w, h), interpolation=cv2.INTER_LINEAR) / scale
+            ok = cv2.resize(ok.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+        return fwd, ok
+
+
+def remap(img: np.ndarray, flow: np.ndarray, nearest: bool = False) -> np.ndarray:
+    """``img`` seen from the view the flow starts in."""
+    h, w = flow.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    return cv2.remap(
+        img,
+        xs + flow[..., 0],
+        ys + flow[..., 1],
+        cv2.INTER_NEAREST if nearest else cv2.INTER_CUBIC,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+
+
 def _roi(
     boxes: list[tuple[int, int, int, int]], w: int, h: int, pad: int
 ) -> tuple[int, int, int, int]:
@@ -235,6 +321,8 @@ class Analysis:
     plates: dict[int, tuple[np.ndarray, tuple[int, int, int, int], np.ndarray]] = field(
         default_factory=dict
     )
+    #: Shots whose camera moves with parallax: local flow on top of the homography.
+    parallax: set[int] = field(default_factory=set)
 
     @property
     def never_seen(self) -> int:
@@ -274,8 +362,11 @@ def analyse(
     progress: Callable[[float], None] = lambda p: None,
     motion_width: int = 960,
     max_samples: int = 40,
+    local_flow: bool = True,
 ) -> Analysis:
-    """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot."""
+    """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot.
+    ``local_flow=False`` keeps to homographies even where the scene shows parallax (for
+    comparison)."""
     small: list[np.ndarray] = []
     holes: dict[int, Hole] = {}
     motion = MotionTracker(motion_width)
@@ -344,7 +435,12 @@ def analyse(
         band = cv2.dilate(raw, np.ones((4 * feather + 3,) * 2, np.uint8)) > 0
         samples[k].append((crop, (seen > 0) & (halo == 0), (seen > 0) & (raw == 0), band))
         progress(25 + 25 * (i + 1) / max(1, n))
+    flow = LocalFlow()
     for k, items in samples.items():
+        if local_flow and not shots[k].static:
+            items, moved = _align(items, flow)
+            if moved:
+                an.parallax.add(k)
         crops = np.stack([c for c, _, _, _ in items])
         need = np.logical_or.reduce([n for _, _, _, n in items])
         idx = np.flatnonzero(need)
@@ -363,12 +459,62 @@ def analyse(
     return an
 
 
+Sample = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # crop, valid, loosely valid, need
+
+
+def _align(items: list[Sample], flow: LocalFlow, planar: float = 0.5) -> tuple[list[Sample], bool]:
+    """Samples already in the reference view by homography, moved onto the middle one by local
+    flow where the scene is not a plane (parallax); a pixel one view hides from the other
+    (inconsistent flow) is no longer valid. Returns the samples unchanged when the largest
+    residual motion (95th percentile, median over samples) is under ``planar`` pixels."""
+    mid = len(items) // 2
+    base, _, base_loose, _ = items[mid]
+    flows = []
+    for j, (crop, _, loose, _) in enumerate(items):
+        if j == mid:
+            flows.append(None)
+            continue
+        f, ok = flow(base, crop, ~base_loose, ~loose)
+        known = ok & base_loose & loose
+        mag = np.linalg.norm(f, axis=2)[known]
+        flows.append((f, ok, float(np.percentile(mag, 95)) if mag.size else 0.0))
+    residual = [r for x in flows if x is not None for r in x[2:]]
+    if not residual or float(np.median(residual)) < planar:
+        return items, False
+    out = []
+    for item, fo in zip(items, flows, strict=True):
+        if fo is None:
+            out.append(item)
+            continue
+        crop, valid, loose, need = item
+        f, ok = fo[0], fo[1]
+        out.append(
+            (
+                remap(crop, f),
+                (remap(valid.astype(np.uint8), f, nearest=True) > 0) & ok,
+                (remap(loose.astype(np.uint8), f, nearest=True) > 0) & ok,
+                need,
+            )
+        )
+    return out, True
+
+
 def filled_frames(src: Path, an: Analysis) -> Iterator[tuple[int, av.VideoFrame, np.ndarray]]:
     """Pass 3: each frame with the plate, in its own view, inside its hole."""
+    flow = LocalFlow() if an.parallax else None
+    carried: Carried | None = None
     for i, frame, rgb in _read(src):
         k = an.shot_of.get(i)
         if i in an.holes and k in an.plates:
-            rgb = _composite(rgb, an.holes[i], an.plates[k], an.shots[k].to_ref[i])
+            to_ref = an.shots[k].to_ref
+            if k in an.parallax:
+                prior = None
+                if carried is not None and carried.index == i - 1 and an.shot_of.get(i - 1) == k:
+                    prior = (carried, np.linalg.inv(to_ref[i]) @ to_ref[i - 1])
+                rgb, carried = _composite(rgb, an.holes[i], an.plates[k], to_ref[i], flow, prior)
+                carried.index = i
+            else:
+                rgb, _ = _composite(rgb, an.holes[i], an.plates[k], to_ref[i])
         yield i, frame, rgb
 
 
@@ -419,13 +565,41 @@ def inpaint_video(
     return FillResult(n, len(an.shots), sum(s.static for s in an.shots), filled, an.never_seen)
 
 
-def _composite(rgb: np.ndarray, hole: Hole, plate_info: tuple, to_ref: np.ndarray) -> np.ndarray:
+@dataclass
+class Carried:
+    """The last filled frame of a parallax shot and, per pixel, how many frames ago what it
+    shows inside the hole was last seen for real (0 outside the hole)."""
+
+    rgb: np.ndarray
+    age: np.ndarray
+    index: int = -1
+
+
+def _composite(
+    rgb: np.ndarray,
+    hole: Hole,
+    plate_info: tuple,
+    to_ref: np.ndarray,
+    flow: LocalFlow | None = None,
+    prior: tuple[Carried, np.ndarray] | None = None,
+    tau: float = 6.0,
+    keep: float = 0.5,
+) -> tuple[np.ndarray, Carried | None]:
+    """The frame with its hole filled from the plate, and (with ``flow``, for parallax) what
+    the next frame carries on. With parallax the plate is moved onto the frame by local flow;
+    ``prior`` (the previous filled frame and the homography from this frame to it) is carried
+    onto this frame the same way and blended in — weight exp(−age/τ), at least ``keep`` — so
+    what was seen one frame ago wins over the plate's longer reach, and the fill does not
+    flicker as the per-frame flow changes."""
     plate, (x0, y0, _x1, _y1), _missing = plate_info
     h, w = rgb.shape[:2]
     feather = _feather_for(w, h)
     hb = hole.box
-    bx0, by0 = max(0, hb[0] - 2 * feather), max(0, hb[1] - 2 * feather)
-    bx1, by1 = min(w, hb[2] + 2 * feather), min(h, hb[3] + 2 * feather)
+    # With parallax the plate is moved onto this frame by local flow, which needs context
+    # around the hole to see how the scene there moves.
+    margin = 2 * feather + (max(16, min(w, h) // 8) if flow else 0)
+    bx0, by0 = max(0, hb[0] - margin), max(0, hb[1] - margin)
+    bx1, by1 = min(w, hb[2] + margin), min(h, hb[3] + margin)
     # Plate (reference ROI coordinates) → this frame's region around the hole.
     frame_from_ref = np.linalg.inv(_shift(to_ref, -x0, -y0))
     local = _shift(frame_from_ref, -bx0, -by0)
@@ -436,6 +610,27 @@ def _composite(rgb: np.ndarray, hole: Hole, plate_info: tuple, to_ref: np.ndarra
     region = rgb[by0:by1, bx0:bx1]
     m = np.zeros((by1 - by0, bx1 - bx0), np.uint8)
     m[hb[1] - by0 : hb[3] - by0, hb[0] - bx0 : hb[2] - bx0] = hole.crop
+    age = None
+    if flow is not None:
+        f, _ = flow(region, fill, m > 0, check=False)
+        fill = remap(fill, f)
+        age = np.zeros(m.shape, np.float32)
+        if prior is not None:
+            last, from_last = prior
+            onto = _shift(from_last, -bx0, -by0)
+            back = cv2.warpPerspective(
+                last.rgb, onto, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+            )
+            last_age = cv2.warpPerspective(
+                last.age, onto, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            )
+            f, _ = flow(region, back, m > 0, check=False)
+            back, last_age = remap(back, f), remap(last_age, f, nearest=True)
+            age = np.where(m > 0, last_age + 1, 0).astype(np.float32)
+            wt = np.maximum(np.exp(-age / tau), keep)[..., None] * (m > 0)[..., None]
+            fill = (back * wt + fill * (1 - wt)).astype(np.uint8)
+        else:
+            age = np.where(m > 0, 1e3, 0).astype(np.float32)
     # Gain match: the plate's exposure to this frame's, on a ring just outside the hole.
     ring = (cv2.dilate(m, np.ones((2 * feather + 1,) * 2, np.uint8)) > 0) & (m == 0)
     if ring.sum() > 20:
@@ -449,4 +644,8 @@ def _composite(rgb: np.ndarray, hole: Hole, plate_info: tuple, to_ref: np.ndarra
     alpha = np.maximum(alpha, m.astype(np.float32))
     out = rgb.copy()
     out[by0:by1, bx0:bx1] = cv2.blendLinear(fill, region, alpha, 1 - alpha)
-    return out
+    if age is None:
+        return out, None
+    full_age = np.zeros((h, w), np.float32)
+    full_age[by0:by1, bx0:bx1] = age
+    return out, Carried(out, full_age)

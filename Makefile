@@ -19,6 +19,8 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
+	@# opencv-contrib replaced opencv: both own cv2/, so the plain one must go first
+	$(BIN)/python -m pip uninstall -q -y opencv-python-headless 2>/dev/null || true
 	$(BIN)/python -m pip install -q -e ".[engine,test]"
 	@touch $@
 

@@ -81,11 +81,11 @@ def test_static_camera_moving_object_is_recovered(tmp_path: Path, background) ->
     assert ours >= 35 and ours > telea + 15, (ours, telea)
 
 
-def test_never_seen_pixels_match_telea_without_flicker(tmp_path: Path, background) -> None:
+def test_never_seen_pixels_beat_telea_without_flicker(tmp_path: Path, background) -> None:
     frames, truth, masks = _scene(background, pan=False, moving=False)
     out = _run(tmp_path, frames, masks)
     ours, telea = _hole_psnr(out, truth, masks), _hole_psnr(_telea(frames, masks), truth, masks)
-    assert ours >= telea - 0.3, (ours, telea)
+    assert ours >= telea + 0.75, (ours, telea)  # edges carried on, not smeared
     m = masks[0]
     flicker = np.mean([np.abs(out[i].astype(float) - out[i - 1])[m].mean() for i in range(1, N)])
     per_frame = np.mean(

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from nemo_widgets.engine.vision.inpaint import analyse, filled_frames
+from nemo_widgets.engine.vision.remove import Masker, Scan, Track
 from nemo_widgets.samples import sample_path
 from nemo_widgets.stills import frame
 from nemo_widgets.synth import audio_of, write_frames
@@ -143,6 +144,18 @@ def test_fill_never_crosses_a_cut(tmp_path: Path, background) -> None:
     out = _run(tmp_path, frames, masks)
     second = slice(N // 2, N)
     assert _hole_psnr(out[second], truth[second], masks[second]) >= 30
+
+
+def test_masks_are_held_past_a_track_but_never_across_a_cut() -> None:
+    """A parked car detected on keyframes 40 and 48 of a shot that ends at frame 50: its mask
+    is held for half a second either side — but frames 50+ are another view of another place,
+    and masking there would erase whatever happens to stand where the car stood."""
+    car = Track("selection", {40: (100.0, 60.0, 180.0, 120.0), 48: (100.0, 60.0, 180.0, 120.0)})
+    masks = Masker([car], Scan([car], W, H, 25.0, 100, cuts=[20, 50], keyframes=[40, 48]))
+    rgb = np.zeros((H, W, 3), np.uint8)
+    held = [i for i in range(100) if masks(i, rgb) is not None]
+    assert held == list(range(28, 50)), held  # 0.5 s before the first keyframe, up to the cut
+    assert masks(44, rgb)[90, 140] and not masks(44, rgb)[10, 10]
 
 
 def _say(api: Api, sid: str, text: str) -> str:

@@ -119,6 +119,12 @@ class Scan:
     cuts: list[int]
     keyframes: list[int]
 
+    def shot_span(self, frame: int) -> tuple[int, int]:
+        """First frame and one past the last of the shot ``frame`` is in."""
+        start = max((c for c in self.cuts if c <= frame), default=0)
+        end = min((c for c in self.cuts if c > frame), default=self.frames)
+        return start, end
+
 
 def scan(
     src: Path,
@@ -239,8 +245,7 @@ def track_from_box(scan: Scan, box: Box, time_s: float) -> Track:
     if best is not None:
         return best
     # Not a detected object: hold the box for its whole shot.
-    start = max((c for c in scan.cuts if c <= frame), default=0)
-    end = min((c for c in scan.cuts if c > frame), default=scan.frames)
+    start, end = scan.shot_span(frame)
     t = Track("selection", {start: px, max(start, end - 1): px}, [1.0])
     return t
 
@@ -331,7 +336,8 @@ class Masker:
             return None
         out = None
         for t in self.tracks:
-            b = t.box_at(i, self.hold)
+            lo, hi = self.scan.shot_span(t.first)
+            b = t.box_at(i, self.hold) if lo <= i < hi else None  # held, but not across a cut
             if b is None:
                 continue
             box = self._expand(b)

@@ -22,6 +22,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@# opencv-contrib replaced opencv: both own cv2/, so the plain one must go first
 	$(BIN)/python -m pip uninstall -q -y opencv-python-headless 2>/dev/null || true
 	$(BIN)/python -m pip install -q -e ".[engine,test]"
+	@# (had both been installed, the uninstall above took the shared files with it)
+	$(BIN)/python -c "import cv2; cv2.xphoto" 2>/dev/null || \
+	  $(BIN)/python -m pip install -q --force-reinstall --no-deps opencv-contrib-python-headless
 	@touch $@
 
 $(LABSTAMP): $(STAMP)

@@ -171,11 +171,11 @@ def speed_clip(
     dest = MEDIA / f"remove_speed_{h}p_{seconds}s{'_parallax' if pan else ''}.mp4"
     n = seconds * 25
     big = cv2.resize(bg, (w + 200 + (n if pan else 0), h), interpolation=cv2.INTER_CUBIC)
-    near = np.zeros((h, w + 200 + 2 * n), bool)
-    if pan:
+    if pan:  # the poles: where they stand, and their texture
+        near = np.zeros((h, w + 200 + 2 * n), bool)
         for x in range(20, near.shape[1], w // 6):
             near[h // 3 :, x : x + w // 60] = True
-    tex = (np.rot90(cv2.resize(bg, (h, near.shape[1]))) * 0.6).astype(np.uint8)
+        tex = (np.rot90(cv2.resize(bg, (h, near.shape[1]))) * 0.6).astype(np.uint8)
     masks = []
     frames = []
     for i in range(n):

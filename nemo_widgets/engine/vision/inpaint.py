@@ -19,6 +19,7 @@ Memory stays bounded: analysis runs on small frames; the plate is built from at 
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -251,8 +252,7 @@ class LocalFlow:
         if check:
             ub = small(unknown_b) if unknown_b is not None else np.zeros_like(ua)
             bwd = push_pull(self.dis.calc(gb, ga, None), ~ub)
-            ys, xs = np.mgrid[0 : ga.shape[0], 0 : ga.shape[1]].astype(np.float32)
-            back = cv2.remap(bwd, xs + fwd[..., 0], ys + fwd[..., 1], cv2.INTER_LINEAR)
+            back = remap(bwd, fwd, cv2.INTER_LINEAR, cv2.BORDER_CONSTANT)
             err = np.linalg.norm(fwd + back, axis=2)
             ok = (err < 0.75 + 0.05 * np.linalg.norm(fwd, axis=2)) | ua
         if scale < 1:
@@ -261,17 +261,24 @@ class LocalFlow:
         return fwd, ok
 
 
-def remap(img: np.ndarray, flow: np.ndarray, nearest: bool = False) -> np.ndarray:
-    """``img`` seen from the view the flow starts in."""
-    h, w = flow.shape[:2]
+@functools.lru_cache(maxsize=8)
+def _grid(h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel coordinates (x, y) of an h×w image, shared: flows of the same region size come
+    once per frame."""
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    return cv2.remap(
-        img,
-        xs + flow[..., 0],
-        ys + flow[..., 1],
-        cv2.INTER_NEAREST if nearest else cv2.INTER_CUBIC,
-        borderMode=cv2.BORDER_REPLICATE,
-    )
+    xs.flags.writeable = ys.flags.writeable = False
+    return xs, ys
+
+
+def remap(
+    img: np.ndarray,
+    flow: np.ndarray,
+    interpolation: int = cv2.INTER_CUBIC,
+    border: int = cv2.BORDER_REPLICATE,
+) -> np.ndarray:
+    """``img`` seen from the view the flow starts in."""
+    xs, ys = _grid(*flow.shape[:2])
+    return cv2.remap(img, xs + flow[..., 0], ys + flow[..., 1], interpolation, borderMode=border)
 
 
 def _roi(
@@ -315,13 +322,11 @@ def synthesise(plate: np.ndarray, missing: np.ndarray, budget: int = 250_000) ->
         fill = cv2.inpaint(crop, hole.astype(np.uint8) * 255, 3, cv2.INPAINT_NS)
     else:
         scale = min(1.0, float(np.sqrt(budget / hole.sum())))
-        size = (max(8, round(crop.shape[1] * scale)), max(8, round(crop.shape[0] * scale)))
-        small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA) if scale < 1 else crop
-        known = (
-            cv2.resize((~hole).astype(np.uint8) * 255, size, interpolation=cv2.INTER_NEAREST)
-            if scale < 1
-            else (~hole).astype(np.uint8) * 255
-        )
+        small, known = crop, (~hole).astype(np.uint8) * 255
+        if scale < 1:
+            size = (max(8, round(crop.shape[1] * scale)), max(8, round(crop.shape[0] * scale)))
+            small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+            known = cv2.resize(known, size, interpolation=cv2.INTER_NEAREST)
         fill = np.zeros_like(small)
         cv2.xphoto.inpaint(small, known, fill, cv2.xphoto.INPAINT_FSR_FAST)
         if scale < 1:
@@ -500,32 +505,23 @@ def _align(items: list[Sample], flow: LocalFlow, planar: float = 0.5) -> tuple[l
     residual motion (95th percentile, median over samples) is under ``planar`` pixels."""
     mid = len(items) // 2
     base, _, base_loose, _ = items[mid]
-    flows = []
+    flows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    residual = []
     for j, (crop, _, loose, _) in enumerate(items):
-        if j == mid:
-            flows.append(None)
-            continue
-        f, ok = flow(base, crop, ~base_loose, ~loose)
-        known = ok & base_loose & loose
-        mag = np.linalg.norm(f, axis=2)[known]
-        flows.append((f, ok, float(np.percentile(mag, 95)) if mag.size else 0.0))
-    residual = [r for x in flows if x is not None for r in x[2:]]
-    if not residual or float(np.median(residual)) < planar:
+        if j != mid:
+            f, ok = flows[j] = flow(base, crop, ~base_loose, ~loose)
+            mag = np.linalg.norm(f, axis=2)[ok & base_loose & loose]
+            residual.append(float(np.percentile(mag, 95)) if mag.size else 0.0)
+    if not residual or np.median(residual) < planar:
         return items, False
-    out = []
-    for item, fo in zip(items, flows, strict=True):
-        if fo is None:
-            out.append(item)
-            continue
-        crop, valid, loose, need = item
-        f, ok = fo[0], fo[1]
-        out.append(
-            (
-                remap(crop, f),
-                (remap(valid.astype(np.uint8), f, nearest=True) > 0) & ok,
-                (remap(loose.astype(np.uint8), f, nearest=True) > 0) & ok,
-                need,
-            )
+    out = list(items)
+    for j, (f, ok) in flows.items():
+        crop, valid, loose, need = items[j]
+        out[j] = (
+            remap(crop, f),
+            (remap(valid.astype(np.uint8), f, cv2.INTER_NEAREST) > 0) & ok,
+            (remap(loose.astype(np.uint8), f, cv2.INTER_NEAREST) > 0) & ok,
+            need,
         )
     return out, True
 
@@ -533,19 +529,18 @@ def _align(items: list[Sample], flow: LocalFlow, planar: float = 0.5) -> tuple[l
 def filled_frames(src: Path, an: Analysis) -> Iterator[tuple[int, av.VideoFrame, np.ndarray]]:
     """Pass 3: each frame with the plate, in its own view, inside its hole."""
     flow = LocalFlow() if an.parallax else None
-    carried: Carried | None = None
+    carried: Carried | None = None  # what the previous frame passes on (parallax shots only)
     for i, frame, rgb in _read(src):
         k = an.shot_of.get(i)
+        passed = None
         if i in an.holes and k in an.plates:
             to_ref = an.shots[k].to_ref
-            if k in an.parallax:
-                prior = None
-                if carried is not None and carried.index == i - 1 and an.shot_of.get(i - 1) == k:
-                    prior = (carried, np.linalg.inv(to_ref[i]) @ to_ref[i - 1])
-                rgb, carried = _composite(rgb, an.holes[i], an.plates[k], to_ref[i], flow, prior)
-                carried.index = i
-            else:
-                rgb, _ = _composite(rgb, an.holes[i], an.plates[k], to_ref[i])
+            local = flow if k in an.parallax else None
+            prior = None
+            if local is not None and carried is not None and an.shot_of.get(i - 1) == k:
+                prior = (carried, np.linalg.inv(to_ref[i]) @ to_ref[i - 1])
+            rgb, passed = _composite(rgb, an.holes[i], an.plates[k], to_ref[i], local, prior)
+        carried = passed
         yield i, frame, rgb
 
 
@@ -605,7 +600,6 @@ class Carried:
 
     rgb: np.ndarray
     age: np.ndarray
-    index: int = -1
 
 
 def _composite(
@@ -658,7 +652,7 @@ def _composite(
                 last.age, onto, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
             )
             f, _ = flow(region, back, m > 0, check=False)
-            back, last_age = remap(back, f), remap(last_age, f, nearest=True)
+            back, last_age = remap(back, f), remap(last_age, f, cv2.INTER_NEAREST)
             age = np.where(m > 0, last_age + 1, 0).astype(np.float32)
             wt = np.maximum(np.exp(-age / tau), keep)[..., None] * (m > 0)[..., None]
             fill = (back * wt + fill * (1 - wt)).astype(np.uint8)

@@ -75,9 +75,12 @@ class Server:
             self.proc.wait(10)
 
 
-def _login(http: httpx.Client) -> dict[str, str]:
+def _login(http: httpx.Client) -> tuple[dict[str, str], str]:
+    """A new anonymous user with one session: its headers and the session id."""
     r = http.post("/api/auth/anonymous-token", headers={"X-Client-Id": str(uuid.uuid4())})
-    return {"Authorization": f"Bearer {r.json()['data']['token']}", **ATTRIBUTION}
+    h = {"Authorization": f"Bearer {r.json()['data']['token']}", **ATTRIBUTION}
+    r = http.post("/api/tasks/me/with-session/nemo_agent", headers=h, json={})
+    return h, r.json()["data"]["session_id"]
 
 
 def test_killed_mid_render_resumes_and_keeps_uploads(tmp_path: Path) -> None:
@@ -86,10 +89,7 @@ def test_killed_mid_render_resumes_and_keeps_uploads(tmp_path: Path) -> None:
     server = Server(tmp_path / "engine").start()
     try:
         http = httpx.Client(base_url=server.url, timeout=60)
-        h = _login(http)
-        sid = http.post("/api/tasks/me/with-session/nemo_agent", headers=h, json={}).json()["data"][
-            "session_id"
-        ]
+        h, sid = _login(http)
         up = http.post(
             f"/api/upload-video/nemo_agent/me/{sid}",
             headers=h,
@@ -131,10 +131,7 @@ def test_killed_mid_upload_leaves_nothing_half(tmp_path: Path) -> None:
     server = Server(tmp_path / "engine").start()
     try:
         http = httpx.Client(base_url=server.url, timeout=60)
-        h = _login(http)
-        sid = http.post("/api/tasks/me/with-session/nemo_agent", headers=h, json={}).json()["data"][
-            "session_id"
-        ]
+        h, sid = _login(http)
         # Start a multipart upload by hand and stop halfway, then kill the server.
         boundary = "nemoboundary"
         head = (

@@ -13,8 +13,16 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+import av
+
+from nemo_widgets.samples import sample_path
+
+#: Generated benchmark media, kept between runs (never committed).
+MEDIA = Path("out/bench-media")
 
 
 @dataclass
@@ -52,6 +60,30 @@ def median_time(fn: Callable[[], Any], repeat: int = 7, warmup: int = 1) -> floa
         fn()
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def upscaled_webcam(seconds: int, w: int, h: int) -> Path:
+    """The first ``seconds`` of the registry webcam clip scaled to w×h (bicubic), made once:
+    soft content, but the per-frame cost of real footage at that size."""
+    dest = MEDIA / f"webcam_{h}p_{seconds}s.mp4"
+    if dest.exists():
+        return dest
+    MEDIA.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_suffix(".part.mp4")
+    with av.open(str(sample_path("webcam"))) as inp, av.open(str(tmp), "w") as out:
+        v = out.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "16"})
+        v.width, v.height, v.pix_fmt = w, h, "yuv420p"
+        for i, f in enumerate(inp.decode(video=0)):
+            if i >= seconds * 25:
+                break
+            g = f.reformat(w, h, format="yuv420p", interpolation="BICUBIC")
+            g.pts, g.time_base = i, Fraction(1, 25)
+            for p in v.encode(g):
+                out.mux(p)
+        for p in v.encode(None):
+            out.mux(p)
+    tmp.rename(dest)
+    return dest
 
 
 def machine() -> str:

@@ -24,36 +24,13 @@ import av
 import cv2
 import numpy as np
 
-from benchmarks._harness import Figure, main_for
+from benchmarks._harness import MEDIA, Figure, main_for, upscaled_webcam
 from nemo_widgets.engine.render import QUALITY
 from nemo_widgets.engine.vision.background import BackgroundSpec, Matte, replace_background
 from nemo_widgets.samples import sample_path
 from nemo_widgets.synth import frame_at
 
-MEDIA = Path("out/bench-media")
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "media" / "clips"
-
-
-def upscaled(seconds: int, w: int, h: int) -> Path:
-    dest = MEDIA / f"webcam_{h}p_{seconds}s.mp4"
-    if dest.exists():
-        return dest
-    MEDIA.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".part.mp4")
-    with av.open(str(sample_path("webcam"))) as inp, av.open(str(tmp), "w") as out:
-        v = out.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "16"})
-        v.width, v.height, v.pix_fmt = w, h, "yuv420p"
-        for i, f in enumerate(inp.decode(video=0)):
-            if i >= seconds * 25:
-                break
-            g = f.reformat(w, h, format="yuv420p", interpolation="BICUBIC")
-            g.pts, g.time_base = i, Fraction(1, 25)
-            for p in v.encode(g):
-                out.mux(p)
-        for p in v.encode(None):
-            out.mux(p)
-    tmp.rename(dest)
-    return dest
 
 
 def floor_seconds(src: Path) -> float:
@@ -144,7 +121,7 @@ def run(quick: bool) -> list[Figure]:
     seconds = 4 if quick else 20
     figures = []
     for w, h, target in ((1280, 720, 30.0), (1920, 1080, 15.0)):
-        src = upscaled(seconds, w, h)
+        src = upscaled_webcam(seconds, w, h)
         out = MEDIA / f"bg_{h}p.mp4"
         t0 = time.perf_counter()
         res = replace_background(src, out, BackgroundSpec("preset", "studio"))

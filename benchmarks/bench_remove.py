@@ -19,13 +19,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from benchmarks._harness import Figure, main_for
+from benchmarks._harness import MEDIA, Figure, main_for
 from nemo_widgets.engine.vision.inpaint import analyse, filled_frames, inpaint_video
 from nemo_widgets.samples import sample_path
 from nemo_widgets.stills import frame
 from nemo_widgets.synth import write_frames
 
-MEDIA = Path("out/bench-media")
 W, H = 432, 240
 
 

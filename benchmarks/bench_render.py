@@ -17,38 +17,11 @@ from pathlib import Path
 
 import av
 
-from benchmarks._harness import Figure, main_for
+from benchmarks._harness import MEDIA, Figure, main_for, upscaled_webcam
 from nemo_widgets.draft import Draft
 from nemo_widgets.engine.media import probe
 from nemo_widgets.engine.render import QUALITY, render
-from nemo_widgets.samples import sample_path
 from nemo_widgets.synth import make_clip, make_tone
-
-MEDIA = Path("out/bench-media")
-
-
-def source_1080p(seconds: int) -> Path:
-    dest = MEDIA / f"webcam_1080p_{seconds}s.mp4"
-    if dest.exists():
-        return dest
-    MEDIA.mkdir(parents=True, exist_ok=True)
-    src = sample_path("webcam")
-    tmp = dest.with_suffix(".part.mp4")
-    with av.open(str(src)) as inp, av.open(str(tmp), "w") as out:
-        vin = inp.streams.video[0]
-        vout = out.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "16"})
-        vout.width, vout.height, vout.pix_fmt = 1920, 1080, "yuv420p"
-        for n, frame in enumerate(inp.decode(vin)):
-            if n >= seconds * 25:
-                break
-            f = frame.reformat(1920, 1080, format="yuv420p", interpolation="BICUBIC")
-            f.pts = n
-            for p in vout.encode(f):
-                out.mux(p)
-        for p in vout.encode(None):
-            out.mux(p)
-    tmp.rename(dest)
-    return dest
 
 
 def encoder_floor(src: Path, quality: str) -> float:
@@ -131,7 +104,7 @@ def long_timeline_memory(quick: bool) -> Figure:
 
 def run(quick: bool) -> list[Figure]:
     seconds = 10 if quick else 30
-    src = source_1080p(seconds)
+    src = upscaled_webcam(seconds, 1920, 1080)
     bgm = make_tone(MEDIA / "bgm.m4a", seconds=seconds + 2, tone_hz=220)
     files = {"clip": src, "bgm": bgm}
     infos = {k: probe(p) for k, p in files.items()}

@@ -40,11 +40,7 @@ def make_clip(
         vs.width, vs.height, vs.pix_fmt = width, height, pix_fmt
         if codec == "libx264":
             vs.options = {"preset": "ultrafast", "crf": "18"}
-        a_s = None
-        if audio:
-            layout = {1: "mono", 2: "stereo", 6: "5.1"}[channels]
-            a_s = c.add_stream("aac", rate=sample_rate)
-            a_s.layout = layout
+        a_s = _aac_stream(c, channels, sample_rate) if audio else None
         yy, xx = np.mgrid[0:height, 0:width]
         base = np.stack(
             [
@@ -71,25 +67,35 @@ def make_clip(
         for pkt in vs.encode(None):
             c.mux(pkt)
         if a_s is not None:
-            fs = a_s.codec_context.frame_size or 1024
-            total = int(seconds * sample_rate)
-            t = np.arange(total) / sample_rate
+            t = np.arange(int(seconds * sample_rate)) / sample_rate
             tone = (0.3 * np.sin(2 * np.pi * tone_hz * t)).astype(np.float32)
-            data = np.tile(tone, (channels, 1))
-            for s0 in range(0, total, fs):
-                chunk = np.ascontiguousarray(data[:, s0 : s0 + fs])
-                if chunk.shape[1] < fs:
-                    chunk = np.pad(chunk, ((0, 0), (0, fs - chunk.shape[1])))
-                af = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=a_s.layout.name)
-                af.sample_rate = sample_rate
-                af.pts = s0
-                for pkt in a_s.encode(af):
-                    c.mux(pkt)
-            for pkt in a_s.encode(None):
-                c.mux(pkt)
+            _encode_audio(c, a_s, np.tile(tone, (channels, 1)), sample_rate)
     if rotation:
         set_display_rotation(path, rotation, height)
     return path
+
+
+def _aac_stream(c: Any, channels: int, sample_rate: int) -> Any:
+    s = c.add_stream("aac", rate=sample_rate)
+    s.layout = {1: "mono", 2: "stereo", 6: "5.1"}[channels]
+    return s
+
+
+def _encode_audio(c: Any, stream: Any, data: np.ndarray, sample_rate: int) -> None:
+    """Encode float samples (channels, n) in [-1, 1] into ``stream`` (the last frame padded
+    with silence) and flush it."""
+    fs = stream.codec_context.frame_size or 1024
+    for s0 in range(0, data.shape[1], fs):
+        chunk = np.ascontiguousarray(data[:, s0 : s0 + fs], dtype=np.float32)
+        if chunk.shape[1] < fs:
+            chunk = np.pad(chunk, ((0, 0), (0, fs - chunk.shape[1])))
+        af = av.AudioFrame.from_ndarray(chunk, format="fltp", layout=stream.layout.name)
+        af.sample_rate = sample_rate
+        af.pts = s0
+        for pkt in stream.encode(af):
+            c.mux(pkt)
+    for pkt in stream.encode(None):
+        c.mux(pkt)
 
 
 def set_display_rotation(path: Path, degrees: int, height: int) -> None:
@@ -120,17 +126,22 @@ def write_frames(
     fps: int = 25,
     pix_fmt: str = "yuv420p",
     crf: int = 18,
+    audio: np.ndarray | None = None,
+    sample_rate: int = 48_000,
 ) -> Path:
-    """Encode RGB frames (H.264, ultrafast) — for tests and benchmarks with exact content."""
+    """Encode RGB frames (H.264, ultrafast) — for tests and benchmarks with exact content —
+    and, given ``audio`` (float samples, (channels, n)), an AAC track that starts with them."""
     path = Path(path)
     with av.open(str(path), "w") as c:
-        s = None
+        s = a_s = None
         for i, f in enumerate(frames):
             if s is None:
                 s = c.add_stream(
                     "libx264", rate=fps, options={"preset": "ultrafast", "crf": str(crf)}
                 )
                 s.width, s.height, s.pix_fmt = f.shape[1], f.shape[0], pix_fmt
+                if audio is not None:
+                    a_s = _aac_stream(c, audio.shape[0], sample_rate)
             vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(f), format="rgb24")
             vf.pts, vf.time_base = i, Fraction(1, fps)
             for p in s.encode(vf):
@@ -138,6 +149,8 @@ def write_frames(
         if s is not None:
             for p in s.encode(None):
                 c.mux(p)
+        if a_s is not None and audio is not None:
+            _encode_audio(c, a_s, audio, sample_rate)
     return path
 
 

@@ -12,7 +12,7 @@ import pytest
 from nemo_widgets.draft import Draft
 from nemo_widgets.engine.media import probe
 from nemo_widgets.engine.render import RenderError, render
-from nemo_widgets.synth import audio_of, frame_at, make_clip, make_image, make_tone
+from nemo_widgets.synth import audio_of, frame_at, make_clip, make_image, make_tone, write_frames
 
 pytestmark = pytest.mark.slow
 
@@ -20,6 +20,12 @@ pytestmark = pytest.mark.slow
 def _resolver(**files: Path):
     infos = {k: probe(p) for k, p in files.items()}
     return lambda ref: (files[ref], infos[ref]) if ref in files else None
+
+
+def _render_clip(clip: Path, out: Path, du: int = 1000, **seg: Any) -> Any:
+    """Render a draft that is just the first ``du`` ms of ``clip`` (``seg``: more segment keys)."""
+    draft = {"t": [{"tt": 0, "sg": [{"s": 0, "du": du, "src": "c", **seg}]}]}
+    return render(Draft.parse(draft), _resolver(c=clip), out)
 
 
 def _facts(path: Path) -> dict[str, Any]:
@@ -109,34 +115,11 @@ def test_clip_bgm_and_title(tmp_path: Path) -> None:
 
 def test_audio_stays_in_sync_after_trim(tmp_path: Path) -> None:
     """A flash and a click at 1.0 s in the source land at 0.5 s in a clip trimmed by 0.5 s."""
-    path = tmp_path / "sync.mp4"
     fps, rate = 25, 48_000
-    with av.open(str(path), "w") as c:
-        v = c.add_stream("libx264", rate=fps)
-        v.width, v.height, v.pix_fmt = 160, 120, "yuv420p"
-        a = c.add_stream("aac", rate=rate)
-        a.layout = "mono"
-        for i in range(2 * fps):
-            img = np.full((120, 160, 3), 255 if i == fps else 0, np.uint8)
-            fr = av.VideoFrame.from_ndarray(img, format="rgb24")
-            fr.pts = i
-            for p in v.encode(fr):
-                c.mux(p)
-        for p in v.encode(None):
-            c.mux(p)
-        sig = np.zeros(2 * rate, np.float32)
-        sig[rate : rate + 480] = 0.9
-        for s0 in range(0, len(sig), 1024):
-            chunk = sig[s0 : s0 + 1024]
-            chunk = np.pad(chunk, (0, 1024 - len(chunk)))[None, :]
-            af = av.AudioFrame.from_ndarray(
-                np.ascontiguousarray(chunk), format="fltp", layout="mono"
-            )
-            af.sample_rate, af.pts = rate, s0
-            for p in a.encode(af):
-                c.mux(p)
-        for p in a.encode(None):
-            c.mux(p)
+    frames = [np.full((120, 160, 3), 255 if i == fps else 0, np.uint8) for i in range(2 * fps)]
+    sig = np.zeros((1, 2 * rate), np.float32)
+    sig[:, rate : rate + 480] = 0.9
+    path = write_frames(tmp_path / "sync.mp4", frames, fps=fps, audio=sig, sample_rate=rate)
     draft = Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1500, "src": "v", "in": 500}]}]})
     out = tmp_path / "o.mp4"
     render(draft, _resolver(v=path), out)
@@ -154,9 +137,8 @@ def test_audio_stays_in_sync_after_trim(tmp_path: Path) -> None:
 @pytest.mark.parametrize("channels", [1, 6])
 def test_mono_and_surround_sources_mix_to_stereo(tmp_path: Path, channels: int) -> None:
     clip = make_clip(tmp_path / "c.mp4", seconds=1.5, channels=channels, tone_hz=440)
-    draft = Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1500, "src": "c"}]}]})
     out = tmp_path / "o.mp4"
-    render(draft, _resolver(c=clip), out)
+    _render_clip(clip, out, 1500)
     audio = audio_of(out)
     assert audio.shape[0] == 2 and _rms(audio[:, 4800:-4800]) > 0.05
 
@@ -164,18 +146,10 @@ def test_mono_and_surround_sources_mix_to_stereo(tmp_path: Path, channels: int) 
 def test_source_without_audio_and_mute(tmp_path: Path) -> None:
     silent = make_clip(tmp_path / "s.mp4", seconds=1, audio=False)
     out = tmp_path / "o.mp4"
-    res = render(
-        Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1000, "src": "s"}]}]}),
-        _resolver(s=silent),
-        out,
-    )
+    res = _render_clip(silent, out)
     assert not res.has_audio and _facts(out)["audio"] is None
     loud = make_clip(tmp_path / "l.mp4", seconds=1)
-    render(
-        Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1000, "src": "l", "v": 0}]}]}),
-        _resolver(l=loud),
-        out,
-    )
+    _render_clip(loud, out, v=0)
     assert _rms(audio_of(out)) < 1e-3
 
 
@@ -250,11 +224,7 @@ def test_odd_size_rotated_444_source(tmp_path: Path) -> None:
     info = probe(clip)
     assert info["pix_fmt"] == "yuv444p"
     out = tmp_path / "o.mp4"
-    render(
-        Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1000, "src": "c"}]}]}),
-        _resolver(c=clip),
-        out,
-    )
+    _render_clip(clip, out)
     f = _facts(out)
     assert f["pix_fmt"] == "yuv420p" and f["size"][0] % 2 == 0 and f["size"][1] % 2 == 0
 
@@ -306,29 +276,15 @@ def test_phone_rotation_is_applied(tmp_path: Path) -> None:
     """Stored landscape with red on the left, shown rotated 90° clockwise: red on top."""
     from nemo_widgets.synth import set_display_rotation
 
-    path = tmp_path / "phone.mp4"
-    with av.open(str(path), "w") as c:
-        v = c.add_stream("libx264", rate=25)
-        v.width, v.height, v.pix_fmt = 320, 240, "yuv420p"
-        img = np.zeros((240, 320, 3), np.uint8)
-        img[:, :160] = (220, 20, 20)
-        img[:, 160:] = (20, 20, 220)
-        for i in range(25):
-            fr = av.VideoFrame.from_ndarray(img, format="rgb24")
-            fr.pts = i
-            for p in v.encode(fr):
-                c.mux(p)
-        for p in v.encode(None):
-            c.mux(p)
+    img = np.zeros((240, 320, 3), np.uint8)
+    img[:, :160] = (220, 20, 20)
+    img[:, 160:] = (20, 20, 220)
+    path = write_frames(tmp_path / "phone.mp4", [img] * 25)
     set_display_rotation(path, 90, 240)
     info = probe(path)
     assert (info["display_width"], info["display_height"]) == (240, 320)
     out = tmp_path / "o.mp4"
-    render(
-        Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1000, "src": "p"}]}]}),
-        _resolver(p=path),
-        out,
-    )
+    _render_clip(path, out)
     assert _facts(out)["size"] == (240, 320)
     frame = frame_at(out, 0.5)
     top, bottom = frame[40, 120], frame[280, 120]
@@ -341,11 +297,7 @@ def test_ten_bit_source(tmp_path: Path) -> None:
     )
     assert probe(clip)["pix_fmt"] == "yuv420p10le"
     out = tmp_path / "o.mp4"
-    render(
-        Draft.parse({"t": [{"tt": 0, "sg": [{"s": 0, "du": 1000, "src": "c"}]}]}),
-        _resolver(c=clip),
-        out,
-    )
+    _render_clip(clip, out)
     f = _facts(out)
     assert f["pix_fmt"] == "yuv420p" and f["profile"] == "High"
     px = frame_at(out, 0.5)[120, 160].astype(int)

@@ -36,6 +36,14 @@ def _close_http_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         client.close()
 
 
+@pytest.fixture()
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No saved token, client id or server from the machine running the tests."""
+    monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "config"))
+    for name in ("NEMO_TOKEN", "NEMO_CLIENT_ID", "NEMO_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("media")

@@ -38,13 +38,7 @@ from nemo_widgets.client._auth import detect_language, detect_platform, mask
 from nemo_widgets.engine import start
 from nemo_widgets.synth import frame_at
 
-
-@pytest.fixture(autouse=True)
-def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "config"))
-    monkeypatch.delenv("NEMO_TOKEN", raising=False)
-    monkeypatch.delenv("NEMO_CLIENT_ID", raising=False)
-    monkeypatch.delenv("NEMO_BASE_URL", raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_config")
 
 
 def fast() -> Settings:

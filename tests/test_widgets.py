@@ -22,11 +22,7 @@ from nemo_widgets.widgets import (
     UploadPanel,
 )
 
-
-@pytest.fixture(autouse=True)
-def _config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "cfg"))
-    monkeypatch.delenv("NEMO_TOKEN", raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_config")
 
 
 def fast() -> Settings:

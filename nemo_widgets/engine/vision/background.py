@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from nemo_widgets.engine.media import CopiedStream, ForwardClock
-from nemo_widgets.engine.render import QUALITY, _rotate, downscale
+from nemo_widgets.engine.render import QUALITY, _rotate, downscale, yuv_frame
 
 #: Named backgrounds people ask for.
 PRESETS = ("studio", "white studio", "dark studio", "office", "beach", "green screen")
@@ -237,8 +237,40 @@ class Segmenter:
         return self.it.get_tensor(self.out_index)[0, :, :, 0].copy()
 
 
+def colour_guided_coefficients(
+    guide: np.ndarray, p: np.ndarray, radius: int, eps: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """He et al.'s guided filter with a colour guide: per-pixel ``a`` (H×W×3) and ``b`` such
+    that ``a · I + b`` follows ``p`` but takes its edges from the colours of ``I``.
+
+    A grey guide cannot tell a grey shirt from a grey street of the same brightness; the
+    3×3 colour covariance can. All the box filters run as one 13-channel pass.
+    """
+    k = (2 * radius + 1, 2 * radius + 1)
+    r, g, b = guide[..., 0], guide[..., 1], guide[..., 2]
+    stack = cv2.merge([r, g, b, p, r * p, g * p, b * p, r * r, r * g, r * b, g * g, g * b, b * b])
+    m = cv2.split(cv2.boxFilter(stack, -1, k))
+    mr, mg, mb, mp = m[:4]
+    cr, cg, cb = m[4] - mr * mp, m[5] - mg * mp, m[6] - mb * mp
+    srr, srg, srb = m[7] - mr * mr + eps, m[8] - mr * mg, m[9] - mr * mb
+    sgg, sgb, sbb = m[10] - mg * mg + eps, m[11] - mg * mb, m[12] - mb * mb + eps
+    # Σ⁻¹ by cofactors (Σ is symmetric), then a = Σ⁻¹ cov.
+    irr, irg, irb = sgg * sbb - sgb * sgb, sgb * srb - srg * sbb, srg * sgb - sgg * srb
+    igg, igb, ibb = srr * sbb - srb * srb, srb * srg - srr * sgb, srr * sgg - srg * srg
+    inv_det = 1 / (srr * irr + srg * irg + srb * irb)
+    ar = (irr * cr + irg * cg + irb * cb) * inv_det
+    ag = (irg * cr + igg * cg + igb * cb) * inv_det
+    ab = (irb * cr + igb * cg + ibb * cb) * inv_det
+    bb = mp - ar * mr - ag * mg - ab * mb
+    mean = cv2.split(cv2.boxFilter(cv2.merge([ar, ag, ab, bb]), -1, k))
+    return cv2.merge(mean[:3]), mean[3]
+
+
 class Matte:
     """Segmentation + temporal stability + guided upsampling → full-resolution alpha."""
+
+    #: Longest side of the guided filter's working image: 1/4 of 720p; at 1080p it is 1/6.
+    GUIDE_SIDE = 320
 
     def __init__(self, w: int, h: int, *, temporal: bool = True) -> None:
         self.w, self.h = w, h
@@ -248,22 +280,39 @@ class Matte:
         self.prev_gray: np.ndarray | None = None
         self.flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)
         sw, sh = self.seg.w, self.seg.h
-        self.grid = np.dstack(
-            np.meshgrid(np.arange(sw, dtype=np.float32), np.arange(sh, dtype=np.float32))
-        )
-        # Guided filter at 1/4 scale of the output (at least the model's size).
-        self.gw, self.gh = max(sw, w // 4), max(sh, h // 4)
+        # Guided filter at about 1/4 scale of the output (at least the model's size).
+        scale = max(min(0.25, self.GUIDE_SIDE / max(w, h)), sw / w, sh / h)
+        self.gw, self.gh = min(w, max(sw, round(w * scale))), min(h, max(sh, round(h * scale)))
         # A small radius: a larger one follows strong background edges next to the person
         # (a fence) into a halo; halving it cut alpha MAD by a quarter on real backgrounds.
         self.radius = max(1, round(4 * self.gw / 480))
         self.eps = 1e-3
+        self._sum = np.ones((1, 3), np.float32)
+
+    def _segment(self, small: np.ndarray) -> np.ndarray:
+        """The model's mask, averaged with its mask of the mirrored frame: errors that depend
+        on where things are (a post behind one ear) differ between the two and halve."""
+        mirrored = self.seg(np.ascontiguousarray(small[:, ::-1]))
+        return 0.5 * (self.seg(small) + mirrored[:, ::-1])
 
     def _stabilise(self, mask: np.ndarray, small: np.ndarray) -> np.ndarray:
+        """Blend with the previous mask moved by the person's motion, by uncertainty.
+
+        The motion is the median flow inside the confidently-person region, one translation:
+        per-pixel flow at the edge mixes in the background's motion (a pan, traffic behind)
+        and would drag the person's outline along with it.
+        """
         gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
         if self.temporal and self.prev is not None and self.prev_gray is not None:
             flow = self.flow.calc(gray, self.prev_gray, None)  # current → previous
-            warped = cv2.remap(
-                self.prev, self.grid + flow, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            inside = cv2.erode(self.prev, np.ones((5, 5), np.uint8)) > 0.9
+            dx, dy = np.median(flow[inside], axis=0) if inside.sum() > 20 else (0.0, 0.0)
+            warped = cv2.warpAffine(
+                self.prev,
+                np.float32([[1, 0, dx], [0, 1, dy]]),
+                (self.prev.shape[1], self.prev.shape[0]),
+                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                borderMode=cv2.BORDER_REPLICATE,
             )
             uncertainty = 1 - np.abs(2 * mask - 1)
             keep = 0.15 + 0.7 * uncertainty
@@ -273,30 +322,21 @@ class Matte:
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         small = downscale(rgb, self.seg.w, self.seg.h)
-        mask = self._stabilise(self.seg(small), small)
+        mask = self._stabilise(self._segment(small), small)
         # A firmer curve: the model's output is soft far from the true edge.
         mask = np.clip((mask - 0.5) * 2.2 + 0.5, 0, 1).astype(np.float32)
         return self._guided(rgb, mask)
 
     def _guided(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        gw, gh, r = self.gw, self.gh, self.radius
-        guide = cv2.cvtColor(downscale(rgb, gw, gh), cv2.COLOR_RGB2GRAY).astype(np.float32)
+        """Fast guided filter: coefficients at low resolution, applied to the full frame."""
+        guide = downscale(rgb, self.gw, self.gh).astype(np.float32)
         guide *= 1 / 255.0
-        p = cv2.resize(mask, (gw, gh), interpolation=cv2.INTER_LINEAR)
-        k = (2 * r + 1, 2 * r + 1)
-        mean_i = cv2.boxFilter(guide, -1, k)
-        mean_p = cv2.boxFilter(p, -1, k)
-        cov = cv2.boxFilter(guide * p, -1, k) - mean_i * mean_p
-        var = cv2.boxFilter(guide * guide, -1, k) - mean_i * mean_i
-        a = cov / (var + self.eps)
-        b = mean_p - a * mean_i
-        a = cv2.boxFilter(a, -1, k)
-        b = cv2.boxFilter(b, -1, k)
+        p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
+        a, b = colour_guided_coefficients(guide, p, self.radius, self.eps)
         full_a = cv2.resize(a, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
         full_b = cv2.resize(b, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        full_i = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
-        alpha = cv2.multiply(full_a, full_i, scale=1 / 255.0)
-        alpha = cv2.add(alpha, full_b)
+        weighted = cv2.multiply(full_a, rgb, scale=1 / 255.0, dtype=cv2.CV_32F)
+        alpha = cv2.add(cv2.transform(weighted, self._sum), full_b)
         return np.clip(alpha, 0, 1, out=alpha)
 
 
@@ -393,11 +433,13 @@ def composite(
         den = cv2.blur(core, (9, 9))[..., None]
         interior = np.where(den > 0.05, num / np.maximum(den, 1e-4), fg_s)
         target_s = interior * (1 - wrap) + cv2.blur(bg_s, (5, 5)) * wrap
-        # Full-resolution region of interest.
+        # Full-resolution region of interest; only its part of the target is scaled up.
         Y0, Y1, X0, X1 = y0 * h // sh, min(h, y1 * h // sh), x0 * w // sw, min(w, x1 * w // sw)
         target = cv2.resize(
-            np.clip(target_s, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR
-        )[Y0:Y1, X0:X1]
+            np.clip(target_s[y0:y1, x0:x1], 0, 255).astype(np.uint8),
+            (X1 - X0, Y1 - Y0),
+            interpolation=cv2.INTER_LINEAR,
+        )
         a_roi = alpha[Y0:Y1, X0:X1]
         take = cv2.multiply(a_roi, cv2.subtract(1.0, a_roi), scale=4.0)
         fg = rgb.copy()
@@ -490,7 +532,7 @@ def replace_background(
                         result = composite(rgb, alpha, bg.frame(rgb, alpha))
                     else:
                         alpha, result = None, rgb
-                    vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(result), format="rgb24")
+                    vf = yuv_frame(result)
                     vf.pts, vf.time_base = clock(frame.pts), tb
                     for p in vout.encode(vf):
                         outc.mux(p)

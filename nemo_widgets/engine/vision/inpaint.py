@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from nemo_widgets.engine.media import CopiedStream, ForwardClock
-from nemo_widgets.engine.render import QUALITY
+from nemo_widgets.engine.render import QUALITY, yuv_frame
 
 MaskFn = Callable[[int, np.ndarray], np.ndarray | None]  # (frame index, rgb) → bool mask or None
 
@@ -579,9 +579,7 @@ def inpaint_video(
             if i % 8 == 0:
                 check()
             filled += i in an.holes
-            vf = av.VideoFrame.from_ndarray(
-                np.ascontiguousarray(rgb[: h - h % 2, : w - w % 2]), format="rgb24"
-            )
+            vf = yuv_frame(rgb[: h - h % 2, : w - w % 2])
             vf.pts, vf.time_base = clock(frame.pts), tb
             for p in vout.encode(vf):
                 outc.mux(p)

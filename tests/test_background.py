@@ -193,3 +193,44 @@ def test_rvm_is_opt_in(monkeypatch: pytest.MonkeyPatch, talking: Path, tmp_path:
     replace_background(talking, out, BackgroundSpec("colour", colour=(0, 160, 60)), matting="rvm")
     wall = frame_at(out, 1.5)[10:60, 300:390].astype(int)
     assert np.abs(wall - np.array([0, 160, 60])).mean() < 12
+
+
+def test_cancelled_half_way_stops_promptly_and_keeps_the_source(
+    talking: Path, tmp_path: Path
+) -> None:
+    """A cancel raised in the frame loop reaches the caller while the writer thread is busy;
+    nothing hangs and the source is untouched."""
+    before = talking.read_bytes()
+    seen = []
+
+    def check() -> None:
+        seen.append(1)
+        if len(seen) > 3:
+            raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError, match="cancelled"):
+        replace_background(talking, tmp_path / "o.mp4", BackgroundSpec("preset"), check=check)
+    assert talking.read_bytes() == before
+
+
+def test_writer_thread_keeps_order_and_hands_its_error_on() -> None:
+    from nemo_widgets.engine.media import OrderedWorker
+
+    done: list[int] = []
+    w = OrderedWorker(depth=2)
+    for i in range(20):
+        w.submit(lambda i=i: done.append(i))
+    w.close()
+    assert done == list(range(20))
+
+    def broken() -> None:
+        raise OSError("No space left on device")
+
+    w = OrderedWorker(depth=2)
+    w.submit(broken)
+    with pytest.raises(OSError, match="No space"):
+        for i in range(50):  # the error comes back on a later submit or at close
+            w.submit(lambda i=i: done.append(100 + i))
+        w.close()
+    w.join()
+    assert not [d for d in done if d >= 100]  # nothing ran after the failed job

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import queue
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -262,6 +265,46 @@ class ForwardClock:
             pts = 0 if self.last is None else self.last + self.step
         self.last = pts
         return pts
+
+
+class OrderedWorker:
+    """Runs the jobs it is given on one thread of its own, in order: the encoder and muxer of
+    a frame pipeline, so that encoding frame n overlaps the work on frame n + 1 (PyAV and
+    libx264 release the GIL). At most ``depth`` jobs wait, which bounds the memory held.
+
+    The first error a job raises is raised again by ``submit`` or ``close``; the jobs after it
+    are dropped. ``join`` (in a ``finally``) waits for the thread without raising, so the
+    containers it writes can be closed after it.
+    """
+
+    def __init__(self, depth: int = 4, name: str = "nemo-writer") -> None:
+        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None:
+                try:
+                    job()
+                except BaseException as e:  # handed to the submitting thread
+                    self._error = e
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._jobs.put(job)
+
+    def join(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+
+    def close(self) -> None:
+        self.join()
+        if self._error is not None:
+            raise self._error
 
 
 class CopiedStream:

@@ -14,6 +14,7 @@ Per frame (see VIDEO-AI.md):
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -24,7 +25,7 @@ import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.media import CopiedStream, ForwardClock
+from nemo_widgets.engine.media import CopiedStream, ForwardClock, OrderedWorker
 from nemo_widgets.engine.render import QUALITY, _rotate, downscale, yuv_frame
 
 #: Named backgrounds people ask for.
@@ -328,15 +329,25 @@ class Matte:
         return self._guided(rgb, mask)
 
     def _guided(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Fast guided filter: coefficients at low resolution, applied to the full frame."""
+        """Fast guided filter: coefficients at low resolution from the colour guide, applied
+        to the full frame through its luma.
+
+        The full-resolution detail is taken as grey (ΔI ≈ ΔY·(1, 1, 1)): the source's chroma
+        is subsampled anyway (4:2:0), and one plane at full size costs a third of three.
+        """
         guide = downscale(rgb, self.gw, self.gh).astype(np.float32)
         guide *= 1 / 255.0
         p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
         a, b = colour_guided_coefficients(guide, p, self.radius, self.eps)
-        full_a = cv2.resize(a, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        full_b = cv2.resize(b, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        weighted = cv2.multiply(full_a, rgb, scale=1 / 255.0, dtype=cv2.CV_32F)
-        alpha = cv2.add(cv2.transform(weighted, self._sum), full_b)
+        out_low = cv2.transform(a * guide, self._sum) + b  # the filter's output, low res
+        gain = cv2.transform(a, self._sum)
+        offset = out_low - gain * cv2.cvtColor(guide, cv2.COLOR_RGB2GRAY)
+        full_gain = cv2.resize(gain, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+        full_offset = cv2.resize(offset, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+        luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        alpha = cv2.add(
+            cv2.multiply(full_gain, luma, scale=1 / 255.0, dtype=cv2.CV_32F), full_offset
+        )
         return np.clip(alpha, 0, 1, out=alpha)
 
 
@@ -493,6 +504,7 @@ def replace_background(
         bg = BackgroundSource(spec, w2, h2)
         outc = av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"})
         alpha_c = None
+        writer: OrderedWorker | None = None
         try:
             vout = outc.add_stream("libx264", rate=rate, options=dict(QUALITY["mp4"][quality]))
             vout.width, vout.height, vout.pix_fmt = w2, h2, "yuv420p"
@@ -516,10 +528,36 @@ def replace_background(
             n = 0
             share = 0.0
             clock = ForwardClock(rate, tb)
+            # Encoding and muxing run on their own thread, one frame behind the matte.
+            writer = OrderedWorker()
+
+            def write(result: np.ndarray, rgb: np.ndarray, alpha: np.ndarray | None, pts: int):
+                vf = yuv_frame(result)
+                vf.pts, vf.time_base = pts, tb
+                for p in vout.encode(vf):
+                    outc.mux(p)
+                if alpha_c is not None:
+                    a8 = (
+                        (alpha * 255).astype(np.uint8)
+                        if alpha is not None
+                        else np.full((h2, w2), 255, np.uint8)
+                    )
+                    af = av.VideoFrame.from_ndarray(np.dstack([rgb, a8]), format="rgba")
+                    af.pts, af.time_base = pts, tb
+                    for p in va.encode(af):
+                        alpha_c.mux(p)
+
+            def flush() -> None:
+                for p in vout.encode(None):
+                    outc.mux(p)
+                if alpha_c is not None:
+                    for p in va.encode(None):
+                        alpha_c.mux(p)
+
             streams = [vin] + ([ain] if ain is not None else [])
             for packet in inp.demux(*streams):
                 if audio is not None and packet.stream is ain:
-                    audio.mux(packet)
+                    writer.submit(functools.partial(audio.mux, packet))
                     continue
                 for frame in packet.decode():
                     if n % 8 == 0:
@@ -532,29 +570,14 @@ def replace_background(
                         result = composite(rgb, alpha, bg.frame(rgb, alpha))
                     else:
                         alpha, result = None, rgb
-                    vf = yuv_frame(result)
-                    vf.pts, vf.time_base = clock(frame.pts), tb
-                    for p in vout.encode(vf):
-                        outc.mux(p)
-                    if alpha_c is not None:
-                        a8 = (
-                            (alpha * 255).astype(np.uint8)
-                            if alpha is not None
-                            else np.full((h2, w2), 255, np.uint8)
-                        )
-                        rgba = np.dstack([rgb, a8])
-                        af = av.VideoFrame.from_ndarray(rgba, format="rgba")
-                        af.pts, af.time_base = vf.pts, tb
-                        for p in va.encode(af):
-                            alpha_c.mux(p)
+                    writer.submit(functools.partial(write, result, rgb, alpha, clock(frame.pts)))
                     n += 1
                     progress(min(99.0, 100.0 * n / total))
-            for p in vout.encode(None):
-                outc.mux(p)
-            if alpha_c is not None:
-                for p in va.encode(None):
-                    alpha_c.mux(p)
+            writer.submit(flush)
+            writer.close()
         finally:
+            if writer is not None:
+                writer.join()
             outc.close()
             if alpha_c is not None:
                 alpha_c.close()

@@ -33,6 +33,7 @@ from nemo_widgets.engine.vision.background import (
     BackgroundSpec,
     Matte,
     Segmenter,
+    _place,
     replace_background,
 )
 from nemo_widgets.samples import sample_path
@@ -121,16 +122,24 @@ def harmonise(
     return out
 
 
+def composites(
+    fg: list[np.ndarray], gt: list[np.ndarray], backgrounds: list[np.ndarray]
+) -> list[np.ndarray]:
+    """The harmonised person over the backgrounds (cycled) with the exact alpha."""
+    return [
+        (f * a[..., None] + backgrounds[i % len(backgrounds)] * (1 - a[..., None])).astype(np.uint8)
+        for i, (f, a) in enumerate(zip(harmonise(fg, backgrounds), gt, strict=True))
+    ]
+
+
 def alpha_metrics(
-    fg: list[np.ndarray], gt: list[np.ndarray], backgrounds: list[np.ndarray], matte: type = Matte
+    comps: list[np.ndarray], gt: list[np.ndarray], matte: type = Matte
 ) -> tuple[float, float, float]:
-    h, w = fg[0].shape[:2]
+    h, w = comps[0].shape[:2]
     m = matte(w, h)
     mad, mse, dt = [], [], []
     prev_a = prev_g = None
-    for i, (f, a_gt) in enumerate(zip(harmonise(fg, backgrounds), gt, strict=True)):
-        bg = backgrounds[i % len(backgrounds)]
-        comp = (f * a_gt[..., None] + bg * (1 - a_gt[..., None])).astype(np.uint8)
+    for comp, a_gt in zip(comps, gt, strict=True):
         a = m(comp)
         mad.append(np.abs(a - a_gt).mean())
         mse.append(((a - a_gt) ** 2).mean())
@@ -145,13 +154,8 @@ def alpha_metrics(
 
 
 def still(path: Path, w: int, h: int) -> np.ndarray:
-    """A still filling w×h (scaled to cover, centre crop)."""
-    img = cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB)
-    s = max(w / img.shape[1], h / img.shape[0])
-    sw, sh = max(w, round(img.shape[1] * s)), max(h, round(img.shape[0] * s))
-    img = cv2.resize(img, (sw, sh), interpolation=cv2.INTER_AREA)
-    y0, x0 = (sh - h) // 2, (sw - w) // 2
-    return np.ascontiguousarray(img[y0 : y0 + h, x0 : x0 + w])
+    """A still filling w×h (scaled to cover, centre crop), as a background image is placed."""
+    return _place(cv2.cvtColor(cv2.imread(str(path)), cv2.COLOR_BGR2RGB), w, h, "fill")
 
 
 def flicker_index(path: Path, n: int) -> float:
@@ -213,8 +217,9 @@ def run(quick: bool) -> list[Figure]:
     ]
     stills = [p for p in STILLS if p.exists()]
     for name, bgs, has_target in cells:
-        mad, mse, dtssd = alpha_metrics(fg, gt, bgs)
-        base = alpha_metrics(fg, gt, bgs, ModelMask)
+        comps = composites(fg, gt, bgs)
+        mad, mse, dtssd = alpha_metrics(comps, gt)
+        base = alpha_metrics(comps, gt, ModelMask)
         figures += [
             Figure(
                 f"alpha MAD ×10³, {name} background",
@@ -235,8 +240,9 @@ def run(quick: bool) -> list[Figure]:
             ),
         ]
     if stills:
-        per = [alpha_metrics(fg, gt, [still(p, w, h)]) for p in stills]
-        base = [alpha_metrics(fg, gt, [still(p, w, h)], ModelMask) for p in stills]
+        on_stills = [composites(fg, gt, [still(p, w, h)]) for p in stills]
+        per = [alpha_metrics(comps, gt) for comps in on_stills]
+        base = [alpha_metrics(comps, gt, ModelMask) for comps in on_stills]
         figures.append(
             Figure(
                 f"alpha MAD ×10³, {len(stills)} more real stills (mean)",

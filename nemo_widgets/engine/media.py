@@ -186,9 +186,15 @@ def _probe_av(container: Any, path: Path) -> dict[str, Any]:
         # One pass over the video packets: decoding the first frame proves the file is
         # readable and gives the display rotation of phone videos; the rest is only demuxed,
         # to count the packets and check that timestamps go forward.
-        frame, count, in_order = _scan(container, video)
+        frame, count, in_order, span = _scan(container, video)
         rotation = int(getattr(frame, "rotation", 0) or 0) % 360
-        if duration <= 0 and video.frames and video.average_rate:
+        if span > 0 and in_order:
+            # A video lasts as long as its pictures: the container's duration is the longest
+            # stream's, and AAC's priming and padding make the audio outlast the video by a
+            # few ms — enough for an export of the whole clip to gain a frame.
+            duration = span
+            info["duration"] = round(duration, 3)
+        elif duration <= 0 and video.frames and video.average_rate:
             duration = float(video.frames / video.average_rate)
             info["duration"] = round(duration, 3)
         if not in_order:
@@ -222,10 +228,13 @@ def _probe_av(container: Any, path: Path) -> dict[str, Any]:
     return info
 
 
-def _scan(container: Any, video: Any) -> tuple[Any, int, bool]:
-    """The first decoded frame, the number of video packets and whether their decode
-    timestamps only ever go forward; :class:`MediaError` if no frame decodes."""
+def _scan(container: Any, video: Any) -> tuple[Any, int, bool, float]:
+    """The first decoded frame, the number of video packets, whether their decode
+    timestamps only ever go forward, and the pictures' span in seconds (first presentation
+    time to the last one's end; 0 when unknown); :class:`MediaError` if no frame decodes."""
     frame, count, last, in_order = None, 0, None, True
+    first_pts: int | None = None
+    end_pts: int | None = None
     try:
         for packet in container.demux(video):
             if frame is None:
@@ -237,6 +246,10 @@ def _scan(container: Any, video: Any) -> tuple[Any, int, bool]:
             if ts is not None:
                 in_order = in_order and (last is None or ts >= last)
                 last = ts
+            if packet.pts is not None:
+                first_pts = packet.pts if first_pts is None else min(first_pts, packet.pts)
+                end = packet.pts + (packet.duration or 0)
+                end_pts = end if end_pts is None else max(end_pts, end)
     except av.FFmpegError as e:
         if frame is None:
             raise MediaError(
@@ -248,7 +261,10 @@ def _scan(container: Any, video: Any) -> tuple[Any, int, bool]:
         raise MediaError(
             "the video has no decodable frame; the file is damaged or incomplete — upload it again"
         )
-    return frame, count, in_order
+    span = 0.0
+    if first_pts is not None and end_pts is not None and video.time_base:
+        span = float((end_pts - first_pts) * video.time_base)
+    return frame, count, in_order, span
 
 
 class ForwardClock:

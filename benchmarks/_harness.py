@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from typing import Any
 import av
 
 from nemo_widgets.samples import sample_path
+from nemo_widgets.testing import EngineProcess
 
 #: Generated benchmark media, kept between runs (never committed).
 MEDIA = Path("out/bench-media")
@@ -35,16 +35,20 @@ class Figure:
     baseline_name: str = ""
     higher_is_better: bool = False
     note: str = ""
+    #: Set when the benchmark could not measure this figure: why (the value is then NaN).
+    error: str = ""
 
     @property
     def ratio(self) -> float | None:
         """How many times better than the baseline (>1 is better)."""
-        if not self.baseline or not self.value:
+        if self.error or not self.baseline or not self.value:
             return None
         return self.value / self.baseline if self.higher_is_better else self.baseline / self.value
 
     @property
     def verdict(self) -> str:
+        if self.error:
+            return "FAILED"
         if self.target is None:
             return "info"
         ok = self.value >= self.target if self.higher_is_better else self.value <= self.target
@@ -97,7 +101,7 @@ def table(figures: list[Figure]) -> str:
         rows.append(
             (
                 f.name,
-                f"{f.value:.4g} {f.unit}",
+                "—" if f.error else f"{f.value:.4g} {f.unit}",
                 f"{op} {f.target:g} {f.unit}" if f.target is not None else "",
                 f"{f.baseline:.4g} {f.unit} ({f.baseline_name})" if f.baseline is not None else "",
                 f"{f.ratio:.1f}×" if f.ratio is not None else "",
@@ -108,7 +112,21 @@ def table(figures: list[Figure]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     notes = [f"  {f.name}: {f.note}" for f in figures if f.note]
+    notes += [f"  {f.name}: FAILED — {f.error}" for f in figures if f.error]
     return "\n".join(lines + (["", "notes:", *notes] if notes else []))
+
+
+def failed(module: str, error: BaseException) -> Figure:
+    """The row a benchmark module that crashed leaves in the table: what and why."""
+    where = ""
+    tb = error.__traceback__
+    while tb is not None:  # the innermost frame in our own code says where it broke
+        code = tb.tb_frame.f_code
+        if "site-packages" not in code.co_filename:
+            where = f" ({Path(code.co_filename).name}:{tb.tb_lineno} in {code.co_name})"
+        tb = tb.tb_next
+    why = f"{type(error).__name__}: {error}".strip().splitlines()[0][:300]
+    return Figure(f"{module}: did not finish", float("nan"), "", error=why + where)
 
 
 def write_json(figures: list[Figure], path: Path, quick: bool) -> None:
@@ -117,7 +135,15 @@ def write_json(figures: list[Figure], path: Path, quick: bool) -> None:
         "machine": machine(),
         "quick": quick,
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "figures": [{**asdict(f), "ratio": f.ratio, "verdict": f.verdict} for f in figures],
+        "figures": [
+            {
+                **asdict(f),
+                "value": None if f.error else f.value,
+                "ratio": f.ratio,
+                "verdict": f.verdict,
+            }
+            for f in figures
+        ],
     }
     path.write_text(json.dumps(data, indent=2))
 
@@ -126,44 +152,13 @@ def write_json(figures: list[Figure], path: Path, quick: bool) -> None:
 def engine_process(folder: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``nemo-widgets serve`` in its own process (so its memory and CPU are its own), on a
     free loopback port with a data dir under ``folder``; yields (base URL, process)."""
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "NEMO_CONFIG_DIR": str(folder / "server-cfg")}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "nemo_widgets",
-            "serve",
-            "--port",
-            str(port),
-            "--data-dir",
-            str(folder / "engine"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.post(f"{url}/api/auth/anonymous-token", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        yield url, proc
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with EngineProcess(folder / "engine", credits=None, config=folder / "server-cfg") as server:
+        assert server.proc is not None
+        yield server.url, server.proc
 
 
 def main_for(run: Callable[[bool], list[Figure]]) -> None:
     """``python -m benchmarks.bench_x [--quick]``."""
-    import sys
 
     figures = run("--quick" in sys.argv)
     print(table(figures))

@@ -21,9 +21,8 @@ import httpx
 from benchmarks._harness import Figure, main_for
 from nemo_widgets.engine import start
 from nemo_widgets.synth import make_clip
-from tests.conftest import Api
-from tests.test_bad_input import CASES
-from tests.test_faults import Server, _login
+from nemo_widgets.testing import Api, EngineProcess, login
+from nemo_widgets.testing.bad_media import CASES
 
 
 def _sha(data: bytes) -> str:
@@ -77,15 +76,12 @@ def _wait_render(http: httpx.Client, h: dict[str, str], rid: str, limit: float =
 def _faults(folder: Path) -> list[Figure]:
     clip = make_clip(folder / "long.mp4", seconds=10, width=1280, height=720)
     small = make_clip(folder / "small.mp4", seconds=2, width=320, height=240)
-    server = Server(folder / "engine").start()
+    server = EngineProcess(folder / "engine").start()
     kept: list[tuple[str, str]] = []  # (path on the server, sha256)
     served_half = resumed = 0
     try:
         http = httpx.Client(base_url=server.url, timeout=60)
-        h = _login(http)
-        sid = http.post("/api/tasks/me/with-session/nemo_agent", headers=h, json={}).json()["data"][
-            "session_id"
-        ]
+        h, sid = login(http)
         for src in (clip, small):
             up = http.post(
                 f"/api/upload-video/nemo_agent/me/{sid}",

@@ -6,12 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import signal
 import socket
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -20,76 +16,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nemo_widgets.synth import make_clip
-from tests.conftest import ATTRIBUTION, Api
+from nemo_widgets.testing import EngineProcess, login
+from tests.conftest import Api
 
 pytestmark = pytest.mark.slow
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`nemo-widgets serve` in its own process, so it can really be killed."""
-
-    def __init__(self, data: Path) -> None:
-        self.data, self.port = data, _port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Server:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "nemo_widgets",
-                "serve",
-                "--port",
-                str(self.port),
-                "--data-dir",
-                str(self.data),
-                "--credits",
-                "1000",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(200):
-            try:
-                httpx.post(f"{self.url}/api/auth/anonymous-token", timeout=1)
-                return self
-            except httpx.TransportError:
-                time.sleep(0.05)
-        raise RuntimeError("the engine did not start")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-
-
-def _login(http: httpx.Client) -> tuple[dict[str, str], str]:
-    """A new anonymous user with one session: its headers and the session id."""
-    r = http.post("/api/auth/anonymous-token", headers={"X-Client-Id": str(uuid.uuid4())})
-    h = {"Authorization": f"Bearer {r.json()['data']['token']}", **ATTRIBUTION}
-    r = http.post("/api/tasks/me/with-session/nemo_agent", headers=h, json={})
-    return h, r.json()["data"]["session_id"]
 
 
 def test_killed_mid_render_resumes_and_keeps_uploads(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "long.mp4", seconds=12, width=1280, height=720)
     digest = hashlib.sha256(clip.read_bytes()).hexdigest()
-    server = Server(tmp_path / "engine").start()
+    server = EngineProcess(tmp_path / "engine").start()
     try:
         http = httpx.Client(base_url=server.url, timeout=60)
-        h, sid = _login(http)
+        h, sid = login(http)
         up = http.post(
             f"/api/upload-video/nemo_agent/me/{sid}",
             headers=h,
@@ -128,10 +67,10 @@ def test_killed_mid_render_resumes_and_keeps_uploads(tmp_path: Path) -> None:
 
 
 def test_killed_mid_upload_leaves_nothing_half(tmp_path: Path) -> None:
-    server = Server(tmp_path / "engine").start()
+    server = EngineProcess(tmp_path / "engine").start()
     try:
         http = httpx.Client(base_url=server.url, timeout=60)
-        h, sid = _login(http)
+        h, sid = login(http)
         # Start a multipart upload by hand and stop halfway, then kill the server.
         boundary = "nemoboundary"
         head = (

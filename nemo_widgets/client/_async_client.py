@@ -36,6 +36,7 @@ from nemo_widgets.client._base import (
     retry_after,
     uploaded,
 )
+from nemo_widgets.client._batch import arun_batch
 from nemo_widgets.client._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -265,6 +266,8 @@ class AsyncNemoClient(BaseClient):
         finally:
             tmp.unlink(missing_ok=True)
         return dest
+
+    batch = arun_batch
 
 
 class _AsyncProgressStream:

@@ -34,6 +34,7 @@ from nemo_widgets.client._base import (
     retry_after,
     uploaded,
 )
+from nemo_widgets.client._batch import run_batch
 from nemo_widgets.client._errors import (
     APIConnectionError,
     APITimeoutError,
@@ -273,6 +274,8 @@ class NemoClient(BaseClient):
         finally:
             tmp.unlink(missing_ok=True)
         return dest
+
+    batch = run_batch
 
 
 class Session:

@@ -28,6 +28,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--allow-remote", action="store_true", help="allow a non-loopback --host (prints a warning)"
     )
+    p.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        help="send renders and vision jobs to this Dask scheduler (tcp://HOST:8786; default "
+        "$NEMO_DASK_SCHEDULER); --data-dir must be a path every worker sees",
+    )
 
     m = sub.add_parser("models", help="list or fetch the model weights the engine uses")
     m.add_argument("action", choices=["list", "fetch"])
@@ -51,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             args.data_dir,
             credits=LOCAL_CREDITS if args.credits is None else args.credits,
             allow_remote=args.allow_remote,
+            dask=args.dask,
         )
         return 0
     if args.command == "models":

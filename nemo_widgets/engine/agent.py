@@ -126,9 +126,10 @@ class ToolContext:
         return [f for f in files if kind is None or f.get("file_type") == kind]
 
     def run_heavy(self, fn: Callable[[Any], Any]) -> Any:
-        """Run CPU-heavy work in the engine's bounded pool and wait for it."""
+        """Run CPU-heavy work (a pure core: files in, files out) in the engine's bounded pool
+        — on a Dask worker when the engine has a cluster — and wait for it."""
         key = f"{self.user_id}:tool:{uuid.uuid4().hex[:8]}"
-        return self.engine.pool.submit(key, fn).result()
+        return self.engine.pool.submit(key, lambda ctx: ctx.heavy(fn)).result()
 
 
 # -- the interpreter -------------------------------------------------------------------------

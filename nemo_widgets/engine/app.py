@@ -66,6 +66,9 @@ class EngineConfig:
     #: Free disk space (MB) kept in hand where the engine keeps its data: an upload or render
     #: that would eat into it is refused with 507 and a message saying what to do.
     min_free_mb: int = 100
+    #: Where heavy cores run: None for this machine, or a Dask scheduler address or
+    #: ``distributed.Client`` (``--dask``; the ``NEMO_DASK_SCHEDULER`` variable when None).
+    dask: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -112,6 +115,18 @@ def render_err(message: str, status: int, code: str | None = None) -> JSONRespon
     return JSONResponse(body, status_code=status)
 
 
+def _offload(config: EngineConfig) -> Any:
+    """Where heavy cores run: a Dask cluster when one is named, else this process."""
+    cluster = config.dask or os.environ.get("NEMO_DASK_SCHEDULER") or None
+    if cluster is None:
+        return None
+    from nemo_widgets.engine.dask_jobs import DaskOffload
+
+    offload = DaskOffload(cluster)
+    log.info("heavy jobs go to the Dask scheduler at %s", offload.address)
+    return offload
+
+
 class Engine:
     """The engine's state: store, pool, agent. One per server."""
 
@@ -120,7 +135,9 @@ class Engine:
 
         self.config = config
         self.store = Store(config.data_dir, reserve_bytes=config.min_free_mb * 1024 * 1024)
-        self.pool = WorkerPool(config.workers, guard=self.store.ensure_space)
+        self.pool = WorkerPool(
+            config.workers, guard=self.store.ensure_space, offload=_offload(config)
+        )
         self.agent = Agent(self)
         #: Sessions with an agent run in progress (one at a time per session).
         self._active_runs: set[str] = set()

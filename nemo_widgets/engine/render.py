@@ -11,6 +11,7 @@ BGM tracks mixed at their volume with fades, mixed down to 48 kHz stereo.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import os
@@ -830,6 +831,29 @@ def _transition_ms(seg: Segment) -> float:
     return 0.0
 
 
+def render_core(
+    draft: dict[str, Any],
+    media: dict[str, tuple[Path, dict[str, Any]]],
+    out: Path,
+    fmt: str,
+    quality: str,
+    preview: Path | None,
+    job: Any,
+) -> RenderResult:
+    """A render as a pure function of files (the draft, its media by reference, the output
+    paths): what runs on a Dask worker when the engine has a cluster."""
+    return render(
+        Draft.parse(draft),
+        media.get,
+        out,
+        fmt=fmt,
+        quality=quality,
+        preview=preview,
+        progress=job.progress,
+        check=job.check,
+    )
+
+
 def render_job(engine: Any, job: dict[str, Any], ctx: Any) -> dict[str, Any]:
     """The engine's render job: resolve media of this user, render, move into place."""
     store = engine.store
@@ -843,17 +867,14 @@ def render_job(engine: Any, job: dict[str, Any], ctx: Any) -> dict[str, Any]:
     ext = ".mp4" if fmt == "mp4" else ".webm"
     tmp = store.tmp_path(ext)
     tmp_preview = store.tmp_path(".mp4") if params.get("preview", True) else None
+    # The heavy core gets the media as plain paths, so it can run on another machine.
+    refs = {r for tr in draft.tracks for sg in tr.segments for r in (sg.source, segment_source(sg))}
+    media = {r: found for r in refs - {None} if (found := resolve(r)) is not None}  # type: ignore[arg-type]
+    core = functools.partial(
+        render_core, params["draft"], media, tmp, fmt, params.get("quality", "high"), tmp_preview
+    )
     try:
-        res = render(
-            draft,
-            resolve,
-            tmp,
-            fmt=fmt,
-            quality=params.get("quality", "high"),
-            preview=tmp_preview,
-            progress=ctx.progress,
-            check=ctx.check,
-        )
+        res = ctx.heavy(core)
         final = store.renders_dir / f"{job['id']}_{os.urandom(4).hex()}{ext}"
         os.replace(tmp, final)
         name = f"{job['id']}{ext}"

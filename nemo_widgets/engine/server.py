@@ -135,6 +135,9 @@ def serve(
         data_dir = Path(user_data_dir("nemo-widgets")) / "engine"
     config = EngineConfig(data_dir=Path(data_dir), initial_credits=credits, **options)
     app = create_app(config)
-    app.state.engine.base_url = f"http://{host}:{port}"
-    print(f"nemo-widgets engine on http://{host}:{port} (data: {data_dir})", flush=True)
+    engine = app.state.engine
+    engine.base_url = f"http://{host}:{port}"
+    where = engine.pool.offload
+    jobs = f"; heavy jobs on Dask at {where.address}" if where.name == "dask" else ""
+    print(f"nemo-widgets engine on http://{host}:{port} (data: {data_dir}{jobs})", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

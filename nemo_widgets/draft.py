@@ -53,6 +53,7 @@ _SEG_KEYS: dict[str, str] = {
     "src": "source",
     "in": "in_point",
     "sp": "speed",
+    "kp": "keep_pitch",
     "v": "volume",
     "n": "label",
     "tx": "text",
@@ -176,6 +177,9 @@ class Segment:
     source: str | None = None
     in_point: float | None = None
     speed: float | None = None
+    #: Whether a speed change keeps the sound's pitch (``None``: yes, the default); ``False``
+    #: lets the pitch follow the speed (the "chipmunk" effect).
+    keep_pitch: bool | None = None
     volume: float | None = None
     label: str | None = None
     text: str | None = None
@@ -236,6 +240,11 @@ class Segment:
             self.volume is None or (_is_num(self.volume) and 0 <= self.volume <= 1000),
             where,
             f"volume 'v' must be a percentage in [0, 1000], got {_r(self.volume)}",
+        )
+        _check(
+            self.keep_pitch is None or isinstance(self.keep_pitch, bool),
+            where,
+            f"keep pitch 'kp' must be true or false, got {_r(self.keep_pitch)}",
         )
         for name, key in (("id", "id"), ("source", "src"), ("label", "n"), ("text", "tx")):
             v = getattr(self, name)
@@ -757,6 +766,10 @@ def _diff_segment(tr: Track, o: Segment, s: Segment) -> list[str]:
             )
     if o.speed != s.speed:
         out.append(f"{name}: speed {o.speed or 1:g}× → {s.speed or 1:g}×")
+    if (o.keep_pitch is not False) != (s.keep_pitch is not False):
+        out.append(
+            f"{name}: " + ("pitch kept" if s.keep_pitch is not False else "pitch follows speed")
+        )
     if o.text != s.text and tr.kind == "text":
         out.append(f'title text changed from "{o.text}" to "{s.text}"')
     if o.label != s.label and tr.kind != "text":

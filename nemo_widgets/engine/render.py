@@ -30,6 +30,7 @@ from nemo_widgets.engine.media import MAX_DURATION_S
 log = logging.getLogger("nemo_widgets.engine.render")
 
 SAMPLE_RATE = 48_000
+_SAMPLE_TB = Fraction(1, SAMPLE_RATE)
 MAX_LONG, MAX_SHORT = 1920, 1080
 PREVIEW_SHORT = 480
 
@@ -457,6 +458,71 @@ class AudioReader:
             self.container = None
 
 
+def tempo_chain(speed: float) -> list[float]:
+    """``speed`` as a product of factors in atempo's best range [0.5, 2] (3 = 2 × 1.5)."""
+    out: list[float] = []
+    while speed > 2.0:
+        out.append(2.0)
+        speed /= 2.0
+    while speed < 0.5:
+        out.append(0.5)
+        speed /= 0.5
+    out.append(speed)
+    return out
+
+
+class Tempo:
+    """Plays 48 kHz stereo faster or slower and keeps its pitch: FFmpeg's ``atempo`` (WSOLA)
+    in a PyAV filter graph, chained for factors outside 0.5–2. Reads its input from an
+    :class:`AudioReader` as needed (silence after the end), so any length can be asked."""
+
+    CHUNK = 4096
+
+    def __init__(self, speed: float) -> None:
+        import av.filter
+
+        self.graph = av.filter.Graph()
+        self.src = self.graph.add_abuffer(
+            format="fltp", sample_rate=SAMPLE_RATE, layout="stereo", time_base=_SAMPLE_TB
+        )
+        last = self.src
+        for factor in tempo_chain(speed):
+            node = self.graph.add("atempo", f"{factor:.9f}")
+            last.link_to(node)
+            last = node
+        fmt = self.graph.add(
+            "aformat", f"sample_fmts=fltp:channel_layouts=stereo:sample_rates={SAMPLE_RATE}"
+        )
+        last.link_to(fmt)
+        self.sink = self.graph.add("abuffersink")
+        fmt.link_to(self.sink)
+        self.graph.configure()
+        self.buf = np.zeros((2, 0), np.float32)
+        self.pts = 0
+
+    def read(self, reader: AudioReader, n: int) -> np.ndarray:
+        """The next ``n`` output samples ``(2, n)``."""
+        parts = [self.buf]
+        have = self.buf.shape[1]
+        while have < n:
+            chunk = np.ascontiguousarray(reader.read(self.CHUNK))
+            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+            frame.sample_rate, frame.pts, frame.time_base = SAMPLE_RATE, self.pts, _SAMPLE_TB
+            self.pts += chunk.shape[1]
+            self.src.push(frame)
+            while True:
+                try:
+                    out = self.sink.pull()
+                except (av.BlockingIOError, av.EOFError):
+                    break
+                arr = out.to_ndarray()
+                parts.append(arr)
+                have += arr.shape[1]
+        joined = np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
+        self.buf = joined[:, n:]
+        return joined[:, :n]
+
+
 @dataclass
 class _Voice:
     path: Path
@@ -468,7 +534,9 @@ class _Voice:
     fi: int
     fo: int
     loop: bool
+    keep_pitch: bool = True
     reader: AudioReader | None = None
+    tempo: Tempo | None = None
 
 
 class AudioMix:
@@ -507,6 +575,7 @@ class AudioMix:
                         int((seg.fade_in or 0) / 1000 * SAMPLE_RATE),
                         int((seg.fade_out or 0) / 1000 * SAMPLE_RATE),
                         tr.kind == "audio",
+                        seg.keep_pitch is not False,
                     )
                 )
         self.blocks: dict[int, np.ndarray] = {}
@@ -523,7 +592,12 @@ class AudioMix:
             if v.reader is None:
                 v.reader = AudioReader(v.path, v.in_s, v.loop)
             m = hi - lo
-            if v.speed != 1.0:
+            if v.speed != 1.0 and v.keep_pitch:
+                if v.tempo is None:
+                    v.tempo = Tempo(v.speed)
+                src = v.tempo.read(v.reader, m)
+            elif v.speed != 1.0:
+                # The chipmunk effect (``kp: false``): resampled, so the pitch follows the speed.
                 src = v.reader.read(max(1, math.ceil(m * v.speed)))
                 x = np.linspace(0, src.shape[1] - 1, m)
                 idx = np.arange(src.shape[1])
@@ -533,6 +607,7 @@ class AudioMix:
             mix[:, lo - a : hi - a] += src * _gain(lo - v.start, m, v.n, v.volume, v.fi, v.fo)
             if hi == v.start + v.n:
                 v.reader.close()
+                v.tempo = None
         # A soft limiter: no hard clipping when clip sound and BGM add up.
         if mix.size and float(np.abs(mix).max()) > 1.0:
             np.tanh(mix, out=mix)

@@ -357,3 +357,24 @@ def test_chipmunk_when_the_pitch_may_follow(tmp_path: Path) -> None:
     _render_clip(clip, out, du=1000, sp=2, kp=False)
     body = audio_of(out)[0][4800:43200]
     assert _peak_hz(body) == pytest.approx(880, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("degrees", "size", "red_at"),
+    [(90, (240, 320), (40, 120)), (180, (320, 240), (120, 280)), (270, (240, 320), (280, 120))],
+)
+def test_rotated_phone_clips_come_back_upright(
+    tmp_path: Path, degrees: int, size: tuple[int, int], red_at: tuple[int, int]
+) -> None:
+    from nemo_widgets.synth import set_display_rotation
+
+    img = np.zeros((240, 320, 3), np.uint8)
+    img[:, :160] = (220, 20, 20)
+    img[:, 160:] = (20, 20, 220)
+    path = write_frames(tmp_path / "phone.mp4", [img] * 25)
+    set_display_rotation(path, degrees, 240, 320)
+    out = tmp_path / "o.mp4"
+    _render_clip(path, out)
+    assert _facts(out)["size"] == size
+    px = frame_at(out, 0.5)[red_at].astype(int)
+    assert px[0] > 150 > px[2]

@@ -27,33 +27,20 @@ import numpy as np
 from nemo_widgets.draft import Draft, Segment, Track
 from nemo_widgets.engine.media import MAX_DURATION_S
 
+# Temporary re-exports of QUALITY, downscale, _rotate and yuv_frame: the vision code and the
+# benchmarks import them from here; their home is ``nemo_widgets.engine.video_io`` (switch the
+# imports there, then drop the ``as`` lines).
+from nemo_widgets.engine.video_io import QUALITY as QUALITY
+from nemo_widgets.engine.video_io import SAMPLE_RATE, FrameReader, VideoWriter
+from nemo_widgets.engine.video_io import downscale as downscale
+from nemo_widgets.engine.video_io import rotate as _rotate  # noqa: F401
+from nemo_widgets.engine.video_io import yuv_frame as yuv_frame
+
 log = logging.getLogger("nemo_widgets.engine.render")
 
-SAMPLE_RATE = 48_000
 _SAMPLE_TB = Fraction(1, SAMPLE_RATE)
 MAX_LONG, MAX_SHORT = 1920, 1080
 PREVIEW_SHORT = 480
-
-#: ``quality`` → encoder settings (documented in docs/render.md).
-QUALITY: dict[str, dict[str, dict[str, str]]] = {
-    "mp4": {
-        "high": {"preset": "veryfast", "crf": "20", "profile": "high"},
-        "medium": {"preset": "superfast", "crf": "23", "profile": "high"},
-        # ultrafast with CABAC and 8x8 transforms back on: still High profile, nearly as fast.
-        "low": {
-            "preset": "ultrafast",
-            "crf": "28",
-            "profile": "high",
-            "x264-params": "cabac=1:8x8dct=1",
-        },
-    },
-    "webm": {
-        "high": {"crf": "31", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
-        "medium": {"crf": "36", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
-        "low": {"crf": "42", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
-    },
-}
-AUDIO_BITRATE = {"high": 192_000, "medium": 128_000, "low": 96_000}
 
 
 class RenderError(RuntimeError):
@@ -128,86 +115,35 @@ class Placer:
         return out
 
 
-def _rotate(img: np.ndarray, rotation: int) -> np.ndarray:
-    # FFmpeg's rotation is counter-clockwise degrees of the display matrix.
-    r = rotation % 360
-    if r == 90:
-        return cv2.rotate(img, cv2.ROTATE_90_COUNTERCLOCKWISE)
-    if r == 180:
-        return cv2.rotate(img, cv2.ROTATE_180)
-    if r == 270:
-        return cv2.rotate(img, cv2.ROTATE_90_CLOCKWISE)
-    return img
-
-
 class VideoReader:
-    """Frames of one segment's source, by source time, decoded forward only."""
+    """Frames of one segment's source, by source time, placed on the canvas."""
 
     def __init__(
         self, path: Path, canvas: Canvas, start_s: float, rebuilt_fps: float | None = None
     ) -> None:
-        self.container = av.open(str(path))
-        self.stream = self.container.streams.video[0]
-        self.stream.thread_type = "AUTO"
-        self.tb = float(self.stream.time_base or Fraction(1, 90000))
-        t0 = float(self.stream.start_time or 0) * self.tb
-        self.offset = t0
         #: Timestamps the probe found out of order: frame n is shown at n / fps, and seeking
         #: (which needs trustworthy timestamps) is replaced by decoding from the start.
-        self.rebuilt_fps = rebuilt_fps
-        self.index = 0
-        if start_s > 0.5 and rebuilt_fps is None:
-            self.container.seek(int((start_s + t0) / self.tb), stream=self.stream, backward=True)
-        self.frames = self.container.decode(self.stream)
+        self.source = FrameReader(path, start_s=start_s, rebuilt_fps=rebuilt_fps)
         self.canvas = canvas
         self.placer: Placer | None = None
-        self.current: np.ndarray | None = None
-        self.pending: av.VideoFrame | None = None
-        self.done = False
-        self.last_t = -1.0
-
-    def _time(self, frame: av.VideoFrame) -> float:
-        if self.rebuilt_fps:
-            return self.index / self.rebuilt_fps
-        if frame.pts is None:
-            return self.last_t + 1e-3
-        return float(frame.pts) * self.tb - self.offset
-
-    def _convert(self, frame: av.VideoFrame) -> np.ndarray:
-        img = frame.to_ndarray(format="rgb24")
-        img = _rotate(img, int(getattr(frame, "rotation", 0) or 0))
-        if self.placer is None:
-            self.placer = Placer(img.shape[1], img.shape[0], self.canvas)
-        return self.placer(img)
+        self.shown: Any = None
+        self.placed: np.ndarray | None = None
 
     def at(self, t: float) -> np.ndarray:
         """The last frame shown at or before source time ``t`` (the first frame if none)."""
-        while not self.done:
-            if self.pending is None:
-                try:
-                    self.pending = next(self.frames)
-                except (StopIteration, av.FFmpegError):
-                    self.done = True
-                    break
-            ft = self._time(self.pending)
-            # Non-monotonic timestamps: a frame going back in time is treated as the next one.
-            ft = max(ft, self.last_t + 1e-6) if self.current is not None else ft
-            if ft <= t + 1e-4 or self.current is None:
-                self.current = self._convert(self.pending)
-                self.last_t = ft
-                self.pending = None
-                self.index += 1
-                if ft > t + 1e-4:
-                    break
-            else:
-                break
-        if self.current is None:
+        f = self.source.at(t)
+        if f is None:
             raise RenderError("the source has no decodable video frames")
-        return self.current
+        if f is not self.shown:
+            img = f.rgb
+            if self.placer is None:
+                self.placer = Placer(img.shape[1], img.shape[0], self.canvas)
+            self.shown, self.placed = f, self.placer(img)
+        assert self.placed is not None
+        return self.placed
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.container.close()
+        self.source.close()
 
 
 class ImageReader:
@@ -643,6 +579,8 @@ class AudioMix:
 
 # -- output ---------------------------------------------------------------------------------
 class Output:
+    """One output file (export or preview) fed frame by frame, its sound pulled from the mix."""
+
     def __init__(
         self,
         path: Path,
@@ -655,54 +593,32 @@ class Output:
         *,
         threads: int | None = None,
     ) -> None:
-        opts = {"movflags": "+faststart"} if fmt == "mp4" else {}
-        self.c = av.open(str(path), "w", format="mp4" if fmt == "mp4" else "webm", options=opts)
-        codec = "libx264" if fmt == "mp4" else "libvpx-vp9"
-        self.v = self.c.add_stream(codec, rate=fps, options=dict(QUALITY[fmt][quality]))
-        self.v.width, self.v.height, self.v.pix_fmt = width, height, "yuv420p"
-        if threads:
-            self.v.codec_context.thread_count = threads
-        self.v.codec_context.time_base = Fraction(1, 1) / fps
-        self.a = None
-        if audio:
-            self.a = self.c.add_stream("aac" if fmt == "mp4" else "libopus", rate=SAMPLE_RATE)
-            self.a.layout = "stereo"
-            self.a.bit_rate = AUDIO_BITRATE[quality]
-            self.a_frame = self.a.codec_context.frame_size or 960
-            self.a_conv = av.AudioResampler(
-                format=self.a.codec_context.format.name, layout="stereo", rate=SAMPLE_RATE
-            )
+        self.w = VideoWriter(
+            path, width, height, fps, fmt=fmt, quality=quality, threads=threads, audio=audio
+        )
+        self.v = self.w.stream
         self.samples_written = 0
 
     def video(self, img: np.ndarray, index: int) -> None:
-        frame = yuv_frame(img)
-        frame.pts = index
-        for pkt in self.v.encode(frame):
-            self.c.mux(pkt)
+        self.w.write(img, index)
 
     def audio(self, mix: AudioMix, upto: int) -> None:
-        if self.a is None:
+        if self.w.audio is None:
             return
-        fs = self.a_frame
+        fs = self.w.audio_frame_size
         while self.samples_written + fs <= upto:
             s = self.samples_written
-            chunk = mix.window(s, s + fs)
-            frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
-            frame.sample_rate = SAMPLE_RATE
-            frame.pts = s
-            for converted in self.a_conv.resample(frame):
-                for pkt in self.a.encode(converted):
-                    self.c.mux(pkt)
+            self.w.write_audio(mix.window(s, s + fs), s)
             self.samples_written += fs
 
     def close(self, mix: AudioMix | None) -> None:
-        for pkt in self.v.encode(None):
-            self.c.mux(pkt)
-        if self.a is not None and mix is not None:
-            self.audio(mix, mix.n_total + self.a_frame - 1)
-            for pkt in self.a.encode(None):
-                self.c.mux(pkt)
-        self.c.close()
+        self.w.finish_video()
+        if self.w.audio is not None and mix is not None:
+            self.audio(mix, mix.n_total + self.w.audio_frame_size - 1)
+        self.w.close()
+
+    def abort(self) -> None:
+        self.w.abort()
 
 
 @dataclass
@@ -812,6 +728,7 @@ def render(
         ps = min(1.0, PREVIEW_SHORT / min(canvas.width, canvas.height))
         pw, ph = _even(canvas.width * ps), _even(canvas.height * ps)
         out_p = Output(preview, "mp4", "low", pw, ph, fps, has_audio, threads=1)
+    outputs = [o for o in (out_v, out_p) if o is not None]
     readers: dict[int, Any] = {}
     black = np.zeros((canvas.height, canvas.width, 3), np.uint8)
     try:
@@ -865,6 +782,8 @@ def render(
         if out_p is not None:
             out_p.close(mix if has_audio else None)
     finally:
+        for o in outputs:
+            o.abort()  # nothing after a successful close; an error leaves no open file
         mix.close()
         for r in readers.values():
             r.close()
@@ -877,23 +796,6 @@ def render(
         has_audio,
         warnings,
     )
-
-
-def yuv_frame(rgb: np.ndarray) -> av.VideoFrame:
-    """An RGB picture as the encoder's yuv420p frame, converted by OpenCV: the same BT.601
-    limited-range numbers swscale gives (Y within 1), about ten times faster (0.4 ms against
-    4.5 ms at 1080p). Width and height must be even, as yuv420p needs."""
-    yuv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2YUV_I420)
-    return av.VideoFrame.from_ndarray(yuv, format="yuv420p")
-
-
-def downscale(img: np.ndarray, w: int, h: int) -> np.ndarray:
-    """Good and fast: exact halvings with a box filter, then one linear step."""
-    while img.shape[1] >= 2 * w and img.shape[0] >= 2 * h:
-        img = cv2.resize(img, (img.shape[1] // 2, img.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    if (img.shape[1], img.shape[0]) == (w, h):
-        return img
-    return cv2.resize(img, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def _transition_ms(seg: Segment) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -19,9 +20,11 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -39,6 +42,7 @@ from nemo_widgets.engine.store import CreditsExhausted, Store, TokenInfo
 from nemo_widgets.engine.uploads import BadRequest, fetch_url, receive_multipart
 
 log = logging.getLogger("nemo_widgets.engine")
+T = TypeVar("T")
 
 WEEK = 7 * 24 * 3600
 REGISTER_URL = "https://nemovideo.com/register?bind={user_id}"
@@ -122,6 +126,12 @@ class Engine:
         self.store = Store(config.data_dir, reserve_bytes=config.min_free_mb * 1024 * 1024)
         self.pool = WorkerPool(config.workers, guard=self.store.ensure_space)
         self.agent = Agent(self)
+        # The store off the event loop, as datasette does: reads on a few threads of their own
+        # (each on its own SQLite connection, WAL lets them run beside a write), writes from
+        # request handlers one at a time on one thread. A slow fsync then delays only the
+        # request that writes, never the loop that feeds every open SSE stream.
+        self._reads = ThreadPoolExecutor(4, thread_name_prefix="nemo-read")
+        self._writes = ThreadPoolExecutor(1, thread_name_prefix="nemo-write")
         #: Sessions with an agent run in progress (one at a time per session).
         self._active_runs: set[str] = set()
         self._runs_lock = threading.Lock()
@@ -149,23 +159,35 @@ class Engine:
 
     def close(self) -> None:
         self.pool.shutdown()
+        self._reads.shutdown(wait=True)
+        self._writes.shutdown(wait=True)
         self.store.close()
 
+    async def read(self, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+        """``fn(*args, **kw)`` (a store read) on a reader thread; awaited, never blocking."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reads, functools.partial(fn, *args, **kw))
+
+    async def write(self, fn: Callable[..., T], *args: Any, **kw: Any) -> T:
+        """``fn(*args, **kw)`` (a store write) on the one writer thread, in order."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writes, functools.partial(fn, *args, **kw))
+
     # -- auth ------------------------------------------------------------------------------
-    def auth(self, request: Request) -> TokenInfo:
+    async def auth(self, request: Request) -> TokenInfo:
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(1001, "missing token: send Authorization: Bearer <token>")
-        info = self.store.lookup_token(token.strip())
+        info = await self.read(self.store.lookup_token, token.strip())
         if info is None:
             raise ApiError(1001, "invalid token; get a new anonymous token")
         if info.expires < time.time():
             raise ApiError(1001, "token expired; get a new anonymous token with the same client id")
         return info
 
-    def session_of(self, sid: str, user_id: str) -> Any:
-        row = self.store.session(sid, user_id)
+    async def session_of(self, sid: str, user_id: str) -> Any:
+        row = await self.read(self.store.session, sid, user_id)
         if row is None:
             raise ApiError(
                 1002, "session not found; create a new session (the old timeline is gone)"
@@ -254,7 +276,7 @@ async def anonymous_token(request: Request) -> Response:
     client_id = request.headers.get("x-client-id", "").strip()
     if not client_id or len(client_id) > 128:
         raise ApiError(400, "missing X-Client-Id header (a UUID that identifies this client)")
-    last = eng.store.last_token_issued(client_id)
+    last = await eng.read(eng.store.last_token_issued, client_id)
     now = time.time()
     if last and now - last[0] < eng.config.token_rate_window and last[1] > now:
         wait = int(min(last[1], last[0] + eng.config.token_rate_window) - now) + 1
@@ -263,8 +285,8 @@ async def anonymous_token(request: Request) -> Response:
             "one anonymous token per client id per 7 days; reuse the token you have",
             headers={"Retry-After": str(min(wait, 30))},
         )
-    token, user_id, expires, credits = eng.store.issue_token(
-        client_id, eng.config.token_ttl, eng.config.initial_credits
+    token, user_id, expires, credits = await eng.write(
+        eng.store.issue_token, client_id, eng.config.token_ttl, eng.config.initial_credits
     )
     return ok(
         {
@@ -278,13 +300,15 @@ async def anonymous_token(request: Request) -> Response:
 
 async def create_session(request: Request) -> Response:
     eng = _engine(request)
-    who = eng.auth(request)
+    who = await eng.auth(request)
     body = await _json(request)
     language, task_name = body.get("language", "en"), body.get("task_name", "project")
     if not isinstance(language, str) or not isinstance(task_name, str):
         raise ApiError(400, "language and task_name must be strings")
     language, task_name = language or "en", task_name or "project"
-    sid, task_id = eng.store.create_session(who.user_id, language[:16], task_name[:200])
+    sid, task_id = await eng.write(
+        eng.store.create_session, who.user_id, language[:16], task_name[:200]
+    )
     return ok({"task_id": task_id, "session_id": sid, "user_id": who.user_id})
 
 
@@ -294,10 +318,10 @@ def _pick(body: dict[str, Any], snake: str, camel: str) -> Any:
 
 async def run_sse(request: Request) -> Response:
     eng = _engine(request)
-    who = eng.auth(request)
+    who = await eng.auth(request)
     body = await _json(request)
     sid = _pick(body, "session_id", "sessionId")
-    if not isinstance(sid, str) or eng.store.session(sid, who.user_id) is None:
+    if not isinstance(sid, str) or await eng.read(eng.store.session, sid, who.user_id) is None:
         return JSONResponse(
             {
                 "code": 1002,
@@ -324,7 +348,7 @@ async def run_sse(request: Request) -> Response:
             )
         eng._active_runs.add(sid)
     try:
-        the_plan, reservation = _plan_and_reserve(eng, who, sid, text)
+        the_plan, reservation = await eng.write(_plan_and_reserve, eng, who, sid, text)
     except BaseException:
         with eng._runs_lock:
             eng._active_runs.discard(sid)
@@ -415,9 +439,9 @@ def _plan_and_reserve(eng: Engine, who: TokenInfo, sid: str, text: str) -> tuple
 
 async def upload(request: Request) -> Response:
     eng = _engine(request)
-    who = eng.auth(request)
+    who = await eng.auth(request)
     sid = request.path_params["sid"]
-    eng.session_of(sid, who.user_id)
+    await eng.session_of(sid, who.user_id)
     limit = eng.config.max_upload_bytes
     declared = int(request.headers.get("content-length") or 0)
     ctype = request.headers.get("content-type", "")
@@ -446,7 +470,7 @@ async def upload(request: Request) -> Response:
                     f"the upload is larger than {limit // (1024 * 1024)} MB; compress or trim it",
                     code=4002,
                 )
-            eng.store.ensure_space(declared)
+            await eng.read(eng.store.ensure_space, declared)
             files, _ = await receive_multipart(
                 request.stream(), ctype, eng.store.tmp_path, limit, guard=eng.store.ensure_space
             )
@@ -470,7 +494,8 @@ async def upload(request: Request) -> Response:
         raise
     out = []
     for rec, info in zip(received, infos, strict=True):
-        stored = eng.store.add_file(
+        stored = await eng.write(
+            eng.store.add_file,
             rec.path,
             user_id=who.user_id,
             session_id=sid,
@@ -501,20 +526,20 @@ async def upload(request: Request) -> Response:
                 add_clip_to_draft(d, f)
             state["draft"] = d.to_dict()
 
-    eng.store.update_state(sid, apply)
+    await eng.write(eng.store.update_state, sid, apply)
     return ok({"files": out, "session_state_applied": True})
 
 
 async def credits(request: Request) -> Response:
     eng = _engine(request)
-    who = eng.auth(request)
-    return ok(eng.store.balance(who.user_id))
+    who = await eng.auth(request)
+    return ok(await eng.read(eng.store.balance, who.user_id))
 
 
 async def state(request: Request) -> Response:
     eng = _engine(request)
-    who = eng.auth(request)
-    row = eng.session_of(request.path_params["sid"], who.user_id)
+    who = await eng.auth(request)
+    row = await eng.session_of(request.path_params["sid"], who.user_id)
     return ok(
         {
             "session_id": row["session_id"],
@@ -532,7 +557,7 @@ QUALITIES = ("high", "medium", "low")
 
 async def render_submit(request: Request) -> Response:
     eng = _engine(request)
-    who = _render_auth(eng, request)
+    who = await _render_auth(eng, request)
     missing = [h for h in ATTRIBUTION if not request.headers.get(h)]
     if missing:
         return render_err(
@@ -561,9 +586,9 @@ async def render_submit(request: Request) -> Response:
         return render_err(
             f"unknown quality {quality!r}; choose one of: {', '.join(QUALITIES)}", 400
         )
-    if not isinstance(sid, str) or eng.store.session(sid, who.user_id) is None:
+    if not isinstance(sid, str) or await eng.read(eng.store.session, sid, who.user_id) is None:
         return render_err("session not found", 404, "1002")
-    state = eng.store.state(sid)
+    state = await eng.read(eng.store.state, sid)
     draft = body.get("draft")
     if draft is None:
         draft = state.get("draft")
@@ -579,7 +604,7 @@ async def render_submit(request: Request) -> Response:
         check_length(parsed)
     except RenderError as e:
         return render_err(str(e), 400)
-    missing = missing_media(parsed, media_resolver(eng.store, who.user_id, state))
+    missing = await eng.read(missing_media, parsed, media_resolver(eng.store, who.user_id, state))
     if missing:
         return render_err(
             f"the timeline uses media that is not in this session: {', '.join(missing[:5])}; "
@@ -592,7 +617,7 @@ async def render_submit(request: Request) -> Response:
         "quality": quality,
         "preview": output.get("preview", True),
     }
-    if not eng.store.create_job(job_id, who.user_id, sid, "render", params):
+    if not await eng.write(eng.store.create_job, job_id, who.user_id, sid, "render", params):
         return render_err(
             f"a render with id {job_id!r} already exists; use a new id", 409, "duplicate_id"
         )
@@ -608,9 +633,9 @@ class RenderRouteError(Exception):
         self.message, self.status, self.code = message, status, code
 
 
-def _render_auth(eng: Engine, request: Request) -> TokenInfo:
+async def _render_auth(eng: Engine, request: Request) -> TokenInfo:
     try:
-        return eng.auth(request)
+        return await eng.auth(request)
     except ApiError as e:
         raise RenderRouteError(e.message, e.status, str(e.code)) from None
 
@@ -652,8 +677,8 @@ def _render_view(eng: Engine, request: Request, job: dict[str, Any]) -> dict[str
 
 async def render_poll(request: Request) -> Response:
     eng = _engine(request)
-    who = _render_auth(eng, request)
-    job = eng.store.job(request.path_params["rid"], who.user_id)
+    who = await _render_auth(eng, request)
+    job = await eng.read(eng.store.job, request.path_params["rid"], who.user_id)
     if job is None or job["kind"] != "render":
         return render_err("render not found", 404)
     return render_ok(_render_view(eng, request, job))
@@ -661,29 +686,35 @@ async def render_poll(request: Request) -> Response:
 
 async def render_cancel(request: Request) -> Response:
     eng = _engine(request)
-    who = _render_auth(eng, request)
+    who = await _render_auth(eng, request)
     rid = request.path_params["rid"]
-    job = eng.store.job(rid, who.user_id)
+    job = await eng.read(eng.store.job, rid, who.user_id)
     if job is None or job["kind"] != "render":
         return render_err("render not found", 404)
     if job["status"] in ("completed", "failed", "cancelled"):
         return render_err(f"the render is already {job['status']}", 409)
-    eng.store.update_job(
-        rid, who.user_id, status="cancelled", error="cancelled by the user", completed=time.time()
+    await eng.write(
+        eng.store.update_job,
+        rid,
+        who.user_id,
+        status="cancelled",
+        error="cancelled by the user",
+        completed=time.time(),
     )
     eng.pool.cancel(f"{who.user_id}:{rid}")
-    return render_ok(_render_view(eng, request, eng.store.job(rid, who.user_id) or job))
+    after = await eng.read(eng.store.job, rid, who.user_id)
+    return render_ok(_render_view(eng, request, after or job))
 
 
 async def render_download(request: Request) -> Response:
     eng = _engine(request)
-    who = _render_auth(eng, request)
-    job = eng.store.job(request.path_params["rid"], who.user_id)
+    who = await _render_auth(eng, request)
+    job = await eng.read(eng.store.job, request.path_params["rid"], who.user_id)
     if job is None or job["kind"] != "render":
         return render_err("render not found", 404)
     if job["status"] != "completed" or not job["result"]:
         return render_err(f"the render is {job['status']}, not completed", 409)
-    rec = eng.store.file(job["result"]["file_id"], who.user_id)
+    rec = await eng.read(eng.store.file, job["result"]["file_id"], who.user_id)
     if rec is None or not rec.path.exists():
         return render_err("the rendered file is missing", 410)
     return FileResponse(rec.path, filename=rec.filename, media_type=_media_type(rec.path))
@@ -715,13 +746,13 @@ async def media(request: Request) -> Response:
     eng = _engine(request)
     file_id = request.path_params["file_id"]
     sig = request.query_params.get("sig")
-    rec = eng.store.file(file_id)
+    rec = await eng.read(eng.store.file, file_id)
     allowed = False
     if rec is not None:
         if sig is not None:
             allowed = hmac.compare_digest(sig, eng.sign(file_id, rec.user_id))
         else:
-            allowed = eng.auth(request).user_id == rec.user_id
+            allowed = (await eng.auth(request)).user_id == rec.user_id
     if rec is None or not allowed or not rec.path.exists():
         return JSONResponse({"code": 404, "message": "file not found"}, status_code=404)
     return FileResponse(
@@ -738,7 +769,7 @@ async def openapi(request: Request) -> Response:
     """This engine's OpenAPI description (authenticated like every route)."""
     from nemo_widgets.engine.openapi import spec
 
-    _engine(request).auth(request)
+    await _engine(request).auth(request)
     return JSONResponse(spec())
 
 

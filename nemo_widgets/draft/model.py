@@ -357,6 +357,20 @@ class Draft:
 
         return summary(self)
 
+    def to_otio(self, **kw: Any) -> Any:
+        """This draft as an OpenTimelineIO timeline (the ``otio`` extra); see
+        :func:`nemo_widgets.draft.otio.to_otio` for the options and what travels as metadata."""
+        from nemo_widgets.draft.otio import to_otio
+
+        return to_otio(self, **kw)
+
+    @classmethod
+    def from_otio(cls, timeline: Any) -> Draft:
+        """A draft from a cuts-only OpenTimelineIO timeline (object, ``.otio`` path or JSON)."""
+        from nemo_widgets.draft.otio import from_otio
+
+        return from_otio(timeline)
+
     def _repr_html_(self) -> str:  # pragma: no cover - notebook display
         from nemo_widgets.draft.frame import _html_escape, style
 

@@ -98,24 +98,28 @@ def _encode_audio(c: Any, stream: Any, data: np.ndarray, sample_rate: int) -> No
         c.mux(pkt)
 
 
-def set_display_rotation(path: Path, degrees: int, height: int) -> None:
-    """Write a clockwise display rotation into the first track header, as phones do.
-
-    The stored frames stay as they are; players (and FFmpeg) show them rotated.
+def set_display_rotation(path: Path, degrees: int, height: int, width: int | None = None) -> None:
+    """Write a clockwise display rotation (90, 180 or 270) into the first track header, as
+    phones do. The stored frames stay as they are; players (and FFmpeg) show them rotated.
     """
     import struct
 
     one, minus_one = 0x00010000, 0xFFFF0000
-    if degrees % 360 != 90:
-        raise ValueError("only 90° clockwise is supported here")
+    w = width or 0
+    matrices = {  # a b u / c d v / x y w of the tkhd display matrix (16.16, w 2.30)
+        90: (0, one, 0, minus_one, 0, 0, height << 16, 0, 0x40000000),
+        180: (minus_one, 0, 0, 0, minus_one, 0, w << 16, height << 16, 0x40000000),
+        270: (0, minus_one, 0, one, 0, 0, 0, w << 16, 0x40000000),
+    }
+    if degrees % 360 not in matrices:
+        raise ValueError("only 90°, 180° and 270° clockwise are supported here")
     data = bytearray(Path(path).read_bytes())
     i = data.find(b"tkhd")
     if i < 0:
         raise ValueError("no tkhd box")
     version = data[i + 4]
     matrix_at = i + 4 + 4 + (28 if version == 0 else 40) + 8
-    matrix = (0, one, 0, minus_one, 0, 0, height << 16, 0, 0x40000000)
-    struct.pack_into(">9I", data, matrix_at, *matrix)
+    struct.pack_into(">9I", data, matrix_at, *matrices[degrees % 360])
     Path(path).write_bytes(bytes(data))
 
 

@@ -325,3 +325,56 @@ def test_short_bgm_loops_and_fades_across_mix_blocks(tmp_path: Path) -> None:
     assert min(level[:3]) > 0.05  # still sounding long after the tune's own 0.7 s
     assert level[3] < 0.6 * level[2]  # fading out over the last second
     assert _rms(audio[int(3.45 * sr) : int(3.5 * sr)]) < 0.2 * level[2]
+
+
+def _peak_hz(x: np.ndarray, rate: int = 48_000) -> float:
+    """The frequency of the strongest FFT bin (Hann window, zero-padded for a fine grid)."""
+    spec = np.abs(np.fft.rfft(x * np.hanning(len(x)), n=8 * len(x)))
+    return float(np.fft.rfftfreq(8 * len(x), 1 / rate)[int(spec.argmax())])
+
+
+@pytest.mark.parametrize("speed", [0.5, 2.0, 3.0])
+def test_speed_keeps_the_pitch(tmp_path: Path, speed: float) -> None:
+    """A 3 s clip with a 440 Hz tone at 0.5×, 2× and 3×: still 440 Hz, and the sound lasts
+    3 / speed s on the timeline (the segment runs 0.5 s longer, into silence)."""
+    clip = make_clip(tmp_path / "c.mp4", seconds=3, width=160, height=120, tone_hz=440)
+    sound_s = 3 / speed
+    out = tmp_path / "o.mp4"
+    _render_clip(clip, out, du=round(sound_s * 1000) + 500, sp=speed)
+    audio, sr = audio_of(out)[0], 48_000
+    body = audio[int(0.1 * sr) : int((sound_s - 0.1) * sr)]
+    assert _peak_hz(body) == pytest.approx(440, rel=0.02)
+    assert _rms(body) == pytest.approx(0.3 / np.sqrt(2), rel=0.25)  # the level is kept too
+    tail = audio[int((sound_s - 0.2) * sr) : int((sound_s - 0.1) * sr)]
+    after = audio[int((sound_s + 0.1) * sr) : int((sound_s + 0.4) * sr)]
+    assert _rms(tail) > 0.15 and _rms(after) < 0.02  # it ends where 3 s of source end
+
+
+def test_chipmunk_when_the_pitch_may_follow(tmp_path: Path) -> None:
+    """``kp: false``: 2× resamples, so 440 Hz comes out an octave up."""
+    clip = make_clip(tmp_path / "c.mp4", seconds=2, width=160, height=120, tone_hz=440)
+    out = tmp_path / "o.mp4"
+    _render_clip(clip, out, du=1000, sp=2, kp=False)
+    body = audio_of(out)[0][4800:43200]
+    assert _peak_hz(body) == pytest.approx(880, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("degrees", "size", "red_at"),
+    [(90, (240, 320), (40, 120)), (180, (320, 240), (120, 280)), (270, (240, 320), (280, 120))],
+)
+def test_rotated_phone_clips_come_back_upright(
+    tmp_path: Path, degrees: int, size: tuple[int, int], red_at: tuple[int, int]
+) -> None:
+    from nemo_widgets.synth import set_display_rotation
+
+    img = np.zeros((240, 320, 3), np.uint8)
+    img[:, :160] = (220, 20, 20)
+    img[:, 160:] = (20, 20, 220)
+    path = write_frames(tmp_path / "phone.mp4", [img] * 25)
+    set_display_rotation(path, degrees, 240, 320)
+    out = tmp_path / "o.mp4"
+    _render_clip(path, out)
+    assert _facts(out)["size"] == size
+    px = frame_at(out, 0.5)[red_at].astype(int)
+    assert px[0] > 150 > px[2]

@@ -7,11 +7,24 @@
 >>> eng.stop()
 
 Needs the engine extra: ``pip install "nemo-widgets[engine]"``. Never imports the client or
-the widgets.
+the widgets. The server (uvicorn, Starlette) is imported only when ``start``, ``serve`` or
+``EngineHandle`` is first asked for, so the media, render and vision modules work without
+the server's dependencies.
 """
 
 from __future__ import annotations
 
-from nemo_widgets.engine.server import EngineHandle, serve, start
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nemo_widgets.engine.server import EngineHandle, serve, start
 
 __all__ = ["EngineHandle", "serve", "start"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from nemo_widgets.engine import server
+
+        return getattr(server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
-import queue
 import re
-import threading
 import unicodedata
-from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import av
+
+# Their home is ``engine.video_io`` now; re-exported here for the code that imports them from
+# this module (the vision code), until it switches.
+from nemo_widgets.engine.video_io import CopiedStream as CopiedStream
+from nemo_widgets.engine.video_io import ForwardClock as ForwardClock
+from nemo_widgets.engine.video_io import OrderedWorker as OrderedWorker
 
 VIDEO_FORMATS = ("mp4", "mov", "avi", "webm", "mkv")
 IMAGE_FORMATS = ("jpg", "png", "gif", "webp")
@@ -265,79 +268,6 @@ def _scan(container: Any, video: Any) -> tuple[Any, int, bool, float]:
     if first_pts is not None and end_pts is not None and video.time_base:
         span = float((end_pts - first_pts) * video.time_base)
     return frame, count, in_order, span
-
-
-class ForwardClock:
-    """Output timestamps that only go forward: a frame keeps its source timestamp unless that
-    is missing or not after the last one written, and then goes one nominal frame later.
-    Muxers refuse timestamps that go back, which joined or badly muxed sources have."""
-
-    def __init__(self, rate: Fraction | float, time_base: Fraction) -> None:
-        self.step = max(1, round(1 / (float(rate or 25) * float(time_base))))
-        self.last: int | None = None
-
-    def __call__(self, pts: int | None) -> int:
-        if pts is None or (self.last is not None and pts <= self.last):
-            pts = 0 if self.last is None else self.last + self.step
-        self.last = pts
-        return pts
-
-
-class OrderedWorker:
-    """Runs the jobs it is given on one thread of its own, in order: the encoder and muxer of
-    a frame pipeline, so that encoding frame n overlaps the work on frame n + 1 (PyAV and
-    libx264 release the GIL). At most ``depth`` jobs wait, which bounds the memory held.
-
-    The first error a job raises is raised again by ``submit`` or ``close``; the jobs after it
-    are dropped. ``join`` (in a ``finally``) waits for the thread without raising, so the
-    containers it writes can be closed after it.
-    """
-
-    def __init__(self, depth: int = 4, name: str = "nemo-writer") -> None:
-        self._jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(depth)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            if self._error is None:
-                try:
-                    job()
-                except BaseException as e:  # handed to the submitting thread
-                    self._error = e
-
-    def submit(self, job: Callable[[], None]) -> None:
-        if self._error is not None:
-            raise self._error
-        self._jobs.put(job)
-
-    def join(self) -> None:
-        if self._thread.is_alive():
-            self._jobs.put(None)
-            self._thread.join()
-
-    def close(self) -> None:
-        self.join()
-        if self._error is not None:
-            raise self._error
-
-
-class CopiedStream:
-    """A stream of ``container`` made from ``template`` that packets are copied into as they
-    are, except any whose decode timestamp goes back (a muxer would refuse them)."""
-
-    def __init__(self, container: Any, template: Any) -> None:
-        self.container = container
-        self.stream = container.add_stream_from_template(template)
-        self.last: int | None = None
-
-    def mux(self, packet: Any) -> None:
-        if packet.dts is None or (self.last is not None and packet.dts < self.last):
-            return
-        self.last = packet.dts
-        packet.stream = self.stream
-        self.container.mux(packet)
 
 
 def _probe_image(path: Path, kind: str) -> dict[str, Any]:

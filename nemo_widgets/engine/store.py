@@ -12,6 +12,7 @@ import errno
 import hashlib
 import json
 import os
+import queue
 import secrets
 import shutil
 import sqlite3
@@ -138,6 +139,11 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(SCHEMA)
         self.secret = self._load_secret()
+        #: Connections for reads, one per reading thread at a time (WAL: they never wait for
+        #: a write in progress, and see every committed one).
+        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
+        self._all_readers: list[sqlite3.Connection] = []
+        self._closed = False
         # Leftovers of writes that were interrupted are never served: they live only in tmp/.
         for leftover in self.tmp_dir.iterdir():
             with contextlib.suppress(OSError):
@@ -153,7 +159,34 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
+            for db in self._all_readers:
+                db.close()
             self._db.close()
+
+    @contextlib.contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        db = None
+        with contextlib.suppress(queue.Empty):
+            db = self._readers.get_nowait()
+        if db is None:
+            db = sqlite3.connect(
+                self.root / "engine.sqlite3",
+                check_same_thread=False,
+                isolation_level=None,
+                timeout=30,
+            )
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA query_only=ON")
+            with self._lock:
+                if self._closed:
+                    db.close()
+                    raise sqlite3.ProgrammingError("the store is closed")
+                self._all_readers.append(db)
+        try:
+            yield db
+        finally:
+            self._readers.put(db)
 
     @contextlib.contextmanager
     def tx(self) -> Iterator[sqlite3.Connection]:
@@ -168,12 +201,12 @@ class Store:
                 self._db.execute("COMMIT")
 
     def _one(self, sql: str, *args: Any) -> sqlite3.Row | None:
-        with self._lock:
-            return self._db.execute(sql, args).fetchone()
+        with self._reader() as db:
+            return db.execute(sql, args).fetchone()
 
     def _all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
+        with self._reader() as db:
+            return db.execute(sql, args).fetchall()
 
     # -- tokens and users ----------------------------------------------------------------
     def last_token_issued(self, client_id: str) -> tuple[float, float] | None:

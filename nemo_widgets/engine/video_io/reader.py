@@ -1,0 +1,192 @@
+"""The one way in: every decode of a video source goes through :class:`FrameReader`.
+
+What it takes care of, so no caller has to:
+
+- **display rotation** — phone clips are stored landscape with a rotation in their display
+  matrix; pictures come out upright (``DecodedFrame.rgb``), in the size they are shown;
+- **colour matrix and range** — the decoder tags each frame with its matrix (BT.601 / BT.709
+  / BT.2020) and range (limited / full); the RGB conversion uses those tags (untagged frames
+  are read as BT.601 limited, which is also what :class:`VideoWriter` writes);
+- **variable frame rate and timestamps** — ``t`` is the frame's own presentation time in
+  seconds from the start of the stream, forced forward where a muxer wrote timestamps that go
+  back; with ``rebuilt_fps`` (the probe's ``timestamps == "rebuilt"``) frame *n* is at
+  *n* / fps and seeking decodes from the start;
+- **seeking** — ``start_s`` / :meth:`FrameReader.seek` jump to the keyframe before and decode
+  forward; :meth:`FrameReader.at` gives the frame shown at a time, for renderers;
+- **cancel checks** — ``check`` is called every ``check_every`` frames while iterating.
+
+    with FrameReader(path, check=ctx.check) as src:
+        first = src.peek()                   # upright size before the loop: first.rgb.shape
+        for f in src:                        # DecodedFrame: index, t, pts, frame, rgb
+            out.write(work(f.rgb), clock(f.pts))
+
+Decoding errors in the middle of a file end the frames (what was read stands); a file with
+no decodable frame raises :class:`NoFrames`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+from nemo_widgets.engine.video_io.pictures import rotate
+
+
+class NoFrames(ValueError):
+    """The source has no decodable video frame."""
+
+
+class DecodedFrame:
+    """One decoded frame: ``index`` (decode order from the start or the seek point), ``t``
+    (seconds, forward-only), ``pts`` (the source timestamp, ``time_base`` units, may be
+    None), ``frame`` (the PyAV frame) and ``rgb`` (upright RGB, converted on first use)."""
+
+    __slots__ = ("_rgb", "frame", "index", "pts", "t")
+
+    def __init__(self, index: int, t: float, frame: av.VideoFrame) -> None:
+        self.index, self.t, self.frame, self.pts = index, t, frame, frame.pts
+        self._rgb: np.ndarray | None = None
+
+    @property
+    def rotation(self) -> int:
+        return int(getattr(self.frame, "rotation", 0) or 0) % 360
+
+    @property
+    def rgb(self) -> np.ndarray:
+        if self._rgb is None:
+            self._rgb = rotate(self.frame.to_ndarray(format="rgb24"), self.rotation)
+        return self._rgb
+
+
+class FrameReader:
+    """Frames of the first video stream of ``path``, decoded forward (see the module)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        start_s: float = 0.0,
+        rebuilt_fps: float | None = None,
+        check: Callable[[], None] | None = None,
+        check_every: int = 8,
+        threads: str | None = "AUTO",
+    ) -> None:
+        self.path = Path(path)
+        self.container: Any = av.open(str(path))
+        try:
+            if not self.container.streams.video:
+                raise NoFrames("the file has no video stream")
+            self.stream = self.container.streams.video[0]
+            if threads:
+                self.stream.thread_type = threads
+        except BaseException:
+            self.container.close()
+            raise
+        self.time_base: Fraction = self.stream.time_base or Fraction(1, 90000)
+        self.tb = float(self.time_base)
+        #: The stream's start, subtracted from every timestamp.
+        self.offset = float(self.stream.start_time or 0) * self.tb
+        self.rate: Fraction = (
+            self.stream.average_rate or self.stream.guessed_rate or Fraction(rebuilt_fps or 25)
+        )
+        c = self.container
+        self.duration = float(c.duration / av.time_base) if c.duration else 0.0
+        #: Frames expected (from the header, or duration × rate); a hint for progress only.
+        self.frames_hint = max(1, self.stream.frames or int(self.duration * float(self.rate)))
+        self.audio = c.streams.audio[0] if c.streams.audio else None
+        self.rebuilt_fps = rebuilt_fps
+        self.check, self.check_every = check, max(1, check_every)
+        if start_s > 0.5 and rebuilt_fps is None:
+            self._seek_to(start_s)
+        self._reset()
+
+    def _seek_to(self, t: float) -> None:
+        self.container.seek(int((t + self.offset) / self.tb), stream=self.stream, backward=True)
+
+    def _reset(self) -> None:
+        self.index = 0
+        self.last_t = -1.0
+        self.done = False
+        self.pending: DecodedFrame | None = None
+        self.current: DecodedFrame | None = None
+        self._decoded = self.container.decode(self.stream)
+
+    def seek(self, t: float) -> None:
+        """Go to the keyframe at or before ``t`` seconds (to the start for rebuilt timestamps,
+        whose frames are numbered from the first); frames decode forward from there."""
+        if t > 0.5 and self.rebuilt_fps is None:
+            self._seek_to(t)
+        else:
+            self.container.seek(0)
+        self._reset()
+
+    def _time(self, frame: av.VideoFrame) -> float:
+        if self.rebuilt_fps:
+            return self.index / self.rebuilt_fps
+        if frame.pts is None:
+            return self.last_t + 1e-3
+        return float(frame.pts) * self.tb - self.offset
+
+    def _next(self) -> DecodedFrame | None:
+        if self.pending is not None:
+            f, self.pending = self.pending, None
+            return f
+        if self.done:
+            return None
+        if self.check is not None and self.index % self.check_every == 0:
+            self.check()
+        try:
+            frame = next(self._decoded)
+        except (StopIteration, av.FFmpegError):
+            self.done = True
+            return None
+        t = self._time(frame)
+        # Timestamps that go back: the frame is treated as the next one.
+        t = max(t, self.last_t + 1e-6) if self.index else t
+        self.last_t = t
+        self.index += 1
+        return DecodedFrame(self.index - 1, t, frame)
+
+    def peek(self) -> DecodedFrame:
+        """The next frame without taking it (iteration starts with it)."""
+        if self.pending is None:
+            self.pending = self._next()
+        if self.pending is None:
+            raise NoFrames("the video has no decodable frame")
+        return self.pending
+
+    def __iter__(self) -> Iterator[DecodedFrame]:
+        while (f := self._next()) is not None:
+            yield f
+
+    def at(self, t: float) -> DecodedFrame | None:
+        """The last frame shown at or before ``t`` seconds (the first frame if none is); None
+        when the source has no decodable frame. Times must not go back between calls."""
+        while True:
+            f = self._next()
+            if f is None:
+                break
+            if f.t <= t + 1e-4 or self.current is None:
+                self.current = f
+                if f.t > t + 1e-4:
+                    break
+            else:
+                self.pending = f
+                break
+        return self.current
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.container.close()
+
+    def __enter__(self) -> FrameReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

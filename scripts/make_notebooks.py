@@ -170,9 +170,12 @@ session.timeline
     ),
     "batch.ipynb": nb(
         md("""
-# Batch: several clips in one session
+# Batch: many clips, one instruction
 
-Two clips, a different instruction for each, one render each; the results in a DataFrame.
+`client.batch` runs the instruction on each file in a session of its own, a few at a time,
+with a progress bar, and exports each one. A file that fails gets its reason in its row; the
+others carry on. With `nemo-widgets serve --dask tcp://HOST:8786` the same call spreads the
+heavy work over a Dask cluster.
 """),
         code("""
 from pathlib import Path
@@ -184,39 +187,17 @@ from nemo_widgets.samples import sample_path
 
 out = Path("out/notebooks/batch")
 client = connect()
-session = client.create_session()
-uploaded = session.upload(sample_path("bikes"), sample_path("webcam"))
-[(f.filename, f.duration) for f in uploaded]
+files = [sample_path("bikes"), sample_path("webcam"), Path("no-such-clip.mp4")]
+results = client.batch(files, "add the title 'Street' for 2 seconds", download_to=out,
+                       quality="medium", concurrency=2)
+results[["file", "seconds", "output", "error"]]
 """),
         code("""
-jobs = {
-    "bikes.mp4": "add the title 'Street' for 2 seconds",
-    "webcam_talkinghead.mp4": "blur the background",
-}
-rows = []
-for name, instruction in jobs.items():
-    reply = session.say(instruction)
-    rows.append({"clip": name, "instruction": instruction, "reply": reply.text,
-                 "changes": "; ".join(reply.changes)})
-pd.DataFrame(rows)
-"""),
-        code("""
-# One render per clip: the session's draft cut down to that clip (clip_only).
-from nemo_widgets.draft import clip_only
-
-state = session.state()
-infos = {f["filename"]: f for f in state["video_infos"]}
-for row in rows:
-    clip = infos[row["clip"]]
-    draft = clip_only(state["draft"], clip["file_id"], size=(clip["width"], clip["height"]))
-    rid = session.submit_render(draft=draft, quality="medium")
-    status = session.wait_render(rid)
-    path = client.download(rid, out / f"{Path(row['clip']).stem}.mp4")
-    row.update(render=rid, seconds=status.duration, mb=round(path.stat().st_size / 1e6, 2),
-               path=str(path))
-results = pd.DataFrame(rows)[["clip", "instruction", "seconds", "mb", "path"]]
-print("RESULT", results.to_json(orient="records"))
-results
+# Several steps per file, in order (export=False would keep the edits in the sessions only).
+steps = ["keep the first 3 seconds", "make it 9:16 with blurred padding"]
+vertical = client.batch([sample_path("webcam")], steps, download_to=out / "vertical")
+print("RESULT", pd.concat([results, vertical]).to_json(orient="records"))
+vertical[["file", "changes", "output"]]
 """),
     ),
     "client_api.ipynb": nb(

@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 
 import av
+import pandas as pd
 import pytest
 
 from nemo_widgets.client import AsyncNemoClient, NemoClient, Settings
@@ -50,7 +51,7 @@ def _check(df, tmp_path: Path) -> None:
         assert w == h  # the instruction really ran on each file: 1:1
     assert all("1:1" in c for c in ok.changes)
     assert "text file" in df.error[3]
-    assert "no such file" in df.error[4]
+    assert "no such file" in df.error[4] and pd.isna(df.output[4])
 
 
 def test_batch_sync(engine, tmp_path: Path) -> None:
@@ -78,10 +79,10 @@ def test_batch_step_that_changes_nothing_is_an_error_not_an_export(engine, tmp_p
     clip = make_clip(tmp_path / "c.mp4", seconds=1, width=160, height=120)
     with NemoClient(engine.base_url, settings=_fast()) as client:
         df = client.batch([clip], "flibbertigibbet wumpus", download_to=tmp_path, progress=False)
-        assert df.output[0] is None and "changed nothing" in df.error[0]
+        assert pd.isna(df.output[0]) and "changed nothing" in df.error[0]
         df = client.batch([clip], "make it 1:1", download_to=tmp_path, progress=False)
         assert Path(df.output[0]).name == "c-edited.mp4"  # the source is never overwritten
         assert _size(str(clip)) == (160, 120)
         df = client.batch([clip], ["make it 1:1", "make it 9:16"], export=False, progress=False)
-    assert df.error[0] is None and df.output[0] is None
+    assert pd.isna(df.error[0]) and pd.isna(df.output[0])
     assert "1:1" in df.changes[0] and "9:16" in df.changes[0]

@@ -72,10 +72,13 @@ def test_background_replacement(cwd: Path) -> None:
 
 def test_batch(cwd: Path) -> None:
     rows = run("batch.ipynb", cwd)[0]
-    assert [r["clip"] for r in rows] == ["bikes.mp4", "webcam_talkinghead.mp4"]
-    bikes, webcam = (facts(cwd / r["path"]) for r in rows)
+    files = ["bikes.mp4", "webcam_talkinghead.mp4", "no-such-clip.mp4", "webcam_talkinghead.mp4"]
+    assert [r["file"] for r in rows] == files
+    assert "no such file" in rows[2]["error"] and rows[2]["output"] is None
+    bikes, webcam, _, vertical = (facts(cwd / r["output"]) if r["output"] else None for r in rows)
     assert bikes[:2] == (640, 272) and abs(bikes[2] - 10.0) < 0.2
     assert webcam[:2] == (400, 300) and abs(webcam[2] - 30.6) < 0.3
+    assert vertical[1] > vertical[0] and abs(vertical[2] - 3.0) < 0.2  # both steps, in order
 
 
 def test_client_api(cwd: Path) -> None:

@@ -82,7 +82,7 @@ def plan_items(
         item = BatchItem(Path(f))
         if not item.file.is_file():
             item.failed(FileNotFoundError(f"no such file: {item.file}"))
-        if download_to is not None:
+        elif download_to is not None:
             stem, n = item.file.stem, 1
             if (Path(download_to) / item.file.name).resolve() == item.file.resolve():
                 stem = f"{stem}-edited"  # never over the source

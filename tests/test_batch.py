@@ -86,3 +86,30 @@ def test_batch_step_that_changes_nothing_is_an_error_not_an_export(engine, tmp_p
         df = client.batch([clip], ["make it 1:1", "make it 9:16"], export=False, progress=False)
     assert pd.isna(df.error[0]) and pd.isna(df.output[0])
     assert "1:1" in df.changes[0] and "9:16" in df.changes[0]
+
+
+def test_batch_panel_runs_the_form(engine, tmp_path: Path) -> None:
+    from nemo_widgets.widgets import BatchPanel
+
+    (tmp_path / "clips").mkdir()
+    for name in ("x.mp4", "y.mp4"):
+        make_clip(tmp_path / "clips" / name, seconds=1, width=160, height=120)
+
+    async def main():
+        async with AsyncNemoClient(engine.base_url, settings=_fast()) as client:
+            panel = BatchPanel(
+                client,
+                files=f"{tmp_path}/clips/*.mp4\n{tmp_path}/gone.mp4",
+                instruction="make it 1:1",
+                download_to=str(tmp_path / "out"),
+            )
+            assert await BatchPanel(client).start() is None  # an empty form asks, runs nothing
+            return panel, await panel.start()
+
+    panel, df = asyncio.run(main())
+    assert list(df.file) == ["x.mp4", "y.mp4", "gone.mp4"]
+    assert panel.progress.value == panel.progress.max == 3
+    assert panel.progress.bar_style == "warning"  # one failed
+    assert "2 of 3 exported" in panel.status.value and "1 failed" in panel.status.value
+    assert "no such file" in panel.table.value and "x.mp4" in panel.table.value
+    assert all(len(set(_size(p))) == 1 for p in df.output.dropna())  # square: 1:1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,13 +130,15 @@ def run_batch(
     concurrency: int = 2,
     progress: bool = True,
     timeout: float | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
 ) -> Any:
     """``client.batch(...)``: apply ``instruction`` (or several, in order) to each file, in a
     session of its own, ``concurrency`` files at a time; export each (and download it into
     ``download_to``).
 
     One file failing never stops the others: its row says why. Returns a DataFrame with
-    the columns ``file, reply, changes, seconds, output, url, error``.
+    the columns ``file, reply, changes, seconds, output, url, error``; ``on_row`` gets each
+    row as its file finishes (a UI's progress).
     """
     steps = instructions(instruction)
     items = plan_items(files, download_to if export else None, format)
@@ -161,6 +163,8 @@ def run_batch(
         finally:
             if bar is not None:
                 bar.update(1)
+            if on_row is not None:
+                on_row(item.row())
 
     try:
         with ThreadPoolExecutor(max(1, concurrency), thread_name_prefix="nemo-batch") as pool:
@@ -183,6 +187,7 @@ async def arun_batch(
     concurrency: int = 2,
     progress: bool = True,
     timeout: float | None = None,
+    on_row: Callable[[dict[str, Any]], None] | None = None,
 ) -> Any:
     """``await client.batch(...)``: the async twin of :func:`run_batch`."""
     steps = instructions(instruction)
@@ -213,6 +218,8 @@ async def arun_batch(
         finally:
             if bar is not None:
                 bar.update(1)
+            if on_row is not None:
+                on_row(item.row())
 
     try:
         await asyncio.gather(*(one(it) for it in items))

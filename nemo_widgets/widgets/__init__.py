@@ -5,6 +5,7 @@ the client (widgets → client → HTTP → engine).
 """
 
 from nemo_widgets.widgets._controller import Controller
+from nemo_widgets.widgets.batch import BatchPanel
 from nemo_widgets.widgets.panels import (
     BoxSelect,
     ExportPanel,
@@ -15,6 +16,7 @@ from nemo_widgets.widgets.panels import (
 from nemo_widgets.widgets.studio import StatusBar, Studio
 
 __all__ = [
+    "BatchPanel",
     "BoxSelect",
     "Controller",
     "ExportPanel",

@@ -32,7 +32,7 @@ from starlette.routing import Route
 
 from nemo_widgets.draft import Draft, DraftError
 from nemo_widgets.engine import events as ev
-from nemo_widgets.engine.agent import add_clip_to_draft
+from nemo_widgets.engine.edits import add_clip
 from nemo_widgets.engine.jobs import Cancelled, WorkerPool
 from nemo_widgets.engine.media import MAX_UPLOAD_BYTES, MediaError, ext_for, probe
 from nemo_widgets.engine.store import CreditsExhausted, Store, TokenInfo
@@ -324,7 +324,7 @@ async def run_sse(request: Request) -> Response:
             )
         eng._active_runs.add(sid)
     try:
-        the_plan, reservation = _plan_and_reserve(eng, who, sid, text)
+        the_plan, reservation = await run_in_threadpool(_plan_and_reserve, eng, who, sid, text)
     except BaseException:
         with eng._runs_lock:
             eng._active_runs.discard(sid)
@@ -498,7 +498,7 @@ async def upload(request: Request) -> Response:
         if videos:
             d = Draft.parse(state.get("draft") or {})
             for f in videos:
-                add_clip_to_draft(d, f)
+                add_clip(d, f)
             state["draft"] = d.to_dict()
 
     eng.store.update_state(sid, apply)

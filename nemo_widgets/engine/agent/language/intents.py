@@ -1,0 +1,471 @@
+"""Step 3b: one clause → one intent with its slots (a :class:`Step`), or None.
+
+The families are tried from the most specific to the most general; each returns a Step or
+None. Word families live in :mod:`.lexicon`, times in :mod:`.times`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.objects import object_phrase, object_words
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.times import RATIOS, has_unit, time_range, times
+
+
+@dataclass
+class Step:
+    tool: str
+    args: dict[str, Any] = field(default_factory=dict)
+    why: str = ""  # for no-change steps: what to say (a key for the replies)
+
+
+def _q(text: str, quotes: list[str]) -> str | None:
+    """The first quoted text in the clause."""
+    m = re.search(r"«(\d+)»", text)
+    return quotes[int(m.group(1))] if m else None
+
+
+_ORD = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2,
+    "3rd": 3, "4th": 4, "5th": 5, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "1": 1,
+    "2": 2, "3": 3, "4": 4, "5": 5,
+}  # fmt: skip
+
+
+def clip_ref(t: str, s: Session) -> int | None:
+    """1-based clip number named in the text ("the second clip", "clip 2", "第二个片段",
+    "beach.mp4", "the last clip")."""
+    m = re.search(
+        r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:clip|video|segment|shot|part|one)\b",
+        t,
+    )
+    if m:
+        return len(s.clips) if m.group(1) == "last" else _ORD[m.group(1)]
+    m = re.search(r"\b(?:clip|video|segment|shot)\s*#?\s*(\d)\b", t) or re.search(
+        r"第\s*([一二三四五12345])\s*(?:个|段)?\s*(?:片段|视频|段|镜头)", t
+    )
+    if m:
+        return _ORD[m.group(1)]
+    if re.search(r"最后(?:一|1)?(?:个|段)(?:片段|视频)?", t):
+        return len(s.clips)
+    for i, name in enumerate(s.clips, 1):
+        stem = name.lower().rsplit(".", 1)[0]
+        if name.lower() in t or re.search(rf"\b{re.escape(stem)}\b", t):
+            return i
+    return None
+
+
+# -- families ------------------------------------------------------------------------------------
+def fade(t: str, s: Session) -> list[Step] | None:
+    if not re.search(r"\bfades?\b|\bfading\b|淡入|淡出|渐入|渐出|渐强|渐弱", t):
+        return None
+    dirs = []
+    if re.search(
+        r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|\bat the (?:start|beginning)\b|开头",
+        t,
+    ):
+        dirs.append("in")
+    if re.search(r"\bout\b|淡出|渐出|渐弱|\bat the end\b|结尾|\bin and out\b", t):
+        dirs.append("out")
+    if not dirs:
+        dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
+    music_only = bool(lx.MUSIC.search(t))
+    target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
+    if target is None:
+        target = (
+            "video"
+            if re.search(r"\b(?:picture|image|video|visuals?|to black|from black)\b|画面|黑场", t)
+            else "both"
+        )
+    args: dict[str, Any] = {"target": target}
+    vals = times(t)
+    if vals:
+        args["duration"] = vals[0]
+    steps = []
+    for d in dirs:
+        a = {"direction": d, **args}
+        if music_only:
+            a["music_only"] = True
+        steps.append(Step("fade", a))
+    return steps
+
+
+def title(t: str, s: Session, quotes: list[str]) -> Step | None:
+    quoted = _q(t, quotes)
+    about = lx.TITLE.search(t)
+    if not about and not (quoted and re.search(r"\b(?:say|says|saying|reads?|reading)\b|写", t)):
+        return None
+    if lx.REMOVE.search(t) and not quoted and not re.search(r"\badd\b", t):
+        return Step("remove_title")
+    if re.search(r"^no (?:titles?|captions?|text)\b|不要标题|不要字幕", t):
+        return Step("remove_title")
+    colour = colour_in(t)
+    size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
+    pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
+    m = re.search(
+        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read)\s+(.+)$|标题(?:改成|改为|换成)(.+)$",
+        t,
+    )
+    new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
+    strong_add = re.search(
+        r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|写上|加",
+        t,
+    )
+    weak_add = re.search(
+        r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个", t
+    )
+    edit_words = re.search(
+        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|变", t
+    )
+    adding = strong_add or (weak_add and not edit_words) or (not s.titles and quoted and not edit_words)
+    if adding and not (edit_words and s.titles and not strong_add):
+        text = quoted
+        if text is None:
+            m2 = re.search(
+                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|reading|"
+                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\b|$)|"
+                r"(?:标题|字幕|文字)[:：]?\s*(.+?)(?:持续|从|在|$)",
+                t,
+            )
+            cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
+            if cand and not re.fullmatch(
+                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?)", cand
+            ):
+                text = s.raw_case(cand)
+        if not text:
+            return Step("clarify", why="title_text")
+        args: dict[str, Any] = {"text": text}
+        rng = time_range(t, s.total)
+        vals = times(re.sub(r"«\d+»", "", t))
+        mfor = re.search(
+            r"\bfor\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|持续\s*(\d+(?:\.\d+)?)", t
+        )
+        if rng and rng[2] in ("range",) and rng[1] is not None:
+            args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
+        else:
+            if mfor:
+                args["duration"] = float(mfor.group(1) or mfor.group(2))
+            mat = re.search(
+                r"\b(?:at|from|starting at|start at)\s*(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|seconds?)?)\b|在\s*(\d+(?:\.\d+)?)\s*秒",
+                t,
+            )
+            if mat:
+                args["start"] = (
+                    vals[0]
+                    if vals and mat.group(1) is None
+                    else _secs(mat.group(1) or mat.group(2))
+                )
+            elif re.search(r"\bat the end\b|结尾", t) and s.total:
+                args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
+        if pos:
+            args["position"] = pos
+        if colour:
+            args["color"] = colour
+        return Step("add_title", args)
+    args = {}
+    if new_text:
+        args["text"] = new_text
+    if colour and not (new_text and colour == new_text.lower()):
+        args["color"] = colour
+    if size:
+        args["size"] = size
+    if pos:
+        args["position"] = pos
+    if args:
+        return Step("edit_title", args)
+    if lx.CHANGE.search(t):
+        return Step("clarify", why="title_change")
+    return None
+
+
+def _secs(x: str) -> float:
+    from nemo_widgets.engine.agent.language.times import parse_time
+
+    return parse_time(x) or 0.0
+
+
+def colour_in(t: str) -> str | None:
+    return lx.colour_in(re.sub(r"\bgreen ?screen\b", "", t))
+
+
+def music(t: str, s: Session) -> Step | None:
+    named = s.named(t, "audio")
+    if not lx.MUSIC.search(t) and named is None:
+        return None
+    if (
+        lx.MUSIC.search(t)
+        and re.search(r"背景音乐|background (?:music|song|track)", t) is None
+        and lx.BACKGROUND.search(t)
+        and not re.search(r"\bmusic\b|音乐", t)
+    ):
+        return None
+    others = [f for f in s.uploads("audio") if f.get("filename") != s.music]
+    if lx.UNMUTE.search(t):
+        return Step("unmute", {"target": "music"})
+    if lx.MUTE.search(t):
+        return Step("mute", {"target": "music"})
+    level = _level(t)
+    if (
+        level is not None
+        or re.search(r"\bvolume\b|音量", t)
+        or lx.LOUDER.search(t)
+        or lx.QUIETER.search(t)
+    ):
+        if not re.search(r"\b(?:add|use|play|put)\b|加|添加|配上", t) or s.music:
+            return volume(t, s, "music")
+    if re.search(r"^no (?:music|songs?|bgm)\b|不要(?:背景)?音乐|不要配乐|音乐不要", t) or (
+        lx.REMOVE.search(t) and not re.search(r"\b(?:instead|with)\b|换", t)
+    ):
+        return Step("remove_music")
+    replace = re.search(
+        r"\b(?:replace|swap|change|switch|different|another|other|instead|new)\b|换|替换|另一首|别的",
+        t,
+    )
+    if replace and (s.music or not re.search(r"\badd\b|加", t)):
+        f = (
+            named
+            if named and named.get("filename") != s.music
+            else (others[-1] if others else None)
+        )
+        if f is None:
+            return Step("clarify", why="which_music")
+        return Step("replace_music", {"file": f["filename"]})
+    f = (
+        named
+        or (others[-1] if others else None)
+        or (s.uploads("audio")[-1] if s.uploads("audio") else None)
+    )
+    if f is None:
+        return Step("clarify", why="upload_music")
+    args: dict[str, Any] = {"file": f["filename"]}
+    if level is not None:
+        args["volume"] = level
+    if re.search(r"\bfade|淡入", t):
+        args["fade"] = True
+    return Step("add_music", args)
+
+
+_WORD_LEVEL = {
+    "half": 0.5, "full": 1.0, "max": 1.0, "maximum": 1.0, "quarter": 0.25, "一半": 0.5,
+    "最大": 1.0, "normal": 1.0, "original": 1.0,
+}  # fmt: skip
+
+
+def _level(t: str) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent|pct)|百分之\s*(\d+)", t)
+    if m:
+        return round(float(m.group(1) or m.group(2)) / 100, 4)
+    m = re.search(
+        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|音量(?:调到|调成)?(一半|最大)",
+        t,
+    )
+    if m:
+        return _WORD_LEVEL[m.group(1) or m.group(2)]
+    m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
+    if m:
+        return float(m.group(1))
+    return None
+
+
+def volume(t: str, s: Session, target: str | None = None) -> Step | None:
+    has_sound = lx.SOUND.search(t) or lx.LOUDER.search(t) or lx.QUIETER.search(t)
+    if target is None:
+        if lx.VIDEO_SOUND.search(t):
+            target = "video"
+        elif lx.MUSIC.search(t):
+            target = "music"
+    if lx.UNMUTE.search(t):
+        return Step("unmute", {"target": target or "all"})
+    if lx.MUTE.search(t) or re.search(
+        r"\b(?:remove|kill|cut|turn off) (?:the |all )?(?:sound|audio)\b|去掉声音|关掉声音|关闭声音",
+        t,
+    ):
+        return Step("mute", {"target": target or "all"})
+    if not has_sound and target is None:
+        return None
+    if not (
+        re.search(r"\bvolume\b|音量|声音|\bloud|\bquiet|\bsoft|\bturn\b|\bsound\b|\baudio\b|调", t)
+    ):
+        return None
+    tgt = target or ("music" if s.music else "video")
+    level = _level(t)
+    if level is not None:
+        return Step("set_volume", {"target": tgt, "level": level})
+    if lx.LOUDER.search(t) and not lx.QUIETER.search(t):
+        return Step("set_volume", {"target": tgt, "relative": "up"})
+    if lx.QUIETER.search(t):
+        return Step("set_volume", {"target": tgt, "relative": "down"})
+    return Step("clarify", why="volume_level")
+
+
+def aspect(t: str, s: Session) -> Step | None:
+    ratio = None
+    m = re.search(r"(?<![\d:])(\d{1,2})\s*[:：/x]\s*(\d{1,2})(?![\d:])", t)
+    if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
+        ratio = f"{m.group(1)}:{m.group(2)}"
+    elif lx.PORTRAIT_45.search(t):
+        ratio = "4:5"
+    elif lx.SQUARE.search(t) or (re.search(r"\binstagram\b|\binsta\b|\big\b|\bins\b", t) and not re.search(
+        r"\b(?:story|stories|reels?)\b", t
+    )):
+        ratio = "1:1"
+    elif lx.PORTRAIT.search(t):
+        ratio = "9:16"
+    elif lx.LANDSCAPE.search(t):
+        ratio = "16:9"
+    if ratio is None:
+        if re.search(r"\baspect\b|\bratio\b|画幅|比例|尺寸", t):
+            return Step("clarify", why="which_ratio")
+        return None
+    fit = "fit"
+    if re.search(r"\bblur(?:red)?\b|模糊", t):
+        fit = "blur"
+    elif re.search(
+        r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|铺满|裁切",
+        t,
+    ):
+        fit = "fill"
+    return Step("set_aspect", {"ratio": ratio, "fit": fit})
+
+
+_FACTOR_WORDS = {
+    "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "thrice": 3.0, "quarter": 0.25,
+    "normal": 1.0, "regular": 1.0, "original": 1.0, "real": 1.0, "一半": 0.5,
+}  # fmt: skip
+_NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a half": 1.5}
+
+
+def speed(t: str, s: Session) -> Step | None:
+    if not re.search(
+        r"\bspeed|\bfaster\b|\bslower\b|\bslow[- ]?mo|\bslow motion\b|\bslow (?:it )?down\b|"
+        r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|\bplay(?:back)?\b.*\b(?:fast|slow)|"
+        r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|3 times) (?:speed|as fast)\b|"
+        r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度",
+        t,
+    ):
+        return None
+    clip = clip_ref(t, s)
+    extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
+    slower = re.search(r"\bslow|慢|减速", t)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:x\b|times\b|倍)|\bx\s*(\d+(?:\.\d+)?)", t)
+    mw = re.search(r"\b(two|three|four|five|ten) times\b", t)
+    mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
+    if mp:
+        p = float(mp.group(1)) / 100
+        return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})
+    if m or mw:
+        f = float(m.group(1) or m.group(2)) if m else float(_NUM_WORDS[mw.group(1)])
+        if slower and f > 1:
+            f = 1 / f
+        return Step("set_speed", {"factor": round(f, 4), **extra})
+    mw = re.search(
+        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real)\b|一半|正常|原速",
+        t,
+    )
+    if mw:
+        w = mw.group(1) or {"一半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
+        return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
+    if re.search(r"\bslow[- ]?mo|\bslow motion\b|慢动作", t):
+        return Step("set_speed", {"factor": 0.5, **extra})
+    if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
+        return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
+    if re.search(
+        r"\bfaster\b|\bspeed (?:it |this |the \w+ )?up\b|\bquicker\b|\bfast[- ]?forward\b|加速|快进|加快|变快|\btime ?lapse\b",
+        t,
+    ):
+        return Step("set_speed", {"factor": 2.0, **extra})
+    if slower:
+        return Step("set_speed", {"factor": 0.5, **extra})
+    return Step("clarify", why="which_speed")
+
+
+def split(t: str, s: Session) -> Step | None:
+    if not re.search(
+        r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成两",
+        t,
+    ):
+        return None
+    vals = times(t)
+    if vals:
+        return Step("split", {"at": vals[0]})
+    if (
+        re.search(
+            r"\bhalf\b|\bmiddle\b|\bin two\b|\binto two\b|\b2 (?:parts|pieces)\b|中间|一半|两段|两半|一分为二",
+            t,
+        )
+        and s.total
+    ):
+        return Step("split", {"at": round(s.total / 2, 2)})
+    return Step("clarify", why="split_where")
+
+
+def clips(t: str, s: Session) -> Step | None:
+    """Remove, reorder or add whole clips."""
+    n = clip_ref(t, s)
+    if (
+        re.search(
+            r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|交换|调换|对调",
+            t,
+        )
+        and len(s.clips) == 2
+    ):
+        return Step("reorder", {"clip": 2, "to": 1})
+    if n is not None and re.search(r"\b(?:move|put|place|drag|reorder)\b|移到|放到|挪到|放在", t):
+        to = None
+        if re.search(
+            r"\b(?:start|beginning|front|first)\b|开头|最前|第一",
+            t.split("to", 1)[-1] if " to " in t else t[t.find(str(n)) :],
+        ):
+            to = 1
+        if re.search(r"\b(?:the end|last|back)\b|结尾|最后|末尾", t):
+            to = len(s.clips)
+        m = re.search(
+            r"\b(before|after)\s+(?:the\s+)?(?:(first|second|third|1st|2nd|3rd)\s+(?:clip|one)|clip\s*(\d))",
+            t,
+        )
+        if m:
+            k = _ORD[m.group(2) or m.group(3)]
+            to = k if m.group(1) == "before" else k + 1
+            to = min(to, len(s.clips)) if n < to else to
+        if to is None:
+            return Step("clarify", why="reorder_where")
+        return Step("reorder", {"clip": n, "to": to})
+    if n is not None and lx.REMOVE.search(t) and lx.CLIP.search(t) and not object_words(t):
+        return Step("remove_clip", {"clip": n})
+    videos = [
+        f for f in s.uploads("video") + s.uploads("image") if f.get("filename") not in s.clips
+    ]
+    f = s.named(t, "video") or s.named(t, "image")
+    if (
+        lx.ADD.search(t)
+        and re.search(r"\b(?:clip|video|footage|it)\b|视频|片段", t)
+        and not lx.BACKGROUND.search(t)
+    ):
+        f = (
+            f
+            if f is not None and f.get("filename") not in s.clips
+            else (videos[-1] if videos else None)
+        )
+        if f is not None and re.search(r"\b(?:add|append|insert|put|include)\b|加|添加|插入", t):
+            return Step("add_clip", {"file": f["filename"]})
+    return None
+
+
+__all__ = [
+    "Step",
+    "aspect",
+    "clip_ref",
+    "clips",
+    "fade",
+    "has_unit",
+    "music",
+    "object_phrase",
+    "speed",
+    "split",
+    "title",
+    "volume",
+]

@@ -1,0 +1,112 @@
+"""Step 1 of understanding: one canonical spelling of what was typed.
+
+NFKC (full-width digits and punctuation become ASCII), lower case, quoted text set aside (a
+title's words must not steer the plan), Chinese numerals as digits where they count something
+(前十秒 → 前10秒), and English typos corrected against the words the grammar knows
+("remvoe" → "remove") with :mod:`difflib`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_QUOTE = re.compile(
+    r"[\"“”]([^\"“”]+)[\"“”]|[「『]([^」』]+)[」』]|(?<![a-z])['‘’]([^'‘’]+)['‘’](?![a-z])"
+)
+
+#: Words the grammar keys on: a typo of one of these is read as that word.
+KEYWORDS = ["remove", "delete", "erase", "erasing", "removing", "deleting", "eliminate", "disappear", "photoshop", "paint", "rid", "background", "backdrop", "blur", "blurry", "blurred", "bokeh", "transparent", "replace", "change", "swap", "studio", "office", "beach", "screen", "green", "white", "black", "blue", "red", "yellow", "purple", "orange", "pink", "grey", "gray", "trim", "keep", "shorten", "cut", "split", "seconds", "second", "minutes", "minute", "first", "last", "middle", "beginning", "start", "end", "speed", "faster", "slower", "slow", "motion", "double", "half", "twice", "times", "quicker", "quick", "fade", "title", "caption", "subtitle", "text", "heading", "bigger", "smaller", "larger", "font", "colour", "color", "top", "bottom", "center", "centre", "music", "song", "soundtrack", "audio", "sound", "volume", "quieter", "louder", "softer", "lower", "raise", "mute", "unmute", "silence", "undo", "redo", "revert", "export", "render", "download", "credits", "balance", "status", "timeline", "help", "aspect", "ratio", "vertical", "horizontal", "portrait", "landscape", "square", "widescreen", "instagram", "tiktok", "youtube", "shorts", "reels", "story", "people", "person", "pedestrian", "pedestrians", "cyclist", "bicycle", "bike", "car", "cars", "truck", "van", "bus", "dog", "cat", "bird", "motorcycle", "motorbike", "tree", "sign", "pole", "umbrella", "bottle", "everyone", "please", "video", "clip", "remove", "volume", "whole", "entire", "selected", "selection", "object", "thing"]
+#: Common words never "corrected" into a keyword (like → bike, make → fade).
+_KEEP = set(
+    ["like", "make", "made", "take", "bake", "lake", "line", "time", "tile", "mine", "fine", "nine", "here", "there", "these", "those", "them", "then", "than", "that", "this", "what", "when", "with", "will", "would", "could", "should", "shall", "have", "give", "gave", "your", "you", "our", "they", "some", "same", "come", "more", "move", "most", "much", "such", "just", "only", "also", "into", "onto", "from", "over", "under", "after", "before", "very", "well", "want", "need", "needs", "tone", "done", "gone", "none", "note", "nope", "cute", "mute", "nice", "dice", "rice", "race", "face", "place", "space", "slide", "side", "wide", "hide", "ride", "size", "sizes", "bigger", "fast", "faster", "mean", "means", "does", "doing", "down", "town", "turn", "burn", "back", "pack", "card", "part", "park", "parked", "dark", "mark", "hard", "yard", "word", "work", "world", "sure", "pure"]
+)
+_VOCAB = sorted(set(KEYWORDS))
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100}
+_CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百]+")
+# A Chinese numeral is a number (not 一下 / 一点 "a bit") when a unit follows or 前/后/第 leads.
+_CN_AFTER = re.compile(r"\s*(秒|分钟|分|倍|个?片段|个?视频|段|%|s\b|x\b)")
+_CN_BEFORE = re.compile(r"(前|后|最后|第|到|至|剪|保留|截取|开头|结尾|末尾)\s*$")
+
+
+def cn_number(s: str) -> int | None:
+    """十 → 10, 二十五 → 25, 一百二 → 120, 三 → 3."""
+    if not s or any(c not in _CN_DIGITS and c not in _CN_UNITS for c in s):
+        return None
+    total, cur = 0, 0
+    for c in s:
+        if c in _CN_DIGITS:
+            cur = _CN_DIGITS[c]
+        else:
+            total += (cur or 1) * _CN_UNITS[c]
+            cur = 0
+    return total + cur
+
+
+def _cn_numerals(t: str) -> str:
+    out, last = [], 0
+    for m in _CN_NUM.finditer(t):
+        if _CN_AFTER.match(t, m.end()) or _CN_BEFORE.search(t[: m.start()]):
+            n = cn_number(m.group(0))
+            if n is not None:
+                out += [t[last : m.start()], str(n)]
+                last = m.end()
+    return "".join(out) + t[last:]
+
+
+def _fix_word(w: str, protect: set[str]) -> str:
+    if len(w) < 4 or w in KEYWORDS or w in _KEEP or w in protect or not w.isalpha():
+        return w
+    if (w.endswith("s") and w[:-1] in KEYWORDS) or (w.endswith("es") and w[:-2] in KEYWORDS):
+        return w  # a plural, not a typo
+    if w.endswith(("ed", "ing")) and (
+        w.removesuffix("ed") in KEYWORDS
+        or w.removesuffix("d") in KEYWORDS
+        or w.removesuffix("ing") in KEYWORDS
+        or w.removesuffix("ing") + "e" in KEYWORDS
+    ):
+        return w
+    cutoff = 0.8 if len(w) >= 6 else 0.86
+    hit = difflib.get_close_matches(w, _VOCAB, n=1, cutoff=cutoff)
+    if hit and (len(w) > 4 or sorted(hit[0]) == sorted(w)):  # 4 letters: transpositions only
+        return hit[0]
+    return w
+
+
+@dataclass
+class Norm:
+    """The instruction, ready for the grammar."""
+
+    raw: str  # as typed (NFKC), for file names and cases
+    text: str  # normalised: lower case, numerals, typos, quotes as «0», «1»…
+    quotes: list[str] = field(default_factory=list)
+    zh: bool = False
+
+
+def is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def normalise(text: str, protect: set[str] | None = None) -> Norm:
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    quotes: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        quotes.append(next(g for g in m.groups() if g is not None).strip())
+        return f" «{len(quotes) - 1}» "
+
+    t = _QUOTE.sub(keep, raw)
+    t = t.lower().replace("’", "'").replace("‘", "'")
+    t = _cn_numerals(t)
+    t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
+    t = re.sub(r"\bpls\b|\bplz\b", "please", t)
+    t = re.sub(r"\bu\b", "you", t)
+    protect = {p.lower() for p in protect or set()}
+    t = re.sub(r"[a-z]+", lambda m: _fix_word(m.group(0), protect), t)
+    t = re.sub(r"[ \t]+", " ", t).strip()
+    return Norm(raw, t, quotes, is_chinese(raw))

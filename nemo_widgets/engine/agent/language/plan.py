@@ -1,0 +1,314 @@
+"""Steps 2 and 4: split the instruction into clauses, read each one (negated? a question?),
+and put the steps in order — imagining each edit so the next one sees its result."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_widgets.engine.agent.language import intents as it
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.normalise import Norm, normalise
+from nemo_widgets.engine.agent.language.objects import (
+    NOUNS_EN,
+    background,
+    is_background_only,
+    object_phrase,
+    object_words,
+)
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.spans import trim_cut
+from nemo_widgets.engine.agent.language.times import time_range
+
+#: Steps that change nothing (answered in the reply, free of charge).
+NO_CHANGE = ("export", "credits", "status", "help", "answer", "clarify", "decline")
+
+
+@dataclass
+class Understanding:
+    steps: list[Step] = field(default_factory=list)
+    zh: bool = False
+    skipped: list[Step] = field(default_factory=list)  # negated clauses when others act
+    text: str = ""
+
+
+_PROTECT = [
+    (r"\bbetween\s+(\S+)\s+and\s+", r"between \1 & "),
+    (r"\bfade (?:it )?in and (?:fade )?out\b", "fade in & fade out"),
+    (r"\bin and out\b", "in & out"),
+    (r"\bblack and white\b", "black & white"),
+    (r"\b(picture|video|audio|sound) and (picture|video|audio|sound)\b", r"\1 & \2"),
+    (r"\bup and down\b", "up & down"),
+]
+_SPLIT = re.compile(
+    r"\s*(?:;|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
+    r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|然后|接着|之后再|"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|和(?=把|加|改|换|调|剪|删|去))\s*"
+)
+_POLITE = re.compile(
+    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
+    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|'d like|d like)\s+"
+    r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|are you able to\s+|"
+    r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
+    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要)+"
+)
+_Q_START = re.compile(
+    r"^(?:what|what's|whats|why|how|which|where|when|who|is|are|does|do|did|should|am i|isn't|"
+    r"can i|could i|may i|would it|will it|is there|are there|have i)\b"
+)
+_Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是不是|是否|有没有|吗|呢|？|\?")
+_REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|请|帮我|麻烦)")
+
+UNDO = re.compile(
+    r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[- ]?z|oops|restore|back)\b|"
+    r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
+    r"\bprevious version\b|撤销|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
+)
+REDO = re.compile(
+    r"\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|\bre-do\b|重做|恢复撤销|反撤销"
+)
+HELP = re.compile(
+    r"^(?:help|help me|\?|menu|commands|options)$|\bwhat can you do\b|\bwhat (?:do|can) you (?:support|understand|handle)\b|"
+    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|\bhow do i use (?:this|you)\b|"
+    r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|有什么功能|你可以做什么"
+)
+CREDITS = re.compile(
+    r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"
+)
+EXPORT = re.compile(
+    r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|\brender\b|"
+    r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频"
+)
+STATUS = re.compile(
+    r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
+    r"\bshow (?:me )?(?:the |my )?(?:tracks|timeline|project|draft|edits)\b|\bwhat (?:have|did) (?:i|we|you) "
+    r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|ize)\b|"
+    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
+)
+
+
+_IN_BACKGROUND = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(n) for n in NOUNS_EN)
+    + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
+    r"(?:background|back)\b|背景(?:里|中|上)的"
+)
+
+
+def split_clauses(t: str) -> list[str]:
+    for a, b in _PROTECT:
+        t = re.sub(a, b, t)
+    parts = [p.strip(" ,.") for p in _SPLIT.split(t)]
+    return [p.replace(" & ", " and ") for p in parts if p and p.strip(" ,.")]
+
+
+def is_question(raw: str, c: str) -> bool:
+    if re.match(
+        r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|^how about\b|^what about\b|^why not\b|^do you mind\b",
+        c,
+    ):
+        return False
+    if _Q_START.search(c):
+        return True
+    if re.search(r"[\u4e00-\u9fff]", c):
+        if _REQUEST_ZH.search(c):
+            return False
+        return bool(re.search(r"什么|为什么|怎么|如何|多少|多长|几秒|哪个|是不是|是否|有没有", c))
+    return False
+
+
+def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    """One clause → steps (usually one), or None if it says nothing the planner knows."""
+    if lx.CANCEL.search(c):
+        return [Step("decline", why="cancel")]
+    if REDO.search(c):
+        return [Step("redo")]
+    if UNDO.search(c) and not re.search(
+        r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
+    ):
+        n = (
+            2
+            if re.search(r"\btwice\b|\btwo (?:steps|changes|edits)\b|\blast two\b|两步|两次", c)
+            else 3
+            if re.search(r"\bthree\b|三步", c)
+            else 1
+        )
+        return [Step("undo")] * n
+    if HELP.search(c):
+        return [Step("help")]
+    if CREDITS.search(c):
+        return [Step("credits")]
+    if STATUS.search(c) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
+        return [Step("status")]
+    if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
+        return [Step("export")]
+    if (f := it.fade(c, s)) is not None:
+        return f
+    if lx.UNSUPPORTED.search(c) and not lx.TITLE.search(c):
+        return [Step("decline", why="unsupported")]
+    for fam in (it.aspect,):
+        if (st := fam(c, s)) is not None:
+            return [st]
+    if (st := it.title(c, s, quotes)) is not None:
+        return [st]
+    if (st := it.music(c, s)) is not None:
+        return [st]
+    if lx.REMOVE.search(c):
+        st = _removal(c, s, context)
+        if st is not None:
+            return [st]
+    if _IN_BACKGROUND.search(c):
+        return None  # "the car in the background" names a thing, not the background
+    bg = background(c, s.files, bool(s.music))
+    if bg is not None:
+        return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
+    for fam in (it.volume, it.speed, it.split, trim_cut, it.clips):
+        if (st := fam(c, s)) is not None:
+            return [st]
+    return None
+
+
+def _removal(c: str, s: Session, context: list[str]) -> Step | None:
+    phrase = object_phrase(c)
+    if phrase and re.search(r"«\d+»", phrase):
+        return None
+    if phrase is None or lx.PRONOUN.match(phrase):
+        if context:
+            return Step("remove_object", {"target": context[-1]})
+        if s.selection:
+            return Step("remove_object", {"target": "this"})
+        if lx.BACKGROUND.search(c):
+            return None
+        if trim_cut(c, s) is not None and time_range(c, s.total):
+            return trim_cut(c, s)
+        return Step("clarify", why="remove_what")
+    if is_background_only(phrase):
+        return None  # the background family handles it
+    explicit = re.search(
+        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
+    )
+    vague = time_range(phrase, s.total) or re.search(
+        r"\bthe (?:end|ending|beginning|start|intro|outro)\b|开头|结尾|中间", phrase
+    )
+    if explicit or (vague and not object_words(phrase)):
+        return trim_cut(c, s) or Step("clarify", why="trim_which")
+    if lx.CLIP.search(phrase) and not object_words(phrase):
+        st = it.clips(c, s)
+        return st or Step("clarify", why="which_clip")
+    if re.fullmatch(r"(?:the |all |any )?(?:sound|audio|noise|volume)", phrase) or phrase in (
+        "声音",
+        "音频",
+    ):
+        return Step("mute", {"target": "video" if not s.music else "all"})
+    if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
+        return Step("clarify", why="remove_what")
+    args: dict[str, Any] = {"target": phrase}
+    rng = time_range(c, s.total)
+    if rng and rng[2] in ("range", "from", "before"):
+        args["start"], args["end"] = rng[0], rng[1]
+    return Step("remove_object", args)
+
+
+def understand(text: str, state: dict[str, Any]) -> Understanding:
+    """The whole instruction → ordered steps, each clause read on its own."""
+    s = Session.of(state)
+    norm: Norm = normalise(text, protect=s.names())
+    s.raw = norm.raw
+    u = Understanding(zh=norm.zh, text=norm.raw)
+    if not norm.text:
+        u.steps.append(Step("help", why="empty"))
+        return u
+    context: list[str] = []
+    prev: tuple[str, list[Step], Session] | None = None
+    last_edit: Step | None = None
+    for clause in split_clauses(norm.text):
+        c = _POLITE.sub("", clause).strip(" ,")
+        c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
+        if not c:
+            continue
+        negated = bool(lx.NEGATION.search(c))
+        if negated:
+            core = lx.NEGATION.sub("", c, count=1).strip()
+            steps = _understand(core, s, norm.quotes, context) if core else None
+            if steps and all(st.tool not in NO_CHANGE for st in steps):
+                u.steps.append(Step("decline", {"what": steps[0].tool}, why="negated"))
+            elif core:
+                u.steps.append(Step("decline", why="negated"))
+            continue
+        if is_question(norm.raw, c) or (clause.endswith("?") and _Q_START.search(c)):
+            steps = _understand(c, s, norm.quotes, context)
+            if steps and steps[0].tool in ("status", "credits", "help", "export"):
+                u.steps += steps
+            else:
+                u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
+            continue
+        steps = _understand(c, s, norm.quotes, context)
+        if steps is None and prev is not None:
+            # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
+            merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
+            if merged and [m.tool for m in merged] == [x.tool for x in prev[1]]:
+                u.steps[-len(prev[1]) :] = merged
+                prev = (prev[0] + " " + c, merged, prev[2])
+                continue
+        if steps is None:
+            words = object_words(c)
+            if (
+                words
+                and last_edit is not None
+                and last_edit.tool == "remove_object"
+                and len(c.split()) <= 6
+            ):
+                steps = [Step("remove_object", {"target": object_phrase("remove " + c) or c})]
+            elif words:
+                phrase = re.split(
+                    r"\s+(?:is|are|was|keeps|looks|ruins|bothers|在|很|太|有点)\b|\s*(?:is|are)$", c
+                )[0]
+                context.append(object_phrase("remove " + phrase) or phrase)
+                continue
+            elif u.steps and u.steps[-1].tool not in NO_CHANGE:
+                continue  # a trailing remark ("looks great")
+            else:
+                u.steps.append(Step("clarify", why="unknown"))
+                continue
+        prev = (c, steps, copy.deepcopy(s))
+        for st in steps:
+            u.steps.append(st)
+            if st.tool not in NO_CHANGE:
+                last_edit = st
+                _imagine(s, st)
+    acts = [st for st in u.steps if st.tool not in ("decline",)]
+    if acts and any(st.tool not in NO_CHANGE for st in acts):
+        u.skipped = [st for st in u.steps if st.tool == "decline"]
+        u.steps = [st for st in u.steps if st.tool != "clarify" or st.why != "unknown"]
+        u.steps = [st for st in u.steps if st.tool != "decline"]
+    elif len(u.steps) > 1:
+        keep = [st for st in u.steps if st.tool not in ("decline", "clarify")] or u.steps[:1]
+        u.steps = keep
+    if not u.steps:
+        u.steps.append(Step("clarify", why="unknown"))
+    return u
+
+
+def _imagine(s: Session, st: Step) -> None:
+    """Update the session view as if the step had run (lengths for the next clauses)."""
+    a = st.args
+    if st.tool == "trim" and s.total:
+        end = a.get("end") if a.get("end") is not None else s.total
+        s.total = max(0.0, min(end, s.total) - (a.get("start") or 0))
+    elif st.tool == "cut" and s.total:
+        end = a.get("end") if a.get("end") is not None else s.total
+        s.total = max(0.0, s.total - (min(end, s.total) - a.get("start", 0)))
+    elif st.tool == "set_speed" and s.total:
+        new = a.get("factor") or s.speed * (a.get("relative") or 1)
+        s.total, s.speed = s.total * s.speed / new, new
+    elif st.tool == "add_title":
+        s.titles.append(a.get("text", ""))
+    elif st.tool in ("add_music", "replace_music"):
+        s.music = a.get("file")
+    elif st.tool == "remove_music":
+        s.music = None
+    elif st.tool == "remove_title":
+        s.titles = []

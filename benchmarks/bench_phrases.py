@@ -130,7 +130,9 @@ class Runner:
                 edits.add_music(d, infos["lofi.mp3"], 0.5)
             if "title" in setup:
                 edits.add_title(d, "Hello", 0, 3, "bottom", "white")
-            self.say(sid, "", {"draft": d.to_dict()})  # state only: an empty message changes nothing
+            self.say(
+                sid, "", {"draft": d.to_dict()}
+            )  # state only: an empty message changes nothing
         if "edited" in setup:
             self.say(sid, "keep 0:00 to 0:20")
             if abs(Draft.parse(self.state(sid)["draft"]).end - 20000) > 50:
@@ -192,7 +194,9 @@ def plan_of(events: list[dict]) -> tuple[list[dict], list[dict]]:
     return steps, ok
 
 
-def score(case: dict, got: list[dict], ok_calls: list[dict], changed: bool, total: float) -> tuple[bool, bool]:
+def score(
+    case: dict, got: list[dict], ok_calls: list[dict], changed: bool, total: float
+) -> tuple[bool, bool]:
     want = case["expect"]
 
     def match(w: dict, g: dict) -> bool:
@@ -210,9 +214,16 @@ def score(case: dict, got: list[dict], ok_calls: list[dict], changed: bool, tota
         return True
 
     right = len(want) == len(got) and all(match(w, g) for w, g in zip(want, got, strict=True))
+
+    def consistent(w: dict, g: dict) -> bool:
+        """The call made is (part of) an expected one: same tool, no argument contradicts."""
+        return w["tool"] == g["tool"] and all(
+            arg_matches(k, w[k], v, total) for k, v in g.items() if k in w and k != "tool"
+        )
+
     wrong = changed and (
         all(w["tool"] in NO_CHANGE for w in want)
-        or any(not any(match(w, c) for w in want) for c in ok_calls)
+        or any(not any(consistent(w, c) for w in want) for c in ok_calls)
     )
     return right, wrong
 
@@ -239,10 +250,17 @@ def evaluate(cases: list[dict], show: bool = False) -> dict[str, Any]:
             got, ok_calls = plan_of(events)
             right, wrong = score(case, got, ok_calls, before != after, total)
             reply = next(
-                (p["text"] for e in reversed(events) for p in (e.get("content") or {}).get("parts", []) if "text" in p),
+                (
+                    p["text"]
+                    for e in reversed(events)
+                    for p in (e.get("content") or {}).get("parts", [])
+                    if "text" in p
+                ),
                 "",
             )
-            results.append({**case, "got": got, "right": right, "wrong_edit": wrong, "reply": reply})
+            results.append(
+                {**case, "got": got, "right": right, "wrong_edit": wrong, "reply": reply}
+            )
             if show and not right:
                 print(
                     f"  ✗ [{case['category']}/{case['lang']}] {case['text']!r}\n"
@@ -253,7 +271,11 @@ def evaluate(cases: list[dict], show: bool = False) -> dict[str, Any]:
     finally:
         eng.stop()
     skipped = sum(1 for r in results for g in r["got"] if g["tool"] in HEAVY)
-    return {"results": results, "latency_s": statistics.median(times) if times else 0.0, "skipped": skipped}
+    return {
+        "results": results,
+        "latency_s": statistics.median(times) if times else 0.0,
+        "skipped": skipped,
+    }
 
 
 def report(out: dict[str, Any]) -> str:
@@ -267,10 +289,14 @@ def report(out: dict[str, Any]) -> str:
             g = groups[name]
             n_ok = sum(r["right"] for r in g)
             wrong = sum(r["wrong_edit"] for r in g)
-            rows.append(f"  {key:8} {name:14} {n_ok:4}/{len(g):<4} {100 * n_ok / len(g):6.1f} %   wrong edits {wrong}")
+            rows.append(
+                f"  {key:8} {name:14} {n_ok:4}/{len(g):<4} {100 * n_ok / len(g):6.1f} %   wrong edits {wrong}"
+            )
     n_ok = sum(r["right"] for r in res)
     wrong = sum(r["wrong_edit"] for r in res)
-    rows.append(f"  {'all':23} {n_ok:4}/{len(res):<4} {100 * n_ok / max(1, len(res)):6.1f} %   wrong edits {wrong}")
+    rows.append(
+        f"  {'all':23} {n_ok:4}/{len(res):<4} {100 * n_ok / max(1, len(res)):6.1f} %   wrong edits {wrong}"
+    )
     rows.append(
         f"  vision calls planned but not executed (remove_object, replace_background): {out['skipped']}; "
         f"median /run_sse time {1000 * out['latency_s']:.0f} ms"
@@ -301,12 +327,25 @@ def run(quick: bool, path: Path | None = None, show: bool = False) -> list[Figur
             higher_is_better=True,
             note=f"{len(res)} cases from {path.name}",
         ),
-        Figure("phrases: wrong edits", sum(r["wrong_edit"] for r in res), "cases", target=0, baseline=0, baseline_name="always ask"),
+        Figure(
+            "phrases: wrong edits",
+            sum(r["wrong_edit"] for r in res),
+            "cases",
+            target=0,
+            baseline=0,
+            baseline_name="always ask",
+        ),
     ]
     for lang in sorted({r["lang"] for r in res}):
         g = [r for r in res if r["lang"] == lang]
         figs.append(
-            Figure(f"phrases: right ({lang})", round(100 * sum(r["right"] for r in g) / len(g), 1), "%", target=95, higher_is_better=True)
+            Figure(
+                f"phrases: right ({lang})",
+                round(100 * sum(r["right"] for r in g) / len(g), 1),
+                "%",
+                target=95,
+                higher_is_better=True,
+            )
         )
     return figs
 
@@ -330,7 +369,15 @@ def main() -> None:
 def run_figures(out: dict[str, Any], cases: list[dict]) -> list[Figure]:
     res = out["results"]
     return [
-        Figure("phrases: right (all)", round(100 * sum(r["right"] for r in res) / max(1, len(res)), 1), "%", target=95, baseline=_baseline(cases), baseline_name="always ask", higher_is_better=True),
+        Figure(
+            "phrases: right (all)",
+            round(100 * sum(r["right"] for r in res) / max(1, len(res)), 1),
+            "%",
+            target=95,
+            baseline=_baseline(cases),
+            baseline_name="always ask",
+            higher_is_better=True,
+        ),
         Figure("phrases: wrong edits", sum(r["wrong_edit"] for r in res), "cases", target=0),
     ]
 

@@ -99,6 +99,7 @@ def _keep_ranges(d: Draft, ranges: list[tuple[float, float]]) -> None:
     tr = video_track(d)
     new: list[Segment] = []
     for s in tr.segments:
+        first = True
         for a, b in ranges:
             p0, p1 = max(s.start, a), min(s.end, b)
             if p1 - p0 < 1:
@@ -106,8 +107,9 @@ def _keep_ranges(d: Draft, ranges: list[tuple[float, float]]) -> None:
             seg = copy.deepcopy(s)
             seg.in_point = round((s.in_point or 0) + (p0 - s.start) * float(s.speed or 1))
             seg.duration = round(p1 - p0)
-            if p0 > s.start:
+            if not first:  # the second piece of a cut is a new segment
                 seg.id = sid()
+            first = False
             new.append(seg)
     tr.segments = new
     relayout(tr)

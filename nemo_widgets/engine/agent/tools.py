@@ -403,13 +403,13 @@ def t_replace_background(
 
 
 # -- history ----------------------------------------------------------------------------------------
-@tool(edits_=False)
+@tool()
 def t_undo(ctx: ToolContext) -> ToolResult:
     """Undo the last edit."""
     return ctx.engine.agent.history.undo(ctx)
 
 
-@tool(edits_=False)
+@tool()
 def t_redo(ctx: ToolContext) -> ToolResult:
     """Redo the last undone edit."""
     return ctx.engine.agent.history.redo(ctx)

@@ -119,9 +119,12 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个", t
     )
     edit_words = re.search(
-        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|变", t
+        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|变",
+        t,
     )
-    adding = strong_add or (weak_add and not edit_words) or (not s.titles and quoted and not edit_words)
+    adding = (
+        strong_add or (weak_add and not edit_words) or (not s.titles and quoted and not edit_words)
+    )
     if adding and not (edit_words and s.titles and not strong_add):
         text = quoted
         if text is None:
@@ -166,6 +169,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         if colour:
             args["color"] = colour
         return Step("add_title", args)
+    if new_text and not quoted and _not_words(new_text):
+        new_text = None  # "change the title to red": a colour, not the words "red"
     args = {}
     if new_text:
         args["text"] = new_text
@@ -180,6 +185,17 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     if lx.CHANGE.search(t):
         return Step("clarify", why="title_change")
     return None
+
+
+def _not_words(x: str) -> bool:
+    """An unquoted "new text" that is really a style: a colour, a place, a size."""
+    return len(x) <= 16 and bool(
+        colour_in(x)
+        or re.search(
+            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|大|小",
+            x,
+        )
+    )
 
 
 def _secs(x: str) -> float:
@@ -271,8 +287,14 @@ def _level(t: str) -> float | None:
     return None
 
 
+_STRONG_SOUND = re.compile(
+    r"\bloud(?:er|ness)?\b|\bquiet(?:er)?\b|\bsoft(?:er)?\b|\bvolume\b|\bsound\b|\baudio\b|"
+    r"音量|声音|大声|小声|响"
+)
+
+
 def volume(t: str, s: Session, target: str | None = None) -> Step | None:
-    has_sound = lx.SOUND.search(t) or lx.LOUDER.search(t) or lx.QUIETER.search(t)
+    """Volume and mute; ``target`` when the clause already named it (the music family)."""
     if target is None:
         if lx.VIDEO_SOUND.search(t):
             target = "video"
@@ -285,19 +307,18 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         t,
     ):
         return Step("mute", {"target": target or "all"})
-    if not has_sound and target is None:
+    level = _level(t)
+    up, down = lx.LOUDER.search(t), lx.QUIETER.search(t)
+    if target is None and not _STRONG_SOUND.search(t):
         return None
-    if not (
-        re.search(r"\bvolume\b|音量|声音|\bloud|\bquiet|\bsoft|\bturn\b|\bsound\b|\baudio\b|调", t)
-    ):
+    if target is not None and not (up or down or level is not None or _STRONG_SOUND.search(t)):
         return None
     tgt = target or ("music" if s.music else "video")
-    level = _level(t)
     if level is not None:
         return Step("set_volume", {"target": tgt, "level": level})
-    if lx.LOUDER.search(t) and not lx.QUIETER.search(t):
+    if up and not down:
         return Step("set_volume", {"target": tgt, "relative": "up"})
-    if lx.QUIETER.search(t):
+    if down:
         return Step("set_volume", {"target": tgt, "relative": "down"})
     return Step("clarify", why="volume_level")
 
@@ -309,9 +330,10 @@ def aspect(t: str, s: Session) -> Step | None:
         ratio = f"{m.group(1)}:{m.group(2)}"
     elif lx.PORTRAIT_45.search(t):
         ratio = "4:5"
-    elif lx.SQUARE.search(t) or (re.search(r"\binstagram\b|\binsta\b|\big\b|\bins\b", t) and not re.search(
-        r"\b(?:story|stories|reels?)\b", t
-    )):
+    elif lx.SQUARE.search(t) or (
+        re.search(r"\binstagram\b|\binsta\b|\big\b|\bins\b", t)
+        and not re.search(r"\b(?:story|stories|reels?)\b", t)
+    ):
         ratio = "1:1"
     elif lx.PORTRAIT.search(t):
         ratio = "9:16"

@@ -75,7 +75,8 @@ VIDEO_SOUND = rx(
 )
 SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
 PRONOUN = re.compile(
-    r"^(?:it|this|that|them|these|those|this one|that one|this thing|这个|那个|它)$"
+    r"^(?:it|this|that|them|these|those|this one|that one|this thing|him|her|he|she|they|"
+    r"这个|那个|它|他|她|它们|他们)$"
 )
 
 # -- adjectives ------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ QUIETER = rx(
 )
 A_BIT = rx(
     r"\b(?:a bit|a little|slightly|little|somewhat|a tad|a touch|bit|kinda|a notch|a little bit)\b",
-    r"一点|一些|稍微|有点|稍稍|略微|一下|点",
+    r"一点|一些|稍微|有点|稍稍|略微|点",
 )
 MUTE = rx(r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b", r"静音|消音|无声")
 UNMUTE = rx(

@@ -49,11 +49,12 @@ _SPLIT = re.compile(
     r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|和(?=把|加|改|换|调|剪|删|去))\s*"
 )
 _POLITE = re.compile(
-    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
+    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
+    r"lastly)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
     r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|'d like|d like)\s+"
     r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|are you able to\s+|"
     r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
-    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要)+"
+    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|先|最后|接着)+"
 )
 _Q_START = re.compile(
     r"^(?:what|what's|whats|why|how|which|where|when|who|is|are|does|do|did|should|am i|isn't|"
@@ -63,7 +64,7 @@ _Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是
 _REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|请|帮我|麻烦)")
 
 UNDO = re.compile(
-    r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[- ]?z|oops|restore|back)\b|"
+    r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[- ]?z|restore|back)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
 )
@@ -195,6 +196,11 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
     )
     if explicit or (vague and not object_words(phrase)):
         return trim_cut(c, s) or Step("clarify", why="trim_which")
+    if re.fullmatch(
+        r"(?:the )?(?:part|section|bit|portion|piece|segment|clip part)s?", phrase
+    ) or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
+        if time_range(c, s.total):
+            return trim_cut(c, s)
     if lx.CLIP.search(phrase) and not object_words(phrase):
         st = it.clips(c, s)
         return st or Step("clarify", why="which_clip")
@@ -229,30 +235,84 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
+        if (
+            HELP.search(clause)
+            and not is_question(norm.raw, c)
+            or HELP.search(clause.strip(" ?？"))
+        ):
+            u.steps.append(Step("help"))
+            continue
         negated = bool(lx.NEGATION.search(c))
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
             steps = _understand(core, s, norm.quotes, context) if core else None
-            if steps and all(st.tool not in NO_CHANGE for st in steps):
+            gone = _no_more(core, s)
+            if gone is not None:
+                u.steps.append(gone)
+                _imagine(s, gone)
+                last_edit = gone
+            elif steps and all(st.tool not in NO_CHANGE for st in steps):
                 u.steps.append(Step("decline", {"what": steps[0].tool}, why="negated"))
             elif core:
                 u.steps.append(Step("decline", why="negated"))
             continue
         if is_question(norm.raw, c) or (clause.endswith("?") and _Q_START.search(c)):
             steps = _understand(c, s, norm.quotes, context)
-            if steps and steps[0].tool in ("status", "credits", "help", "export"):
+            if (
+                steps
+                and steps[0].tool in ("status", "credits", "help", "export")
+                and not re.search(r"\bcost|\bprice|多少钱|费用", c)
+            ):
                 u.steps += steps
             else:
                 u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
             continue
         steps = _understand(c, s, norm.quotes, context)
-        if steps is None and prev is not None:
+        weak = steps is None or all(st.tool == "clarify" for st in steps)
+        verbless = not _VERB.search(c)
+        if weak and verbless and prev is not None:
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
             merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
-            if merged and [m.tool for m in merged] == [x.tool for x in prev[1]]:
+            if (
+                merged
+                and [m.tool for m in merged] == [x.tool for x in prev[1]]
+                and merged != prev[1]
+            ):
                 u.steps[-len(prev[1]) :] = merged
                 prev = (prev[0] + " " + c, merged, prev[2])
                 continue
+        if weak and last_edit is not None:
+            # "…, and move it to the top": the same topic as the step before.
+            topic = _TOPIC.get(last_edit.tool)
+            if topic:
+                en, zh = topic
+                again = re.sub(r"\b(?:it|them)\b|它", en if not norm.zh else zh, c)
+                if again == c:
+                    again = (zh if norm.zh else en) + " " + c
+                more = _understand(again, s, norm.quotes, context)
+                if more and all(
+                    st.tool == last_edit.tool or st.tool in _SAME[last_edit.tool] for st in more
+                ):
+                    steps, weak = more, False
+        if weak and not verbless and prev is not None:
+            # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
+            merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
+            if (
+                merged
+                and [m.tool for m in merged] == [x.tool for x in prev[1]]
+                and merged != prev[1]
+            ):
+                u.steps[-len(prev[1]) :] = merged
+                prev = (prev[0] + " " + c, merged, prev[2])
+                continue
+        if (
+            steps
+            and steps[0].tool == "clarify"
+            and steps[0].why == "remove_what"
+            and last_edit is not None
+            and last_edit.tool.startswith("remove")
+        ):
+            continue  # "把配乐删了，删掉": the same removal said twice
         if steps is None:
             words = object_words(c)
             if (
@@ -263,10 +323,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             ):
                 steps = [Step("remove_object", {"target": object_phrase("remove " + c) or c})]
             elif words:
-                phrase = re.split(
-                    r"\s+(?:is|are|was|keeps|looks|ruins|bothers|在|很|太|有点)\b|\s*(?:is|are)$", c
-                )[0]
-                context.append(object_phrase("remove " + phrase) or phrase)
+                context.append(noun_phrase(c) or c)
                 continue
             elif u.steps and u.steps[-1].tool not in NO_CHANGE:
                 continue  # a trailing remark ("looks great")
@@ -275,6 +332,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 continue
         prev = (c, steps, copy.deepcopy(s))
         for st in steps:
+            if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
+                continue  # said twice ("抠像，背景透明")
             u.steps.append(st)
             if st.tool not in NO_CHANGE:
                 last_edit = st
@@ -290,6 +349,88 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     if not u.steps:
         u.steps.append(Step("clarify", why="unknown"))
     return u
+
+
+_VERB = re.compile(
+    r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
+    r"play|replace|swap|speed|slow|blur|crop|lower|raise|increase|decrease|shorten|erase|get|"
+    r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用"
+)
+_TOPIC = {
+    "add_title": ("the title", "标题"),
+    "edit_title": ("the title", "标题"),
+    "add_music": ("the music", "音乐"),
+    "replace_music": ("the music", "音乐"),
+    "set_volume": ("the music", "音乐"),
+}
+_SAME = {
+    "add_title": ("edit_title",),
+    "edit_title": ("edit_title",),
+    "add_music": ("set_volume", "fade", "mute"),
+    "replace_music": ("set_volume", "fade", "mute"),
+    "set_volume": ("set_volume",),
+}
+
+
+def _no_more(core: str, s: Session) -> Step | None:
+    """不要配乐了 / 不要标题了 ("no more music"): a noun with no verb, for a thing that is there."""
+    if re.search(
+        r"\b(?:add|put|use|play|insert|change|make|remove|delete|cut|trim)\b|加|添|放|用|改|换|删|剪|去",
+        core,
+    ):
+        return None
+    if (
+        lx.MUSIC.search(core)
+        and s.music
+        and re.search(r"了$|^(?:the )?(?:music|song|bgm)$|^(?:背景)?音乐|^配乐", core)
+    ):
+        return Step("remove_music")
+    if (
+        lx.TITLE.search(core)
+        and s.titles
+        and re.search(r"了$|^(?:the )?(?:title|caption|text)$|^标题|^字幕", core)
+    ):
+        return Step("remove_title")
+    return None
+
+
+def noun_phrase(c: str) -> str | None:
+    """The object named in a clause with no verb for it: "the man in the blue shirt is in the
+    way" → "man in the blue shirt"."""
+    m = _NOUN.search(c)
+    if m is None:
+        return None
+    head = c[: m.start()].split()
+    lead = []
+    for w in reversed(head[-3:]):
+        if w in (
+            "the",
+            "a",
+            "an",
+            "that",
+            "this",
+            "those",
+            "these",
+            "want",
+            "i",
+            "see",
+            "is",
+            "of",
+        ):
+            break
+        lead.insert(0, w)
+    rest = re.split(
+        r"\s+(?:is|are|was|were|keeps?|looks?|gone|ruins?|bothers?|should|must|needs?|has|have|"
+        r"always|in my way)\b|[,.;!?]|很|太|有点|挡|影响|在画面",
+        c[m.start() :],
+        maxsplit=1,
+    )[0]
+    return " ".join([*lead, rest]).strip() or None
+
+
+_NOUN = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in NOUNS_EN) + r")\b|背景里的\S+?(?=太|很|有点|$)"
+)
 
 
 def _imagine(s: Session, st: Step) -> None:

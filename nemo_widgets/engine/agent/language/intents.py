@@ -289,6 +289,7 @@ def _level(t: str) -> float | None:
 
 _STRONG_SOUND = re.compile(
     r"\bloud(?:er|ness)?\b|\bquiet(?:er)?\b|\bsoft(?:er)?\b|\bvolume\b|\bsound\b|\baudio\b|"
+    r"\bturn (?:it |this |that )?(?:up|down)\b|\bcrank (?:it )?up\b|\bhear\b|\bcan'?t hear\b|"
     r"音量|声音|大声|小声|响"
 )
 

@@ -61,15 +61,20 @@ def clip_ref(t: str, s: Session) -> int | None:
 
 # -- families ------------------------------------------------------------------------------------
 def fade(t: str, s: Session) -> list[Step] | None:
-    if not re.search(r"\bfades?\b|\bfading\b|淡入|淡出|渐入|渐出|渐强|渐弱", t):
+    if not re.search(r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显", t):
         return None
     dirs = []
     if re.search(
-        r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|\bat the (?:start|beginning)\b|开头",
+        r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|渐显|\bat the (?:start|beginning)\b|开头|"
+        r"\bfrom black\b|\b(?:start|begin|open)(?:s|ing)?\b|\bbeginning\b|\bintro\b|\bends\b",
         t,
     ):
         dirs.append("in")
-    if re.search(r"\bout\b|淡出|渐出|渐弱|\bat the end\b|结尾|\bin and out\b", t):
+    if re.search(
+        r"\bout\b|淡出|渐出|渐弱|渐隐|\bat the end\b|结尾|\bin and out\b|\bto black\b|\bending\b|"
+        r"\b(?:close|closing|outro|finish)\b|\bends\b",
+        t,
+    ):
         dirs.append("out")
     if not dirs:
         dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
@@ -122,8 +127,11 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|变",
         t,
     )
+    labelled = re.match(r"^(?:title|caption|heading|text|标题|字幕)\s*[:：]\s*\S", t)
     adding = (
-        strong_add or (weak_add and not edit_words) or (not s.titles and quoted and not edit_words)
+        strong_add
+        or (weak_add and not edit_words)
+        or (not s.titles and (quoted or labelled) and not edit_words)
     )
     if adding and not (edit_words and s.titles and not strong_add):
         text = quoted
@@ -250,6 +258,15 @@ def music(t: str, s: Session) -> Step | None:
         if f is None:
             return Step("clarify", why="which_music")
         return Step("replace_music", {"file": f["filename"]})
+    adding = re.search(
+        r"\b(?:add|use|play|put|throw|include|insert|give|need|want|slap|stick|set|lay|attach)\b|"
+        r"加|添加|配上|配|放|用|来一首|来点",
+        t,
+    ) or re.fullmatch(
+        r"(?:some |a |the |background )?(?:music|song|bgm|soundtrack|背景音乐|音乐|配乐)", t
+    )
+    if not adding and named is None:
+        return None  # music mentioned, but nothing asked of it
     f = (
         named
         or (others[-1] if others else None)
@@ -257,6 +274,8 @@ def music(t: str, s: Session) -> Step | None:
     )
     if f is None:
         return Step("clarify", why="upload_music")
+    if s.music and f.get("filename") == s.music and not named:
+        return Step("clarify", why="which_music")
     args: dict[str, Any] = {"file": f["filename"]}
     if level is not None:
         args["volume"] = level
@@ -301,6 +320,9 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
             target = "video"
         elif lx.MUSIC.search(t):
             target = "music"
+    if target is None and re.search(r"\b(?:video|clip|footage|original)\b|视频|原声", t):
+        if lx.MUTE.search(t) or lx.UNMUTE.search(t) or lx.SOUND.search(t):
+            target = "video"
     if lx.UNMUTE.search(t):
         return Step("unmute", {"target": target or "all"})
     if lx.MUTE.search(t) or re.search(

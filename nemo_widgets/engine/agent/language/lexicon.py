@@ -16,12 +16,12 @@ def rx(*alts: str) -> re.Pattern[str]:
 
 # -- verbs ---------------------------------------------------------------------------------
 REMOVE = rx(
-    r"\b(?:remove|removing|delete|deleting|erase|erasing|eliminate|get rid of|take out|"
+    r"\b(?:remove|removing|delete|deleting|erase|erasing|eliminate|get rid of|take out|clean up|"
     r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
     r"drop|lose|ditch|scrub|kill|strip out|strip)\b",
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
-    r"\bget\b.+\bout of\b",
-    r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了",
+    r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
+    r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|弄走",
 )
 ADD = rx(
     r"\b(?:add|adding|put|insert|include|create|place|use|play|throw in|slap|stick|give it|"
@@ -70,7 +70,7 @@ CLIP = rx(
 VIDEO_SOUND = rx(
     r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"
     r"\bvoices?\b|\bdialog(?:ue)?\b|\bspeech\b|\bnatural sound\b|\bambient\b|\bstreet noise\b|"
-    r"\bnoise\b|\bthe video\b|\bthe clip\b",
+    r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|from) the (?:video|clip)\b|\bcamera (?:audio|sound)\b",
     r"原声|原音|人声|视频声音|视频的声音|现场声",
 )
 SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
@@ -143,19 +143,23 @@ POSITIONS = [
     ("center", rx(r"\b(?:cent(?:er|re)|middle)\b", r"中间|中央|居中|正中")),
 ]
 LOUDER = rx(
-    r"\b(?:louder|raise|increase|boost|turn (?:it |the \w+ )?up|up the|pump up|crank)\b|\bup\b",
-    r"大声|调大|调高|加大|提高|大一点|响一点|大点",
+    r"\b(?:louder|raise|increase|boost|turn (?:it |the \w+ )?up|up the|pump up|crank)\b|\bup\b|"
+    r"\bbarely hear\b|\bcan'?t hear\b|\bhard to hear\b|\btoo (?:quiet|soft|low)\b",
+    r"大声|调大|调高|加大|提高|大一点|响一点|大点|听不见|听不清|太小声|太小了",
 )
 QUIETER = rx(
     r"\b(?:quieter|softer|lower|decrease|reduce|turn (?:it |the \w+ )?down|down|less loud|"
     r"too loud|not so loud|duck|fainter)\b",
-    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声",
+    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大",
 )
 A_BIT = rx(
     r"\b(?:a bit|a little|slightly|little|somewhat|a tad|a touch|bit|kinda|a notch|a little bit)\b",
     r"一点|一些|稍微|有点|稍稍|略微|点",
 )
-MUTE = rx(r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b", r"静音|消音|无声")
+MUTE = rx(
+    r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b|\bturn off the (?:sound|audio)\b",
+    r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭|去掉)|关掉(?:原声|声音|音乐)",
+)
 UNMUTE = rx(
     r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b",
     r"取消静音|恢复声音|打开声音|开启声音",
@@ -181,7 +185,8 @@ PORTRAIT_45 = rx(r"\b(?:4 ?by ?5|four by five)\b")
 NEGATION = rx(
     r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
     r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b",
-    r"\bi (?:do not|don't|dont) (?:want|need|like)\b|\bi'?d rather not\b|\bwithout\b",
+    r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
+    r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b",
     r"^(?:请)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
 )
 CANCEL = rx(

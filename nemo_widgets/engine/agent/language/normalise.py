@@ -178,7 +178,8 @@ KEYWORDS = [
 ]
 #: Common words never "corrected" into a keyword (like → bike, make → fade).
 _KEEP = set(
-    [
+    "entirely completely totally fully wholly really actually".split()
+    + [
         "like",
         "make",
         "made",
@@ -326,6 +327,23 @@ def _cn_numerals(t: str) -> str:
     return "".join(out) + t[last:]
 
 
+_EN_NUM = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "twenty-five": 25, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
+}  # fmt: skip
+_EN_NUM_RX = re.compile(
+    r"\b(" + "|".join(sorted(_EN_NUM, key=len, reverse=True)) + r")\b"
+    r"(?=\s*(?:-\s*)?(?:s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|times\b|x\b|percent\b|%))"
+    r"|(?<=\bfirst )(" + "|".join(_EN_NUM) + r")\b|(?<=\blast )(" + "|".join(_EN_NUM) + r")\b"
+)
+
+
+def _en_numerals(t: str) -> str:
+    return _EN_NUM_RX.sub(lambda m: str(_EN_NUM[next(g for g in m.groups() if g)]), t)
+
+
 def _fix_word(w: str, protect: set[str]) -> str:
     if len(w) < 4 or w in KEYWORDS or w in _KEEP or w in protect or not w.isalpha():
         return w
@@ -375,6 +393,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
     t = re.sub(r"第\s*(\d+(?:\.\d+)?)\s*秒", r"\1秒", t)
     t = re.sub(r"\bpls\b|\bplz\b", "please", t)
+    t = _en_numerals(t)
     t = re.sub(r"\bu\b", "you", t)
     protect = {p.lower() for p in protect or set()}
     t = re.sub(r"[a-z]+", lambda m: _fix_word(m.group(0), protect), t)

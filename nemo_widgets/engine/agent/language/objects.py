@@ -174,12 +174,13 @@ def object_phrase(t: str) -> str | None:
     m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
     if m:
         return _clean(m.group(1)) or None
-    m = re.search(r"\bphotoshop\s+(.+?)\s+out\b", t) or re.search(r"\bget\s+(.+?)\s+out of\b", t)
+    m = re.search(r"\b(?:photoshop|take|get|cut|edit|paint|keep)\s+(.+?)\s+(?:out|off)\b", t)
     if m:
         return _clean(m.group(1)) or None
     m = re.search(
         r"\b(?:remove|delete|erase|eliminate|get rid of|take out|take away|wipe out|wipe|edit out|"
-        r"paint out|photoshop out|clean out|clear out|cut out|ditch|scrub|strip out|lose|drop)\s+"
+        r"paint out|photoshop out|clean out|clear out|clean up|cut out|ditch|scrub|strip out|lose|drop|"
+        r"kill|hide|mask out|blot out)\s+"
         rf"(?:all\s+(?:of\s+)?)?(.+?)(?={_STOP})",
         t,
     )
@@ -197,7 +198,7 @@ def object_phrase(t: str) -> str | None:
         p = next(g for g in zh.groups() if g is not None)
         p = re.sub(r"^(?:帮我|请|给我|你|麻烦)+", "", p)
         p = re.sub(
-            r"视频里的?|视频中的?|画面里的?|画面中的?|镜头里的?|那辆|这辆|那个|这个|那些|这些|那位|这位|那只|这只|一下|所有的",
+            r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|那只|这只|一下|所有的",
             "",
             p,
         )
@@ -250,7 +251,11 @@ def background(
         ),
         None,
     )
-    if re.search(r"\bblur|\bbokeh\b|\bout of focus\b|\bdefocus|\bsoft focus\b|虚化|模糊|景深", t):
+    if re.search(
+        r"\bblur|\bbokeh\b|\bout of focus\b|\bdefocus|\bsoft(?:en|er)?\b|\bfuzzy\b|\bdepth of field\b|"
+        r"虚化|模糊|景深|虚一点",
+        t,
+    ):
         return "replace_background", {"mode": "blur"}
     if re.search(r"\bgreen ?screen\b|\bchroma\b|绿幕", t):
         return "replace_background", {"mode": "color", "value": "green"}

@@ -69,10 +69,11 @@ UNDO = re.compile(
     r"\bprevious version\b|撤销|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
 )
 REDO = re.compile(
-    r"\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|\bre-do\b|重做|恢复撤销|反撤销"
+    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\bwhat can you do\b|\bwhat (?:do|can) you (?:support|understand|handle)\b|"
+    r"^(?:help|help me|\?|menu|commands|options)$|\bwhat (?:else )?can you (?:do|make|edit)\b|"
+    r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|can) you (?:support|understand|handle)\b|"
     r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|有什么功能|你可以做什么"
 )
@@ -117,7 +118,11 @@ def is_question(raw: str, c: str) -> bool:
     if re.search(r"[\u4e00-\u9fff]", c):
         if _REQUEST_ZH.search(c):
             return False
-        return bool(re.search(r"什么|为什么|怎么|如何|多少|多长|几秒|哪个|是不是|是否|有没有", c))
+        return bool(
+            re.search(
+                r"什么|为什么|怎么|如何|多少|多长|几秒|几比几|几个|哪个|是不是|是否|有没有", c
+            )
+        )
     return False
 
 
@@ -130,13 +135,19 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
     if UNDO.search(c) and not re.search(
         r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
     ):
-        n = (
-            2
-            if re.search(r"\btwice\b|\btwo (?:steps|changes|edits)\b|\blast two\b|两步|两次", c)
-            else 3
-            if re.search(r"\bthree\b|三步", c)
-            else 1
-        )
+        n = 1
+        m = re.search(r"\b(2|3|4|5|two|three|twice|thrice)\b|(两|三|四|五|2|3|4|5)(?:步|次)", c)
+        if m:
+            n = {
+                "two": 2,
+                "twice": 2,
+                "three": 3,
+                "thrice": 3,
+                "两": 2,
+                "三": 3,
+                "四": 4,
+                "五": 5,
+            }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
         return [Step("undo")] * n
     if HELP.search(c):
         return [Step("help")]
@@ -166,7 +177,7 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
     bg = background(c, s.files, bool(s.music))
     if bg is not None:
         return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
-    for fam in (it.volume, it.speed, it.split, trim_cut, it.clips):
+    for fam in (it.speed, it.volume, it.split, trim_cut, it.clips):
         if (st := fam(c, s)) is not None:
             return [st]
     return None
@@ -253,7 +264,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 last_edit = gone
             elif steps and all(st.tool not in NO_CHANGE for st in steps):
                 u.steps.append(Step("decline", {"what": steps[0].tool}, why="negated"))
-            elif core:
+            else:
                 u.steps.append(Step("decline", why="negated"))
             continue
         if is_question(norm.raw, c) or (clause.endswith("?") and _Q_START.search(c)):
@@ -275,8 +286,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
             if (
                 merged
-                and [m.tool for m in merged] == [x.tool for x in prev[1]]
                 and merged != prev[1]
+                and (
+                    [m.tool for m in merged] == [x.tool for x in prev[1]]
+                    or (all(x.tool == "clarify" for x in prev[1]) and merged[0].tool != "clarify")
+                )
             ):
                 u.steps[-len(prev[1]) :] = merged
                 prev = (prev[0] + " " + c, merged, prev[2])
@@ -299,8 +313,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
             if (
                 merged
-                and [m.tool for m in merged] == [x.tool for x in prev[1]]
                 and merged != prev[1]
+                and (
+                    [m.tool for m in merged] == [x.tool for x in prev[1]]
+                    or (all(x.tool == "clarify" for x in prev[1]) and merged[0].tool != "clarify")
+                )
             ):
                 u.steps[-len(prev[1]) :] = merged
                 prev = (prev[0] + " " + c, merged, prev[2])
@@ -331,6 +348,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 u.steps.append(Step("clarify", why="unknown"))
                 continue
         prev = (c, steps, copy.deepcopy(s))
+        if (
+            u.steps
+            and u.steps[-1].tool == "clarify"
+            and any(st.tool in _ANSWERS.get(u.steps[-1].why, ()) for st in steps)
+        ):
+            u.steps.pop()  # "加一个标题，写“你好”": the next clause answered the question
         for st in steps:
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
@@ -356,6 +379,19 @@ _VERB = re.compile(
     r"play|replace|swap|speed|slow|blur|crop|lower|raise|increase|decrease|shorten|erase|get|"
     r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用"
 )
+_ANSWERS = {
+    "title_text": ("add_title",),
+    "title_change": ("edit_title",),
+    "trim_which": ("trim", "cut"),
+    "which_speed": ("set_speed",),
+    "which_ratio": ("set_aspect",),
+    "which_background": ("replace_background",),
+    "volume_level": ("set_volume", "mute"),
+    "split_where": ("split",),
+    "remove_what": ("remove_object", "remove_music", "remove_title", "remove_clip", "trim", "cut"),
+    "which_music": ("replace_music", "add_music"),
+    "which_clip": ("remove_clip", "reorder"),
+}
 _TOPIC = {
     "add_title": ("the title", "标题"),
     "edit_title": ("the title", "标题"),

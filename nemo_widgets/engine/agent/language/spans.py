@@ -31,14 +31,27 @@ def _r(x: float | None) -> float | None:
 
 def trim_cut(t: str, s: Session) -> Step | None:
     trimish = lx.TRIM_WORD.search(t) or _KEEPING.search(t) or _REMOVING.search(t)
+    m = re.search(
+        rf"\b(?:start|begin)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|from)\s+({TIME})|从\s*({TIME})\s*开始",
+        t,
+    )
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return Step("trim", {"start": v, "end": None})
+    m = re.search(
+        rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|到\s*({TIME})\s*(?:结束|为止|停)",
+        t,
+    )
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return Step("trim", {"start": 0.0, "end": v})
     rng = time_range(t, s.total)
     if rng is None:
         m = re.search(
-            rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip)\s+({TIME})\s*long\b|"
+            rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip|this)\s+"
+            rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?)\b)(?:\s*long)?|"
             rf"(?:剪成|剪到|缩短到|缩短为|截取|保留)\s*({TIME})",
             t,
         )
-        if m and trimish:
+        if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
             if v:
                 return Step("trim", {"start": 0.0, "end": v})

@@ -78,7 +78,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     ``how`` is "first", "last", "range", "from" (to the end), "before" or "middle"."""
     t = text
     m = re.search(
-        rf"(?:the |最)?(?:first|opening|beginning|start|前|开头|开始)\s*的?\s*({TIME})"
+        rf"(?:the |最)?(?:first|opening|beginning|start|前|开头|开始)\s*的?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the (?:beginning|start)|from the (?:start|beginning)|at the "
         rf"(?:beginning|start))",
         t,
@@ -86,7 +86,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return 0.0, v, "first"
     m = re.search(
-        rf"(?:the )?(?:last|final|ending|最后|后|结尾|末尾)\s*的?\s*({TIME})"
+        rf"(?:the )?(?:last|final|ending|end|最后|后|结尾|末尾)\s*的?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the end|from the end|at the end)",
         t,
     )
@@ -99,7 +99,9 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
         if a is not None and (b is None or b > a):
             return a, b, "range" if b is not None else "from"
     m = re.search(
-        rf"(?:after|past|from|从|之后|以后)\s*({TIME})|({TIME})\s*(?:之后|以后|后|onwards)", t
+        rf"(?:after|past|beyond|from|从)\s*(?:the\s+)?({TIME})(?:\s*-?\s*second)?(?:\s*(?:mark|point))?"
+        rf"|({TIME})\s*(?:之后|以后|后|onwards)",
+        t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return v, None, "from"

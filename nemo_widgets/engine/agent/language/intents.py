@@ -348,7 +348,7 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
 
 def aspect(t: str, s: Session) -> Step | None:
     ratio = None
-    m = re.search(r"(?<![\d:])(\d{1,2})\s*[:：/x]\s*(\d{1,2})(?![\d:])", t)
+    m = re.search(r"(?<![\d:])(\d{1,2})\s*(?:[:：/x比]|\s*by\s*)\s*(\d{1,2})(?![\d:])", t)
     if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
         ratio = f"{m.group(1)}:{m.group(2)}"
     elif lx.PORTRAIT_45.search(t):
@@ -386,7 +386,7 @@ _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a 
 
 def speed(t: str, s: Session) -> Step | None:
     if not re.search(
-        r"\bspeed|\bfaster\b|\bslower\b|\bslow[- ]?mo|\bslow motion\b|\bslow (?:it )?down\b|"
+        r"\bspeed|\bfaster\b|\bslower\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|\bslow (?:it )?down\b|"
         r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|\bplay(?:back)?\b.*\b(?:fast|slow)|"
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度",
@@ -414,7 +414,7 @@ def speed(t: str, s: Session) -> Step | None:
     if mw:
         w = mw.group(1) or {"一半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
-    if re.search(r"\bslow[- ]?mo|\bslow motion\b|慢动作", t):
+    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
@@ -430,7 +430,7 @@ def speed(t: str, s: Session) -> Step | None:
 
 def split(t: str, s: Session) -> Step | None:
     if not re.search(
-        r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成两",
+        r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成(?:两|2)",
         t,
     ):
         return None

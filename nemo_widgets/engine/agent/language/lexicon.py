@@ -20,6 +20,8 @@ REMOVE = rx(
     r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
     r"drop|lose|ditch|scrub|kill|strip out|strip)\b",
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
+    r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
+    r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|弄走",
 )
@@ -49,7 +51,7 @@ TRIM_WORD = rx(r"\b(?:trim|cut|shorten|crop|chop|snip|clip it|shave)\b", r"剪|�
 # -- nouns ---------------------------------------------------------------------------------
 BACKGROUND = rx(
     r"\bbackground\b|\bbackdrop\b|\bbg\b|\bback ground\b|\bsetting behind\b|\bbehind me\b",
-    r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b",
+    r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",
     r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|people))\b.*"
     r"\b(?:in front of|on|at|in|to|into)\b",
     r"背景|背后|抠像|抠图|虚化|绿幕",
@@ -75,7 +77,7 @@ VIDEO_SOUND = rx(
 )
 SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
 PRONOUN = re.compile(
-    r"^(?:it|this|that|them|these|those|this one|that one|this thing|him|her|he|she|they|"
+    r"^(?:all of them|all|everyone|every one of them|全部|所有|全都|都|it|this|that|them|these|those|this one|that one|this thing|him|her|he|she|they|"
     r"这个|那个|它|他|她|它们|他们)$"
 )
 
@@ -167,7 +169,7 @@ UNMUTE = rx(
 
 # -- platforms and shapes ----------------------------------------------------------------------
 PORTRAIT = rx(
-    r"\b(?:vertical|portrait|tiktok|tik tok|reels?|shorts|stories|story|snapchat|"
+    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|stories|story|snapchat|"
     r"phone screen|upright)\b",
     r"竖屏|竖版|竖的|竖向|抖音|快手|小红书|视频号|竖",
 )
@@ -192,7 +194,8 @@ NEGATION = rx(
 CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
     r"ignore that|no thanks|nothing|that's all|that is all|leave it(?: as it is)?|"
-    r"keep it as it is|it's fine|its fine|all good|no)\W*$",
+    r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
+    r"do nothing|nothing to change|leave everything)\W*$",
     r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)\W*$",
 )
 UNSUPPORTED = rx(

@@ -299,7 +299,7 @@ _CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百]+")
 _CN_AFTER = re.compile(
     r"\s*(秒|分钟|分(?=[\d零一二两三四五六七八九十半]|$)|倍|个?片段|个?视频|段|%|s\b|x\b)"
 )
-_CN_BEFORE = re.compile(r"(前|后|最后|第|到|至|剪|保留|截取|开头|结尾|末尾)\s*$")
+_CN_BEFORE = re.compile(r"(前|后|最后|第|到|至|剪|保留|截取|开头|结尾|末尾|百分之)\s*$")
 
 
 def cn_number(s: str) -> int | None:
@@ -358,11 +358,28 @@ def _fix_word(w: str, protect: set[str]) -> str:
         or w.removesuffix("ing") + "e" in KEYWORDS
     ):
         return w
-    cutoff = 0.8 if len(w) >= 6 else 0.86
-    hit = difflib.get_close_matches(w, _VOCAB, n=1, cutoff=cutoff)
-    if hit and (len(w) > 4 or sorted(hit[0]) == sorted(w)):  # 4 letters: transpositions only
-        return hit[0]
+    for hit in difflib.get_close_matches(w, _VOCAB, n=3, cutoff=0.75):
+        # A typo keeps the first letter and is one edit away (two for long words).
+        if hit[0] == w[0] and _edits(w, hit) <= (1 if len(w) < 8 else 2):
+            if len(w) > 4 or sorted(hit) == sorted(w):  # 4 letters: transpositions only
+                return hit
     return w
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (insert, delete, substitute, swap neighbours)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
 
 
 @dataclass
@@ -389,11 +406,13 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
 
     t = _QUOTE.sub(keep, raw)
     t = t.lower().replace("’", "'").replace("‘", "'")
+    t = re.sub(r"百分之\s*([零〇一二两三四五六七八九十百\d.]+)", r"\1%", t)
     t = _cn_numerals(t)
     t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
     t = re.sub(r"第\s*(\d+(?:\.\d+)?)\s*秒", r"\1秒", t)
     t = re.sub(r"\bpls\b|\bplz\b", "please", t)
     t = _en_numerals(t)
+    t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
     protect = {p.lower() for p in protect or set()}
     t = re.sub(r"[a-z]+", lambda m: _fix_word(m.group(0), protect), t)

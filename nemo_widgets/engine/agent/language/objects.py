@@ -171,9 +171,13 @@ def _clean(p: str) -> str:
 def object_phrase(t: str) -> str | None:
     """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
     on the left from the video" → "grey car parked on the left"."""
-    m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
+    m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t) or re.search(
+        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|out of (?:the )?"
+        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|be removed|disappear)\b",
+        t,
+    )
     if m:
-        return _clean(m.group(1)) or None
+        return _clean(m.group(1) or m.group(2)) or None
     m = re.search(r"\b(?:photoshop|take|get|cut|edit|paint|keep)\s+(.+?)\s+(?:out|off)\b", t)
     if m:
         return _clean(m.group(1)) or None
@@ -252,7 +256,7 @@ def background(
         None,
     )
     if re.search(
-        r"\bblur|\bbokeh\b|\bout of focus\b|\bdefocus|\bsoft(?:en|er)?\b|\bfuzzy\b|\bdepth of field\b|"
+        r"\bblur|\bbokeh\b|\bportrait mode\b|人像模式|\bout of focus\b|\bdefocus|\bsoft(?:en|er)?\b|\bfuzzy\b|\bdepth of field\b|"
         r"虚化|模糊|景深|虚一点",
         t,
     ):

@@ -64,7 +64,7 @@ _Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是
 _REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|请|帮我|麻烦)")
 
 UNDO = re.compile(
-    r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[- ]?z|restore|back)\b|"
+    r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[-+ ]?z|restore|back)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
 )
@@ -72,7 +72,8 @@ REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\bwhat (?:else )?can you (?:do|make|edit)\b|"
+    r"^(?:help|help me|\?|menu|commands|options)$|\b(?:what|which) commands\b|你会做什么|你会干什么|能干什么|"
+    r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|can) you (?:support|understand|handle)\b|"
     r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|有什么功能|你可以做什么"
@@ -240,6 +241,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         return u
     context: list[str] = []
     prev: tuple[str, list[Step], Session] | None = None
+    pending: str | None = None  # a span named without a verb ("the first 3 s are boring")
     last_edit: Step | None = None
     for clause in split_clauses(norm.text):
         c = _POLITE.sub("", clause).strip(" ,")
@@ -281,6 +283,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         steps = _understand(c, s, norm.quotes, context)
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not _VERB.search(c)
+        if pending and re.search(r"\b(?:it|them|that|those|this|these)\b|它|它们|掉$", c):
+            # "the first 3 seconds are boring, cut them"
+            again = re.sub(r"\b(?:it|them|that|those|this|these)\b|它们|它", pending, c)
+            if again == c:
+                again = c + " " + pending
+            more = _understand(again, s, norm.quotes, context)
+            if more and more[0].tool in ("trim", "cut"):
+                steps, weak, pending = more, False, None
         if weak and verbless and prev is not None:
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
             merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
@@ -341,6 +351,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 steps = [Step("remove_object", {"target": object_phrase("remove " + c) or c})]
             elif words:
                 context.append(noun_phrase(c) or c)
+                continue
+            elif time_range(c, s.total) is not None:
+                pending = re.split(r"\s+(?:is|are|was|were|looks?|seems?)\b|太|很|有点", c)[0]
                 continue
             elif u.steps and u.steps[-1].tool not in NO_CHANGE:
                 continue  # a trailing remark ("looks great")
@@ -415,6 +428,7 @@ def _no_more(core: str, s: Session) -> Step | None:
         core,
     ):
         return None
+    core = re.sub(r"^(?:any|some|the|more)\s+", "", core)
     if (
         lx.MUSIC.search(core)
         and s.music
@@ -433,6 +447,10 @@ def _no_more(core: str, s: Session) -> Step | None:
 def noun_phrase(c: str) -> str | None:
     """The object named in a clause with no verb for it: "the man in the blue shirt is in the
     way" → "man in the blue shirt"."""
+    if re.search(r"[\u4e00-\u9fff]", c):
+        p = re.split(r"太|很|有点|挡|影响|真|特别|比较|一直|总是", c)[0]
+        p = re.sub(r"^(?:(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|这个|那个|这些|那些)+", "", p)
+        return p or None
     m = _NOUN.search(c)
     if m is None:
         return None

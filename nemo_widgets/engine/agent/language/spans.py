@@ -48,7 +48,7 @@ def trim_cut(t: str, s: Session) -> Step | None:
         m = re.search(
             rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip|this)\s+"
             rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?)\b)(?:\s*long)?|"
-            rf"(?:剪成|剪到|缩短到|缩短为|截取|保留)\s*({TIME})",
+            rf"(?:剪成|剪到|剪短到|缩短到|缩短为|缩到|压缩到|截取|保留|只要)\s*({TIME})",
             t,
         )
         if m and (trimish or m.group(2)):

@@ -290,15 +290,18 @@ def report(out: dict[str, Any]) -> str:
             n_ok = sum(r["right"] for r in g)
             wrong = sum(r["wrong_edit"] for r in g)
             rows.append(
-                f"  {key:8} {name:14} {n_ok:4}/{len(g):<4} {100 * n_ok / len(g):6.1f} %   wrong edits {wrong}"
+                f"  {key:8} {name:14} {n_ok:4}/{len(g):<4} {100 * n_ok / len(g):6.1f} %   wrong "
+                f"edits {wrong}"
             )
     n_ok = sum(r["right"] for r in res)
     wrong = sum(r["wrong_edit"] for r in res)
     rows.append(
-        f"  {'all':23} {n_ok:4}/{len(res):<4} {100 * n_ok / max(1, len(res)):6.1f} %   wrong edits {wrong}"
+        f"  {'all':23} {n_ok:4}/{len(res):<4} {100 * n_ok / max(1, len(res)):6.1f} %   wrong "
+        f"edits {wrong}"
     )
     rows.append(
-        f"  vision calls planned but not executed (remove_object, replace_background): {out['skipped']}; "
+        f"  vision calls planned but not executed (remove_object, replace_background): "
+        f"{out['skipped']}; "
         f"median /run_sse time {1000 * out['latency_s']:.0f} ms"
     )
     return "\n".join(rows)

@@ -19,7 +19,8 @@ _RULES: list[tuple[IntentKind, re.Pattern[str]]] = [
         "export",
         re.compile(
             rf"^\s*{_PLEASE}(?:export|download|render|save|output)"
-            r"(?:\s+(?:it|the video|my video|now|the result|this|the (?:final )?(?:cut|edit|file|video)))?"
+            r"(?:\s+(?:it|the video|my video|now|the result|this|the (?:final )?(?:cut|edit|file|"
+            r"video)))?"
             r"(?:\s+(?:as|in|to)\s+(?:an?\s+)?(?:mp4|webm|mov|video|file)(?:\s+file)?|\s+mp4)?"
             rf"{_THANKS}$"
             r"|^\s*(?:请)?(?:帮我)?(?:导出|下载|渲染)(?:视频|一下|吧|成\s*mp4)?\s*[。！!]?\s*$"

@@ -53,11 +53,13 @@ CLARIFY = {
         "要保留或剪掉哪一段？例如“保留 0:03 到 0:20”或“剪掉前 5 秒”。",
     ),
     "remove_what": (
-        'What should I remove — an object in the picture (e.g. "the parked car"), a clip, the music or the title?',
+        'What should I remove — an object in the picture (e.g. "the parked car"), a clip, the '
+        "music or the title?",
         "要去掉什么：画面里的物体（例如“停着的车”）、某个片段、背景音乐还是标题？",
     ),
     "which_background": (
-        "What background would you like: blurred, a colour, a preset (studio, office, beach), an uploaded image, or transparent?",
+        "What background would you like: blurred, a colour, a preset (studio, office, beach), an "
+        "uploaded image, or transparent?",
         "想要什么背景：虚化、纯色、预设（摄影棚、办公室、海滩）、上传的图片，还是透明？",
     ),
     "which_image": (
@@ -80,16 +82,19 @@ _DECLINE = {
 
 _ABOUT = {
     "set_aspect": (
-        "Aspect ratio is the frame's width to height: 9:16 is vertical (TikTok, Reels, Shorts, 抖音), "
+        "Aspect ratio is the frame's width to height: 9:16 is vertical (TikTok, Reels, Shorts, "
+        "抖音), "
         "16:9 is widescreen (YouTube), 1:1 is square (Instagram posts), 4:5 is a tall feed post.",
-        "画幅是画面宽高比：9:16 是竖屏（抖音、小红书、Reels），16:9 是横屏（YouTube、B站），1:1 是方形，4:5 是竖版信息流。",
+        "画幅是画面宽高比：9:16 是竖屏（抖音、小红书、Reels），16:9 是横屏（YouTube、B站），1:1 "
+        "是方形，4:5 是竖版信息流。",
     ),
     "set_speed": (
         "Speed multiplies playback: 2x is twice as fast (half as long), 0.5x is slow motion.",
         "倍速：2 倍更快、时长减半；0.5 倍是慢动作。",
     ),
     "trim": (
-        'Trimming keeps one part of the video, e.g. "keep 0:03 to 0:20" or "cut the first 5 seconds".',
+        'Trimming keeps one part of the video, e.g. "keep 0:03 to 0:20" or "cut the first 5 '
+        'seconds".',
         "修剪是保留视频的一段，例如“保留 0:03 到 0:20”或“剪掉前 5 秒”。",
     ),
     "cut": (
@@ -129,13 +134,16 @@ def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
         if not s.files:
             return (
                 lead
-                + "先上传一个视频，然后可以说：“剪掉前 5 秒”、“改成抖音竖版”、“把背景里的车去掉”、“加标题‘你好’”。"
+                + "先上传一个视频，然后可以说：“剪掉前 5 秒”、“改成抖音竖版”、“把背景里的车去掉”、"
+                "“加标题‘你好’”。"
             )
         have = f"已上传：{file_names(state)}。"
         return (
             f"{lead}{have}我可以：去掉画面里的物体（“把左边的路人去掉”），背景虚化或替换，剪辑"
-            "（“保留 0:03 到 0:20”、“剪掉前 5 秒”、“删掉 0:10 到 0:15”），分割，变速（“2 倍速”、“慢动作”），"
-            "淡入淡出，添加或修改标题，背景音乐与音量，静音，改画幅（9:16、1:1、16:9），撤销和重做，导出。"
+            "（“保留 0:03 到 0:20”、“剪掉前 5 秒”、“删掉 0:10 到 0:15”），分割，变速（“2 倍速”、"
+            "“慢动作”），"
+            "淡入淡出，添加或修改标题，背景音乐与音量，静音，改画幅（9:16、1:1、16:9），"
+            "撤销和重做，导出。"
         )
     lead = (
         "Please type an instruction. "
@@ -147,14 +155,19 @@ def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
     if not s.files:
         return (
             lead + 'Upload a video first; then you can say e.g. "cut the first 5 seconds", '
-            '"make it 9:16 for TikTok", "remove the car in the background" or "add the title \'Hello\'".'
+            '"make it 9:16 for TikTok", "remove the car in the background" or "add the title '
+            "'Hello'\"."
         )
     return (
-        f'{lead}Uploaded: {file_names(state)}. I can remove an object ("remove the red car on the left"), '
+        f'{lead}Uploaded: {file_names(state)}. I can remove an object ("remove the red car on the '
+        f'left"), '
         'blur or replace the background ("blur the background", "green screen it"), trim '
-        '("keep 0:03 to 0:20", "cut the first 5 seconds"), cut a section out ("remove 0:10 to 0:15"), '
-        'split, change the speed ("2x", "slow motion"), fade in/out, add or restyle a title, add or '
-        "change music and volume, mute, change the aspect ratio (9:16, 1:1, 16:9), undo and redo, and export."
+        '("keep 0:03 to 0:20", "cut the first 5 seconds"), cut a section out ("remove 0:10 to '
+        '0:15"), '
+        'split, change the speed ("2x", "slow motion"), fade in/out, add or restyle a title, add '
+        "or "
+        "change music and volume, mute, change the aspect ratio (9:16, 1:1, 16:9), undo and redo, "
+        "and export."
     )
 
 

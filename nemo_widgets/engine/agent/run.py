@@ -57,8 +57,9 @@ class Agent:
         self.history = History(engine)
         self._rng = random.Random()
 
-    def plan(self, session_id: str, text: str) -> Plan:
-        return planner.plan(text, self.engine.store.state(session_id))
+    def plan(self, session_id: str, text: str, state_delta: dict[str, Any] | None = None) -> Plan:
+        """The plan for ``text`` in the session's state (plus what the message brings)."""
+        return planner.plan(text, {**self.engine.store.state(session_id), **(state_delta or {})})
 
     def run(
         self,
@@ -182,7 +183,8 @@ class Agent:
             return (
                 f"（语言模型不可用：{p.note}，由内置规划器完成）"
                 if zh
-                else f" (The language model was not usable — {p.note} — so the built-in planner answered.)"
+                else f" (The language model was not usable — {p.note} — so the built-in planner "
+                f"answered.)"
             )
         return ""
 

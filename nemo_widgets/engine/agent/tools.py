@@ -357,7 +357,7 @@ def t_add_clip(ctx: ToolContext, file: str | None = None) -> ToolResult:
     return run_edit(ctx, edits.add_clip, f)
 
 
-# -- vision tools ------------------------------------------------------------------------------------
+# -- vision tools ----------------------------------------------------------------------------
 def _unavailable(what_en: str, what_zh: str) -> ToolResult:
     return ToolResult(
         f"Sorry — {what_en} is not available in this install of the engine (the vision extras "
@@ -402,7 +402,7 @@ def t_replace_background(
     return tool_replace_background(ctx, {"mode": mode, "value": value})
 
 
-# -- history ----------------------------------------------------------------------------------------
+# -- history ---------------------------------------------------------------------------------
 @tool()
 def t_undo(ctx: ToolContext) -> ToolResult:
     """Undo the last edit."""

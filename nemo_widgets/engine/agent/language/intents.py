@@ -40,7 +40,8 @@ def clip_ref(t: str, s: Session) -> int | None:
     """1-based clip number named in the text ("the second clip", "clip 2", "第二个片段",
     "beach.mp4", "the last clip")."""
     m = re.search(
-        r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:clip|video|segment|shot|part|one)\b",
+        r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:clip|video|segment|"
+        r"shot|part|one)\b",
         t,
     )
     if m:
@@ -65,7 +66,8 @@ def fade(t: str, s: Session) -> list[Step] | None:
         return None
     dirs = []
     if re.search(
-        r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|渐显|\bat the (?:start|beginning)\b|开头|"
+        r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|渐显|\bat the (?:start|"
+        r"beginning)\b|开头|"
         r"\bfrom black\b|\b(?:start|begin|open)(?:s|ing)?\b|\bbeginning\b|\bintro\b|\bends\b",
         t,
     ):
@@ -112,19 +114,22 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
-        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read)\s+(.+)$|标题(?:改成|改为|换成)(.+)$",
+        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read)\s+(.+)$|"
+        r"标题(?:改成|改为|换成)(.+)$",
         t,
     )
     new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
     strong_add = re.search(
-        r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|写上|加",
+        r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|"
+        r"写上|加",
         t,
     )
     weak_add = re.search(
         r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个", t
     )
     edit_words = re.search(
-        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|变",
+        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|"
+        r"变",
         t,
     )
     labelled = re.match(r"^(?:title|caption|heading|text|标题|字幕)\s*[:：]\s*\S", t)
@@ -137,8 +142,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         text = quoted
         if text is None:
             m2 = re.search(
-                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|reading|"
-                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\b|$)|"
+                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
+                r"reading|"
+                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\b|"
+                r"$)|"
                 r"(?:标题|字幕|文字)[:：]?\s*(.+?)(?:持续|从|在|$)",
                 t,
             )
@@ -161,7 +168,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             if mfor:
                 args["duration"] = float(mfor.group(1) or mfor.group(2))
             mat = re.search(
-                r"\b(?:at|from|starting at|start at)\s*(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|seconds?)?)\b|在\s*(\d+(?:\.\d+)?)\s*秒",
+                r"\b(?:at|from|starting at|start at)\s*(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|"
+                r"seconds?)?)\b|在\s*(\d+(?:\.\d+)?)\s*秒",
                 t,
             )
             if mat:
@@ -200,7 +208,8 @@ def _not_words(x: str) -> bool:
     return len(x) <= 16 and bool(
         colour_in(x)
         or re.search(
-            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|大|小",
+            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|"
+            r"大|小",
             x,
         )
     )
@@ -233,20 +242,21 @@ def music(t: str, s: Session) -> Step | None:
     if lx.MUTE.search(t):
         return Step("mute", {"target": "music"})
     level = _level(t)
-    if (
+    about_level = (
         level is not None
         or re.search(r"\bvolume\b|音量", t)
         or lx.LOUDER.search(t)
         or lx.QUIETER.search(t)
-    ):
-        if not re.search(r"\b(?:add|use|play|put)\b|加|添加|配上", t) or s.music:
-            return volume(t, s, "music")
+    )
+    if about_level and (not re.search(r"\b(?:add|use|play|put)\b|加|添加|配上", t) or s.music):
+        return volume(t, s, "music")
     if re.search(r"^no (?:music|songs?|bgm)\b|不要(?:背景)?音乐|不要配乐|音乐不要", t) or (
         lx.REMOVE.search(t) and not re.search(r"\b(?:instead|with)\b|换", t)
     ):
         return Step("remove_music")
     replace = re.search(
-        r"\b(?:replace|swap|change|switch|different|another|other|instead|new)\b|换|替换|另一首|别的",
+        r"\b(?:replace|swap|change|switch|different|another|other|instead|new)\b|换|替换|另一首|"
+        r"别的",
         t,
     )
     if replace and (s.music or not re.search(r"\badd\b|加", t)):
@@ -295,7 +305,8 @@ def _level(t: str) -> float | None:
     if m:
         return round(float(m.group(1) or m.group(2)) / 100, 4)
     m = re.search(
-        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|音量(?:调到|调成)?(一半|最大)",
+        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|音量(?:调到|调成)?(一半|"
+        r"最大)",
         t,
     )
     if m:
@@ -320,13 +331,17 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
             target = "video"
         elif lx.MUSIC.search(t):
             target = "music"
-    if target is None and re.search(r"\b(?:video|clip|footage|original)\b|视频|原声", t):
-        if lx.MUTE.search(t) or lx.UNMUTE.search(t) or lx.SOUND.search(t):
-            target = "video"
+    if (
+        target is None
+        and re.search(r"\b(?:video|clip|footage|original)\b|视频|原声", t)
+        and (lx.MUTE.search(t) or lx.UNMUTE.search(t) or lx.SOUND.search(t))
+    ):
+        target = "video"
     if lx.UNMUTE.search(t):
         return Step("unmute", {"target": target or "all"})
     if lx.MUTE.search(t) or re.search(
-        r"\b(?:remove|kill|cut|turn off) (?:the |all )?(?:sound|audio)\b|去掉声音|关掉声音|关闭声音",
+        r"\b(?:remove|kill|cut|turn off) (?:the |all )?(?:sound|audio)\b|去掉声音|关掉声音|"
+        r"关闭声音",
         t,
     ):
         return Step("mute", {"target": target or "all"})
@@ -370,7 +385,8 @@ def aspect(t: str, s: Session) -> Step | None:
     if re.search(r"\bblur(?:red)?\b|模糊", t):
         fit = "blur"
     elif re.search(
-        r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|铺满|裁切",
+        r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
+        r"铺满|裁切",
         t,
     ):
         fit = "fill"
@@ -386,9 +402,12 @@ _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a 
 
 def speed(t: str, s: Session) -> Step | None:
     if not re.search(
-        r"\bspeed|\bfaster\b|\bslower\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|\bslow (?:it )?down\b|"
-        r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|\bplay(?:back)?\b.*\b(?:fast|slow)|"
-        r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|3 times) (?:speed|as fast)\b|"
+        r"\bspeed|\bfaster\b|\bslower\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|"
+        r"\bslow (?:it )?down\b|"
+        r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|"
+        r"\bplay(?:back)?\b.*\b(?:fast|slow)|"
+        r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
+        r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度",
         t,
     ):
@@ -408,7 +427,8 @@ def speed(t: str, s: Session) -> Step | None:
             f = 1 / f
         return Step("set_speed", {"factor": round(f, 4), **extra})
     mw = re.search(
-        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real)\b|一半|正常|原速",
+        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real)\b|一半|正常|"
+        r"原速",
         t,
     )
     if mw:
@@ -419,7 +439,9 @@ def speed(t: str, s: Session) -> Step | None:
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
     if re.search(
-        r"\bfaster\b|\bspeed (?:it |this |the \w+ )?up\b|\bquicker\b|\bfast[- ]?forward\b|加速|快进|加快|变快|\btime ?lapse\b",
+        r"\bfaster\b|\bspeed (?:it |this |the \w+ )?up\b|\bquicker\b|\bfast[- ]?forward\b|加速|"
+        r"快进|加快|"
+        r"变快|\btime ?lapse\b",
         t,
     ):
         return Step("set_speed", {"factor": 2.0, **extra})
@@ -430,7 +452,8 @@ def speed(t: str, s: Session) -> Step | None:
 
 def split(t: str, s: Session) -> Step | None:
     if not re.search(
-        r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成(?:两|2)",
+        r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
+        r"\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成(?:两|2)",
         t,
     ):
         return None
@@ -439,7 +462,8 @@ def split(t: str, s: Session) -> Step | None:
         return Step("split", {"at": vals[0]})
     if (
         re.search(
-            r"\bhalf\b|\bmiddle\b|\bin two\b|\binto two\b|\b2 (?:parts|pieces)\b|中间|一半|两段|两半|一分为二",
+            r"\bhalf\b|\bmiddle\b|\bin two\b|\binto two\b|\b2 (?:parts|pieces)\b|中间|一半|两段|"
+            r"两半|一分为二",
             t,
         )
         and s.total
@@ -453,7 +477,9 @@ def clips(t: str, s: Session) -> Step | None:
     n = clip_ref(t, s)
     if (
         re.search(
-            r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|交换|调换|对调",
+            r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|"
+            r"交换|"
+            r"调换|对调",
             t,
         )
         and len(s.clips) == 2
@@ -469,7 +495,8 @@ def clips(t: str, s: Session) -> Step | None:
         if re.search(r"\b(?:the end|last|back)\b|结尾|最后|末尾", t):
             to = len(s.clips)
         m = re.search(
-            r"\b(before|after)\s+(?:the\s+)?(?:(first|second|third|1st|2nd|3rd)\s+(?:clip|one)|clip\s*(\d))",
+            r"\b(before|after)\s+(?:the\s+)?(?:(first|second|third|1st|2nd|3rd)\s+(?:clip|one)|"
+            r"clip\s*(\d))",
             t,
         )
         if m:

@@ -23,7 +23,8 @@ REMOVE = rx(
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
     r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
-    r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|弄走",
+    r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
+    r"弄走",
 )
 ADD = rx(
     r"\b(?:add|adding|put|insert|include|create|place|use|play|throw in|slap|stick|give it|"
@@ -52,7 +53,8 @@ TRIM_WORD = rx(r"\b(?:trim|cut|shorten|crop|chop|snip|clip it|shave)\b", r"剪|�
 BACKGROUND = rx(
     r"\bbackground\b|\bbackdrop\b|\bbg\b|\bback ground\b|\bsetting behind\b|\bbehind me\b",
     r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",
-    r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|people))\b.*"
+    r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
+    r"people))\b.*"
     r"\b(?:in front of|on|at|in|to|into)\b",
     r"背景|背后|抠像|抠图|虚化|绿幕",
 )
@@ -72,12 +74,15 @@ CLIP = rx(
 VIDEO_SOUND = rx(
     r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"
     r"\bvoices?\b|\bdialog(?:ue)?\b|\bspeech\b|\bnatural sound\b|\bambient\b|\bstreet noise\b|"
-    r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|from) the (?:video|clip)\b|\bcamera (?:audio|sound)\b",
+    r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|from) the (?:video|clip)\b|\bcamera (?:audio|"
+    r"sound)\b",
     r"原声|原音|人声|视频声音|视频的声音|现场声",
 )
 SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
 PRONOUN = re.compile(
-    r"^(?:all of them|all|everyone|every one of them|全部|所有|全都|都|it|this|that|them|these|those|this one|that one|this thing|him|her|he|she|they|"
+    r"^(?:all of them|all|everyone|every one of them|全部|所有|全都|都|it|this|that|them|these|"
+    r"those|"
+    r"this one|that one|this thing|him|her|he|she|they|"
     r"这个|那个|它|他|她|它们|他们)$"
 )
 
@@ -159,7 +164,8 @@ A_BIT = rx(
     r"一点|一些|稍微|有点|稍稍|略微|点",
 )
 MUTE = rx(
-    r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b|\bturn off the (?:sound|audio)\b",
+    r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b|\bturn off the (?:sound|"
+    r"audio)\b",
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭|去掉)|关掉(?:原声|声音|音乐)",
 )
 UNMUTE = rx(
@@ -200,7 +206,8 @@ CANCEL = rx(
 )
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
-    r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|mirror|"
+    r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
+    r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",

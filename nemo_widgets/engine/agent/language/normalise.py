@@ -178,8 +178,14 @@ KEYWORDS = [
 ]
 #: Common words never "corrected" into a keyword (like → bike, make → fade).
 _KEEP = set(
-    "entirely completely totally fully wholly really actually".split()
-    + [
+    [
+        "entirely",
+        "completely",
+        "totally",
+        "fully",
+        "wholly",
+        "really",
+        "actually",
         "like",
         "make",
         "made",
@@ -360,9 +366,9 @@ def _fix_word(w: str, protect: set[str]) -> str:
         return w
     for hit in difflib.get_close_matches(w, _VOCAB, n=3, cutoff=0.75):
         # A typo keeps the first letter and is one edit away (two for long words).
-        if hit[0] == w[0] and _edits(w, hit) <= (1 if len(w) < 8 else 2):
-            if len(w) > 4 or sorted(hit) == sorted(w):  # 4 letters: transpositions only
-                return hit
+        close = hit[0] == w[0] and _edits(w, hit) <= (1 if len(w) < 8 else 2)
+        if close and (len(w) > 4 or sorted(hit) == sorted(w)):  # 4 letters: swaps only
+            return hit
     return w
 
 

@@ -150,9 +150,12 @@ def object_words(t: str) -> list[str]:
 
 _LEAD = r"(?:the|a|an|that|this|those|these|my|any|some|of|every|each|out)\s+"
 _STOP = (
-    r"\s+(?:from|out of|off)\s+(?:the |this |my )?(?:whole |entire )?(?:video|clip|shot|footage|frame|"
-    r"scene|picture|film|movie|vid)\b|\s+(?:in|throughout|across)\s+(?:the |this |my )?(?:whole |entire )?"
-    r"(?:video|clip|shot|footage|frame|scene|film|vid)\b|\s+(?:between|during)\b|\s+from\s+\d|\s+at\s+\d|"
+    r"\s+(?:from|out of|off)\s+(?:the |this |my )?(?:whole |entire )?(?:video|clip|shot|footage|"
+    r"frame|"
+    r"scene|picture|film|movie|vid)\b|\s+(?:in|throughout|across)\s+(?:the |this |my )?(?:whole |"
+    r"entire )?"
+    r"(?:video|clip|shot|footage|frame|scene|film|vid)\b|\s+(?:between|during)\b|\s+from\s+\d|"
+    r"\s+at\s+\d|"
     r"\s+for\s+the\s+whole|\s+(?:please|pls|thanks|thank you|entirely|completely|for me|now|too)\b|"
     r"\s+(?:is|are|was|keeps|looks|ruins|bothers|that'?s)\b|[.,!?;]|$"
 )
@@ -172,8 +175,10 @@ def object_phrase(t: str) -> str | None:
     """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
     on the left from the video" → "grey car parked on the left"."""
     m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t) or re.search(
-        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|out of (?:the )?"
-        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|be removed|disappear)\b",
+        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
+        r"out of (?:the )?"
+        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+        r"be removed|disappear)\b",
         t,
     )
     if m:
@@ -183,7 +188,8 @@ def object_phrase(t: str) -> str | None:
         return _clean(m.group(1)) or None
     m = re.search(
         r"\b(?:remove|delete|erase|eliminate|get rid of|take out|take away|wipe out|wipe|edit out|"
-        r"paint out|photoshop out|clean out|clear out|clean up|cut out|ditch|scrub|strip out|lose|drop|"
+        r"paint out|photoshop out|clean out|clear out|clean up|cut out|ditch|scrub|strip out|lose|"
+        r"drop|"
         r"kill|hide|mask out|blot out)\s+"
         rf"(?:all\s+(?:of\s+)?)?(.+?)(?={_STOP})",
         t,
@@ -193,8 +199,10 @@ def object_phrase(t: str) -> str | None:
         p = _clean(m.group(1))
         return (allw + p).strip() or None
     zh = re.search(
-        r"把(.+?)(?:给|都|全)?(?:去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|去了)"
-        r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|中|上)?的?(.+?)(?:吧|吗|$|，|。)"
+        r"把(.+?)(?:给|都|全)?(?:去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|"
+        r"消除|清除|干掉|去了)"
+        r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|"
+        r"中|上)?的?(.+?)(?:吧|吗|$|，|。)"
         r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉)",
         t,
     )
@@ -202,7 +210,8 @@ def object_phrase(t: str) -> str | None:
         p = next(g for g in zh.groups() if g is not None)
         p = re.sub(r"^(?:帮我|请|给我|你|麻烦)+", "", p)
         p = re.sub(
-            r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|那只|这只|一下|所有的",
+            r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|"
+            r"那只|这只|一下|所有的",
             "",
             p,
         )
@@ -256,7 +265,9 @@ def background(
         None,
     )
     if re.search(
-        r"\bblur|\bbokeh\b|\bportrait mode\b|人像模式|\bout of focus\b|\bdefocus|\bsoft(?:en|er)?\b|\bfuzzy\b|\bdepth of field\b|"
+        r"\bblur|\bbokeh\b|\bportrait mode\b|人像模式|\bout of focus\b|\bdefocus|\bsoft(?:en|"
+        r"er)?\b|"
+        r"\bfuzzy\b|\bdepth of field\b|"
         r"虚化|模糊|景深|虚一点",
         t,
     ):
@@ -271,7 +282,9 @@ def background(
             return "replace_background", {"mode": "image", "value": imgs[0]["filename"]}
         return "clarify", {"why": "which_image"}
     if re.search(
-        r"\btransparent\b|\bcut (?:me|him|her|them|the person) out\b|\bisolate\b|抠像|抠图|透明|去掉背景|去除背景|删掉背景|删除背景|背景去掉|背景删掉|背景去除",
+        r"\btransparent\b|\bcut (?:me|him|her|them|the person) out\b|\bisolate\b|抠像|抠图|透明|"
+        r"去掉背景|"
+        r"去除背景|删掉背景|删除背景|背景去掉|背景删掉|背景去除",
         t,
     ) or (lx.REMOVE.search(t) and not re.search(r"\b(?:with|to|into|instead)\b|换成|改成", t)):
         return "replace_background", {"mode": "transparent"}
@@ -284,7 +297,8 @@ def background(
     if colour:
         return "replace_background", {"mode": "color", "value": colour}
     m = re.search(
-        r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|backdrop|scene|one))?\s*$|(?:换成|改成|变成)(.+?)(?:背景)?$",
+        r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|"
+        r"backdrop|scene|one))?\s*$|(?:换成|改成|变成)(.+?)(?:背景)?$",
         t,
     )
     if (

@@ -46,13 +46,16 @@ _PROTECT = [
 _SPLIT = re.compile(
     r"\s*(?:;|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|然后|接着|之后再|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|和(?=把|加|改|换|调|剪|删|去))\s*"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|"
+    r"和(?=把|加|改|换|调|剪|删|去))\s*"
 )
 _POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
     r"lastly)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
-    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|'d like|d like)\s+"
-    r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|are you able to\s+|"
+    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
+    r"'d like|d like)\s+"
+    r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
+    r"are you able to\s+|"
     r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
     r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|先|最后|接着)+"
 )
@@ -69,26 +72,34 @@ UNDO = re.compile(
     r"\bprevious version\b|撤销|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
 )
 REDO = re.compile(
-    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|\bre-do\b|重做|恢复撤销|反撤销"
+    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
+    r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\b(?:what|which) commands\b|你会做什么|你会干什么|能干什么|"
+    r"^(?:help|help me|\?|menu|commands|options)$|\b(?:what|which) commands\b|你会做什么|"
+    r"你会干什么|能干什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
-    r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|can) you (?:support|understand|handle)\b|"
-    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|\bhow do i use (?:this|you)\b|"
-    r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|有什么功能|你可以做什么"
+    r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
+    r"can) you (?:support|understand|handle)\b|"
+    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"\bhow do i use (?:this|you)\b|"
+    r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
+    r"有什么功能|你可以做什么"
 )
 CREDITS = re.compile(
     r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"
 )
 EXPORT = re.compile(
-    r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|\brender\b|"
+    r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|"
+    r"\brender\b|"
     r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频"
 )
 STATUS = re.compile(
     r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
-    r"\bshow (?:me )?(?:the |my )?(?:tracks|timeline|project|draft|edits)\b|\bwhat (?:have|did) (?:i|we|you) "
-    r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|ize)\b|"
+    r"\bshow (?:me )?(?:the |my )?(?:tracks|timeline|project|draft|edits)\b|\bwhat (?:have|"
+    r"did) (?:i|we|you) "
+    r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|"
+    r"ize)\b|"
     r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
 )
 
@@ -110,7 +121,8 @@ def split_clauses(t: str) -> list[str]:
 
 def is_question(raw: str, c: str) -> bool:
     if re.match(
-        r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|^how about\b|^what about\b|^why not\b|^do you mind\b",
+        r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|"
+        r"^how about\b|^what about\b|^why not\b|^do you mind\b",
         c,
     ):
         return False
@@ -211,8 +223,9 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.fullmatch(
         r"(?:the )?(?:part|section|bit|portion|piece|segment|clip part)s?", phrase
     ) or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
-        if time_range(c, s.total):
-            return trim_cut(c, s)
+        span = trim_cut(c, s) if time_range(c, s.total) else None
+        if span is not None:
+            return span
     if lx.CLIP.search(phrase) and not object_words(phrase):
         st = it.clips(c, s)
         return st or Step("clarify", why="which_clip")
@@ -248,10 +261,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
-        if (
-            HELP.search(clause)
-            and not is_question(norm.raw, c)
-            or HELP.search(clause.strip(" ?？"))
+        if (HELP.search(clause) and not is_question(norm.raw, c)) or HELP.search(
+            clause.strip(" ?？")
         ):
             u.steps.append(Step("help"))
             continue
@@ -424,7 +435,8 @@ _SAME = {
 def _no_more(core: str, s: Session) -> Step | None:
     """不要配乐了 / 不要标题了 ("no more music"): a noun with no verb, for a thing that is there."""
     if re.search(
-        r"\b(?:add|put|use|play|insert|change|make|remove|delete|cut|trim)\b|加|添|放|用|改|换|删|剪|去",
+        r"\b(?:add|put|use|play|insert|change|make|remove|delete|cut|trim)\b|加|添|放|用|改|换|删|"
+        r"剪|去",
         core,
     ):
         return None

@@ -18,9 +18,12 @@ _REMOVING = re.compile(
     r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了"
 )
 _KEEPING = re.compile(
-    r"\bkeep\b|\bonly\b|\bjust\b|\bto\s+(?:the\s+|just\s+the\s+|only\s+the\s+)?(?:first|last|opening|final)\b|"
-    r"\b(?:trim|cut|shorten|crop|chop|reduce|clip)\s+(?:it|this|the (?:video|clip|whole thing)|everything|"
-    r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|只留|截取|"
+    r"\bkeep\b|\bonly\b|\bjust\b|\bto\s+(?:the\s+|just\s+the\s+|only\s+the\s+)?(?:first|last|"
+    r"opening|final)\b|"
+    r"\b(?:trim|cut|shorten|crop|chop|reduce|clip)\s+(?:it|this|the (?:video|clip|whole thing)|"
+    r"everything|"
+    r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
+    r"只留|截取|"
     r"剪成|剪到|缩短到|缩短为|只保留|留下|留着"
 )
 
@@ -32,13 +35,15 @@ def _r(x: float | None) -> float | None:
 def trim_cut(t: str, s: Session) -> Step | None:
     trimish = lx.TRIM_WORD.search(t) or _KEEPING.search(t) or _REMOVING.search(t)
     m = re.search(
-        rf"\b(?:start|begin)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|from)\s+({TIME})|从\s*({TIME})\s*开始",
+        rf"\b(?:start|begin)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|from)\s+({TIME})|"
+        rf"从\s*({TIME})\s*开始",
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return Step("trim", {"start": v, "end": None})
     m = re.search(
-        rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|到\s*({TIME})\s*(?:结束|为止|停)",
+        rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
+        rf"到\s*({TIME})\s*(?:结束|为止|停)",
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
@@ -46,8 +51,10 @@ def trim_cut(t: str, s: Session) -> Step | None:
     rng = time_range(t, s.total)
     if rng is None:
         m = re.search(
-            rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip|this)\s+"
-            rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?)\b)(?:\s*long)?|"
+            rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip|"
+            rf"this)\s+"
+            rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|"
+            rf"minutes?)\b)(?:\s*long)?|"
             rf"(?:剪成|剪到|剪短到|缩短到|缩短为|缩到|压缩到|截取|保留|只要)\s*({TIME})",
             t,
         )

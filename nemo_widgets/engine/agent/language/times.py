@@ -99,7 +99,8 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
         if a is not None and (b is None or b > a):
             return a, b, "range" if b is not None else "from"
     m = re.search(
-        rf"(?:after|past|beyond|from|从)\s*(?:the\s+)?({TIME})(?:\s*-?\s*second)?(?:\s*(?:mark|point))?"
+        rf"(?:after|past|beyond|from|从)\s*(?:the\s+)?({TIME})(?:\s*-?\s*second)?(?:\s*(?:mark|"
+        rf"point))?"
         rf"|({TIME})\s*(?:之后|以后|后|onwards)",
         t,
     )

@@ -279,6 +279,12 @@ def step_reply(st: Step, state: dict[str, Any], zh: bool, engine: Any, user_id: 
     if st.tool == "clarify":
         if st.why == "unknown":
             return help_text(state, zh, "unknown")
+        if st.why == "which_of":
+            a, b = (", ".join(str(v) for v in o.values()) for o in st.args["options"])
+            what = str(st.args.get("about", "")).replace("_", " ")
+            if zh:
+                return f"你是想要 {a}，还是 {b}？告诉我选哪个，我再改（现在没有改动）。"
+            return f"Which {what} do you mean: {a}, or {b}? Tell me and I'll do it (no change yet)."
         return st.args.get("question") or clarify(st.why, zh)
     if st.tool == "decline":
         return st.args.get("reason") or decline(st, zh)

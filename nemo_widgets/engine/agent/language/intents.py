@@ -104,7 +104,14 @@ def fade(t: str, s: Session) -> list[Step] | None:
 def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     quoted = _q(t, quotes)
     about = lx.TITLE.search(t)
-    if not about and not (quoted and re.search(r"\b(?:say|says|saying|reads?|reading)\b|写", t)):
+    if not about and not (
+        quoted
+        and re.search(
+            r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay)\b|写|打上|"
+            r"显示",
+            t,
+        )
+    ):
         return None
     if lx.REMOVE.search(t) and not quoted and not re.search(r"\badd\b", t):
         return Step("remove_title")
@@ -273,7 +280,11 @@ def music(t: str, s: Session) -> Step | None:
         r"加|添加|配上|配|放|用|来一首|来点",
         t,
     ) or re.fullmatch(
-        r"(?:some |a |the |background )?(?:music|song|bgm|soundtrack|背景音乐|音乐|配乐)", t
+        r"(?:(?:some|a|the|nice|chill|happy|calm|background)\s+)*(?:music|song|bgm|soundtrack|"
+        r"tune)s?"
+        r"(?:\s+(?:in the background|behind it|under it|too))?|(?:一些|一点)?(?:背景音乐|音乐|"
+        r"配乐)",
+        t,
     )
     if not adding and named is None:
         return None  # music mentioned, but nothing asked of it
@@ -427,12 +438,16 @@ def speed(t: str, s: Session) -> Step | None:
             f = 1 / f
         return Step("set_speed", {"factor": round(f, 4), **extra})
     mw = re.search(
-        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real)\b|一半|正常|"
+        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real)\b|一半|减半|"
+        r"正常|"
         r"原速",
         t,
     )
     if mw:
-        w = mw.group(1) or {"一半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
+        w = (
+            mw.group(1)
+            or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
+        )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
     if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作", t):
         return Step("set_speed", {"factor": 0.5, **extra})

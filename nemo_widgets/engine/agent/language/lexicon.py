@@ -17,6 +17,7 @@ def rx(*alts: str) -> re.Pattern[str]:
 # -- verbs ---------------------------------------------------------------------------------
 REMOVE = rx(
     r"\b(?:remove|removing|delete|deleting|erase|erasing|eliminate|get rid of|take out|clean up|"
+    r"hide|"
     r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
     r"drop|lose|ditch|scrub|kill|strip out|strip)\b",
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
@@ -52,6 +53,8 @@ TRIM_WORD = rx(r"\b(?:trim|cut|shorten|crop|chop|snip|clip it|shave)\b", r"剪|�
 # -- nouns ---------------------------------------------------------------------------------
 BACKGROUND = rx(
     r"\bbackground\b|\bbackdrop\b|\bbg\b|\bback ground\b|\bsetting behind\b|\bbehind me\b",
+    r"\b(?:everything|what'?s|whatever'?s|stuff) behind\b",
+    r"\bbehind (?:me|us|him|her|them|the (?:people|person|speaker|subject))\b",
     r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",
     r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
     r"people))\b.*"
@@ -164,8 +167,8 @@ A_BIT = rx(
     r"一点|一些|稍微|有点|稍稍|略微|点",
 )
 MUTE = rx(
-    r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b|\bturn off the (?:sound|"
-    r"audio)\b",
+    r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b",
+    r"\b(?:turn|switch) (?:off|out) (?:the )?(?:sound|audio|music|bgm|song)\b",
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭|去掉)|关掉(?:原声|声音|音乐)",
 )
 UNMUTE = rx(

@@ -17,283 +17,60 @@ _QUOTE = re.compile(
     r"[\"“”]([^\"“”]+)[\"“”]|[「『]([^」』]+)[」』]|(?<![a-z])['‘’]([^'‘’]+)['‘’](?![a-z])"
 )
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 #: Words the grammar keys on: a typo of one of these is read as that word.
-KEYWORDS = [
-    "section",
-    "portion",
-    "piece",
-    "segment",
-    "original",
-    "remove",
-    "delete",
-    "erase",
-    "erasing",
-    "removing",
-    "deleting",
-    "eliminate",
-    "disappear",
-    "photoshop",
-    "paint",
-    "rid",
-    "background",
-    "backdrop",
-    "blur",
-    "blurry",
-    "blurred",
-    "bokeh",
-    "transparent",
-    "replace",
-    "change",
-    "swap",
-    "studio",
-    "office",
-    "beach",
-    "screen",
-    "green",
-    "white",
-    "black",
-    "blue",
-    "red",
-    "yellow",
-    "purple",
-    "orange",
-    "pink",
-    "grey",
-    "gray",
-    "trim",
-    "keep",
-    "shorten",
-    "cut",
-    "split",
-    "seconds",
-    "second",
-    "minutes",
-    "minute",
-    "first",
-    "last",
-    "middle",
-    "beginning",
-    "start",
-    "end",
-    "speed",
-    "faster",
-    "slower",
-    "slow",
-    "motion",
-    "double",
-    "half",
-    "twice",
-    "times",
-    "quicker",
-    "quick",
-    "fade",
-    "title",
-    "caption",
-    "subtitle",
-    "text",
-    "heading",
-    "bigger",
-    "smaller",
-    "larger",
-    "font",
-    "colour",
-    "color",
-    "top",
-    "bottom",
-    "center",
-    "centre",
-    "music",
-    "song",
-    "soundtrack",
-    "audio",
-    "sound",
-    "volume",
-    "quieter",
-    "louder",
-    "softer",
-    "lower",
-    "raise",
-    "mute",
-    "unmute",
-    "silence",
-    "undo",
-    "redo",
-    "revert",
-    "export",
-    "render",
-    "download",
-    "credits",
-    "balance",
-    "status",
-    "timeline",
-    "help",
-    "aspect",
-    "ratio",
-    "vertical",
-    "horizontal",
-    "portrait",
-    "landscape",
-    "square",
-    "widescreen",
-    "instagram",
-    "tiktok",
-    "youtube",
-    "shorts",
-    "reels",
-    "story",
-    "people",
-    "person",
-    "pedestrian",
-    "pedestrians",
-    "cyclist",
-    "bicycle",
-    "bike",
-    "car",
-    "cars",
-    "truck",
-    "van",
-    "bus",
-    "dog",
-    "cat",
-    "bird",
-    "motorcycle",
-    "motorbike",
-    "tree",
-    "sign",
-    "pole",
-    "umbrella",
-    "bottle",
-    "everyone",
-    "please",
-    "video",
-    "clip",
-    "remove",
-    "volume",
-    "whole",
-    "entire",
-    "selected",
-    "selection",
-    "object",
-    "thing",
-]
+KEYWORDS = _words(
+    """
+section portion piece segment original remove delete erase erasing removing deleting
+eliminate disappear photoshop paint rid background backdrop blur blurry blurred bokeh
+transparent replace change swap studio office beach screen green white black blue red yellow
+purple orange pink grey gray trim keep shorten cut split seconds second minutes minute first
+last middle beginning start end speed faster slower slow motion double half twice times
+quicker quick fade title caption subtitle text heading bigger smaller larger font colour
+color top bottom center centre music song soundtrack audio sound volume quieter louder
+softer lower raise mute unmute silence undo redo revert export render download credits
+balance status timeline help aspect ratio vertical horizontal portrait landscape square
+widescreen instagram tiktok youtube shorts reels story people person pedestrian pedestrians
+cyclist bicycle bike car cars truck van bus dog cat bird motorcycle motorbike tree sign pole
+umbrella bottle everyone please video clip remove volume whole entire selected selection
+object thing
+"""
+)
 #: Common words never "corrected" into a keyword (like → bike, make → fade).
 _KEEP = set(
-    [
-        "entirely",
-        "completely",
-        "totally",
-        "fully",
-        "wholly",
-        "really",
-        "actually",
-        "like",
-        "make",
-        "made",
-        "take",
-        "bake",
-        "lake",
-        "line",
-        "time",
-        "tile",
-        "mine",
-        "fine",
-        "nine",
-        "here",
-        "there",
-        "these",
-        "those",
-        "them",
-        "then",
-        "than",
-        "that",
-        "this",
-        "what",
-        "when",
-        "with",
-        "will",
-        "would",
-        "could",
-        "should",
-        "shall",
-        "have",
-        "give",
-        "gave",
-        "your",
-        "you",
-        "our",
-        "they",
-        "some",
-        "same",
-        "come",
-        "more",
-        "move",
-        "most",
-        "much",
-        "such",
-        "just",
-        "only",
-        "also",
-        "into",
-        "onto",
-        "from",
-        "over",
-        "under",
-        "after",
-        "before",
-        "very",
-        "well",
-        "want",
-        "need",
-        "needs",
-        "tone",
-        "done",
-        "gone",
-        "none",
-        "note",
-        "nope",
-        "cute",
-        "mute",
-        "nice",
-        "dice",
-        "rice",
-        "race",
-        "face",
-        "place",
-        "space",
-        "slide",
-        "side",
-        "wide",
-        "hide",
-        "ride",
-        "size",
-        "sizes",
-        "bigger",
-        "fast",
-        "faster",
-        "mean",
-        "means",
-        "does",
-        "doing",
-        "down",
-        "town",
-        "turn",
-        "burn",
-        "back",
-        "pack",
-        "card",
-        "part",
-        "park",
-        "parked",
-        "dark",
-        "mark",
-        "hard",
-        "yard",
-        "word",
-        "work",
-        "world",
-        "sure",
-        "pure",
-    ]
+    _words(
+        """
+about above across actually add added adds after again along also anyone anything around
+back bake before begin begins behind below beside best better between big bigger bike bikes
+black blue bottom boy bright brighter brown burn came car card cars center centre change
+changed changes child children clean cleaner clip clips color colors colour colours come
+comes completely cool corner could cut cute cuts dark darker dice does doing done down
+download end ended ends entirely even ever everyone everything export face fast faster feel
+feels file files fine first frame frames from front fully gave get gets girl give gives go
+goes gone good got gray great green grey guy guys had half hard harder has hate have here
+hide hides high higher hour hours how image images into just keep keeps kid kids lake large
+larger last later least left less light lighter like likes line little long longer look
+looks loud louder love loves low lower made make makes man many mark mean means men middle
+might mine minute minutes moment moments more most move moved moves much music must mute
+need needs new news next nice nine none nope note notes nothing now okay once only onto open
+orange our over pack park parked part parts people person persons photo photos picture
+pictures pink place play played plays please pretty previous pure purple put puts quarter
+quick quickly quiet quieter race really render replace rice ride right road roads same save
+saw scene scenes second seconds see seem seems sees set sets shall share short shorter shot
+shots should show shown shows side sides sign signs size sizes slide slow slower small
+smaller soft softer some someone something song songs sound sounds space start started
+starts stop stops street streets stuff such sure swap swaps take takes text texts than thank
+thanks that them then there these they thing things think third this those tile time times
+title titles tone took top totally town tree trees trim trims turn turned turns twice ugly
+under upload upper use used uses very video videos voice voices walk walking walks wall
+walls want wants water well went what when where which while white who whole wholly why wide
+will with within without woman women word work world would write wrote yard yellow you your
+"""
+    )
 )
 _VOCAB = sorted(set(KEYWORDS))
 
@@ -325,6 +102,8 @@ def cn_number(s: str) -> int | None:
 def _cn_numerals(t: str) -> str:
     out, last = [], 0
     for m in _CN_NUM.finditer(t):
+        if t[m.end() : m.end() + 1] in ("半", "下", "点", "些", "样", "起", "直", "共", "定", "般"):
+            continue  # 一半, 一下, 一点: words, not numbers
         if _CN_AFTER.match(t, m.end()) or _CN_BEFORE.search(t[: m.start()]):
             n = cn_number(m.group(0))
             if n is not None:

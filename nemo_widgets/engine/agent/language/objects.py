@@ -229,6 +229,10 @@ def is_background_only(phrase: str) -> bool:
     )
 
 
+def _stem(f: dict[str, Any]) -> str:
+    return str(f.get("filename", "")).lower().rsplit(".", 1)[0]
+
+
 _PRESETS = {
     "beach": "beach",
     "office": "office",
@@ -258,7 +262,8 @@ def background(
             and (
                 str(f.get("filename", "")).lower() in t
                 or re.search(
-                    rf"\b{re.escape(str(f.get('filename', '')).lower().rsplit('.', 1)[0])}\b", t
+                    rf"(?<![a-z0-9]){re.escape(_stem(f))}(?![a-z0-9])",
+                    t,
                 )
             )
         ),

@@ -44,7 +44,7 @@ _PROTECT = [
     (r"\bup and down\b", "up & down"),
 ]
 _SPLIT = re.compile(
-    r"\s*(?:;|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
+    r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|然后|接着|之后再|"
     r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去))\s*"
@@ -196,6 +196,26 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
     return None
 
 
+def _read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    return _alternatives(c, s, quotes, context) or _understand(c, s, quotes, context)
+
+
+def _alternatives(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    """ "faster or slower", "9:16 or 1:1?": two readings of one kind → ask which."""
+    parts = re.split(r"\s+or\s+|还是|或者|或是", c, maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return None
+    a = _understand(parts[0], s, quotes, context)
+    b = _understand(parts[1], s, quotes, context) or _understand(
+        re.sub(r"\S+$", parts[1], parts[0]), s, quotes, context
+    )
+    if a and b and a[0].tool == b[0].tool and a[0].args != b[0].args and a[0].tool not in NO_CHANGE:
+        return [
+            Step("clarify", {"about": a[0].tool, "options": [a[0].args, b[0].args]}, why="which_of")
+        ]
+    return None
+
+
 def _removal(c: str, s: Session, context: list[str]) -> Step | None:
     phrase = object_phrase(c)
     if phrase and re.search(r"«\d+»", phrase):
@@ -291,7 +311,21 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             else:
                 u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
             continue
-        steps = _understand(c, s, norm.quotes, context)
+        steps = _alternatives(c, s, norm.quotes, context)
+        topic = _TOPIC.get(last_edit.tool) if last_edit is not None else None
+        if (
+            steps is None
+            and topic is not None
+            and re.search(r"\b(?:it|them)\b|它", c)
+            and not re.search(r"\bmake it\b", c)
+        ):
+            # "lower the music to 20% and fade it out": "it" is the music
+            again = re.sub(r"\b(?:it|them)\b|它", topic[1] if norm.zh else topic[0], c)
+            more = _understand(again, s, norm.quotes, context)
+            if more and all(st.tool != "clarify" for st in more):
+                steps = more
+        if steps is None:
+            steps = _understand(c, s, norm.quotes, context)
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not _VERB.search(c)
         if pending and re.search(r"\b(?:it|them|that|those|this|these)\b|它|它们|掉$", c):
@@ -304,7 +338,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 steps, weak, pending = more, False, None
         if weak and verbless and prev is not None:
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
-            merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
+            merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
             if (
                 merged
                 and merged != prev[1]
@@ -331,7 +365,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                     steps, weak = more, False
         if weak and not verbless and prev is not None:
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
-            merged = _understand(prev[0] + " " + c, prev[2], norm.quotes, context)
+            merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
             if (
                 merged
                 and merged != prev[1]

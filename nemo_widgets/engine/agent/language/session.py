@@ -64,7 +64,11 @@ class Session:
             name = str(f.get("filename", "")).lower()
             stem = name.rsplit(".", 1)[0]
             if name and (
-                name in low or (len(stem) >= 3 and re.search(rf"\b{re.escape(stem)}\b", low))
+                name in low
+                or (
+                    len(stem) >= 3
+                    and re.search(rf"(?<![a-z0-9]){re.escape(stem)}(?![a-z0-9])", low)
+                )
             ):
                 return f
         return None

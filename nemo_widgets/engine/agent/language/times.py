@@ -78,7 +78,8 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     ``how`` is "first", "last", "range", "from" (to the end), "before" or "middle"."""
     t = text
     m = re.search(
-        rf"(?:the |最)?(?:first|opening|beginning|start|前|开头|开始)\s*的?\s*(?:by\s+)?({TIME})"
+        rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|"
+        rf"开始)\s*的?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the (?:beginning|start)|from the (?:start|beginning)|at the "
         rf"(?:beginning|start))",
         t,
@@ -86,7 +87,8 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return 0.0, v, "first"
     m = re.search(
-        rf"(?:the )?(?:last|final|ending|end|最后|后|结尾|末尾)\s*的?\s*(?:by\s+)?({TIME})"
+        rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|"
+        rf"末尾)\s*的?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the end|from the end|at the end)",
         t,
     )
@@ -109,6 +111,10 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     m = re.search(rf"(?:before|up to|until|till)\s*({TIME})|({TIME})\s*(?:之前|以前)", t)
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return 0.0, v, "before"
+    if re.search(r"\b(?:first|1st|opening|beginning) half\b|前半(?:段|部分)?|前一半", t):
+        return 0.0, round(total / 2, 2), "first"
+    if re.search(r"\b(?:second|2nd|last|latter|back|final) half\b|后半(?:段|部分)?|后一半", t):
+        return round(total / 2, 2), None, "last"
     if re.search(r"\bmiddle (?:part|section|bit|third)|\bthe middle\b|中间(?:部分|那段|一段)?", t):
         return round(total / 3, 2), round(2 * total / 3, 2), "middle"
     return None

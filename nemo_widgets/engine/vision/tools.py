@@ -128,6 +128,21 @@ def _spec(ctx: Any, args: dict[str, Any]) -> BackgroundSpec | str:
     return spec_from_words(value)
 
 
+def _zh_background(spec: BackgroundSpec, args: dict[str, Any]) -> str:
+    """The new background, said in Chinese (the reply must not switch language)."""
+    if spec.mode == "media":
+        return f"图片 {args.get('file') or args.get('value')}"
+    if spec.mode == "colour":
+        return "纯色背景"
+    if spec.mode == "blur":
+        return "虚化背景"
+    if spec.mode == "transparent":
+        return "透明背景"
+    names = {"studio": "摄影棚", "white studio": "白色摄影棚", "dark studio": "深色摄影棚"}
+    names |= {"office": "办公室", "beach": "海滩", "green screen": "绿幕"}
+    return names.get(spec.preset or "", "摄影棚") + "背景"
+
+
 def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     clip = _target_clip(ctx, args)
     if clip is None:
@@ -201,7 +216,8 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     return ToolResult(
         f"Replaced the background of {clip['filename']} with a {what} "
         f"({res.frames} frames in {took:.1f} s).{note}",
-        f"已把 {clip['filename']} 的背景换成{what}（{res.frames} 帧，{took:.1f} 秒）。",
+        f"已把 {clip['filename']} 的背景换成{_zh_background(spec, args)}"
+        f"（{res.frames} 帧，{took:.1f} 秒）。",
         d.to_dict(),
         state={"generated_media": generated},
         data={"frames": res.frames, "seconds": round(took, 2), "generated": gen.file_id},
@@ -321,7 +337,7 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
         f"Removed the {what}{' ' + where if where else ''} from {clip['filename']} "
         f"({n} object{'s' if n != 1 else ''}, seen {span}; filled from the rest of the video "
         f"in {took:.1f} s).",
-        f"已从 {clip['filename']} 中去掉{target.label or '对象'}（{took:.1f} 秒）。",
+        f"已从 {clip['filename']} 中去掉“{words}”（{took:.1f} 秒）。",
         d.to_dict(),
         state={"generated_media": generated, "selection": None},
         data={"objects": removed, "seconds": round(took, 2), "generated": gen.file_id},

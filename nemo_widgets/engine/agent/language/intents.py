@@ -13,7 +13,14 @@ from typing import Any
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.objects import object_phrase, object_words
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.times import RATIOS, has_unit, time_range, times
+from nemo_widgets.engine.agent.language.times import (
+    RATIOS,
+    TIME,
+    has_unit,
+    parse_time,
+    time_range,
+    times,
+)
 
 
 @dataclass
@@ -37,27 +44,29 @@ _ORD = {
 
 
 def clip_ref(t: str, s: Session) -> int | None:
-    """1-based clip number named in the text ("the second clip", "clip 2", "第二个片段",
-    "beach.mp4", "the last clip")."""
-    m = re.search(
+    """1-based number of the clip the text names first ("the second clip", "clip 2",
+    "第二个片段", "beach.mp4", "the beach clip", "the last clip")."""
+    found: list[tuple[int, int]] = []
+    for m in re.finditer(
         r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:clip|video|segment|"
         r"shot|part|one)\b",
         t,
-    )
-    if m:
-        return len(s.clips) if m.group(1) == "last" else _ORD[m.group(1)]
-    m = re.search(r"\b(?:clip|video|segment|shot)\s*#?\s*(\d)\b", t) or re.search(
-        r"第\s*([一二三四五12345])\s*(?:个|段)?\s*(?:片段|视频|段|镜头)", t
-    )
-    if m:
-        return _ORD[m.group(1)]
-    if re.search(r"最后(?:一|1)?(?:个|段)(?:片段|视频)?", t):
-        return len(s.clips)
+    ):
+        found.append((m.start(), len(s.clips) if m.group(1) == "last" else _ORD[m.group(1)]))
+    for m in re.finditer(
+        r"\b(?:clip|video|segment|shot)\s*#?\s*(\d)\b|第\s*([一二三四五12345])\s*(?:个|段)?\s*"
+        r"(?:片段|视频|段|镜头)",
+        t,
+    ):
+        found.append((m.start(), _ORD[m.group(1) or m.group(2)]))
+    for m in re.finditer(r"最后(?:一|1)?(?:个|段)(?:片段|视频)?", t):
+        found.append((m.start(), len(s.clips)))
     for i, name in enumerate(s.clips, 1):
-        stem = name.lower().rsplit(".", 1)[0]
-        if name.lower() in t or re.search(rf"\b{re.escape(stem)}\b", t):
-            return i
-    return None
+        stem = re.escape(name.lower().rsplit(".", 1)[0])
+        m = re.search(rf"{re.escape(name.lower())}|(?<![a-z0-9]){stem}(?![a-z0-9])", t)
+        if m:
+            found.append((m.start(), i))
+    return min(found)[1] if found else None
 
 
 # -- families ------------------------------------------------------------------------------------
@@ -406,7 +415,8 @@ def aspect(t: str, s: Session) -> Step | None:
 
 _FACTOR_WORDS = {
     "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "thrice": 3.0, "quarter": 0.25,
-    "normal": 1.0, "regular": 1.0, "original": 1.0, "real": 1.0, "一半": 0.5,
+    "normal": 1.0, "regular": 1.0, "original": 1.0, "real": 1.0, "一半": 0.5, "reset": 1.0,
+    "default": 1.0,
 }  # fmt: skip
 _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a half": 1.5}
 
@@ -419,7 +429,8 @@ def speed(t: str, s: Session) -> Step | None:
         r"\bplay(?:back)?\b.*\b(?:fast|slow)|"
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
-        r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度",
+        r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
+        r"快放",
         t,
     ):
         return None
@@ -429,6 +440,11 @@ def speed(t: str, s: Session) -> Step | None:
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:x\b|times\b|倍)|\bx\s*(\d+(?:\.\d+)?)", t)
     mw = re.search(r"\b(two|three|four|five|ten) times\b", t)
     mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
+    mabs = re.search(
+        r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|速度\D{0,4}(\d+)\s*%", t
+    )
+    if mabs:
+        return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})
     if mp:
         p = float(mp.group(1)) / 100
         return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})
@@ -438,7 +454,8 @@ def speed(t: str, s: Session) -> Step | None:
             f = 1 / f
         return Step("set_speed", {"factor": round(f, 4), **extra})
     mw = re.search(
-        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real)\b|一半|减半|"
+        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real|reset|default)\b|"
+        r"一半|减半|"
         r"正常|"
         r"原速",
         t,
@@ -449,7 +466,7 @@ def speed(t: str, s: Session) -> Step | None:
             or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
-    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作", t):
+    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
@@ -472,7 +489,9 @@ def split(t: str, s: Session) -> Step | None:
         t,
     ):
         return None
-    vals = times(t)
+    m = re.search(rf"\b(?:at|from)\s+(?:the\s+)?({TIME})|在\s*({TIME})|({TIME})\s*(?:处|的地方)", t)
+    at = parse_time(m.group(1) or m.group(2) or m.group(3)) if m else None
+    vals = [v for v in times(t) if v > 2 or has_unit(t)] if at is None else [at]
     if vals:
         return Step("split", {"at": vals[0]})
     if (
@@ -485,6 +504,10 @@ def split(t: str, s: Session) -> Step | None:
     ):
         return Step("split", {"at": round(s.total / 2, 2)})
     return Step("clarify", why="split_where")
+
+
+def _other_ref(text: str) -> str:
+    return re.sub(r"\b(?:the|one)\b", " ", text).strip()
 
 
 def clips(t: str, s: Session) -> Step | None:
@@ -510,14 +533,14 @@ def clips(t: str, s: Session) -> Step | None:
         if re.search(r"\b(?:the end|last|back)\b|结尾|最后|末尾", t):
             to = len(s.clips)
         m = re.search(
-            r"\b(before|after)\s+(?:the\s+)?(?:(first|second|third|1st|2nd|3rd)\s+(?:clip|one)|"
-            r"clip\s*(\d))",
-            t,
+            r"\b(before|after|in front of|behind)\s+(.+)$|放到(.+?)(前面|后面|之前|之后)", t
         )
-        if m:
-            k = _ORD[m.group(2) or m.group(3)]
-            to = k if m.group(1) == "before" else k + 1
-            to = min(to, len(s.clips)) if n < to else to
+        other = clip_ref(_other_ref(m.group(2) or m.group(3)), s) if m else None
+        if m and other is not None and other != n:
+            after = (m.group(1) or m.group(4)) in ("after", "behind", "后面", "之后")
+            to = other + 1 if after else other
+            to = to - 1 if n < to else to
+            to = max(1, min(to, len(s.clips)))
         if to is None:
             return Step("clarify", why="reorder_where")
         return Step("reorder", {"clip": n, "to": to})

@@ -22,7 +22,8 @@ REMOVE = rx(
     r"drop|lose|ditch|scrub|kill|strip out|strip)\b",
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
-    r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b",
+    r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
+    r"\b(?:gone|removed|deleted|erased)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
     r"弄走",
@@ -55,6 +56,8 @@ BACKGROUND = rx(
     r"\bbackground\b|\bbackdrop\b|\bbg\b|\bback ground\b|\bsetting behind\b|\bbehind me\b",
     r"\b(?:everything|what'?s|whatever'?s|stuff) behind\b",
     r"\bbehind (?:me|us|him|her|them|the (?:people|person|speaker|subject))\b",
+    r"\b(?:look|looks) like (?:i'?m|we'?re|they'?re|he'?s|she'?s|i am|we are) (?:in|at|on)\b",
+    r"\bas if (?:i'?m|we'?re|i was|we were) (?:in|at|on)\b",
     r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",
     r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
     r"people))\b.*"
@@ -67,7 +70,7 @@ MUSIC = rx(
 )
 TITLE = rx(
     r"\btitles?\b|\bcaptions?\b|\bsubtitles?\b|\btext\b|\bheading\b|\bheadline\b|"
-    r"\blower third\b|\boverlay text\b",
+    r"\blower third\b|\boverlay text\b|\bthe words\b|\bwording\b",
     r"标题|字幕|文字|文案|大字",
 )
 CLIP = rx(
@@ -141,11 +144,13 @@ def colour_in(text: str) -> str | None:
 
 
 BIGGER = rx(
-    r"\b(?:bigger|larger|huge|enlarge|increase the size|more visible|bolder)\b",
+    r"\b(?:bigger|larger|huge|enlarge|increase the size|more visible|bolder|size up)\b|"
+    r"\b(?:increase|raise|bump up)\b.*\bsize\b",
     r"大一点|大一些|放大|变大|加大|大点",
 )
 SMALLER = rx(
-    r"\b(?:smaller|tiny|shrink|reduce the size|less big)\b", r"小一点|小一些|缩小|变小|小点"
+    r"\b(?:smaller|tiny|shrink|reduce the size|less big)\b|\b(?:decrease|reduce|lower)\b.*\bsize\b",
+    r"小一点|小一些|缩小|变小|小点|改小|调小",
 )
 POSITIONS = [
     ("top", rx(r"\b(?:top|upper|up top|the top)\b", r"顶部|上方|上面|顶端|最上")),

@@ -178,11 +178,11 @@ def object_phrase(t: str) -> str | None:
         r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
         r"out of (?:the )?"
         r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
-        r"be removed|disappear)\b",
+        r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
         t,
     )
     if m:
-        return _clean(m.group(1) or m.group(2)) or None
+        return _clean(next((g for g in m.groups() if g), "")) or None
     m = re.search(r"\b(?:photoshop|take|get|cut|edit|paint|keep)\s+(.+?)\s+(?:out|off)\b", t)
     if m:
         return _clean(m.group(1)) or None

@@ -76,7 +76,8 @@ REDO = re.compile(
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\b(?:what|which) commands\b|你会做什么|"
+    r"^(?:help|help me|\?|menu|commands|options)$|\bwhat can i (?:do|say|ask)\b|\b(?:what|"
+    r"which) commands\b|你会做什么|"
     r"你会干什么|能干什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
@@ -336,7 +337,21 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             more = _understand(again, s, norm.quotes, context)
             if more and more[0].tool in ("trim", "cut"):
                 steps, weak, pending = more, False, None
-        if weak and verbless and prev is not None:
+        if (
+            steps
+            and steps[0].tool == "clarify"
+            and last_edit is not None
+            and last_edit.tool in _ANSWERS.get(steps[0].why, ())
+        ):
+            continue  # "要发快手，改一下比例": the step before already said how
+        if (
+            weak
+            and verbless
+            and prev is not None
+            and not (
+                object_words(c) and last_edit is not None and last_edit.tool == "remove_object"
+            )
+        ):
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
             merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
             if (

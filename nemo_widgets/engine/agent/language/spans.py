@@ -24,7 +24,7 @@ _KEEPING = re.compile(
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
     r"只留|截取|"
-    r"剪成|剪到|缩短到|缩短为|只保留|留下|留着"
+    r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
 )
 
 

@@ -80,7 +80,8 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     m = re.search(
         rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|"
         rf"开始)\s*的?\s*(?:by\s+)?({TIME})"
-        rf"|({TIME})\s*(?:of the (?:beginning|start)|from the (?:start|beginning)|at the "
+        rf"|({TIME})\s*(?:of the (?:beginning|start)|(?:from|off) the (?:start|beginning|front)|"
+        rf"at the "
         rf"(?:beginning|start))",
         t,
     )
@@ -89,7 +90,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     m = re.search(
         rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|"
         rf"末尾)\s*的?\s*(?:by\s+)?({TIME})"
-        rf"|({TIME})\s*(?:of the end|from the end|at the end)",
+        rf"|({TIME})\s*(?:of the end|(?:from|off) the end|at the end)",
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:

@@ -327,6 +327,8 @@ def _baseline(cases: list[dict]) -> float:
 def run(quick: bool, path: Path | None = None, show: bool = False) -> list[Figure]:
     path = path or Path(os.environ.get("NEMO_PHRASES_FILE") or DATA)
     cases = load(path)
+    if quick and path == DATA:
+        cases = cases[::2]  # every other case of our own set: all categories, half the time
     out = evaluate(cases, show)
     print(f"\nphrases: {path} ({len(cases)} cases)\n" + report(out), file=sys.stderr)
     res = out["results"]

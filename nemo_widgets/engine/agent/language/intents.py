@@ -423,7 +423,7 @@ _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a 
 
 def speed(t: str, s: Session) -> Step | None:
     if not re.search(
-        r"\bspeed|\bfaster\b|\bslower\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|"
+        r"\bspeed|\bfaster\b|\bslower\b|\bslow\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|"
         r"\bslow (?:it )?down\b|"
         r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|"
         r"\bplay(?:back)?\b.*\b(?:fast|slow)|"

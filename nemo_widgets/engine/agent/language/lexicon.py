@@ -23,7 +23,7 @@ REMOVE = rx(
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
     r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
-    r"\b(?:gone|removed|deleted|erased)$",
+    r"\b(?:gone|removed|deleted|erased)$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
     r"弄走",
@@ -174,6 +174,7 @@ A_BIT = rx(
 MUTE = rx(
     r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b",
     r"\b(?:turn|switch) (?:off|out) (?:the )?(?:sound|audio|music|bgm|song)\b",
+    r"^(?:the )?(?:music|sound|audio|bgm|song)s? off$",
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭|去掉)|关掉(?:原声|声音|音乐)",
 )
 UNMUTE = rx(
@@ -209,7 +210,8 @@ CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
     r"ignore that|no thanks|nothing|that's all|that is all|leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
-    r"do nothing|nothing to change|leave everything)\W*$",
+    r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
+    r"(?: do (?:it|that))?)\W*$",
     r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)\W*$",
 )
 UNSUPPORTED = rx(

@@ -157,7 +157,7 @@ _STOP = (
     r"(?:video|clip|shot|footage|frame|scene|film|vid)\b|\s+(?:between|during)\b|\s+from\s+\d|"
     r"\s+at\s+\d|"
     r"\s+for\s+the\s+whole|\s+(?:please|pls|thanks|thank you|entirely|completely|for me|now|too)\b|"
-    r"\s+(?:is|are|was|keeps|looks|ruins|bothers|that'?s)\b|[.,!?;]|$"
+    r"\s+(?:is|are|was|keeps|looks|ruins|bothers)\b|[.,!?;]|$"
 )
 
 
@@ -174,12 +174,16 @@ def _clean(p: str) -> str:
 def object_phrase(t: str) -> str | None:
     """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
     on the left from the video" → "grey car parked on the left"."""
-    m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t) or re.search(
-        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
-        r"out of (?:the )?"
-        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
-        r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
-        t,
+    m = (
+        re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
+        or re.search(r"^(?:the\s+)?([a-z][a-z ]{1,40}?)\s+(?:remove|delete|erase|be gone|out)$", t)
+        or re.search(
+            r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
+            r"out of (?:the )?"
+            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+            r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
+            t,
+        )
     )
     if m:
         return _clean(next((g for g in m.groups() if g), "")) or None

@@ -69,14 +69,15 @@ _REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|�
 UNDO = re.compile(
     r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[-+ ]?z|restore|back)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
-    r"\bprevious version\b|撤销|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
+    r"\bprevious version\b|撤销|撤消|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\bwhat can i (?:do|say|ask)\b|\b(?:what|"
+    r"^(?:help|help me|\?|menu|commands|options)$|\b(?:what|how) can you help\b|"
+    r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
     r"你会干什么|能干什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
@@ -93,7 +94,8 @@ CREDITS = re.compile(
 EXPORT = re.compile(
     r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|"
     r"\brender\b|"
-    r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频"
+    r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频|"
+    r"\bfinal (?:file|video|version|cut)\b|\bget me the (?:video|file)\b"
 )
 STATUS = re.compile(
     r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
@@ -134,7 +136,8 @@ def is_question(raw: str, c: str) -> bool:
             return False
         return bool(
             re.search(
-                r"什么|为什么|怎么|如何|多少|多长|几秒|几比几|几个|哪个|是不是|是否|有没有", c
+                r"什么|为什么|怎么|如何|多少|多长|几秒|几比几|几个|哪个|哪里|哪儿|在哪|是不是|是否|有没有",
+                c,
             )
         )
     return False

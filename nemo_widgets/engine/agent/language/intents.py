@@ -275,7 +275,13 @@ def music(t: str, s: Session) -> Step | None:
         r"别的",
         t,
     )
-    if replace and (s.music or not re.search(r"\badd\b|加", t)):
+    swap_named = (
+        s.music
+        and named is not None
+        and named.get("filename") != s.music
+        and not re.search(r"\badd\b|加|添加", t)
+    )
+    if (replace and (s.music or not re.search(r"\badd\b|加", t))) or swap_named:
         f = (
             named
             if named and named.get("filename") != s.music
@@ -436,6 +442,10 @@ def speed(t: str, s: Session) -> Step | None:
         return None
     clip = clip_ref(t, s)
     extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
+    if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
+        return Step("set_speed", {"relative": 1.25, **extra})
+    if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
+        return Step("set_speed", {"relative": 0.8, **extra})
     slower = re.search(r"\bslow|慢|减速", t)
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:x\b|times\b|倍)|\bx\s*(\d+(?:\.\d+)?)", t)
     mw = re.search(r"\b(two|three|four|five|ten) times\b", t)

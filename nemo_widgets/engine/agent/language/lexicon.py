@@ -23,7 +23,7 @@ REMOVE = rx(
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
     r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
-    r"\b(?:gone|removed|deleted|erased)$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
+    r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
     r"弄走",
@@ -203,7 +203,8 @@ NEGATION = rx(
     r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
     r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b",
     r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
-    r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b",
+    r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
+    r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
     r"^(?:请)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
 )
 CANCEL = rx(

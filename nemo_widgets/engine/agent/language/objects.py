@@ -174,16 +174,20 @@ def _clean(p: str) -> str:
 def object_phrase(t: str) -> str | None:
     """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
     on the left from the video" → "grey car parked on the left"."""
-    m = (
-        re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
-        or re.search(r"^(?:the\s+)?([a-z][a-z ]{1,40}?)\s+(?:remove|delete|erase|be gone|out)$", t)
-        or re.search(
-            r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
-            r"out of (?:the )?"
-            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
-            r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
-            t,
-        )
+    terse = re.search(r"^(?:the\s+)?([a-z][a-z ]{1,40}?)\s+(?:remove|delete|erase|be gone|out)$", t)
+    if terse and object_words(terse.group(1)) and not re.match(r"(?:take|get|cut|keep)\b", t):
+        return _clean(terse.group(1))
+    m = re.search(
+        r"^(?:can|could|would|should|will)\s+(.+?)\s+be\s+(?:removed|deleted|erased|taken out)\b", t
+    )
+    if m:
+        return _clean(m.group(1)) or None
+    m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t) or re.search(
+        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
+        r"out of (?:the )?"
+        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+        r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
+        t,
     )
     if m:
         return _clean(next((g for g in m.groups() if g), "")) or None
@@ -212,6 +216,7 @@ def object_phrase(t: str) -> str | None:
     )
     if zh:
         p = next(g for g in zh.groups() if g is not None)
+        p = re.sub(r"[吧了啊呀吗呢嘛]+$", "", p)
         p = re.sub(r"^(?:帮我|请|给我|你|麻烦)+", "", p)
         p = re.sub(
             r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|"

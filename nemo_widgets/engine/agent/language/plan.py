@@ -20,7 +20,7 @@ from nemo_widgets.engine.agent.language.objects import (
     object_words,
 )
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.spans import trim_cut
+from nemo_widgets.engine.agent.language.spans import span_step, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -60,7 +60,8 @@ _POLITE = re.compile(
     r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|先|最后|接着)+"
 )
 _Q_START = re.compile(
-    r"^(?:what|what's|whats|why|how|which|where|when|who|is|are|does|do|did|should|am i|isn't|"
+    r"^(?:will|would) (?!you\b|u\b|we\b)|^(?:what|what's|whats|why|how|which|where|when|who|is|"
+    r"are|does|do|did|should|am i|isn't|"
     r"can i|could i|may i|would it|will it|is there|are there|have i)\b"
 )
 _Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是不是|是否|有没有|吗|呢|？|\?")
@@ -95,7 +96,7 @@ EXPORT = re.compile(
     r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|"
     r"\brender\b|"
     r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频|"
-    r"\bfinal (?:file|video|version|cut)\b|\bget me the (?:video|file)\b"
+    r"\b(?:get|give|send) me the (?:final )?(?:video|file|version|cut)\b"
 )
 STATUS = re.compile(
     r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
@@ -125,6 +126,7 @@ def split_clauses(t: str) -> list[str]:
 def is_question(raw: str, c: str) -> bool:
     if re.match(
         r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|"
+        r"^(?:can|could|would|should) (?:it|they|this|that|these|those|the \w+(?: \w+)?) be\b|"
         r"^how about\b|^what about\b|^why not\b|^do you mind\b",
         c,
     ):
@@ -136,9 +138,11 @@ def is_question(raw: str, c: str) -> bool:
             return False
         return bool(
             re.search(
-                r"什么|为什么|怎么|如何|多少|多长|几秒|几比几|几个|哪个|哪里|哪儿|在哪|是不是|是否|有没有",
+                r"什么|为什么|怎么|如何|多少|多长|多久|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
+                r"有没有",
                 c,
             )
+            or (re.search(r"几", c) and c.endswith("?"))
         )
     return False
 
@@ -278,7 +282,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         return u
     context: list[str] = []
     prev: tuple[str, list[Step], Session] | None = None
-    pending: str | None = None  # a span named without a verb ("the first 3 s are boring")
+    pending: tuple | None = None  # a span named without a verb ("the first 3 s are boring")
+    mention: tuple[str, str] | None = None  # "the title is hard to read, …"
     last_edit: Step | None = None
     for clause in split_clauses(norm.text):
         c = _POLITE.sub("", clause).strip(" ,")
@@ -332,14 +337,20 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             steps = _understand(c, s, norm.quotes, context)
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not _VERB.search(c)
-        if pending and re.search(r"\b(?:it|them|that|those|this|these)\b|它|它们|掉$", c):
-            # "the first 3 seconds are boring, cut them"
-            again = re.sub(r"\b(?:it|them|that|those|this|these)\b|它们|它", pending, c)
+        refers = re.search(_REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
+        if pending is not None and refers and (lx.REMOVE.search(c) or _SPAN_VERB.search(c)):
+            # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
+            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
+            steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
+        elif mention is not None and refers and weak:
+            # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
+            en, zh = mention
+            again = re.sub(_REFER, zh if norm.zh else en, c)
             if again == c:
-                again = c + " " + pending
+                again = (zh if norm.zh else en) + " " + c
             more = _understand(again, s, norm.quotes, context)
-            if more and more[0].tool in ("trim", "cut"):
-                steps, weak, pending = more, False, None
+            if more and all(st.tool != "clarify" for st in more):
+                steps, weak = more, False
         if (
             steps
             and steps[0].tool == "clarify"
@@ -415,8 +426,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             elif words:
                 context.append(noun_phrase(c) or c)
                 continue
-            elif time_range(c, s.total) is not None:
-                pending = re.split(r"\s+(?:is|are|was|were|looks?|seems?)\b|太|很|有点", c)[0]
+            elif (span := time_range(c, s.total)) is not None:
+                pending = span
+                continue
+            elif (topic := _mentioned(c)) is not None:
+                mention = topic
                 continue
             elif u.steps and u.steps[-1].tool not in NO_CHANGE:
                 continue  # a trailing remark ("looks great")
@@ -443,8 +457,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         u.steps = [st for st in u.steps if st.tool != "clarify" or st.why != "unknown"]
         u.steps = [st for st in u.steps if st.tool != "decline"]
     elif len(u.steps) > 1:
-        keep = [st for st in u.steps if st.tool not in ("decline", "clarify")] or u.steps[:1]
-        u.steps = keep
+        known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
+        keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
+        u.steps = keep or u.steps[:1]
     if not u.steps:
         u.steps.append(Step("clarify", why="unknown"))
     return u
@@ -468,6 +483,21 @@ _ANSWERS = {
     "which_music": ("replace_music", "add_music"),
     "which_clip": ("remove_clip", "reorder"),
 }
+_REFER = r"\b(?:it|them|they|that|those|this|these)\b|它们|它"
+_SPAN_VERB = re.compile(r"\b(?:cut|trim|chop|skip|drop|lose|keep)\b|剪|删|去掉|不要|保留|留着")
+
+
+def _mentioned(c: str) -> tuple[str, str] | None:
+    """The thing a verbless clause talks about, for the clause after it."""
+    if lx.TITLE.search(c):
+        return ("the title", "标题")
+    if lx.MUSIC.search(c):
+        return ("the music", "音乐")
+    if lx.BACKGROUND.search(c):
+        return ("the background", "背景")
+    return None
+
+
 _TOPIC = {
     "add_title": ("the title", "标题"),
     "edit_title": ("the title", "标题"),
@@ -492,7 +522,8 @@ def _no_more(core: str, s: Session) -> Step | None:
         core,
     ):
         return None
-    core = re.sub(r"^(?:any|some|the|more)\s+", "", core)
+    core = re.sub(r"^(?:any|some|the|more|this|that|my)\s+", "", core)
+    core = re.sub(r"\s+(?:anymore|any more|now|either|at all|here)$", "", core)
     if (
         lx.MUSIC.search(core)
         and s.music

@@ -88,10 +88,16 @@ def trim_cut(t: str, s: Session) -> Step | None:
         return Step("trim", {"start": _r(a), "end": _r(b)})
     if not trimish and how in ("first", "last"):
         return None
-    # Removing: the rest is kept.
-    end = b if b is not None else s.total
+    return span_step(a, b, how, s.total, keep=False)
+
+
+def span_step(a: float, b: float | None, how: str, total: float, keep: bool) -> Step:
+    """Keep or remove a span: removing one that touches an end is a trim, else a cut."""
+    if keep:
+        return Step("trim", {"start": _r(a), "end": _r(b)})
+    end = b if b is not None else total
     if how == "first" or (how in ("range", "before") and a <= 0):
         return Step("trim", {"start": _r(end), "end": None})
-    if how in ("last", "from") or (s.total and end >= s.total - 0.05):
+    if how in ("last", "from") or (total and end >= total - 0.05):
         return Step("trim", {"start": 0.0, "end": _r(a)})
     return Step("cut", {"start": _r(a), "end": _r(b)})

@@ -103,6 +103,24 @@ FAMILIES = [
 ]
 
 
+# Conversation: a thing named in one clause is what "it" means in the next.
+FAMILIES += [
+    ("the title is hard to read, make it bigger", "edit_title", {"size": "bigger"}),
+    ("标题太小了，放大一点", "edit_title", {"size": "bigger"}),
+    ("the first 3 seconds are boring, cut them", "trim", {"start": 3, "end": None}),
+    ("中间0:10到0:14那段不好看，删了", "cut", {"start": 10, "end": 14}),
+    ("音乐不好听，删掉吧", "remove_music", {}),
+    (
+        "the people walking by are distracting. can they be removed?",
+        "remove_object",
+        {"target": "people walking by"},
+    ),
+    ("this feels too slow, can you speed it up a bit?", "set_speed", {"relative": 1.25}),
+    ("car remove", "remove_object", {"target": "car"}),
+    ("I don't need the title anymore", "remove_title", {}),
+]
+
+
 @pytest.mark.parametrize(("text", "tool", "args"), FAMILIES)
 def test_phrase_families(text: str, tool: str, args: dict) -> None:
     got = steps(text)
@@ -128,6 +146,10 @@ def test_phrase_families(text: str, tool: str, args: dict) -> None:
         ("how many credits do I have left?", "credits"),
         ("export it as mp4", "export"),
         ("what can you do?", "help"),
+        ("make it faster or slower, whatever looks better", "clarify"),
+        ("Don't make it vertical, I want it horizontal as it is", "decline"),
+        ("will removing the car take long?", "answer"),
+        ("去掉路人要多久？", "answer"),
     ],
 )
 def test_no_change_readings(text: str, tool: str) -> None:

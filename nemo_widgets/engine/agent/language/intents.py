@@ -160,8 +160,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             m2 = re.search(
                 r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
                 r"reading|"
-                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\b|"
-                r"$)|"
+                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
+                r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
+                r"video|clip|frame|whole)|$)|"
                 r"(?:标题|字幕|文字)[:：]?\s*(.+?)(?:持续|从|在|$)",
                 t,
             )
@@ -178,7 +179,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         mfor = re.search(
             r"\bfor\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|持续\s*(\d+(?:\.\d+)?)", t
         )
-        if rng and rng[2] in ("range",) and rng[1] is not None:
+        if rng and rng[2] == "first" and rng[1]:
+            args["start"], args["duration"] = 0.0, rng[1]
+        elif rng and rng[2] in ("range",) and rng[1] is not None:
             args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
         else:
             if mfor:
@@ -340,6 +343,11 @@ def _level(t: str) -> float | None:
     m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
     if m:
         return float(m.group(1))
+    m = re.search(
+        r"\b(?:volume|level|music|sound)\s+(?:to|at)\s+(\d{2,3})\b(?!\s*(?:s|sec|x|:))", t
+    )
+    if m and int(m.group(1)) <= 200:
+        return int(m.group(1)) / 100
     return None
 
 

@@ -45,7 +45,8 @@ _PROTECT = [
 ]
 _SPLIT = re.compile(
     r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
-    r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|然后|接着|之后再|"
+    r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
+    r"\bhowever\b|然后|接着|之后再|但是|不过|"
     r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去))\s*"
 )
@@ -121,6 +122,30 @@ def split_clauses(t: str) -> list[str]:
         t = re.sub(a, b, t)
     parts = [p.strip(" ,.") for p in _SPLIT.split(t)]
     return [p.replace(" & ", " and ") for p in parts if p and p.strip(" ,.")]
+
+
+_GENERIC = (
+    r"(?:objects?|things|stuff|backgrounds|titles|subtitles|captions|music|videos|clips|people|"
+    r"persons|cars|watermarks|logos|text|audio|sound|the speed|colou?rs|effects|transitions)"
+)
+
+
+def _capability(clause: str) -> bool:
+    """ "can you remove objects?", "do you support titles?": about what can be done, no edit."""
+    m = re.match(
+        r"^(?:can|could) (?:you|u|i|we)\s+(?:also\s+)?\w+\s+(.+?)\W*$|"
+        r"^is it possible to\s+\w+\s+(.+?)\W*$|"
+        r"^(?:are you able to|do you know how to)\s+\w+\s+(.+?)\W*$|^do you (?:support|do|"
+        r"handle)\s+(.+?)\W*$",
+        clause,
+    )
+    obj = next((g for g in m.groups() if g), "") if m else ""
+    return bool(
+        obj
+        and re.fullmatch(
+            rf"(?:any |some )?{_GENERIC}(?: (?:from|in|of) (?:a |my |the )?videos?)?(?: too)?", obj
+        )
+    )
 
 
 def is_question(raw: str, c: str) -> bool:
@@ -309,7 +334,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             else:
                 u.steps.append(Step("decline", why="negated"))
             continue
-        if is_question(norm.raw, c) or (clause.endswith("?") and _Q_START.search(c)):
+        if (
+            is_question(norm.raw, c)
+            or (clause.endswith("?") and _Q_START.search(c))
+            or _capability(clause)
+        ):
             steps = _understand(c, s, norm.quotes, context)
             if (
                 steps

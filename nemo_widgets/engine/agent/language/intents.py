@@ -135,6 +135,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         t,
     )
     new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
+    if new_text and not quoted:
+        new_text = s.raw_case(re.sub(r"^(?:say|says|saying|read|reads|reading)\s+", "", new_text))
     strong_add = re.search(
         r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|"
         r"写上|加",
@@ -503,7 +505,8 @@ def speed(t: str, s: Session) -> Step | None:
 def split(t: str, s: Session) -> Step | None:
     if not re.search(
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
-        r"\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成(?:两|2)",
+        r"\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
+        r"断开",
         t,
     ):
         return None

@@ -65,7 +65,8 @@ BACKGROUND = rx(
     r"背景|背后|抠像|抠图|虚化|绿幕",
 )
 MUSIC = rx(
-    r"\bmusic\b|\bsongs?\b|\bbgm\b|\bsoundtrack\b|\btune\b|\bbeat\b|\bmelody\b|\bbacking track\b",
+    r"\bbackground track\b|\baudio track\b|\bmusic track\b|\bmusic\b|\bsongs?\b|\bbgm\b|"
+    r"\bsoundtrack\b|\btune\b|\bbeat\b|\bmelody\b|\bbacking track\b",
     r"音乐|配乐|歌曲|歌|曲子|bgm",
 )
 TITLE = rx(
@@ -175,7 +176,7 @@ MUTE = rx(
     r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b",
     r"\b(?:turn|switch) (?:off|out) (?:the )?(?:sound|audio|music|bgm|song)\b",
     r"^(?:the )?(?:music|sound|audio|bgm|song)s? off$",
-    r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭|去掉)|关掉(?:原声|声音|音乐)",
+    r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭)|关掉(?:原声|声音|音乐)",
 )
 UNMUTE = rx(
     r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b",

@@ -25,6 +25,7 @@ def _words(text: str) -> list[str]:
 #: Words the grammar keys on: a typo of one of these is read as that word.
 KEYWORDS = _words(
     """
+track tracks soundtrack
 section portion piece segment original remove delete erase erasing removing deleting
 eliminate disappear photoshop paint rid background backdrop blur blurry blurred bokeh
 transparent replace change swap studio office beach screen green white black blue red yellow

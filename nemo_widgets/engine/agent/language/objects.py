@@ -163,6 +163,8 @@ _STOP = (
 
 def _clean(p: str) -> str:
     p = p.strip(" .,!?")
+    if p in ("the", "a", "an", "my", "this", "that", "some"):
+        return ""
     while True:
         q = re.sub(rf"^{_LEAD}", "", p)
         if q == p:

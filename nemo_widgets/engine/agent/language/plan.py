@@ -78,7 +78,8 @@ REDO = re.compile(
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\b(?:what|how) can you help\b|"
+    r"^(?:help|help me|\?|menu|commands|options)$|\bshow me what you can do\b|\b(?:what|"
+    r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
     r"你会干什么|能干什么|"
@@ -476,6 +477,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         for st in steps:
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
+            if u.steps and _fold(u.steps[-1], st, verbless):
+                continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
             u.steps.append(st)
             if st.tool not in NO_CHANGE:
                 last_edit = st
@@ -541,6 +544,30 @@ _SAME = {
     "replace_music": ("set_volume", "fade", "mute"),
     "set_volume": ("set_volume",),
 }
+
+
+def _fold(last: Step, st: Step, verbless: bool) -> bool:
+    """Fold a step into the one before when it only adds detail to it."""
+    if last.tool == "add_title" and st.tool == "edit_title" and "text" not in st.args:
+        last.args.update(st.args)
+        return True
+    if (
+        last.tool == "add_music"
+        and st.tool == "set_volume"
+        and st.args.get("target") == "music"
+        and "level" in st.args
+    ):
+        last.args["volume"] = st.args["level"]
+        return True
+    if (
+        verbless
+        and last.tool == st.tool
+        and st.tool in ("set_speed", "set_aspect", "set_volume", "split")
+    ):
+        last.args.clear()
+        last.args.update(st.args)  # a restatement: "…, like 1.5x"
+        return True
+    return False
 
 
 def _no_more(core: str, s: Session) -> Step | None:

@@ -67,7 +67,8 @@ def times(text: str) -> list[float]:
 RATIOS = ("9:16", "16:9", "1:1", "4:5", "4:3", "3:4", "5:4", "21:9", "2:1")
 
 _RANGE = re.compile(
-    rf"(?:from|between|从)?\s*({TIME})\s*(?:to|-|–|—|~|and|until|till|through|到|至)\s*"
+    rf"(?:from|between|从)?\s*({TIME})\s*(?:剪|截|保留|留)?\s*(?:to|-|–|—|~|and|until|till|"
+    rf"through|到|至)\s*"
     rf"({TIME}|{_END})"
 )
 

@@ -150,14 +150,19 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         r"变",
         t,
     )
-    labelled = re.match(r"^(?:title|caption|heading|text|标题|字幕)\s*[:：]\s*\S", t)
+    labelled = re.match(
+        r"^(?:title|caption|heading|text|subtitle|on-?screen text|text on (?:the )?screen|标题|"
+        r"字幕)"
+        r"[^:：]{0,12}[:：]\s*(\S.*)$",
+        t,
+    )
     adding = (
         strong_add
         or (weak_add and not edit_words)
         or (not s.titles and (quoted or labelled) and not edit_words)
     )
     if adding and not (edit_words and s.titles and not strong_add):
-        text = quoted
+        text = quoted or (s.raw_case(labelled.group(1).strip(" .!")) if labelled else None)
         if text is None:
             m2 = re.search(
                 r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
@@ -505,7 +510,8 @@ def speed(t: str, s: Session) -> Step | None:
 def split(t: str, s: Session) -> Step | None:
     if not re.search(
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
-        r"\bcut (?:it )?at\b|分割|拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
+        r"\bcut (?:it |the video |the clip |this )?at\b|\binto two (?:clips|parts|pieces)\b|分割|"
+        r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",
         t,
     ):

@@ -62,7 +62,7 @@ BACKGROUND = rx(
     r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
     r"people))\b.*"
     r"\b(?:in front of|on|at|in|to|into)\b",
-    r"背景|背后|抠像|抠图|虚化|绿幕",
+    r"背景|背后|抠像|抠图|抠掉|抠出|虚化|绿幕",
 )
 MUSIC = rx(
     r"\bbackground track\b|\baudio track\b|\bmusic track\b|\bmusic\b|\bsongs?\b|\bbgm\b|"
@@ -154,8 +154,8 @@ SMALLER = rx(
     r"小一点|小一些|缩小|变小|小点|改小|调小",
 )
 POSITIONS = [
-    ("top", rx(r"\b(?:top|upper|up top|the top)\b", r"顶部|上方|上面|顶端|最上")),
-    ("bottom", rx(r"\b(?:bottom|lower|down low)\b", r"底部|下方|下面|底端|最下")),
+    ("top", rx(r"\b(?:top|upper|up top|the top)\b", r"顶部|上方|上面|顶端|最上|往上|上移|向上")),
+    ("bottom", rx(r"\b(?:bottom|lower|down low)\b", r"底部|下方|下面|底端|最下|往下|下移|向下")),
     ("center", rx(r"\b(?:cent(?:er|re)|middle)\b", r"中间|中央|居中|正中")),
 ]
 LOUDER = rx(

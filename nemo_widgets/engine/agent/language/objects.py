@@ -157,7 +157,7 @@ _STOP = (
     r"(?:video|clip|shot|footage|frame|scene|film|vid)\b|\s+(?:between|during)\b|\s+from\s+\d|"
     r"\s+at\s+\d|"
     r"\s+for\s+the\s+whole|\s+(?:please|pls|thanks|thank you|entirely|completely|for me|now|too)\b|"
-    r"\s+(?:is|are|was|keeps|looks|ruins|bothers)\b|[.,!?;]|$"
+    r"(?<!that)(?<!which)(?<!who)\s+(?:is|are|was|keeps|looks|ruins|bothers)\b|[.,!?;]|$"
 )
 
 
@@ -298,7 +298,8 @@ def background(
             return "replace_background", {"mode": "image", "value": imgs[0]["filename"]}
         return "clarify", {"why": "which_image"}
     if re.search(
-        r"\btransparent\b|\bcut (?:me|him|her|them|the person) out\b|\bisolate\b|抠像|抠图|透明|"
+        r"\btransparent\b|\bcut (?:me|him|her|them|the person) out\b|\bisolate\b|抠像|抠图|抠掉|"
+        r"抠出|透明|"
         r"去掉背景|"
         r"去除背景|删掉背景|删除背景|背景去掉|背景删掉|背景去除",
         t,

@@ -78,7 +78,8 @@ REDO = re.compile(
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\bshow me what you can do\b|\b(?:what|"
+    r"^(?:help|help me|\?|menu|commands|options)$|\bthings you can do\b|"
+    r"\bshow me what you can do\b|\b(?:what|"
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"

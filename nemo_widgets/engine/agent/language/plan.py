@@ -10,6 +10,31 @@ from typing import Any
 
 from nemo_widgets.engine.agent.language import intents as it
 from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language import sound
+from nemo_widgets.engine.agent.language.acts import (
+    CREDITS,
+    EXPORT,
+    HELP,
+    Q_START,
+    REDO,
+    STATUS,
+    UNDO,
+    capability,
+    is_question,
+)
+from nemo_widgets.engine.agent.language.context import (
+    ANSWERS,
+    REFER,
+    SAME,
+    SPAN_VERB,
+    TOPIC,
+    VERB,
+    fold,
+    imagine,
+    mentioned,
+    no_more,
+    noun_phrase,
+)
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
@@ -60,57 +85,6 @@ _POLITE = re.compile(
     r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
     r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|先|最后|接着)+"
 )
-_Q_START = re.compile(
-    r"^(?:will|would) (?!you\b|u\b|we\b)|^(?:what|what's|whats|why|how|which|where|when|who|is|"
-    r"are|does|do|did|should|am i|isn't|"
-    r"can i|could i|may i|would it|will it|is there|are there|have i)\b"
-)
-_Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是不是|是否|有没有|吗|呢|？|\?")
-_REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|请|帮我|麻烦)")
-
-UNDO = re.compile(
-    r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[-+ ]?z|restore|back)\b|"
-    r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
-    r"\bprevious version\b|撤销|撤消|撤回|回退|返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
-)
-REDO = re.compile(
-    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
-    r"\bre-do\b|重做|恢复撤销|反撤销"
-)
-HELP = re.compile(
-    r"^(?:help|help me|\?|menu|commands|options)$|\bthings you can do\b|"
-    r"\bshow me what you can do\b|\b(?:what|"
-    r"how) can you help\b|"
-    r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
-    r"which) commands\b|你会做什么|"
-    r"你会干什么|能干什么|"
-    r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
-    r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
-    r"can) you (?:support|understand|handle)\b|"
-    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
-    r"\bhow do i use (?:this|you)\b|"
-    r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
-    r"有什么功能|你可以做什么"
-)
-CREDITS = re.compile(
-    r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"
-)
-EXPORT = re.compile(
-    r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|"
-    r"\brender\b|"
-    r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频|"
-    r"\b(?:get|give|send) me the (?:final )?(?:video|file|version|cut)\b"
-)
-STATUS = re.compile(
-    r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
-    r"\bshow (?:me )?(?:the |my )?(?:tracks|timeline|project|draft|edits)\b|\bwhat (?:have|"
-    r"did) (?:i|we|you) "
-    r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|"
-    r"ize)\b|"
-    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
-)
-
-
 _IN_BACKGROUND = re.compile(
     r"\b(?:"
     + "|".join(re.escape(n) for n in NOUNS_EN)
@@ -124,54 +98,6 @@ def split_clauses(t: str) -> list[str]:
         t = re.sub(a, b, t)
     parts = [p.strip(" ,.") for p in _SPLIT.split(t)]
     return [p.replace(" & ", " and ") for p in parts if p and p.strip(" ,.")]
-
-
-_GENERIC = (
-    r"(?:objects?|things|stuff|backgrounds|titles|subtitles|captions|music|videos|clips|people|"
-    r"persons|cars|watermarks|logos|text|audio|sound|the speed|colou?rs|effects|transitions)"
-)
-
-
-def _capability(clause: str) -> bool:
-    """ "can you remove objects?", "do you support titles?": about what can be done, no edit."""
-    m = re.match(
-        r"^(?:can|could) (?:you|u|i|we)\s+(?:also\s+)?\w+\s+(.+?)\W*$|"
-        r"^is it possible to\s+\w+\s+(.+?)\W*$|"
-        r"^(?:are you able to|do you know how to)\s+\w+\s+(.+?)\W*$|^do you (?:support|do|"
-        r"handle)\s+(.+?)\W*$",
-        clause,
-    )
-    obj = next((g for g in m.groups() if g), "") if m else ""
-    return bool(
-        obj
-        and re.fullmatch(
-            rf"(?:any |some )?{_GENERIC}(?: (?:from|in|of) (?:a |my |the )?videos?)?(?: too)?", obj
-        )
-    )
-
-
-def is_question(raw: str, c: str) -> bool:
-    if re.match(
-        r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|"
-        r"^(?:can|could|would|should) (?:it|they|this|that|these|those|the \w+(?: \w+)?) be\b|"
-        r"^how about\b|^what about\b|^why not\b|^do you mind\b",
-        c,
-    ):
-        return False
-    if _Q_START.search(c):
-        return True
-    if re.search(r"[\u4e00-\u9fff]", c):
-        if _REQUEST_ZH.search(c):
-            return False
-        return bool(
-            re.search(
-                r"什么|为什么|怎么|如何|多少|多长|多久|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
-                r"有没有",
-                c,
-            )
-            or (re.search(r"几", c) and c.endswith("?"))
-        )
-    return False
 
 
 def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
@@ -214,7 +140,7 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
             return [st]
     if (st := it.title(c, s, quotes)) is not None:
         return [st]
-    if (st := it.music(c, s)) is not None:
+    if (st := sound.music(c, s)) is not None:
         return [st]
     if lx.REMOVE.search(c):
         st = _removal(c, s, context)
@@ -225,7 +151,7 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
     bg = background(c, s.files, bool(s.music))
     if bg is not None:
         return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
-    for fam in (it.speed, it.volume, it.split, trim_cut, it.clips):
+    for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
         if (st := fam(c, s)) is not None:
             return [st]
     return None
@@ -326,10 +252,10 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
             steps = _understand(core, s, norm.quotes, context) if core else None
-            gone = _no_more(core, s)
+            gone = no_more(core, s)
             if gone is not None:
                 u.steps.append(gone)
-                _imagine(s, gone)
+                imagine(s, gone)
                 last_edit = gone
             elif steps and all(st.tool not in NO_CHANGE for st in steps):
                 u.steps.append(Step("decline", {"what": steps[0].tool}, why="negated"))
@@ -338,8 +264,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue
         if (
             is_question(norm.raw, c)
-            or (clause.endswith("?") and _Q_START.search(c))
-            or _capability(clause)
+            or (clause.endswith("?") and Q_START.search(c))
+            or capability(clause)
         ):
             steps = _understand(c, s, norm.quotes, context)
             if (
@@ -352,7 +278,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
             continue
         steps = _alternatives(c, s, norm.quotes, context)
-        topic = _TOPIC.get(last_edit.tool) if last_edit is not None else None
+        topic = TOPIC.get(last_edit.tool) if last_edit is not None else None
         if (
             steps is None
             and topic is not None
@@ -367,16 +293,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if steps is None:
             steps = _understand(c, s, norm.quotes, context)
         weak = steps is None or all(st.tool == "clarify" for st in steps)
-        verbless = not _VERB.search(c)
-        refers = re.search(_REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
-        if pending is not None and refers and (lx.REMOVE.search(c) or _SPAN_VERB.search(c)):
+        verbless = not VERB.search(c)
+        refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
+        if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
         elif mention is not None and refers and weak:
             # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
             en, zh = mention
-            again = re.sub(_REFER, zh if norm.zh else en, c)
+            again = re.sub(REFER, zh if norm.zh else en, c)
             if again == c:
                 again = (zh if norm.zh else en) + " " + c
             more = _understand(again, s, norm.quotes, context)
@@ -386,7 +312,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             steps
             and steps[0].tool == "clarify"
             and last_edit is not None
-            and last_edit.tool in _ANSWERS.get(steps[0].why, ())
+            and last_edit.tool in ANSWERS.get(steps[0].why, ())
         ):
             continue  # "要发快手，改一下比例": the step before already said how
         if (
@@ -412,7 +338,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 continue
         if weak and last_edit is not None:
             # "…, and move it to the top": the same topic as the step before.
-            topic = _TOPIC.get(last_edit.tool)
+            topic = TOPIC.get(last_edit.tool)
             if topic:
                 en, zh = topic
                 again = re.sub(r"\b(?:it|them)\b|它", en if not norm.zh else zh, c)
@@ -420,7 +346,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                     again = (zh if norm.zh else en) + " " + c
                 more = _understand(again, s, norm.quotes, context)
                 if more and all(
-                    st.tool == last_edit.tool or st.tool in _SAME[last_edit.tool] for st in more
+                    st.tool == last_edit.tool or st.tool in SAME[last_edit.tool] for st in more
                 ):
                     steps, weak = more, False
         if weak and not verbless and prev is not None:
@@ -460,7 +386,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             elif (span := time_range(c, s.total)) is not None:
                 pending = span
                 continue
-            elif (topic := _mentioned(c)) is not None:
+            elif (topic := mentioned(c)) is not None:
                 mention = topic
                 continue
             elif u.steps and u.steps[-1].tool not in NO_CHANGE:
@@ -472,18 +398,18 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if (
             u.steps
             and u.steps[-1].tool == "clarify"
-            and any(st.tool in _ANSWERS.get(u.steps[-1].why, ()) for st in steps)
+            and any(st.tool in ANSWERS.get(u.steps[-1].why, ()) for st in steps)
         ):
             u.steps.pop()  # "加一个标题，写“你好”": the next clause answered the question
         for st in steps:
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
-            if u.steps and _fold(u.steps[-1], st, verbless):
+            if u.steps and fold(u.steps[-1], st, verbless):
                 continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
             u.steps.append(st)
             if st.tool not in NO_CHANGE:
                 last_edit = st
-                _imagine(s, st)
+                imagine(s, st)
     acts = [st for st in u.steps if st.tool not in ("decline",)]
     if acts and any(st.tool not in NO_CHANGE for st in acts):
         u.skipped = [st for st in u.steps if st.tool == "decline"]
@@ -496,166 +422,3 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     if not u.steps:
         u.steps.append(Step("clarify", why="unknown"))
     return u
-
-
-_VERB = re.compile(
-    r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
-    r"play|replace|swap|speed|slow|blur|crop|lower|raise|increase|decrease|shorten|erase|get|"
-    r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用"
-)
-_ANSWERS = {
-    "title_text": ("add_title",),
-    "title_change": ("edit_title",),
-    "trim_which": ("trim", "cut"),
-    "which_speed": ("set_speed",),
-    "which_ratio": ("set_aspect",),
-    "which_background": ("replace_background",),
-    "volume_level": ("set_volume", "mute"),
-    "split_where": ("split",),
-    "remove_what": ("remove_object", "remove_music", "remove_title", "remove_clip", "trim", "cut"),
-    "which_music": ("replace_music", "add_music"),
-    "which_clip": ("remove_clip", "reorder"),
-}
-_REFER = r"\b(?:it|them|they|that|those|this|these)\b|它们|它"
-_SPAN_VERB = re.compile(r"\b(?:cut|trim|chop|skip|drop|lose|keep)\b|剪|删|去掉|不要|保留|留着")
-
-
-def _mentioned(c: str) -> tuple[str, str] | None:
-    """The thing a verbless clause talks about, for the clause after it."""
-    if lx.TITLE.search(c):
-        return ("the title", "标题")
-    if lx.MUSIC.search(c):
-        return ("the music", "音乐")
-    if lx.BACKGROUND.search(c):
-        return ("the background", "背景")
-    return None
-
-
-_TOPIC = {
-    "add_title": ("the title", "标题"),
-    "edit_title": ("the title", "标题"),
-    "add_music": ("the music", "音乐"),
-    "replace_music": ("the music", "音乐"),
-    "set_volume": ("the music", "音乐"),
-}
-_SAME = {
-    "add_title": ("edit_title",),
-    "edit_title": ("edit_title",),
-    "add_music": ("set_volume", "fade", "mute"),
-    "replace_music": ("set_volume", "fade", "mute"),
-    "set_volume": ("set_volume",),
-}
-
-
-def _fold(last: Step, st: Step, verbless: bool) -> bool:
-    """Fold a step into the one before when it only adds detail to it."""
-    if last.tool == "add_title" and st.tool == "edit_title" and "text" not in st.args:
-        last.args.update(st.args)
-        return True
-    if (
-        last.tool == "add_music"
-        and st.tool == "set_volume"
-        and st.args.get("target") == "music"
-        and "level" in st.args
-    ):
-        last.args["volume"] = st.args["level"]
-        return True
-    if (
-        verbless
-        and last.tool == st.tool
-        and st.tool in ("set_speed", "set_aspect", "set_volume", "split")
-    ):
-        last.args.clear()
-        last.args.update(st.args)  # a restatement: "…, like 1.5x"
-        return True
-    return False
-
-
-def _no_more(core: str, s: Session) -> Step | None:
-    """不要配乐了 / 不要标题了 ("no more music"): a noun with no verb, for a thing that is there."""
-    if re.search(
-        r"\b(?:add|put|use|play|insert|change|make|remove|delete|cut|trim)\b|加|添|放|用|改|换|删|"
-        r"剪|去",
-        core,
-    ):
-        return None
-    core = re.sub(r"^(?:any|some|the|more|this|that|my)\s+", "", core)
-    core = re.sub(r"\s+(?:anymore|any more|now|either|at all|here)$", "", core)
-    if (
-        lx.MUSIC.search(core)
-        and s.music
-        and re.search(r"了$|^(?:the )?(?:music|song|bgm)$|^(?:背景)?音乐|^配乐", core)
-    ):
-        return Step("remove_music")
-    if (
-        lx.TITLE.search(core)
-        and s.titles
-        and re.search(r"了$|^(?:the )?(?:title|caption|text)$|^标题|^字幕", core)
-    ):
-        return Step("remove_title")
-    return None
-
-
-def noun_phrase(c: str) -> str | None:
-    """The object named in a clause with no verb for it: "the man in the blue shirt is in the
-    way" → "man in the blue shirt"."""
-    if re.search(r"[\u4e00-\u9fff]", c):
-        p = re.split(r"太|很|有点|挡|影响|真|特别|比较|一直|总是", c)[0]
-        p = re.sub(r"^(?:(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|这个|那个|这些|那些)+", "", p)
-        return p or None
-    m = _NOUN.search(c)
-    if m is None:
-        return None
-    head = c[: m.start()].split()
-    lead = []
-    for w in reversed(head[-3:]):
-        if w in (
-            "the",
-            "a",
-            "an",
-            "that",
-            "this",
-            "those",
-            "these",
-            "want",
-            "i",
-            "see",
-            "is",
-            "of",
-        ):
-            break
-        lead.insert(0, w)
-    rest = re.split(
-        r"\s+(?:is|are|was|were|keeps?|looks?|gone|ruins?|bothers?|should|must|needs?|has|have|"
-        r"always|in my way)\b|[,.;!?]|很|太|有点|挡|影响|在画面",
-        c[m.start() :],
-        maxsplit=1,
-    )[0]
-    return " ".join([*lead, rest]).strip() or None
-
-
-_NOUN = re.compile(
-    r"\b(?:" + "|".join(re.escape(n) for n in NOUNS_EN) + r")\b|背景里的\S+?(?=太|很|有点|$)"
-)
-
-
-def _imagine(s: Session, st: Step) -> None:
-    """Update the session view as if the step had run (lengths for the next clauses)."""
-    a = st.args
-    if st.tool == "trim" and s.total:
-        end = a.get("end") if a.get("end") is not None else s.total
-        s.total = max(0.0, min(end, s.total) - (a.get("start") or 0))
-    elif st.tool == "cut" and s.total:
-        end = a.get("end") if a.get("end") is not None else s.total
-        s.total = max(0.0, s.total - (min(end, s.total) - a.get("start", 0)))
-    elif st.tool == "set_speed" and s.total:
-        new = a.get("factor") or s.speed * (a.get("relative") or 1)
-        s.total, s.speed = s.total * s.speed / new, new
-    elif st.tool == "add_title":
-        s.titles.append(a.get("text", ""))
-    elif st.tool in ("add_music", "replace_music"):
-        s.music = a.get("file")
-    elif st.tool == "remove_music":
-        s.music = None
-    elif st.tool == "remove_title":
-        s.titles = []

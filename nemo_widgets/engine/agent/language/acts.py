@@ -7,7 +7,8 @@ import re
 
 Q_START = re.compile(
     r"^(?:will|would) (?!you\b|u\b|we\b)|^(?:what|what's|whats|why|how|which|where|when|who|is|"
-    r"are|does|do|did|should|am i|isn't|"
+    r"are|should|am i|isn't|(?:do|did) (?:you|i|we|they)|does (?:it|the|this|that|my|a|an|"
+    r"\w+ing)\b|"
     r"can i|could i|may i|would it|will it|is there|are there|have i)\b"
 )
 _Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是不是|是否|有没有|吗|呢|？|\?")

@@ -115,8 +115,11 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     about = lx.TITLE.search(t)
     if not about and not (
         quoted
+        and s.named(quoted) is None  # 'add "upbeat.mp3"' is a file, not words
         and re.search(
-            r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay)\b|写|打上|"
+            r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
+            r"insert)\b|"
+            r"写|打上|"
             r"显示",
             t,
         )
@@ -206,6 +209,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 )
             elif re.search(r"\bat the end\b|结尾", t) and s.total:
                 args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
+            elif re.search(r"\bat the (?:start|beginning)\b|\bin the beginning\b|开头|开始时", t):
+                args["start"] = 0.0
         if pos:
             args["position"] = pos
         if colour:
@@ -402,11 +407,18 @@ def clips(t: str, s: Session) -> Step | None:
     if n is not None and re.search(r"\b(?:move|put|place|drag|reorder)\b|移到|放到|挪到|放在", t):
         to = None
         if re.search(
-            r"\b(?:start|beginning|front|first)\b|开头|最前|第一",
-            t.split("to", 1)[-1] if " to " in t else t[t.find(str(n)) :],
+            r"\b(?:start|beginning|front)\b|\bfirst\b(?!\s+(?:clip|video|one|segment|shot))|开头|"
+            r"最前|"
+            r"第一(?!个|段)",
+            t,
         ):
             to = 1
-        if re.search(r"\b(?:the end|last|back)\b|结尾|最后|末尾", t):
+        if re.search(
+            r"\b(?:the end|back)\b|\blast\b(?!\s+(?:clip|video|one|segment|shot))|结尾|"
+            r"末尾|"
+            r"最后(?!一个|一段|个|段)",
+            t,
+        ):
             to = len(s.clips)
         m = re.search(
             r"\b(before|after|in front of|behind)\s+(.+)$|放到(.+?)(前面|后面|之前|之后)", t

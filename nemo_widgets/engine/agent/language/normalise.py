@@ -127,6 +127,7 @@ _EN_NUM_RX = re.compile(
 
 
 def _en_numerals(t: str) -> str:
+    t = re.sub(r"\b(one|two|three) and a half\b", lambda m: f"{_EN_NUM[m.group(1)]}.5", t)
     return _EN_NUM_RX.sub(lambda m: str(_EN_NUM[next(g for g in m.groups() if g)]), t)
 
 

@@ -305,7 +305,7 @@ def speed(t: str, s: Session) -> Step | None:
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
-        r"快放",
+        r"快放|原速|正常速度",
         t,
     ):
         return None

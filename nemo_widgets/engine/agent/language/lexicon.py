@@ -180,7 +180,7 @@ MUTE = rx(
 )
 UNMUTE = rx(
     r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b",
-    r"取消静音|恢复声音|打开声音|开启声音",
+    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音",
 )
 
 # -- platforms and shapes ----------------------------------------------------------------------
@@ -207,6 +207,7 @@ NEGATION = rx(
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
     r"^(?:请)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
+    r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
 )
 CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"

@@ -252,7 +252,10 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
             steps = _understand(core, s, norm.quotes, context) if core else None
-            gone = no_more(core, s)
+            wants_gone = re.match(
+                r"(?:请)?(?:不要|不想要|不需要)|i (?:do not|don't|dont) (?:want|need)", c
+            )
+            gone = no_more(core, s) if wants_gone else None
             if gone is not None:
                 u.steps.append(gone)
                 imagine(s, gone)

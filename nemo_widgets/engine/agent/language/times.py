@@ -80,7 +80,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     t = text
     m = re.search(
         rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|"
-        rf"开始)\s*的?\s*(?:by\s+)?({TIME})"
+        rf"开始)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the (?:beginning|start)|(?:from|off) the (?:start|beginning|front)|"
         rf"at the "
         rf"(?:beginning|start))",
@@ -96,7 +96,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
         return max(0.0, total - v), None, "last"
     m = re.search(
         rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|"
-        rf"末尾)\s*的?\s*(?:by\s+)?({TIME})"
+        rf"末尾)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the end|(?:from|off) the end|at the end)",
         t,
     )

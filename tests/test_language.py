@@ -390,3 +390,13 @@ def test_llm_planner_over_sse_says_which_planner_answered(
     assert "language model tiny" in events[-1]["content"]["parts"][0]["text"]
     assert events[-1]["customMetadata"]["planner"] == "llm:tiny"
     assert Draft.parse(api.state(sid)["draft"]).meta["aspect"] == "1:1"
+
+
+def test_hostile_messages_are_fast_and_never_crash() -> None:
+    """Long or odd input is read in bounded time; a failing rule asks instead of crashing."""
+    import time
+
+    for text in ("keep 0:0" + "1" * 5000, "0:" * 3000, "前" * 3000 + "5秒", "remove the " * 2000):
+        t0 = time.perf_counter()
+        p = plan(text, STATE)
+        assert time.perf_counter() - t0 < 5 and p.intents()

@@ -68,7 +68,11 @@ def from_steps(steps: list[Step], state: dict[str, Any], zh: bool) -> Plan:
 
 
 def builtin(text: str, state: dict[str, Any]) -> Plan:
-    u = understand(text, state)
+    try:
+        u = understand(text, state)
+    except Exception:  # a bug in a rule must not cost the user the session: ask instead
+        log.exception("the built-in planner failed on %r", text[:200])
+        return Plan(steps=[Step("clarify", why="unknown")], zh=is_chinese(text))
     for st in u.steps:  # the built-in planner's calls obey the same schemas as a model's
         if st.tool not in NO_CHANGE and (err := validate(st.tool, st.args)) is not None:
             log.warning("built-in plan step does not fit its schema: %s", err)

@@ -18,6 +18,10 @@ _QUOTE = re.compile(
 )
 
 
+#: What the built-in planner reads of one message.
+MAX_CHARS = 2000
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
@@ -184,7 +188,10 @@ def is_chinese(text: str) -> bool:
 
 
 def normalise(text: str, protect: set[str] | None = None) -> Norm:
-    raw = unicodedata.normalize("NFKC", text or "").strip()
+    # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
+    raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
+    raw = re.sub(r"(\d{6})\d+", r"\1", raw)
+    raw = re.sub(r"(\S)\1{20,}", r"\1" * 20, raw)
     quotes: list[str] = []
 
     def keep(m: re.Match[str]) -> str:

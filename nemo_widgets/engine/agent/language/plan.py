@@ -96,7 +96,7 @@ _IN_BACKGROUND = re.compile(
 def split_clauses(t: str) -> list[str]:
     for a, b in _PROTECT:
         t = re.sub(a, b, t)
-    parts = [p.strip(" ,.") for p in _SPLIT.split(t)]
+    parts = [p.strip(" ,.")[:300] for p in _SPLIT.split(t)]
     return [p.replace(" & ", " and ") for p in parts if p and p.strip(" ,.")]
 
 

@@ -518,3 +518,27 @@ def test_config_dir_env(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("NEMO_CLIENT_ID", "fixed-id")
     assert ident.client_id() == "fixed-id"
     assert os.stat(tmp_path / "c").st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("export it as mp4", "export"),
+        ("render it please", "export"),
+        ("Export the video as an MP4 file please", "export"),
+        ("导出视频", "export"),
+        ("how many credits do I have left?", "credits"),
+        ("我还有多少积分？", "credits"),
+        ("what's the status?", "status"),
+        ("show tracks", "status"),
+        ("what is on the timeline?", "status"),
+        ("export it in 9:16", None),  # an edit first: the agent's
+        ("how many credits does blurring cost?", None),  # a question for the agent
+        ("render the title red", None),
+    ],
+)
+def test_routing_catches_direct_requests_only(text: str, kind: str | None) -> None:
+    from nemo_widgets.client._intents import route
+
+    got = route(text)
+    assert (got.kind if got else None) == kind

@@ -12,12 +12,18 @@ from typing import Literal
 
 IntentKind = Literal["export", "credits", "status", "upload"]
 
+_PLEASE = r"(?:please\s+|pls\s+|can you\s+|could you\s+|now\s+|ok\s+|okay\s+)*"
+_THANKS = r"(?:\s*,?\s*(?:please|pls|now|for me|thanks|thank you))*\s*[.!?]*\s*"
 _RULES: list[tuple[IntentKind, re.Pattern[str]]] = [
     (
         "export",
         re.compile(
-            r"^\s*(please\s+)?(export|download|render)(\s+(it|the video|my video|now|the result|"
-            r"this|mp4|as mp4|the (final )?(cut|edit|file)))?\s*[.!]?\s*$|^\s*导出|^\s*下载"
+            rf"^\s*{_PLEASE}(?:export|download|render|save|output)"
+            r"(?:\s+(?:it|the video|my video|now|the result|this|the (?:final )?(?:cut|edit|file|"
+            r"video)))?"
+            r"(?:\s+(?:as|in|to)\s+(?:an?\s+)?(?:mp4|webm|mov|video|file)(?:\s+file)?|\s+mp4)?"
+            rf"{_THANKS}$"
+            r"|^\s*(?:请)?(?:帮我)?(?:导出|下载|渲染)(?:视频|一下|吧|成\s*mp4)?\s*[。！!]?\s*$"
             r"|^\s*send me the video\s*[.!]?\s*$",
             re.I,
         ),
@@ -25,14 +31,22 @@ _RULES: list[tuple[IntentKind, re.Pattern[str]]] = [
     (
         "credits",
         re.compile(
-            r"^\s*(how many |my |check( my)? |show( my)? )?(credits?|balance)(\s+left)?\s*\??\s*$"
-            r"|积分|余额",
+            r"^\s*(?:how many |my |check(?: my)? |show(?: me)?(?: my)? |what(?:'s| is) my )?"
+            r"(?:credits?|balance)(?:\s+(?:do i have\s+)?(?:left|remaining))?\s*\??\s*$"
+            r"|^\s*how many credits(?: do i have| have i got| are)?(?: left| remaining)?\s*\??\s*$"
+            r"|^\s*(?:我)?(?:还)?(?:有)?(?:多少)?(?:积分|余额)(?:还有多少|多少|还剩多少)?\s*[?？]?\s*$",
             re.I,
         ),
     ),
     (
         "status",
-        re.compile(r"^\s*(status|show( the)? tracks|show( the)? timeline|状态)\s*[.!?]?\s*$", re.I),
+        re.compile(
+            r"^\s*(?:what(?:'s| is) the )?status\s*[.!?]?\s*$"
+            r"|^\s*(?:show|list)(?: me)?(?: the| my)? (?:tracks|timeline)\s*[.!?]?\s*$"
+            r"|^\s*what(?:'s| is) on (?:the|my) timeline\s*\??\s*$"
+            r"|^\s*(?:状态|当前状态|时间线上有什么)\s*[?？]?\s*$",
+            re.I,
+        ),
     ),
     ("upload", re.compile(r"^\s*(upload|上传)(\s+.*)?$", re.I)),
 ]

@@ -101,7 +101,7 @@ async def run_sse(request: Request) -> Response:
             )
         eng._active_runs.add(sid)
     try:
-        the_plan, reservation = await eng.write(_plan_and_reserve, eng, who, sid, text)
+        the_plan, reservation = await eng.write(_plan_and_reserve, eng, who, sid, text, extra_state)
     except BaseException:
         with eng._runs_lock:
             eng._active_runs.discard(sid)
@@ -168,9 +168,12 @@ async def run_sse(request: Request) -> Response:
     )
 
 
-def _plan_and_reserve(eng: Engine, who: TokenInfo, sid: str, text: str) -> tuple[Any, str | None]:
-    """Understand the message and reserve its credits (2001 before any work starts)."""
-    the_plan = eng.agent.plan(sid, text)
+def _plan_and_reserve(
+    eng: Engine, who: TokenInfo, sid: str, text: str, state_delta: Any = None
+) -> tuple[Any, str | None]:
+    """Understand the message (with the state it brings, e.g. a selection) and reserve its
+    credits (2001 before any work starts)."""
+    the_plan = eng.agent.plan(sid, text, state_delta if isinstance(state_delta, dict) else None)
     reservation = None
     if the_plan.cost:
         reservation = "run_" + uuid.uuid4().hex[:16]

@@ -10,13 +10,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from nemo_widgets.draft import Draft
-from nemo_widgets.engine.agent import add_clip_to_draft
 from nemo_widgets.engine.app.core import (
     ApiError,
     _engine,
     _json,
     ok,
 )
+from nemo_widgets.engine.edits import add_clip
 from nemo_widgets.engine.media import MediaError, ext_for, probe
 from nemo_widgets.engine.uploads import BadRequest, fetch_url, receive_multipart
 
@@ -107,7 +107,7 @@ async def upload(request: Request) -> Response:
         if videos:
             d = Draft.parse(state.get("draft") or {})
             for f in videos:
-                add_clip_to_draft(d, f)
+                add_clip(d, f)
             state["draft"] = d.to_dict()
 
     await eng.write(eng.store.update_state, sid, apply)

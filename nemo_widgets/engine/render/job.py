@@ -25,6 +25,7 @@ from nemo_widgets.engine.render.layers import (
     _transition_ms,
     blend_title,
     build_title,
+    picture_fade,
 )
 from nemo_widgets.engine.render.plan import (
     PREVIEW_SHORT,
@@ -193,6 +194,7 @@ def render(
                 for title in titles:
                     if title.seg.start <= t_ms < title.seg.end:
                         blend_title(frame, title, _fade(title.seg, t_ms, 300.0))
+            frame = picture_fade(frame, t_ms, n_frames * 1000.0 / float(fps), draft.meta)
             out_v.video(frame, i)
             upto = int((i + 1) * SAMPLE_RATE / fps)
             out_v.audio(mix, upto)

@@ -223,6 +223,17 @@ def build_title(seg: Segment, canvas: Canvas, warnings: list[str]) -> Title:
     return Title(seg, arr, x, y)
 
 
+def picture_fade(frame: np.ndarray, t_ms: float, end_ms: float, meta: dict) -> np.ndarray:
+    """The draft's fade from and to black (``m.fade_in`` / ``m.fade_out``, in ms)."""
+    fi, fo = float(meta.get("fade_in") or 0), float(meta.get("fade_out") or 0)
+    k = 1.0
+    if fi > 0 and t_ms < fi:
+        k = t_ms / fi
+    if fo > 0 and end_ms - t_ms < fo:
+        k = min(k, max(0.0, end_ms - t_ms) / fo)
+    return frame if k >= 1.0 else cv2.convertScaleAbs(frame, alpha=max(0.0, k))
+
+
 def _fade(seg: Segment, t_ms: float, default_ms: float) -> float:
     fi = seg.fade_in if seg.fade_in is not None else default_ms
     fo = seg.fade_out if seg.fade_out is not None else default_ms

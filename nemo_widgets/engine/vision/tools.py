@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nemo_widgets.draft import Draft, Effect
+from nemo_widgets.engine.toolkit import ToolResult
 from nemo_widgets.engine.vision.background import (
     BackgroundSpec,
     replace_background,
@@ -107,25 +108,42 @@ def _record(
 
 
 def _spec(ctx: Any, args: dict[str, Any]) -> BackgroundSpec | str:
+    """The background from the tool's arguments: ``mode`` preset / color / blur / image /
+    transparent and its ``value`` (older names: ``media`` + ``file``, ``background``)."""
     mode = args.get("mode", "preset")
+    value = args.get("value") or args.get("background")
     if mode == "blur":
         return BackgroundSpec("blur", blur=float(args.get("strength", 12)))
     if mode == "transparent":
         return BackgroundSpec("transparent")
-    if mode == "media":
-        f = next((x for x in ctx.uploads() if x.get("filename") == args.get("file")), None)
+    if mode in ("media", "image"):
+        name = args.get("file") or value
+        f = next((x for x in ctx.uploads() if x.get("filename") == name), None)
         if f is None:
-            return f"I can't find {args.get('file')} in this session; upload it first."
+            return f"I can't find {name} in this session; upload it first."
         rec = ctx.engine.store.file(f["file_id"], ctx.user_id)
         if rec is None:
-            return f"{args.get('file')} is missing; upload it again."
+            return f"{name} is missing; upload it again."
         return BackgroundSpec("media", media=rec.path, media_kind=f.get("file_type"))
-    return spec_from_words(args.get("background"))
+    return spec_from_words(value)
+
+
+def _zh_background(spec: BackgroundSpec, args: dict[str, Any]) -> str:
+    """The new background, said in Chinese (the reply must not switch language)."""
+    if spec.mode == "media":
+        return f"图片 {args.get('file') or args.get('value')}"
+    if spec.mode == "colour":
+        return "纯色背景"
+    if spec.mode == "blur":
+        return "虚化背景"
+    if spec.mode == "transparent":
+        return "透明背景"
+    names = {"studio": "摄影棚", "white studio": "白色摄影棚", "dark studio": "深色摄影棚"}
+    names |= {"office": "办公室", "beach": "海滩", "green screen": "绿幕"}
+    return names.get(spec.preset or "", "摄影棚") + "背景"
 
 
 def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
-    from nemo_widgets.engine.agent import ToolResult
-
     clip = _target_clip(ctx, args)
     if clip is None:
         return ToolResult(
@@ -169,6 +187,8 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
             ok=False,
         )
     what = spec.describe()
+    if spec.mode == "media":  # the user's file name, never the stored id
+        what = f"{args.get('file') or args.get('value')} image"
     info = {
         "file_type": "video",
         "format": "mp4",
@@ -196,7 +216,8 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     return ToolResult(
         f"Replaced the background of {clip['filename']} with a {what} "
         f"({res.frames} frames in {took:.1f} s).{note}",
-        f"已把 {clip['filename']} 的背景换成{what}（{res.frames} 帧，{took:.1f} 秒）。",
+        f"已把 {clip['filename']} 的背景换成{_zh_background(spec, args)}"
+        f"（{res.frames} 帧，{took:.1f} 秒）。",
         d.to_dict(),
         state={"generated_media": generated},
         data={"frames": res.frames, "seconds": round(took, 2), "generated": gen.file_id},
@@ -204,8 +225,7 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
 
 
 def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
-    from nemo_widgets.engine.agent import ToolResult
-    from nemo_widgets.engine.vision.labels import COCO, Target
+    from nemo_widgets.engine.vision.labels import COCO, Target, parse_target
     from nemo_widgets.engine.vision.remove import remove_object
 
     clip = _target_clip(ctx, args)
@@ -215,8 +235,9 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
         )
     selection = ctx.state.get("selection") or {}
     box = selection.get("box") if isinstance(selection.get("box"), list) else None
-    label = args.get("label")
     words = args.get("words") or args.get("target") or "that"
+    parsed = parse_target(words, words) if words != "that" else None
+    label = args.get("label") or (parsed.label if parsed else None)
     if box is None and label is None:
         things = ", ".join(sorted({w.replace("_", " ") for w in COCO[:24]}))
         return ToolResult(
@@ -234,11 +255,11 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     target = Target(
         label,
         words,
-        args.get("colour"),
-        args.get("motion"),
-        args.get("depth"),
-        args.get("side"),
-        bool(args.get("all")),
+        args.get("colour") or (parsed.colour if parsed else None),
+        args.get("motion") or (parsed.motion if parsed else None),
+        args.get("depth") or (parsed.depth if parsed else None),
+        args.get("side") or (parsed.side if parsed else None),
+        bool(args.get("all") or (parsed.all if parsed else False)),
     )
     out = ctx.engine.store.tmp_path(".mp4")
 
@@ -316,7 +337,7 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
         f"Removed the {what}{' ' + where if where else ''} from {clip['filename']} "
         f"({n} object{'s' if n != 1 else ''}, seen {span}; filled from the rest of the video "
         f"in {took:.1f} s).",
-        f"已从 {clip['filename']} 中去掉{target.label or '对象'}（{took:.1f} 秒）。",
+        f"已从 {clip['filename']} 中去掉“{words}”（{took:.1f} 秒）。",
         d.to_dict(),
         state={"generated_media": generated, "selection": None},
         data={"objects": removed, "seconds": round(took, 2), "generated": gen.file_id},

@@ -1,0 +1,106 @@
+"""Speech acts: questions, help, credits, export, status, undo and redo — what a clause is
+before what it edits."""
+
+from __future__ import annotations
+
+import re
+
+Q_START = re.compile(
+    r"^(?:will|would) (?!you\b|u\b|we\b)|^(?:what|what's|whats|why|how|which|where|when|who|is|"
+    r"are|should|am i|isn't|(?:do|did) (?:you|i|we|they)|does (?:it|the|this|that|my|a|an|"
+    r"\w+ing)\b|"
+    r"can i|could i|may i|would it|will it|is there|are there|have i)\b"
+)
+_Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是不是|是否|有没有|吗|呢|？|\?")
+_REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|请|帮我|麻烦)")
+
+UNDO = re.compile(
+    r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[-+ ]?z|restore|back)\b|"
+    r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
+    r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
+    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
+)
+REDO = re.compile(
+    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
+    r"\bre-do\b|重做|恢复撤销|反撤销"
+)
+HELP = re.compile(
+    r"^(?:help|help me|\?|menu|commands|options)$|\bthings you can do\b|"
+    r"\bshow me what you can do\b|\b(?:what|"
+    r"how) can you help\b|"
+    r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
+    r"which) commands\b|你会做什么|"
+    r"你会干什么|能干什么|"
+    r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
+    r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
+    r"can) you (?:support|understand|handle)\b|"
+    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"\bhow do i use (?:this|you)\b|"
+    r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
+    r"有什么功能|你可以做什么"
+)
+CREDITS = re.compile(
+    r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"
+)
+EXPORT = re.compile(
+    r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|"
+    r"\brender\b|"
+    r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频|"
+    r"\b(?:get|give|send) me the (?:final )?(?:video|file|version|cut)\b"
+)
+STATUS = re.compile(
+    r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
+    r"\bshow (?:me )?(?:the |my )?(?:tracks|timeline|project|draft|edits)\b|\bwhat (?:have|"
+    r"did) (?:i|we|you) "
+    r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|"
+    r"ize)\b|"
+    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
+)
+
+
+_GENERIC = (
+    r"(?:objects?|things|stuff|backgrounds|titles|subtitles|captions|music|videos|clips|people|"
+    r"persons|cars|watermarks|logos|text|audio|sound|the speed|colou?rs|effects|transitions)"
+)
+
+
+def capability(clause: str) -> bool:
+    """ "can you remove objects?", "do you support titles?": about what can be done, no edit."""
+    m = re.match(
+        r"^(?:can|could) (?:you|u|i|we)\s+(?:also\s+)?\w+\s+(.+?)\W*$|"
+        r"^is it possible to\s+\w+\s+(.+?)\W*$|"
+        r"^(?:are you able to|do you know how to)\s+\w+\s+(.+?)\W*$|^do you (?:support|do|"
+        r"handle)\s+(.+?)\W*$",
+        clause,
+    )
+    obj = next((g for g in m.groups() if g), "") if m else ""
+    return bool(
+        obj
+        and re.fullmatch(
+            rf"(?:any |some )?{_GENERIC}(?: (?:from|in|of) (?:a |my |the )?videos?)?(?: too)?", obj
+        )
+    )
+
+
+def is_question(raw: str, c: str) -> bool:
+    if re.match(
+        r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|"
+        r"^(?:can|could|would|should) (?:it|they|this|that|these|those|the \w+(?: \w+)?) be\b|"
+        r"^how about\b|^what about\b|^why not\b|^do you mind\b",
+        c,
+    ):
+        return False
+    if Q_START.search(c):
+        return True
+    if re.search(r"[\u4e00-\u9fff]", c):
+        if _REQUEST_ZH.search(c):
+            return False
+        return bool(
+            re.search(
+                r"什么|为什么|怎么|如何|多少|多长|多久|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
+                r"有没有",
+                c,
+            )
+            or (re.search(r"几", c) and c.endswith("?"))
+        )
+    return False

@@ -1,0 +1,174 @@
+"""What one clause leaves for the next: the thing it named ("the title is hard to read, …"),
+the topic of the last edit ("…, and move it to the top"), details that fold into the step
+before, and the session as the steps so far would leave it."""
+
+from __future__ import annotations
+
+import re
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.objects import NOUNS_EN
+from nemo_widgets.engine.agent.language.session import Session
+
+VERB = re.compile(
+    r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
+    r"play|replace|swap|speed|slow|blur|crop|lower|raise|increase|decrease|shorten|erase|get|"
+    r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用"
+)
+ANSWERS = {
+    "title_text": ("add_title",),
+    "title_change": ("edit_title",),
+    "trim_which": ("trim", "cut"),
+    "which_speed": ("set_speed",),
+    "which_ratio": ("set_aspect",),
+    "which_background": ("replace_background",),
+    "volume_level": ("set_volume", "mute"),
+    "split_where": ("split",),
+    "remove_what": ("remove_object", "remove_music", "remove_title", "remove_clip", "trim", "cut"),
+    "which_music": ("replace_music", "add_music"),
+    "which_clip": ("remove_clip", "reorder"),
+}
+REFER = r"\b(?:it|them|they|that|those|this|these)\b|它们|它"
+SPAN_VERB = re.compile(r"\b(?:cut|trim|chop|skip|drop|lose|keep)\b|剪|删|去掉|不要|保留|留着")
+
+
+def mentioned(c: str) -> tuple[str, str] | None:
+    """The thing a verbless clause talks about, for the clause after it."""
+    if lx.TITLE.search(c):
+        return ("the title", "标题")
+    if lx.MUSIC.search(c):
+        return ("the music", "音乐")
+    if lx.BACKGROUND.search(c):
+        return ("the background", "背景")
+    return None
+
+
+TOPIC = {
+    "add_title": ("the title", "标题"),
+    "edit_title": ("the title", "标题"),
+    "add_music": ("the music", "音乐"),
+    "replace_music": ("the music", "音乐"),
+    "set_volume": ("the music", "音乐"),
+}
+SAME = {
+    "add_title": ("edit_title",),
+    "edit_title": ("edit_title",),
+    "add_music": ("set_volume", "fade", "mute"),
+    "replace_music": ("set_volume", "fade", "mute"),
+    "set_volume": ("set_volume",),
+}
+
+
+def fold(last: Step, st: Step, verbless: bool) -> bool:
+    """Fold a step into the one before when it only adds detail to it."""
+    if last.tool == "add_title" and st.tool == "edit_title" and "text" not in st.args:
+        last.args.update(st.args)
+        return True
+    if (
+        last.tool == "add_music"
+        and st.tool == "set_volume"
+        and st.args.get("target") == "music"
+        and "level" in st.args
+    ):
+        last.args["volume"] = st.args["level"]
+        return True
+    if (
+        verbless
+        and last.tool == st.tool
+        and st.tool in ("set_speed", "set_aspect", "set_volume", "split")
+    ):
+        last.args.clear()
+        last.args.update(st.args)  # a restatement: "…, like 1.5x"
+        return True
+    return False
+
+
+def no_more(core: str, s: Session) -> Step | None:
+    """不要配乐了 / 不要标题了 ("no more music"): a noun with no verb, for a thing that is there."""
+    if re.search(
+        r"\b(?:add|put|use|play|insert|change|make|remove|delete|cut|trim)\b|加|添|放|用|改|换|删|"
+        r"剪|去",
+        core,
+    ):
+        return None
+    core = re.sub(r"^(?:any|some|the|more|this|that|my)\s+", "", core)
+    core = re.sub(r"\s+(?:anymore|any more|now|either|at all|here)$", "", core)
+    if (
+        lx.MUSIC.search(core)
+        and s.music
+        and re.search(r"了$|^(?:the )?(?:music|song|bgm)$|^(?:背景)?音乐|^配乐", core)
+    ):
+        return Step("remove_music")
+    if (
+        lx.TITLE.search(core)
+        and s.titles
+        and re.search(r"了$|^(?:the )?(?:title|caption|text)$|^标题|^字幕", core)
+    ):
+        return Step("remove_title")
+    return None
+
+
+def noun_phrase(c: str) -> str | None:
+    """The object named in a clause with no verb for it: "the man in the blue shirt is in the
+    way" → "man in the blue shirt"."""
+    if re.search(r"[\u4e00-\u9fff]", c):
+        p = re.split(r"太|很|有点|挡|影响|真|特别|比较|一直|总是", c)[0]
+        p = re.sub(r"^(?:(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|这个|那个|这些|那些)+", "", p)
+        return p or None
+    m = _NOUN.search(c)
+    if m is None:
+        return None
+    head = c[: m.start()].split()
+    lead = []
+    for w in reversed(head[-3:]):
+        if w in (
+            "the",
+            "a",
+            "an",
+            "that",
+            "this",
+            "those",
+            "these",
+            "want",
+            "i",
+            "see",
+            "is",
+            "of",
+        ):
+            break
+        lead.insert(0, w)
+    rest = re.split(
+        r"\s+(?:is|are|was|were|keeps?|looks?|gone|ruins?|bothers?|should|must|needs?|has|have|"
+        r"always|in my way)\b|[,.;!?]|很|太|有点|挡|影响|在画面",
+        c[m.start() :],
+        maxsplit=1,
+    )[0]
+    return " ".join([*lead, rest]).strip() or None
+
+
+_NOUN = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in NOUNS_EN) + r")\b|背景里的\S+?(?=太|很|有点|$)"
+)
+
+
+def imagine(s: Session, st: Step) -> None:
+    """Update the session view as if the step had run (lengths for the next clauses)."""
+    a = st.args
+    if st.tool == "trim" and s.total:
+        end = a.get("end") if a.get("end") is not None else s.total
+        s.total = max(0.0, min(end, s.total) - (a.get("start") or 0))
+    elif st.tool == "cut" and s.total:
+        end = a.get("end") if a.get("end") is not None else s.total
+        s.total = max(0.0, s.total - (min(end, s.total) - a.get("start", 0)))
+    elif st.tool == "set_speed" and s.total:
+        new = a.get("factor") or s.speed * (a.get("relative") or 1)
+        s.total, s.speed = s.total * s.speed / new, new
+    elif st.tool == "add_title":
+        s.titles.append(a.get("text", ""))
+    elif st.tool in ("add_music", "replace_music"):
+        s.music = a.get("file")
+    elif st.tool == "remove_music":
+        s.music = None
+    elif st.tool == "remove_title":
+        s.titles = []

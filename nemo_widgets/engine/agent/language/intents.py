@@ -1,0 +1,467 @@
+"""Step 3b: one clause → one intent with its slots (a :class:`Step`), or None.
+
+The families are tried from the most specific to the most general; each returns a Step or
+None. Word families live in :mod:`.lexicon`, times in :mod:`.times`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.objects import object_phrase, object_words
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.times import (
+    RATIOS,
+    TIME,
+    has_unit,
+    parse_time,
+    time_range,
+    times,
+)
+
+
+@dataclass
+class Step:
+    tool: str
+    args: dict[str, Any] = field(default_factory=dict)
+    why: str = ""  # for no-change steps: what to say (a key for the replies)
+
+
+def _q(text: str, quotes: list[str]) -> str | None:
+    """The first quoted text in the clause."""
+    m = re.search(r"«(\d+)»", text)
+    return quotes[int(m.group(1))] if m else None
+
+
+_ORD = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2,
+    "3rd": 3, "4th": 4, "5th": 5, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "1": 1,
+    "2": 2, "3": 3, "4": 4, "5": 5,
+}  # fmt: skip
+
+
+def clip_ref(t: str, s: Session) -> int | None:
+    """1-based number of the clip the text names first ("the second clip", "clip 2",
+    "第二个片段", "beach.mp4", "the beach clip", "the last clip")."""
+    found: list[tuple[int, int]] = []
+    for m in re.finditer(
+        r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last)\s+(?:clip|video|segment|"
+        r"shot|part|one)\b",
+        t,
+    ):
+        found.append((m.start(), len(s.clips) if m.group(1) == "last" else _ORD[m.group(1)]))
+    for m in re.finditer(
+        r"\b(?:clip|video|segment|shot)\s*#?\s*(\d)\b|第\s*([一二三四五12345])\s*(?:个|段)?\s*"
+        r"(?:片段|视频|段|镜头)",
+        t,
+    ):
+        found.append((m.start(), _ORD[m.group(1) or m.group(2)]))
+    for m in re.finditer(r"最后(?:一|1)?(?:个|段)(?:片段|视频)?", t):
+        found.append((m.start(), len(s.clips)))
+    for i, name in enumerate(s.clips, 1):
+        stem = re.escape(name.lower().rsplit(".", 1)[0])
+        m = re.search(rf"{re.escape(name.lower())}|(?<![a-z0-9]){stem}(?![a-z0-9])", t)
+        if m:
+            found.append((m.start(), i))
+    return min(found)[1] if found else None
+
+
+# -- families ------------------------------------------------------------------------------------
+def fade(t: str, s: Session) -> list[Step] | None:
+    if not re.search(r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显", t):
+        return None
+    dirs = []
+    if re.search(
+        r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|渐显|\bat the (?:start|"
+        r"beginning)\b|开头|"
+        r"\bfrom black\b|\b(?:start|begin|open)(?:s|ing)?\b|\bbeginning\b|\bintro\b|\bends\b",
+        t,
+    ):
+        dirs.append("in")
+    if re.search(
+        r"\bout\b|淡出|渐出|渐弱|渐隐|\bat the end\b|结尾|\bin and out\b|\bto black\b|\bending\b|"
+        r"\b(?:close|closing|outro|finish)\b|\bends\b",
+        t,
+    ):
+        dirs.append("out")
+    if not dirs:
+        dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
+    music_only = bool(lx.MUSIC.search(t))
+    target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
+    if target is None:
+        target = (
+            "video"
+            if re.search(r"\b(?:picture|image|video|visuals?|to black|from black)\b|画面|黑场", t)
+            else "both"
+        )
+    args: dict[str, Any] = {"target": target}
+    vals = times(t)
+    if vals:
+        args["duration"] = vals[0]
+    steps = []
+    for d in dirs:
+        a = {"direction": d, **args}
+        if music_only:
+            a["music_only"] = True
+        steps.append(Step("fade", a))
+    return steps
+
+
+def title(t: str, s: Session, quotes: list[str]) -> Step | None:
+    quoted = _q(t, quotes)
+    about = lx.TITLE.search(t)
+    if not about and not (
+        quoted
+        and s.named(quoted) is None  # 'add "upbeat.mp3"' is a file, not words
+        and re.search(
+            r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
+            r"insert)\b|"
+            r"写|打上|"
+            r"显示",
+            t,
+        )
+    ):
+        return None
+    if lx.REMOVE.search(t) and not quoted and not re.search(r"\badd\b", t):
+        return Step("remove_title")
+    if re.search(r"^no (?:titles?|captions?|text)\b|不要标题|不要字幕", t):
+        return Step("remove_title")
+    colour = colour_in(t)
+    size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
+    pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
+    m = re.search(
+        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read)\s+(.+)$|"
+        r"标题(?:改成|改为|换成)(.+)$",
+        t,
+    )
+    new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
+    if new_text and not quoted:
+        new_text = s.raw_case(re.sub(r"^(?:say|says|saying|read|reads|reading)\s+", "", new_text))
+    strong_add = re.search(
+        r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|"
+        r"写上|加",
+        t,
+    )
+    weak_add = re.search(
+        r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个", t
+    )
+    edit_words = re.search(
+        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|"
+        r"变",
+        t,
+    )
+    labelled = re.match(
+        r"^(?:title|caption|heading|text|subtitle|on-?screen text|text on (?:the )?screen|标题|"
+        r"字幕)"
+        r"[^:：]{0,12}[:：]\s*(\S.*)$",
+        t,
+    )
+    adding = (
+        strong_add
+        or (weak_add and not edit_words)
+        or (not s.titles and (quoted or labelled) and not edit_words)
+    )
+    if adding and not (edit_words and s.titles and not strong_add):
+        text = quoted or (s.raw_case(labelled.group(1).strip(" .!")) if labelled else None)
+        if text is None:
+            m2 = re.search(
+                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
+                r"reading|"
+                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
+                r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
+                r"video|clip|frame|whole)|$)|"
+                r"(?:标题|字幕|文字)[:：]?\s*(.+?)(?:持续|从|在|$)",
+                t,
+            )
+            cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
+            if cand and not re.fullmatch(
+                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?)", cand
+            ):
+                text = s.raw_case(cand)
+        if not text:
+            return Step("clarify", why="title_text")
+        args: dict[str, Any] = {"text": text}
+        rng = time_range(t, s.total)
+        vals = times(re.sub(r"«\d+»", "", t))
+        mfor = re.search(
+            r"\bfor\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|持续\s*(\d+(?:\.\d+)?)", t
+        )
+        if rng and rng[2] == "first" and rng[1]:
+            args["start"], args["duration"] = 0.0, rng[1]
+        elif rng and rng[2] in ("range",) and rng[1] is not None:
+            args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
+        else:
+            if mfor:
+                args["duration"] = float(mfor.group(1) or mfor.group(2))
+            mat = re.search(
+                r"\b(?:at|from|starting at|start at)\s*(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|"
+                r"seconds?)?)\b|在\s*(\d+(?:\.\d+)?)\s*秒",
+                t,
+            )
+            if mat:
+                args["start"] = (
+                    vals[0]
+                    if vals and mat.group(1) is None
+                    else _secs(mat.group(1) or mat.group(2))
+                )
+            elif re.search(r"\bat the end\b|结尾", t) and s.total:
+                args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
+            elif re.search(r"\bat the (?:start|beginning)\b|\bin the beginning\b|开头|开始时", t):
+                args["start"] = 0.0
+        if pos:
+            args["position"] = pos
+        if colour:
+            args["color"] = colour
+        return Step("add_title", args)
+    if new_text and not quoted and _not_words(new_text):
+        new_text = None  # "change the title to red": a colour, not the words "red"
+    args = {}
+    if new_text:
+        args["text"] = new_text
+    if colour and not (new_text and colour == new_text.lower()):
+        args["color"] = colour
+    if size:
+        args["size"] = size
+    if pos:
+        args["position"] = pos
+    if args:
+        return Step("edit_title", args)
+    if lx.CHANGE.search(t):
+        return Step("clarify", why="title_change")
+    return None
+
+
+def _not_words(x: str) -> bool:
+    """An unquoted "new text" that is really a style: a colour, a place, a size."""
+    return len(x) <= 16 and bool(
+        colour_in(x)
+        or re.search(
+            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|"
+            r"大|小",
+            x,
+        )
+    )
+
+
+def _secs(x: str) -> float:
+    from nemo_widgets.engine.agent.language.times import parse_time
+
+    return parse_time(x) or 0.0
+
+
+def colour_in(t: str) -> str | None:
+    return lx.colour_in(re.sub(r"\bgreen ?screen\b", "", t))
+
+
+def aspect(t: str, s: Session) -> Step | None:
+    ratio = None
+    m = re.search(r"(?<![\d:])(\d{1,2})\s*(?:[:：/x比]|\s*by\s*)\s*(\d{1,2})(?![\d:])", t)
+    if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
+        ratio = f"{m.group(1)}:{m.group(2)}"
+    elif lx.PORTRAIT_45.search(t):
+        ratio = "4:5"
+    elif lx.SQUARE.search(t) or (
+        re.search(r"\binstagram\b|\binsta\b|\big\b|\bins\b", t)
+        and not re.search(r"\b(?:story|stories|reels?)\b", t)
+    ):
+        ratio = "1:1"
+    elif lx.PORTRAIT.search(t):
+        ratio = "9:16"
+    elif lx.LANDSCAPE.search(t):
+        ratio = "16:9"
+    if ratio is None:
+        if re.search(r"\baspect\b|\bratio\b|画幅|比例|尺寸", t):
+            return Step("clarify", why="which_ratio")
+        return None
+    fit = "fit"
+    if re.search(r"\bblur(?:red)?\b|模糊", t):
+        fit = "blur"
+    elif re.search(
+        r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
+        r"铺满|裁切",
+        t,
+    ):
+        fit = "fill"
+    return Step("set_aspect", {"ratio": ratio, "fit": fit})
+
+
+_FACTOR_WORDS = {
+    "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "thrice": 3.0, "quarter": 0.25,
+    "normal": 1.0, "regular": 1.0, "original": 1.0, "real": 1.0, "一半": 0.5, "reset": 1.0,
+    "default": 1.0,
+}  # fmt: skip
+_NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a half": 1.5}
+
+
+def speed(t: str, s: Session) -> Step | None:
+    if not re.search(
+        r"\bspeed|\bfaster\b|\bslower\b|\bslow\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|"
+        r"\bslow (?:it )?down\b|"
+        r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|"
+        r"\bplay(?:back)?\b.*\b(?:fast|slow)|"
+        r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
+        r"3 times) (?:speed|as fast)\b|"
+        r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
+        r"快放|原速|正常速度",
+        t,
+    ):
+        return None
+    clip = clip_ref(t, s)
+    extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
+    if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
+        return Step("set_speed", {"relative": 1.25, **extra})
+    if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
+        return Step("set_speed", {"relative": 0.8, **extra})
+    slower = re.search(r"\bslow|慢|减速", t)
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:x\b|times\b|倍)|\bx\s*(\d+(?:\.\d+)?)", t)
+    mw = re.search(r"\b(two|three|four|five|ten) times\b", t)
+    mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
+    mabs = re.search(
+        r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|速度\D{0,4}(\d+)\s*%", t
+    )
+    if mabs:
+        return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})
+    if mp:
+        p = float(mp.group(1)) / 100
+        return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})
+    if m or mw:
+        f = float(m.group(1) or m.group(2)) if m else float(_NUM_WORDS[mw.group(1)])
+        if slower and f > 1:
+            f = 1 / f
+        return Step("set_speed", {"factor": round(f, 4), **extra})
+    mw = re.search(
+        r"\b(half|double|twice|triple|thrice|quarter|normal|regular|original|real|reset|default)\b|"
+        r"一半|减半|"
+        r"正常|"
+        r"原速",
+        t,
+    )
+    if mw:
+        w = (
+            mw.group(1)
+            or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
+        )
+        return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
+    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放", t):
+        return Step("set_speed", {"factor": 0.5, **extra})
+    if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
+        return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
+    if re.search(
+        r"\bfaster\b|\bspeed (?:it |this |the \w+ )?up\b|\bquicker\b|\bfast[- ]?forward\b|加速|"
+        r"快进|加快|"
+        r"变快|\btime ?lapse\b",
+        t,
+    ):
+        return Step("set_speed", {"factor": 2.0, **extra})
+    if slower:
+        return Step("set_speed", {"factor": 0.5, **extra})
+    return Step("clarify", why="which_speed")
+
+
+def split(t: str, s: Session) -> Step | None:
+    if not re.search(
+        r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
+        r"\bcut (?:it |the video |the clip |this )?at\b|\binto two (?:clips|parts|pieces)\b|分割|"
+        r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
+        r"断开",
+        t,
+    ):
+        return None
+    m = re.search(rf"\b(?:at|from)\s+(?:the\s+)?({TIME})|在\s*({TIME})|({TIME})\s*(?:处|的地方)", t)
+    at = parse_time(m.group(1) or m.group(2) or m.group(3)) if m else None
+    vals = [v for v in times(t) if v > 2 or has_unit(t)] if at is None else [at]
+    if vals:
+        return Step("split", {"at": vals[0]})
+    if (
+        re.search(
+            r"\bhalf\b|\bmiddle\b|\bin two\b|\binto two\b|\b2 (?:parts|pieces)\b|中间|一半|两段|"
+            r"两半|一分为二",
+            t,
+        )
+        and s.total
+    ):
+        return Step("split", {"at": round(s.total / 2, 2)})
+    return Step("clarify", why="split_where")
+
+
+def _other_ref(text: str) -> str:
+    return re.sub(r"\b(?:the|one)\b", " ", text).strip()
+
+
+def clips(t: str, s: Session) -> Step | None:
+    """Remove, reorder or add whole clips."""
+    n = clip_ref(t, s)
+    if (
+        re.search(
+            r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|"
+            r"交换|"
+            r"调换|对调",
+            t,
+        )
+        and len(s.clips) == 2
+    ):
+        return Step("reorder", {"clip": 2, "to": 1})
+    if n is not None and re.search(r"\b(?:move|put|place|drag|reorder)\b|移到|放到|挪到|放在", t):
+        to = None
+        if re.search(
+            r"\b(?:start|beginning|front)\b|\bfirst\b(?!\s+(?:clip|video|one|segment|shot))|开头|"
+            r"最前|"
+            r"第一(?!个|段)",
+            t,
+        ):
+            to = 1
+        if re.search(
+            r"\b(?:the end|back)\b|\blast\b(?!\s+(?:clip|video|one|segment|shot))|结尾|"
+            r"末尾|"
+            r"最后(?!一个|一段|个|段)",
+            t,
+        ):
+            to = len(s.clips)
+        m = re.search(
+            r"\b(before|after|in front of|behind)\s+(.+)$|放到(.+?)(前面|后面|之前|之后)", t
+        )
+        other = clip_ref(_other_ref(m.group(2) or m.group(3)), s) if m else None
+        if m and other is not None and other != n:
+            after = (m.group(1) or m.group(4)) in ("after", "behind", "后面", "之后")
+            to = other + 1 if after else other
+            to = to - 1 if n < to else to
+            to = max(1, min(to, len(s.clips)))
+        if to is None:
+            return Step("clarify", why="reorder_where")
+        return Step("reorder", {"clip": n, "to": to})
+    if n is not None and lx.REMOVE.search(t) and lx.CLIP.search(t) and not object_words(t):
+        return Step("remove_clip", {"clip": n})
+    videos = [
+        f for f in s.uploads("video") + s.uploads("image") if f.get("filename") not in s.clips
+    ]
+    f = s.named(t, "video") or s.named(t, "image")
+    if (
+        lx.ADD.search(t)
+        and re.search(r"\b(?:clip|video|footage|it)\b|视频|片段", t)
+        and not lx.BACKGROUND.search(t)
+    ):
+        f = (
+            f
+            if f is not None and f.get("filename") not in s.clips
+            else (videos[-1] if videos else None)
+        )
+        if f is not None and re.search(r"\b(?:add|append|insert|put|include)\b|加|添加|插入", t):
+            return Step("add_clip", {"file": f["filename"]})
+    return None
+
+
+__all__ = [
+    "Step",
+    "aspect",
+    "clip_ref",
+    "clips",
+    "fade",
+    "has_unit",
+    "object_phrase",
+    "speed",
+    "split",
+    "title",
+]

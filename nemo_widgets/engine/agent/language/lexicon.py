@@ -1,0 +1,228 @@
+"""Step 3a: the word families the grammar is made of (English and Chinese), one place.
+
+Each family is a regular expression over *normalised* text (see :mod:`.normalise`); the
+grammar in :mod:`.intents` combines them. Adding a synonym here teaches every rule that
+uses the family.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def rx(*alts: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alts))
+
+
+# -- verbs ---------------------------------------------------------------------------------
+REMOVE = rx(
+    r"\b(?:remove|removing|delete|deleting|erase|erasing|eliminate|get rid of|take out|clean up|"
+    r"hide|"
+    r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
+    r"drop|lose|ditch|scrub|kill|strip out|strip)\b",
+    r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
+    r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
+    r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
+    r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
+    r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
+    r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
+    r"弄走",
+)
+ADD = rx(
+    r"\b(?:add|adding|put|insert|include|create|place|use|play|throw in|slap|stick|give it|"
+    r"give me|attach|overlay|append|write|type)\b",
+    r"加上|加入|添加|加个|加一个|加一段|加|配上|放上|插入|写上|用",
+)
+CHANGE = rx(
+    r"\b(?:change|make|turn|set|switch|swap|replace|update|edit|modify|rename|fix|move|"
+    r"put|color|colour|recolou?r|restyle)\b",
+    r"改成|改为|换成|变成|改|换|调|设为|设置|移到|放到|挪到",
+)
+KEEP = rx(
+    r"\b(?:keep|only keep|just keep|trim (?:it |the video |the clip )?(?:down )?to|"
+    r"cut (?:it |the video |the clip )?(?:down )?to|shorten (?:it |the video )?to|"
+    r"crop (?:it )?to|make it|only want|just want|only need|just need|only|just)\b",
+    r"保留|只要|只留|截取|剪成|剪到|缩短到|缩短为|裁到|只保留",
+)
+CUT_AWAY = rx(
+    r"\b(?:cut|trim|chop|snip|skip|remove|delete|drop|lose|get rid of|take out|take off|"
+    r"throw away|shave|ditch)\b",
+    r"剪掉|剪去|删掉|删除|去掉|切掉|裁掉|不要|剪",
+)
+TRIM_WORD = rx(r"\b(?:trim|cut|shorten|crop|chop|snip|clip it|shave)\b", r"剪|裁|截|缩短|修剪")
+
+# -- nouns ---------------------------------------------------------------------------------
+BACKGROUND = rx(
+    r"\bbackground\b|\bbackdrop\b|\bbg\b|\bback ground\b|\bsetting behind\b|\bbehind me\b",
+    r"\b(?:everything|what'?s|whatever'?s|stuff) behind\b",
+    r"\bbehind (?:me|us|him|her|them|the (?:people|person|speaker|subject))\b",
+    r"\b(?:look|looks) like (?:i'?m|we'?re|they'?re|he'?s|she'?s|i am|we are) (?:in|at|on)\b",
+    r"\bas if (?:i'?m|we'?re|i was|we were) (?:in|at|on)\b",
+    r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",
+    r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
+    r"people))\b.*"
+    r"\b(?:in front of|on|at|in|to|into)\b",
+    r"背景|背后|抠像|抠图|抠掉|抠出|虚化|绿幕",
+)
+MUSIC = rx(
+    r"\bbackground track\b|\baudio track\b|\bmusic track\b|\bmusic\b|\bsongs?\b|\bbgm\b|"
+    r"\bsoundtrack\b|\btune\b|\bbeat\b|\bmelody\b|\bbacking track\b",
+    r"音乐|配乐|歌曲|歌|曲子|bgm",
+)
+TITLE = rx(
+    r"\btitles?\b|\bcaptions?\b|\bsubtitles?\b|\btext\b|\bheading\b|\bheadline\b|"
+    r"\blower third\b|\boverlay text\b|\bthe words\b|\bwording\b",
+    r"标题|字幕|文字|文案|大字",
+)
+CLIP = rx(
+    r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",
+    r"片段|视频|段落|镜头",
+)
+VIDEO_SOUND = rx(
+    r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"
+    r"\bvoices?\b|\bdialog(?:ue)?\b|\bspeech\b|\bnatural sound\b|\bambient\b|\bstreet noise\b|"
+    r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|from) the (?:video|clip)\b|\bcamera (?:audio|"
+    r"sound)\b",
+    r"原声|原音|人声|视频声音|视频的声音|现场声",
+)
+SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
+PRONOUN = re.compile(
+    r"^(?:all of them|all|everyone|every one of them|全部|所有|全都|都|it|this|that|them|these|"
+    r"those|"
+    r"this one|that one|this thing|him|her|he|she|they|"
+    r"这个|那个|它|他|她|它们|他们)$"
+)
+
+# -- adjectives ------------------------------------------------------------------------------
+COLOURS = {
+    "red": "red",
+    "blue": "blue",
+    "green": "green",
+    "yellow": "yellow",
+    "white": "white",
+    "black": "black",
+    "grey": "grey",
+    "gray": "grey",
+    "orange": "orange",
+    "purple": "purple",
+    "pink": "pink",
+    "gold": "gold",
+    "golden": "gold",
+    "brown": "brown",
+    "cyan": "cyan",
+    "magenta": "magenta",
+    "navy": "navy",
+    "silver": "silver",
+    "红色": "red",
+    "蓝色": "blue",
+    "绿色": "green",
+    "黄色": "yellow",
+    "白色": "white",
+    "黑色": "black",
+    "灰色": "grey",
+    "橙色": "orange",
+    "紫色": "purple",
+    "粉色": "pink",
+    "金色": "gold",
+    "红": "red",
+    "蓝": "blue",
+    "绿": "green",
+    "黄": "yellow",
+    "白": "white",
+    "黑": "black",
+}
+_COLOUR_RX = re.compile(
+    "|".join(
+        rf"\b{re.escape(k)}\b" if k.isascii() else re.escape(k)
+        for k in sorted(COLOURS, key=len, reverse=True)
+    )
+)
+
+
+def colour_in(text: str) -> str | None:
+    m = _COLOUR_RX.search(text)
+    return COLOURS[m.group(0)] if m else None
+
+
+BIGGER = rx(
+    r"\b(?:bigger|larger|huge|enlarge|increase the size|more visible|bolder|size up)\b|"
+    r"\b(?:increase|raise|bump up)\b.*\bsize\b",
+    r"大一点|大一些|放大|变大|加大|大点",
+)
+SMALLER = rx(
+    r"\b(?:smaller|tiny|shrink|reduce the size|less big)\b|\b(?:decrease|reduce|lower)\b.*\bsize\b",
+    r"小一点|小一些|缩小|变小|小点|改小|调小",
+)
+POSITIONS = [
+    ("top", rx(r"\b(?:top|upper|up top|the top)\b", r"顶部|上方|上面|顶端|最上|往上|上移|向上")),
+    ("bottom", rx(r"\b(?:bottom|lower|down low)\b", r"底部|下方|下面|底端|最下|往下|下移|向下")),
+    ("center", rx(r"\b(?:cent(?:er|re)|middle)\b", r"中间|中央|居中|正中")),
+]
+LOUDER = rx(
+    r"\b(?:louder|raise|increase|boost|turn (?:it |the \w+ )?up|up the|pump up|crank)\b|\bup\b|"
+    r"\bbarely hear\b|\bcan'?t hear\b|\bhard to hear\b|\btoo (?:quiet|soft|low)\b",
+    r"大声|调大|调高|加大|提高|大一点|响一点|大点|听不见|听不清|太小声|太小了",
+)
+QUIETER = rx(
+    r"\b(?:quieter|softer|lower|decrease|reduce|turn (?:it |the \w+ )?down|down|less loud|"
+    r"too loud|not so loud|duck|fainter)\b",
+    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大",
+)
+A_BIT = rx(
+    r"\b(?:a bit|a little|slightly|little|somewhat|a tad|a touch|bit|kinda|a notch|a little bit)\b",
+    r"一点|一些|稍微|有点|稍稍|略微|点",
+)
+MUTE = rx(
+    r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b",
+    r"\b(?:turn|switch) (?:off|out) (?:the )?(?:sound|audio|music|bgm|song)\b",
+    r"^(?:the )?(?:music|sound|audio|bgm|song)s? off$",
+    r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭)|关掉(?:原声|声音|音乐)",
+)
+UNMUTE = rx(
+    r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b",
+    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音",
+)
+
+# -- platforms and shapes ----------------------------------------------------------------------
+PORTRAIT = rx(
+    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|stories|story|snapchat|"
+    r"phone screen|upright)\b",
+    r"竖屏|竖版|竖的|竖向|抖音|快手|小红书|视频号|竖",
+)
+LANDSCAPE = rx(
+    r"\b(?:horizontal|landscape|widescreen|wide screen|youtube|tv|cinematic|desktop)\b",
+    r"横屏|横版|横的|横向|宽屏|b站|bilibili|西瓜视频|横",
+)
+SQUARE = rx(
+    r"\b(?:square|instagram post|instagram feed|ig post|insta post|feed post)\b",
+    r"方形|正方形|方的",
+)
+PORTRAIT_45 = rx(r"\b(?:4 ?by ?5|four by five)\b")
+
+# -- speech acts -------------------------------------------------------------------------------
+NEGATION = rx(
+    r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
+    r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b",
+    r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
+    r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
+    r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
+    r"^(?:请)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
+    r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
+)
+CANCEL = rx(
+    r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
+    r"ignore that|no thanks|nothing|that's all|that is all|leave it(?: as it is)?|"
+    r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
+    r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
+    r"(?: do (?:it|that))?)\W*$",
+    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)\W*$",
+)
+UNSUPPORTED = rx(
+    r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
+    r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
+    r"mirror|"
+    r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
+    r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
+    r"4k|denoise|sharpen)\b",
+    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色",
+)

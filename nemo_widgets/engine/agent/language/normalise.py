@@ -1,0 +1,217 @@
+"""Step 1 of understanding: one canonical spelling of what was typed.
+
+NFKC (full-width digits and punctuation become ASCII), lower case, quoted text set aside (a
+title's words must not steer the plan), Chinese numerals as digits where they count something
+(前十秒 → 前10秒), and English typos corrected against the words the grammar knows
+("remvoe" → "remove") with :mod:`difflib`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_QUOTE = re.compile(
+    r"[\"“”]([^\"“”]+)[\"“”]|[「『]([^」』]+)[」』]|(?<![a-z])['‘’]([^'‘’]+)['‘’](?![a-z])"
+)
+
+
+#: What the built-in planner reads of one message.
+MAX_CHARS = 2000
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+#: Words the grammar keys on: a typo of one of these is read as that word.
+KEYWORDS = _words(
+    """
+track tracks soundtrack
+section portion piece segment original remove delete erase erasing removing deleting
+eliminate disappear photoshop paint rid background backdrop blur blurry blurred bokeh
+transparent replace change swap studio office beach screen green white black blue red yellow
+purple orange pink grey gray trim keep shorten cut split seconds second minutes minute first
+last middle beginning start end speed faster slower slow motion double half twice times
+quicker quick fade title caption subtitle text heading bigger smaller larger font colour
+color top bottom center centre music song soundtrack audio sound volume quieter louder
+softer lower raise mute unmute silence undo redo revert export render download credits
+balance status timeline help aspect ratio vertical horizontal portrait landscape square
+widescreen instagram tiktok youtube shorts reels story people person pedestrian pedestrians
+cyclist bicycle bike car cars truck van bus dog cat bird motorcycle motorbike tree sign pole
+umbrella bottle everyone please video clip remove volume whole entire selected selection
+object thing
+"""
+)
+#: Common words never "corrected" into a keyword (like → bike, make → fade).
+_KEEP = set(
+    _words(
+        """
+about above across actually add added adds after again along also anyone anything around
+back bake before begin begins behind below beside best better between big bigger bike bikes
+black blue bottom boy bright brighter brown burn came car card cars center centre change
+changed changes child children clean cleaner clip clips color colors colour colours come
+comes completely cool corner could cut cute cuts dark darker dice does doing done down
+download end ended ends entirely even ever everyone everything export face fast faster feel
+feels file files fine first frame frames from front fully gave get gets girl give gives go
+goes gone good got gray great green grey guy guys had half hard harder has hate have here
+hide hides high higher hour hours how image images into just keep keeps kid kids lake large
+larger last later least left less light lighter like likes line little long longer look
+looks loud louder love loves low lower made make makes man many mark mean means men middle
+might mine minute minutes moment moments more most move moved moves much music must mute
+need needs new news next nice nine none nope note notes nothing now okay once only onto open
+orange our over pack park parked part parts people person persons photo photos picture
+pictures pink place play played plays please pretty previous pure purple put puts quarter
+quick quickly quiet quieter race really render replace rice ride right road roads same save
+saw scene scenes second seconds see seem seems sees set sets shall share short shorter shot
+shots should show shown shows side sides sign signs size sizes slide slow slower small
+smaller soft softer some someone something song songs sound sounds space start started
+starts stop stops street streets stuff such sure swap swaps take takes text texts than thank
+thanks that them then there these they thing things think third this those tile time times
+title titles tone took top totally town tree trees trim trims turn turned turns twice ugly
+under upload upper use used uses very video videos voice voices walk walking walks wall
+walls want wants water well went what when where which while white who whole wholly why wide
+will with within without woman women word work world would write wrote yard yellow you your
+"""
+    )
+)
+_VOCAB = sorted(set(KEYWORDS))
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_CN_DIGITS |= {"七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100}
+_CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百]+")
+# A Chinese numeral is a number (not 一下 / 一点 "a bit") when a unit follows or 前/后/第 leads.
+_CN_AFTER = re.compile(
+    r"\s*(秒|分钟|分(?=[\d零一二两三四五六七八九十半]|$)|倍|个?片段|个?视频|段|%|s\b|x\b)"
+)
+_CN_BEFORE = re.compile(r"(前|后|最后|第|到|至|剪|保留|截取|开头|结尾|末尾|百分之)\s*$")
+
+
+def cn_number(s: str) -> int | None:
+    """十 → 10, 二十五 → 25, 一百二 → 120, 三 → 3."""
+    if not s or any(c not in _CN_DIGITS and c not in _CN_UNITS for c in s):
+        return None
+    total, cur = 0, 0
+    for c in s:
+        if c in _CN_DIGITS:
+            cur = _CN_DIGITS[c]
+        else:
+            total += (cur or 1) * _CN_UNITS[c]
+            cur = 0
+    return total + cur
+
+
+def _cn_numerals(t: str) -> str:
+    out, last = [], 0
+    for m in _CN_NUM.finditer(t):
+        if t[m.end() : m.end() + 1] in ("半", "下", "点", "些", "样", "起", "直", "共", "定", "般"):
+            continue  # 一半, 一下, 一点: words, not numbers
+        if _CN_AFTER.match(t, m.end()) or _CN_BEFORE.search(t[: m.start()]):
+            n = cn_number(m.group(0))
+            if n is not None:
+                out += [t[last : m.start()], str(n)]
+                last = m.end()
+    return "".join(out) + t[last:]
+
+
+_EN_NUM = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "twenty-five": 25, "thirty": 30, "forty": 40, "forty-five": 45, "fifty": 50, "sixty": 60,
+}  # fmt: skip
+_EN_NUM_RX = re.compile(
+    r"\b(" + "|".join(sorted(_EN_NUM, key=len, reverse=True)) + r")\b"
+    r"(?=\s*(?:-\s*)?(?:s\b|secs?\b|seconds?\b|mins?\b|minutes?\b|times\b|x\b|percent\b|%))"
+    r"|(?<=\bfirst )(" + "|".join(_EN_NUM) + r")\b|(?<=\blast )(" + "|".join(_EN_NUM) + r")\b"
+)
+
+
+def _en_numerals(t: str) -> str:
+    t = re.sub(r"\b(one|two|three) and a half\b", lambda m: f"{_EN_NUM[m.group(1)]}.5", t)
+    return _EN_NUM_RX.sub(lambda m: str(_EN_NUM[next(g for g in m.groups() if g)]), t)
+
+
+def _fix_word(w: str, protect: set[str]) -> str:
+    if len(w) < 4 or w in KEYWORDS or w in _KEEP or w in protect or not w.isalpha():
+        return w
+    if (w.endswith("s") and w[:-1] in KEYWORDS) or (w.endswith("es") and w[:-2] in KEYWORDS):
+        return w  # a plural, not a typo
+    if w.endswith(("ing", "ed")) and len(w) >= 6:
+        return w  # inflected words ("moving", "parked") are left alone
+    if w.endswith(("ed", "ing")) and (
+        w.removesuffix("ed") in KEYWORDS
+        or w.removesuffix("d") in KEYWORDS
+        or w.removesuffix("ing") in KEYWORDS
+        or w.removesuffix("ing") + "e" in KEYWORDS
+    ):
+        return w
+    for hit in difflib.get_close_matches(w, _VOCAB, n=3, cutoff=0.75):
+        # A typo keeps the first letter and is one edit away (two for long words).
+        close = hit[0] == w[0] and _edits(w, hit) <= (1 if len(w) < 8 else 2)
+        if close and (len(w) > 4 or sorted(hit) == sorted(w)):  # 4 letters: swaps only
+            return hit
+    return w
+
+
+def _edits(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (insert, delete, substitute, swap neighbours)."""
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@dataclass
+class Norm:
+    """The instruction, ready for the grammar."""
+
+    raw: str  # as typed (NFKC), for file names and cases
+    text: str  # normalised: lower case, numerals, typos, quotes as «0», «1»…
+    quotes: list[str] = field(default_factory=list)
+    zh: bool = False
+
+
+def is_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def normalise(text: str, protect: set[str] | None = None) -> Norm:
+    # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
+    raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
+    raw = re.sub(r"(\d{6})\d+", r"\1", raw)
+    raw = re.sub(r"(\S)\1{20,}", r"\1" * 20, raw)
+    quotes: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        quotes.append(next(g for g in m.groups() if g is not None).strip())
+        return f" «{len(quotes) - 1}» "
+
+    t = _QUOTE.sub(keep, raw)
+    t = t.lower().replace("’", "'").replace("‘", "'")
+    t = re.sub(r"百分之\s*([零〇一二两三四五六七八九十百\d.]+)", r"\1%", t)
+    t = _cn_numerals(t)
+    t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
+    t = re.sub(r"第\s*(\d+(?:\.\d+)?)\s*秒", r"\1秒", t)
+    t = re.sub(r"\bpls\b|\bplz\b", "please", t)
+    t = re.sub(
+        r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t
+    )
+    t = _en_numerals(t)
+    t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
+    t = re.sub(r"\bu\b", "you", t)
+    protect = {p.lower() for p in protect or set()}
+    t = re.sub(r"[a-z]+", lambda m: _fix_word(m.group(0), protect), t)
+    t = re.sub(r"[ \t]+", " ", t).strip()
+    return Norm(raw, t, quotes, is_chinese(raw))

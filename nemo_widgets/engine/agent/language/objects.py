@@ -1,0 +1,329 @@
+"""Things in the picture: object phrases ("the grey car parked on the left") and the
+background. "The car in the background" is an object; "the background" alone is not."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+
+try:  # the detector's vocabulary; the vision side owns it
+    from nemo_widgets.engine.vision.labels import COCO, SYNONYMS
+except ImportError:  # pragma: no cover - vision extras not installed
+    COCO, SYNONYMS = (), {}
+
+_EXTRA = [
+    "people",
+    "person",
+    "persons",
+    "pedestrians",
+    "pedestrian",
+    "passersby",
+    "passer-by",
+    "man",
+    "woman",
+    "men",
+    "women",
+    "guy",
+    "guys",
+    "girl",
+    "boy",
+    "kid",
+    "kids",
+    "child",
+    "children",
+    "crowd",
+    "tourists",
+    "cyclist",
+    "cyclists",
+    "rider",
+    "biker",
+    "bikers",
+    "car",
+    "cars",
+    "van",
+    "vans",
+    "truck",
+    "trucks",
+    "bus",
+    "buses",
+    "bike",
+    "bikes",
+    "bicycle",
+    "bicycles",
+    "motorbike",
+    "motorcycle",
+    "scooter",
+    "dog",
+    "dogs",
+    "cat",
+    "bird",
+    "birds",
+    "pole",
+    "poles",
+    "sign",
+    "signs",
+    "logo",
+    "watermark",
+    "trash",
+    "bin",
+    "can",
+    "bottle",
+    "cup",
+    "tree",
+    "trees",
+    "lamp",
+    "lamppost",
+    "post",
+    "wire",
+    "wires",
+    "cable",
+    "stranger",
+    "strangers",
+    "photobomber",
+    "someone",
+    "object",
+    "thing",
+    "things",
+    "vehicle",
+    "vehicles",
+    "taxi",
+    "cab",
+    "boat",
+    "plane",
+    "drone",
+    "umbrella",
+    "bag",
+    "backpack",
+]
+NOUNS_EN = sorted(
+    {*(c.replace("_", " ") for c in COCO), *_EXTRA, *(k for k in SYNONYMS if k.isascii())},
+    key=len,
+    reverse=True,
+)
+NOUNS_ZH = sorted(
+    {
+        *(k for k in SYNONYMS if not k.isascii()),
+        "人",
+        "路人",
+        "行人",
+        "车",
+        "车辆",
+        "自行车",
+        "电线杆",
+        "垃圾桶",
+        "树",
+        "标志",
+        "路牌",
+        "电线",
+        "狗",
+        "猫",
+        "鸟",
+        "摩托",
+        "汽车",
+        "人群",
+        "东西",
+        "物体",
+        "杂物",
+        "招牌",
+        "那个人",
+        "男的",
+        "女的",
+    },
+    key=len,
+    reverse=True,
+)
+_NOUN_RX = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(n) for n in NOUNS_EN)
+    + r")\b|"
+    + "|".join(re.escape(n) for n in NOUNS_ZH)
+)
+
+
+def object_words(t: str) -> list[str]:
+    """Object nouns in the text, in order (background music, titles and clips are not)."""
+    t = re.sub(r"背景音乐|background music", "", t)
+    return [m.group(0) for m in _NOUN_RX.finditer(t)]
+
+
+_LEAD = r"(?:the|a|an|that|this|those|these|my|any|some|of|every|each|out)\s+"
+_STOP = (
+    r"\s+(?:from|out of|off)\s+(?:the |this |my )?(?:whole |entire )?(?:video|clip|shot|footage|"
+    r"frame|"
+    r"scene|picture|film|movie|vid)\b|\s+(?:in|throughout|across)\s+(?:the |this |my )?(?:whole |"
+    r"entire )?"
+    r"(?:video|clip|shot|footage|frame|scene|film|vid)\b|\s+(?:between|during)\b|\s+from\s+\d|"
+    r"\s+at\s+\d|"
+    r"\s+for\s+the\s+whole|\s+(?:please|pls|thanks|thank you|entirely|completely|for me|now|too)\b|"
+    r"(?<!that)(?<!which)(?<!who)\s+(?:is|are|was|keeps|looks|ruins|bothers)\b|[.,!?;]|$"
+)
+
+
+def _clean(p: str) -> str:
+    p = p.strip(" .,!?")
+    if p in ("the", "a", "an", "my", "this", "that", "some"):
+        return ""
+    while True:
+        q = re.sub(rf"^{_LEAD}", "", p)
+        if q == p:
+            break
+        p = q
+    return p.strip()
+
+
+def object_phrase(t: str) -> str | None:
+    """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
+    on the left from the video" → "grey car parked on the left"."""
+    terse = re.search(r"^(?:the\s+)?([a-z][a-z ]{1,40}?)\s+(?:remove|delete|erase|be gone|out)$", t)
+    if terse and object_words(terse.group(1)) and not re.match(r"(?:take|get|cut|keep)\b", t):
+        return _clean(terse.group(1))
+    m = re.search(
+        r"^(?:can|could|would|should|will)\s+(.+?)\s+be\s+(?:removed|deleted|erased|taken out)\b", t
+    )
+    if m:
+        return _clean(m.group(1)) or None
+    m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t) or re.search(
+        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
+        r"out of (?:the )?"
+        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+        r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
+        t,
+    )
+    if m:
+        return _clean(next((g for g in m.groups() if g), "")) or None
+    m = re.search(r"\b(?:photoshop|take|get|cut|edit|paint|keep)\s+(.+?)\s+(?:out|off)\b", t)
+    if m:
+        return _clean(m.group(1)) or None
+    m = re.search(
+        r"\b(?:remove|delete|erase|eliminate|get rid of|take out|take away|wipe out|wipe|edit out|"
+        r"paint out|photoshop out|clean out|clear out|clean up|cut out|ditch|scrub|strip out|lose|"
+        r"drop|"
+        r"kill|hide|mask out|blot out)\s+"
+        rf"(?:all\s+(?:of\s+)?)?(.+?)(?={_STOP})",
+        t,
+    )
+    if m:
+        allw = "all " if re.search(r"\b(?:remove|delete|erase|get rid of)\s+all\b", t) else ""
+        p = _clean(m.group(1))
+        return (allw + p).strip() or None
+    zh = re.search(
+        r"把(.+?)(?:给|都|全)?(?:去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|"
+        r"消除|清除|干掉|去了)"
+        r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|"
+        r"中|上)?的?(.+?)(?:吧|吗|$|，|。)"
+        r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉)",
+        t,
+    )
+    if zh:
+        p = next(g for g in zh.groups() if g is not None)
+        p = re.sub(r"[吧了啊呀吗呢嘛]+$", "", p)
+        p = re.sub(r"^(?:帮我|请|给我|你|麻烦)+", "", p)
+        p = re.sub(
+            r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|"
+            r"那只|这只|一下|所有的",
+            "",
+            p,
+        )
+        return p.strip() or None
+    return None
+
+
+def is_background_only(phrase: str) -> bool:
+    """The phrase names the background itself, not a thing in it."""
+    p = re.sub(r"^(?:the|my|this|that)\s+", "", phrase.strip())
+    return bool(
+        re.fullmatch(
+            r"(?:whole |entire )?(?:background|backdrop|bg|back ground|背景|视频背景|画面背景)", p
+        )
+    )
+
+
+def _stem(f: dict[str, Any]) -> str:
+    return str(f.get("filename", "")).lower().rsplit(".", 1)[0]
+
+
+_PRESETS = {
+    "beach": "beach",
+    "office": "office",
+    "studio": "studio",
+    "海滩": "beach",
+    "沙滩": "beach",
+    "办公室": "office",
+    "摄影棚": "studio",
+}
+
+
+def background(
+    t: str, files: list[dict[str, Any]], has_music: bool
+) -> tuple[str, dict[str, Any]] | None:
+    """("replace_background", args) or ("clarify", {}) for a clause about the background."""
+    from nemo_widgets.engine.agent.language.intents import colour_in
+
+    if not lx.BACKGROUND.search(t) or re.search(
+        r"背景音乐|background (?:music|song|track|audio|noise|sound)", t
+    ):
+        return None
+    img = next(
+        (
+            f
+            for f in files
+            if f.get("file_type") == "image"
+            and (
+                str(f.get("filename", "")).lower() in t
+                or re.search(
+                    rf"(?<![a-z0-9]){re.escape(_stem(f))}(?![a-z0-9])",
+                    t,
+                )
+            )
+        ),
+        None,
+    )
+    if re.search(
+        r"\bblur|\bbokeh\b|\bportrait mode\b|人像模式|\bout of focus\b|\bdefocus|\bsoft(?:en|"
+        r"er)?\b|"
+        r"\bfuzzy\b|\bdepth of field\b|"
+        r"虚化|模糊|景深|虚一点",
+        t,
+    ):
+        return "replace_background", {"mode": "blur"}
+    if re.search(r"\bgreen ?screen\b|\bchroma\b|绿幕", t):
+        return "replace_background", {"mode": "color", "value": "green"}
+    if img is not None:
+        return "replace_background", {"mode": "image", "value": img["filename"]}
+    if re.search(r"\b(?:my|the|an?|uploaded) (?:image|picture|photo|pic)\b|图片|照片", t):
+        imgs = [f for f in files if f.get("file_type") == "image"]
+        if len(imgs) == 1:
+            return "replace_background", {"mode": "image", "value": imgs[0]["filename"]}
+        return "clarify", {"why": "which_image"}
+    if re.search(
+        r"\btransparent\b|\bcut (?:me|him|her|them|the person) out\b|\bisolate\b|抠像|抠图|抠掉|"
+        r"抠出|透明|"
+        r"去掉背景|"
+        r"去除背景|删掉背景|删除背景|背景去掉|背景删掉|背景去除",
+        t,
+    ) or (lx.REMOVE.search(t) and not re.search(r"\b(?:with|to|into|instead)\b|换成|改成", t)):
+        return "replace_background", {"mode": "transparent"}
+    dest = re.search(r"\b(?:with|to|into|for|of)\s+(.+)$|(?:换成|改成|变成|换为|改为|成)(.+)$", t)
+    where = (dest.group(1) or dest.group(2)) if dest else t
+    colour = colour_in(where) or colour_in(t)
+    for word, preset in _PRESETS.items():
+        if re.search(rf"\b{word}\b" if word.isascii() else word, where):
+            return "replace_background", {"mode": "preset", "value": preset}
+    if colour:
+        return "replace_background", {"mode": "color", "value": colour}
+    m = re.search(
+        r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|"
+        r"backdrop|scene|one))?\s*$|(?:换成|改成|变成)(.+?)(?:背景)?$",
+        t,
+    )
+    if (
+        m
+        and (v := (m.group(1) or m.group(2) or "").strip())
+        and not re.search(r"^(?:something|it|this|that)\b", v)
+    ):
+        return "replace_background", {"mode": "preset", "value": v}
+    if re.search(r"\b(?:clean|professional|plain|neutral|nicer|better)\b|干净|专业|简洁", t):
+        return "replace_background", {"mode": "preset", "value": "studio"}
+    return "clarify", {"why": "which_background"}

@@ -1,0 +1,427 @@
+"""Steps 2 and 4: split the instruction into clauses, read each one (negated? a question?),
+and put the steps in order — imagining each edit so the next one sees its result."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_widgets.engine.agent.language import intents as it
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language import sound
+from nemo_widgets.engine.agent.language.acts import (
+    CREDITS,
+    EXPORT,
+    HELP,
+    Q_START,
+    REDO,
+    STATUS,
+    UNDO,
+    capability,
+    is_question,
+)
+from nemo_widgets.engine.agent.language.context import (
+    ANSWERS,
+    REFER,
+    SAME,
+    SPAN_VERB,
+    TOPIC,
+    VERB,
+    fold,
+    imagine,
+    mentioned,
+    no_more,
+    noun_phrase,
+)
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.normalise import Norm, normalise
+from nemo_widgets.engine.agent.language.objects import (
+    NOUNS_EN,
+    background,
+    is_background_only,
+    object_phrase,
+    object_words,
+)
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.spans import span_step, trim_cut
+from nemo_widgets.engine.agent.language.times import time_range
+
+#: Steps that change nothing (answered in the reply, free of charge).
+NO_CHANGE = ("export", "credits", "status", "help", "answer", "clarify", "decline")
+
+
+@dataclass
+class Understanding:
+    steps: list[Step] = field(default_factory=list)
+    zh: bool = False
+    skipped: list[Step] = field(default_factory=list)  # negated clauses when others act
+    text: str = ""
+
+
+_PROTECT = [
+    (r"\bbetween\s+(\S+)\s+and\s+", r"between \1 & "),
+    (r"\bfade (?:it )?in and (?:fade )?out\b", "fade in & fade out"),
+    (r"\bin and out\b", "in & out"),
+    (r"\bblack and white\b", "black & white"),
+    (r"\b(picture|video|audio|sound) and (picture|video|audio|sound)\b", r"\1 & \2"),
+    (r"\bup and down\b", "up & down"),
+]
+_SPLIT = re.compile(
+    r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
+    r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
+    r"\bhowever\b|然后|接着|之后再|但是|不过|"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|"
+    r"和(?=把|加|改|换|调|剪|删|去))\s*"
+)
+_POLITE = re.compile(
+    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
+    r"lastly)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
+    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
+    r"'d like|d like)\s+"
+    r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
+    r"are you able to\s+|"
+    r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
+    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|先|最后|接着)+"
+)
+_IN_BACKGROUND = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(n) for n in NOUNS_EN)
+    + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
+    r"(?:background|back)\b|背景(?:里|中|上)的"
+)
+
+
+def split_clauses(t: str) -> list[str]:
+    for a, b in _PROTECT:
+        t = re.sub(a, b, t)
+    parts = [p.strip(" ,.")[:300] for p in _SPLIT.split(t)]
+    return [p.replace(" & ", " and ") for p in parts if p and p.strip(" ,.")]
+
+
+def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    """One clause → steps (usually one), or None if it says nothing the planner knows."""
+    if lx.CANCEL.search(c):
+        return [Step("decline", why="cancel")]
+    if REDO.search(c):
+        return [Step("redo")]
+    if UNDO.search(c) and not re.search(
+        r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
+    ):
+        n = 1
+        m = re.search(r"\b(2|3|4|5|two|three|twice|thrice)\b|(两|三|四|五|2|3|4|5)(?:步|次)", c)
+        if m:
+            n = {
+                "two": 2,
+                "twice": 2,
+                "three": 3,
+                "thrice": 3,
+                "两": 2,
+                "三": 3,
+                "四": 4,
+                "五": 5,
+            }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
+        return [Step("undo")] * n
+    if HELP.search(c):
+        return [Step("help")]
+    if CREDITS.search(c):
+        return [Step("credits")]
+    if STATUS.search(c) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
+        return [Step("status")]
+    if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
+        return [Step("export")]
+    if (f := it.fade(c, s)) is not None:
+        return f
+    if lx.UNSUPPORTED.search(c) and not lx.TITLE.search(c):
+        return [Step("decline", why="unsupported")]
+    for fam in (it.aspect,):
+        if (st := fam(c, s)) is not None:
+            return [st]
+    if (st := it.title(c, s, quotes)) is not None:
+        return [st]
+    if (st := sound.music(c, s)) is not None:
+        return [st]
+    if lx.REMOVE.search(c):
+        st = _removal(c, s, context)
+        if st is not None:
+            return [st]
+    if _IN_BACKGROUND.search(c):
+        return None  # "the car in the background" names a thing, not the background
+    bg = background(c, s.files, bool(s.music))
+    if bg is not None:
+        return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
+    for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
+        if (st := fam(c, s)) is not None:
+            return [st]
+    return None
+
+
+def _read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    return _alternatives(c, s, quotes, context) or _understand(c, s, quotes, context)
+
+
+def _alternatives(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    """ "faster or slower", "9:16 or 1:1?": two readings of one kind → ask which."""
+    parts = re.split(r"\s+or\s+|还是|或者|或是", c, maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return None
+    a = _understand(parts[0], s, quotes, context)
+    b = _understand(parts[1], s, quotes, context) or _understand(
+        re.sub(r"\S+$", parts[1], parts[0]), s, quotes, context
+    )
+    if a and b and a[0].tool == b[0].tool and a[0].args != b[0].args and a[0].tool not in NO_CHANGE:
+        return [
+            Step("clarify", {"about": a[0].tool, "options": [a[0].args, b[0].args]}, why="which_of")
+        ]
+    return None
+
+
+def _removal(c: str, s: Session, context: list[str]) -> Step | None:
+    phrase = object_phrase(c)
+    if phrase and re.search(r"«\d+»", phrase):
+        return None
+    if phrase is None or lx.PRONOUN.match(phrase):
+        if context:
+            return Step("remove_object", {"target": context[-1]})
+        if s.selection:
+            return Step("remove_object", {"target": "this"})
+        if lx.BACKGROUND.search(c):
+            return None
+        if trim_cut(c, s) is not None and time_range(c, s.total):
+            return trim_cut(c, s)
+        return Step("clarify", why="remove_what")
+    if is_background_only(phrase):
+        return None  # the background family handles it
+    explicit = re.search(
+        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
+    )
+    vague = time_range(phrase, s.total) or re.search(
+        r"\bthe (?:end|ending|beginning|start|intro|outro)\b|开头|结尾|中间", phrase
+    )
+    if explicit or (vague and not object_words(phrase)):
+        return trim_cut(c, s) or Step("clarify", why="trim_which")
+    if re.fullmatch(
+        r"(?:the )?(?:part|section|bit|portion|piece|segment|clip part)s?", phrase
+    ) or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
+        span = trim_cut(c, s) if time_range(c, s.total) else None
+        if span is not None:
+            return span
+    if lx.CLIP.search(phrase) and not object_words(phrase):
+        st = it.clips(c, s)
+        return st or Step("clarify", why="which_clip")
+    if re.fullmatch(r"(?:the |all |any )?(?:sound|audio|noise|volume)", phrase) or phrase in (
+        "声音",
+        "音频",
+    ):
+        return Step("mute", {"target": "video" if not s.music else "all"})
+    if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
+        return Step("clarify", why="remove_what")
+    args: dict[str, Any] = {"target": phrase}
+    rng = time_range(c, s.total)
+    if rng and rng[2] in ("range", "from", "before"):
+        args["start"], args["end"] = rng[0], rng[1]
+    return Step("remove_object", args)
+
+
+def understand(text: str, state: dict[str, Any]) -> Understanding:
+    """The whole instruction → ordered steps, each clause read on its own."""
+    s = Session.of(state)
+    norm: Norm = normalise(text, protect=s.names())
+    s.raw = norm.raw
+    u = Understanding(zh=norm.zh, text=norm.raw)
+    if not norm.text:
+        u.steps.append(Step("help", why="empty"))
+        return u
+    context: list[str] = []
+    prev: tuple[str, list[Step], Session] | None = None
+    pending: tuple | None = None  # a span named without a verb ("the first 3 s are boring")
+    mention: tuple[str, str] | None = None  # "the title is hard to read, …"
+    last_edit: Step | None = None
+    for clause in split_clauses(norm.text):
+        c = _POLITE.sub("", clause).strip(" ,")
+        c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
+        if not c:
+            continue
+        if (HELP.search(clause) and not is_question(norm.raw, c)) or HELP.search(
+            clause.strip(" ?？")
+        ):
+            u.steps.append(Step("help"))
+            continue
+        negated = bool(lx.NEGATION.search(c))
+        if negated:
+            core = lx.NEGATION.sub("", c, count=1).strip()
+            steps = _understand(core, s, norm.quotes, context) if core else None
+            wants_gone = re.match(
+                r"(?:请)?(?:不要|不想要|不需要)|i (?:do not|don't|dont) (?:want|need)", c
+            )
+            gone = no_more(core, s) if wants_gone else None
+            if gone is not None:
+                u.steps.append(gone)
+                imagine(s, gone)
+                last_edit = gone
+            elif steps and all(st.tool not in NO_CHANGE for st in steps):
+                u.steps.append(Step("decline", {"what": steps[0].tool}, why="negated"))
+            else:
+                u.steps.append(Step("decline", why="negated"))
+            continue
+        if (
+            is_question(norm.raw, c)
+            or (clause.endswith("?") and Q_START.search(c))
+            or capability(clause)
+        ):
+            steps = _understand(c, s, norm.quotes, context)
+            if (
+                steps
+                and steps[0].tool in ("status", "credits", "help", "export")
+                and not re.search(r"\bcost|\bprice|多少钱|费用", c)
+            ):
+                u.steps += steps
+            else:
+                u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
+            continue
+        steps = _alternatives(c, s, norm.quotes, context)
+        topic = TOPIC.get(last_edit.tool) if last_edit is not None else None
+        if (
+            steps is None
+            and topic is not None
+            and re.search(r"\b(?:it|them)\b|它", c)
+            and not re.search(r"\bmake it\b", c)
+        ):
+            # "lower the music to 20% and fade it out": "it" is the music
+            again = re.sub(r"\b(?:it|them)\b|它", topic[1] if norm.zh else topic[0], c)
+            more = _understand(again, s, norm.quotes, context)
+            if more and all(st.tool != "clarify" for st in more):
+                steps = more
+        if steps is None:
+            steps = _understand(c, s, norm.quotes, context)
+        weak = steps is None or all(st.tool == "clarify" for st in steps)
+        verbless = not VERB.search(c)
+        refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
+        if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
+            # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
+            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
+            steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
+        elif mention is not None and refers and weak:
+            # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
+            en, zh = mention
+            again = re.sub(REFER, zh if norm.zh else en, c)
+            if again == c:
+                again = (zh if norm.zh else en) + " " + c
+            more = _understand(again, s, norm.quotes, context)
+            if more and all(st.tool != "clarify" for st in more):
+                steps, weak = more, False
+        if (
+            steps
+            and steps[0].tool == "clarify"
+            and last_edit is not None
+            and last_edit.tool in ANSWERS.get(steps[0].why, ())
+        ):
+            continue  # "要发快手，改一下比例": the step before already said how
+        if (
+            weak
+            and verbless
+            and prev is not None
+            and not (
+                object_words(c) and last_edit is not None and last_edit.tool == "remove_object"
+            )
+        ):
+            # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
+            merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
+            if (
+                merged
+                and merged != prev[1]
+                and (
+                    [m.tool for m in merged] == [x.tool for x in prev[1]]
+                    or (all(x.tool == "clarify" for x in prev[1]) and merged[0].tool != "clarify")
+                )
+            ):
+                u.steps[-len(prev[1]) :] = merged
+                prev = (prev[0] + " " + c, merged, prev[2])
+                continue
+        if weak and last_edit is not None:
+            # "…, and move it to the top": the same topic as the step before.
+            topic = TOPIC.get(last_edit.tool)
+            if topic:
+                en, zh = topic
+                again = re.sub(r"\b(?:it|them)\b|它", en if not norm.zh else zh, c)
+                if again == c:
+                    again = (zh if norm.zh else en) + " " + c
+                more = _understand(again, s, norm.quotes, context)
+                if more and all(
+                    st.tool == last_edit.tool or st.tool in SAME[last_edit.tool] for st in more
+                ):
+                    steps, weak = more, False
+        if weak and not verbless and prev is not None:
+            # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
+            merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
+            if (
+                merged
+                and merged != prev[1]
+                and (
+                    [m.tool for m in merged] == [x.tool for x in prev[1]]
+                    or (all(x.tool == "clarify" for x in prev[1]) and merged[0].tool != "clarify")
+                )
+            ):
+                u.steps[-len(prev[1]) :] = merged
+                prev = (prev[0] + " " + c, merged, prev[2])
+                continue
+        if (
+            steps
+            and steps[0].tool == "clarify"
+            and steps[0].why == "remove_what"
+            and last_edit is not None
+            and last_edit.tool.startswith("remove")
+        ):
+            continue  # "把配乐删了，删掉": the same removal said twice
+        if steps is None:
+            words = object_words(c)
+            if (
+                words
+                and last_edit is not None
+                and last_edit.tool == "remove_object"
+                and len(c.split()) <= 6
+            ):
+                steps = [Step("remove_object", {"target": object_phrase("remove " + c) or c})]
+            elif words:
+                context.append(noun_phrase(c) or c)
+                continue
+            elif (span := time_range(c, s.total)) is not None:
+                pending = span
+                continue
+            elif (topic := mentioned(c)) is not None:
+                mention = topic
+                continue
+            elif u.steps and u.steps[-1].tool not in NO_CHANGE:
+                continue  # a trailing remark ("looks great")
+            else:
+                u.steps.append(Step("clarify", why="unknown"))
+                continue
+        prev = (c, steps, copy.deepcopy(s))
+        if (
+            u.steps
+            and u.steps[-1].tool == "clarify"
+            and any(st.tool in ANSWERS.get(u.steps[-1].why, ()) for st in steps)
+        ):
+            u.steps.pop()  # "加一个标题，写“你好”": the next clause answered the question
+        for st in steps:
+            if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
+                continue  # said twice ("抠像，背景透明")
+            if u.steps and fold(u.steps[-1], st, verbless):
+                continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
+            u.steps.append(st)
+            if st.tool not in NO_CHANGE:
+                last_edit = st
+                imagine(s, st)
+    acts = [st for st in u.steps if st.tool not in ("decline",)]
+    if acts and any(st.tool not in NO_CHANGE for st in acts):
+        u.skipped = [st for st in u.steps if st.tool == "decline"]
+        u.steps = [st for st in u.steps if st.tool != "clarify" or st.why != "unknown"]
+        u.steps = [st for st in u.steps if st.tool != "decline"]
+    elif len(u.steps) > 1:
+        known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
+        keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
+        u.steps = keep or u.steps[:1]
+    if not u.steps:
+        u.steps.append(Step("clarify", why="unknown"))
+    return u

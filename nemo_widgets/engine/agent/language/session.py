@@ -1,0 +1,82 @@
+"""What the planner knows about the session: a small read-only view of the state, updated
+as the steps of one plan are imagined (so "trim to 20 s, then cut the last 5" means 15–20)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Session:
+    total: float = 0.0  # seconds of video on the timeline
+    clips: list[str] = field(default_factory=list)  # file names on the video track, in order
+    files: list[dict[str, Any]] = field(default_factory=list)
+    music: str | None = None  # file name of the music on the timeline
+    music_volume: float = 1.0
+    titles: list[str] = field(default_factory=list)
+    speed: float = 1.0
+    selection: bool = False
+    aspect: str | None = None
+    history: bool = False
+    raw: str = ""  # the instruction as typed, for the case of free text
+
+    def raw_case(self, words: str) -> str:
+        """``words`` (from the lower-cased text) as the user typed them."""
+        i = self.raw.lower().find(words)
+        return self.raw[i : i + len(words)] if i >= 0 else words
+
+    @classmethod
+    def of(cls, state: dict[str, Any]) -> Session:
+        files = list(state.get("video_infos") or [])
+        by_id = {f.get("file_id"): f for f in files}
+        s = cls(files=files, selection=bool((state.get("selection") or {}).get("box")))
+        d = state.get("draft") or {}
+        for tr in d.get("t", []) if isinstance(d, dict) else []:
+            segs = tr.get("sg", [])
+            if tr.get("tt") == 0:
+                s.total = sum(float(g.get("du", 0)) for g in segs) / 1000
+                s.clips = [
+                    by_id.get(g.get("src"), {}).get("filename") or str(g.get("n") or "clip")
+                    for g in segs
+                ]
+                if segs:
+                    s.speed = float(segs[0].get("sp") or 1)
+            elif tr.get("tt") == 1 and segs:
+                g = segs[0]
+                s.music = by_id.get(g.get("src"), {}).get("filename") or str(g.get("n") or "")
+                s.music_volume = float(g.get("v", 100)) / 100
+            elif tr.get("tt") == 7:
+                s.titles = [str(g.get("tx")) for g in segs if g.get("tx") is not None]
+        s.aspect = (d.get("m") or {}).get("aspect") if isinstance(d, dict) else None
+        return s
+
+    def uploads(self, kind: str) -> list[dict[str, Any]]:
+        return [f for f in self.files if f.get("file_type") == kind]
+
+    def named(self, text: str, kind: str | None = None) -> dict[str, Any] | None:
+        """An uploaded file the text names ("lofi.mp3", "lofi", "the beach clip")."""
+        low = text.lower()
+        for f in self.files:
+            if kind and f.get("file_type") != kind:
+                continue
+            name = str(f.get("filename", "")).lower()
+            stem = name.rsplit(".", 1)[0]
+            if name and (
+                name in low
+                or (
+                    len(stem) >= 3
+                    and re.search(rf"(?<![a-z0-9]){re.escape(stem)}(?![a-z0-9])", low)
+                )
+            ):
+                return f
+        return None
+
+    def names(self) -> set[str]:
+        out = set()
+        for f in self.files:
+            name = str(f.get("filename", "")).lower()
+            out |= {name, name.rsplit(".", 1)[0]}
+            out |= set(re.findall(r"[a-z]+", name))
+        return out

@@ -1,0 +1,162 @@
+"""Music and sound: add, replace or remove the music; volume (absolute and one step up or
+down); mute and unmute."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.session import Session
+
+
+def music(t: str, s: Session) -> Step | None:
+    named = s.named(t, "audio")
+    if not lx.MUSIC.search(t) and named is None:
+        return None
+    if (
+        lx.MUSIC.search(t)
+        and re.search(r"背景音乐|background (?:music|song|track)", t) is None
+        and lx.BACKGROUND.search(t)
+        and not re.search(r"\bmusic\b|音乐", t)
+    ):
+        return None
+    others = [f for f in s.uploads("audio") if f.get("filename") != s.music]
+    if lx.UNMUTE.search(t):
+        return Step("unmute", {"target": "music"})
+    if lx.MUTE.search(t):
+        return Step("mute", {"target": "music"})
+    level = _level(t)
+    about_level = (
+        level is not None
+        or re.search(r"\bvolume\b|音量", t)
+        or lx.LOUDER.search(t)
+        or lx.QUIETER.search(t)
+    )
+    if about_level and (not re.search(r"\b(?:add|use|play|put)\b|加|添加|配上", t) or s.music):
+        return volume(t, s, "music")
+    if re.search(r"^no (?:music|songs?|bgm)\b|不要(?:背景)?音乐|不要配乐|音乐不要", t) or (
+        lx.REMOVE.search(t) and not re.search(r"\b(?:instead|with)\b|换", t)
+    ):
+        return Step("remove_music")
+    replace = re.search(
+        r"\b(?:replace|swap|change|switch|different|another|other|instead|new)\b|换|替换|另一首|"
+        r"别的",
+        t,
+    )
+    swap_named = (
+        s.music
+        and named is not None
+        and named.get("filename") != s.music
+        and not re.search(r"\badd\b|加|添加", t)
+    )
+    if (replace and (s.music or not re.search(r"\badd\b|加", t))) or swap_named:
+        f = (
+            named
+            if named and named.get("filename") != s.music
+            else (others[-1] if others else None)
+        )
+        if f is None:
+            return Step("clarify", why="which_music")
+        return Step("replace_music", {"file": f["filename"]})
+    adding = re.search(
+        r"\b(?:add|use|play|put|throw|include|insert|give|need|want|slap|stick|set|lay|attach)\b|"
+        r"加|添加|配上|配|放|用|来一首|来点",
+        t,
+    ) or re.fullmatch(
+        r"(?:(?:some|a|the|nice|chill|happy|calm|background)\s+)*(?:music|song|bgm|soundtrack|"
+        r"tune)s?"
+        r"(?:\s+(?:in the background|behind it|under it|too))?|(?:一些|一点)?(?:背景音乐|音乐|"
+        r"配乐)",
+        t,
+    )
+    if not adding and named is None:
+        return None  # music mentioned, but nothing asked of it
+    f = (
+        named
+        or (others[-1] if others else None)
+        or (s.uploads("audio")[-1] if s.uploads("audio") else None)
+    )
+    if f is None:
+        return Step("clarify", why="upload_music")
+    if s.music and f.get("filename") == s.music and not named:
+        return Step("clarify", why="which_music")
+    args: dict[str, Any] = {"file": f["filename"]}
+    if level is not None:
+        args["volume"] = level
+    if re.search(r"\bfade|淡入", t):
+        args["fade"] = True
+    return Step("add_music", args)
+
+
+_WORD_LEVEL = {
+    "half": 0.5, "full": 1.0, "max": 1.0, "maximum": 1.0, "quarter": 0.25, "一半": 0.5,
+    "最大": 1.0, "normal": 1.0, "original": 1.0,
+}  # fmt: skip
+
+
+def _level(t: str) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent|pct)|百分之\s*(\d+)", t)
+    if m:
+        return round(float(m.group(1) or m.group(2)) / 100, 4)
+    m = re.search(
+        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|音量(?:调到|调成)?(一半|"
+        r"最大)",
+        t,
+    )
+    if m:
+        return _WORD_LEVEL[m.group(1) or m.group(2)]
+    m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
+    if m:
+        return float(m.group(1))
+    m = re.search(
+        r"\b(?:volume|level|music|sound)\s+(?:to|at)\s+(\d{2,3})\b(?!\s*(?:s|sec|x|:))", t
+    )
+    if m and int(m.group(1)) <= 200:
+        return int(m.group(1)) / 100
+    return None
+
+
+_STRONG_SOUND = re.compile(
+    r"\bloud(?:er|ness)?\b|\bquiet(?:er)?\b|\bsoft(?:er)?\b|\bvolume\b|\bsound\b|\baudio\b|"
+    r"\bturn (?:it |this |that )?(?:up|down)\b|\bcrank (?:it )?up\b|\bhear\b|\bcan'?t hear\b|"
+    r"音量|声音|大声|小声|响"
+)
+
+
+def volume(t: str, s: Session, target: str | None = None) -> Step | None:
+    """Volume and mute; ``target`` when the clause already named it (the music family)."""
+    if target is None:
+        if lx.VIDEO_SOUND.search(t):
+            target = "video"
+        elif lx.MUSIC.search(t):
+            target = "music"
+    if (
+        target is None
+        and re.search(r"\b(?:video|clip|footage|original)\b|视频|原声", t)
+        and (lx.MUTE.search(t) or lx.UNMUTE.search(t) or lx.SOUND.search(t))
+    ):
+        target = "video"
+    if lx.UNMUTE.search(t):
+        return Step("unmute", {"target": target or "all"})
+    if lx.MUTE.search(t) or re.search(
+        r"\b(?:remove|kill|cut|turn off) (?:the |all )?(?:sound|audio)\b|去掉声音|关掉声音|"
+        r"关闭声音",
+        t,
+    ):
+        return Step("mute", {"target": target or "all"})
+    level = _level(t)
+    up, down = lx.LOUDER.search(t), lx.QUIETER.search(t)
+    if target is None and not _STRONG_SOUND.search(t):
+        return None
+    if target is not None and not (up or down or level is not None or _STRONG_SOUND.search(t)):
+        return None
+    tgt = target or ("music" if s.music else "video")
+    if level is not None:
+        return Step("set_volume", {"target": tgt, "level": level})
+    if up and not down:
+        return Step("set_volume", {"target": tgt, "relative": "up"})
+    if down:
+        return Step("set_volume", {"target": tgt, "relative": "down"})
+    return Step("clarify", why="volume_level")

@@ -1,0 +1,103 @@
+"""Trim and cut: which part of the video to keep or take out.
+
+Removing a span that touches the start or the end is a trim (keep the rest); removing one in
+the middle is a cut (the rest closes up)."""
+
+from __future__ import annotations
+
+import re
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_range, times
+
+_REMOVING = re.compile(
+    r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
+    r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off)\b|"
+    r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了"
+)
+_KEEPING = re.compile(
+    r"\bkeep\b|\bonly\b|\bjust\b|\bto\s+(?:the\s+|just\s+the\s+|only\s+the\s+)?(?:first|last|"
+    r"opening|final)\b|"
+    r"\b(?:trim|cut|shorten|crop|chop|reduce|clip)\s+(?:it|this|the (?:video|clip|whole thing)|"
+    r"everything|"
+    r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
+    r"只留|截取|"
+    r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
+)
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
+
+
+def trim_cut(t: str, s: Session) -> Step | None:
+    trimish = lx.TRIM_WORD.search(t) or _KEEPING.search(t) or _REMOVING.search(t)
+    m = re.search(
+        rf"\b(?:start|begin)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|from)\s+({TIME})|"
+        rf"从\s*({TIME})\s*开始",
+        t,
+    )
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return Step("trim", {"start": v, "end": None})
+    m = re.search(
+        rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
+        rf"到\s*({TIME})\s*(?:结束|为止|停)",
+        t,
+    )
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return Step("trim", {"start": 0.0, "end": v})
+    rng = time_range(t, s.total)
+    if rng is None:
+        m = re.search(
+            rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip|"
+            rf"this)\s+"
+            rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|"
+            rf"minutes?)\b)(?:\s*long)?|"
+            rf"(?:剪成|剪到|剪短到|缩短到|缩短为|缩到|压缩到|截取|保留|只要)\s*({TIME})",
+            t,
+        )
+        if m and (trimish or m.group(2)):
+            v = parse_time(next(g for g in m.groups() if g))
+            if v:
+                return Step("trim", {"start": 0.0, "end": v})
+        m = re.search(
+            rf"({TIME})\s*(?:max|maximum|at most|tops|or less|or shorter)\b|"
+            rf"\b(?:at most|max(?:imum)?|no (?:more|longer) than|under)\s+({TIME})",
+            t,
+        )
+        if m and (v := parse_time(m.group(1) or m.group(2))):
+            return Step("trim", {"start": 0.0, "end": v})
+        if trimish and re.search(r"\b(?:trim|shorten|cut|crop)\b|剪|缩短|\bshorter\b", t):
+            if times(t) and re.search(r"\bcut\b", t) and not re.search(r"\bat\b", t):
+                return Step("clarify", why="trim_which")
+            return Step("clarify", why="trim_which")
+        if re.search(r"\bshorter\b|短一点|短一些|短点", t):
+            return Step("clarify", why="trim_which")
+        return None
+    a, b, how = rng
+    if not trimish and how not in ("first", "last"):
+        return None
+    keep = bool(_KEEPING.search(t)) and not re.search(
+        r"\b(?:cut|trim|chop)\s+(?:off|out|away)\b|剪掉|删掉|去掉|不要", t
+    )
+    if keep or (
+        not _REMOVING.search(t) and how in ("range", "middle") and not re.search(r"\bcut\b", t)
+    ):
+        return Step("trim", {"start": _r(a), "end": _r(b)})
+    if not trimish and how in ("first", "last"):
+        return None
+    return span_step(a, b, how, s.total, keep=False)
+
+
+def span_step(a: float, b: float | None, how: str, total: float, keep: bool) -> Step:
+    """Keep or remove a span: removing one that touches an end is a trim, else a cut."""
+    if keep:
+        return Step("trim", {"start": _r(a), "end": _r(b)})
+    end = b if b is not None else total
+    if how == "first" or (how in ("range", "before") and a <= 0):
+        return Step("trim", {"start": _r(end), "end": None})
+    if how in ("last", "from") or (total and end >= total - 0.05):
+        return Step("trim", {"start": 0.0, "end": _r(a)})
+    return Step("cut", {"start": _r(a), "end": _r(b)})

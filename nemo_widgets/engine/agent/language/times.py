@@ -1,0 +1,128 @@
+"""Time expressions: 0:03, 1:02.5, 3s, 3 秒, 1分20秒, 1m20s, 2 minutes, and the ranges they
+make ("from 0:20 to the end", "the first 5 seconds", "前10秒", "the middle part")."""
+
+from __future__ import annotations
+
+import re
+
+_UNIT_S = r"(?:s|secs?|seconds?|秒钟?|sek)"
+_UNIT_M = r"(?:m|mins?|minutes?|分钟|分)"
+#: One time: clock, minutes+seconds, or a number with an optional unit.
+TIME = (
+    rf"(?:\d+:)?\d+:\d+(?:\.\d+)?"
+    rf"|\d+(?:\.\d+)?\s*{_UNIT_M}\s*\d+(?:\.\d+)?\s*{_UNIT_S}?"
+    rf"|\d+(?:\.\d+)?\s*(?:ms|{_UNIT_M}(?![a-z])|{_UNIT_S}(?![a-z]))?"
+    r"|half a minute|a minute"
+)
+_TIME_RE = re.compile(TIME)
+_END = r"(?:the )?(?:end|finish)|结尾|最后|末尾|结束"
+
+
+def parse_time(text: str) -> float | None:
+    """Seconds from ``0:05``, ``1:02.5``, ``00:01:05``, ``5s``, ``5 seconds``, ``5秒``,
+    ``1分20秒``, ``1m20s``, ``2 minutes``, ``250ms``; None if it is not a time."""
+    t = text.strip().lower()
+    m = re.fullmatch(r"(?:(\d+):)?(\d+):(\d+(?:\.\d+)?)", t)
+    if m:
+        h, mi, s = m.groups()
+        return int(h or 0) * 3600 + int(mi) * 60 + float(s)
+    m = re.fullmatch(rf"(\d+(?:\.\d+)?)\s*{_UNIT_M}\s*(\d+(?:\.\d+)?)\s*{_UNIT_S}?", t)
+    if m:
+        return float(m.group(1)) * 60 + float(m.group(2))
+    if t == "half a minute":
+        return 30.0
+    if t == "a minute":
+        return 60.0
+    m = re.fullmatch(rf"(\d+(?:\.\d+)?)\s*(ms|{_UNIT_M}|{_UNIT_S})?", t)
+    if m:
+        v, unit = float(m.group(1)), m.group(2) or "s"
+        if unit == "ms":
+            return v / 1000
+        if re.fullmatch(_UNIT_M, unit):
+            return v * 60
+        return v
+    return None
+
+
+def has_unit(text: str) -> bool:
+    return bool(re.search(rf":|\d\s*(?:ms|{_UNIT_M}|{_UNIT_S})(?![a-z])|minute", text))
+
+
+def times(text: str) -> list[float]:
+    """Every time in the text, in order (bare numbers count as seconds)."""
+    out = []
+    for m in _TIME_RE.finditer(text):
+        # "9:16" is a ratio, "2x" a factor, "50%" a level: not times.
+        after = text[m.end() : m.end() + 2]
+        if re.fullmatch(r"\d+:\d+", m.group(0)) and m.group(0) in RATIOS:
+            continue
+        if re.match(r"\s*(x|%|倍|percent|times)", after) or re.match(r"\s*x\b", after):
+            continue
+        v = parse_time(m.group(0))
+        if v is not None:
+            out.append(v)
+    return out
+
+
+RATIOS = ("9:16", "16:9", "1:1", "4:5", "4:3", "3:4", "5:4", "21:9", "2:1")
+
+_RANGE = re.compile(
+    rf"(?:from|between|从)?\s*({TIME})\s*(?:剪|截|保留|留)?\s*(?:to|-|–|—|~|and|until|till|"
+    rf"through|到|至)\s*"
+    rf"({TIME}|{_END})"
+)
+
+
+def time_range(text: str, total: float) -> tuple[float, float | None, str] | None:
+    """The span the text names, as (start, end or None = to the end, how), or None.
+
+    ``how`` is "first", "last", "range", "from" (to the end), "before" or "middle"."""
+    t = text
+    m = re.search(
+        rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|"
+        rf"开始)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
+        rf"|({TIME})\s*(?:of the (?:beginning|start)|(?:from|off) the (?:start|beginning|front)|"
+        rf"at the "
+        rf"(?:beginning|start))",
+        t,
+    )
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return 0.0, v, "first"
+    m = re.search(rf"(开头|前面|开始)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
+    if m and (v := parse_time(m.group(2))) is not None:
+        return 0.0, v, "first"
+    m = re.search(rf"(结尾|最后|末尾|后面)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
+    if m and (v := parse_time(m.group(2))) is not None:
+        return max(0.0, total - v), None, "last"
+    m = re.search(
+        rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|"
+        rf"末尾)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
+        rf"|({TIME})\s*(?:of the end|(?:from|off) the end|at the end)",
+        t,
+    )
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return max(0.0, total - v), None, "last"
+    m = _RANGE.search(t)
+    if m:
+        a = parse_time(m.group(1))
+        b = None if re.fullmatch(_END, m.group(2)) else parse_time(m.group(2))
+        if a is not None and (b is None or b > a):
+            return a, b, "range" if b is not None else "from"
+    m = re.search(
+        rf"(?:after|past|beyond|from|从)\s*(?:the\s+)?({TIME})(?:\s*-?\s*second)?(?:\s*(?:mark|"
+        rf"point))?"
+        rf"|({TIME})\s*(?:之后|以后|后|onwards)",
+        t,
+    )
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return v, None, "from"
+    m = re.search(rf"(?:before|up to|until|till)\s*({TIME})|({TIME})\s*(?:之前|以前)", t)
+    if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        return 0.0, v, "before"
+    if re.search(r"\b(?:first|1st|opening|beginning) half\b|前半(?:段|部分)?|前一半", t):
+        return 0.0, round(total / 2, 2), "first"
+    if re.search(r"\b(?:second|2nd|last|latter|back|final) half\b|后半(?:段|部分)?|后一半", t):
+        return round(total / 2, 2), None, "last"
+    if re.search(r"\bmiddle (?:part|section|bit|third)|\bthe middle\b|中间(?:部分|那段|一段)?", t):
+        return round(total / 3, 2), round(2 * total / 3, 2), "middle"
+    return None

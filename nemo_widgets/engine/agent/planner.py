@@ -1,0 +1,105 @@
+"""Instruction → :class:`Plan`: the built-in planner (the language pipeline) or, when one is
+configured, a language model whose calls are checked against the tools' schemas."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from nemo_widgets.engine.agent import llm
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.normalise import is_chinese
+from nemo_widgets.engine.agent.language.plan import NO_CHANGE, understand
+from nemo_widgets.engine.agent.tools import ALIASES, TOOLS, validate
+
+log = logging.getLogger("nemo_widgets.engine")
+
+
+@dataclass
+class Call:
+    name: str
+    args: dict[str, Any]
+    cost: int = 1
+
+
+@dataclass
+class Plan:
+    calls: list[Call] = field(default_factory=list)  # the tool calls to run, in order
+    reply: str | None = None  # set when the plan is only a reply (questions, help)
+    steps: list[Step] = field(default_factory=list)  # every step, no-change ones included
+    skipped: list[Step] = field(default_factory=list)  # negated clauses next to real edits
+    zh: bool = False
+    planner: str = "builtin"
+    note: str = ""  # why the built-in planner answered although a model is configured
+
+    @property
+    def cost(self) -> int:
+        return sum(c.cost for c in self.calls)
+
+    def intents(self) -> list[dict[str, Any]]:
+        """The plan as VOCAB calls: ``[{"tool": name, **args}]``."""
+        return [{"tool": s.tool, **s.args} for s in self.steps]
+
+
+def vision_cost(state: dict[str, Any]) -> int:
+    """Vision work costs by clip length: 5 credits, plus 1 for every 10 s over the first 10."""
+    videos = [f for f in state.get("video_infos", []) if f.get("file_type") == "video"]
+    seconds = float(videos[-1].get("duration") or 0) if videos else 0.0
+    return 5 + max(0, int(seconds - 10) // 10)
+
+
+def _cost(name: str, state: dict[str, Any]) -> int:
+    t = TOOLS[name]
+    if t.vision:
+        return vision_cost(state)
+    return 1 if t.edits else 0
+
+
+def from_steps(steps: list[Step], state: dict[str, Any], zh: bool) -> Plan:
+    calls = []
+    for st in steps:
+        if st.tool in NO_CHANGE:
+            continue
+        name = ALIASES.get(st.tool, st.tool)
+        args = {k: v for k, v in st.args.items() if v is not None or k == "end"}
+        calls.append(Call(name, args, _cost(name, state)))
+    return Plan(calls, steps=steps, zh=zh)
+
+
+def builtin(text: str, state: dict[str, Any]) -> Plan:
+    try:
+        u = understand(text, state)
+    except Exception:  # a bug in a rule must not cost the user the session: ask instead
+        log.exception("the built-in planner failed on %r", text[:200])
+        return Plan(steps=[Step("clarify", why="unknown")], zh=is_chinese(text))
+    for st in u.steps:  # the built-in planner's calls obey the same schemas as a model's
+        if st.tool not in NO_CHANGE and (err := validate(st.tool, st.args)) is not None:
+            log.warning("built-in plan step does not fit its schema: %s", err)
+    p = from_steps(u.steps, state, u.zh)
+    p.skipped = u.skipped
+    return p
+
+
+def plan(text: str, state: dict[str, Any]) -> Plan:
+    """Understand one instruction. Pure: reads the state, changes nothing."""
+    cfg = llm.LLMConfig.from_env()
+    if cfg is None or not text.strip():
+        return finish(builtin(text, state), state)
+    steps, why = llm.plan_with_model(cfg, text, state)
+    if steps is None:
+        p = builtin(text, state)
+        p.note = why
+        return finish(p, state)
+    p = from_steps(steps, state, is_chinese(text))
+    p.planner = f"llm:{cfg.model}"
+    return finish(p, state)
+
+
+def finish(p: Plan, state: dict[str, Any]) -> Plan:
+    """Plans without tool calls are answered by text alone (the wire format of questions)."""
+    if not p.calls:
+        from nemo_widgets.engine.agent.replies import no_change_reply
+
+        p.reply = no_change_reply(p, state, None, None)
+    return p

@@ -1,0 +1,304 @@
+"""What the agent says: answers to questions, clarifying questions, help that fits the
+session, and the one reply that closes a run. Only in the user's language."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nemo_widgets.draft import Draft, summary
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.session import Session
+
+CLARIFY = {
+    "title_text": (
+        'What should the title say? E.g. add the title "Summer 2024".',
+        "标题写什么？例如：添加标题“夏日 2024”。",
+    ),
+    "title_change": (
+        "What should change about the title: its text, colour, size or position?",
+        "标题要怎么改：文字、颜色、大小还是位置？",
+    ),
+    "which_music": (
+        "Which song? Upload another audio file and tell me its name.",
+        "换成哪首？请先上传另一个音频文件。",
+    ),
+    "upload_music": (
+        'Upload an audio file (mp3, wav, m4a) first, then say "add it as background music".',
+        "请先上传音频文件（mp3、wav、m4a），再说“添加背景音乐”。",
+    ),
+    "volume_level": (
+        "Louder or quieter — or to which level (e.g. 30%)?",
+        "调大还是调小？或者调到多少（例如 30%）？",
+    ),
+    "which_ratio": (
+        "Which shape: 9:16 (vertical), 16:9 (widescreen), 1:1 (square) or 4:5?",
+        "要哪种画幅：9:16 竖屏、16:9 横屏、1:1 方形还是 4:5？",
+    ),
+    "which_speed": (
+        "Faster or slower, and by how much (e.g. 2x, half speed)?",
+        "加快还是放慢？几倍速（例如 2 倍、0.5 倍）？",
+    ),
+    "split_where": (
+        'Where should I split it? E.g. "split at 0:10".',
+        "要在哪里分割？例如“在 0:10 分割”。",
+    ),
+    "reorder_where": (
+        "Where should that clip go — to the start or the end?",
+        "这个片段要移到哪里：开头还是结尾？",
+    ),
+    "which_clip": ("Which clip — the first, the second…?", "是哪个片段：第一个、第二个……？"),
+    "trim_which": (
+        'Which part should I keep or cut? E.g. "keep 0:03 to 0:20" or "cut the first 5 seconds".',
+        "要保留或剪掉哪一段？例如“保留 0:03 到 0:20”或“剪掉前 5 秒”。",
+    ),
+    "remove_what": (
+        'What should I remove — an object in the picture (e.g. "the parked car"), a clip, the '
+        "music or the title?",
+        "要去掉什么：画面里的物体（例如“停着的车”）、某个片段、背景音乐还是标题？",
+    ),
+    "which_background": (
+        "What background would you like: blurred, a colour, a preset (studio, office, beach), an "
+        "uploaded image, or transparent?",
+        "想要什么背景：虚化、纯色、预设（摄影棚、办公室、海滩）、上传的图片，还是透明？",
+    ),
+    "which_image": (
+        "Which image? Upload it or tell me its file name.",
+        "用哪张图片？请上传或告诉我文件名。",
+    ),
+}
+
+_DECLINE = {
+    "negated": (
+        "OK — I won't do that; nothing was changed.",
+        "好的，不做这个修改，时间线没有变化。",
+    ),
+    "cancel": ("OK, nothing was changed.", "好的，没有做任何修改。"),
+    "unsupported": (
+        "Sorry, I can't do that here yet, so nothing was changed.",
+        "抱歉，这个功能暂不支持，没有做任何修改。",
+    ),
+}
+
+_ABOUT = {
+    "set_aspect": (
+        "Aspect ratio is the frame's width to height: 9:16 is vertical (TikTok, Reels, Shorts, "
+        "抖音), "
+        "16:9 is widescreen (YouTube), 1:1 is square (Instagram posts), 4:5 is a tall feed post.",
+        "画幅是画面宽高比：9:16 是竖屏（抖音、小红书、Reels），16:9 是横屏（YouTube、B站），1:1 "
+        "是方形，4:5 是竖版信息流。",
+    ),
+    "set_speed": (
+        "Speed multiplies playback: 2x is twice as fast (half as long), 0.5x is slow motion.",
+        "倍速：2 倍更快、时长减半；0.5 倍是慢动作。",
+    ),
+    "trim": (
+        'Trimming keeps one part of the video, e.g. "keep 0:03 to 0:20" or "cut the first 5 '
+        'seconds".',
+        "修剪是保留视频的一段，例如“保留 0:03 到 0:20”或“剪掉前 5 秒”。",
+    ),
+    "cut": (
+        'A cut removes a section from the middle and closes the gap, e.g. "remove 0:10 to 0:15".',
+        "剪掉中间一段并接上，例如“删掉 0:10 到 0:15”。",
+    ),
+    "remove_object": (
+        'I can remove people and things, e.g. "remove the grey car parked on the left".',
+        "我可以去掉人或物体，例如“去掉左边停着的灰色汽车”。",
+    ),
+    "replace_background": (
+        "I can blur the background, make it a colour, a preset, an image, or transparent.",
+        "我可以虚化背景，换成纯色、预设、图片，或变成透明。",
+    ),
+}
+
+
+def clarify(why: str, zh: bool) -> str:
+    en_, zh_ = CLARIFY.get(why, CLARIFY["remove_what"])
+    return zh_ if zh else en_
+
+
+def file_names(state: dict[str, Any]) -> str:
+    return ", ".join(str(f.get("filename")) for f in state.get("video_infos", []))
+
+
+def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
+    s = Session.of(state)
+    if zh:
+        lead = (
+            "请输入指令。"
+            if why == "empty"
+            else "没听懂这句话，没有做任何修改。"
+            if why == "unknown"
+            else ""
+        )
+        if not s.files:
+            return (
+                lead
+                + "先上传一个视频，然后可以说：“剪掉前 5 秒”、“改成抖音竖版”、“把背景里的车去掉”、"
+                "“加标题‘你好’”。"
+            )
+        have = f"已上传：{file_names(state)}。"
+        return (
+            f"{lead}{have}我可以：去掉画面里的物体（“把左边的路人去掉”），背景虚化或替换，剪辑"
+            "（“保留 0:03 到 0:20”、“剪掉前 5 秒”、“删掉 0:10 到 0:15”），分割，变速（“2 倍速”、"
+            "“慢动作”），"
+            "淡入淡出，添加或修改标题，背景音乐与音量，静音，改画幅（9:16、1:1、16:9），"
+            "撤销和重做，导出。"
+        )
+    lead = (
+        "Please type an instruction. "
+        if why == "empty"
+        else "I didn't understand that, so nothing was changed. "
+        if why == "unknown"
+        else ""
+    )
+    if not s.files:
+        return (
+            lead + 'Upload a video first; then you can say e.g. "cut the first 5 seconds", '
+            '"make it 9:16 for TikTok", "remove the car in the background" or "add the title '
+            "'Hello'\"."
+        )
+    return (
+        f'{lead}Uploaded: {file_names(state)}. I can remove an object ("remove the red car on the '
+        f'left"), '
+        'blur or replace the background ("blur the background", "green screen it"), trim '
+        '("keep 0:03 to 0:20", "cut the first 5 seconds"), cut a section out ("remove 0:10 to '
+        '0:15"), '
+        'split, change the speed ("2x", "slow motion"), fade in/out, add or restyle a title, add '
+        "or "
+        "change music and volume, mute, change the aspect ratio (9:16, 1:1, 16:9), undo and redo, "
+        "and export."
+    )
+
+
+def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
+    """Answer a question without changing anything."""
+    q = step.why or ""
+    about = step.args.get("about")
+    d = Draft.parse(state.get("draft") or {})
+    s = Session.of(state)
+    tail_en, tail_zh = " (Nothing was changed.)", "（没有做任何修改。）"
+    if re.search(r"how long|duration|length|多长|时长|几秒|多少秒", q):
+        secs = d.end / 1000
+        return f"视频时长 {secs:.1f} 秒。" if zh else f"The timeline is {secs:.1f} s long."
+    if re.search(r"\bmusic\b|\bsong\b|音乐", q) and about in (
+        None,
+        "add_music",
+        "set_volume",
+        "answer",
+    ):
+        if s.music:
+            return (
+                f"背景音乐是 {s.music}，音量 {s.music_volume:.0%}。"
+                if zh
+                else f"The music is {s.music} at {s.music_volume:.0%} volume."
+            )
+        return "现在没有背景音乐。" if zh else "There is no music on the timeline."
+    if re.search(r"\btitle|标题|字幕", q) and about in (None, "edit_title", "add_title", "answer"):
+        if s.titles:
+            names = "、".join(s.titles) if zh else ", ".join(f'"{t}"' for t in s.titles)
+            return f"标题：{names}。" if zh else f"The title reads {names}."
+        return "现在没有标题。" if zh else "There is no title yet."
+    if re.search(
+        r"\baspect\b|\bratio\b|\bsize\b|\bresolution\b|画幅|比例|尺寸|分辨率", q
+    ) and about in (None, "set_aspect"):
+        w, h = d.meta.get("width"), d.meta.get("height")
+        cur = f"{w}×{h}" if w and h else "?"
+        extra = _ABOUT["set_aspect"][1 if zh else 0]
+        return (f"当前画面 {cur}。" + extra) if zh else f"The frame is {cur}. {extra}"
+    if re.search(r"\bhow many clips\b|几个片段|多少个片段", q):
+        return (
+            f"时间线上有 {len(s.clips)} 个片段。"
+            if zh
+            else f"There are {len(s.clips)} clips on the timeline."
+        )
+    if about in _ABOUT:
+        return _ABOUT[about][1 if zh else 0] + (tail_zh if zh else tail_en)
+    if re.search(r"\btimeline\b|\bclips?\b|时间线|片段", q):
+        return status(state, zh)
+    return (
+        "这是个问题，所以没有改动。" + help_text(state, zh)
+        if zh
+        else "That sounds like a question, so I changed nothing. " + help_text(state, zh)
+    )
+
+
+def status(state: dict[str, Any], zh: bool) -> str:
+    d = Draft.parse(state.get("draft") or {})
+    if not d.exportable:
+        if zh:
+            return "时间线是空的。" + (
+                "已上传：" + file_names(state) if state.get("video_infos") else "请先上传视频。"
+            )
+        return "The timeline is empty." + (
+            f" Uploaded: {file_names(state)}."
+            if state.get("video_infos")
+            else " Upload a video first."
+        )
+    s = Session.of(state)
+    if zh:
+        parts = [f"视频：{'、'.join(s.clips)}（{s.total:.1f} 秒）"]
+        if s.music:
+            parts.append(f"背景音乐：{s.music}（{s.music_volume:.0%}）")
+        if s.titles:
+            parts.append("标题：" + "、".join(f"“{t}”" for t in s.titles))
+        if d.meta.get("aspect"):
+            parts.append(f"画幅 {d.meta['aspect']}")
+        return "时间线：" + "；".join(parts) + "。"
+    return summary(d) + "."
+
+
+def decline(step: Step, zh: bool) -> str:
+    en_, zh_ = _DECLINE.get(step.why, _DECLINE["negated"])
+    return zh_ if zh else en_
+
+
+def credits(engine: Any, user_id: str, zh: bool) -> str:
+    bal = engine.store.balance(user_id)
+    n = bal.get("available", 0)
+    return f"你还有 {n} 积分。" if zh else f"You have {n} credits left."
+
+
+def export(state: dict[str, Any], zh: bool) -> str:
+    d = Draft.parse(state.get("draft") or {})
+    if not d.exportable:
+        return (
+            "时间线是空的，先上传视频再导出。"
+            if zh
+            else "The timeline is empty; upload a video before exporting."
+        )
+    if zh:
+        return "可以导出了：在 notebook 里调用 session.export()（或点“导出”），会渲染成 mp4。"
+    return "Ready to export: call session.export() (or press Export) and I'll render it to mp4."
+
+
+def step_reply(st: Step, state: dict[str, Any], zh: bool, engine: Any, user_id: str | None) -> str:
+    """The reply for one no-change step."""
+    if st.tool == "answer":
+        return st.args.get("text") or answer(st, state, zh)
+    if st.tool == "clarify":
+        if st.why == "unknown":
+            return help_text(state, zh, "unknown")
+        if st.why == "which_of":
+            a, b = (", ".join(str(v) for v in o.values()) for o in st.args["options"])
+            what = str(st.args.get("about", "")).replace("_", " ")
+            if zh:
+                return f"你是想要 {a}，还是 {b}？告诉我选哪个，我再改（现在没有改动）。"
+            return f"Which {what} do you mean: {a}, or {b}? Tell me and I'll do it (no change yet)."
+        return st.args.get("question") or clarify(st.why, zh)
+    if st.tool == "decline":
+        return st.args.get("reason") or decline(st, zh)
+    if st.tool == "status":
+        return status(state, zh)
+    if st.tool == "credits":
+        if engine is None or user_id is None:
+            return "我来查一下积分。" if zh else "Let me check your credits."
+        return credits(engine, user_id, zh)
+    if st.tool == "export":
+        return export(state, zh)
+    return help_text(state, zh, st.why or "help")
+
+
+def no_change_reply(p: Any, state: dict[str, Any], engine: Any, user_id: str | None) -> str:
+    texts = [step_reply(st, state, p.zh, engine, user_id) for st in p.steps]
+    return " ".join(t for i, t in enumerate(texts) if t and t not in texts[:i])

@@ -234,3 +234,41 @@ def test_writer_thread_keeps_order_and_hands_its_error_on() -> None:
         w.close()
     w.join()
     assert not [d for d in done if d >= 100]  # nothing ran after the failed job
+
+
+def _soft_edge_scene(w: int = 320, h: int = 240) -> tuple[np.ndarray, ...]:
+    """A textured warm person, a busy green/blue striped old background, a soft (hair-like)
+    edge 24 px wide between them: exact F, B and alpha."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    rng = np.random.default_rng(3)
+    fg = np.dstack([200 + 20 * np.sin(xx / 7), 120 + 15 * np.cos(yy / 5), 90 + 0 * xx])
+    fg += rng.normal(0, 4, fg.shape)
+    stripes = (np.sin(xx / 3 + yy / 9) > 0).astype(np.float32)
+    bg = np.dstack([20 + 0 * xx, 60 + 150 * stripes, 200 - 150 * stripes])
+    edge = w * 0.5 + 25 * np.sin(yy / 30)
+    alpha = np.clip((edge - xx) / 24 + 0.5, 0, 1).astype(np.float32)
+    fg, bg = np.clip(fg, 0, 255), np.clip(bg, 0, 255)
+    image = fg * alpha[..., None] + bg * (1 - alpha[..., None])
+    return image.astype(np.uint8), fg.astype(np.float32), bg.astype(np.float32), alpha
+
+
+@pytest.mark.parametrize("method", ["blur", "ml"])
+def test_foreground_estimate_removes_the_old_background_from_edges(method: str) -> None:
+    from nemo_widgets.engine.vision.background import composite, estimate_foreground
+
+    if method == "ml":
+        pytest.importorskip("pymatting")
+    image, fg, _bg, alpha = _soft_edge_scene()
+    band = (alpha > 0.05) & (alpha < 0.95)
+    est = estimate_foreground(image, alpha, method=method).astype(np.float32)
+    # The error that shows once composited: α·|F̂ − F| (at α ≈ 0, F hardly matters).
+    raw_err = (np.abs(image.astype(np.float32) - fg) * alpha[..., None])[band].mean()
+    est_err = (np.abs(est - fg) * alpha[..., None])[band].mean()
+    assert est_err < (0.7 if method == "blur" else 0.5) * raw_err, (est_err, raw_err)
+    assert np.array_equal(est[alpha >= 0.999], image[alpha >= 0.999])  # the core is untouched
+    # Over a new (grey) background the edge matches the truth much better than a plain blend.
+    new = np.full_like(image, 128)
+    truth = fg * alpha[..., None] + 128 * (1 - alpha[..., None])
+    plain = image * alpha[..., None] + 128 * (1 - alpha[..., None])
+    ours = composite(image, alpha, new, foreground=method).astype(np.float32)
+    assert np.abs(ours - truth)[band].mean() < 0.7 * np.abs(plain - truth)[band].mean()

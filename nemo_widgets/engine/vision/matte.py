@@ -117,6 +117,9 @@ class Matte:
 
     #: Longest side of the guided filter's working image: 1/4 of 720p; at 1080p it is 1/6.
     GUIDE_SIDE = 320
+    #: The soft outward edge: Gaussian sigma in pixels of a 400-px frame, and its gain.
+    FEATHER_SIGMA = 1.0
+    FEATHER_GAIN = 1.3
 
     def __init__(self, w: int, h: int, *, temporal: bool = True, quality: str = "fast") -> None:
         self.w, self.h, self.quality = w, h, quality
@@ -213,7 +216,17 @@ class Matte:
         alpha = cv2.add(
             cv2.multiply(full_gain, luma, scale=1 / 255.0, dtype=cv2.CV_32F), full_offset
         )
-        return np.clip(alpha, 0, 1, out=alpha)
+        np.clip(alpha, 0, 1, out=alpha)
+        if self.FEATHER_GAIN > 0:
+            # A soft outward ramp (the filter's output blurred at low resolution, raised, and
+            # kept where it is above the sharp alpha): real edges of hair, ears and shoulders
+            # are partly transparent over a few pixels, not cut.
+            sigma = self.FEATHER_SIGMA * max(self.w, self.h) / 400 * self.gw / self.w
+            soft = cv2.GaussianBlur(out_low, (0, 0), max(0.3, sigma))
+            soft = cv2.multiply(soft, self.FEATHER_GAIN)
+            full_soft = cv2.resize(soft, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+            alpha = np.clip(cv2.max(alpha, full_soft), 0, 1)
+        return alpha
 
 
 def rvm_model_path() -> Path | None:

@@ -320,3 +320,36 @@ def test_colour_model_pulls_back_background_the_segmenter_half_believes() -> Non
     out = ColourModel().refine(img, p)
     assert out[40:80, 12:28].mean() < 0.35
     assert out[40:80, 63:69].mean() > 0.8
+
+
+def test_person_enters_and_leaves(tmp_path: Path) -> None:
+    """Empty frames, then the person, then empty again: the empty frames become the new
+    background entirely (no ghost of the person lingers), the person's frames keep them,
+    and every frame keeps its time."""
+    src = sample_path("webcam")
+    clip = tmp_path / "enter_leave.mp4"
+    yy, xx = np.mgrid[0:300, 0:400]
+    empty = np.dstack([90 + 0.2 * xx, 110 + 0.1 * yy, 130 + 0 * xx]).astype(np.uint8)
+    with av.open(str(src)) as inp, av.open(str(clip), "w") as out:
+        v = out.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "16"})
+        v.width, v.height, v.pix_fmt = 400, 300, "yuv420p"
+        for i, frame in enumerate(inp.decode(video=0)):
+            if i >= 60:
+                break
+            img = frame.to_ndarray(format="rgb24") if 15 <= i < 40 else empty
+            f = av.VideoFrame.from_ndarray(img, format="rgb24").reformat(format="yuv420p")
+            f.pts, f.time_base = i, Fraction(1, 25)
+            for p in v.encode(f):
+                out.mux(p)
+        for p in v.encode(None):
+            out.mux(p)
+    out_path = tmp_path / "o.mp4"
+    res = replace_background(clip, out_path, BackgroundSpec("colour", colour=(0, 160, 60)))
+    with av.open(str(out_path)) as c:
+        frames = [f.to_ndarray(format="rgb24").astype(int) for f in c.decode(video=0)]
+    assert res.frames == len(frames) == 60
+    green = np.array([0, 160, 60])
+    for i in (0, 10, 45, 59):  # before and after the person: nothing but the new background
+        assert np.abs(frames[i] - green).mean() < 6, i
+    face = (slice(110, 170), slice(170, 230))
+    assert np.abs(frames[30][face] - green).mean() > 60  # the person is there

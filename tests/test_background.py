@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nemo_widgets.engine.vision.background import (
+    BackgroundError,
     BackgroundSpec,
     replace_background,
     spec_from_words,
@@ -234,3 +235,121 @@ def test_writer_thread_keeps_order_and_hands_its_error_on() -> None:
         w.close()
     w.join()
     assert not [d for d in done if d >= 100]  # nothing ran after the failed job
+
+
+def _soft_edge_scene(w: int = 320, h: int = 240) -> tuple[np.ndarray, ...]:
+    """A textured warm person, a busy green/blue striped old background, a soft (hair-like)
+    edge 24 px wide between them: exact F, B and alpha."""
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    rng = np.random.default_rng(3)
+    fg = np.dstack([200 + 20 * np.sin(xx / 7), 120 + 15 * np.cos(yy / 5), 90 + 0 * xx])
+    fg += rng.normal(0, 4, fg.shape)
+    stripes = (np.sin(xx / 3 + yy / 9) > 0).astype(np.float32)
+    bg = np.dstack([20 + 0 * xx, 60 + 150 * stripes, 200 - 150 * stripes])
+    edge = w * 0.5 + 25 * np.sin(yy / 30)
+    alpha = np.clip((edge - xx) / 24 + 0.5, 0, 1).astype(np.float32)
+    fg, bg = np.clip(fg, 0, 255), np.clip(bg, 0, 255)
+    image = fg * alpha[..., None] + bg * (1 - alpha[..., None])
+    return image.astype(np.uint8), fg.astype(np.float32), bg.astype(np.float32), alpha
+
+
+def test_foreground_estimate_removes_the_old_background_from_edges() -> None:
+    from nemo_widgets.engine.vision.background import composite, estimate_foreground
+
+    image, fg, _bg, alpha = _soft_edge_scene()
+    band = (alpha > 0.05) & (alpha < 0.95)
+    est = estimate_foreground(image, alpha).astype(np.float32)
+    # The error that shows once composited: α·|F̂ − F| (at α ≈ 0, F hardly matters).
+    raw_err = (np.abs(image.astype(np.float32) - fg) * alpha[..., None])[band].mean()
+    est_err = (np.abs(est - fg) * alpha[..., None])[band].mean()
+    assert est_err < 0.7 * raw_err, (est_err, raw_err)
+    assert np.array_equal(est[alpha >= 0.999], image[alpha >= 0.999])  # the core is untouched
+    # Over a new (grey) background the edge matches the truth much better than a plain blend.
+    new = np.full_like(image, 128)
+    truth = fg * alpha[..., None] + 128 * (1 - alpha[..., None])
+    plain = image * alpha[..., None] + 128 * (1 - alpha[..., None])
+    ours = composite(image, alpha, new).astype(np.float32)
+    assert np.abs(ours - truth)[band].mean() < 0.7 * np.abs(plain - truth)[band].mean()
+
+
+def test_best_quality_matte_keeps_the_person_and_is_said(
+    api: Api, talking: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "best.mp4"
+    res = replace_background(
+        talking, out, BackgroundSpec("colour", colour=(0, 160, 60)), matte_quality="best"
+    )
+    src, dst = frame_at(talking, 1.5).astype(int), frame_at(out, 1.5).astype(int)
+    assert np.abs(src[110:170, 170:230] - dst[110:170, 170:230]).mean() < 8  # face kept
+    assert np.abs(dst[10:60, 300:390] - np.array([0, 160, 60])).mean() < 12  # wall replaced
+    assert res.frames == _count(talking)[0]
+    with pytest.raises(BackgroundError, match="matte quality"):
+        replace_background(talking, tmp_path / "x.mp4", BackgroundSpec(), matte_quality="ultra")
+    # Through the agent: the user's words choose the mode and the reply says which was used.
+    sid = api.session()
+    api.upload(sid, talking)
+    reply = api.say(sid, "replace the background with a dark studio, best quality")[-1]
+    assert "best-quality matte" in reply["content"]["parts"][0]["text"]
+    reply = api.say(sid, "replace the background with green")[-1]
+    assert "fast matte" in reply["content"]["parts"][0]["text"]
+
+
+def test_matte_quality_words() -> None:
+    from nemo_widgets.engine.vision.tools import _matte_quality
+
+    assert _matte_quality({"quality": "best"}) == "best"
+    assert _matte_quality({"quality": "fast"}) == "fast"
+    assert _matte_quality({"query": "swap my background, highest quality please"}) == "best"
+    assert _matte_quality({"query": "背景换成白色，最佳质量"}) == "best"
+    assert _matte_quality({"query": "replace the background with a beach"}) == "fast"
+
+
+def test_colour_model_pulls_back_background_the_segmenter_half_believes() -> None:
+    """A busy background's colours, seen confidently as background, lower the person
+    probability of an uncertain patch of the same colours, and not of the person's own."""
+    from nemo_widgets.engine.vision.background import ColourModel
+
+    rng = np.random.default_rng(0)
+    img = np.zeros((120, 160, 3), np.uint8)
+    img[:] = rng.integers(0, 80, (120, 160, 3))  # dark, busy background
+    img[:, 60:100] = np.array([200, 150, 120]) + rng.integers(-10, 10, (120, 40, 3))  # person
+    p = np.zeros((120, 160), np.float32)
+    p[:, 60:100] = 0.97
+    p[40:80, 10:30] = 0.6  # background the segmenter half-believes is person
+    p[40:80, 62:70] = 0.6  # the person's own edge, as uncertain
+    out = ColourModel().refine(img, p)
+    assert out[40:80, 12:28].mean() < 0.35
+    assert out[40:80, 63:69].mean() > 0.8
+
+
+def test_person_enters_and_leaves(tmp_path: Path) -> None:
+    """Empty frames, then the person, then empty again: the empty frames become the new
+    background entirely (no ghost of the person lingers), the person's frames keep them,
+    and every frame keeps its time."""
+    src = sample_path("webcam")
+    clip = tmp_path / "enter_leave.mp4"
+    yy, xx = np.mgrid[0:300, 0:400]
+    empty = np.dstack([90 + 0.2 * xx, 110 + 0.1 * yy, 130 + 0 * xx]).astype(np.uint8)
+    with av.open(str(src)) as inp, av.open(str(clip), "w") as out:
+        v = out.add_stream("libx264", rate=25, options={"preset": "ultrafast", "crf": "16"})
+        v.width, v.height, v.pix_fmt = 400, 300, "yuv420p"
+        for i, frame in enumerate(inp.decode(video=0)):
+            if i >= 60:
+                break
+            img = frame.to_ndarray(format="rgb24") if 15 <= i < 40 else empty
+            f = av.VideoFrame.from_ndarray(img, format="rgb24").reformat(format="yuv420p")
+            f.pts, f.time_base = i, Fraction(1, 25)
+            for p in v.encode(f):
+                out.mux(p)
+        for p in v.encode(None):
+            out.mux(p)
+    out_path = tmp_path / "o.mp4"
+    res = replace_background(clip, out_path, BackgroundSpec("colour", colour=(0, 160, 60)))
+    with av.open(str(out_path)) as c:
+        frames = [f.to_ndarray(format="rgb24").astype(int) for f in c.decode(video=0)]
+    assert res.frames == len(frames) == 60
+    green = np.array([0, 160, 60])
+    for i in (0, 10, 45, 59):  # before and after the person: nothing but the new background
+        assert np.abs(frames[i] - green).mean() < 6, i
+    face = (slice(110, 170), slice(170, 230))
+    assert np.abs(frames[30][face] - green).mean() > 60  # the person is there

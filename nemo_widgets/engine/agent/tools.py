@@ -391,15 +391,17 @@ def t_replace_background(
     ctx: ToolContext,
     mode: Literal["preset", "color", "blur", "image", "transparent"] = "preset",
     value: str | None = None,
+    quality: Literal["fast", "best"] = "fast",
 ) -> ToolResult:
     """Replace, blur or remove the background behind the people in the video.
 
-    value: preset name (studio, office, beach), colour name, or uploaded image file name"""
+    value: preset name (studio, office, beach), colour name, or uploaded image file name
+    quality: fast (real time, the default) or best (a slower, finer edge)"""
     try:
         from nemo_widgets.engine.vision.tools import tool_replace_background
     except ImportError:  # pragma: no cover - depends on the install
         return _unavailable("background replacement", "背景替换")
-    return tool_replace_background(ctx, {"mode": mode, "value": value})
+    return tool_replace_background(ctx, {"mode": mode, "value": value, "quality": quality})
 
 
 # -- history ---------------------------------------------------------------------------------

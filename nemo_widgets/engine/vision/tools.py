@@ -9,6 +9,7 @@ the source, so exports never recompute vision work.
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -143,6 +144,25 @@ def _zh_background(spec: BackgroundSpec, args: dict[str, Any]) -> str:
     return names.get(spec.preset or "", "摄影棚") + "背景"
 
 
+_QUALITY_WORDS = {
+    "fast": ('fast matte; say "best quality" for a slower, finer edge', "快速抠像"),
+    "best": ("best-quality matte", "最佳质量抠像"),
+}
+
+
+def _matte_quality(args: dict[str, Any]) -> str:
+    """``fast`` (default, real time) or ``best``: from an explicit ``quality`` argument, else
+    from the user's words ("best quality", "highest quality", "最佳质量")."""
+    q = str(args.get("quality") or "").lower().strip()
+    if q:
+        return "best" if q in ("best", "best quality", "high", "highest", "quality") else "fast"
+    words = str(args.get("query") or "").lower()
+    hit = re.search(
+        r"\b(best|highest|top|maximum|max) quality\b|最佳质量|最高质量|最好的质量", words
+    )
+    return "best" if hit else "fast"
+
+
 def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     clip = _target_clip(ctx, args)
     if clip is None:
@@ -164,8 +184,12 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     out = store.tmp_path(".mp4")
     alpha = store.tmp_path(".webm") if spec.mode == "transparent" else None
 
+    matte = _matte_quality(args)
+
     def work(job: Any) -> Any:
-        return replace_background(src, out, spec, alpha_out=alpha, check=job.check)
+        return replace_background(
+            src, out, spec, alpha_out=alpha, check=job.check, matte_quality=matte
+        )
 
     t0 = time.perf_counter()
     try:
@@ -215,12 +239,17 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     )
     return ToolResult(
         f"Replaced the background of {clip['filename']} with a {what} "
-        f"({res.frames} frames in {took:.1f} s).{note}",
+        f"({res.frames} frames in {took:.1f} s, {_QUALITY_WORDS[matte][0]}).{note}",
         f"已把 {clip['filename']} 的背景换成{_zh_background(spec, args)}"
-        f"（{res.frames} 帧，{took:.1f} 秒）。",
+        f"（{res.frames} 帧，{took:.1f} 秒，{_QUALITY_WORDS[matte][1]}）。",
         d.to_dict(),
         state={"generated_media": generated},
-        data={"frames": res.frames, "seconds": round(took, 2), "generated": gen.file_id},
+        data={
+            "frames": res.frames,
+            "seconds": round(took, 2),
+            "generated": gen.file_id,
+            "quality": matte,
+        },
     )
 
 

@@ -255,10 +255,26 @@ _PRESETS = {
 }
 
 
+_BEST_QUALITY = re.compile(
+    r"\b(?:best|highest|top|max(?:imum)?|finest) quality\b|\bhigh[- ]quality\b|"
+    r"最佳质量|最高质量|最好的质量|高质量|精细"
+)
+
+
 def background(
     t: str, files: list[dict[str, Any]], has_music: bool
 ) -> tuple[str, dict[str, Any]] | None:
-    """("replace_background", args) or ("clarify", {}) for a clause about the background."""
+    """("replace_background", args) or ("clarify", {}) for a clause about the background;
+    "best quality" asks for the slower, finer matte."""
+    found = _background(t, files, has_music)
+    if found is not None and found[0] == "replace_background" and _BEST_QUALITY.search(t):
+        return found[0], {**found[1], "quality": "best"}
+    return found
+
+
+def _background(
+    t: str, files: list[dict[str, Any]], has_music: bool
+) -> tuple[str, dict[str, Any]] | None:
     from nemo_widgets.engine.agent.language.intents import colour_in
 
     if not lx.BACKGROUND.search(t) or re.search(

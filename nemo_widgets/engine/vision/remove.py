@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -385,7 +386,19 @@ def remove_object(
     if not tracks:
         return Removal([], None, sc)
     masker = Masker(tracks, sc, start_s=start_s, end_s=end_s)
+    used: dict[str, np.ndarray] = {}
+
+    def masks(i: int, rgb: np.ndarray) -> np.ndarray | None:
+        m = masker(i, rgb)
+        if m is not None and dump:
+            used[str(i)] = np.packbits(m)
+        return m
+
+    # For measurement: the masks really used, saved where NEMO_REMOVE_MASKS points (.npz).
+    dump = os.environ.get("NEMO_REMOVE_MASKS")
     fill = inpaint_video(
-        src, out, masker, quality=quality, check=check, progress=lambda p: progress(40 + 0.6 * p)
+        src, out, masks, quality=quality, check=check, progress=lambda p: progress(40 + 0.6 * p)
     )
+    if dump:
+        np.savez_compressed(dump, shape=np.array([sc.height, sc.width]), **used)
     return Removal(tracks, fill, sc)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import os
 import statistics
+import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,7 +100,7 @@ class Engine:
 
     def __init__(self, url: str) -> None:
         self.http = httpx.Client(base_url=url, timeout=600)
-        r = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": "bench-remove"})
+        r = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": str(uuid.uuid4())})
         r.raise_for_status()
         self.headers = {"Authorization": f"Bearer {r.json()['data']['token']}"}
 
@@ -234,7 +236,7 @@ def run(quick: bool) -> list[Figure]:
     dump = MEDIA / "remove_masks.npz"
     os.environ["NEMO_REMOVE_MASKS"] = str(dump.resolve())
     rows: list[tuple[Cell, dict[str, float], str, float]] = []
-    with start(MEDIA / "real-engine", credits=10**6) as eng:
+    with tempfile.TemporaryDirectory() as tmp, start(Path(tmp), credits=10**6) as eng:
         api = Engine(eng.base_url)
         for cell in cells:
             case = build(cell, quick)

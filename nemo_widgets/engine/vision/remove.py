@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,14 +62,20 @@ class Track:
         return float(np.mean([(b[0] + b[2]) / 2 for b in self.boxes.values()]))
 
     def speed(self, fps: float) -> float:
-        """Centre displacement per second, in box diagonals (0 for a parked car)."""
+        """How fast the object moves, per second, in box diagonals (0 for a parked car). Per
+        pair of keyframes the least moved of each pair of box edges counts: a parked car
+        half hidden behind a passer-by changes one edge of its box, not both."""
         ks = sorted(self.boxes)
         if len(ks) < 2:
             return 0.0
-        a, b = self.boxes[ks[0]], self.boxes[ks[-1]]
-        diag = float(np.hypot(a[2] - a[0], a[3] - a[1])) or 1.0
-        shift = float(np.hypot((b[0] + b[2] - a[0] - a[2]) / 2, (b[1] + b[3] - a[1] - a[3]) / 2))
-        return shift / diag / max((ks[-1] - ks[0]) / fps, 1e-3)
+        moves = []
+        for k0, k1 in itertools.pairwise(ks):
+            a, b = self.boxes[k0], self.boxes[k1]
+            dx = min(abs(b[0] - a[0]), abs(b[2] - a[2]))
+            dy = min(abs(b[1] - a[1]), abs(b[3] - a[3]))
+            diag = float(np.hypot(a[2] - a[0], a[3] - a[1])) or 1.0
+            moves.append(float(np.hypot(dx, dy)) / diag / ((k1 - k0) / fps))
+        return float(np.median(moves))
 
     def colour(self) -> str | None:
         if not self.colours:
@@ -106,6 +113,31 @@ def iou(a: Box, b: Box) -> float:
     inter = ix * iy
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return inter / union if union > 0 else 0.0
+
+
+def _fit(t: Track, i: int, box: Box) -> float:
+    """How well a detection at frame ``i`` continues track ``t``: the IoU with where the track
+    should be now (its last box moved on by its last velocity), or, for something walking or
+    driving that moved more than its own width between keyframes, a score from the distance
+    of the centres in box diagonals, when the size is about the same."""
+    ks = sorted(t.boxes)
+    last = t.boxes[ks[-1]]
+    pred = last
+    if len(ks) >= 2:
+        a, k0 = t.boxes[ks[-2]], ks[-2]
+        f = (i - ks[-1]) / max(1, ks[-1] - k0)
+        pred = tuple(q + (q - p) * f for p, q in zip(a, last, strict=True))  # type: ignore[assignment]
+    o = max(iou(last, box), iou(pred, box))
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    la = (last[2] - last[0]) * (last[3] - last[1])
+    if not 0.5 < area / max(la, 1e-6) < 2:
+        return o
+    diag = float(np.hypot(last[2] - last[0], last[3] - last[1])) or 1.0
+    dist = min(
+        float(np.hypot((b[0] + b[2] - box[0] - box[2]) / 2, (b[1] + b[3] - box[1] - box[3]) / 2))
+        for b in (last, pred)
+    )
+    return max(o, 0.6 * (1 - dist / diag))
 
 
 @dataclass
@@ -148,6 +180,8 @@ def scan(
         s.thread_type = "AUTO"
         fps = float(s.average_rate or 25)
         total = s.frames or int(float(c.duration / av.time_base) * fps) if c.duration else 0
+        if total and total < 12 * fps:  # a short clip: more looks, still cheap
+            every_s = min(every_s, 0.25)
         step = max(1, round(fps * every_s))
         w = h = 0
         shot = 0
@@ -171,13 +205,13 @@ def scan(
             dets = det(rgb, labels=labels, threshold=0.3)
             used: set[int] = set()
             for d in dets:
-                best, best_iou = None, 0.25
+                best, best_fit = None, 0.25
                 for t in active:
                     if t.label != d.label or id(t) in used:
                         continue
-                    o = iou(t.boxes[t.last], d.box)
-                    if o > best_iou:
-                        best, best_iou = t, o
+                    o = _fit(t, i, d.box)
+                    if o > best_fit:
+                        best, best_fit = t, o
                 if best is None:
                     best = Track(d.label, shot=shot)
                     tracks.append(best)
@@ -191,7 +225,7 @@ def scan(
                     cy0 : max(cy0 + 1, y1 - (y1 - y0) // 4), cx0 : max(cx0 + 1, x1 - (x1 - x0) // 4)
                 ]
                 if inner.size:
-                    best.colours.append(inner.reshape(-1, 3).astype(np.float32).mean(0))
+                    best.colours.append(np.median(inner.reshape(-1, 3), axis=0).astype(np.float32))
             # Tracks not seen for two keyframes stop (a car that left does not come back).
             active = [t for t in active if i - t.last <= 2 * step]
             if total:
@@ -199,38 +233,76 @@ def scan(
     return Scan(tracks, w, h, fps, len(thumbs), cuts, keyframes)
 
 
-def choose(scan: Scan, target: Target) -> list[Track]:
-    """The tracks the words point at (the most prominent one unless "all")."""
+#: Colours that people use for the same paint: a "grey" car may read as silver, white or
+#: black in the shade; the qualifier then ranks lower, never excludes.
+_NEAR = {
+    "grey": {"white", "black"},
+    "white": {"grey"},
+    "black": {"grey"},
+    "red": {"orange", "pink", "purple"},
+    "orange": {"red", "yellow", "brown"},
+    "yellow": {"orange"},
+    "brown": {"orange", "red", "black"},
+    "pink": {"red", "purple"},
+    "purple": {"blue", "pink"},
+    "blue": {"purple", "green"},
+    "green": {"blue", "yellow"},
+}
+
+
+def rank(scan: Scan, target: Target) -> list[tuple[float, Track]]:
+    """Every track of the label with how well it fits the words, best first.
+
+    The qualifiers (parked/moving, left/right/centre, background/foreground, a colour) rank the
+    candidates; they never eliminate one: a colour word can be wrong (a grey car in shade reads
+    black, a car behind a fence reads green), and "the parked car" with one car in the shot
+    means that car. Detector confidence and how long the track lasts weigh in, so a weak,
+    fleeting box (bokeh, a reflection) loses to a steady object."""
     cands = [t for t in scan.tracks if target.label is None or t.label == target.label]
-    # Only confident tracks: weak ones are mostly bokeh, reflections and clutter (on the
-    # street sample, real objects score 0.5-0.85 and false people 0.3-0.46). A box the
-    # user draws can still point at a weak one.
-    cands = [
-        t
-        for t in cands
-        if max(t.scores) >= 0.55 or (len(t.scores) >= 2 and float(np.median(t.scores)) >= 0.42)
-    ]
-    if target.motion:
-        moving = [t for t in cands if t.speed(scan.fps) > 0.15]
-        still = [t for t in cands if t.speed(scan.fps) <= 0.15]
-        cands = moving if target.motion == "moving" else still
-    if target.side:
-        third = scan.width / 3
-        want = {"left": (0, third), "centre": (third, 2 * third), "right": (2 * third, scan.width)}
-        lo, hi = want[target.side]
-        cands = [t for t in cands if lo <= t.centre_x() < hi]
-    if target.colour:
-        coloured = [t for t in cands if t.colour() == target.colour]
-        cands = coloured if coloured else []
     if not cands:
         return []
-    if target.depth == "background":
-        cands = sorted(cands, key=lambda t: t.area())
-    elif target.depth == "foreground":
-        cands = sorted(cands, key=lambda t: -t.area())
-    else:
-        cands = sorted(cands, key=lambda t: -(t.area() * len(t.boxes) * max(t.scores)))
-    return cands if target.all else cands[:1]
+    area = {id(t): t.area() / max(1, scan.width * scan.height) for t in cands}
+    biggest, smallest = max(area.values()), min(area.values())
+    out = []
+    for t in cands:
+        lo, hi = scan.shot_span(t.first)
+        keys = [k for k in scan.keyframes if lo <= k < hi] or [t.first]
+        conf = float(np.mean(sorted(t.scores)[-3:]))
+        s = conf**2 * (0.3 + len(t.boxes) / len(keys)) * np.sqrt(area[id(t)])
+        speed = t.speed(scan.fps)
+        if target.motion == "still":
+            s *= float(np.clip(1 - 3 * (speed - 0.15), 0.25, 1))
+        elif target.motion == "moving":
+            s *= float(np.clip(0.25 + 5 * speed, 0.25, 1))
+        if target.side:
+            third = scan.width / 3
+            lo_x = {"left": 0.0, "centre": third, "right": 2 * third}[target.side]
+            s *= 1.0 if lo_x <= t.centre_x() < lo_x + third else 0.3
+        if target.colour:
+            c = t.colour()
+            s *= 1.0 if c == target.colour else 0.6 if c in _NEAR.get(target.colour, ()) else 0.3
+        if target.depth == "background":
+            s *= (smallest / area[id(t)]) ** 0.5
+        elif target.depth == "foreground":
+            s *= (area[id(t)] / biggest) ** 0.5
+        out.append((float(s), t))
+    return sorted(out, key=lambda x: -x[0])
+
+
+def choose(scan: Scan, target: Target) -> list[Track]:
+    """The tracks the words point at (the best one, or every plausible one for "all")."""
+    ranked = rank(scan, target)
+    if not ranked:
+        return []
+    if target.all:
+        top = ranked[0][0]
+        return [
+            t
+            for s, t in ranked
+            if s >= 0.1 * top
+            and (max(t.scores) >= 0.55 or (len(t.scores) >= 2 and np.median(t.scores) >= 0.42))
+        ]
+    return [ranked[0][1]]
 
 
 def track_from_box(scan: Scan, box: Box, time_s: float) -> Track:
@@ -280,12 +352,41 @@ class Masker:
             min(self.scan.height, int(np.ceil(b[3] + (m + 0.1) * h))),
         )  # shadow / feet
 
-    def _shape(self, rgb: np.ndarray, t: Track, box: tuple[int, int, int, int]) -> np.ndarray:
-        """A tight mask inside ``box`` (people: segmentation; others: GrabCut; else the box)."""
+    def _person(self, crop: np.ndarray) -> np.ndarray | None:
+        try:
+            from nemo_widgets.engine.vision.background import Segmenter
+
+            if self._segmenter is None:
+                self._segmenter = Segmenter(landscape=False)
+            seg = self._segmenter
+            m = seg(cv2.resize(crop, (seg.w, seg.h), interpolation=cv2.INTER_AREA))
+            return cv2.resize(m, (crop.shape[1], crop.shape[0])) > 0.5
+        except Exception:
+            return None
+
+    def _shape(
+        self, rgb: np.ndarray, t: Track, box: tuple[int, int, int, int], raw: Box
+    ) -> np.ndarray:
+        """The object's mask inside ``box`` (``raw``: the detector's box): its silhouette
+        (U²-Net-p, plus person segmentation for people) with its shadow; GrabCut or the box
+        itself when no silhouette is believable."""
         x0, y0, x1, y1 = box
         crop = rgb[y0:y1, x0:x1]
         if crop.size == 0:
             return np.ones((max(1, y1 - y0), max(1, x1 - x0)), bool)
+        if t.label != "selection":
+            from nemo_widgets.engine.vision.silhouette import object_mask
+
+            inner = (
+                int(raw[0]) - x0,
+                int(raw[1]) - y0,
+                int(np.ceil(raw[2])) - x0,
+                int(np.ceil(raw[3])) - y0,
+            )
+            person = self._person(crop) if t.label == "person" else None
+            sil = object_mask(crop, inner, person=person)
+            if sil is not None:
+                return sil
         scale = min(1.0, 160 / max(crop.shape[:2]))
         small = cv2.resize(
             crop,
@@ -344,7 +445,7 @@ class Masker:
             box = self._expand(b)
             key = (id(t), min(t.boxes, key=lambda k: abs(k - i)))
             if key not in self._shape_cache:  # the shape is made on the nearest keyframe
-                self._shape_cache[key] = self._shape(rgb, t, box)
+                self._shape_cache[key] = self._shape(rgb, t, box, b)
             shape = self._shape_cache[key]
             x0, y0, x1, y1 = box
             if out is None:

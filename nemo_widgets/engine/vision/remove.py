@@ -95,6 +95,15 @@ class Track:
         ks = sorted(self.boxes)
         if i < ks[0] - hold or i > ks[-1] + hold:
             return None
+        if len(ks) >= 2 and (i < ks[0] or i > ks[-1]):
+            # Past the ends a moving object keeps moving (a walker does not wait for the
+            # next keyframe); a parked one stays where it was.
+            a, b = (ks[0], ks[1]) if i < ks[0] else (ks[-2], ks[-1])
+            t = (i - a) / (b - a)
+            pa, pb = self.boxes[a], self.boxes[b]
+            moved = min(abs(pb[0] - pa[0]), abs(pb[2] - pa[2])) > 0.02 * (pa[2] - pa[0])
+            if moved:
+                return tuple(float(p + t * (q - p)) for p, q in zip(pa, pb, strict=True))  # type: ignore[return-value]
         if i <= ks[0]:
             return self.boxes[ks[0]]
         if i >= ks[-1]:

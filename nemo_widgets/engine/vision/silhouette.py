@@ -106,6 +106,11 @@ def object_mask(
     solid = np.zeros((h, w), np.uint8)
     cv2.drawContours(solid, cnts, -1, 1, -1)
     fg = solid > 0
+    if person is None:
+        # The middle of a vehicle's box is the vehicle, whatever the network saw (a fence bar
+        # across it splits its saliency): the box's core joins the silhouette.
+        mx, my = (x1 - x0) // 8, (y1 - y0) // 6
+        fg[max(0, y0 + my) : y1 - my // 2, max(0, x0 + mx) : x1 - mx] = True
     return with_shadow(fg, inner)
 
 
@@ -114,12 +119,12 @@ def with_shadow(fg: np.ndarray, inner: tuple[int, int, int, int]) -> np.ndarray:
     downward (a shadow falls on the ground beneath an object) and grown by a few pixels."""
     x0, y0, x1, y1 = inner
     bh = max(4, y1 - y0)
-    down = max(2, int(0.09 * bh))
-    side = max(2, int(0.03 * (x1 - x0)))
+    down = max(2, int(0.1 * bh))
+    side = max(2, int(0.12 * (x1 - x0)))
     grown = fg.astype(np.uint8)
     kernel = np.ones((down + 1, 2 * side + 1), np.uint8)
     low = grown.copy()
-    low[: y0 + bh // 2] = 0  # the shadow hangs from the lower half
+    low[: y0 + (3 * bh) // 4] = 0  # the shadow spreads from where the object meets the ground
     shadow = cv2.dilate(low, kernel, anchor=(side, down))  # only downward, a little sideways
     edge = max(2, round(0.025 * max(bh, x1 - x0)))
     grown = cv2.dilate(grown | shadow, np.ones((2 * edge + 1,) * 2, np.uint8))

@@ -30,7 +30,7 @@ SHARED = Path(os.environ.get("NEMO_SHARED_MEDIA", "/work/shared/media"))
 
 @dataclass(frozen=True)
 class Cut:
-    still: str  # a file under SHARED/stills, or a path
+    still: str  # a file under SHARED/stills, or "sample:<name>" (a registry sample)
     rect: tuple[int, int, int, int]  # x, y, w, h around the object in the photo
     #: A hand-drawn outline (photo pixels) where a rectangle takes in too much clutter:
     #: GrabCut then only decides a band around it.
@@ -54,8 +54,8 @@ _MAN = (
 CUTS = {
     "car": Cut("nodeopencv_car1.jpg", (30, 185, 920, 295)),  # black sedan on a road
     "motorcycle": Cut("motorcycle_left.png", (90, 70, 605, 392), _MOTO, False),  # red, garage
-    "man_beige": Cut("yolov5_bus.jpg", (48, 390, 200, 520)),  # man in a beige coat, walking
-    "man_black": Cut("yolov5_bus.jpg", (220, 400, 128, 465), _MAN),  # man in a black coat
+    "man_beige": Cut("sample:bus_photo", (48, 390, 200, 520)),  # man in a beige coat, walking
+    "man_black": Cut("sample:bus_photo", (220, 400, 128, 465), _MAN),  # man in a black coat
 }
 
 
@@ -102,7 +102,12 @@ def cutout(name: str, cache: Path) -> np.ndarray:
     if dest.exists():
         bgra = cv2.imread(str(dest), cv2.IMREAD_UNCHANGED)
         return cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGBA)
-    src = Path(cut.still) if Path(cut.still).is_absolute() else SHARED / "stills" / cut.still
+    if cut.still.startswith("sample:"):  # a registry photo (nemo_widgets.samples)
+        from nemo_widgets.samples import sample_path
+
+        src = sample_path(cut.still.split(":", 1)[1])
+    else:
+        src = SHARED / "stills" / cut.still
     img = cv2.cvtColor(cv2.imread(str(src)), cv2.COLOR_BGR2RGB)
     rgba = grabcut_cutout(img, cut)
     cache.mkdir(parents=True, exist_ok=True)

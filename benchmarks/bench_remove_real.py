@@ -72,7 +72,7 @@ CELLS = [
 def build(cell: Cell, quick: bool) -> Case:
     path = sample_path("bikes") if cell.clip == "bikes" else SHARED / "clips" / cell.clip
     n = min(cell.count, 30) if quick else cell.count
-    clip = read_clip(path, cell.start, n)
+    clip = [f[: f.shape[0] // 2 * 2, : f.shape[1] // 2 * 2] for f in read_clip(path, cell.start, n)]
     occ = None
     if cell.fence:
         x, y = cell.foot

@@ -374,6 +374,8 @@ class Analysis:
     )
     #: Shots whose camera moves with parallax: local flow on top of the homography.
     parallax: set[int] = field(default_factory=set)
+    #: Static shots with a moving hole: every frame's region of interest (see Stack).
+    stacks: dict[int, Stack] = field(default_factory=dict)
 
     @property
     def never_seen(self) -> int:
@@ -414,6 +416,7 @@ def analyse(
     motion_width: int = 960,
     max_samples: int = 40,
     local_flow: bool = True,
+    stack_bytes: int = 300 << 20,
 ) -> Analysis:
     """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot.
     ``local_flow=False`` keeps to homographies even where the scene shows parallax (for
@@ -465,12 +468,36 @@ def analyse(
             rois[k] = _roi(boxes, w, h, pad)
     samples: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in rois}
     step = {k: max(1, (shots[k].end - shots[k].start) // max_samples) for k in rois}
+    # A static shot whose hole moves (a walker, a passing car) keeps every frame's region of
+    # interest, within a memory budget: each frame is then filled from the nearest frames in
+    # time that saw the spot, so what passes behind the object (traffic, people) is there.
+    stacks: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    for k in rois:
+        shot = shots[k]
+        inside = [holes[i] for i in range(shot.start, shot.end) if i in holes]
+        if not shot.static or not inside:
+            continue
+        x0, y0, x1, y1 = rois[k]
+        union = np.zeros((y1 - y0, x1 - x0), bool)
+        for hl in inside:
+            union |= hl.full(h, w)[y0:y1, x0:x1]
+        moves = union.sum() > 1.3 * np.mean([hl.crop.sum() for hl in inside])
+        if moves and (shot.end - shot.start) * union.size * 4 <= stack_bytes:
+            stacks[k] = ([], [])
     ones = np.ones((h, w), np.uint8)
     feather = _feather_for(w, h)
     for i, _f, rgb in _read(src):
         if i % 16 == 0:
             check()
         k = shot_of.get(i)
+        if k in stacks:
+            x0, y0, x1, y1 = rois[k]
+            away = np.ones((y1 - y0, x1 - x0), bool)
+            if i in holes:  # clear of the object and the blur around it
+                near = holes[i].full(h, w)[y0:y1, x0:x1].astype(np.uint8)
+                away = cv2.dilate(near, np.ones((2 * feather + 1,) * 2, np.uint8)) == 0
+            stacks[k][0].append(rgb[y0:y1, x0:x1].copy())
+            stacks[k][1].append(away)
         if k not in rois or (i - shots[k].start) % step[k]:
             continue
         x0, y0, x1, y1 = rois[k]
@@ -506,8 +533,43 @@ def analyse(
         flat[idx] = np.nan_to_num(med).astype(np.uint8)
         missing.reshape(-1)[idx[gone]] = True
         an.plates[k] = (synthesise(plate, missing), rois[k], missing)
+    for k, (frames, valid) in stacks.items():
+        ok = np.stack(valid)
+        idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
+        last = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)
+        after = np.minimum.accumulate(np.where(ok, idx, len(frames))[::-1], axis=0)[::-1]
+        an.stacks[k] = Stack(shots[k].start, np.stack(frames), last, after)
     progress(50)
     return an
+
+
+@dataclass
+class Stack:
+    """Every frame's region of interest of a static shot, and for each frame and pixel the
+    nearest frame at or before it, and at or after it, where that pixel was clear of the
+    hole (−1 / len when none)."""
+
+    start: int
+    frames: np.ndarray  # (n, h, w, 3) uint8
+    last: np.ndarray  # (n, h, w) int32
+    after: np.ndarray
+
+    def plate(self, i: int, base: np.ndarray) -> np.ndarray:
+        """``base`` (the shot's plate) with each pixel replaced by what the nearest frames in
+        time saw there, weighted by nearness; pixels never clear keep ``base``."""
+        j = i - self.start
+        n = len(self.frames)
+        a, b = self.last[j], self.after[j]
+        has_a, has_b = a >= 0, b < n
+        ys, xs = np.indices(a.shape)
+        va = self.frames[np.clip(a, 0, n - 1), ys, xs].astype(np.float32)
+        vb = self.frames[np.clip(b, 0, n - 1), ys, xs].astype(np.float32)
+        wa = np.where(has_a, 1.0 / (1 + j - a), 0.0)[..., None]
+        wb = np.where(has_b, 1.0 / (1 + b - j), 0.0)[..., None]
+        tot = wa + wb
+        near = (va * wa + vb * wb) / np.maximum(tot, 1e-6)
+        out = np.where(tot > 0, near, base.astype(np.float32))
+        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 Sample = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # crop, valid, loosely valid, need
@@ -554,7 +616,10 @@ def filled_frames(src: Path, an: Analysis) -> Iterator[tuple[int, av.VideoFrame,
             prior = None
             if local is not None and carried is not None and an.shot_of.get(i - 1) == k:
                 prior = (carried, np.linalg.inv(to_ref[i]) @ to_ref[i - 1])
-            rgb, passed = _composite(rgb, an.holes[i], an.plates[k], to_ref[i], local, prior)
+            plate = an.plates[k]
+            if k in an.stacks:
+                plate = (an.stacks[k].plate(i, plate[0]), *plate[1:])
+            rgb, passed = _composite(rgb, an.holes[i], plate, to_ref[i], local, prior)
         carried = passed
         yield i, frame, rgb
 

@@ -259,13 +259,15 @@ def composite(
 
 
 def fence_mask(frames: list[np.ndarray], box: tuple[int, int, int, int]) -> np.ndarray:
-    """The dark railings of the street shot inside ``box``: the shot's temporal median (passing
-    cars gone) darker than the road around them."""
+    """The dark railings of the street shot inside ``box``: in the shot's temporal median
+    (passing cars gone), thin structures darker than the road around them."""
     med = np.median(np.stack(frames[:: max(1, len(frames) // 15)]), axis=0).astype(np.uint8)
     g = cv2.cvtColor(med, cv2.COLOR_RGB2GRAY)
     x0, y0, x1, y1 = box
     m = np.zeros(g.shape, np.float32)
-    dark = (g[y0:y1, x0:x1] < 95).astype(np.uint8)
+    # Thin and dark: the bars, not the dark cars parked further off.
+    thin = cv2.morphologyEx(g, cv2.MORPH_BLACKHAT, np.ones((25, 25), np.uint8)) > 30
+    dark = ((g < 95) & thin)[y0:y1, x0:x1].astype(np.uint8)
     dark = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     m[y0:y1, x0:x1] = cv2.GaussianBlur(dark.astype(np.float32), (0, 0), 0.6)
     return m

@@ -239,7 +239,30 @@ def scan(
             active = [t for t in active if i - t.last <= 2 * step]
             if total:
                 progress(min(40.0, 40 * i / total))
-    return Scan(tracks, w, h, fps, len(thumbs), cuts, keyframes)
+    return Scan(_join(tracks, step), w, h, fps, len(thumbs), cuts, keyframes)
+
+
+def _join(tracks: list[Track], step: int, gap: int = 4) -> list[Track]:
+    """Tracks of one object broken by keyframes where the detector missed it (a motorbike
+    behind a railing, a walker half hidden) joined again: same label and shot, the later one
+    starting within ``gap`` keyframes of the earlier one's end, where the earlier one was
+    heading."""
+    out: list[Track] = []
+    for t in sorted(tracks, key=lambda t: t.first):
+        best, best_fit = None, 0.25
+        for o in out:
+            if o.label != t.label or o.shot != t.shot or not 0 < t.first - o.last <= gap * step:
+                continue
+            fit = _fit(o, t.first, t.boxes[t.first])
+            if fit > best_fit:
+                best, best_fit = o, fit
+        if best is None:
+            out.append(t)
+            continue
+        best.boxes.update(t.boxes)
+        best.scores += t.scores
+        best.colours += t.colours
+    return out
 
 
 #: Colours that people use for the same paint: a "grey" car may read as silver, white or
@@ -373,6 +396,22 @@ class Masker:
         except Exception:
             return None
 
+    def _in_front(
+        self, rgb: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray
+    ) -> np.ndarray:
+        """``mask`` (inside ``box``) less the bars standing in front of the object, seen in a
+        wider view (a bar must run on outside the object on both sides)."""
+        from nemo_widgets.engine.vision.silhouette import keep_occluders
+
+        x0, y0, x1, y1 = box
+        H, W = rgb.shape[:2]
+        px, py = (x1 - x0) // 2, (y1 - y0) // 2
+        cx0, cy0, cx1, cy1 = max(0, x0 - px), max(0, y0 - py), min(W, x1 + px), min(H, y1 + py)
+        wide = np.zeros((cy1 - cy0, cx1 - cx0), bool)
+        wide[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0] = mask
+        kept = keep_occluders(rgb[cy0:cy1, cx0:cx1], wide)
+        return kept[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0]
+
     def _shape(
         self, rgb: np.ndarray, t: Track, box: tuple[int, int, int, int], raw: Box
     ) -> np.ndarray:
@@ -395,7 +434,7 @@ class Masker:
             person = self._person(crop) if t.label == "person" else None
             sil = object_mask(crop, inner, person=person)
             if sil is not None:
-                return sil
+                return self._in_front(rgb, box, sil)
         scale = min(1.0, 160 / max(crop.shape[:2]))
         small = cv2.resize(
             crop,
@@ -452,7 +491,11 @@ class Masker:
             if b is None:
                 continue
             box = self._expand(b)
-            key = (id(t), min(t.boxes, key=lambda k: abs(k - i)))
+            # A parked object keeps its shape: a few looks at it do (first, middle, last).
+            looks = sorted(t.boxes)
+            if t.speed(self.scan.fps) <= 0.15 and len(looks) > 3:
+                looks = [looks[0], looks[len(looks) // 2], looks[-1]]
+            key = (id(t), min(looks, key=lambda k: abs(k - i)))
             if key not in self._shape_cache:  # the shape is made on the nearest keyframe
                 self._shape_cache[key] = self._shape(rgb, t, box, b)
             shape = self._shape_cache[key]
@@ -466,6 +509,21 @@ class Masker:
                 > 0
             )
         return out
+
+
+def describe(t: Track, scan: Scan) -> str:
+    """The object as the reply names it: "the grey car, parked on the right of the frame"."""
+    third = scan.width / 3
+    cx = t.centre_x()
+    side = "on the left" if cx < third else "on the right" if cx >= 2 * third else "in the middle"
+    label = t.label.replace("_", " ")
+    colour = t.colour() if t.label not in ("selection", "person") else None
+    if t.label == "person" and t.colour():
+        label = f"person in {t.colour()}"
+    what = " ".join(x for x in (colour, label) if x)
+    still = t.speed(scan.fps) <= 0.15
+    how = ("standing" if t.label == "person" else "parked") if still else "moving"
+    return f"the {what}, {how} {side} of the frame"
 
 
 @dataclass

@@ -206,7 +206,7 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
 def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     from nemo_widgets.engine.agent import ToolResult
     from nemo_widgets.engine.vision.labels import COCO, Target
-    from nemo_widgets.engine.vision.remove import remove_object
+    from nemo_widgets.engine.vision.remove import describe, remove_object
 
     clip = _target_clip(ctx, args)
     if clip is None:
@@ -311,11 +311,22 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     effect = Effect("remove_object", {"target": words, "label": target.label, "objects": removed})
     d, generated, gen = _record(ctx, clip, out, "removed", effect, info)
     n = len(res.tracks)
-    span = ", ".join(f"{r['from_s']:g}–{r['to_s']:g} s" for r in removed[:3])
+    found = "; ".join(
+        f"{describe(t, res.scan)}, seen {r['from_s']:g}–{r['to_s']:g} s"
+        for t, r in zip(res.tracks[:3], removed, strict=False)
+    )
+    invented = res.fill.invented_share
+    note = (
+        f" Nothing behind it was ever visible for about {100 * invented:.0f}% of the area it "
+        "covered, so that part was invented from its surroundings; worth a look before you "
+        "export."
+        if invented >= 0.05
+        else ""
+    )
     return ToolResult(
-        f"Removed the {what}{' ' + where if where else ''} from {clip['filename']} "
-        f"({n} object{'s' if n != 1 else ''}, seen {span}; filled from the rest of the video "
-        f"in {took:.1f} s).",
+        f"Removed the {what}{' ' + where if where else ''} from {clip['filename']}: {found} "
+        f"({n} object{'s' if n != 1 else ''}; filled from the rest of the video in "
+        f"{took:.1f} s).{note}",
         f"已从 {clip['filename']} 中去掉{target.label or '对象'}（{took:.1f} 秒）。",
         d.to_dict(),
         state={"generated_media": generated, "selection": None},

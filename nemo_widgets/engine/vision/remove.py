@@ -46,6 +46,9 @@ class Track:
     scores: list[float] = field(default_factory=list)
     colours: list[np.ndarray] = field(default_factory=list)  # mean HSV inside, per keyframe
     shot: int = 0
+    #: A parked object's box: the median of its keyframe boxes (set by the Masker), so one
+    #: bad detection (merged with a neighbour, cut by a passer-by) does not move its mask.
+    fixed: Box | None = None
 
     @property
     def first(self) -> int:
@@ -95,6 +98,8 @@ class Track:
         ks = sorted(self.boxes)
         if i < ks[0] - hold or i > ks[-1] + hold:
             return None
+        if self.fixed is not None:
+            return self.fixed
         if len(ks) >= 2 and (i < ks[0] or i > ks[-1]):
             # Past the ends a moving object keeps moving (a walker does not wait for the
             # next keyframe); a parked one stays where it was.
@@ -371,6 +376,9 @@ class Masker:
         self.start = int(start_s * scan.fps)
         self.end = int(end_s * scan.fps) if end_s is not None else scan.frames
         self.hold = max(1, round(scan.fps * 0.5))
+        for t in tracks:
+            if len(t.boxes) >= 3 and t.speed(scan.fps) <= 0.15:
+                t.fixed = tuple(np.median(np.array(list(t.boxes.values())), axis=0).tolist())  # type: ignore[assignment]
         self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
         self._segmenter: Any = None
 

@@ -342,7 +342,17 @@ def synthesise(plate: np.ndarray, missing: np.ndarray, budget: int = 250_000) ->
         import patchmatch
 
         patchmatch.set_random_seed(0)
-        detail = patchmatch.inpaint(small, gap * 255, patch_size=3)
+        # Sources from the surfaces around the hole, not from thin dark bars in front of them
+        # (a fence copied into the hole reads as streaks): those neither fill nor are copied.
+        grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+        k = max(7, min(small.shape[:2]) // 12) | 1
+        hat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, np.ones((k, k), np.uint8))
+        bars = (hat > max(25.0, float(np.percentile(hat, 90)))) & (gap == 0)
+        fixed = cv2.dilate(bars.astype(np.uint8), np.ones((3, 3), np.uint8)) & (1 - gap)
+        if fixed.any() and fixed.mean() < 0.4:
+            detail = patchmatch.inpaint(small, gap * 255, global_mask=fixed * 255, patch_size=3)
+        else:
+            detail = patchmatch.inpaint(small, gap * 255, patch_size=3)
         sigma = max(1.0, 2.0 * scale)
         low = cv2.GaussianBlur(detail.astype(np.float32), (0, 0), sigma)
         base = cv2.GaussianBlur(smooth.astype(np.float32), (0, 0), sigma)

@@ -194,7 +194,7 @@ def scan(
         s.thread_type = "AUTO"
         fps = float(s.average_rate or 25)
         total = s.frames or int(float(c.duration / av.time_base) * fps) if c.duration else 0
-        if total and total < 12 * fps:  # a short clip: more looks, still cheap
+        if total and total < 4 * fps:  # a short clip: more looks, still cheap
             every_s = min(every_s, 0.25)
         step = max(1, round(fps * every_s))
         w = h = 0
@@ -376,9 +376,19 @@ class Masker:
         self.start = int(start_s * scan.fps)
         self.end = int(end_s * scan.fps) if end_s is not None else scan.frames
         self.hold = max(1, round(scan.fps * 0.5))
+        #: Per track, the frames its mask covers beyond its keyframes.
+        self.spans: dict[int, tuple[int, int]] = {}
         for t in tracks:
+            lo, hi = scan.shot_span(t.first)
+            self.spans[id(t)] = (t.first - self.hold, t.last + self.hold)
             if len(t.boxes) >= 3 and t.speed(scan.fps) <= 0.15:
                 t.fixed = tuple(np.median(np.array(list(t.boxes.values())), axis=0).tolist())  # type: ignore[assignment]
+                # Parked for most of its shot: parked for all of it (the detector loses a car
+                # behind a fence or a passer-by now and then; a car that drove off would
+                # have been seen moving).
+                keys = [k for k in scan.keyframes if lo <= k < hi]
+                if keys and len(t.boxes) >= 0.5 * len(keys):
+                    self.spans[id(t)] = (lo, hi - 1)
         self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
         self._segmenter: Any = None
 
@@ -495,7 +505,9 @@ class Masker:
         out = None
         for t in self.tracks:
             lo, hi = self.scan.shot_span(t.first)
-            b = t.box_at(i, self.hold) if lo <= i < hi else None  # held, but not across a cut
+            a, z = self.spans[id(t)]
+            # Held past its keyframes, but never across a cut.
+            b = t.box_at(i, max(self.hold, t.first - a, z - t.last)) if lo <= i < hi else None
             if b is None:
                 continue
             box = self._expand(b)

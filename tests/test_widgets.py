@@ -35,6 +35,22 @@ def capture(widget: Any) -> list[dict]:
     return sent
 
 
+def fetch_media(widget: Any, slot: str) -> bytes:
+    """Pull a media slot as the front-end does: media-get per chunk, over the comm."""
+    desc, got = widget.media[slot], b""
+    replies: list[tuple[dict, list]] = []
+    widget.send = lambda content, buffers=None: replies.append((content, buffers or []))
+    while len(got) < desc["size"]:
+        widget._on_front_end(
+            widget, {"kind": "media-get", "id": desc["id"], "offset": len(got)}, []
+        )
+        content, buffers = replies.pop()
+        assert content == {"kind": "media-chunk", "id": desc["id"], "offset": len(got)}, content
+        assert 0 < len(buffers[0]) <= 2 * 1024 * 1024
+        got += bytes(buffers[0])
+    return got
+
+
 async def settle(*widgets: Any) -> None:
     for _ in range(200):
         pending = [t for wdg in widgets for t in wdg._tasks]
@@ -75,8 +91,13 @@ def test_studio_headless_mirrors_the_ui(engine, clip: Path, tmp_path: Path) -> N
         res = await studio.export()
         ep = studio.export_panel
         assert ep.progress == 100 and ep.status == "completed"
-        assert ep.preview[4:8] == b"ftyp" and len(ep.preview) < res.size * 3
+        preview = Path(ep.preview_path).read_bytes()
+        assert preview[4:8] == b"ftyp" and len(preview) < res.size * 3
         assert Path(ep.saved_path).exists() and ep.download_url == res.url
+        # The browser gets the preview and the file through the comm, not from the engine.
+        assert set(ep.media) >= {"preview", "download"}
+        assert fetch_media(ep, "preview") == preview
+        assert fetch_media(ep, "download") == Path(ep.saved_path).read_bytes()
         assert studio.status_bar.credits["available"] == 99
         await client.aclose()
 
@@ -199,9 +220,14 @@ def test_box_selection_goes_with_the_next_instruction(engine, clip: Path) -> Non
             got.append((b, t))
 
         await c.upload(clip)
-        assert box.source_url.startswith(engine.base_url)
+        await settle(box)
+        source = fetch_media(box, "source")
+        assert source[4:8] == b"ftyp" and box.media["source"]["mime"] == "video/mp4"
+        assert box.clip == {"name": "clip.mp4", "width": 640, "height": 360}
+        assert engine.base_url not in str(box.get_state())  # nothing points at the engine
         box._on_front_end(box, {"kind": "box", "box": [0.1, 0.2, 0.4, 0.6], "time": 1.5}, [])
         assert got == [([0.1, 0.2, 0.4, 0.6], 1.5)] and c.selection is not None
+        assert box.box_pixels == (64, 72, 256, 216)
         result = await c.say("remove this")
         assert c.selection is None  # sent once, with this instruction
         assert result.text.startswith("Removed"), result.text

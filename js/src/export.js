@@ -1,7 +1,7 @@
 // ExportPanel: format/quality, the render's progress, then the small preview proxy playing
-// inline (the full file is never pushed through the websocket), a download link, and a
-// before/after view of the source and the result.
-import { errorArea, h, playsH264, watch } from "./shared.js";
+// inline, a download button, and a before/after view of the source and the result. All media
+// come from the kernel over this widget's comm (media slots), never from the engine's address.
+import { bindMedia, errorArea, formatBytes, h, mediaUrl, playsH264, watch } from "./shared.js";
 
 function select(model, name, options) {
   const el = h("select", { class: "nemo-select", onchange: () => {
@@ -31,7 +31,39 @@ function render({ model, el }) {
   } }), " before / after");
   const note = h("div", { class: "nemo-note", hidden: true });
   const links = h("div", { class: "nemo-links" });
-  let blobUrl = null;
+  const download = h("button", { class: "nemo-button nemo-download", type: "button", hidden: true }, "Download the full export");
+  const saved = h("span", { class: "nemo-saved" });
+  links.append(download, saved);
+  download.addEventListener("click", async () => {
+    const desc = (model.get("media") || {}).download;
+    if (!desc) return;
+    download.disabled = true;
+    try {
+      const url = await mediaUrl(model, desc, (got, total) => {
+        download.textContent = `Downloading ${formatBytes(got)} / ${formatBytes(total)}…`;
+      });
+      const a = h("a", { href: url, download: desc.name || "export.mp4", hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      download.textContent = "Download the full export";
+    } catch (e) {
+      download.textContent = `Download failed: ${e.message || e} — try again`;
+    } finally {
+      download.disabled = false;
+    }
+  });
+  const showPreview = bindMedia(model, "preview", player, (desc) => {
+    player.hidden = !desc;
+    if (desc && !playsH264(player)) {
+      note.hidden = false;
+      note.replaceChildren(
+        "This player has no H.264 codec (VS Code's notebook view, for example). ",
+        h("button", { class: "nemo-button", onclick: () => model.send({ kind: "export", format: "webm" }) }, "Export as WebM"),
+      );
+    }
+  });
+  const showBefore = bindMedia(model, "before", before, () => {});
 
   player.addEventListener("play", () => !before.hidden && before.play());
   player.addEventListener("pause", () => before.pause());
@@ -49,39 +81,22 @@ function render({ model, el }) {
     errors.el,
   );
 
-  const stop = watch(model, ["progress", "status", "busy", "preview", "download_url", "saved_path", "source_url"], () => {
+  const stop = watch(model, ["progress", "status", "busy", "media", "saved_path"], () => {
     bar.value = model.get("progress");
     const st = model.get("status");
     state.textContent = st ? `${st} ${model.get("progress")}%` : "";
     go.disabled = model.get("busy");
-    const preview = model.get("preview");
-    if (preview && preview.byteLength) {
-      if (blobUrl) URL.revokeObjectURL(blobUrl);
-      blobUrl = URL.createObjectURL(new Blob([preview], { type: "video/mp4" }));
-      player.src = blobUrl;
-      player.hidden = false;
-      if (!playsH264(player)) {
-        note.hidden = false;
-        note.replaceChildren(
-          "This player has no H.264 codec (VS Code's notebook view, for example). ",
-          h("button", { class: "nemo-button", onclick: () => model.send({ kind: "export", format: "webm" }) }, "Export as WebM"),
-        );
-      }
-    }
-    const src = model.get("source_url");
-    if (src && before.src !== src) before.src = src;
-    compare.hidden = !(src && preview && preview.byteLength);
-    const url = model.get("download_url");
-    const saved = model.get("saved_path");
-    links.replaceChildren(
-      url ? h("a", { href: url, target: "_blank", download: "", class: "nemo-download" }, "Download the full export") : "",
-      saved ? h("span", { class: "nemo-saved" }, ` saved on the kernel's machine: ${saved}`) : "",
-    );
+    showPreview();
+    showBefore();
+    const media = model.get("media") || {};
+    compare.hidden = !(media.before && media.preview);
+    download.hidden = !media.download;
+    const path = model.get("saved_path");
+    saved.textContent = path ? ` saved on the kernel's machine: ${path}` : "";
   });
   return () => {
     stop();
     errors.dispose();
-    if (blobUrl) URL.revokeObjectURL(blobUrl);
   };
 }
 

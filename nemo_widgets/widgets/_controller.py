@@ -11,6 +11,7 @@ import contextlib
 import logging
 import tempfile
 import time
+import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ from nemo_widgets.client import (
     route,
 )
 from nemo_widgets.draft import Draft, diff, summary, to_dataframe
+from nemo_widgets.widgets import _media
 
 log = logging.getLogger("nemo_widgets.widgets")
 Listener = Callable[..., Any]
@@ -98,6 +100,39 @@ class Controller:
             self.loop = None
         self._op_lock: asyncio.Lock | None = None
         self._connecting: asyncio.Task[None] | None = None
+        self._workdir: Path | None = None
+        self._previews: dict[str, asyncio.Future[Path]] = {}
+
+    # -- files the kernel keeps for the browser -------------------------------------------------
+    @property
+    def workdir(self) -> Path:
+        """Where previews and downloads for the browser live (removed with the controller)."""
+        if self._workdir is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="nemo-studio-"))
+            weakref.finalize(self, _media.remove_tree, self._workdir)
+        return self._workdir
+
+    async def preview_of(self, file: UploadedFile) -> tuple[Path, str]:
+        """A ≤480p proxy of an uploaded file, fetched from the service by the kernel (the
+        browser never talks to the service's address)."""
+        key = str(file.raw.get("file_id") or file.url)
+        if key not in self._previews:
+
+            async def make() -> tuple[Path, str]:
+                session = await self.ensure_connected()
+                folder = self.workdir / "sources" / (key[-24:] or "x")
+                folder.mkdir(parents=True, exist_ok=True)
+                src = await session.client.download(file.url or "", folder / file.filename)
+                return await asyncio.to_thread(
+                    _media.make_proxy, src, folder / f"preview-{Path(file.filename).stem}.mp4"
+                )
+
+            self._previews[key] = asyncio.ensure_future(make())
+        try:
+            return await asyncio.shield(self._previews[key])
+        except BaseException:
+            self._previews.pop(key, None)
+            raise
 
     # -- events ---------------------------------------------------------------------------------
     def on(self, event: str, fn: Listener) -> Listener:
@@ -278,10 +313,13 @@ class Controller:
                 )
                 preview = None
                 if res.preview_url:
-                    # The small proxy travels to the browser (the full file never does).
-                    with tempfile.TemporaryDirectory() as tmp:
-                        p = await session.client.download(res.preview_url, Path(tmp) / "p.mp4")
-                        preview = p.read_bytes()
+                    # The small proxy travels to the browser over the comm (the full file only
+                    # when the user asks for it).
+                    folder = self.workdir / "exports"
+                    folder.mkdir(parents=True, exist_ok=True)
+                    preview = await session.client.download(
+                        res.preview_url, folder / f"preview-{res.id}.mp4"
+                    )
             finally:
                 self.busy = False
         self.last_export = res

@@ -270,18 +270,20 @@ class PromptPanel(Panel):
 
 class ExportPanel(Panel):
     """Format and quality, a progress bar from the render job, then the preview proxy playing
-    inline (the full file stays on disk / on the server), a download link, before/after."""
+    inline, a download button, before/after. Every byte the browser shows comes through the
+    kernel (``media`` slots ``preview``, ``before``, ``download``), never from the engine's
+    address, so it works with a remote kernel (Colab, JupyterHub, SSH)."""
 
     _esm = esm("export")
     format = t.Enum(["mp4", "webm"], "mp4").tag(sync=True)
     quality = t.Enum(["high", "medium", "low"], "high").tag(sync=True)
     progress = t.Int(0).tag(sync=True)
     status = t.Unicode("").tag(sync=True)
-    preview = t.Bytes(b"").tag(sync=True)
-    download_url = t.Unicode("").tag(sync=True)
     saved_path = t.Unicode("").tag(sync=True)
-    source_url = t.Unicode("").tag(sync=True)
     save_to = t.Unicode("out").tag(sync=True)
+    #: Kernel-side only: the service's URL of the full export, and the local preview proxy.
+    download_url = t.Unicode("")
+    preview_path = t.Unicode("")
 
     def bind(self, controller: Controller) -> None:
         controller.on("export_start", self._start)
@@ -292,7 +294,11 @@ class ExportPanel(Panel):
     def _source(self, files: list[Any]) -> None:
         videos = [f for f in files if f.file_type == "video" and f.url]
         if videos:
-            self.source_url = videos[-1].url or ""
+            self.run(self._publish_source(videos[-1]))
+
+    async def _publish_source(self, file: Any) -> None:
+        path, mime = await self.controller.preview_of(file)
+        self.publish("before", path, mime, name=file.filename)
 
     def _start(self, format: str, quality: str) -> None:
         self.busy, self.progress, self.status = True, 0, "pending"
@@ -300,11 +306,27 @@ class ExportPanel(Panel):
     def _progress(self, status: Any) -> None:
         self.progress, self.status = int(status.progress), status.status
 
-    def _done(self, result: Any, preview: bytes | None) -> None:
+    def _done(self, result: Any, preview: Path | None) -> None:
         self.busy, self.progress, self.status = False, 100, "completed"
         self.download_url = result.url
         self.saved_path = str(result.path or "")
-        self.preview = preview or b""
+        self.preview_path = str(preview or "")
+        self.publish("preview", preview, "video/mp4")
+        if result.path is not None and Path(result.path).exists():
+            self._offer_download(Path(result.path))
+        else:
+            self.run(self._fetch_download(result))
+
+    def _offer_download(self, path: Path) -> None:
+        mime = "video/webm" if path.suffix.lower() == ".webm" else "video/mp4"
+        self.publish("download", path, mime, name=path.name)
+
+    async def _fetch_download(self, result: Any) -> None:
+        session = await self.controller.ensure_connected()
+        folder = self.controller.workdir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = await session.client.download(result.url, folder)
+        self._offer_download(Path(path))
 
     def export(self, **kw: Any) -> Any:
         kw.setdefault("format", self.format)
@@ -363,12 +385,18 @@ class TimelinePanel(Panel):
 
 
 class BoxSelect(Panel):
-    """Draw a box around what to remove on a frame of a clip; sent with the next instruction."""
+    """Draw a box around what to remove on a frame of a clip; sent with the next instruction.
+
+    The box is normalised to the *picture* (the video's own pixels), not to the player: the
+    front-end maps the pointer through the element's letterboxing (``object-fit: contain``),
+    so ``box`` times the clip's size is the rectangle in video pixels the engine uses.
+    """
 
     _esm = esm("box")
-    source_url = t.Unicode("").tag(sync=True)
     box = t.List(t.Float(), default_value=[]).tag(sync=True)
     time = t.Float(0.0).tag(sync=True)
+    #: The clip the box refers to: its name and size in pixels (for the box in pixels).
+    clip = t.Dict().tag(sync=True)
 
     def __init__(self, controller: Controller | None = None, **kw: Any) -> None:
         super().__init__(controller, **kw)
@@ -380,12 +408,26 @@ class BoxSelect(Panel):
     def _source(self, files: list[Any]) -> None:
         videos = [f for f in files if f.file_type == "video" and f.url]
         if videos:
-            self.source_url = videos[-1].url or ""
+            self.run(self._publish_source(videos[-1]))
+
+    async def _publish_source(self, file: Any) -> None:
+        path, mime = await self.controller.preview_of(file)
+        self.clip = {"name": file.filename, "width": file.width, "height": file.height}
+        self.publish("source", path, mime, name=file.filename)
 
     def on_submit(self, fn: Callable[[list[float], float], Any]) -> Callable[..., Any]:
         """Register ``fn(box, time)``; returns ``fn`` so it works as a decorator."""
         self._callbacks.append(fn)
         return fn
+
+    @property
+    def box_pixels(self) -> tuple[int, int, int, int] | None:
+        """The box in the clip's pixels (x0, y0, x1, y1), as the engine will use it."""
+        w, h = self.clip.get("width"), self.clip.get("height")
+        if len(self.box) != 4 or not w or not h:
+            return None
+        x0, y0, x1, y1 = self.box
+        return (round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h))
 
     def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
         box = [float(x) for x in msg.get("box", [])]

@@ -92,6 +92,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             f"--IdentityProvider.token={TOKEN}",
             f"--ServerApp.root_dir={root}",
             "--LabApp.expose_app_in_browser=True",
+            # The same server also serves Notebook 7 (/notebooks/…) when it is installed.
+            "--JupyterNotebookApp.expose_app_in_browser=True",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
@@ -159,8 +161,57 @@ def write_notebook(path: Path, *cells: str) -> Path:
     return path
 
 
-def open_and_run(page: object, lab: Lab, name: str) -> None:
-    page.goto(f"{lab.url}/lab/tree/{name}?token={TOKEN}&reset")
+FRONT_ENDS = ["lab", "notebook"]
+
+
+@pytest.fixture(params=FRONT_ENDS)
+def front_end(request: pytest.FixtureRequest) -> str:
+    """Each browser test runs in JupyterLab and in Notebook 7."""
+    if request.param == "notebook":
+        try:
+            import notebook  # noqa: F401
+        except ImportError:
+            pytest.fail("Notebook 7 is not installed: pip install -e '.[lab]'")
+    return request.param
+
+
+#: Errors Notebook 7's own shell raises with an isolated settings folder (none of ours).
+SHELL_NOISE = ("Command 'filebrowser:open-path' not registered", "reading 'schema'")
+
+
+def page_errors(page: object) -> list[str]:
+    """Uncaught errors on the page, but for the front-end's own known noise."""
+    errors: list[str] = []
+
+    def record(e: object) -> None:
+        if not any(n in str(e) for n in SHELL_NOISE):
+            errors.append(str(e))
+
+    page.on("pageerror", record)
+    return errors
+
+
+def block_all_but_jupyter(page: object, lab: Lab) -> list[str]:
+    """What a remote kernel's user sees (Colab, JupyterHub, SSH): the browser reaches the
+    Jupyter server's origin and nothing else. Every other request is aborted and recorded
+    (``blob:`` and ``data:`` URLs never reach the network, so they are not routed)."""
+    blocked: list[str] = []
+
+    def handle(route: object) -> None:
+        url = route.request.url
+        if url.startswith(lab.url + "/"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked
+
+
+def open_and_run(page: object, lab: Lab, name: str, front_end: str = "lab") -> None:
+    path = f"lab/tree/{name}" if front_end == "lab" else f"notebooks/{name}"
+    page.goto(f"{lab.url}/{path}?token={TOKEN}&reset")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     # Wait for the kernel before running anything (else a "Select Kernel" dialog blocks).
     page.evaluate("""async () => {

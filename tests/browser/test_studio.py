@@ -7,23 +7,29 @@ from pathlib import Path
 import pytest
 
 from nemo_widgets.synth import make_clip
-from tests.browser.conftest import Lab, open_and_run, write_notebook
+from tests.browser.conftest import (
+    Lab,
+    block_all_but_jupyter,
+    open_and_run,
+    page_errors,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("out/screenshots")
 
 
-def test_studio_end_to_end(lab: Lab, browser: object) -> None:
+def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
     clip = make_clip(lab.root / "clip.mp4", seconds=2, width=320, height=240)
     write_notebook(
-        lab.root / "studio.ipynb",
+        lab.root / f"studio-{front_end}.ipynb",
         "from nemo_widgets import Studio\nstudio = Studio(backend='engine')\nstudio",
     )
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = page_errors(page)
+    blocked = block_all_but_jupyter(page, lab)  # as with a remote kernel
     try:
-        open_and_run(page, lab, "studio.ipynb")
+        open_and_run(page, lab, f"studio-{front_end}.ipynb", front_end)
         page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)
         assert "Ready!" in page.inner_text(".nemo-status")
         assert "embedded engine" in page.inner_text(".nemo-status")
@@ -63,10 +69,12 @@ def test_studio_end_to_end(lab: Lab, browser: object) -> None:
         page.wait_for_function(
             f"document.querySelector('{player}').currentTime > {start} + 0.3", timeout=10_000
         )
-        assert page.locator(".nemo-download").count() == 1
+        assert page.eval_on_selector(player, "v => v.src").startswith("blob:")
+        page.wait_for_selector(".nemo-download:not([hidden])", timeout=30_000)
+        assert not blocked, blocked
 
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator(".nemo-studio").screenshot(path=str(SHOTS / "studio.png"))
+        page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
         assert not errors, errors
     finally:
         page.close()

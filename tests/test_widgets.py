@@ -282,3 +282,59 @@ def test_messages_from_a_subshell_thread_run_on_the_home_loop(engine, clip: Path
         assert prompt.messages[-1]["text"].startswith("Credits: 100 available")
 
     asyncio.run(main())
+
+
+def test_progress_streams_and_cancel_stops_the_step(engine, tmp_path: Path) -> None:
+    """A long AI step streams progress into the chat bubble (percent, frames, time left); the
+    Cancel button stops it on the engine: the draft is unchanged, no credit is spent, the chat
+    unlocks and takes the next instruction."""
+    from nemo_widgets.synth import make_clip
+
+    long_clip = make_clip(tmp_path / "long.mp4", seconds=12, width=640, height=360)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        await c.upload(long_clip)
+        before = c.state.get("draft")
+        credits = (await c.credits()).available
+        seen: list[dict] = []
+        c.on("progress", lambda **p: seen.append(p))
+        prompt._on_front_end(
+            prompt,
+            {"kind": "send", "text": "replace my background with a clean studio backdrop"},
+            [],
+        )
+        for _ in range(600):
+            if seen and seen[-1]["percent"] >= 3:
+                break
+            await asyncio.sleep(0.05)
+        assert seen, "no progress while the step ran"
+        step = prompt.messages[-1]["steps"][0]
+        assert step["status"] == "running" and step["progress"]["percent"] >= 3
+        assert step["progress"]["total_frames"] == 300
+        assert 0 < step["progress"]["frames"] <= 300 and step["progress"]["eta_s"] is not None
+        assert c.job is not None and c.job["kind"] == "run" and prompt.job == "run"
+        prompt._on_front_end(prompt, {"kind": "cancel"}, [])
+        await settle(prompt)
+        assert not prompt.busy and prompt.job == "" and c.job is None
+        last = prompt.messages[-1]
+        assert last["text"].startswith("Cancelled"), last
+        assert not last.get("pending")
+        await c.refresh()
+        assert c.state.get("draft") == before  # nothing half-done landed
+        assert (await c.credits()).available == credits  # and nothing was charged
+        assert engine.engine.pool._cancel == {}  # the job is gone from the pool
+        result = await c.say("add the title 'After' for 1 second")
+        assert result.text.startswith("Added the title")
+
+    asyncio.run(main())
+
+
+def test_studio_cancel_with_nothing_running(engine) -> None:
+    async def main() -> None:
+        studio = Studio(AsyncNemoClient(engine.base_url, settings=fast()))
+        await settle(studio.status_bar)
+        assert await studio.cancel() is False
+
+    asyncio.run(main())

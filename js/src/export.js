@@ -18,6 +18,7 @@ function render({ model, el }) {
   const fmt = select(model, "format", ["mp4", "webm"]);
   const quality = select(model, "quality", ["high", "medium", "low"]);
   const go = h("button", { class: "nemo-button nemo-export-button", onclick: () => model.send({ kind: "export" }) }, "Export");
+  const cancel = h("button", { class: "nemo-button nemo-cancel", hidden: true, onclick: () => model.send({ kind: "cancel" }) }, "Cancel");
   const bar = h("progress", { class: "nemo-progress", max: 100, value: 0 });
   const state = h("span", { class: "nemo-stage" });
   const player = h("video", { class: "nemo-player", controls: true, playsinline: true, muted: true, hidden: true });
@@ -73,7 +74,7 @@ function render({ model, el }) {
 
   el.append(
     h("div", { class: "nemo-row" }, "Format ", fmt, " Quality ", quality, go),
-    h("div", { class: "nemo-row" }, bar, state),
+    h("div", { class: "nemo-row" }, bar, state, cancel),
     note,
     h("div", { class: "nemo-videos" }, before, player),
     compare,
@@ -81,10 +82,11 @@ function render({ model, el }) {
     errors.el,
   );
 
-  const stop = watch(model, ["progress", "status", "busy", "media", "saved_path"], () => {
+  const stop = watch(model, ["progress", "status", "detail", "busy", "media", "saved_path", "job"], () => {
     bar.value = model.get("progress");
     const st = model.get("status");
-    state.textContent = st ? `${st} ${model.get("progress")}%` : "";
+    state.textContent = st ? `${st} ${model.get("progress")} %${model.get("detail") ? ` · ${model.get("detail")}` : ""}` : "";
+    cancel.hidden = model.get("job") !== "export";
     go.disabled = model.get("busy");
     showPreview();
     showBefore();

@@ -328,6 +328,16 @@ class AsyncSession:
         except SessionNotFound as e:
             raise await self._recover_session(e) from None
 
+    async def cancel(self) -> bool:
+        """Ask the service to stop this session's agent run. ``True`` when a run was stopped;
+        ``False`` when none was running or the service cannot cancel runs (then the reply
+        still arrives and the result lands)."""
+        try:
+            d = await self._call("POST", "run_cancel")
+        except NemoError:
+            return False
+        return bool(isinstance(d, dict) and d.get("cancelled"))
+
     async def state(self) -> dict[str, Any]:
         d = await self._call("GET", "state")
         state = d.get("state", d) if isinstance(d, dict) else {}

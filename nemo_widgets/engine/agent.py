@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import random
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from typing import Any
 
 from nemo_widgets.draft import Draft, Segment, Track, diff, summary
 from nemo_widgets.engine import events as ev
+from nemo_widgets.engine.jobs import Cancelled
 
 # -- parsing helpers -----------------------------------------------------------------------
 _TIME = r"(?:\d+:)?\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds?|秒|ms)?"
@@ -113,9 +115,20 @@ class ToolResult:
 class ToolContext:
     """What a tool sees: the session state, the engine's store and pool, progress."""
 
-    def __init__(self, engine: Any, user_id: str, session_id: str, state: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        engine: Any,
+        user_id: str,
+        session_id: str,
+        state: dict[str, Any],
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> None:
         self.engine, self.user_id, self.session_id = engine, user_id, session_id
         self.state = state
+        #: Told (percent, frames in the job or None) while heavy work runs.
+        self.on_progress = on_progress
+        #: Frames the heavy work goes through, when a tool knows (for "frame n of N").
+        self.frames_total: int | None = None
 
     @property
     def draft(self) -> Draft:
@@ -127,8 +140,14 @@ class ToolContext:
 
     def run_heavy(self, fn: Callable[[Any], Any]) -> Any:
         """Run CPU-heavy work in the engine's bounded pool and wait for it."""
-        key = f"{self.user_id}:tool:{uuid.uuid4().hex[:8]}"
-        return self.engine.pool.submit(key, fn).result()
+        key = f"{self.user_id}:tool:{self.session_id}:{uuid.uuid4().hex[:8]}"
+        report = self.on_progress
+
+        def progress(p: int) -> None:
+            if report is not None:
+                report(p, self.frames_total)
+
+        return self.engine.pool.submit(key, fn, on_progress=progress).result()
 
 
 # -- the interpreter -------------------------------------------------------------------------
@@ -903,6 +922,32 @@ def _register_vision_tools() -> None:
 _register_vision_tools()
 
 
+def _progress_reporter(
+    emit: Callable[[dict[str, Any] | None], None], call_id: str, name: str
+) -> Callable[[int, int | None], None]:
+    """Progress of a tool's heavy work as ``{"type": "progress"}`` events: percent, frames
+    done of total (when the tool knows them) and the time left, estimated from the pace."""
+    t0 = time.monotonic()
+
+    def report(percent: int, frames: int | None) -> None:
+        took = time.monotonic() - t0
+        eta = took * (100 - percent) / percent if percent >= 2 else None
+        emit(
+            {
+                "type": "progress",
+                "id": call_id,
+                "name": name,
+                "progress": percent,
+                "frames": round(frames * percent / 100) if frames else None,
+                "total_frames": frames,
+                "eta_s": round(eta, 1) if eta is not None else None,
+                "elapsed_s": round(took, 1),
+            }
+        )
+
+    return report
+
+
 class Agent:
     def __init__(self, engine: Any) -> None:
         self.engine = engine
@@ -929,17 +974,25 @@ class Agent:
         zh = is_chinese(text)
         p = the_plan or self.plan(session_id, text)
         consumed = False
+        replies: list[str] = []
         try:
             if p.reply is not None and not p.calls:
                 emit(ev.text_event(inv, p.reply, turn_complete=True))
                 return
-            replies: list[str] = []
             any_change = False
             for call in p.calls:
+                if self.engine.run_cancelled(session_id):
+                    raise Cancelled()
                 call_id = ev.new_call_id()
                 emit(ev.call_event(inv, call_id, call.name, call.args))
                 state = store.state(session_id)
-                ctx = ToolContext(self.engine, who.user_id, session_id, state)
+                ctx = ToolContext(
+                    self.engine,
+                    who.user_id,
+                    session_id,
+                    state,
+                    on_progress=_progress_reporter(emit, call_id, call.name),
+                )
                 if call.name == "undo":
                     result = self._undo(session_id)
                 else:
@@ -976,6 +1029,20 @@ class Agent:
             )
             if not silent:
                 emit(ev.text_event(inv, " ".join(replies), turn_complete=True))
+        except Cancelled:
+            done = " ".join(replies) if replies else ""
+            emit(
+                ev.text_event(
+                    inv,
+                    (
+                        "已取消，正在进行的步骤没有改动任何内容。"
+                        if zh
+                        else "Cancelled: the step that was running changed nothing."
+                    )
+                    + (f" Done before: {done}" if done else ""),
+                    turn_complete=True,
+                )
+            )
         finally:
             if reservation:
                 store.settle(who.user_id, reservation, consume=consumed)

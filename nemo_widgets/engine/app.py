@@ -124,8 +124,24 @@ class Engine:
         self.agent = Agent(self)
         #: Sessions with an agent run in progress (one at a time per session).
         self._active_runs: set[str] = set()
+        #: Runs asked to stop (POST …/cancel): checked between steps; running jobs get their
+        #: cancel flag set.
+        self._cancelled_runs: set[str] = set()
         self._runs_lock = threading.Lock()
         self._recover()
+
+    def run_cancelled(self, sid: str) -> bool:
+        with self._runs_lock:
+            return sid in self._cancelled_runs
+
+    def cancel_run(self, sid: str, user_id: str) -> bool:
+        """Stop the session's agent run: no further step starts, running work stops."""
+        with self._runs_lock:
+            if sid not in self._active_runs:
+                return False
+            self._cancelled_runs.add(sid)
+        self.pool.cancel_prefix(f"{user_id}:tool:{sid}:")
+        return True
 
     # -- restart recovery ------------------------------------------------------------------
     def _recover(self) -> None:
@@ -323,6 +339,7 @@ async def run_sse(request: Request) -> Response:
                 status=409,
             )
         eng._active_runs.add(sid)
+        eng._cancelled_runs.discard(sid)
     try:
         the_plan, reservation = _plan_and_reserve(eng, who, sid, text)
     except BaseException:
@@ -334,7 +351,7 @@ async def run_sse(request: Request) -> Response:
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
 
     def emit(event: dict[str, Any] | None) -> None:
-        if event is not None:
+        if event is not None and event.get("type") != "progress":  # progress is not history
             eng.store.add_event(sid, event)
         loop.call_soon_threadsafe(queue.put_nowait, event)
 
@@ -358,6 +375,7 @@ async def run_sse(request: Request) -> Response:
             # message the moment this reply closes is not refused.
             with eng._runs_lock:
                 eng._active_runs.discard(sid)
+                eng._cancelled_runs.discard(sid)
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(queue.put_nowait, None)
 
@@ -389,6 +407,15 @@ async def run_sse(request: Request) -> Response:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+async def run_cancel(request: Request) -> Response:
+    """Stop the session's agent run (an extension of the embedded engine; see docs/remote.md)."""
+    eng = _engine(request)
+    who = eng.auth(request)
+    sid = request.path_params["sid"]
+    eng.session_of(sid, who.user_id)
+    return ok({"cancelled": eng.cancel_run(sid, who.user_id)})
 
 
 def _plan_and_reserve(eng: Engine, who: TokenInfo, sid: str, text: str) -> tuple[Any, str | None]:
@@ -779,6 +806,7 @@ def create_app(config: EngineConfig) -> Starlette:
         Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
         Route("/api/tasks/me/with-session/nemo_agent", create_session, methods=["POST"]),
         Route("/run_sse", run_sse, methods=["POST"]),
+        Route("/api/run/nemo_agent/me/{sid}/cancel", run_cancel, methods=["POST"]),
         Route("/api/upload-video/nemo_agent/me/{sid}", upload, methods=["POST"]),
         Route("/api/credits/balance/simple", credits, methods=["GET"]),
         Route("/api/state/nemo_agent/me/{sid}/latest", state, methods=["GET"]),

@@ -253,6 +253,19 @@ def spec() -> dict[str, Any]:
                 },
             }
         },
+        "/api/run/nemo_agent/me/{sid}/cancel": {
+            "post": {
+                "operationId": "runCancel",
+                "summary": "Stop the session's agent run (embedded engine): no further step "
+                "starts, the running step's work stops and changes nothing",
+                "parameters": [SID],
+                "responses": {
+                    "200": _ok(_obj({"cancelled": BOOL}, ["cancelled"])),
+                    "404": _err("session not found (code 1002)"),
+                    **COMMON,
+                },
+            }
+        },
         "/api/credits/balance/simple": {
             "get": {
                 "operationId": "credits",

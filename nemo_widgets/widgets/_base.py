@@ -47,6 +47,9 @@ class Panel(anywidget.AnyWidget):
     #: What the browser shows, by slot: ``{"id", "size", "mime", …}``; the bytes travel over
     #: this widget's comm on request (see ``_media.py``), never from the engine's address.
     media = t.Dict().tag(sync=True)
+    #: The long job running on the controller ("upload", "run", "export" or ""): panels show
+    #: a Cancel button while theirs runs.
+    job = t.Unicode("").tag(sync=True)
 
     def __init__(self, controller: Controller | None = None, **kwargs: Any) -> None:
         unknown = set(kwargs) - set(self.class_trait_names())
@@ -59,7 +62,15 @@ class Panel(anywidget.AnyWidget):
         self._tasks: set[Any] = set()
         self._store = MediaStore()
         self.on_msg(self._on_front_end)
+        self.controller.on("job", self._on_job_event)
         self.bind(self.controller)
+
+    def _on_job_event(self, kind: str, running: bool) -> None:
+        self.job = kind if running else ""
+
+    def on_cancel(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        """The Cancel button: stop the running job (see :meth:`Controller.cancel`)."""
+        self.run(self.controller.cancel())
 
     def bind(self, controller: Controller) -> None:
         """Subscribe to the controller's events (subclasses)."""

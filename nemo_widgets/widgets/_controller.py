@@ -24,6 +24,7 @@ from nemo_widgets.client import (
     ExportResult,
     InsufficientCredits,
     NemoError,
+    Progress,
     RenderStatus,
     RunResult,
     TextDelta,
@@ -101,6 +102,8 @@ class Controller:
         self._op_lock: asyncio.Lock | None = None
         self._connecting: asyncio.Task[None] | None = None
         self._workdir: Path | None = None
+        #: The long job running now: {"kind": "upload" | "run" | "export", "task": …}.
+        self.job: dict[str, Any] | None = None
         self._previews: dict[str, asyncio.Future[Path]] = {}
 
     # -- files the kernel keeps for the browser -------------------------------------------------
@@ -138,6 +141,10 @@ class Controller:
     def on(self, event: str, fn: Listener) -> Listener:
         self._listeners[event].append(fn)
         return fn
+
+    def off(self, event: str, fn: Listener) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners[event].remove(fn)
 
     def emit(self, event: str, **data: Any) -> None:
         for fn in list(self._listeners[event]):
@@ -202,13 +209,23 @@ class Controller:
     def timeline(self) -> Any:
         return to_dataframe(self.draft)
 
+    @property
+    def uploads(self) -> list[dict[str, Any]]:
+        """The session's uploaded files (the service's probe of each)."""
+        return [f for f in self.state.get("video_infos") or [] if isinstance(f, dict)]
+
     # -- operations ------------------------------------------------------------------------------
     async def upload(
         self, *sources: Any, on_progress: Callable[[int, int], Any] | None = None
     ) -> list[UploadedFile]:
         session = await self.ensure_connected()
-        async with self.lock:
-            files = await session.upload(*sources, on_progress=on_progress)
+
+        def progress(done: int, total: int) -> Any:
+            self.emit("upload_progress", done=done, total=total)
+            return on_progress(done, total) if on_progress is not None else None
+
+        async with self.lock, self._job("upload"):
+            files = await session.upload(*sources, on_progress=progress)
         self.emit("uploaded", files=files)
         await self.refresh()
         return files
@@ -245,7 +262,7 @@ class Controller:
 
     async def _run(self, text: str) -> RunResult:
         session = await self.ensure_connected()
-        async with self.lock:
+        async with self.lock, self._job("run"):
             self.busy = True
             self.emit("run_start", text=text)
             last_flush = 0.0
@@ -275,6 +292,16 @@ class Controller:
                             label=STEP_LABELS.get(event.name, event.name),
                             status="done" if event.ok else "failed",
                         )
+                    elif isinstance(event, Progress):
+                        self.emit(
+                            "progress",
+                            id=event.id,
+                            name=event.name,
+                            percent=event.percent,
+                            frames=event.frames,
+                            total_frames=event.total_frames,
+                            eta_s=event.eta_s,
+                        )
                     elif isinstance(event, TextDelta) and stream._last_text:
                         pending += stream._last_text
                         now = time.monotonic()
@@ -284,6 +311,13 @@ class Controller:
                 if pending:
                     self.emit("text", delta=pending)
                 result = await stream.until_done()
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                # Interrupted (the kernel's ■, or cancel() when the service cannot stop runs):
+                # stop the work on the service too, then let the interruption through.
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(session.cancel())
+                self.emit("cancelled", kind="run")
+                raise
             finally:
                 self.busy = False
         self.state = (
@@ -297,7 +331,7 @@ class Controller:
         self, *, format: str = "mp4", quality: str = "high", download_to: str | Path | None = None
     ) -> ExportResult:
         session = await self.ensure_connected()
-        async with self.lock:
+        async with self.lock, self._job("export"):
             self.busy = True
             self.emit("export_start", format=format, quality=quality)
             last = [-1]
@@ -320,11 +354,48 @@ class Controller:
                     preview = await session.client.download(
                         res.preview_url, folder / f"preview-{res.id}.mp4"
                     )
+            except (asyncio.CancelledError, KeyboardInterrupt):
+                # The client cancels the render job on the way out (wait_render).
+                self.emit("cancelled", kind="export")
+                raise
             finally:
                 self.busy = False
         self.last_export = res
         self.emit("export_done", result=res, preview=preview)
         return res
+
+    # -- the running job: cancel --------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def _job(self, kind: str) -> Any:
+        self.job = {"kind": kind, "task": asyncio.current_task()}
+        self.emit("job", kind=kind, running=True)
+        try:
+            yield
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            if kind == "upload":
+                self.emit("cancelled", kind="upload")
+            raise
+        finally:
+            self.job = None
+            self.emit("job", kind=kind, running=False)
+
+    async def cancel(self) -> bool:
+        """Stop the long job that is running (an upload, an AI step, an export).
+
+        An agent run is stopped on the service (the step that was running changes nothing;
+        the reply says so). Where the service cannot stop runs, or for uploads and exports, the
+        waiting task is cancelled; an export's render job is cancelled with it. Returns
+        ``False`` when nothing was running.
+        """
+        job = self.job
+        if job is None:
+            return False
+        if job["kind"] == "run" and self.session is not None and await self.session.cancel():
+            return True
+        task = job.get("task")
+        if task is not None and not task.done():
+            task.cancel()
+        return True
 
     async def credits(self) -> Balance:
         session = await self.ensure_connected()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
@@ -44,6 +45,12 @@ class UploadPanel(Panel):
 
     def bind(self, controller: Controller) -> None:
         controller.on("uploaded", self._uploaded)
+        controller.on("cancelled", self._cancelled)
+
+    def _cancelled(self, kind: str) -> None:
+        if kind == "upload":
+            self.busy, self.stage, self.progress = False, "", 0.0
+            self.error = "Upload cancelled; nothing was added."
 
     def _uploaded(self, files: list[Any]) -> None:
         rows = [dict(f.raw, filename=f.filename) for f in files]
@@ -185,6 +192,8 @@ class PromptPanel(Panel):
         controller.on("text", self._text)
         controller.on("step", self._step)
         controller.on("still_working", self._still)
+        controller.on("progress", self._progress)
+        controller.on("cancelled", self._cancelled)
         controller.on("run_end", self._run_end)
         controller.on("export_start", lambda **k: setattr(self, "status_line", "Exporting…"))
         controller.on("export_done", lambda **k: setattr(self, "status_line", ""))
@@ -230,6 +239,26 @@ class PromptPanel(Panel):
             steps.append({"id": id, "name": name, "label": label, "status": status})
         self._update_last(steps=steps)
 
+    def _progress(self, id: str, name: str, percent: float, **more: Any) -> None:
+        last = self.messages[-1] if self.messages else {}
+        steps = [dict(s) for s in last.get("steps", [])]
+        for s in steps:
+            if s["id"] == id:
+                s["progress"] = {"percent": percent, **more}
+                break
+        else:
+            return
+        self._update_last(steps=steps)
+
+    def _cancelled(self, kind: str) -> None:
+        if kind != "run":
+            return
+        if self.messages and self.messages[-1].get("pending"):
+            self._update_last(
+                pending=False, text="Cancelled: the step that was running changed nothing."
+            )
+        self.busy, self.status_line = False, ""
+
     def _still(self, seconds: float) -> None:
         self.status_line = f"⏳ Still working… ({seconds / 60:.0f} min)"
 
@@ -268,6 +297,17 @@ class PromptPanel(Panel):
             self.run(self.controller.say("status"))
 
 
+def progress_detail(percent: float, elapsed: float, frames: int | None) -> str:
+    """ "frame 120 of 250 · 0:12 left" from the percentage and the pace so far."""
+    parts = []
+    if frames:
+        parts.append(f"frame {round(frames * percent / 100)} of {frames}")
+    if 2 <= percent < 100:
+        left = elapsed * (100 - percent) / percent
+        parts.append(f"{int(left // 60)}:{int(left % 60):02d} left")
+    return " · ".join(parts)
+
+
 class ExportPanel(Panel):
     """Format and quality, a progress bar from the render job, then the preview proxy playing
     inline, a download button, before/after. Every byte the browser shows comes through the
@@ -279,6 +319,8 @@ class ExportPanel(Panel):
     quality = t.Enum(["high", "medium", "low"], "high").tag(sync=True)
     progress = t.Int(0).tag(sync=True)
     status = t.Unicode("").tag(sync=True)
+    #: "frame 120 of 250 · 0:12 left" while rendering.
+    detail = t.Unicode("").tag(sync=True)
     saved_path = t.Unicode("").tag(sync=True)
     save_to = t.Unicode("out").tag(sync=True)
     #: Kernel-side only: the service's URL of the full export, and the local preview proxy.
@@ -290,6 +332,11 @@ class ExportPanel(Panel):
         controller.on("export_progress", self._progress)
         controller.on("export_done", self._done)
         controller.on("uploaded", self._source)
+        controller.on("cancelled", self._cancelled)
+
+    def _cancelled(self, kind: str) -> None:
+        if kind == "export":
+            self.busy, self.progress, self.status = False, 0, "cancelled"
 
     def _source(self, files: list[Any]) -> None:
         videos = [f for f in files if f.file_type == "video" and f.url]
@@ -301,13 +348,21 @@ class ExportPanel(Panel):
         self.publish("before", path, mime, name=file.filename)
 
     def _start(self, format: str, quality: str) -> None:
-        self.busy, self.progress, self.status = True, 0, "pending"
+        self.busy, self.progress, self.status, self.detail = True, 0, "pending", ""
+        self._t0 = time.monotonic()
+        fps = max((f.get("fps") or 0 for f in self.controller.uploads), default=0) or 25
+        self._frames = round(self.controller.draft.end / 1000 * fps) or None
 
     def _progress(self, status: Any) -> None:
         self.progress, self.status = int(status.progress), status.status
+        self.detail = progress_detail(
+            status.progress,
+            time.monotonic() - getattr(self, "_t0", time.monotonic()),
+            getattr(self, "_frames", None),
+        )
 
     def _done(self, result: Any, preview: Path | None) -> None:
-        self.busy, self.progress, self.status = False, 100, "completed"
+        self.busy, self.progress, self.status, self.detail = False, 100, "completed", ""
         self.download_url = result.url
         self.saved_path = str(result.path or "")
         self.preview_path = str(preview or "")

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import ipywidgets as w
 import traitlets as t
 
 from nemo_widgets.client import AsyncNemoClient, InsufficientCredits
+from nemo_widgets.widgets._bars import Bars
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
 from nemo_widgets.widgets.panels import (
@@ -72,8 +74,11 @@ class Studio(w.VBox):
         *,
         backend: str = "auto",
         language: str | None = None,
+        progress_bars: bool = True,
         **kwargs: Any,
     ) -> None:
+        #: Calls made in code (``await studio.say(…)``) show ``tqdm.auto`` progress bars.
+        self.progress_bars = progress_bars
         self.controller = Controller(client, backend=backend, language=language)
         c = self.controller
         self.status_bar = StatusBar(c)
@@ -110,7 +115,9 @@ class Studio(w.VBox):
             return  # connected lazily by the first call outside a notebook
         self.status_bar.run(self.controller.ensure_connected())
 
-    def _call(self, coro: Any) -> Any:
+    def _call(self, coro: Any, *, bars: bool = False) -> Any:
+        if bars:
+            coro = self._with_bars(coro)
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -118,19 +125,36 @@ class Studio(w.VBox):
             # connections belong to it).
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
-            return self._loop.run_until_complete(coro)
+            task = self._loop.create_task(coro)
+            try:
+                return self._loop.run_until_complete(task)
+            except KeyboardInterrupt:
+                # Ctrl+C: cancel the job (on the service too), then let the interrupt through.
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    self._loop.run_until_complete(task)
+                raise
         return asyncio.ensure_future(coro)
+
+    async def _with_bars(self, coro: Any) -> Any:
+        with Bars(self.controller, enabled=self.progress_bars):
+            return await coro
 
     # -- headless use mirrors the UI -----------------------------------------------------------
     def upload(self, *sources: str | Path) -> Any:
-        return self._call(self.upload_panel._upload(*sources))
+        return self._call(self.upload_panel._upload(*sources), bars=True)
 
     def say(self, text: str) -> Any:
-        return self._call(self.controller.say(text))
+        return self._call(self.controller.say(text), bars=True)
 
     def export(self, **kw: Any) -> Any:
         kw.setdefault("download_to", self.export_panel.save_to or None)
-        return self._call(self.controller.export(**kw))
+        return self._call(self.controller.export(**kw), bars=True)
+
+    def cancel(self) -> Any:
+        """Stop the running upload, AI step or export (as the Cancel button does): the job
+        stops on the service, nothing half-done lands, the chat unlocks."""
+        return self._call(self.controller.cancel())
 
     def refresh(self) -> Any:
         return self._call(self.controller.refresh())

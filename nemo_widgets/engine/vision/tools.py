@@ -147,8 +147,11 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     alpha = store.tmp_path(".webm") if spec.mode == "transparent" else None
 
     def work(job: Any) -> Any:
-        return replace_background(src, out, spec, alpha_out=alpha, check=job.check)
+        return replace_background(
+            src, out, spec, alpha_out=alpha, check=job.check, progress=job.progress
+        )
 
+    ctx.frames_total = _frame_count(clip)
     t0 = time.perf_counter()
     try:
         res = ctx.run_heavy(work)
@@ -203,6 +206,14 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     )
 
 
+def _frame_count(clip: dict[str, Any]) -> int | None:
+    """Frames in a clip, from its probe (for progress as "frame n of N")."""
+    try:
+        return round(float(clip["duration"]) * float(clip["fps"])) or None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     from nemo_widgets.engine.agent import ToolResult
     from nemo_widgets.engine.vision.labels import COCO, Target
@@ -252,8 +263,10 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
             start_s=float(args.get("start") or 0),
             end_s=args.get("end"),
             check=job.check,
+            progress=job.progress,
         )
 
+    ctx.frames_total = _frame_count(clip)
     t0 = time.perf_counter()
     try:
         res = ctx.run_heavy(work)

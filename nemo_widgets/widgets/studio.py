@@ -138,7 +138,12 @@ class Studio(w.VBox):
 
     async def _with_bars(self, coro: Any) -> Any:
         with Bars(self.controller, enabled=self.progress_bars):
-            return await coro
+            try:
+                return await coro
+            except asyncio.CancelledError:
+                # The kernel was interrupted (■): the job was stopped on the service too.
+                print("Cancelled: the job stopped and nothing half-done was kept.")
+                raise
 
     # -- headless use mirrors the UI -----------------------------------------------------------
     def upload(self, *sources: str | Path) -> Any:

@@ -209,7 +209,11 @@ def block_all_but_jupyter(page: object, lab: Lab) -> list[str]:
     return blocked
 
 
-def open_and_run(page: object, lab: Lab, name: str, front_end: str = "lab") -> None:
+def open_and_run(
+    page: object, lab: Lab, name: str, front_end: str = "lab", *, wait: bool = True
+) -> None:
+    """Open a notebook, wait for its kernel, run all cells (``wait``: until the last one
+    has finished; else return at once, to watch a cell while it runs)."""
     path = f"lab/tree/{name}" if front_end == "lab" else f"notebooks/{name}"
     page.goto(f"{lab.url}/{path}?token={TOKEN}&reset")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
@@ -218,7 +222,10 @@ def open_and_run(page: object, lab: Lab, name: str, front_end: str = "lab") -> N
         const nb = window.jupyterapp.shell.currentWidget;
         await nb.context.ready; await nb.sessionContext.ready;
     }""")
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    if wait:
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    else:
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 
 
 def kernel_eval(page: object, lab: Lab, expr: str) -> str:
@@ -230,7 +237,13 @@ def kernel_eval(page: object, lab: Lab, expr: str) -> str:
     kc.load_connection_file()
     kc.start_channels()
     try:
-        reply = kc.execute_interactive("", silent=True, user_expressions={"r": expr}, timeout=30)
+        for _ in range(20):  # right after an error the kernel aborts queued requests a moment
+            reply = kc.execute_interactive(
+                "", silent=True, user_expressions={"r": expr}, timeout=30
+            )
+            if "user_expressions" in reply["content"]:
+                break
+            time.sleep(0.5)
         r = reply["content"]["user_expressions"]["r"]
         return (
             r["data"]["text/plain"]

@@ -338,3 +338,41 @@ def test_studio_cancel_with_nothing_running(engine) -> None:
         assert await studio.cancel() is False
 
     asyncio.run(main())
+
+
+def test_a_project_comes_back(engine, clip: Path, tmp_path: Path) -> None:
+    """A second Studio on the same project (a re-run cell, a restarted kernel) finds the
+    session: uploads, timeline and the last export; its previews live in the project."""
+    from nemo_widgets.widgets._project import Project
+
+    async def main() -> None:
+        root = tmp_path / "data"
+        one = Studio(
+            AsyncNemoClient(engine.base_url, settings=fast()), project=Project("demo", root)
+        )
+        one.export_panel.save_to = str(tmp_path / "out")
+        await settle(one.status_bar)
+        assert "project “demo”" in one.status_bar.status
+        await one.upload(clip)
+        await one.say("add the title 'Kept' for 1 second")
+        res = await one.export()
+        saved = Project("demo", root).load()
+        assert saved["session_id"] == one.controller.session.id
+        assert saved["last_export"]["path"] == str(Path(res.path).resolve())
+
+        two = Studio(
+            AsyncNemoClient(engine.base_url, settings=fast()), project=Project("demo", root)
+        )
+        await settle(two.status_bar, two.box, two.export_panel)
+        assert two.controller.session.id == one.controller.session.id
+        assert two.summary == one.summary and 'Title: "Kept"' in two.summary
+        assert [f["filename"] for f in two.upload_panel.files] == ["clip.mp4"]
+        assert two.export_panel.status == "completed" and not two.export_panel.stale
+        assert fetch_media(two.export_panel, "download") == Path(res.path).read_bytes()
+        assert set(two.box.media) == {"source"}
+        assert (root / "projects" / "demo" / "cache").is_dir()
+        # An edit makes the export out of date.
+        await two.say("add the title 'Later' for 1 second")
+        assert two.export_panel.stale
+
+    asyncio.run(main())

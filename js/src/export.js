@@ -82,7 +82,10 @@ function render({ model, el }) {
     errors.el,
   );
 
-  const stop = watch(model, ["progress", "status", "detail", "busy", "media", "saved_path", "job"], () => {
+  const stale = h("div", { class: "nemo-stale", hidden: true }, "⚠ Out of date: the timeline changed after this export. Export again to see the changes.");
+  el.insertBefore(stale, note);
+  const stop = watch(model, ["progress", "status", "detail", "busy", "media", "saved_path", "job", "stale"], () => {
+    stale.hidden = !model.get("stale");
     bar.value = model.get("progress");
     const st = model.get("status");
     state.textContent = st ? `${st} ${model.get("progress")} %${model.get("detail") ? ` · ${model.get("detail")}` : ""}` : "";

@@ -5,6 +5,7 @@ the client (widgets → client → HTTP → engine).
 """
 
 from nemo_widgets.widgets._controller import Controller
+from nemo_widgets.widgets._project import Project
 from nemo_widgets.widgets.panels import (
     BoxSelect,
     ExportPanel,
@@ -18,6 +19,7 @@ __all__ = [
     "BoxSelect",
     "Controller",
     "ExportPanel",
+    "Project",
     "PromptPanel",
     "StatusBar",
     "Studio",

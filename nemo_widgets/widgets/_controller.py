@@ -16,10 +16,12 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from nemo_widgets.client import (
     AsyncNemoClient,
     AsyncSession,
+    AuthError,
     Balance,
     ExportResult,
     InsufficientCredits,
@@ -27,14 +29,17 @@ from nemo_widgets.client import (
     Progress,
     RenderStatus,
     RunResult,
+    SessionNotFound,
     TextDelta,
     ToolCall,
     ToolResult,
     UploadedFile,
     route,
 )
+from nemo_widgets.client._base import uploaded
 from nemo_widgets.draft import Draft, diff, summary, to_dataframe
 from nemo_widgets.widgets import _media
+from nemo_widgets.widgets._project import Project
 
 log = logging.getLogger("nemo_widgets.widgets")
 Listener = Callable[..., Any]
@@ -78,8 +83,11 @@ class Controller:
         backend: str = "auto",
         language: str | None = None,
         still_working_after: float | None = None,
+        project: Project | None = None,
     ) -> None:
         self.client = client
+        #: Where the session id, token, last export and previews persist (None: nowhere).
+        self.project = project
         self.backend = backend
         self.language = language
         self.session: AsyncSession | None = None
@@ -102,6 +110,10 @@ class Controller:
         self._op_lock: asyncio.Lock | None = None
         self._connecting: asyncio.Task[None] | None = None
         self._workdir: Path | None = None
+        self._restored = False
+        self._healthy, self._health_at = True, 0.0
+        #: The draft the last export was made from (to tell when it is out of date).
+        self.last_export_draft: Any = None
         #: The long job running now: {"kind": "upload" | "run" | "export", "task": …}.
         self.job: dict[str, Any] | None = None
         self._previews: dict[str, asyncio.Future[Path]] = {}
@@ -111,9 +123,23 @@ class Controller:
     def workdir(self) -> Path:
         """Where previews and downloads for the browser live (removed with the controller)."""
         if self._workdir is None:
-            self._workdir = Path(tempfile.mkdtemp(prefix="nemo-studio-"))
-            weakref.finalize(self, _media.remove_tree, self._workdir)
+            if self.project is not None:
+                self._workdir = self.project.cache
+            else:
+                self._workdir = Path(tempfile.mkdtemp(prefix="nemo-studio-"))
+                weakref.finalize(self, _media.remove_tree, self._workdir)
         return self._workdir
+
+    def _local(self, url: str) -> str:
+        """A loopback URL recorded by an earlier run of the embedded engine (another port)
+        pointed at the engine running now."""
+        if self.client is None or not url:
+            return url
+        old, new = urlsplit(url), urlsplit(self.client.base_url)
+        loop = ("127.0.0.1", "localhost", "::1")
+        if old.hostname in loop and new.hostname in loop and old.netloc != new.netloc:
+            return urlunsplit((new.scheme, new.netloc, old.path, old.query, old.fragment))
+        return url
 
     async def preview_of(self, file: UploadedFile) -> tuple[Path, str]:
         """A ≤480p proxy of an uploaded file, fetched from the service by the kernel (the
@@ -125,7 +151,9 @@ class Controller:
                 session = await self.ensure_connected()
                 folder = self.workdir / "sources" / (key[-24:] or "x")
                 folder.mkdir(parents=True, exist_ok=True)
-                src = await session.client.download(file.url or "", folder / file.filename)
+                src = await session.client.download(
+                    self._local(file.url or ""), folder / file.filename
+                )
                 return await asyncio.to_thread(
                     _media.make_proxy, src, folder / f"preview-{Path(file.filename).stem}.mp4"
                 )
@@ -176,20 +204,84 @@ class Controller:
         self.emit("status", status=self.status, ok=None)
         try:
             if self.client is None:
-                from nemo_widgets.backend import connect
-
-                self.client = await asyncio.to_thread(connect, self.backend, asynchronous=True)
+                self.client = await asyncio.to_thread(self._make_client)
             if self.still_working_after is not None:
                 self.client.settings.still_working_after = self.still_working_after
-            self.session = await self.client.create_session(language=self.language)
-            self.status = f"Ready! ({self.client.backend})"
+            self.session, notice = await self._open_session()
+            project = f" · project “{self.project.name}”" if self.project else ""
+            self.status = f"Ready! ({self.client.backend}){project}"
             self.emit("status", status=self.status, ok=True)
             await self.refresh()
+            self._restore()
+            if notice:
+                self.emit("message", role="assistant", text=notice)
         except BaseException as e:
             self._connecting = None
             self.status = f"Could not connect: {friendly(e)}"
             self.emit("status", status=self.status, ok=False)
             raise
+
+    def _make_client(self) -> AsyncNemoClient:
+        from nemo_widgets.backend import local_engine, resolve
+
+        if resolve(self.backend) == "hosted":  # type: ignore[arg-type]
+            return AsyncNemoClient()
+        if self.project is None:
+            return AsyncNemoClient(local_engine().base_url, token=None)
+        eng = local_engine(data_dir=self.project.engine_dir)
+        # The engine's port changes with every start; the project keeps the token.
+        return AsyncNemoClient(eng.base_url, token=self.project.load().get("token"))
+
+    async def _open_session(self) -> tuple[AsyncSession, str | None]:
+        """The project's session when it still exists, else a new one (and why)."""
+        assert self.client is not None
+        saved = self.project.load() if self.project is not None else {}
+        notice = None
+        if saved.get("session_id"):
+            session = self.client.session(saved["session_id"])
+            try:
+                await session.state()
+            except SessionNotFound:  # the client started a new session in its place
+                notice = (
+                    f"Project “{self.project.name}”: its session was gone, so a new one was "
+                    "started — upload your clips again."
+                    if self.project
+                    else None
+                )
+            except AuthError:  # a token from another engine: start afresh
+                self.client._token = None
+                session = await self.client.create_session(language=self.language)
+        else:
+            session = await self.client.create_session(language=self.language)
+        if self.project is not None:
+            self.project.save(session_id=session.id, token=self.client._token)
+        return session, notice
+
+    def _restore(self) -> None:
+        """After a restart: show the session's uploads and the last export again."""
+        infos = self.uploads
+        if infos and not self._restored:
+            self._restored = True
+            self.emit("uploaded", files=uploaded(infos))
+            last = self.project.load().get("last_export") if self.project else None
+            if isinstance(last, dict):
+                path = Path(last["path"]) if last.get("path") else None
+                preview = Path(last["preview"]) if last.get("preview") else None
+                res = ExportResult(
+                    last.get("id", ""),
+                    last.get("url", ""),
+                    path if path and path.exists() else None,
+                    None,
+                    last.get("duration"),
+                    last.get("size"),
+                )
+                self.last_export = res
+                self.last_export_draft = last.get("draft")
+                self.emit(
+                    "export_done",
+                    result=res,
+                    preview=preview if preview and preview.exists() else None,
+                )
 
     async def refresh(self) -> None:
         """Read the state and the credits; tell the panels."""
@@ -361,8 +453,46 @@ class Controller:
             finally:
                 self.busy = False
         self.last_export = res
+        self.last_export_draft = self.state.get("draft")
+        if self.project is not None:
+            self.project.save(
+                last_export={
+                    "id": res.id,
+                    "url": res.url,
+                    "path": str(Path(res.path).resolve()) if res.path else None,
+                    "preview": str(preview) if preview else None,
+                    "duration": res.duration,
+                    "size": res.size,
+                    "draft": self.last_export_draft,
+                }
+            )
         self.emit("export_done", result=res, preview=preview)
         return res
+
+    async def check_health(self) -> bool:
+        """Is the service still answering? (At most every 10 s; the status bar turns red
+        with what to do when it is not, and back when it answers again.)"""
+        now = time.monotonic()
+        if self.session is None or self.client is None or now - self._health_at < 10:
+            return self._healthy
+        self._health_at = now
+        try:
+            await asyncio.wait_for(self.client.credits(), 8)
+            ok = True
+        except Exception:
+            ok = False
+        if ok != self._healthy:
+            self._healthy = ok
+            if ok:
+                self.status = f"Ready! ({self.client.backend})"
+            else:
+                self.status = (
+                    f"The {self.client.backend} is not answering. Re-run the cell that made "
+                    "the Studio"
+                    + (f" (project “{self.project.name}” comes back)." if self.project else ".")
+                )
+            self.emit("status", status=self.status, ok=ok)
+        return ok
 
     # -- the running job: cancel --------------------------------------------------------------
     @contextlib.asynccontextmanager

@@ -323,6 +323,8 @@ class ExportPanel(Panel):
     detail = t.Unicode("").tag(sync=True)
     saved_path = t.Unicode("").tag(sync=True)
     save_to = t.Unicode("out").tag(sync=True)
+    #: The timeline changed after the export shown here: it no longer matches.
+    stale = t.Bool(False).tag(sync=True)
     #: Kernel-side only: the service's URL of the full export, and the local preview proxy.
     download_url = t.Unicode("")
     preview_path = t.Unicode("")
@@ -333,6 +335,11 @@ class ExportPanel(Panel):
         controller.on("export_done", self._done)
         controller.on("uploaded", self._source)
         controller.on("cancelled", self._cancelled)
+        controller.on("state", self._state)
+
+    def _state(self, state: dict[str, Any], changes: list[str]) -> None:
+        if self.controller.last_export is not None:
+            self.stale = state.get("draft") != self.controller.last_export_draft
 
     def _cancelled(self, kind: str) -> None:
         if kind == "export":
@@ -363,6 +370,7 @@ class ExportPanel(Panel):
 
     def _done(self, result: Any, preview: Path | None) -> None:
         self.busy, self.progress, self.status, self.detail = False, 100, "completed", ""
+        self.stale = self.controller.state.get("draft") != self.controller.last_export_draft
         self.download_url = result.url
         self.saved_path = str(result.path or "")
         self.preview_path = str(preview or "")
@@ -380,7 +388,9 @@ class ExportPanel(Panel):
         session = await self.controller.ensure_connected()
         folder = self.controller.workdir / "exports"
         folder.mkdir(parents=True, exist_ok=True)
-        path = await session.client.download(result.url, folder)
+        if not result.url:
+            return
+        path = await session.client.download(self.controller._local(result.url), folder)
         self._offer_download(Path(path))
 
     def export(self, **kw: Any) -> Any:

@@ -21,7 +21,8 @@ import traitlets as t
 from nemo_widgets.client import AsyncNemoClient, InsufficientCredits
 from nemo_widgets.widgets._bars import Bars
 from nemo_widgets.widgets._base import Panel, esm
-from nemo_widgets.widgets._controller import Controller
+from nemo_widgets.widgets._controller import Controller, run_soon
+from nemo_widgets.widgets._project import Project
 from nemo_widgets.widgets.panels import (
     BoxSelect,
     ExportPanel,
@@ -39,6 +40,10 @@ class StatusBar(Panel):
     ok = t.Bool(allow_none=True, default_value=None).tag(sync=True)
     credits = t.Dict().tag(sync=True)
     register_url = t.Unicode("").tag(sync=True)
+    #: The project's name, for "re-run the cell" advice when the kernel stops answering.
+    project = t.Unicode("").tag(sync=True)
+    #: Seconds without an answer to the front-end's heartbeat before the status turns red.
+    heartbeat_s = t.Float(12.0).tag(sync=True)
 
     def bind(self, controller: Controller) -> None:
         controller.on("status", self._status)
@@ -53,6 +58,12 @@ class StatusBar(Panel):
 
     def _status(self, status: str, ok: bool | None) -> None:
         self.status, self.ok = status, ok
+
+    def on_ping(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        """The front-end's heartbeat: answer, and check the service now and then."""
+        self.send({"kind": "pong", "t": msg.get("t")})
+        if self.controller.session is not None:
+            run_soon(self.controller.check_health(), self.fail, self._tasks, self.controller.loop)
 
     def show_error(self, error: BaseException) -> None:
         err = error
@@ -74,14 +85,25 @@ class Studio(w.VBox):
         *,
         backend: str = "auto",
         language: str | None = None,
+        project: str | Project | None = None,
         progress_bars: bool = True,
         **kwargs: Any,
     ) -> None:
+        """``project``: a name; the project's session, uploads, timeline and last export
+        persist in the user's data folder and come back when the cell runs again (after a
+        kernel restart too). By default one project per notebook (its file name). With an
+        explicit ``client`` nothing persists unless ``project`` is given."""
         #: Calls made in code (``await studio.say(…)``) show ``tqdm.auto`` progress bars.
         self.progress_bars = progress_bars
-        self.controller = Controller(client, backend=backend, language=language)
+        if isinstance(project, Project):
+            self.project: Project | None = project
+        else:
+            self.project = Project(project) if client is None or project else None
+        self.controller = Controller(
+            client, backend=backend, language=language, project=self.project
+        )
         c = self.controller
-        self.status_bar = StatusBar(c)
+        self.status_bar = StatusBar(c, project=self.project.name if self.project else "")
         self.upload_panel = UploadPanel(c)
         self.prompt = PromptPanel(c)
         self.timeline_panel = TimelinePanel(c)

@@ -228,7 +228,7 @@ class Controller:
             return AsyncNemoClient()
         if self.project is None:
             return AsyncNemoClient(local_engine().base_url, token=None)
-        eng = local_engine(data_dir=self.project.engine_dir)
+        eng = self.project.engine()
         # The engine's port changes with every start; the project keeps the token.
         return AsyncNemoClient(eng.base_url, token=self.project.load().get("token"))
 

@@ -5,20 +5,22 @@ user data dir, e.g. ``~/.local/share/nemo-widgets``)::
 
     projects/<name>/project.json   the session id, the token, the last export
     projects/<name>/cache/         previews for the browser (rebuilt when missing)
+    projects/<name>/engine/        the embedded engine's data: uploads, sessions, exports
 
-The embedded engine keeps its data (uploads, sessions, exports) in ``engine/`` beside it, so
-re-running ``Studio(project="demo")`` after a restart finds the same session: uploads,
+so re-running ``Studio(project="demo")`` after a restart finds the same session: uploads,
 timeline and exports come back. Nothing goes to temporary folders.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
+_engines: dict[Path, Any] = {}
 _NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -57,8 +59,25 @@ class Project:
 
     @property
     def engine_dir(self) -> Path:
-        """The embedded engine's data, shared by all projects (one engine per kernel)."""
-        return self.root / "engine"
+        """The embedded engine's data for this project (its own engine: two notebooks, two
+        projects, never two engines on one folder)."""
+        return self.dir / "engine"
+
+    def engine(self) -> Any:
+        """This project's embedded engine, started once per kernel and stopped at exit."""
+        eng = _engines.get(self.engine_dir)
+        if eng is None or not eng.running:
+            try:
+                from nemo_widgets.engine import start
+            except ImportError as e:  # pragma: no cover - depends on the install
+                raise ImportError(
+                    'the embedded engine needs its extra: pip install "nemo-widgets[engine]"'
+                    f" ({e.name} is missing); or set NEMO_TOKEN to use the hosted service"
+                ) from None
+            eng = start(self.engine_dir)
+            atexit.register(eng.stop)
+            _engines[self.engine_dir] = eng
+        return eng
 
     @property
     def cache(self) -> Path:

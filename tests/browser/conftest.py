@@ -37,6 +37,8 @@ class Lab:
     url: str
     root: Path
     runtime_dir: Path
+    data_dir: Path
+    tmp_dir: Path
     proc: subprocess.Popen[bytes]
 
 
@@ -64,7 +66,17 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root.mkdir()
     dirs = {
         k: base / k
-        for k in ("config", "data", "runtime", "ipython", "settings", "workspaces", "nemo")
+        for k in (
+            "config",
+            "data",
+            "runtime",
+            "ipython",
+            "settings",
+            "workspaces",
+            "nemo",
+            "nemo-data",
+            "tmp",
+        )
     }
     for d in dirs.values():
         d.mkdir()
@@ -75,6 +87,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
         "IPYTHONDIR": str(dirs["ipython"]),
         "NEMO_CONFIG_DIR": str(dirs["nemo"]),
+        # Projects and the engine's data in the test's folder; a private TMPDIR shows
+        # whether anything is left in temporary folders.
+        "NEMO_DATA_DIR": str(dirs["nemo-data"]),
+        "TMPDIR": str(dirs["tmp"]),
     }
     env.pop("NEMO_TOKEN", None)
     port = _free_port()
@@ -118,7 +134,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             log.close()
             pytest.fail("JupyterLab did not start:\n" + (base / "lab.log").read_text()[-3000:])
         time.sleep(0.2)
-    yield Lab(url, root, dirs["runtime"], proc)
+    yield Lab(url, root, dirs["runtime"], dirs["nemo-data"], dirs["tmp"], proc)
     try:
         httpx.post(f"{url}/api/shutdown", headers=headers, timeout=10)
         proc.wait(15)

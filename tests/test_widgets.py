@@ -376,3 +376,41 @@ def test_a_project_comes_back(engine, clip: Path, tmp_path: Path) -> None:
         assert two.export_panel.stale
 
     asyncio.run(main())
+
+
+def test_output_size_is_chosen_never_the_first_clips(engine, tmp_path: Path) -> None:
+    """After a 400×300 clip, a 1280×720 one: the default export is the largest source (not
+    the first clip's size); the presets give what they say."""
+    import av
+
+    from nemo_widgets.synth import make_clip
+    from nemo_widgets.widgets._output import output_meta
+
+    small = make_clip(tmp_path / "small.mp4", seconds=1, width=400, height=300, audio=False)
+    big = make_clip(tmp_path / "big.mp4", seconds=1, width=1280, height=720, audio=False)
+
+    def size(path: Path) -> tuple[int, int]:
+        with av.open(str(path)) as c:
+            s = c.streams.video[0]
+            return s.codec_context.width, s.codec_context.height
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        await c.upload(small)
+        await c.upload(big)
+        assert (c.draft.meta["width"], c.draft.meta["height"]) == (400, 300)  # the trap
+        res = await c.export(quality="low", download_to=tmp_path)
+        assert size(res.path) == (1280, 720)
+        res = await c.export(quality="low", download_to=tmp_path, size="9:16")
+        assert size(res.path) == (1080, 1920)
+        with pytest.raises(ValueError, match="size must be one of"):
+            await c.export(size="4k")
+
+    asyncio.run(main())
+    infos = [{"file_id": "a", "file_type": "video", "width": 3840, "height": 2160}]
+    draft = {"t": [{"sg": [{"src": "a"}]}]}
+    assert output_meta("source", draft, infos) == {"width": 1920, "height": 1080}
+    assert output_meta("720p", draft, infos)["width"] == 1280
+    portrait = [{"file_id": "a", "file_type": "video", "width": 1080, "height": 1920}]
+    assert output_meta("1080p", draft, portrait)["height"] == 1920
+    assert output_meta("source", {**draft, "m": {"aspect": "9:16"}}, infos) == {}

@@ -3,11 +3,11 @@
 // come from the kernel over this widget's comm (media slots), never from the engine's address.
 import { bindMedia, errorArea, formatBytes, h, mediaUrl, playsH264, watch } from "./shared.js";
 
-function select(model, name, options) {
-  const el = h("select", { class: "nemo-select", onchange: () => {
+function select(model, name, options, labels = {}) {
+  const el = h("select", { class: `nemo-select nemo-select-${name}`, onchange: () => {
     model.set(name, el.value);
     model.save_changes();
-  } }, options.map((o) => h("option", { value: o }, o)));
+  } }, options.map((o) => h("option", { value: o }, labels[o] || o)));
   el.value = model.get(name);
   return el;
 }
@@ -17,6 +17,8 @@ function render({ model, el }) {
   const errors = errorArea(model);
   const fmt = select(model, "format", ["mp4", "webm"]);
   const quality = select(model, "quality", ["high", "medium", "low"]);
+  const sizes = model.get("sizes") || {};
+  const size = select(model, "size", Object.keys(sizes), sizes);
   const go = h("button", { class: "nemo-button nemo-export-button", onclick: () => model.send({ kind: "export" }) }, "Export");
   const cancel = h("button", { class: "nemo-button nemo-cancel", hidden: true, onclick: () => model.send({ kind: "cancel" }) }, "Cancel");
   const bar = h("progress", { class: "nemo-progress", max: 100, value: 0 });
@@ -73,7 +75,7 @@ function render({ model, el }) {
   });
 
   el.append(
-    h("div", { class: "nemo-row" }, "Format ", fmt, " Quality ", quality, go),
+    h("div", { class: "nemo-row" }, "Format ", fmt, " Quality ", quality, " Size ", size, go),
     h("div", { class: "nemo-row" }, bar, state, cancel),
     note,
     h("div", { class: "nemo-videos" }, before, player),

@@ -36,9 +36,10 @@ from nemo_widgets.client import (
     UploadedFile,
     route,
 )
-from nemo_widgets.client._base import uploaded
+from nemo_widgets.client._base import resolve_dest, uploaded
 from nemo_widgets.draft import Draft, diff, summary, to_dataframe
 from nemo_widgets.widgets import _media
+from nemo_widgets.widgets._output import with_output
 from nemo_widgets.widgets._project import Project
 
 log = logging.getLogger("nemo_widgets.widgets")
@@ -420,9 +421,21 @@ class Controller:
         return result
 
     async def export(
-        self, *, format: str = "mp4", quality: str = "high", download_to: str | Path | None = None
+        self,
+        *,
+        format: str = "mp4",
+        quality: str = "high",
+        download_to: str | Path | None = None,
+        size: str = "source",
     ) -> ExportResult:
+        """Render the timeline. ``size``: ``source`` (the largest clip, capped at 1080p — or the
+        ratio asked for in the chat), ``1080p``, ``720p``, ``9:16`` (1080×1920) or ``1:1``."""
         session = await self.ensure_connected()
+        state = await session.state()
+        draft = state.get("draft") or {}
+        if not Draft.parse(draft).exportable:
+            raise ValueError("the timeline is empty: upload a clip first, then export")
+        draft = with_output(size, draft, state.get("video_infos") or [])
         async with self.lock, self._job("export"):
             self.busy = True
             self.emit("export_start", format=format, quality=quality)
@@ -434,8 +447,14 @@ class Controller:
                     self.emit("export_progress", status=st)
 
             try:
-                res = await session.export(
-                    format=format, quality=quality, download_to=download_to, on_progress=progress
+                rid = await session.submit_render(format=format, quality=quality, draft=draft)
+                st = await session.wait_render(rid, on_progress=progress)
+                path = None
+                if download_to is not None:
+                    dest = resolve_dest(download_to, f"{rid}.{format}")
+                    path = await session.client.download(rid, dest)
+                res = ExportResult(
+                    rid, st.url or "", path, st.preview_url, st.duration, st.size, st
                 )
                 preview = None
                 if res.preview_url:

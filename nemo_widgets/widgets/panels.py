@@ -23,6 +23,7 @@ from nemo_widgets.client._intents import gui_actions
 from nemo_widgets.draft import Draft, style, summary
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
+from nemo_widgets.widgets._output import PRESETS
 
 ACCEPT = ",".join(f".{e}" for e in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS))
 
@@ -317,6 +318,9 @@ class ExportPanel(Panel):
     _esm = esm("export")
     format = t.Enum(["mp4", "webm"], "mp4").tag(sync=True)
     quality = t.Enum(["high", "medium", "low"], "high").tag(sync=True)
+    #: Output size: never silently the first clip's (see ``_output.PRESETS``).
+    size = t.Enum(list(PRESETS), "source").tag(sync=True)
+    sizes = t.Dict(PRESETS).tag(sync=True)
     progress = t.Int(0).tag(sync=True)
     status = t.Unicode("").tag(sync=True)
     #: "frame 120 of 250 · 0:12 left" while rendering.
@@ -396,6 +400,7 @@ class ExportPanel(Panel):
     def export(self, **kw: Any) -> Any:
         kw.setdefault("format", self.format)
         kw.setdefault("quality", self.quality)
+        kw.setdefault("size", self.size)
         kw.setdefault("download_to", self.save_to or None)
         return self.run(self.controller.export(**kw))
 

@@ -98,6 +98,9 @@ def test_studio_headless_mirrors_the_ui(engine, clip: Path, tmp_path: Path) -> N
         assert set(ep.media) >= {"preview", "download"}
         assert fetch_media(ep, "preview") == preview
         assert fetch_media(ep, "download") == Path(ep.saved_path).read_bytes()
+        # Before/after: the timeline before the last edit (the title), rendered quickly.
+        assert ep.media["before"]["label"] == "Before the last edit"
+        assert fetch_media(ep, "before")[4:8] == b"ftyp"
         assert studio.status_bar.credits["available"] == 99
         await client.aclose()
 

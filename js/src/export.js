@@ -24,14 +24,30 @@ function render({ model, el }) {
   const bar = h("progress", { class: "nemo-progress", max: 100, value: 0 });
   const state = h("span", { class: "nemo-stage" });
   const player = h("video", { class: "nemo-player", controls: true, playsinline: true, muted: true, hidden: true });
-  const before = h("video", { class: "nemo-player nemo-before", controls: true, muted: true, playsinline: true, hidden: true });
-  const compare = h("label", { class: "nemo-compare", hidden: true }, h("input", { type: "checkbox", onchange: (e) => {
-    before.hidden = !e.target.checked;
-    if (e.target.checked) {
+  // Before/after as a wipe: the "before" video lies over the player, clipped to the left of
+  // the slider (and above the player's controls), both kept in step.
+  const before = h("video", { class: "nemo-player nemo-before", muted: true, playsinline: true, hidden: true });
+  const beforeLabel = h("span", { class: "nemo-wipe-label nemo-wipe-before" }, "Before");
+  const afterLabel = h("span", { class: "nemo-wipe-label nemo-wipe-after" }, "After");
+  const wipe = h("input", { class: "nemo-wipe", type: "range", min: 0, max: 100, value: 50 });
+  const videos = h("div", { class: "nemo-videos" }, player, before, beforeLabel, afterLabel);
+  const setWipe = () => {
+    before.style.clipPath = `inset(0 ${100 - Number(wipe.value)}% 40px 0)`;
+  };
+  wipe.addEventListener("input", setWipe);
+  const toggle = h("input", { type: "checkbox", class: "nemo-compare-toggle", onchange: (e) => {
+    const on = e.target.checked;
+    videos.classList.toggle("nemo-wipe-on", on);
+    before.hidden = !on;
+    wipe.hidden = !on;
+    if (on) {
+      setWipe();
       before.currentTime = player.currentTime;
       if (!player.paused) before.play();
-    }
-  } }), " before / after");
+    } else before.pause();
+  } });
+  const compare = h("div", { class: "nemo-compare", hidden: true }, h("label", {}, toggle, " Before / after"), wipe);
+  wipe.hidden = true;
   const note = h("div", { class: "nemo-note", hidden: true });
   const links = h("div", { class: "nemo-links" });
   const download = h("button", { class: "nemo-button nemo-download", type: "button", hidden: true }, "Download the full export");
@@ -78,7 +94,7 @@ function render({ model, el }) {
     h("div", { class: "nemo-row" }, "Format ", fmt, " Quality ", quality, " Size ", size, go),
     h("div", { class: "nemo-row" }, bar, state, cancel),
     note,
-    h("div", { class: "nemo-videos" }, before, player),
+    videos,
     compare,
     links,
     errors.el,
@@ -97,6 +113,7 @@ function render({ model, el }) {
     showBefore();
     const media = model.get("media") || {};
     compare.hidden = !(media.before && media.preview);
+    beforeLabel.textContent = media.before?.label || "Before";
     download.hidden = !media.download;
     const path = model.get("saved_path");
     saved.textContent = path ? ` saved on the kernel's machine: ${path}` : "";

@@ -115,6 +115,8 @@ class Controller:
         self._healthy, self._health_at = True, 0.0
         #: The draft the last export was made from (to tell when it is out of date).
         self.last_export_draft: Any = None
+        #: The draft before the last edit: the "before" of before/after.
+        self.before_edit: Any = None
         #: The long job running now: {"kind": "upload" | "run" | "export", "task": …}.
         self.job: dict[str, Any] | None = None
         self._previews: dict[str, asyncio.Future[Path]] = {}
@@ -289,10 +291,16 @@ class Controller:
         session = await self.ensure_connected()
         old = self.state.get("draft")
         self.state = await session.state()
+        self._note_edit(old, self.state.get("draft"))
         self.emit("state", state=self.state, changes=diff(old, self.state.get("draft")))
         with contextlib.suppress(NemoError):
             self.balance = await session.client.credits()
             self.emit("credits", balance=self.balance)
+
+    def _note_edit(self, old: Any, new: Any) -> None:
+        """Remember the timeline as it was before the last edit (for before/after)."""
+        if old is not None and new is not None and old != new:
+            self.before_edit = old
 
     @property
     def draft(self) -> Draft:
@@ -413,6 +421,7 @@ class Controller:
                 raise
             finally:
                 self.busy = False
+        self._note_edit(self.state.get("draft"), result.draft)
         self.state = (
             {**self.state, "draft": result.draft} if result.draft is not None else self.state
         )
@@ -465,6 +474,7 @@ class Controller:
                     preview = await session.client.download(
                         res.preview_url, folder / f"preview-{res.id}.mp4"
                     )
+                before = await self._render_before(session, draft, size, state, res.id)
             except (asyncio.CancelledError, KeyboardInterrupt):
                 # The client cancels the render job on the way out (wait_render).
                 self.emit("cancelled", kind="export")
@@ -485,8 +495,34 @@ class Controller:
                     "draft": self.last_export_draft,
                 }
             )
-        self.emit("export_done", result=res, preview=preview)
+        self.emit("export_done", result=res, preview=preview, before=before)
         return res
+
+    async def _render_before(
+        self, session: AsyncSession, draft: Any, size: str, state: dict[str, Any], rid: str
+    ) -> Path | None:
+        """A quick low-quality render of the timeline as it was before the last edit, for
+        before/after (the embedded engine only: renders there cost no credits)."""
+        old = self.before_edit
+        if (
+            old is None
+            or old == state.get("draft")
+            or not Draft.parse(old).exportable
+            or session.client.backend == "hosted"
+        ):
+            return None
+        try:
+            brid = await session.submit_render(
+                quality="low", draft=with_output(size, old, state.get("video_infos") or [])
+            )
+            st = await session.wait_render(brid)
+            folder = self.workdir / "exports"
+            return await session.client.download(
+                st.preview_url or brid, folder / f"before-{rid}.mp4"
+            )
+        except NemoError as e:  # before/after is a nicety: the export stands
+            log.warning("no before view: %s", e)
+            return None
 
     async def check_health(self) -> bool:
         """Is the service still answering? (At most every 10 s; the status bar turns red

@@ -356,7 +356,10 @@ class ExportPanel(Panel):
 
     async def _publish_source(self, file: Any) -> None:
         path, mime = await self.controller.preview_of(file)
-        self.publish("before", path, mime, name=file.filename)
+        if not self._has_before_edit:
+            self.publish("before", path, mime, name=file.filename, label=f"Source: {file.filename}")
+
+    _has_before_edit = False
 
     def _start(self, format: str, quality: str) -> None:
         self.busy, self.progress, self.status, self.detail = True, 0, "pending", ""
@@ -372,7 +375,10 @@ class ExportPanel(Panel):
             getattr(self, "_frames", None),
         )
 
-    def _done(self, result: Any, preview: Path | None) -> None:
+    def _done(self, result: Any, preview: Path | None, before: Path | None = None) -> None:
+        if before is not None:
+            self._has_before_edit = True
+            self.publish("before", before, "video/mp4", label="Before the last edit")
         self.busy, self.progress, self.status, self.detail = False, 100, "completed", ""
         self.stale = self.controller.state.get("draft") != self.controller.last_export_draft
         self.download_url = result.url

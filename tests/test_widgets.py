@@ -7,6 +7,7 @@ no browser on the other end.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,14 @@ def test_studio_headless_mirrors_the_ui(engine, clip: Path, tmp_path: Path) -> N
         assert [t["kind"] for t in tl.tracks] == ["video", "text"]
         assert "<table" in tl.table_html
         assert list(studio.timeline["kind"]) == ["video", "text"]
+        # For people: mm:ss.mmm, named columns, no <NA>; the typed frame is still there.
+        shown = studio.timeline.to_string()
+        assert "<NA>" not in shown and "days" not in shown and "nan" not in shown
+        assert list(studio.timeline["length"])[1] == "00:01.000"
+        assert re.fullmatch(r"00:04\.\d{3}", studio.timeline["length"][0])
+        assert list(studio.timeline["what"]) == ["clip", "Hello"]
+        assert str(studio.timeline_data["duration"].dtype).startswith("timedelta")
+        assert '<td class="nemo-col-start">00:00.000</td>' in tl.table_html
         res = await studio.export()
         ep = studio.export_panel
         assert ep.progress == 100 and ep.status == "completed"

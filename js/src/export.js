@@ -84,6 +84,15 @@ function render({ model, el }) {
   });
   const showBefore = bindMedia(model, "before", before, () => {});
 
+  const tellTime = () =>
+    window.dispatchEvent(new CustomEvent("nemo-time", { detail: { group: model.get("group"), t: player.currentTime } }));
+  player.addEventListener("timeupdate", tellTime);
+  player.addEventListener("seeked", tellTime);
+  const onSeek = (e) => {
+    if (e.detail?.group !== model.get("group") || player.hidden) return;
+    player.currentTime = e.detail.t;
+  };
+  window.addEventListener("nemo-seek", onSeek);
   player.addEventListener("play", () => !before.hidden && before.play());
   player.addEventListener("pause", () => before.pause());
   player.addEventListener("seeked", () => {
@@ -120,6 +129,7 @@ function render({ model, el }) {
   });
   return () => {
     stop();
+    window.removeEventListener("nemo-seek", onSeek);
     errors.dispose();
   };
 }

@@ -68,3 +68,13 @@ describe("box in the picture, not the player", () => {
     expect(boxInPicture(rect, 0, 0, 640, 480)).toEqual([0, 0, 1, 1]);
   });
 });
+
+describe("timeline ruler", async () => {
+  const { tickStep, ticks } = await import("../src/timeline.js");
+  it("labels at most ~10 ticks at round steps", () => {
+    expect(tickStep(4)).toBe(0.5);
+    expect(tickStep(53.48)).toBe(10);
+    expect(ticks(53.48).map((k) => k.t)).toEqual([0, 10, 20, 30, 40, 50]);
+    expect(ticks(0)).toEqual([]);
+  });
+});

@@ -21,11 +21,16 @@ class Bars:
         if key not in self.bars:
             from tqdm.auto import tqdm
 
-            self.bars[key] = tqdm(total=100, desc=desc, unit="%", leave=True)
+            self.bars[key] = tqdm(
+                total=100,
+                desc=desc,
+                leave=True,
+                bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}{postfix}",
+            )
         return self.bars[key]
 
     def _set(self, bar: Any, percent: float, **postfix: Any) -> None:
-        bar.n = min(100.0, max(0.0, float(percent)))
+        bar.n = round(min(100.0, max(0.0, float(percent))), 1)
         bar.set_postfix({k: v for k, v in postfix.items() if v is not None}, refresh=False)
         bar.refresh()
 

@@ -50,6 +50,9 @@ class Panel(anywidget.AnyWidget):
     #: The long job running on the controller ("upload", "run", "export" or ""): panels show
     #: a Cancel button while theirs runs.
     job = t.Unicode("").tag(sync=True)
+    #: The same for every panel of one Studio: the front-ends use it to keep the timeline's
+    #: playhead in step with the player.
+    group = t.Unicode("").tag(sync=True)
 
     def __init__(self, controller: Controller | None = None, **kwargs: Any) -> None:
         unknown = set(kwargs) - set(self.class_trait_names())
@@ -59,6 +62,7 @@ class Panel(anywidget.AnyWidget):
             )
         super().__init__(**kwargs)
         self.controller = controller or Controller()
+        self.group = self.controller.id
         self._tasks: set[Any] = set()
         self._store = MediaStore()
         self.on_msg(self._on_front_end)

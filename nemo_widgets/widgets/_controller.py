@@ -11,6 +11,7 @@ import contextlib
 import logging
 import tempfile
 import time
+import uuid
 import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -87,6 +88,7 @@ class Controller:
         project: Project | None = None,
     ) -> None:
         self.client = client
+        self.id = uuid.uuid4().hex[:12]
         #: Where the session id, token, last export and previews persist (None: nowhere).
         self.project = project
         self.backend = backend

@@ -20,10 +20,11 @@ from nemo_widgets.client import _constants as C
 from nemo_widgets.client._base import check_name
 from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
 from nemo_widgets.client._intents import gui_actions
-from nemo_widgets.draft import Draft, style, summary
+from nemo_widgets.draft import Draft, summary
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
 from nemo_widgets.widgets._output import PRESETS
+from nemo_widgets.widgets._table import people_html
 
 ACCEPT = ",".join(f".{e}" for e in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS))
 
@@ -455,7 +456,7 @@ class TimelinePanel(Panel):
         ]
         self.duration_ms = float(d.end)
         self.summary = summary(d)
-        self.table_html = style(d, max_rows=200).to_html() if d.exportable else ""
+        self.table_html = people_html(d) if d.exportable else ""
         if changes is not None:
             self.changes = changes
 

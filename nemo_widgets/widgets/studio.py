@@ -23,6 +23,7 @@ from nemo_widgets.widgets._bars import Bars
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller, run_soon
 from nemo_widgets.widgets._project import Project
+from nemo_widgets.widgets._table import people_frame
 from nemo_widgets.widgets.panels import (
     BoxSelect,
     ExportPanel,
@@ -188,7 +189,13 @@ class Studio(w.VBox):
 
     @property
     def timeline(self) -> Any:
-        """The draft as a DataFrame (one row per segment)."""
+        """The timeline for people: one row per segment, times as mm:ss.mmm, no ``<NA>``
+        (``timeline_data`` has the typed values: timedeltas, numbers)."""
+        return people_frame(self.controller.draft)
+
+    @property
+    def timeline_data(self) -> Any:
+        """The draft as a typed DataFrame (timedeltas, nullable strings), for computing."""
         return self.controller.timeline
 
     @property

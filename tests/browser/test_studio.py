@@ -71,6 +71,55 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         )
         assert page.eval_on_selector(player, "v => v.src").startswith("blob:")
         page.wait_for_selector(".nemo-download:not([hidden])", timeout=30_000)
+
+        # The timeline: a ruler, and a playhead that follows the player.
+        assert page.locator(".nemo-ruler .nemo-tick").count() >= 2
+        page.wait_for_selector(".nemo-playhead:not([hidden])", timeout=10_000)
+        first = page.eval_on_selector(".nemo-playhead", "p => p.getBoundingClientRect().left")
+        page.wait_for_function(
+            f"document.querySelector('.nemo-playhead').getBoundingClientRect().left > {first} + 2",
+            timeout=10_000,
+        )
+        page.click(".nemo-table summary")
+        table = page.inner_text(".nemo-table")
+        assert "00:00.000" in table and "<NA>" not in table and "days" not in table
+        sizes = page.eval_on_selector_all(".nemo-select-size option", "os => os.map(o => o.value)")
+        assert sizes == ["source", "1080p", "720p", "9:16", "1:1"]
+
+        # Before/after: the timeline before the last edit, labelled, as a wipe.
+        page.wait_for_selector(".nemo-compare:not([hidden])", timeout=60_000)
+        page.check(".nemo-compare-toggle")
+        page.wait_for_function(
+            """() => { const v = document.querySelector('.nemo-export .nemo-before');
+            return !v.hidden && v.readyState >= 2 && v.src.startsWith('blob:'); }""",
+            timeout=30_000,
+        )
+        assert page.inner_text(".nemo-wipe-before") == "Before the last edit"
+        page.fill(".nemo-wipe", "25")
+        clip = page.eval_on_selector(".nemo-export .nemo-before", "v => v.style.clipPath")
+        assert clip.startswith("inset(0px 75%"), clip
+
+        # An edit after the export marks it out of date.
+        assert page.locator(".nemo-stale").is_hidden()
+        box.fill("add the title 'Later' for 1 second")
+        box.press("Enter")
+        page.wait_for_selector(".nemo-stale:not([hidden])", timeout=60_000)
+
+        # A narrow column: nothing sticks out of the Studio.
+        page.set_viewport_size({"width": 480, "height": 1600})
+        page.wait_for_timeout(500)
+        right = page.eval_on_selector(".nemo-studio", "s => s.getBoundingClientRect().right")
+        for sel in (
+            player,
+            ".nemo-box-stage",
+            ".nemo-lanes",
+            ".nemo-prompt textarea",
+            ".nemo-prompt",
+            ".nemo-upload",
+            ".nemo-export",
+        ):
+            edge = page.eval_on_selector(sel, "e => e.getBoundingClientRect().right")
+            assert edge <= right + 1, (sel, edge, right)
         assert not blocked, blocked
 
         SHOTS.mkdir(parents=True, exist_ok=True)

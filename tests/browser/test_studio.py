@@ -105,8 +105,11 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         box.press("Enter")
         page.wait_for_selector(".nemo-stale:not([hidden])", timeout=60_000)
 
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
+
         # A narrow column: nothing sticks out of the Studio.
-        page.set_viewport_size({"width": 480, "height": 1600})
+        page.set_viewport_size({"width": 700, "height": 1600})
         page.wait_for_timeout(500)
         right = page.eval_on_selector(".nemo-studio", "s => s.getBoundingClientRect().right")
         for sel in (
@@ -122,8 +125,9 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
             assert edge <= right + 1, (sel, edge, right)
         assert not blocked, blocked
 
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
+        page.locator(".nemo-studio").screenshot(
+            path=str(SHOTS / f"studio-{front_end}-narrow.png")
+        )
         assert not errors, errors
     finally:
         page.close()

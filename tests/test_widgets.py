@@ -379,6 +379,11 @@ def test_a_project_comes_back(engine, clip: Path, tmp_path: Path) -> None:
         assert two.controller.session.id == one.controller.session.id
         assert two.summary == one.summary and 'Title: "Kept"' in two.summary
         assert [f["filename"] for f in two.upload_panel.files] == ["clip.mp4"]
+        # Re-running the notebook's upload cell does not add the clip a second time.
+        again = await two.upload(clip)
+        assert [f.filename for f in again] == ["clip.mp4"]
+        assert two.summary == one.summary
+        assert "already in this project" in two.prompt.messages[-1]["text"]
         assert two.export_panel.status == "completed" and not two.export_panel.stale
         assert fetch_media(two.export_panel, "download") == Path(res.path).read_bytes()
         assert set(two.box.media) == {"source"}

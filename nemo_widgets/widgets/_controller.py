@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import tempfile
 import time
@@ -327,11 +328,42 @@ class Controller:
             self.emit("upload_progress", done=done, total=total)
             return on_progress(done, total) if on_progress is not None else None
 
+        if self.project is not None and sources:
+            known = await asyncio.to_thread(self._already_uploaded, sources)
+            if known is not None:
+                # Re-running a notebook on a project that remembers: same file, same name —
+                # use the upload it already has instead of adding the clip a second time.
+                self.emit("message", role="assistant", text=_already_text(known))
+                return known
         async with self.lock, self._job("upload"):
             files = await session.upload(*sources, on_progress=progress)
         self.emit("uploaded", files=files)
         await self.refresh()
         return files
+
+    def _already_uploaded(self, sources: tuple[Any, ...]) -> list[UploadedFile] | None:
+        """The project's uploads of exactly these local files (by name and SHA-256), or None
+        if any of them is new (or not a local path)."""
+        infos = self.uploads
+        found = []
+        for src in sources:
+            if not isinstance(src, str | Path) or str(src).startswith(("http://", "https://")):
+                return None
+            path = Path(src)
+            if not path.is_file():
+                return None
+            match = [f for f in infos if f.get("filename") == path.name and f.get("hash")]
+            if not match:
+                return None
+            digest = hashlib.sha256()
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    digest.update(block)
+            hit = next((f for f in match if f["hash"] == digest.hexdigest()), None)
+            if hit is None:
+                return None
+            found.append(hit)
+        return uploaded(found)
 
     async def say(self, text: str) -> Any:
         """One message from the user: a direct action, or an agent run streamed to the panels."""
@@ -593,6 +625,11 @@ class Controller:
     async def close(self) -> None:
         if self.client is not None:
             await self.client.aclose()
+
+
+def _already_text(files: list[UploadedFile]) -> str:
+    names = ", ".join(f.filename for f in files)
+    return f"{names}: already in this project, so not uploaded again."
 
 
 def run_soon(

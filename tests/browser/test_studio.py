@@ -125,9 +125,7 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
             assert edge <= right + 1, (sel, edge, right)
         assert not blocked, blocked
 
-        page.locator(".nemo-studio").screenshot(
-            path=str(SHOTS / f"studio-{front_end}-narrow.png")
-        )
+        page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}-narrow.png"))
         assert not errors, errors
     finally:
         page.close()

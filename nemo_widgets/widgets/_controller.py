@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
 import tempfile
 import time
 import uuid
 import weakref
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -26,7 +25,6 @@ from nemo_widgets.client import (
     AuthError,
     Balance,
     ExportResult,
-    InsufficientCredits,
     NemoError,
     Progress,
     RenderStatus,
@@ -42,38 +40,13 @@ from nemo_widgets.client._base import resolve_dest, uploaded
 from nemo_widgets.draft import Draft, diff, summary, to_dataframe
 from nemo_widgets.widgets import _media
 from nemo_widgets.widgets._output import with_output
-from nemo_widgets.widgets._project import Project
+from nemo_widgets.widgets._project import Project, already_uploaded
+from nemo_widgets.widgets._util import STEP_LABELS, _already_text, friendly, run_soon
+
+__all__ = ["STEP_LABELS", "Controller", "friendly", "run_soon"]
 
 log = logging.getLogger("nemo_widgets.widgets")
 Listener = Callable[..., Any]
-
-#: What the UI shows for tool names (progress steps, never chat text).
-STEP_LABELS = {
-    "remove_object": "Removing the object",
-    "replace_background": "Replacing the background",
-    "trim": "Trimming",
-    "add_title": "Adding the title",
-    "add_bgm": "Adding music",
-    "set_volume": "Setting the volume",
-    "set_aspect": "Changing the aspect ratio",
-    "set_speed": "Changing the speed",
-    "reorder": "Reordering clips",
-    "remove_clip": "Removing the clip",
-    "remove_track": "Removing the track",
-    "add_clip": "Adding the clip",
-    "undo": "Undoing",
-}
-
-
-def friendly(err: BaseException) -> str:
-    """What to show under a widget: the message with what to do, never a raw trace or token."""
-    if isinstance(err, InsufficientCredits):
-        return f"Out of credits. {err.hint}"
-    if isinstance(err, NemoError):
-        return str(err)
-    if isinstance(err, FileNotFoundError | ValueError):
-        return str(err)
-    return f"{type(err).__name__}: {err}"
 
 
 class Controller:
@@ -329,7 +302,8 @@ class Controller:
             return on_progress(done, total) if on_progress is not None else None
 
         if self.project is not None and sources:
-            known = await asyncio.to_thread(self._already_uploaded, sources)
+            found = await asyncio.to_thread(already_uploaded, self.uploads, sources)
+            known = uploaded(found) if found is not None else None
             if known is not None:
                 # Re-running a notebook on a project that remembers: same file, same name —
                 # use the upload it already has instead of adding the clip a second time.
@@ -340,30 +314,6 @@ class Controller:
         self.emit("uploaded", files=files)
         await self.refresh()
         return files
-
-    def _already_uploaded(self, sources: tuple[Any, ...]) -> list[UploadedFile] | None:
-        """The project's uploads of exactly these local files (by name and SHA-256), or None
-        if any of them is new (or not a local path)."""
-        infos = self.uploads
-        found = []
-        for src in sources:
-            if not isinstance(src, str | Path) or str(src).startswith(("http://", "https://")):
-                return None
-            path = Path(src)
-            if not path.is_file():
-                return None
-            match = [f for f in infos if f.get("filename") == path.name and f.get("hash")]
-            if not match:
-                return None
-            digest = hashlib.sha256()
-            with open(path, "rb") as fh:
-                while block := fh.read(1 << 20):
-                    digest.update(block)
-            hit = next((f for f in match if f["hash"] == digest.hexdigest()), None)
-            if hit is None:
-                return None
-            found.append(hit)
-        return uploaded(found)
 
     async def say(self, text: str) -> Any:
         """One message from the user: a direct action, or an agent run streamed to the panels."""
@@ -625,56 +575,3 @@ class Controller:
     async def close(self) -> None:
         if self.client is not None:
             await self.client.aclose()
-
-
-def _already_text(files: list[UploadedFile]) -> str:
-    names = ", ".join(f.filename for f in files)
-    return f"{names}: already in this project, so not uploaded again."
-
-
-def run_soon(
-    coro: Awaitable[Any],
-    on_error: Callable[[BaseException], None],
-    tasks: set[Any],
-    loop: asyncio.AbstractEventLoop | None = None,
-) -> Any:
-    """Run ``coro`` as a task on ``loop`` (the controller's home loop, the kernel's), kept
-    until done; errors go to ``on_error`` (shown under the widget), not into a log.
-
-    Called from the home loop it returns the task; called from another thread or loop (a
-    subshell handling a widget message) it schedules the task there and returns a
-    ``concurrent.futures.Future``.
-    """
-    try:
-        current: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:
-        current = None
-    target = loop or current
-    if target is None:
-        raise RuntimeError("no event loop to run on; use the Studio from a notebook or await it")
-
-    def report(exc: BaseException | None) -> None:
-        if exc is not None:
-            on_error(exc)
-
-    if target is current:
-        task = asyncio.ensure_future(coro)
-        tasks.add(task)
-
-        def done(t: asyncio.Task[Any]) -> None:
-            tasks.discard(t)
-            if not t.cancelled():
-                report(t.exception())
-
-        task.add_done_callback(done)
-        return task
-    fut = asyncio.run_coroutine_threadsafe(coro, target)  # type: ignore[arg-type]
-    tasks.add(fut)
-
-    def done_threadsafe(f: Any) -> None:
-        tasks.discard(f)
-        if not f.cancelled():
-            report(f.exception())
-
-    fut.add_done_callback(done_threadsafe)
-    return fut

@@ -14,6 +14,7 @@ timeline and exports come back. Nothing goes to temporary folders.
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import os
 import re
@@ -106,3 +107,29 @@ class Project:
 
     def __repr__(self) -> str:
         return f"Project({self.name!r} in {self.dir})"
+
+
+def already_uploaded(
+    infos: list[dict[str, Any]], sources: tuple[Any, ...]
+) -> list[dict[str, Any]] | None:
+    """The uploads (``video_infos`` entries) that are exactly these local files — same name and
+    SHA-256 — or None if any of them is new or not a local path."""
+    found = []
+    for src in sources:
+        if not isinstance(src, str | Path) or str(src).startswith(("http://", "https://")):
+            return None
+        path = Path(src)
+        if not path.is_file():
+            return None
+        match = [f for f in infos if f.get("filename") == path.name and f.get("hash")]
+        if not match:
+            return None
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        hit = next((f for f in match if f["hash"] == digest.hexdigest()), None)
+        if hit is None:
+            return None
+        found.append(hit)
+    return found

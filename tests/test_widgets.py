@@ -22,6 +22,7 @@ from nemo_widgets.widgets import (
     Studio,
     UploadPanel,
 )
+from nemo_widgets.widgets.panels import removal_note
 
 pytestmark = pytest.mark.usefixtures("isolated_config")
 
@@ -243,6 +244,7 @@ def test_box_selection_goes_with_the_next_instruction(engine, clip: Path) -> Non
         result = await c.say("remove this")
         assert c.selection is None  # sent once, with this instruction
         assert result.text.startswith("Removed"), result.text
+        assert "what you boxed at 1.5 s (gone from 0 s to" in removal_note(result, c.sent_selection)
         assert c.state.get("selection") is None  # consumed by the removal
         assert c.state["generated_media"][-1]["kind"] == "removed"
         box._on_front_end(box, {"kind": "box", "box": [0.5, 0.5, 0.2, 0.9]}, [])

@@ -33,6 +33,7 @@ export function messageView(m, onAction) {
     steps.length ? h("ul", { class: "nemo-steps" }, steps) : null,
     m.text ? h("div", { class: "nemo-text" }, m.text) : m.pending ? h("div", { class: "nemo-text nemo-typing" }, "…") : null,
     m.silent && m.changes?.length ? h("ul", { class: "nemo-changes" }, m.changes.map((c) => h("li", {}, c))) : null,
+    m.note ? h("div", { class: "nemo-msg-note" }, m.note) : null,
     m.error ? h("div", { class: "nemo-error" }, m.error) : null,
     actions.length ? h("div", { class: "nemo-actions" }, actions) : null,
   );

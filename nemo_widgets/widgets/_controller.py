@@ -75,6 +75,8 @@ class Controller:
         self.last_export: ExportResult | None = None
         #: A box the user drew (BoxSelect): sent with the next instruction, then cleared.
         self.selection: dict[str, Any] | None = None
+        #: The last box that went to the service (for naming what a removal took away).
+        self.sent_selection: dict[str, Any] | None = None
         self.still_working_after = still_working_after
         self._listeners: dict[str, list[Listener]] = defaultdict(list)
         #: The loop all of this controller's work runs on: the kernel's main loop when made in
@@ -354,6 +356,8 @@ class Controller:
             pending = ""
             try:
                 delta = {"selection": self.selection} if self.selection else None
+                if self.selection:
+                    self.sent_selection = self.selection
                 self.selection = None
                 stream = session.send(
                     text,

@@ -178,6 +178,23 @@ class UploadPanel(Panel):
         self.upload(str(msg.get("path", "")).strip())
 
 
+def removal_note(result: Any, box: dict[str, Any] | None) -> str:
+    """What an object removal took away, and when, in words ("" when nothing was removed)."""
+    notes = []
+    for tr in result.tool_results:
+        if tr.name != "remove_object" or not tr.ok:
+            continue
+        for o in tr.response.get("objects") or []:
+            label = str(o.get("label") or "object")
+            what = (
+                f"what you boxed at {float(box.get('time') or 0):.1f} s"
+                if label == "selection" and box
+                else f"the {label.replace('_', ' ')}"
+            )
+            notes.append(f"{what} (gone from {o.get('from_s', 0):g} s to {o.get('to_s', 0):g} s)")
+    return f"Removed: {'; '.join(notes)}." if notes else ""
+
+
 class PromptPanel(Panel):
     """A chat with the agent: the reply streams in, tool calls show as progress steps."""
 
@@ -267,6 +284,7 @@ class PromptPanel(Panel):
     def _run_end(self, result: Any) -> None:
         actions = [asdict(a) for a in result.actions]
         self._update_last(
+            note=removal_note(result, self.controller.sent_selection),
             text=result.text,
             pending=False,
             silent=result.silent,

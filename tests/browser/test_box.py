@@ -131,6 +131,8 @@ def test_the_box_drawn_is_the_box_used(lab: Lab, browser: object, front_end: str
         prompt.fill("remove this")
         prompt.press("Enter")
         page.wait_for_selector(".nemo-text:has-text('Removed')", timeout=240_000)
+        note = page.inner_text(".nemo-msg-assistant >> nth=-1 >> .nemo-msg-note")
+        assert note.startswith("Removed: what you boxed at 0.5 s (gone from 0 s to "), note
         page.click(".nemo-export-button")
         player = ".nemo-export .nemo-player:not(.nemo-before)"
         page.wait_for_function(

@@ -433,3 +433,29 @@ def test_output_size_is_chosen_never_the_first_clips(engine, tmp_path: Path) -> 
     portrait = [{"file_id": "a", "file_type": "video", "width": 1080, "height": 1920}]
     assert output_meta("1080p", draft, portrait)["height"] == 1920
     assert output_meta("source", {**draft, "m": {"aspect": "9:16"}}, infos) == {}
+
+
+def test_cancel_an_export(engine, tmp_path: Path) -> None:
+    """The export panel's Cancel stops the render job on the engine and unlocks the panel."""
+    from nemo_widgets.synth import make_clip
+
+    long_clip = make_clip(tmp_path / "long.mp4", seconds=20, width=1280, height=720)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        panel = ExportPanel(c, save_to=str(tmp_path / "out"))
+        await c.upload(long_clip)
+        panel._on_front_end(panel, {"kind": "export"}, [])
+        for _ in range(600):
+            if panel.job == "export" and panel.progress > 0:
+                break
+            await asyncio.sleep(0.05)
+        assert panel.job == "export" and panel.busy
+        panel._on_front_end(panel, {"kind": "cancel"}, [])
+        await settle(panel)
+        assert panel.status == "cancelled" and not panel.busy and panel.job == ""
+        assert not panel.saved_path and c.job is None
+        jobs = engine.engine.store._all("SELECT status FROM jobs")
+        assert [j["status"] for j in jobs] == ["cancelled"]
+
+    asyncio.run(main())

@@ -415,8 +415,16 @@ def test_output_size_is_chosen_never_the_first_clips(engine, tmp_path: Path) -> 
 
     async def main() -> None:
         c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
-        await c.upload(small)
-        await c.upload(big)
+        panel = UploadPanel(c)
+        (first,) = await c.upload(small)
+        (second,) = await c.upload(big)
+        # The media bin: the first clip went onto the empty timeline, the second waits.
+        assert c.on_timeline == {first.raw["file_id"]} and len(c.draft.tracks[0].segments) == 1
+        assert panel.on_timeline == [first.raw["file_id"]]
+        panel._on_front_end(panel, {"kind": "add_to_timeline", "filename": "big.mp4"}, [])
+        await settle(panel)
+        assert not panel.error, panel.error
+        assert c.on_timeline == {first.raw["file_id"], second.raw["file_id"]}
         assert (c.draft.meta["width"], c.draft.meta["height"]) == (400, 300)  # the trap
         res = await c.export(quality="low", download_to=tmp_path)
         assert size(res.path) == (1280, 720)

@@ -87,7 +87,8 @@ export async function sendFile(model, file, onProgress = () => {}, cancelled = (
   return done.files;
 }
 
-function fileRow(f) {
+function fileRow(f, onTimeline, add) {
+  const inBin = f.file_type === "video" && f.file_id && !onTimeline.includes(f.file_id);
   const facts = [
     f.duration ? formatTime(f.duration) : null,
     f.width ? `${f.width}×${f.height}` : null,
@@ -100,6 +101,11 @@ function fileRow(f) {
     f.thumbnail ? h("img", { src: f.thumbnail, alt: "", class: "nemo-thumb" }) : h("span", { class: "nemo-thumb nemo-thumb-empty" }, f.file_type || ""),
     h("span", { class: "nemo-file-name" }, f.filename),
     h("span", { class: "nemo-file-facts" }, facts.join(" · ")),
+    f.file_type === "video"
+      ? inBin
+        ? h("button", { class: "nemo-button nemo-add", onclick: () => add(f) }, "Add to timeline")
+        : h("span", { class: "nemo-on-timeline" }, "on the timeline")
+      : null,
   );
 }
 
@@ -179,14 +185,16 @@ function render({ model, el }) {
   }, "Upload");
   el.append(drop, input, h("div", { class: "nemo-row" }, path, pathButton), h("div", { class: "nemo-row" }, bar, stage, cancel), list, errors.el);
 
-  const stop = watch(model, ["files", "progress", "stage", "busy", "job"], () => {
+  const add = (f) => model.send({ kind: "add_to_timeline", filename: f.filename });
+  const stop = watch(model, ["files", "progress", "stage", "busy", "job", "on_timeline"], () => {
     cancel.hidden = !sending && model.get("job") !== "upload";
     bar.value = model.get("progress");
     bar.hidden = !model.get("busy") && !model.get("stage");
     const st = model.get("stage");
     if (st === "uploading") stage.textContent = "uploading to the service…";
     else if (!st) stage.textContent = "";
-    list.replaceChildren(...model.get("files").map(fileRow));
+    const on = model.get("on_timeline") || [];
+    list.replaceChildren(...model.get("files").map((f) => fileRow(f, on, add)));
   });
   return () => {
     stop();

@@ -208,7 +208,17 @@ def spec() -> dict[str, Any]:
             "post": {
                 "operationId": "upload",
                 "summary": "Upload files (multipart `files`) or fetch http(s) URLs into a session",
-                "parameters": [SID],
+                "parameters": [
+                    SID,
+                    {
+                        "name": "timeline",
+                        "in": "query",
+                        "required": False,
+                        "description": "where uploaded videos go (embedded engine): always onto "
+                        "the timeline, only onto an empty one, or never",
+                        "schema": {"type": "string", "enum": ["always", "empty", "never"]},
+                    },
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {

@@ -75,6 +75,9 @@ class Controller:
         self.last_export: ExportResult | None = None
         #: A box the user drew (BoxSelect): sent with the next instruction, then cleared.
         self.selection: dict[str, Any] | None = None
+        #: Where uploaded videos go: "empty" (the first onto an empty timeline, later ones
+        #: wait in the media bin until added), "always", "never".
+        self.placement = "empty"
         #: The last box that went to the service (for naming what a removal took away).
         self.sent_selection: dict[str, Any] | None = None
         self.still_working_after = still_working_after
@@ -312,10 +315,21 @@ class Controller:
                 self.emit("message", role="assistant", text=_already_text(known))
                 return known
         async with self.lock, self._job("upload"):
-            files = await session.upload(*sources, on_progress=progress)
+            files = await session.upload(*sources, on_progress=progress, timeline=self.placement)
         self.emit("uploaded", files=files)
         await self.refresh()
         return files
+
+    async def add_to_timeline(self, filename: str) -> Any:
+        """Put an uploaded clip from the media bin at the end of the timeline."""
+        if not any(f.get("filename") == filename for f in self.uploads):
+            raise ValueError(f"{filename} is not among this project's uploads")
+        return await self.say(f"add the clip {filename} to the timeline")
+
+    @property
+    def on_timeline(self) -> set[str]:
+        """File ids the timeline uses."""
+        return {s.source for t in self.draft.tracks for s in t.segments if s.source}
 
     async def say(self, text: str) -> Any:
         """One message from the user: a direct action, or an agent run streamed to the panels."""

@@ -45,9 +45,18 @@ class UploadPanel(Panel):
         super().__init__(controller, **kw)
         self._incoming: dict[str, dict[str, Any]] = {}
 
+    #: File ids on the timeline (the others wait in the media bin with an "Add" button).
+    on_timeline = t.List(t.Unicode()).tag(sync=True)
+
     def bind(self, controller: Controller) -> None:
         controller.on("uploaded", self._uploaded)
         controller.on("cancelled", self._cancelled)
+        controller.on(
+            "state", lambda **k: setattr(self, "on_timeline", sorted(controller.on_timeline))
+        )
+
+    def on_add_to_timeline(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        self.run(self.controller.add_to_timeline(str(msg.get("filename", ""))))
 
     def _cancelled(self, kind: str) -> None:
         if kind == "upload":

@@ -179,6 +179,10 @@ class Studio(w.VBox):
         kw.setdefault("download_to", self.export_panel.save_to or None)
         return self._call(self.controller.export(**kw), bars=True)
 
+    def add_to_timeline(self, filename: str) -> Any:
+        """Put an uploaded clip from the media bin at the end of the timeline."""
+        return self._call(self.controller.add_to_timeline(filename))
+
     def cancel(self) -> Any:
         """Stop the running upload, AI step or export (as the Cancel button does): the job
         stops on the service, nothing half-done lands, the chat unlocks."""

@@ -467,3 +467,15 @@ def test_cancel_an_export(engine, tmp_path: Path) -> None:
         assert [j["status"] for j in jobs] == ["cancelled"]
 
     asyncio.run(main())
+
+
+def test_add_to_timeline_names_the_right_file() -> None:
+    """ "add the clip second.mp4": the file named in full, not clip.mp4 by its stem "clip"."""
+    from nemo_widgets.engine.agent import plan
+
+    files = [
+        {"filename": "clip.mp4", "file_type": "video"},
+        {"filename": "second.mp4", "file_type": "video"},
+    ]
+    p = plan("add the clip second.mp4 to the timeline", {"video_infos": files})
+    assert [(c.name, c.args) for c in p.calls] == [("add_clip", {"file": "second.mp4"})]

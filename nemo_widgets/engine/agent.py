@@ -165,9 +165,15 @@ def _find_upload(
 ) -> dict[str, Any] | None:
     cands = [f for f in files if kind is None or f.get("file_type") == kind]
     low = text.lower()
-    for f in cands:
-        name = str(f.get("filename", "")).lower()
-        if name and (name in low or name.rsplit(".", 1)[0] in low):
+    names = [(str(f.get("filename", "")).lower(), f) for f in cands]
+    # A full file name first ("clip2.mp4" must not be taken for "clip.mp4" by its stem), then
+    # the longest stem named.
+    for name, f in names:
+        if name and name in low:
+            return f
+    for name, f in sorted(names, key=lambda nf: -len(nf[0])):
+        stem = name.rsplit(".", 1)[0]
+        if stem and stem in low:
             return f
     return None
 

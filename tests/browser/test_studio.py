@@ -21,6 +21,7 @@ SHOTS = Path("out/screenshots")
 
 def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
     clip = make_clip(lab.root / "clip.mp4", seconds=2, width=320, height=240)
+    second = make_clip(lab.root / "second.mp4", seconds=1, width=320, height=240, audio=False)
     write_notebook(
         lab.root / f"studio-{front_end}.ipynb",
         "from nemo_widgets import Studio\nstudio = Studio(backend='engine')\nstudio",
@@ -104,6 +105,18 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         box.fill("add the title 'Later' for 1 second")
         box.press("Enter")
         page.wait_for_selector(".nemo-stale:not([hidden])", timeout=60_000)
+
+        # The media bin: a second clip waits in the list until added.
+        page.set_input_files(".nemo-upload input[type=file]", str(second))
+        page.wait_for_selector(".nemo-file:has-text('second.mp4') .nemo-add", timeout=60_000)
+        assert page.locator(".nemo-kind-video .nemo-bar").count() == 1
+        assert page.locator(".nemo-file:has-text('clip.mp4') .nemo-on-timeline").count() == 1
+        page.click(".nemo-file:has-text('second.mp4') .nemo-add")
+        page.wait_for_function(
+            "document.querySelectorAll('.nemo-kind-video .nemo-bar').length === 2",
+            timeout=60_000,
+        )
+        page.wait_for_selector(".nemo-file:has-text('second.mp4') .nemo-on-timeline")
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))

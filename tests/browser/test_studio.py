@@ -119,6 +119,7 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         page.wait_for_selector(".nemo-file:has-text('second.mp4') .nemo-on-timeline")
 
         SHOTS.mkdir(parents=True, exist_ok=True)
+        page.add_style_tag(content=".Toastify { display: none !important; }")  # Lab's news ask
         page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
 
         # A narrow column: nothing sticks out of the Studio.

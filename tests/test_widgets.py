@@ -98,7 +98,10 @@ def test_studio_headless_mirrors_the_ui(engine, clip: Path, tmp_path: Path) -> N
         assert list(studio.timeline["what"]) == ["clip", "Hello"]
         assert str(studio.timeline_data["duration"].dtype).startswith("timedelta")
         assert '<td class="nemo-col-start">00:00.000</td>' in tl.table_html
+        lines: list[str] = []
+        studio.prompt.observe(lambda ch: lines.append(ch["new"]), "status_line")
         res = await studio.export()
+        assert "⏳ Exporting… 100 %" in lines and studio.prompt.status_line == ""
         ep = studio.export_panel
         assert ep.progress == 100 and ep.status == "completed"
         preview = Path(ep.preview_path).read_bytes()

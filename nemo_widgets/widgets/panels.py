@@ -224,6 +224,10 @@ class PromptPanel(Panel):
         controller.on("cancelled", self._cancelled)
         controller.on("run_end", self._run_end)
         controller.on("export_start", lambda **k: setattr(self, "status_line", "Exporting…"))
+        controller.on(
+            "export_progress",
+            lambda status: setattr(self, "status_line", f"⏳ Exporting… {status.progress} %"),
+        )
         controller.on("export_done", lambda **k: setattr(self, "status_line", ""))
 
     def _update_last(self, **changes: Any) -> None:

@@ -39,11 +39,15 @@ NOTEBOOKS = {
 
 The Studio: upload clips, tell the agent what to change, watch the timeline, export and play
 the result. Without `NEMO_TOKEN` it runs on the embedded engine, on this machine's CPU.
+
+The project remembers: run the cell again — after a kernel restart too — and the uploads, the
+timeline and the last export come back. Every long step has a Cancel button (or
+`await studio.cancel()`, or the kernel's ■); nothing half-done is kept.
 """),
         code("""
 from nemo_widgets import Studio
 
-studio = Studio()
+studio = Studio(project="quickstart")
 studio
 """),
         code("""

@@ -42,7 +42,7 @@ def studio() -> None:
         cwd=ROOT,
         check=True,
     )
-    shutil.copy(ROOT / "out" / "screenshots" / "studio.png", IMG / "studio.png")
+    shutil.copy(ROOT / "out" / "screenshots" / "studio-lab.png", IMG / "studio.png")
 
 
 def background() -> None:

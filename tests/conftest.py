@@ -35,6 +35,7 @@ def _close_http_clients(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No saved token, client id or server from the machine running the tests."""
     monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("NEMO_DATA_DIR", str(tmp_path / "data"))  # Studio projects
     for name in ("NEMO_TOKEN", "NEMO_CLIENT_ID", "NEMO_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
 

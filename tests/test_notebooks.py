@@ -50,6 +50,7 @@ def facts(path: str | Path) -> tuple[int, int, float, str]:
 @pytest.fixture()
 def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NEMO_CONFIG_DIR", str(tmp_path / "cfg"))
+    monkeypatch.setenv("NEMO_DATA_DIR", str(tmp_path / "data"))  # a fresh Studio project
     monkeypatch.delenv("NEMO_TOKEN", raising=False)
     monkeypatch.delenv("NEMO_BASE_URL", raising=False)
     return tmp_path

@@ -7,6 +7,7 @@ no browser on the other end.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from nemo_widgets.widgets import (
     Studio,
     UploadPanel,
 )
+from nemo_widgets.widgets.panels import removal_note
 
 pytestmark = pytest.mark.usefixtures("isolated_config")
 
@@ -33,6 +35,22 @@ def capture(widget: Any) -> list[dict]:
     sent: list[dict] = []
     widget.send = lambda content, buffers=None: sent.append(content)
     return sent
+
+
+def fetch_media(widget: Any, slot: str) -> bytes:
+    """Pull a media slot as the front-end does: media-get per chunk, over the comm."""
+    desc, got = widget.media[slot], b""
+    replies: list[tuple[dict, list]] = []
+    widget.send = lambda content, buffers=None: replies.append((content, buffers or []))
+    while len(got) < desc["size"]:
+        widget._on_front_end(
+            widget, {"kind": "media-get", "id": desc["id"], "offset": len(got)}, []
+        )
+        content, buffers = replies.pop()
+        assert content == {"kind": "media-chunk", "id": desc["id"], "offset": len(got)}, content
+        assert 0 < len(buffers[0]) <= 2 * 1024 * 1024
+        got += bytes(buffers[0])
+    return got
 
 
 async def settle(*widgets: Any) -> None:
@@ -72,11 +90,30 @@ def test_studio_headless_mirrors_the_ui(engine, clip: Path, tmp_path: Path) -> N
         assert [t["kind"] for t in tl.tracks] == ["video", "text"]
         assert "<table" in tl.table_html
         assert list(studio.timeline["kind"]) == ["video", "text"]
+        # For people: mm:ss.mmm, named columns, no <NA>; the typed frame is still there.
+        shown = studio.timeline.to_string()
+        assert "<NA>" not in shown and "days" not in shown and "nan" not in shown
+        assert list(studio.timeline["length"])[1] == "00:01.000"
+        assert re.fullmatch(r"00:04\.\d{3}", studio.timeline["length"][0])
+        assert list(studio.timeline["what"]) == ["clip", "Hello"]
+        assert str(studio.timeline_data["duration"].dtype).startswith("timedelta")
+        assert '<td class="nemo-col-start">00:00.000</td>' in tl.table_html
+        lines: list[str] = []
+        studio.prompt.observe(lambda ch: lines.append(ch["new"]), "status_line")
         res = await studio.export()
+        assert "⏳ Exporting… 100 %" in lines and studio.prompt.status_line == ""
         ep = studio.export_panel
         assert ep.progress == 100 and ep.status == "completed"
-        assert ep.preview[4:8] == b"ftyp" and len(ep.preview) < res.size * 3
+        preview = Path(ep.preview_path).read_bytes()
+        assert preview[4:8] == b"ftyp" and len(preview) < res.size * 3
         assert Path(ep.saved_path).exists() and ep.download_url == res.url
+        # The browser gets the preview and the file through the comm, not from the engine.
+        assert set(ep.media) >= {"preview", "download"}
+        assert fetch_media(ep, "preview") == preview
+        assert fetch_media(ep, "download") == Path(ep.saved_path).read_bytes()
+        # Before/after: the timeline before the last edit (the title), rendered quickly.
+        assert ep.media["before"]["label"] == "Before the last edit"
+        assert fetch_media(ep, "before")[4:8] == b"ftyp"
         assert studio.status_bar.credits["available"] == 99
         await client.aclose()
 
@@ -199,12 +236,18 @@ def test_box_selection_goes_with_the_next_instruction(engine, clip: Path) -> Non
             got.append((b, t))
 
         await c.upload(clip)
-        assert box.source_url.startswith(engine.base_url)
+        await settle(box)
+        source = fetch_media(box, "source")
+        assert source[4:8] == b"ftyp" and box.media["source"]["mime"] == "video/mp4"
+        assert box.clip == {"name": "clip.mp4", "width": 640, "height": 360}
+        assert engine.base_url not in str(box.get_state())  # nothing points at the engine
         box._on_front_end(box, {"kind": "box", "box": [0.1, 0.2, 0.4, 0.6], "time": 1.5}, [])
         assert got == [([0.1, 0.2, 0.4, 0.6], 1.5)] and c.selection is not None
+        assert box.box_pixels == (64, 72, 256, 216)
         result = await c.say("remove this")
         assert c.selection is None  # sent once, with this instruction
         assert result.text.startswith("Removed"), result.text
+        assert "what you boxed at 1.5 s (gone from 0 s to" in removal_note(result, c.sent_selection)
         assert c.state.get("selection") is None  # consumed by the removal
         assert c.state["generated_media"][-1]["kind"] == "removed"
         box._on_front_end(box, {"kind": "box", "box": [0.5, 0.5, 0.2, 0.9]}, [])
@@ -256,3 +299,186 @@ def test_messages_from_a_subshell_thread_run_on_the_home_loop(engine, clip: Path
         assert prompt.messages[-1]["text"].startswith("Credits: 100 available")
 
     asyncio.run(main())
+
+
+def test_progress_streams_and_cancel_stops_the_step(engine, tmp_path: Path) -> None:
+    """A long AI step streams progress into the chat bubble (percent, frames, time left); the
+    Cancel button stops it on the engine: the draft is unchanged, no credit is spent, the chat
+    unlocks and takes the next instruction."""
+    from nemo_widgets.synth import make_clip
+
+    long_clip = make_clip(tmp_path / "long.mp4", seconds=12, width=640, height=360)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        await c.upload(long_clip)
+        before = c.state.get("draft")
+        credits = (await c.credits()).available
+        seen: list[dict] = []
+        c.on("progress", lambda **p: seen.append(p))
+        prompt._on_front_end(
+            prompt,
+            {"kind": "send", "text": "replace my background with a clean studio backdrop"},
+            [],
+        )
+        for _ in range(600):
+            if seen and seen[-1]["percent"] >= 3:
+                break
+            await asyncio.sleep(0.05)
+        assert seen, "no progress while the step ran"
+        step = prompt.messages[-1]["steps"][0]
+        assert step["status"] == "running" and step["progress"]["percent"] >= 3
+        assert step["progress"]["total_frames"] == 300
+        assert 0 < step["progress"]["frames"] <= 300 and step["progress"]["eta_s"] is not None
+        assert c.job is not None and c.job["kind"] == "run" and prompt.job == "run"
+        prompt._on_front_end(prompt, {"kind": "cancel"}, [])
+        await settle(prompt)
+        assert not prompt.busy and prompt.job == "" and c.job is None
+        last = prompt.messages[-1]
+        assert last["text"].startswith("Cancelled"), last
+        assert not last.get("pending")
+        await c.refresh()
+        assert c.state.get("draft") == before  # nothing half-done landed
+        assert (await c.credits()).available == credits  # and nothing was charged
+        assert engine.engine.pool._cancel == {}  # the job is gone from the pool
+        result = await c.say("add the title 'After' for 1 second")
+        assert result.text.startswith("Added the title")
+
+    asyncio.run(main())
+
+
+def test_studio_cancel_with_nothing_running(engine) -> None:
+    async def main() -> None:
+        studio = Studio(AsyncNemoClient(engine.base_url, settings=fast()))
+        await settle(studio.status_bar)
+        assert await studio.cancel() is False
+
+    asyncio.run(main())
+
+
+def test_a_project_comes_back(engine, clip: Path, tmp_path: Path) -> None:
+    """A second Studio on the same project (a re-run cell, a restarted kernel) finds the
+    session: uploads, timeline and the last export; its previews live in the project."""
+    from nemo_widgets.widgets._project import Project
+
+    async def main() -> None:
+        root = tmp_path / "data"
+        one = Studio(
+            AsyncNemoClient(engine.base_url, settings=fast()), project=Project("demo", root)
+        )
+        one.export_panel.save_to = str(tmp_path / "out")
+        await settle(one.status_bar)
+        assert "project “demo”" in one.status_bar.status
+        await one.upload(clip)
+        await one.say("add the title 'Kept' for 1 second")
+        res = await one.export()
+        saved = Project("demo", root).load()
+        assert saved["session_id"] == one.controller.session.id
+        assert saved["last_export"]["path"] == str(Path(res.path).resolve())
+
+        two = Studio(
+            AsyncNemoClient(engine.base_url, settings=fast()), project=Project("demo", root)
+        )
+        await settle(two.status_bar, two.box, two.export_panel)
+        assert two.controller.session.id == one.controller.session.id
+        assert two.summary == one.summary and 'Title: "Kept"' in two.summary
+        assert [f["filename"] for f in two.upload_panel.files] == ["clip.mp4"]
+        # Re-running the notebook's upload cell does not add the clip a second time.
+        again = await two.upload(clip)
+        assert [f.filename for f in again] == ["clip.mp4"]
+        assert two.summary == one.summary
+        assert "already in this project" in two.prompt.messages[-1]["text"]
+        assert two.export_panel.status == "completed" and not two.export_panel.stale
+        assert fetch_media(two.export_panel, "download") == Path(res.path).read_bytes()
+        assert set(two.box.media) == {"source"}
+        assert (root / "projects" / "demo" / "cache").is_dir()
+        # An edit makes the export out of date.
+        await two.say("add the title 'Later' for 1 second")
+        assert two.export_panel.stale
+
+    asyncio.run(main())
+
+
+def test_output_size_is_chosen_never_the_first_clips(engine, tmp_path: Path) -> None:
+    """After a 400×300 clip, a 1280×720 one: the default export is the largest source (not
+    the first clip's size); the presets give what they say."""
+    import av
+
+    from nemo_widgets.synth import make_clip
+    from nemo_widgets.widgets._output import output_meta
+
+    small = make_clip(tmp_path / "small.mp4", seconds=1, width=400, height=300, audio=False)
+    big = make_clip(tmp_path / "big.mp4", seconds=1, width=1280, height=720, audio=False)
+
+    def size(path: Path) -> tuple[int, int]:
+        with av.open(str(path)) as c:
+            s = c.streams.video[0]
+            return s.codec_context.width, s.codec_context.height
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        panel = UploadPanel(c)
+        (first,) = await c.upload(small)
+        (second,) = await c.upload(big)
+        # The media bin: the first clip went onto the empty timeline, the second waits.
+        assert c.on_timeline == {first.raw["file_id"]} and len(c.draft.tracks[0].segments) == 1
+        assert panel.on_timeline == [first.raw["file_id"]]
+        panel._on_front_end(panel, {"kind": "add_to_timeline", "filename": "big.mp4"}, [])
+        await settle(panel)
+        assert not panel.error, panel.error
+        assert c.on_timeline == {first.raw["file_id"], second.raw["file_id"]}
+        assert (c.draft.meta["width"], c.draft.meta["height"]) == (400, 300)  # the trap
+        res = await c.export(quality="low", download_to=tmp_path)
+        assert size(res.path) == (1280, 720)
+        res = await c.export(quality="low", download_to=tmp_path, size="9:16")
+        assert size(res.path) == (1080, 1920)
+        with pytest.raises(ValueError, match="size must be one of"):
+            await c.export(size="4k")
+
+    asyncio.run(main())
+    infos = [{"file_id": "a", "file_type": "video", "width": 3840, "height": 2160}]
+    draft = {"t": [{"sg": [{"src": "a"}]}]}
+    assert output_meta("source", draft, infos) == {"width": 1920, "height": 1080}
+    assert output_meta("720p", draft, infos)["width"] == 1280
+    portrait = [{"file_id": "a", "file_type": "video", "width": 1080, "height": 1920}]
+    assert output_meta("1080p", draft, portrait)["height"] == 1920
+    assert output_meta("source", {**draft, "m": {"aspect": "9:16"}}, infos) == {}
+
+
+def test_cancel_an_export(engine, tmp_path: Path) -> None:
+    """The export panel's Cancel stops the render job on the engine and unlocks the panel."""
+    from nemo_widgets.synth import make_clip
+
+    long_clip = make_clip(tmp_path / "long.mp4", seconds=20, width=1280, height=720)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        panel = ExportPanel(c, save_to=str(tmp_path / "out"))
+        await c.upload(long_clip)
+        panel._on_front_end(panel, {"kind": "export"}, [])
+        for _ in range(600):
+            if panel.job == "export" and panel.progress > 0:
+                break
+            await asyncio.sleep(0.05)
+        assert panel.job == "export" and panel.busy
+        panel._on_front_end(panel, {"kind": "cancel"}, [])
+        await settle(panel)
+        assert panel.status == "cancelled" and not panel.busy and panel.job == ""
+        assert not panel.saved_path and c.job is None
+        jobs = engine.engine.store._all("SELECT status FROM jobs")
+        assert [j["status"] for j in jobs] == ["cancelled"]
+
+    asyncio.run(main())
+
+
+def test_add_to_timeline_names_the_right_file() -> None:
+    """ "add the clip second.mp4": the file named in full, not clip.mp4 by its stem "clip"."""
+    from nemo_widgets.engine.agent import plan
+
+    files = [
+        {"filename": "clip.mp4", "file_type": "video"},
+        {"filename": "second.mp4", "file_type": "video"},
+    ]
+    p = plan("add the clip second.mp4 to the timeline", {"video_infos": files})
+    assert [(c.name, c.args) for c in p.calls] == [("add_clip", {"file": "second.mp4"})]

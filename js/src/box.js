@@ -1,61 +1,130 @@
 // BoxSelect: scrub to a frame, drag a box around what to remove, send it with the next
 // instruction ("remove this").
-import { errorArea, h, normalizeBox, watch } from "./shared.js";
+//
+// The box is measured against the *picture*, not the element: the video is laid out with
+// object-fit: contain, so bars (letterbox/pillarbox) may surround it; the player has no native
+// controls over the picture (a scrub bar sits below it instead), and the canvas covers exactly
+// the video element. Pointer → element px → picture rect (contentRect) → 0..1 of the clip.
+import { bindMedia, boxInPicture, contentRect, errorArea, formatTime, h, watch } from "./shared.js";
 
 function render({ model, el }) {
   el.classList.add("nemo-panel", "nemo-box");
   const errors = errorArea(model);
-  const video = h("video", { class: "nemo-box-video", controls: true, muted: true, playsinline: true, preload: "metadata" });
+  const video = h("video", { class: "nemo-box-video", muted: true, playsinline: true, preload: "auto" });
   const canvas = h("canvas", { class: "nemo-box-canvas" });
-  const wrap = h("div", { class: "nemo-box-wrap" }, video, canvas);
-  const info = h("span", { class: "nemo-stage" }, "Pause on a frame, then drag a box around what to remove.");
-  const use = h("button", { class: "nemo-button", disabled: true }, "Use this box");
-  const details = h("details", { class: "nemo-box-details" }, h("summary", {}, "Draw a box around it"), wrap, h("div", { class: "nemo-row" }, info, use), errors.el);
+  const stage = h("div", { class: "nemo-box-stage" }, video, canvas);
+  const play = h("button", { class: "nemo-button nemo-box-play", type: "button" }, "▶");
+  const scrub = h("input", { class: "nemo-box-scrub", type: "range", min: 0, max: 0, step: 0.01, value: 0 });
+  const clock = h("span", { class: "nemo-box-clock" }, "0:00");
+  const info = h("span", { class: "nemo-stage nemo-box-info" }, "Pause on a frame, then drag a box around what to remove.");
+  const use = h("button", { class: "nemo-button nemo-box-use", disabled: true }, "Use this box");
+  const loading = h("div", { class: "nemo-stage nemo-box-loading" }, "Loading the clip…");
+  const details = h(
+    "details",
+    { class: "nemo-box-details" },
+    h("summary", {}, "Draw a box around it"),
+    loading,
+    stage,
+    h("div", { class: "nemo-row nemo-box-controls" }, play, scrub, clock),
+    h("div", { class: "nemo-row" }, info, use),
+    errors.el,
+  );
   el.append(details);
   let start = null;
   let box = null;
 
-  function draw() {
+  const picture = () => {
     const r = video.getBoundingClientRect();
-    canvas.width = r.width;
-    canvas.height = r.height;
+    return { r, rect: contentRect(r.width, r.height, video.videoWidth, video.videoHeight) };
+  };
+
+  function draw() {
+    const { r, rect } = picture();
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(r.width * dpr);
+    canvas.height = Math.round(r.height * dpr);
     const ctx = canvas.getContext("2d");
-    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (!ctx) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, r.width, r.height);
     if (!box) return;
+    const [x0, y0, x1, y1] = box;
     ctx.strokeStyle = "#ff3b30";
     ctx.lineWidth = 2;
-    ctx.strokeRect(box[0] * r.width, box[1] * r.height, (box[2] - box[0]) * r.width, (box[3] - box[1]) * r.height);
+    ctx.fillStyle = "rgba(255, 59, 48, 0.18)";
+    const args = [rect.x + x0 * rect.w, rect.y + y0 * rect.h, (x1 - x0) * rect.w, (y1 - y0) * rect.h];
+    ctx.fillRect(...args);
+    ctx.strokeRect(...args);
   }
   const pos = (e) => {
-    const r = canvas.getBoundingClientRect();
-    return [e.clientX - r.left, e.clientY - r.top, r.width, r.height];
+    const r = video.getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top];
+  };
+  const pixels = (b) => {
+    const clip = model.get("clip") || {};
+    const w = clip.width || video.videoWidth;
+    const hh = clip.height || video.videoHeight;
+    return `${Math.round(b[0] * w)},${Math.round(b[1] * hh)} – ${Math.round(b[2] * w)},${Math.round(b[3] * hh)} px of ${w}×${hh}`;
   };
   canvas.addEventListener("pointerdown", (e) => {
     video.pause();
     start = pos(e);
-    canvas.setPointerCapture(e.pointerId);
+    canvas.setPointerCapture?.(e.pointerId);
   });
   canvas.addEventListener("pointermove", (e) => {
     if (!start) return;
-    const [x, y, w, hgt] = pos(e);
-    box = normalizeBox(start[0], start[1], x, y, w, hgt);
+    const [x, y] = pos(e);
+    box = boxInPicture(picture().rect, start[0], start[1], x, y);
     draw();
   });
   canvas.addEventListener("pointerup", () => {
     start = null;
-    use.disabled = !box || box[2] - box[0] < 0.01 || box[3] - box[1] < 0.01;
+    const okBox = box && box[2] - box[0] >= 0.01 && box[3] - box[1] >= 0.01;
+    use.disabled = !okBox;
+    if (okBox) info.textContent = `Box ${pixels(box)} at ${formatTime(video.currentTime)}`;
   });
   use.addEventListener("click", () => {
     model.send({ kind: "box", box, time: video.currentTime });
-    info.textContent = `Box at ${video.currentTime.toFixed(1)} s will go with your next instruction (e.g. "remove this").`;
+    info.textContent = `Box ${pixels(box)} at ${formatTime(video.currentTime)} goes with your next instruction (e.g. "remove this").`;
   });
-  const stop = watch(model, ["source_url"], () => {
-    const src = model.get("source_url");
-    if (src && video.src !== src) video.src = src;
-    details.hidden = !src;
+  play.addEventListener("click", () => (video.paused ? video.play() : video.pause()));
+  video.addEventListener("play", () => (play.textContent = "⏸"));
+  video.addEventListener("pause", () => (play.textContent = "▶"));
+  video.addEventListener("loadedmetadata", () => {
+    scrub.max = String(video.duration || 0);
+    loading.hidden = true;
+    draw();
   });
+  video.addEventListener("timeupdate", () => {
+    scrub.value = String(video.currentTime);
+    clock.textContent = formatTime(video.currentTime);
+  });
+  scrub.addEventListener("input", () => {
+    video.pause();
+    video.currentTime = Number(scrub.value);
+  });
+  const resize = typeof ResizeObserver === "function" ? new ResizeObserver(() => draw()) : null;
+  resize?.observe(video);
+
+  const showSource = bindMedia(
+    model,
+    "source",
+    video,
+    (desc) => {
+      details.hidden = !desc;
+      box = null;
+      use.disabled = true;
+      draw();
+    },
+    (e) => {
+      loading.textContent = `Could not load the clip: ${e.message || e}`;
+    },
+  );
+  details.hidden = true;
+  const stop = watch(model, ["media"], showSource);
   return () => {
     stop();
+    resize?.disconnect();
     errors.dispose();
   };
 }

@@ -1,12 +1,28 @@
 // PromptPanel: the chat. Replies stream in; tool calls are progress steps, not chat text; GUI
 // phrases ("click the Export button") become buttons; Enter sends; input waits during a run.
-import { errorArea, h, watch } from "./shared.js";
+import { errorArea, formatTime, h, watch } from "./shared.js";
 
 const STEP_ICON = { running: "⏳", done: "✓", failed: "✗" };
 
+/** "42 % · frame 21 of 50 · 0:05 left" for a step's progress. */
+export function progressText(p) {
+  if (!p) return "";
+  const parts = [`${Math.round(p.percent)} %`];
+  if (p.frames != null && p.total_frames) parts.push(`frame ${p.frames} of ${p.total_frames}`);
+  if (p.eta_s != null) parts.push(`${formatTime(Math.max(0, Math.round(p.eta_s)))} left`);
+  return parts.join(" · ");
+}
+
 export function messageView(m, onAction) {
   const steps = (m.steps || []).map((s) =>
-    h("li", { class: `nemo-step nemo-step-${s.status}` }, `${STEP_ICON[s.status] || "•"} ${s.label}`),
+    h(
+      "li",
+      { class: `nemo-step nemo-step-${s.status}` },
+      `${STEP_ICON[s.status] || "•"} ${s.label}`,
+      s.status === "running" && s.progress
+        ? h("span", { class: "nemo-step-progress" }, " — ", h("progress", { max: 100, value: s.progress.percent }), ` ${progressText(s.progress)}`)
+        : null,
+    ),
   );
   const actions = (m.actions || []).map((a) =>
     h("button", { class: "nemo-button nemo-action", onclick: () => onAction(a.kind) }, a.label),
@@ -17,6 +33,7 @@ export function messageView(m, onAction) {
     steps.length ? h("ul", { class: "nemo-steps" }, steps) : null,
     m.text ? h("div", { class: "nemo-text" }, m.text) : m.pending ? h("div", { class: "nemo-text nemo-typing" }, "…") : null,
     m.silent && m.changes?.length ? h("ul", { class: "nemo-changes" }, m.changes.map((c) => h("li", {}, c))) : null,
+    m.note ? h("div", { class: "nemo-msg-note" }, m.note) : null,
     m.error ? h("div", { class: "nemo-error" }, m.error) : null,
     actions.length ? h("div", { class: "nemo-actions" }, actions) : null,
   );
@@ -43,10 +60,12 @@ function render({ model, el }) {
     }
   });
   const button = h("button", { class: "nemo-button nemo-send", onclick: send }, "Send");
+  const cancel = h("button", { class: "nemo-button nemo-cancel", hidden: true, onclick: () => model.send({ kind: "cancel" }) }, "Cancel");
   const onAction = (action) => model.send({ kind: "action", action });
-  el.append(log, status, h("div", { class: "nemo-row" }, input, button), errors.el);
+  el.append(log, status, h("div", { class: "nemo-row" }, input, button, cancel), errors.el);
 
-  const stop = watch(model, ["messages", "busy", "status_line"], () => {
+  const stop = watch(model, ["messages", "busy", "status_line", "job"], () => {
+    cancel.hidden = model.get("job") !== "run";
     const msgs = model.get("messages") || [];
     log.replaceChildren(...msgs.map((m) => messageView(m, onAction)));
     log.scrollTop = log.scrollHeight;

@@ -89,6 +89,24 @@ export function normalizeBox(x0, y0, x1, y1, width, height) {
   return [a[0], a[1], b[0], b[1]];
 }
 
+/**
+ * Where the picture is inside a <video> laid out with object-fit: contain: the element's
+ * content box (width × height) minus the letterbox/pillarbox bars. {x, y, w, h} in CSS px.
+ */
+export function contentRect(width, height, videoWidth, videoHeight) {
+  if (!(videoWidth > 0 && videoHeight > 0 && width > 0 && height > 0)) return { x: 0, y: 0, w: width, h: height };
+  const scale = Math.min(width / videoWidth, height / videoHeight);
+  const w = videoWidth * scale;
+  const h = videoHeight * scale;
+  return { x: (width - w) / 2, y: (height - h) / 2, w, h };
+}
+
+/** A box dragged between two points (CSS px, relative to the element) → [x0, y0, x1, y1] in
+ * 0..1 of the picture (the rect from contentRect), clamped to it. */
+export function boxInPicture(rect, x0, y0, x1, y1) {
+  return normalizeBox(x0 - rect.x, y0 - rect.y, x1 - rect.x, y1 - rect.y, rect.w, rect.h);
+}
+
 /** Does this browser play H.264 MP4? (VS Code's notebook renderer does not.) */
 export function playsH264(video) {
   return Boolean(video?.canPlayType?.('video/mp4; codecs="avc1.640028"'));
@@ -124,13 +142,79 @@ export function request(model, content, match, buffers = [], timeoutMs = 60_000)
       model.off("msg:custom", onMsg);
       reject(new Error("the kernel did not answer; is it still running?"));
     }, timeoutMs);
-    function onMsg(msg) {
+    function onMsg(msg, replyBuffers) {
       if (!match(msg)) return;
       clearTimeout(timer);
       model.off("msg:custom", onMsg);
+      if (replyBuffers?.length) Object.defineProperty(msg, "buffers", { value: replyBuffers });
       resolve(msg);
     }
     model.on("msg:custom", onMsg);
     model.send(content, undefined, buffers);
   });
+}
+
+const mediaCache = new WeakMap();
+
+/**
+ * The bytes the kernel offers in a media slot (``{id, size, mime}``), pulled over the widget's
+ * comm chunk by chunk (each reply well under the Jupyter server's 10 MiB message limit) and
+ * returned as a blob: URL. Nothing is fetched from the engine's address, so this works when
+ * the kernel runs on another machine (Colab, JupyterHub, SSH). Cached per model and id.
+ */
+export function mediaUrl(model, desc, onProgress = () => {}) {
+  if (!desc || !desc.id) return Promise.resolve("");
+  let cache = mediaCache.get(model);
+  if (!cache) mediaCache.set(model, (cache = new Map()));
+  if (!cache.has(desc.id)) {
+    const job = (async () => {
+      const parts = [];
+      let offset = 0;
+      while (offset < desc.size) {
+        const at = offset;
+        const reply = await request(
+          model,
+          { kind: "media-get", id: desc.id, offset: at },
+          (m) => m?.id === desc.id && m.offset === at && ["media-chunk", "media-error"].includes(m.kind),
+          [],
+          120_000,
+        );
+        if (reply.kind === "media-error") throw new Error(reply.message);
+        const buf = reply.buffers?.[0];
+        const n = buf ? buf.byteLength : 0;
+        if (!n) throw new Error("the kernel sent an empty chunk");
+        parts.push(buf);
+        offset += n;
+        onProgress(offset, desc.size);
+      }
+      return URL.createObjectURL(new Blob(parts, { type: desc.mime || "application/octet-stream" }));
+    })();
+    job.catch(() => cache.delete(desc.id));
+    cache.set(desc.id, job);
+  }
+  return cache.get(desc.id);
+}
+
+/** Show media slot ``slot`` of ``model`` in ``el`` (a <video>/<img>) when it changes. */
+export function bindMedia(model, slot, el, onReady = () => {}, onError = () => {}) {
+  let current = null;
+  return () => {
+    const desc = (model.get("media") || {})[slot];
+    const id = desc?.id || null;
+    if (id === current) return;
+    current = id;
+    if (!id) {
+      el.removeAttribute("src");
+      onReady(null);
+      return;
+    }
+    mediaUrl(model, desc).then(
+      (url) => {
+        if (current !== id) return;
+        el.src = url;
+        onReady(desc);
+      },
+      (e) => onError(e),
+    );
+  };
 }

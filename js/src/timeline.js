@@ -1,15 +1,50 @@
-// TimelinePanel: tracks and segments drawn to scale, the summary line, and the DataFrame.
+// TimelinePanel: a time ruler, tracks and segments drawn to scale, a playhead in step with the
+// export's player (same Studio: a window event tagged with the panels' shared `group`), the
+// summary line, and the segments as a table for people (scrolls both ways).
 import { formatTime, h, layoutTimeline, watch } from "./shared.js";
+
+/** Tick spacing (s) so a ruler of `seconds` has at most ~10 labelled ticks. */
+export function tickStep(seconds) {
+  const steps = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
+  return steps.find((s) => seconds / s <= 10) || 3600;
+}
+
+export function ticks(seconds) {
+  if (!(seconds > 0)) return [];
+  const step = tickStep(seconds);
+  const out = [];
+  for (let t = 0; t <= seconds + 1e-9; t += step) out.push({ t, left: (100 * t) / seconds });
+  return out;
+}
 
 function render({ model, el }) {
   el.classList.add("nemo-panel", "nemo-timeline");
   const summary = h("div", { class: "nemo-summary" });
+  const ruler = h("div", { class: "nemo-ruler", title: "Click to move the player here" });
   const lanes = h("div", { class: "nemo-lanes" });
+  const playhead = h("div", { class: "nemo-playhead", hidden: true });
+  const track = h("div", { class: "nemo-track-area" }, ruler, lanes, playhead);
   const changes = h("ul", { class: "nemo-changes" });
   const table = h("details", { class: "nemo-table" });
-  el.append(summary, lanes, changes, table);
-  return watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes"], () => {
+  el.append(summary, track, changes, table);
+
+  const seconds = () => (model.get("duration_ms") || 0) / 1000;
+  const onTime = (e) => {
+    if (e.detail?.group !== model.get("group") || !seconds()) return;
+    playhead.hidden = false;
+    playhead.style.left = `calc(var(--nemo-lane-name) + (100% - var(--nemo-lane-name)) * ${Math.min(1, e.detail.t / seconds())})`;
+  };
+  window.addEventListener("nemo-time", onTime);
+  ruler.addEventListener("click", (e) => {
+    const r = ruler.getBoundingClientRect();
+    const t = Math.max(0, Math.min(1, (e.clientX - r.left) / r.width)) * seconds();
+    window.dispatchEvent(new CustomEvent("nemo-seek", { detail: { group: model.get("group"), t } }));
+  });
+
+  const stop = watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes"], () => {
     summary.textContent = model.get("summary");
+    ruler.replaceChildren(...ticks(seconds()).map((k) => h("span", { class: "nemo-tick", style: { left: `${k.left}%` } }, formatTime(k.t))));
+    ruler.hidden = !seconds();
     const layout = layoutTimeline(model.get("tracks"), model.get("duration_ms"));
     lanes.replaceChildren(...layout.map((t, i) => h(
       "div",
@@ -29,8 +64,12 @@ function render({ model, el }) {
     changes.replaceChildren(...(model.get("changes") || []).map((c) => h("li", {}, c)));
     const html = model.get("table_html");
     table.hidden = !html;
-    table.innerHTML = html ? `<summary>Segments (DataFrame)</summary>${html}` : "";
+    table.innerHTML = html ? `<summary>Segments</summary><div class="nemo-table-scroll">${html}</div>` : "";
   });
+  return () => {
+    stop();
+    window.removeEventListener("nemo-time", onTime);
+  };
 }
 
 export default { render };

@@ -57,7 +57,7 @@ function readBlob(blob) {
   });
 }
 
-export async function sendFile(model, file, onProgress = () => {}) {
+export async function sendFile(model, file, onProgress = () => {}, cancelled = () => false) {
   const problem = checkFile(file.name, file.size, model.get("max_bytes"));
   if (problem) throw new Error(problem);
   const id = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -67,6 +67,10 @@ export async function sendFile(model, file, onProgress = () => {}) {
   const chunk = model.get("chunk_bytes");
   for (const offset of chunkOffsets(file.size, chunk)) {
     const buf = await readBlob(file.slice(offset, offset + chunk));
+    if (cancelled()) {
+      model.send({ kind: "upload-cancel", id });
+      throw new Error("Upload cancelled; nothing was added.");
+    }
     reply = await request(model, { kind: "upload-chunk", id, offset }, isReply, [buf]);
     if (reply.kind === "upload-error") throw new Error(reply.message);
     onProgress(reply.received, file.size);
@@ -83,7 +87,8 @@ export async function sendFile(model, file, onProgress = () => {}) {
   return done.files;
 }
 
-function fileRow(f) {
+function fileRow(f, onTimeline, add) {
+  const inBin = f.file_type === "video" && f.file_id && !onTimeline.includes(f.file_id);
   const facts = [
     f.duration ? formatTime(f.duration) : null,
     f.width ? `${f.width}×${f.height}` : null,
@@ -96,6 +101,11 @@ function fileRow(f) {
     f.thumbnail ? h("img", { src: f.thumbnail, alt: "", class: "nemo-thumb" }) : h("span", { class: "nemo-thumb nemo-thumb-empty" }, f.file_type || ""),
     h("span", { class: "nemo-file-name" }, f.filename),
     h("span", { class: "nemo-file-facts" }, facts.join(" · ")),
+    f.file_type === "video"
+      ? inBin
+        ? h("button", { class: "nemo-button nemo-add", onclick: () => add(f) }, "Add to timeline")
+        : h("span", { class: "nemo-on-timeline" }, "on the timeline")
+      : null,
   );
 }
 
@@ -112,17 +122,32 @@ function render({ model, el }) {
     model.save_changes();
   };
 
+  let sending = false;
+  let stopRequested = false;
+  const cancel = h("button", { class: "nemo-button nemo-cancel", hidden: true, onclick: () => {
+    if (sending) stopRequested = true;
+    else model.send({ kind: "cancel" });
+  } }, "Cancel");
   async function sendAll(files) {
-    for (const file of files) {
-      try {
-        await sendFile(model, file, (done, total) => {
-          bar.value = (0.5 * done) / total;
-          stage.textContent = `sending ${file.name} ${formatBytes(done)} / ${formatBytes(total)}`;
-        });
-      } catch (e) {
-        localError(String(e.message || e));
-        break;
+    sending = true;
+    stopRequested = false;
+    cancel.hidden = false;
+    try {
+      for (const file of files) {
+        try {
+          await sendFile(model, file, (done, total) => {
+            bar.value = (0.5 * done) / total;
+            stage.textContent = `sending ${file.name} ${formatBytes(done)} / ${formatBytes(total)}`;
+          }, () => stopRequested);
+        } catch (e) {
+          localError(String(e.message || e));
+          stage.textContent = "";
+          break;
+        }
       }
+    } finally {
+      sending = false;
+      cancel.hidden = model.get("job") !== "upload";
     }
   }
 
@@ -158,15 +183,18 @@ function render({ model, el }) {
       path.value = "";
     },
   }, "Upload");
-  el.append(drop, input, h("div", { class: "nemo-row" }, path, pathButton), h("div", { class: "nemo-row" }, bar, stage), list, errors.el);
+  el.append(drop, input, h("div", { class: "nemo-row" }, path, pathButton), h("div", { class: "nemo-row" }, bar, stage, cancel), list, errors.el);
 
-  const stop = watch(model, ["files", "progress", "stage", "busy"], () => {
+  const add = (f) => model.send({ kind: "add_to_timeline", filename: f.filename });
+  const stop = watch(model, ["files", "progress", "stage", "busy", "job", "on_timeline"], () => {
+    cancel.hidden = !sending && model.get("job") !== "upload";
     bar.value = model.get("progress");
     bar.hidden = !model.get("busy") && !model.get("stage");
     const st = model.get("stage");
     if (st === "uploading") stage.textContent = "uploading to the service…";
     else if (!st) stage.textContent = "";
-    list.replaceChildren(...model.get("files").map(fileRow));
+    const on = model.get("on_timeline") || [];
+    list.replaceChildren(...model.get("files").map((f) => fileRow(f, on, add)));
   });
   return () => {
     stop();

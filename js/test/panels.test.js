@@ -59,6 +59,19 @@ describe("upload protocol", () => {
     expect(model.sent).toHaveLength(0);
   });
 
+  it("stops between chunks when cancelled, and tells the kernel to drop the part", async () => {
+    const model = fakeModel({ max_bytes: 500, chunk_bytes: 4 }, (c, _b, reply) => {
+      if (c.kind === "upload-start") reply({ kind: "upload-ack", id: c.id, received: 0 });
+      if (c.kind === "upload-chunk") reply({ kind: "upload-ack", id: c.id, received: c.offset + 4 });
+    });
+    let chunks = 0;
+    const cancelled = () => chunks >= 1;
+    const file = new File([new Uint8Array(12)], "a.mp4", { type: "video/mp4" });
+    await expect(sendFile(model, file, () => chunks++, cancelled)).rejects.toThrow(/cancelled/);
+    const kinds = model.sent.map((m) => m.content.kind);
+    expect(kinds).toEqual(["upload-start", "upload-chunk", "upload-cancel"]);
+  });
+
   it("stops on a kernel error", async () => {
     const model = fakeModel({ max_bytes: 500, chunk_bytes: 4 }, (c, _b, reply) => reply({ kind: "upload-error", id: c.id, message: "disk full" }));
     await expect(sendFile(model, new File([new Uint8Array(8)], "a.mp4"))).rejects.toThrow("disk full");

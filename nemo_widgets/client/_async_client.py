@@ -331,6 +331,16 @@ class AsyncSession:
         except SessionNotFound as e:
             raise await self._recover_session(e) from None
 
+    async def cancel(self) -> bool:
+        """Ask the service to stop this session's agent run. ``True`` when a run was stopped;
+        ``False`` when none was running or the service cannot cancel runs (then the reply
+        still arrives and the result lands)."""
+        try:
+            d = await self._call("POST", "run_cancel")
+        except NemoError:
+            return False
+        return bool(isinstance(d, dict) and d.get("cancelled"))
+
     async def state(self) -> dict[str, Any]:
         d = await self._call("GET", "state")
         state = d.get("state", d) if isinstance(d, dict) else {}
@@ -347,20 +357,30 @@ class AsyncSession:
         return summary(await self.draft())
 
     async def upload(
-        self, *sources: str | Path | IO[bytes], on_progress: ProgressFn | None = None
+        self,
+        *sources: str | Path | IO[bytes],
+        on_progress: ProgressFn | None = None,
+        timeline: str | None = None,
     ) -> list[UploadedFile]:
+        """``timeline`` (embedded engine): ``"empty"`` puts a video onto the timeline only when
+        it has none yet (later uploads wait in the media bin), ``"never"``; default: always."""
         urls = [s for s in sources if isinstance(s, str) and s.startswith(("http://", "https://"))]
         local = [s for s in sources if s not in urls]
         out: list[UploadedFile] = []
+        extra = {"params": {"timeline": timeline}} if timeline else {}
         if urls:
             d = await self._call(
-                "POST", "upload", json={"urls": urls, "source_type": "url"}, idempotent=False
+                "POST",
+                "upload",
+                json={"urls": urls, "source_type": "url"},
+                idempotent=False,
+                **extra,
             )
             out += uploaded(d.get("files", []))
         if local:
             up = LocalUpload(local, _AsyncProgressStream, on_progress)
             try:
-                d = await self._call("POST", "upload", body=up.body, idempotent=False)
+                d = await self._call("POST", "upload", body=up.body, idempotent=False, **extra)
             finally:
                 up.close()
             out += uploaded(d.get("files", []))

@@ -37,6 +37,8 @@ ROUTES = {
     "render_poll": "/api/render/proxy/lambda/{rid}",
     "render_cancel": "/api/render/proxy/lambda/{rid}/cancel",
     "render_download": "/api/render/proxy/{rid}/download",
+    # The embedded engine's extension: stop a session's agent run.
+    "run_cancel": "/api/run/nemo_agent/me/{sid}/cancel",
 }
 
 

@@ -56,6 +56,18 @@ class Heartbeat(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class Progress(Event):
+    """How far a tool's work is: percent, frames done of total (when known), time left."""
+
+    id: str = ""
+    name: str = ""
+    percent: float = 0.0
+    frames: int | None = None
+    total_frames: int | None = None
+    eta_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ErrorEvent(Event):
     code: str | None = None
     message: str = ""
@@ -140,6 +152,18 @@ def _decode_typed(obj: dict[str, Any]) -> list[Event]:
         ]
     if kind in ("state", "state_delta", "state_change"):
         return [StateChange(obj, obj.get("delta") or obj.get("state") or {})]
+    if kind == "progress":
+        return [
+            Progress(
+                obj,
+                str(obj.get("id", "")),
+                str(obj.get("name", "")),
+                float(obj.get("progress") or 0),
+                obj.get("frames"),
+                obj.get("total_frames"),
+                obj.get("eta_s"),
+            )
+        ]
     if kind == "error":
         raise AgentRunError(str(obj.get("message", obj)), code=obj.get("code"))
     return [Heartbeat(raw=obj)]

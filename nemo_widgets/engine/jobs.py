@@ -150,6 +150,14 @@ class WorkerPool:
         ev.set()
         return True
 
+    def cancel_prefix(self, prefix: str) -> int:
+        """Cancel every job whose key starts with ``prefix`` (a session's tool jobs)."""
+        with self._lock:
+            events = [ev for key, ev in self._cancel.items() if key.startswith(prefix)]
+        for ev in events:
+            ev.set()
+        return len(events)
+
     def shutdown(self) -> None:
         with self._lock:
             for ev in self._cancel.values():

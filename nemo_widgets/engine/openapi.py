@@ -208,7 +208,17 @@ def spec() -> dict[str, Any]:
             "post": {
                 "operationId": "upload",
                 "summary": "Upload files (multipart `files`) or fetch http(s) URLs into a session",
-                "parameters": [SID],
+                "parameters": [
+                    SID,
+                    {
+                        "name": "timeline",
+                        "in": "query",
+                        "required": False,
+                        "description": "where uploaded videos go (embedded engine): always onto "
+                        "the timeline, only onto an empty one, or never",
+                        "schema": {"type": "string", "enum": ["always", "empty", "never"]},
+                    },
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {
@@ -250,6 +260,19 @@ def spec() -> dict[str, Any]:
                     "415": _err("not a supported or readable media file (code 4001)"),
                     **COMMON,
                     **FULL,
+                },
+            }
+        },
+        "/api/run/nemo_agent/me/{sid}/cancel": {
+            "post": {
+                "operationId": "runCancel",
+                "summary": "Stop the session's agent run (embedded engine): no further step "
+                "starts, the running step's work stops and changes nothing",
+                "parameters": [SID],
+                "responses": {
+                    "200": _ok(_obj({"cancelled": BOOL}, ["cancelled"])),
+                    "404": _err("session not found (code 1002)"),
+                    **COMMON,
                 },
             }
         },

@@ -27,9 +27,20 @@ class ToolResult:
 class ToolContext:
     """What a tool sees: the session state, the engine's store and pool."""
 
-    def __init__(self, engine: Any, user_id: str, session_id: str, state: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        engine: Any,
+        user_id: str,
+        session_id: str,
+        state: dict[str, Any],
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> None:
         self.engine, self.user_id, self.session_id = engine, user_id, session_id
         self.state = state
+        #: Told (percent, frames in the job or None) while heavy work runs.
+        self.on_progress = on_progress
+        #: Frames the heavy work goes through, when a tool knows (for "frame n of N").
+        self.frames_total: int | None = None
 
     @property
     def draft(self) -> Draft:
@@ -43,5 +54,11 @@ class ToolContext:
     def run_heavy(self, fn: Callable[[Any], Any]) -> Any:
         """Run CPU-heavy work (a pure core: files in, files out) in the engine's bounded pool
         — on a Dask worker when the engine has a cluster — and wait for it."""
-        key = f"{self.user_id}:tool:{uuid.uuid4().hex[:8]}"
-        return self.engine.pool.submit(key, lambda ctx: ctx.heavy(fn)).result()
+        key = f"{self.user_id}:tool:{self.session_id}:{uuid.uuid4().hex[:8]}"
+        report = self.on_progress
+
+        def progress(p: int) -> None:
+            if report is not None:
+                report(p, self.frames_total)
+
+        return self.engine.pool.submit(key, lambda ctx: ctx.heavy(fn), progress).result()

@@ -5,6 +5,7 @@ the client (widgets → client → HTTP → engine).
 """
 
 from nemo_widgets.widgets._controller import Controller
+from nemo_widgets.widgets._project import Project
 from nemo_widgets.widgets.batch import BatchPanel
 from nemo_widgets.widgets.panels import (
     BoxSelect,
@@ -20,6 +21,7 @@ __all__ = [
     "BoxSelect",
     "Controller",
     "ExportPanel",
+    "Project",
     "PromptPanel",
     "StatusBar",
     "Studio",

@@ -13,6 +13,7 @@ import anywidget
 import traitlets as t
 
 from nemo_widgets.widgets._controller import Controller, friendly, run_soon
+from nemo_widgets.widgets._media import CHUNK, MediaStore
 
 log = logging.getLogger("nemo_widgets.widgets")
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -43,6 +44,15 @@ class Panel(anywidget.AnyWidget):
     #: Shown under the widget: errors from callbacks and tasks, with what to do.
     error = t.Unicode("").tag(sync=True)
     busy = t.Bool(False).tag(sync=True)
+    #: What the browser shows, by slot: ``{"id", "size", "mime", …}``; the bytes travel over
+    #: this widget's comm on request (see ``_media.py``), never from the engine's address.
+    media = t.Dict().tag(sync=True)
+    #: The long job running on the controller ("upload", "run", "export" or ""): panels show
+    #: a Cancel button while theirs runs.
+    job = t.Unicode("").tag(sync=True)
+    #: The same for every panel of one Studio: the front-ends use it to keep the timeline's
+    #: playhead in step with the player.
+    group = t.Unicode("").tag(sync=True)
 
     def __init__(self, controller: Controller | None = None, **kwargs: Any) -> None:
         unknown = set(kwargs) - set(self.class_trait_names())
@@ -52,9 +62,19 @@ class Panel(anywidget.AnyWidget):
             )
         super().__init__(**kwargs)
         self.controller = controller or Controller()
+        self.group = self.controller.id
         self._tasks: set[Any] = set()
+        self._store = MediaStore()
         self.on_msg(self._on_front_end)
+        self.controller.on("job", self._on_job_event)
         self.bind(self.controller)
+
+    def _on_job_event(self, kind: str, running: bool) -> None:
+        self.job = kind if running else ""
+
+    def on_cancel(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        """The Cancel button: stop the running job (see :meth:`Controller.cancel`)."""
+        self.run(self.controller.cancel())
 
     def bind(self, controller: Controller) -> None:
         """Subscribe to the controller's events (subclasses)."""
@@ -71,6 +91,30 @@ class Panel(anywidget.AnyWidget):
         self.error = friendly(err)
         self.busy = False
         self.controller.emit("error", error=err)
+
+    def publish(
+        self, slot: str, data: bytes | Path | None, mime: str = "video/mp4", **meta: Any
+    ) -> None:
+        """Offer ``data`` to the browser as ``slot`` (``None`` takes it away)."""
+        old = self.media.get(slot)
+        media = dict(self.media)
+        if data is None:
+            media.pop(slot, None)
+        else:
+            media[slot] = self._store.add(data, mime, **meta)
+        if old:
+            self._store.drop(old["id"])
+        self.media = media
+
+    def on_media_get(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        mid, offset = str(msg.get("id")), int(msg.get("offset") or 0)
+        try:
+            data = self._store.read(mid, offset, CHUNK)
+        except (KeyError, OSError) as e:
+            message = "this media is gone; re-run the cell" if isinstance(e, KeyError) else str(e)
+            self.send({"kind": "media-error", "id": mid, "offset": offset, "message": message})
+            return
+        self.send({"kind": "media-chunk", "id": mid, "offset": offset}, buffers=[data])
 
     def _on_front_end(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
         if not isinstance(content, dict):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
@@ -19,9 +20,11 @@ from nemo_widgets.client import _constants as C
 from nemo_widgets.client._base import check_name
 from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
 from nemo_widgets.client._intents import gui_actions
-from nemo_widgets.draft import Draft, style, summary
+from nemo_widgets.draft import Draft, summary
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
+from nemo_widgets.widgets._output import PRESETS
+from nemo_widgets.widgets._table import people_html
 
 ACCEPT = ",".join(f".{e}" for e in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS))
 
@@ -42,8 +45,23 @@ class UploadPanel(Panel):
         super().__init__(controller, **kw)
         self._incoming: dict[str, dict[str, Any]] = {}
 
+    #: File ids on the timeline (the others wait in the media bin with an "Add" button).
+    on_timeline = t.List(t.Unicode()).tag(sync=True)
+
     def bind(self, controller: Controller) -> None:
         controller.on("uploaded", self._uploaded)
+        controller.on("cancelled", self._cancelled)
+        controller.on(
+            "state", lambda **k: setattr(self, "on_timeline", sorted(controller.on_timeline))
+        )
+
+    def on_add_to_timeline(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        self.run(self.controller.add_to_timeline(str(msg.get("filename", ""))))
+
+    def _cancelled(self, kind: str) -> None:
+        if kind == "upload":
+            self.busy, self.stage, self.progress = False, "", 0.0
+            self.error = "Upload cancelled; nothing was added."
 
     def _uploaded(self, files: list[Any]) -> None:
         rows = [dict(f.raw, filename=f.filename) for f in files]
@@ -169,6 +187,23 @@ class UploadPanel(Panel):
         self.upload(str(msg.get("path", "")).strip())
 
 
+def removal_note(result: Any, box: dict[str, Any] | None) -> str:
+    """What an object removal took away, and when, in words ("" when nothing was removed)."""
+    notes = []
+    for tr in result.tool_results:
+        if tr.name != "remove_object" or not tr.ok:
+            continue
+        for o in tr.response.get("objects") or []:
+            label = str(o.get("label") or "object")
+            what = (
+                f"what you boxed at {float(box.get('time') or 0):.1f} s"
+                if label == "selection" and box
+                else f"the {label.replace('_', ' ')}"
+            )
+            notes.append(f"{what} (gone from {o.get('from_s', 0):g} s to {o.get('to_s', 0):g} s)")
+    return f"Removed: {'; '.join(notes)}." if notes else ""
+
+
 class PromptPanel(Panel):
     """A chat with the agent: the reply streams in, tool calls show as progress steps."""
 
@@ -185,8 +220,14 @@ class PromptPanel(Panel):
         controller.on("text", self._text)
         controller.on("step", self._step)
         controller.on("still_working", self._still)
+        controller.on("progress", self._progress)
+        controller.on("cancelled", self._cancelled)
         controller.on("run_end", self._run_end)
         controller.on("export_start", lambda **k: setattr(self, "status_line", "Exporting…"))
+        controller.on(
+            "export_progress",
+            lambda status: setattr(self, "status_line", f"⏳ Exporting… {status.progress} %"),
+        )
         controller.on("export_done", lambda **k: setattr(self, "status_line", ""))
 
     def _update_last(self, **changes: Any) -> None:
@@ -230,12 +271,33 @@ class PromptPanel(Panel):
             steps.append({"id": id, "name": name, "label": label, "status": status})
         self._update_last(steps=steps)
 
+    def _progress(self, id: str, name: str, percent: float, **more: Any) -> None:
+        last = self.messages[-1] if self.messages else {}
+        steps = [dict(s) for s in last.get("steps", [])]
+        for s in steps:
+            if s["id"] == id:
+                s["progress"] = {"percent": percent, **more}
+                break
+        else:
+            return
+        self._update_last(steps=steps)
+
+    def _cancelled(self, kind: str) -> None:
+        if kind != "run":
+            return
+        if self.messages and self.messages[-1].get("pending"):
+            self._update_last(
+                pending=False, text="Cancelled: the step that was running changed nothing."
+            )
+        self.busy, self.status_line = False, ""
+
     def _still(self, seconds: float) -> None:
         self.status_line = f"⏳ Still working… ({seconds / 60:.0f} min)"
 
     def _run_end(self, result: Any) -> None:
         actions = [asdict(a) for a in result.actions]
         self._update_last(
+            note=removal_note(result, self.controller.sent_selection),
             text=result.text,
             pending=False,
             silent=result.silent,
@@ -268,47 +330,115 @@ class PromptPanel(Panel):
             self.run(self.controller.say("status"))
 
 
+def progress_detail(percent: float, elapsed: float, frames: int | None) -> str:
+    """ "frame 120 of 250 · 0:12 left" from the percentage and the pace so far."""
+    parts = []
+    if frames:
+        parts.append(f"frame {round(frames * percent / 100)} of {frames}")
+    if 2 <= percent < 100:
+        left = elapsed * (100 - percent) / percent
+        parts.append(f"{int(left // 60)}:{int(left % 60):02d} left")
+    return " · ".join(parts)
+
+
 class ExportPanel(Panel):
     """Format and quality, a progress bar from the render job, then the preview proxy playing
-    inline (the full file stays on disk / on the server), a download link, before/after."""
+    inline, a download button, before/after. Every byte the browser shows comes through the
+    kernel (``media`` slots ``preview``, ``before``, ``download``), never from the engine's
+    address, so it works with a remote kernel (Colab, JupyterHub, SSH)."""
 
     _esm = esm("export")
     format = t.Enum(["mp4", "webm"], "mp4").tag(sync=True)
     quality = t.Enum(["high", "medium", "low"], "high").tag(sync=True)
+    #: Output size: never silently the first clip's (see ``_output.PRESETS``).
+    size = t.Enum(list(PRESETS), "source").tag(sync=True)
+    sizes = t.Dict(PRESETS).tag(sync=True)
     progress = t.Int(0).tag(sync=True)
     status = t.Unicode("").tag(sync=True)
-    preview = t.Bytes(b"").tag(sync=True)
-    download_url = t.Unicode("").tag(sync=True)
+    #: "frame 120 of 250 · 0:12 left" while rendering.
+    detail = t.Unicode("").tag(sync=True)
     saved_path = t.Unicode("").tag(sync=True)
-    source_url = t.Unicode("").tag(sync=True)
     save_to = t.Unicode("out").tag(sync=True)
+    #: The timeline changed after the export shown here: it no longer matches.
+    stale = t.Bool(False).tag(sync=True)
+    #: Kernel-side only: the service's URL of the full export, and the local preview proxy.
+    download_url = t.Unicode("")
+    preview_path = t.Unicode("")
 
     def bind(self, controller: Controller) -> None:
         controller.on("export_start", self._start)
         controller.on("export_progress", self._progress)
         controller.on("export_done", self._done)
         controller.on("uploaded", self._source)
+        controller.on("cancelled", self._cancelled)
+        controller.on("state", self._state)
+
+    def _state(self, state: dict[str, Any], changes: list[str]) -> None:
+        if self.controller.last_export is not None:
+            self.stale = state.get("draft") != self.controller.last_export_draft
+
+    def _cancelled(self, kind: str) -> None:
+        if kind == "export":
+            self.busy, self.progress, self.status = False, 0, "cancelled"
 
     def _source(self, files: list[Any]) -> None:
         videos = [f for f in files if f.file_type == "video" and f.url]
         if videos:
-            self.source_url = videos[-1].url or ""
+            self.run(self._publish_source(videos[-1]))
+
+    async def _publish_source(self, file: Any) -> None:
+        path, mime = await self.controller.preview_of(file)
+        if not self._has_before_edit:
+            self.publish("before", path, mime, name=file.filename, label=f"Source: {file.filename}")
+
+    _has_before_edit = False
 
     def _start(self, format: str, quality: str) -> None:
-        self.busy, self.progress, self.status = True, 0, "pending"
+        self.busy, self.progress, self.status, self.detail = True, 0, "pending", ""
+        self._t0 = time.monotonic()
+        fps = max((f.get("fps") or 0 for f in self.controller.uploads), default=0) or 25
+        self._frames = round(self.controller.draft.end / 1000 * fps) or None
 
     def _progress(self, status: Any) -> None:
         self.progress, self.status = int(status.progress), status.status
+        self.detail = progress_detail(
+            status.progress,
+            time.monotonic() - getattr(self, "_t0", time.monotonic()),
+            getattr(self, "_frames", None),
+        )
 
-    def _done(self, result: Any, preview: bytes | None) -> None:
-        self.busy, self.progress, self.status = False, 100, "completed"
+    def _done(self, result: Any, preview: Path | None, before: Path | None = None) -> None:
+        if before is not None:
+            self._has_before_edit = True
+            self.publish("before", before, "video/mp4", label="Before the last edit")
+        self.busy, self.progress, self.status, self.detail = False, 100, "completed", ""
+        self.stale = self.controller.state.get("draft") != self.controller.last_export_draft
         self.download_url = result.url
         self.saved_path = str(result.path or "")
-        self.preview = preview or b""
+        self.preview_path = str(preview or "")
+        self.publish("preview", preview, "video/mp4")
+        if result.path is not None and Path(result.path).exists():
+            self._offer_download(Path(result.path))
+        else:
+            self.run(self._fetch_download(result))
+
+    def _offer_download(self, path: Path) -> None:
+        mime = "video/webm" if path.suffix.lower() == ".webm" else "video/mp4"
+        self.publish("download", path, mime, name=path.name)
+
+    async def _fetch_download(self, result: Any) -> None:
+        session = await self.controller.ensure_connected()
+        folder = self.controller.workdir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        if not result.url:
+            return
+        path = await session.client.download(self.controller._local(result.url), folder)
+        self._offer_download(Path(path))
 
     def export(self, **kw: Any) -> Any:
         kw.setdefault("format", self.format)
         kw.setdefault("quality", self.quality)
+        kw.setdefault("size", self.size)
         kw.setdefault("download_to", self.save_to or None)
         return self.run(self.controller.export(**kw))
 
@@ -357,18 +487,24 @@ class TimelinePanel(Panel):
         ]
         self.duration_ms = float(d.end)
         self.summary = summary(d)
-        self.table_html = style(d, max_rows=200).to_html() if d.exportable else ""
+        self.table_html = people_html(d) if d.exportable else ""
         if changes is not None:
             self.changes = changes
 
 
 class BoxSelect(Panel):
-    """Draw a box around what to remove on a frame of a clip; sent with the next instruction."""
+    """Draw a box around what to remove on a frame of a clip; sent with the next instruction.
+
+    The box is normalised to the *picture* (the video's own pixels), not to the player: the
+    front-end maps the pointer through the element's letterboxing (``object-fit: contain``),
+    so ``box`` times the clip's size is the rectangle in video pixels the engine uses.
+    """
 
     _esm = esm("box")
-    source_url = t.Unicode("").tag(sync=True)
     box = t.List(t.Float(), default_value=[]).tag(sync=True)
     time = t.Float(0.0).tag(sync=True)
+    #: The clip the box refers to: its name and size in pixels (for the box in pixels).
+    clip = t.Dict().tag(sync=True)
 
     def __init__(self, controller: Controller | None = None, **kw: Any) -> None:
         super().__init__(controller, **kw)
@@ -380,12 +516,26 @@ class BoxSelect(Panel):
     def _source(self, files: list[Any]) -> None:
         videos = [f for f in files if f.file_type == "video" and f.url]
         if videos:
-            self.source_url = videos[-1].url or ""
+            self.run(self._publish_source(videos[-1]))
+
+    async def _publish_source(self, file: Any) -> None:
+        path, mime = await self.controller.preview_of(file)
+        self.clip = {"name": file.filename, "width": file.width, "height": file.height}
+        self.publish("source", path, mime, name=file.filename)
 
     def on_submit(self, fn: Callable[[list[float], float], Any]) -> Callable[..., Any]:
         """Register ``fn(box, time)``; returns ``fn`` so it works as a decorator."""
         self._callbacks.append(fn)
         return fn
+
+    @property
+    def box_pixels(self) -> tuple[int, int, int, int] | None:
+        """The box in the clip's pixels (x0, y0, x1, y1), as the engine will use it."""
+        w, h = self.clip.get("width"), self.clip.get("height")
+        if len(self.box) != 4 or not w or not h:
+            return None
+        x0, y0, x1, y1 = self.box
+        return (round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h))
 
     def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
         box = [float(x) for x in msg.get("box", [])]

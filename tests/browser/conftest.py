@@ -37,6 +37,8 @@ class Lab:
     url: str
     root: Path
     runtime_dir: Path
+    data_dir: Path
+    tmp_dir: Path
     proc: subprocess.Popen[bytes]
 
 
@@ -64,7 +66,17 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     root.mkdir()
     dirs = {
         k: base / k
-        for k in ("config", "data", "runtime", "ipython", "settings", "workspaces", "nemo")
+        for k in (
+            "config",
+            "data",
+            "runtime",
+            "ipython",
+            "settings",
+            "workspaces",
+            "nemo",
+            "nemo-data",
+            "tmp",
+        )
     }
     for d in dirs.values():
         d.mkdir()
@@ -75,6 +87,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
         "IPYTHONDIR": str(dirs["ipython"]),
         "NEMO_CONFIG_DIR": str(dirs["nemo"]),
+        # Projects and the engine's data in the test's folder; a private TMPDIR shows
+        # whether anything is left in temporary folders.
+        "NEMO_DATA_DIR": str(dirs["nemo-data"]),
+        "TMPDIR": str(dirs["tmp"]),
     }
     env.pop("NEMO_TOKEN", None)
     port = _free_port()
@@ -92,6 +108,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             f"--IdentityProvider.token={TOKEN}",
             f"--ServerApp.root_dir={root}",
             "--LabApp.expose_app_in_browser=True",
+            # The same server also serves Notebook 7 (/notebooks/…) when it is installed.
+            "--JupyterNotebookApp.expose_app_in_browser=True",
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
@@ -116,7 +134,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             log.close()
             pytest.fail("JupyterLab did not start:\n" + (base / "lab.log").read_text()[-3000:])
         time.sleep(0.2)
-    yield Lab(url, root, dirs["runtime"], proc)
+    yield Lab(url, root, dirs["runtime"], dirs["nemo-data"], dirs["tmp"], proc)
     try:
         httpx.post(f"{url}/api/shutdown", headers=headers, timeout=10)
         proc.wait(15)
@@ -159,15 +177,71 @@ def write_notebook(path: Path, *cells: str) -> Path:
     return path
 
 
-def open_and_run(page: object, lab: Lab, name: str) -> None:
-    page.goto(f"{lab.url}/lab/tree/{name}?token={TOKEN}&reset")
+FRONT_ENDS = ["lab", "notebook"]
+
+
+@pytest.fixture(params=FRONT_ENDS)
+def front_end(request: pytest.FixtureRequest) -> str:
+    """Each browser test runs in JupyterLab and in Notebook 7."""
+    if request.param == "notebook":
+        try:
+            import notebook  # noqa: F401
+        except ImportError:
+            pytest.fail("Notebook 7 is not installed: pip install -e '.[lab]'")
+    return request.param
+
+
+#: Errors Notebook 7's own shell raises with an isolated settings folder (none of ours).
+SHELL_NOISE = ("Command 'filebrowser:open-path' not registered", "reading 'schema'")
+
+
+def page_errors(page: object) -> list[str]:
+    """Uncaught errors on the page, but for the front-end's own known noise."""
+    errors: list[str] = []
+
+    def record(e: object) -> None:
+        if not any(n in str(e) for n in SHELL_NOISE):
+            errors.append(str(e))
+
+    page.on("pageerror", record)
+    return errors
+
+
+def block_all_but_jupyter(page: object, lab: Lab) -> list[str]:
+    """What a remote kernel's user sees (Colab, JupyterHub, SSH): the browser reaches the
+    Jupyter server's origin and nothing else. Every other request is aborted and recorded
+    (``blob:`` and ``data:`` URLs never reach the network, so they are not routed)."""
+    blocked: list[str] = []
+
+    def handle(route: object) -> None:
+        url = route.request.url
+        if url.startswith(lab.url + "/"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return blocked
+
+
+def open_and_run(
+    page: object, lab: Lab, name: str, front_end: str = "lab", *, wait: bool = True
+) -> None:
+    """Open a notebook, wait for its kernel, run all cells (``wait``: until the last one
+    has finished; else return at once, to watch a cell while it runs)."""
+    path = f"lab/tree/{name}" if front_end == "lab" else f"notebooks/{name}"
+    page.goto(f"{lab.url}/{path}?token={TOKEN}&reset")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
     # Wait for the kernel before running anything (else a "Select Kernel" dialog blocks).
     page.evaluate("""async () => {
         const nb = window.jupyterapp.shell.currentWidget;
         await nb.context.ready; await nb.sessionContext.ready;
     }""")
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    if wait:
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    else:
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
 
 
 def kernel_eval(page: object, lab: Lab, expr: str) -> str:
@@ -179,7 +253,13 @@ def kernel_eval(page: object, lab: Lab, expr: str) -> str:
     kc.load_connection_file()
     kc.start_channels()
     try:
-        reply = kc.execute_interactive("", silent=True, user_expressions={"r": expr}, timeout=30)
+        for _ in range(20):  # right after an error the kernel aborts queued requests a moment
+            reply = kc.execute_interactive(
+                "", silent=True, user_expressions={"r": expr}, timeout=30
+            )
+            if "user_expressions" in reply["content"]:
+                break
+            time.sleep(0.5)
         r = reply["content"]["user_expressions"]["r"]
         return (
             r["data"]["text/plain"]

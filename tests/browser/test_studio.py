@@ -7,23 +7,30 @@ from pathlib import Path
 import pytest
 
 from nemo_widgets.synth import make_clip
-from tests.browser.conftest import Lab, open_and_run, write_notebook
+from tests.browser.conftest import (
+    Lab,
+    block_all_but_jupyter,
+    open_and_run,
+    page_errors,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("out/screenshots")
 
 
-def test_studio_end_to_end(lab: Lab, browser: object) -> None:
+def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
     clip = make_clip(lab.root / "clip.mp4", seconds=2, width=320, height=240)
+    second = make_clip(lab.root / "second.mp4", seconds=1, width=320, height=240, audio=False)
     write_notebook(
-        lab.root / "studio.ipynb",
+        lab.root / f"studio-{front_end}.ipynb",
         "from nemo_widgets import Studio\nstudio = Studio(backend='engine')\nstudio",
     )
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = page_errors(page)
+    blocked = block_all_but_jupyter(page, lab)  # as with a remote kernel
     try:
-        open_and_run(page, lab, "studio.ipynb")
+        open_and_run(page, lab, f"studio-{front_end}.ipynb", front_end)
         page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)
         assert "Ready!" in page.inner_text(".nemo-status")
         assert "embedded engine" in page.inner_text(".nemo-status")
@@ -63,10 +70,76 @@ def test_studio_end_to_end(lab: Lab, browser: object) -> None:
         page.wait_for_function(
             f"document.querySelector('{player}').currentTime > {start} + 0.3", timeout=10_000
         )
-        assert page.locator(".nemo-download").count() == 1
+        assert page.eval_on_selector(player, "v => v.src").startswith("blob:")
+        page.wait_for_selector(".nemo-download:not([hidden])", timeout=30_000)
+
+        # The timeline: a ruler, and a playhead that follows the player.
+        assert page.locator(".nemo-ruler .nemo-tick").count() >= 2
+        page.wait_for_selector(".nemo-playhead:not([hidden])", timeout=10_000)
+        first = page.eval_on_selector(".nemo-playhead", "p => p.getBoundingClientRect().left")
+        page.wait_for_function(
+            f"document.querySelector('.nemo-playhead').getBoundingClientRect().left > {first} + 2",
+            timeout=10_000,
+        )
+        page.click(".nemo-table summary")
+        table = page.inner_text(".nemo-table")
+        assert "00:00.000" in table and "<NA>" not in table and "days" not in table
+        sizes = page.eval_on_selector_all(".nemo-select-size option", "os => os.map(o => o.value)")
+        assert sizes == ["source", "1080p", "720p", "9:16", "1:1"]
+
+        # Before/after: the timeline before the last edit, labelled, as a wipe.
+        page.wait_for_selector(".nemo-compare:not([hidden])", timeout=60_000)
+        page.check(".nemo-compare-toggle")
+        page.wait_for_function(
+            """() => { const v = document.querySelector('.nemo-export .nemo-before');
+            return !v.hidden && v.readyState >= 2 && v.src.startsWith('blob:'); }""",
+            timeout=30_000,
+        )
+        assert page.inner_text(".nemo-wipe-before") == "Before the last edit"
+        page.fill(".nemo-wipe", "25")
+        clip = page.eval_on_selector(".nemo-export .nemo-before", "v => v.style.clipPath")
+        assert clip.startswith("inset(0px 75%"), clip
+
+        # An edit after the export marks it out of date.
+        assert page.locator(".nemo-stale").is_hidden()
+        box.fill("add the title 'Later' for 1 second")
+        box.press("Enter")
+        page.wait_for_selector(".nemo-stale:not([hidden])", timeout=60_000)
+
+        # The media bin: a second clip waits in the list until added.
+        page.set_input_files(".nemo-upload input[type=file]", str(second))
+        page.wait_for_selector(".nemo-file:has-text('second.mp4') .nemo-add", timeout=60_000)
+        assert page.locator(".nemo-kind-video .nemo-bar").count() == 1
+        assert page.locator(".nemo-file:has-text('clip.mp4') .nemo-on-timeline").count() == 1
+        page.click(".nemo-file:has-text('second.mp4') .nemo-add")
+        page.wait_for_function(
+            "document.querySelectorAll('.nemo-kind-video .nemo-bar').length === 2",
+            timeout=60_000,
+        )
+        page.wait_for_selector(".nemo-file:has-text('second.mp4') .nemo-on-timeline")
 
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator(".nemo-studio").screenshot(path=str(SHOTS / "studio.png"))
+        page.add_style_tag(content=".Toastify { display: none !important; }")  # Lab's news ask
+        page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
+
+        # A narrow column: nothing sticks out of the Studio.
+        page.set_viewport_size({"width": 700, "height": 1600})
+        page.wait_for_timeout(500)
+        right = page.eval_on_selector(".nemo-studio", "s => s.getBoundingClientRect().right")
+        for sel in (
+            player,
+            ".nemo-box-stage",
+            ".nemo-lanes",
+            ".nemo-prompt textarea",
+            ".nemo-prompt",
+            ".nemo-upload",
+            ".nemo-export",
+        ):
+            edge = page.eval_on_selector(sel, "e => e.getBoundingClientRect().right")
+            assert edge <= right + 1, (sel, edge, right)
+        assert not blocked, blocked
+
+        page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}-narrow.png"))
         assert not errors, errors
     finally:
         page.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from nemo_widgets.engine import events as ev
 from nemo_widgets.engine.agent import planner, replies
 from nemo_widgets.engine.agent.planner import Plan
 from nemo_widgets.engine.agent.tools import ALIASES, TOOLS
+from nemo_widgets.engine.jobs import Cancelled
 from nemo_widgets.engine.toolkit import ToolContext, ToolResult
 
 
@@ -80,6 +82,8 @@ class Agent:
         zh = p.zh
         meta = {"planner": p.planner, "plan": p.intents()}
         consumed = False
+        done: list[str] = []
+        failed: list[str] = []
         try:
             if not p.calls:
                 reply = replies.no_change_reply(
@@ -87,10 +91,10 @@ class Agent:
                 )
                 emit(self._text(inv, reply + self._planner_note(p, zh), meta))
                 return
-            done: list[str] = []
-            failed: list[str] = []
             any_change = False
             for call in p.calls:
+                if self.engine.run_cancelled(session_id):
+                    raise Cancelled()
                 result, changed = self._call(inv, who, session_id, call.name, call.args, emit)
                 any_change = any_change or changed
                 msg = result.message_zh if zh else result.message_en
@@ -110,6 +114,16 @@ class Agent:
             )
             if not silent:
                 emit(self._text(inv, text_out + self._planner_note(p, zh), meta))
+        except Cancelled:
+            before = " ".join(done) if p.calls and done else ""
+            stopped = (
+                "已取消，正在进行的步骤没有改动任何内容。"
+                if zh
+                else "Cancelled: the step that was running changed nothing."
+            )
+            if before:
+                stopped += f" 之前已完成：{before}" if zh else f" Done before: {before}"
+            emit(self._text(inv, stopped, meta))
         finally:
             if reservation:
                 store.settle(who.user_id, reservation, consume=consumed)
@@ -127,7 +141,13 @@ class Agent:
         call_id = ev.new_call_id()
         emit(ev.call_event(inv, call_id, name, args))
         state = store.state(session_id)
-        ctx = ToolContext(self.engine, who.user_id, session_id, state)
+        ctx = ToolContext(
+            self.engine,
+            who.user_id,
+            session_id,
+            state,
+            on_progress=_progress_reporter(emit, call_id, name),
+        )
         tool = TOOLS[ALIASES.get(name, name)]
         skip = self.engine.config.extra.get("skip_tools") or ()
         try:
@@ -207,3 +227,29 @@ def _compose(done: list[str], failed: list[str], p: Plan, extra: list[str], zh: 
     parts += [e for e in extra if e]
     sep = "" if zh else " "
     return sep.join(x.strip() for x in parts if x)
+
+
+def _progress_reporter(
+    emit: Callable[[dict[str, Any] | None], None], call_id: str, name: str
+) -> Callable[[int, int | None], None]:
+    """Progress of a tool's heavy work as ``{"type": "progress"}`` events: percent, frames
+    done of total (when the tool knows them) and the time left, estimated from the pace."""
+    t0 = time.monotonic()
+
+    def report(percent: int, frames: int | None) -> None:
+        took = time.monotonic() - t0
+        eta = took * (100 - percent) / percent if percent >= 2 else None
+        emit(
+            {
+                "type": "progress",
+                "id": call_id,
+                "name": name,
+                "progress": percent,
+                "frames": round(frames * percent / 100) if frames else None,
+                "total_frames": frames,
+                "eta_s": round(eta, 1) if eta is not None else None,
+                "elapsed_s": round(took, 1),
+            }
+        )
+
+    return report

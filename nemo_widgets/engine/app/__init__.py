@@ -43,6 +43,7 @@ from nemo_widgets.engine.app.sessions import (
     anonymous_token,
     create_session,
     credits,
+    run_cancel,
     run_sse,
     state,
 )
@@ -70,6 +71,7 @@ def create_app(config: EngineConfig) -> Starlette:
         Route("/api/auth/anonymous-token", anonymous_token, methods=["POST"]),
         Route("/api/tasks/me/with-session/nemo_agent", create_session, methods=["POST"]),
         Route("/run_sse", run_sse, methods=["POST"]),
+        Route("/api/run/nemo_agent/me/{sid}/cancel", run_cancel, methods=["POST"]),
         Route("/api/upload-video/nemo_agent/me/{sid}", upload, methods=["POST"]),
         Route("/api/credits/balance/simple", credits, methods=["GET"]),
         Route("/api/state/nemo_agent/me/{sid}/latest", state, methods=["GET"]),

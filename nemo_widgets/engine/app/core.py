@@ -138,8 +138,24 @@ class Engine:
         self._writes = ThreadPoolExecutor(1, thread_name_prefix="nemo-write")
         #: Sessions with an agent run in progress (one at a time per session).
         self._active_runs: set[str] = set()
+        #: Runs asked to stop (POST …/cancel): checked between steps; running jobs get their
+        #: cancel flag set.
+        self._cancelled_runs: set[str] = set()
         self._runs_lock = threading.Lock()
         self._recover()
+
+    def run_cancelled(self, sid: str) -> bool:
+        with self._runs_lock:
+            return sid in self._cancelled_runs
+
+    def cancel_run(self, sid: str, user_id: str) -> bool:
+        """Stop the session's agent run: no further step starts, running work stops."""
+        with self._runs_lock:
+            if sid not in self._active_runs:
+                return False
+            self._cancelled_runs.add(sid)
+        self.pool.cancel_prefix(f"{user_id}:tool:{sid}:")
+        return True
 
     # -- restart recovery ------------------------------------------------------------------
     def _recover(self) -> None:

@@ -100,6 +100,7 @@ async def run_sse(request: Request) -> Response:
                 status=409,
             )
         eng._active_runs.add(sid)
+        eng._cancelled_runs.discard(sid)
     try:
         the_plan, reservation = await eng.write(_plan_and_reserve, eng, who, sid, text, extra_state)
     except BaseException:
@@ -111,7 +112,7 @@ async def run_sse(request: Request) -> Response:
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
 
     def emit(event: dict[str, Any] | None) -> None:
-        if event is not None:
+        if event is not None and event.get("type") != "progress":  # progress is not history
             eng.store.add_event(sid, event)
         loop.call_soon_threadsafe(queue.put_nowait, event)
 
@@ -135,6 +136,7 @@ async def run_sse(request: Request) -> Response:
             # message the moment this reply closes is not refused.
             with eng._runs_lock:
                 eng._active_runs.discard(sid)
+                eng._cancelled_runs.discard(sid)
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(queue.put_nowait, None)
 
@@ -166,6 +168,15 @@ async def run_sse(request: Request) -> Response:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+async def run_cancel(request: Request) -> Response:
+    """Stop the session's agent run (an extension of the embedded engine; see docs/remote.md)."""
+    eng = _engine(request)
+    who = await eng.auth(request)
+    sid = request.path_params["sid"]
+    await eng.session_of(sid, who.user_id)
+    return ok({"cancelled": eng.cancel_run(sid, who.user_id)})
 
 
 def _plan_and_reserve(

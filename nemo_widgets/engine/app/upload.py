@@ -26,6 +26,11 @@ async def upload(request: Request) -> Response:
     who = await eng.auth(request)
     sid = request.path_params["sid"]
     await eng.session_of(sid, who.user_id)
+    # Where uploaded videos go: "always" onto the timeline (the default), "empty" only onto an
+    # empty timeline (later ones wait in the media bin), "never".
+    placement = request.query_params.get("timeline", "always")
+    if placement not in ("always", "empty", "never"):
+        raise ApiError(400, "timeline must be always, empty or never")
     limit = eng.config.max_upload_bytes
     declared = int(request.headers.get("content-length") or 0)
     ctype = request.headers.get("content-type", "")
@@ -104,8 +109,14 @@ async def upload(request: Request) -> Response:
         # Videos go straight onto the timeline, one after the other, so that an upload is
         # exportable at once; images and audio wait for an instruction (backdrop, BGM).
         videos = [f for f in out if f["file_type"] == "video"]
+        d = Draft.parse(state.get("draft") or {})
+        if placement == "never" or (
+            placement == "empty" and any(t.kind == "video" and t.segments for t in d.tracks)
+        ):
+            videos = []
+        elif placement == "empty":
+            videos = videos[:1]
         if videos:
-            d = Draft.parse(state.get("draft") or {})
             for f in videos:
                 add_clip(d, f)
             state["draft"] = d.to_dict()

@@ -188,9 +188,16 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
 
     def work(job: Any) -> Any:
         return replace_background(
-            src, out, spec, alpha_out=alpha, check=job.check, matte_quality=matte
+            src,
+            out,
+            spec,
+            alpha_out=alpha,
+            check=job.check,
+            matte_quality=matte,
+            progress=job.progress,
         )
 
+    ctx.frames_total = _frame_count(clip)
     t0 = time.perf_counter()
     try:
         res = ctx.run_heavy(work)
@@ -253,6 +260,14 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
     )
 
 
+def _frame_count(clip: dict[str, Any]) -> int | None:
+    """Frames in a clip, from its probe (for progress as "frame n of N")."""
+    try:
+        return round(float(clip["duration"]) * float(clip["fps"])) or None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     from nemo_widgets.engine.vision.labels import COCO, Target, parse_target
     from nemo_widgets.engine.vision.remove import describe, remove_object
@@ -302,8 +317,10 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
             start_s=float(args.get("start") or 0),
             end_s=args.get("end"),
             check=job.check,
+            progress=job.progress,
         )
 
+    ctx.frames_total = _frame_count(clip)
     t0 = time.perf_counter()
     try:
         res = ctx.run_heavy(work)

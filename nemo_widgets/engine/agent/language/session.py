@@ -56,20 +56,18 @@ class Session:
         return [f for f in self.files if f.get("file_type") == kind]
 
     def named(self, text: str, kind: str | None = None) -> dict[str, Any] | None:
-        """An uploaded file the text names ("lofi.mp3", "lofi", "the beach clip")."""
+        """An uploaded file the text names ("lofi.mp3", "lofi", "the beach clip"): a file
+        named in full first ("second.mp4" is not "clip.mp4" by its stem in "add the clip
+        second.mp4"), then the longest stem named as a word."""
         low = text.lower()
-        for f in self.files:
-            if kind and f.get("file_type") != kind:
-                continue
-            name = str(f.get("filename", "")).lower()
+        files = [f for f in self.files if not kind or f.get("file_type") == kind]
+        names = [(str(f.get("filename", "")).lower(), f) for f in files]
+        for name, f in names:
+            if name and name in low:
+                return f
+        for name, f in sorted(names, key=lambda nf: -len(nf[0])):
             stem = name.rsplit(".", 1)[0]
-            if name and (
-                name in low
-                or (
-                    len(stem) >= 3
-                    and re.search(rf"(?<![a-z0-9]){re.escape(stem)}(?![a-z0-9])", low)
-                )
-            ):
+            if len(stem) >= 3 and re.search(rf"(?<![a-z0-9]){re.escape(stem)}(?![a-z0-9])", low):
                 return f
         return None
 

@@ -102,5 +102,6 @@ def is_question(raw: str, c: str) -> bool:
                 c,
             )
             or (re.search(r"几", c) and c.endswith("?"))
+            or (re.search(r"吗\??$", c) and not re.search(r"能|可以|帮|请|麻烦", c))
         )
     return False

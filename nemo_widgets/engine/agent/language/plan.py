@@ -72,7 +72,8 @@ _SPLIT = re.compile(
     r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|末尾)|再(?=加|把|改|换|"
+    r"调|剪|删|去|做|设|配)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去))\s*"
 )
 _POLITE = re.compile(
@@ -83,7 +84,8 @@ _POLITE = re.compile(
     r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
     r"are you able to\s+|"
     r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
-    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|先|最后|接着)+"
+    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
+    r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"
 )
 _IN_BACKGROUND = re.compile(
     r"\b(?:"
@@ -275,6 +277,10 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 steps
                 and steps[0].tool in ("status", "credits", "help", "export")
                 and not re.search(r"\bcost|\bprice|多少钱|费用", c)
+                and not (
+                    steps[0].tool == "export"
+                    and re.match(r"(?:what|which|how|why|when|where)\b|怎么|如何|为什么|什么", c)
+                )
             ):
                 u.steps += steps
             else:
@@ -297,6 +303,23 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             steps = _understand(c, s, norm.quotes, context)
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not VERB.search(c)
+        if (
+            weak
+            and verbless
+            and last_edit is not None
+            and last_edit.tool in ("trim", "cut")
+            and prev
+        ):
+            # "剪掉前2秒和最后2秒", "cut the first 2 s and the last 2 s": the verb carries over
+            verb = re.match(
+                r"(?:cut(?: off| out)?|trim(?: off)?|remove|delete|drop|keep|chop(?: off)?|剪掉|"
+                r"删掉|去掉|删除|"
+                r"保留|剪)",
+                prev[0],
+            )
+            more = _understand(verb.group(0) + " " + c, s, norm.quotes, context) if verb else None
+            if more and more[0].tool in ("trim", "cut"):
+                steps, weak = more, False
         refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
         if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"

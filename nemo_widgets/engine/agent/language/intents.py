@@ -404,18 +404,22 @@ def clips(t: str, s: Session) -> Step | None:
         and len(s.clips) == 2
     ):
         return Step("reorder", {"clip": 2, "to": 1})
-    if n is not None and re.search(r"\b(?:move|put|place|drag|reorder)\b|移到|放到|挪到|放在", t):
+    if n is not None and re.search(
+        r"\b(?:move|put|place|drag|reorder|bring)\b|\b(?:play|go|come|appear)s?\s+(?:first|last)\b|"
+        r"移到|放到|挪到|放在|调到",
+        t,
+    ):
         to = None
         if re.search(
             r"\b(?:start|beginning|front)\b|\bfirst\b(?!\s+(?:clip|video|one|segment|shot))|开头|"
-            r"最前|"
+            r"最前|前面|"
             r"第一(?!个|段)",
             t,
         ):
             to = 1
         if re.search(
             r"\b(?:the end|back)\b|\blast\b(?!\s+(?:clip|video|one|segment|shot))|结尾|"
-            r"末尾|"
+            r"末尾|后面|"
             r"最后(?!一个|一段|个|段)",
             t,
         ):

@@ -76,7 +76,7 @@ TITLE = rx(
 )
 CLIP = rx(
     r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",
-    r"片段|视频|段落|镜头",
+    r"片段|视频|段落|镜头|那段|这段",
 )
 VIDEO_SOUND = rx(
     r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"
@@ -211,7 +211,8 @@ NEGATION = rx(
 )
 CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
-    r"ignore that|no thanks|nothing|that's all|that is all|leave it(?: as it is)?|"
+    r"ignore that|no thanks|no thank you|nope|nah|nothing|that's all|that is all|"
+    r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",

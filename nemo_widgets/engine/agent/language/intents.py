@@ -118,7 +118,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         and s.named(quoted) is None  # 'add "upbeat.mp3"' is a file, not words
         and re.search(
             r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
-            r"insert)\b|"
+            r"insert|label|name|call)\b|"
             r"写|打上|"
             r"显示",
             t,

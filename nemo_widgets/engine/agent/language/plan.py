@@ -199,7 +199,9 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
         r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
     )
     vague = time_range(phrase, s.total) or re.search(
-        r"\bthe (?:end|ending|beginning|start|intro|outro)\b|开头|结尾|中间", phrase
+        r"^(?:the )?(?:end|ending|beginning|start|intro|outro|rest|remainder|opening)$|开头|结尾|"
+        r"中间",
+        phrase,
     )
     if explicit or (vague and not object_words(phrase)):
         return trim_cut(c, s) or Step("clarify", why="trim_which")
@@ -285,6 +287,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 u.steps += steps
             else:
                 u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
+            continue
+        if (
+            u.steps
+            and u.steps[-1].tool == "split"
+            and re.search(
+                r"\b(?:delete|remove|drop|lose|cut|get rid of|throw away|trash)\s+(?:the\s+)?"
+                r"(?:rest|remainder|everything else|other part|second part)\b|剩下的|"
+                r"后面的(?:都)?(?:删|不要|去掉)",
+                c,
+            )
+        ):
+            # "cut the video at 15 seconds and delete the rest": keep what comes before
+            u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
         steps = _alternatives(c, s, norm.quotes, context)
         topic = TOPIC.get(last_edit.tool) if last_edit is not None else None

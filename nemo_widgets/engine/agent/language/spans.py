@@ -63,11 +63,12 @@ def trim_cut(t: str, s: Session) -> Step | None:
             if v:
                 return Step("trim", {"start": 0.0, "end": v})
         m = re.search(
+            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+({TIME})|"
             rf"({TIME})\s*(?:max|maximum|at most|tops|or less|or shorter)\b|"
             rf"\b(?:at most|max(?:imum)?|no (?:more|longer) than|under)\s+({TIME})",
             t,
         )
-        if m and (v := parse_time(m.group(1) or m.group(2))):
+        if m and (v := parse_time(next(g for g in m.groups() if g))):
             return Step("trim", {"start": 0.0, "end": v})
         if trimish and re.search(r"\b(?:trim|shorten|cut|crop)\b|剪|缩短|\bshorter\b", t):
             if times(t) and re.search(r"\bcut\b", t) and not re.search(r"\bat\b", t):

@@ -320,7 +320,9 @@ def speed(t: str, s: Session) -> Step | None:
     mw = re.search(r"\b(two|three|four|five|ten) times\b", t)
     mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
     mabs = re.search(
-        r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|速度\D{0,4}(\d+)\s*%", t
+        r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|"
+        r"速度(?:调到|调成|设为|设成|变成|改成|是)?\s*(\d+)\s*%",
+        t,
     )
     if mabs:
         return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})

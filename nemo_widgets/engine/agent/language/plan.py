@@ -45,7 +45,7 @@ from nemo_widgets.engine.agent.language.objects import (
     object_words,
 )
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.spans import span_step, trim_cut
+from nemo_widgets.engine.agent.language.spans import both_ends, span_step, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -67,6 +67,7 @@ _PROTECT = [
     (r"\bblack and white\b", "black & white"),
     (r"\b(picture|video|audio|sound) and (picture|video|audio|sound)\b", r"\1 & \2"),
     (r"\bup and down\b", "up & down"),
+    (r"(开头|前面)和(结尾|后面|最后)", r"\1&&\2"),
 ]
 _SPLIT = re.compile(
     r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
@@ -99,7 +100,7 @@ def split_clauses(t: str) -> list[str]:
     for a, b in _PROTECT:
         t = re.sub(a, b, t)
     parts = [p.strip(" ,.")[:300] for p in _SPLIT.split(t)]
-    return [p.replace(" & ", " and ") for p in parts if p and p.strip(" ,.")]
+    return [p.replace(" & ", " and ").replace("&&", "和") for p in parts if p and p.strip(" ,.")]
 
 
 def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
@@ -133,6 +134,8 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
         return [Step("status")]
     if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
         return [Step("export")]
+    if (ends := both_ends(c, s.total)) is not None:
+        return ends
     if (f := it.fade(c, s)) is not None:
         return f
     if lx.UNSUPPORTED.search(c) and not lx.TITLE.search(c):

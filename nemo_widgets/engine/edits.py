@@ -456,10 +456,10 @@ def set_volume(
         word_en = "Raised" if relative == "up" else "Lowered"
         word_zh = "调高" if relative == "up" else "调低"
         return Done(
-            f"{word_en} the {what_en} volume one step, to {new:g}%.",
-            f"已把{what_zh}音量{word_zh}一档，现在 {new:g}%。",
+            f"{word_en} the {what_en} volume one step, to {new:.0f}%.",
+            f"已把{what_zh}音量{word_zh}一档，现在 {new:.0f}%。",
         )
-    return Done(f"Set the {what_en} volume to {new:g}%.", f"{what_zh}音量已设为 {new:g}%。")
+    return Done(f"Set the {what_en} volume to {new:.0f}%.", f"{what_zh}音量已设为 {new:.0f}%。")
 
 
 def mute(d: Draft, target: str = "all", on: bool = True) -> Done:

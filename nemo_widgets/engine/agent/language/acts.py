@@ -16,6 +16,7 @@ _REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|�
 
 UNDO = re.compile(
     r"^(?:undo|go back|revert|roll ?back|take (?:that|it) back|ctrl[-+ ]?z|restore|back)\b|"
+    r"^scratch (?:that|it)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
     r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
@@ -102,5 +103,6 @@ def is_question(raw: str, c: str) -> bool:
                 c,
             )
             or (re.search(r"几", c) and c.endswith("?"))
+            or (re.search(r"吗\??$", c) and not re.search(r"能|可以|帮|请|麻烦", c))
         )
     return False

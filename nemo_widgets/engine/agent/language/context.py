@@ -76,6 +76,7 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
     if (
         verbless
         and last.tool == st.tool
+        and last.args.get("target") == st.args.get("target")
         and st.tool in ("set_speed", "set_aspect", "set_volume", "split")
     ):
         last.args.clear()

@@ -118,7 +118,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         and s.named(quoted) is None  # 'add "upbeat.mp3"' is a file, not words
         and re.search(
             r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
-            r"insert)\b|"
+            r"insert|label|name|call)\b|"
             r"写|打上|"
             r"显示",
             t,
@@ -320,7 +320,9 @@ def speed(t: str, s: Session) -> Step | None:
     mw = re.search(r"\b(two|three|four|five|ten) times\b", t)
     mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
     mabs = re.search(
-        r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|速度\D{0,4}(\d+)\s*%", t
+        r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|"
+        r"速度(?:调到|调成|设为|设成|变成|改成|是)?\s*(\d+)\s*%",
+        t,
     )
     if mabs:
         return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})
@@ -404,18 +406,22 @@ def clips(t: str, s: Session) -> Step | None:
         and len(s.clips) == 2
     ):
         return Step("reorder", {"clip": 2, "to": 1})
-    if n is not None and re.search(r"\b(?:move|put|place|drag|reorder)\b|移到|放到|挪到|放在", t):
+    if n is not None and re.search(
+        r"\b(?:move|put|place|drag|reorder|bring)\b|\b(?:play|go|come|appear)s?\s+(?:first|last)\b|"
+        r"移到|放到|挪到|放在|调到",
+        t,
+    ):
         to = None
         if re.search(
             r"\b(?:start|beginning|front)\b|\bfirst\b(?!\s+(?:clip|video|one|segment|shot))|开头|"
-            r"最前|"
+            r"最前|前面|"
             r"第一(?!个|段)",
             t,
         ):
             to = 1
         if re.search(
             r"\b(?:the end|back)\b|\blast\b(?!\s+(?:clip|video|one|segment|shot))|结尾|"
-            r"末尾|"
+            r"末尾|后面|"
             r"最后(?!一个|一段|个|段)",
             t,
         ):

@@ -65,7 +65,8 @@ BACKGROUND = rx(
     r"背景|背后|抠像|抠图|抠掉|抠出|虚化|绿幕",
 )
 MUSIC = rx(
-    r"\bbackground track\b|\baudio track\b|\bmusic track\b|\bmusic\b|\bsongs?\b|\bbgm\b|"
+    r"\bbackground track\b|\baudio track\b|\bmusic track\b|\b(?:other|another|different) track\b|"
+    r"\bmusic\b|\bsongs?\b|\bbgm\b|"
     r"\bsoundtrack\b|\btune\b|\bbeat\b|\bmelody\b|\bbacking track\b",
     r"音乐|配乐|歌曲|歌|曲子|bgm",
 )
@@ -76,7 +77,7 @@ TITLE = rx(
 )
 CLIP = rx(
     r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",
-    r"片段|视频|段落|镜头",
+    r"片段|视频|段落|镜头|那段|这段",
 )
 VIDEO_SOUND = rx(
     r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"
@@ -211,7 +212,9 @@ NEGATION = rx(
 )
 CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
-    r"ignore that|no thanks|nothing|that's all|that is all|leave it(?: as it is)?|"
+    r"ignore that|no thanks|no thank you|nope|nah|nothing|that's all|that is all|"
+    r"no (?:edits|changes)(?: please)?|"
+    r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",

@@ -250,6 +250,9 @@ _PRESETS = {
     "studio": "studio",
     "海滩": "beach",
     "沙滩": "beach",
+    "海边": "beach",
+    "seaside": "beach",
+    "ocean": "beach",
     "办公室": "office",
     "摄影棚": "studio",
 }

@@ -45,7 +45,7 @@ from nemo_widgets.engine.agent.language.objects import (
     object_words,
 )
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.spans import span_step, trim_cut
+from nemo_widgets.engine.agent.language.spans import both_ends, span_step, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -67,12 +67,14 @@ _PROTECT = [
     (r"\bblack and white\b", "black & white"),
     (r"\b(picture|video|audio|sound) and (picture|video|audio|sound)\b", r"\1 & \2"),
     (r"\bup and down\b", "up & down"),
+    (r"(开头|前面)和(结尾|后面|最后)", r"\1&&\2"),
 ]
 _SPLIT = re.compile(
     r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|再(?=加|把|改|换|调|剪|删|去|做|设|配)|，|；|。|！|"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|末尾)|再(?=加|把|改|换|"
+    r"调|剪|删|去|做|设|配)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去))\s*"
 )
 _POLITE = re.compile(
@@ -83,7 +85,8 @@ _POLITE = re.compile(
     r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
     r"are you able to\s+|"
     r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
-    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|先|最后|接着)+"
+    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
+    r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"
 )
 _IN_BACKGROUND = re.compile(
     r"\b(?:"
@@ -97,7 +100,7 @@ def split_clauses(t: str) -> list[str]:
     for a, b in _PROTECT:
         t = re.sub(a, b, t)
     parts = [p.strip(" ,.")[:300] for p in _SPLIT.split(t)]
-    return [p.replace(" & ", " and ") for p in parts if p and p.strip(" ,.")]
+    return [p.replace(" & ", " and ").replace("&&", "和") for p in parts if p and p.strip(" ,.")]
 
 
 def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
@@ -131,6 +134,8 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
         return [Step("status")]
     if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
         return [Step("export")]
+    if (ends := both_ends(c, s.total)) is not None:
+        return ends
     if (f := it.fade(c, s)) is not None:
         return f
     if lx.UNSUPPORTED.search(c) and not lx.TITLE.search(c):
@@ -197,7 +202,9 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
         r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
     )
     vague = time_range(phrase, s.total) or re.search(
-        r"\bthe (?:end|ending|beginning|start|intro|outro)\b|开头|结尾|中间", phrase
+        r"^(?:the )?(?:end|ending|beginning|start|intro|outro|rest|remainder|opening)$|开头|结尾|"
+        r"中间",
+        phrase,
     )
     if explicit or (vague and not object_words(phrase)):
         return trim_cut(c, s) or Step("clarify", why="trim_which")
@@ -275,10 +282,27 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 steps
                 and steps[0].tool in ("status", "credits", "help", "export")
                 and not re.search(r"\bcost|\bprice|多少钱|费用", c)
+                and not (
+                    steps[0].tool == "export"
+                    and re.match(r"(?:what|which|how|why|when|where)\b|怎么|如何|为什么|什么", c)
+                )
             ):
                 u.steps += steps
             else:
                 u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
+            continue
+        if (
+            u.steps
+            and u.steps[-1].tool == "split"
+            and re.search(
+                r"\b(?:delete|remove|drop|lose|cut|get rid of|throw away|trash)\s+(?:the\s+)?"
+                r"(?:rest|remainder|everything else|other part|second part)\b|剩下的|"
+                r"后面的(?:都)?(?:删|不要|去掉)",
+                c,
+            )
+        ):
+            # "cut the video at 15 seconds and delete the rest": keep what comes before
+            u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
         steps = _alternatives(c, s, norm.quotes, context)
         topic = TOPIC.get(last_edit.tool) if last_edit is not None else None
@@ -297,6 +321,23 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             steps = _understand(c, s, norm.quotes, context)
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not VERB.search(c)
+        if (
+            weak
+            and verbless
+            and last_edit is not None
+            and last_edit.tool in ("trim", "cut")
+            and prev
+        ):
+            # "剪掉前2秒和最后2秒", "cut the first 2 s and the last 2 s": the verb carries over
+            verb = re.match(
+                r"(?:cut(?: off| out)?|trim(?: off)?|remove|delete|drop|keep|chop(?: off)?|剪掉|"
+                r"删掉|去掉|删除|"
+                r"保留|剪)",
+                prev[0],
+            )
+            more = _understand(verb.group(0) + " " + c, s, norm.quotes, context) if verb else None
+            if more and more[0].tool in ("trim", "cut"):
+                steps, weak = more, False
         refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
         if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"

@@ -153,6 +153,11 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
     if target is not None and not (up or down or level is not None or _STRONG_SOUND.search(t)):
         return None
     tgt = target or ("music" if s.music else "video")
+    cur = s.music_volume if tgt == "music" else 1.0
+    if re.search(r"\bhalve\b|\bhalf as loud\b|音量减半", t):
+        level = round(cur / 2, 3)
+    elif re.search(r"\bdouble the (?:volume|sound)\b|\btwice as loud\b|音量加倍", t):
+        level = round(min(cur * 2, 4.0), 3)
     if level is not None:
         return Step("set_volume", {"target": tgt, "level": level})
     if up and not down:

@@ -63,11 +63,12 @@ def trim_cut(t: str, s: Session) -> Step | None:
             if v:
                 return Step("trim", {"start": 0.0, "end": v})
         m = re.search(
+            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+({TIME})|"
             rf"({TIME})\s*(?:max|maximum|at most|tops|or less|or shorter)\b|"
             rf"\b(?:at most|max(?:imum)?|no (?:more|longer) than|under)\s+({TIME})",
             t,
         )
-        if m and (v := parse_time(m.group(1) or m.group(2))):
+        if m and (v := parse_time(next(g for g in m.groups() if g))):
             return Step("trim", {"start": 0.0, "end": v})
         if trimish and re.search(r"\b(?:trim|shorten|cut|crop)\b|剪|缩短|\bshorter\b", t):
             if times(t) and re.search(r"\bcut\b", t) and not re.search(r"\bat\b", t):
@@ -101,3 +102,24 @@ def span_step(a: float, b: float | None, how: str, total: float, keep: bool) -> 
     if how in ("last", "from") or (total and end >= total - 0.05):
         return Step("trim", {"start": 0.0, "end": _r(a)})
     return Step("cut", {"start": _r(a), "end": _r(b)})
+
+
+def both_ends(t: str, total: float) -> list[Step] | None:
+    """ "去掉开头和结尾各2秒", "cut 2 s off both ends": two trims, the second on what the first
+    leaves."""
+    m = re.search(
+        rf"(?:开头和结尾|首尾|两头|前后)各?\s*({TIME})|\b(?:first and last|start and end|"
+        rf"beginning and "
+        rf"end|both ends|each end)\b\D{{0,12}}?({TIME})|({TIME})\s*(?:from|off|at) (?:both|"
+        rf"each) ends?",
+        t,
+    )
+    if not m or not (_REMOVING.search(t) or lx.TRIM_WORD.search(t)):
+        return None
+    v = parse_time(next(g for g in m.groups() if g))
+    if not v or total <= 2 * v:
+        return None
+    return [
+        Step("trim", {"start": v, "end": None}),
+        Step("trim", {"start": 0.0, "end": _r(total - 2 * v)}),
+    ]

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from nemo_widgets.engine.vision.inpaint import analyse, filled_frames
-from nemo_widgets.engine.vision.remove import Masker, Scan, Track
+from nemo_widgets.engine.vision.remove import Box, Masker, Scan, Track
 from nemo_widgets.samples import sample_path
 from nemo_widgets.stills import frame
 from nemo_widgets.synth import audio_of, write_frames
@@ -303,3 +303,27 @@ def test_real_person_walking_through_a_real_street_is_removed(
     a, b, c = np.median(ours), np.median(telea), np.median(untouched)
     assert a >= b + 3.5 and a >= c + 5.5, (a, b, c)  # measured 18.0, Telea 12.9, input 11.0
     assert min(o - u for o, u in zip(ours, untouched, strict=True)) > 0  # never worse
+
+
+def test_qualifiers_rank_candidates_and_never_eliminate_the_only_one() -> None:
+    """ "the grey car parked on the road" with one car in the shot that reads black in the
+    shade: that car (a colour word used to eliminate it). With two cars, the colour and the
+    motion decide between them, and the bigger one does not win by size alone."""
+    from nemo_widgets.engine.vision.labels import parse_target
+    from nemo_widgets.engine.vision.remove import choose, describe
+
+    def car(box: Box, hsv: tuple[float, float, float], shift: float = 0.0) -> Track:
+        boxes = {k: (box[0] + shift * k, box[1], box[2] + shift * k, box[3]) for k in (0, 12, 24)}
+        return Track("car", boxes, [0.6, 0.6, 0.6], [np.array(hsv, np.float32)] * 3)
+
+    black = car((100, 60, 220, 120), (0, 10, 40))
+    scan = Scan([black], W, H, 25.0, 30, cuts=[0], keyframes=[0, 12, 24])
+    grey = parse_target("remove the grey car parked on the road", "grey car parked on the road")
+    assert choose(scan, grey) == [black]
+    assert describe(black, scan) == "the black car, parked in the middle of the frame"
+    red = car((10, 70, 60, 100), (2, 200, 180))
+    blue = car((150, 50, 300, 130), (110, 200, 180), shift=4.0)  # bigger, and driving
+    scan = Scan([red, blue], W, H, 25.0, 30, cuts=[0], keyframes=[0, 12, 24])
+    assert choose(scan, parse_target("remove the red car", "red car")) == [red]
+    assert choose(scan, parse_target("remove the car driving past", "car")) == [blue]
+    assert choose(scan, parse_target("remove the parked car", "parked car")) == [red]

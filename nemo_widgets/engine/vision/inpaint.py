@@ -581,8 +581,9 @@ class Stack:
     after: np.ndarray
 
     def plate(self, i: int, base: np.ndarray) -> np.ndarray:
-        """``base`` (the shot's plate) with each pixel replaced by what the nearest frames in
-        time saw there, weighted by nearness; pixels never clear keep ``base``."""
+        """``base`` (the shot's plate) with each pixel that changed replaced by what the
+        nearest frames in time saw there, weighted by nearness; pixels never clear, or where
+        the nearest frames agree with it, keep ``base``."""
         j = i - self.start
         n = len(self.frames)
         a, b = self.last[j], self.after[j]
@@ -594,7 +595,11 @@ class Stack:
         wb = np.where(has_b, 1.0 / (1 + b - j), 0.0)[..., None]
         tot = wa + wb
         near = (va * wa + vb * wb) / np.maximum(tot, 1e-6)
-        out = np.where(tot > 0, near, base.astype(np.float32))
+        plate = base.astype(np.float32)
+        # Where the nearest frames agree with the shot's median, the median (many samples,
+        # less noise); where they differ, something passed there: what they saw.
+        same = np.abs(near - plate).sum(2, keepdims=True) < 24
+        out = np.where((tot > 0) & ~same, near, plate)
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 

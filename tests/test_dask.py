@@ -110,6 +110,26 @@ def test_worker_killed_mid_render_is_retried_or_failed_never_stuck(
     api.close()
 
 
+def test_cancel_reaches_the_worker(
+    dask_engine: EngineHandle, dask_client: distributed.Client, tmp_path: Path
+) -> None:
+    api = Api(dask_engine)
+    sid = api.session()
+    api.upload(sid, make_clip(tmp_path / "long.mp4", seconds=8, width=1280, height=720))
+    _long_render(api, sid, "stopme")
+    t0 = time.monotonic()
+    r = api.http.post("/api/render/proxy/lambda/stopme/cancel", headers=api.headers)
+    assert r.status_code == 200, r.text
+    data = api.wait_render("stopme", 60)
+    assert data["status"] == "cancelled", data
+    assert time.monotonic() - t0 < 15  # the worker stopped at its next check, not at the end
+    deadline = time.monotonic() + 10
+    while any(dask_client.processing().values()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(dask_client.processing().values())  # nothing left running on the cluster
+    api.close()
+
+
 def test_scheduler_gone_fails_the_job_and_keeps_the_engine(tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "long.mp4", seconds=8, width=1280, height=720)
     digest = hashlib.sha256(clip.read_bytes()).hexdigest()

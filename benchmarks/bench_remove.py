@@ -128,14 +128,18 @@ def psnr(a: np.ndarray, b: np.ndarray, m: np.ndarray | None = None) -> float:
 
 
 def ssim(a: np.ndarray, b: np.ndarray) -> float:
+    return float(ssim_map(a, b).mean())
+
+
+def ssim_map(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per-pixel SSIM of two RGB frames (grey, 11×11 Gaussian window, σ 1.5)."""
     a, b = (cv2.cvtColor(x, cv2.COLOR_RGB2GRAY).astype(np.float64) for x in (a, b))
     c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
     mu_a, mu_b = cv2.GaussianBlur(a, (11, 11), 1.5), cv2.GaussianBlur(b, (11, 11), 1.5)
     va = cv2.GaussianBlur(a * a, (11, 11), 1.5) - mu_a**2
     vb = cv2.GaussianBlur(b * b, (11, 11), 1.5) - mu_b**2
     cov = cv2.GaussianBlur(a * b, (11, 11), 1.5) - mu_a * mu_b
-    s = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (va + vb + c2))
-    return float(s.mean())
+    return ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (va + vb + c2))
 
 
 def warp_error(out: list[np.ndarray], flows: list[tuple[np.ndarray, np.ndarray]]) -> float:

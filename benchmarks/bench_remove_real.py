@@ -30,6 +30,7 @@ import numpy as np
 
 from benchmarks._harness import MEDIA, Figure, main_for
 from benchmarks._real import SHARED, Case, camera_path, composite, cutout, fence_mask, read_clip
+from benchmarks.bench_remove import ssim_map
 from nemo_widgets.samples import sample_path
 from nemo_widgets.synth import write_frames
 
@@ -151,14 +152,7 @@ def psnr(a: np.ndarray, b: np.ndarray, m: np.ndarray) -> float:
 
 
 def ssim_in(a: np.ndarray, b: np.ndarray, m: np.ndarray) -> float:
-    a, b = (cv2.cvtColor(x, cv2.COLOR_RGB2GRAY).astype(np.float64) for x in (a, b))
-    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
-    mu_a, mu_b = cv2.GaussianBlur(a, (11, 11), 1.5), cv2.GaussianBlur(b, (11, 11), 1.5)
-    va = cv2.GaussianBlur(a * a, (11, 11), 1.5) - mu_a**2
-    vb = cv2.GaussianBlur(b * b, (11, 11), 1.5) - mu_b**2
-    cov = cv2.GaussianBlur(a * b, (11, 11), 1.5) - mu_a * mu_b
-    s = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a**2 + mu_b**2 + c1) * (va + vb + c2))
-    return float(s[m].mean())
+    return float(ssim_map(a, b)[m].mean())
 
 
 def grad(img: np.ndarray, m: np.ndarray) -> float:

@@ -13,7 +13,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-pytestmark = pytest.mark.slow
+# Each notebook is a whole workflow (several renders, vision on real clips): minutes, not seconds.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 

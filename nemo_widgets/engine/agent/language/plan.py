@@ -45,7 +45,7 @@ from nemo_widgets.engine.agent.language.objects import (
     object_words,
 )
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.spans import both_ends, span_step, trim_cut
+from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, both_ends, span_step, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -198,6 +198,13 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
         return Step("clarify", why="remove_what")
     if is_background_only(phrase):
         return None  # the background family handles it
+    if BEFORE_GOES.search(c) or re.fullmatch(
+        r"(?:everything|anything|all|the (?:part|bit|stuff)) (?:before|until)(?: (?:it|that))?|"
+        r"(?:之前|前面|前边)的?",
+        phrase,
+    ):
+        # "…, drop everything before": a span, said with the clause before (never an object)
+        return trim_cut(c, s) or Step("clarify", why="trim_which")
     explicit = re.search(
         r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
     )
@@ -341,7 +348,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
         if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
-            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
+            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
         elif mention is not None and refers and weak:
             # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"

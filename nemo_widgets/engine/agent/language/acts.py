@@ -74,16 +74,37 @@ def capability(clause: str) -> bool:
         r"handle)\s+(.+?)\W*$",
         clause,
     )
+    if re.search(
+        r"^(?:你)?(?:能|可以|会|能不能|可不可以)(?:帮我)?(?:去|去掉|删|删掉|加|添加|做|自动加)?"
+        r"(?:水印|字幕|特效|转场|滤镜|台标|logo|背景音乐|配乐)(?:吗|么|不)?[？?]?$",
+        clause,
+    ):
+        return True  # "能去水印吗": can it be done at all
     obj = next((g for g in m.groups() if g), "") if m else ""
     return bool(
         obj
         and re.fullmatch(
-            rf"(?:any |some )?{_GENERIC}(?: (?:from|in|of) (?:a |my |the )?videos?)?(?: too)?", obj
+            rf"(?:any |some )?{_GENERIC}(?: (?:from|in|of|to) (?:a |my |the )?videos?)?"
+            rf"(?: too| automatically| for me| by (?:it|themselves|itself))?",
+            obj,
         )
     )
 
 
+#: "if I make it 9:16 will the sides get cropped?", "what happens if I …": a condition and a
+#: question about its result — answered, never done.
+IF_Q = re.compile(
+    r"^(?:if|what if|suppose|supposing|say) (?:i|we|you)\b.*(?:\b(?:will|would|does|do|is|are|can|"
+    r"could|should|won't|gets?|happens?)\b.*\?|\?$)|^what (?:happens|would happen) if\b"
+)
+_Q_ZH_ALWAYS = re.compile(
+    r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会"
+)
+
+
 def is_question(raw: str, c: str) -> bool:
+    if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c):
+        return True
     if re.match(
         r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|"
         r"^(?:can|could|would|should) (?:it|they|this|that|these|those|the \w+(?: \w+)?) be\b|"

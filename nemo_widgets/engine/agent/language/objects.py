@@ -219,7 +219,12 @@ def object_phrase(t: str) -> str | None:
     if zh:
         p = next(g for g in zh.groups() if g is not None)
         p = re.sub(r"[吧了啊呀吗呢嘛]+$", "", p)
-        p = re.sub(r"^(?:帮我|请|给我|你|麻烦)+", "", p)
+        p = re.sub(r"^(?:帮我|请|给我|你|麻烦|能不能|能否|可不可以|可以|能)+(?:帮我|给我)?", "", p)
+        # "骑自行车的那个人能帮我P掉吗": the request words trail the object
+        p = re.sub(
+            r"(?:你)?(?:能不能|能否|可不可以|可以|能|麻烦)?(?:帮我|给我|帮忙)(?:把)?$", "", p
+        )
+        p = re.sub(r"^把", "", p)
         p = re.sub(
             r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|"
             r"那只|这只|一下|所有的",

@@ -15,6 +15,7 @@ from nemo_widgets.engine.agent.language.acts import (
     CREDITS,
     EXPORT,
     HELP,
+    IF_Q,
     Q_START,
     REDO,
     STATUS,
@@ -246,6 +247,13 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     u = Understanding(zh=norm.zh, text=norm.raw)
     if not norm.text:
         u.steps.append(Step("help", why="empty"))
+        return u
+    if IF_Q.search(norm.text.lower()):
+        # "if I trim it to 10 s, does the music get shorter too?": a question about an edit
+        first = split_clauses(norm.text)[0]
+        first = re.sub(r"^(?:if|what if|suppose|supposing|say) (?:i|we|you)\s+", "", first)
+        steps = _understand(first, s, norm.quotes, [])
+        u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=norm.raw))
         return u
     context: list[str] = []
     prev: tuple[str, list[Step], Session] | None = None

@@ -41,6 +41,8 @@ def mentioned(c: str) -> tuple[str, str] | None:
         return ("the music", "音乐")
     if lx.BACKGROUND.search(c):
         return ("the background", "背景")
+    if re.search(r"\b(?:noise|noisy|sound|audio|traffic|wind)\b|噪音|杂音|原声|声音|环境音", c):
+        return ("the original sound", "原声")  # "the street noise is too loud, …"
     return None
 
 
@@ -51,6 +53,15 @@ TOPIC = {
     "replace_music": ("the music", "音乐"),
     "set_volume": ("the music", "音乐"),
 }
+
+
+def topic_of(step: Step) -> tuple[str, str] | None:
+    """What "it" names after this step: the sound a volume step changed, not always music."""
+    if step.tool in ("set_volume", "mute") and step.args.get("target") == "video":
+        return ("the original sound", "原声")
+    return TOPIC.get(step.tool)
+
+
 SAME = {
     "add_title": ("edit_title",),
     "edit_title": ("edit_title",),
@@ -72,6 +83,14 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         and "level" in st.args
     ):
         last.args["volume"] = st.args["level"]
+        return True
+    if (
+        last.tool == st.tool == "set_speed"
+        and "factor" in last.args
+        and "factor" in st.args
+        and last.args.get("clip") == st.args.get("clip")
+    ):
+        last.args.update(st.args)  # "slo-mo please, quarter speed": one speed, the exact one
         return True
     if (
         verbless

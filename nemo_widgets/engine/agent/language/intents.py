@@ -91,6 +91,12 @@ def fade(t: str, s: Session) -> list[Step] | None:
         dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
     music_only = bool(lx.MUSIC.search(t))
     target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
+    if (
+        target == "audio"
+        and not music_only
+        and re.search(r"\b(?:picture|image|video|visuals?)\b|画面|图像", t)
+    ):
+        target = "both"  # "fade in on both picture and sound"
     if target is None:
         target = (
             "video"
@@ -326,6 +332,13 @@ def speed(t: str, s: Session) -> Step | None:
     )
     if mabs:
         return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})
+    mto = re.search(
+        r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|"
+        r"minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|秒|分))",
+        t,
+    )
+    if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:
+        return Step("set_speed", {"factor": f, **extra})
     if mp:
         p = float(mp.group(1)) / 100
         return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})

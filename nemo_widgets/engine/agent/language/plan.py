@@ -28,13 +28,13 @@ from nemo_widgets.engine.agent.language.context import (
     REFER,
     SAME,
     SPAN_VERB,
-    TOPIC,
     VERB,
     fold,
     imagine,
     mentioned,
     no_more,
     noun_phrase,
+    topic_of,
 )
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
@@ -320,7 +320,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
         steps = _alternatives(c, s, norm.quotes, context)
-        topic = TOPIC.get(last_edit.tool) if last_edit is not None else None
+        topic = topic_of(last_edit) if last_edit is not None else None
         if (
             steps is None
             and topic is not None
@@ -358,7 +358,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
-        elif mention is not None and refers and weak:
+        elif mention is not None and refers and (weak or re.search(r"\b(?:it|that)\b|它", c)):
             # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
             en, zh = mention
             again = re.sub(REFER, zh if norm.zh else en, c)
@@ -397,7 +397,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 continue
         if weak and last_edit is not None:
             # "…, and move it to the top": the same topic as the step before.
-            topic = TOPIC.get(last_edit.tool)
+            topic = topic_of(last_edit)
             if topic:
                 en, zh = topic
                 again = re.sub(r"\b(?:it|them)\b|它", en if not norm.zh else zh, c)

@@ -85,6 +85,13 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         last.args["volume"] = st.args["level"]
         return True
     if (
+        last.tool == st.tool == "set_aspect"
+        and last.args.get("ratio") == st.args.get("ratio")
+        and st.args.get("fit") != "fit"
+    ):
+        last.args.update(st.args)  # "做成9:16的，上下用模糊背景填充": how to fill, said after
+        return True
+    if (
         last.tool == st.tool == "set_speed"
         and "factor" in last.args
         and "factor" in st.args
@@ -113,7 +120,18 @@ def no_more(core: str, s: Session) -> Step | None:
     ):
         return None
     core = re.sub(r"^(?:any|some|the|more|this|that|my)\s+", "", core)
-    core = re.sub(r"\s+(?:anymore|any more|now|either|at all|here)$", "", core)
+    core = re.sub(
+        r"(?:\s+(?:anymore|any more|now|either|at all|here|on (?:this|it|the video|there)|"
+        r"in (?:this|it|the video|there)))+$",
+        "",
+        core,
+    )
+    if re.fullmatch(
+        r"(?:the )?(?:original|clip'?s?|video'?s?|own|camera|street|background) (?:sound|audio|"
+        r"noise)|原声|原音|视频原声|现场声音?",
+        core,
+    ):
+        return Step("mute", {"target": "video"})  # "I don't want the original sound"
     if (
         lx.MUSIC.search(core)
         and s.music
@@ -192,3 +210,5 @@ def imagine(s: Session, st: Step) -> None:
         s.music = None
     elif st.tool == "remove_title":
         s.titles = []
+    elif st.tool == "set_aspect":
+        s.aspect = a.get("ratio")

@@ -75,12 +75,12 @@ _SPLIT = re.compile(
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"
     r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|末尾)|再(?=加|把|改|换|"
-    r"调|剪|删|去|做|设|配)|，|；|。|！|"
+    r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去))\s*"
 )
 _POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
-    r"lastly)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
+    r"lastly|actually|honestly|on second thought)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
     r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
     r"'d like|d like)\s+"
     r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
@@ -94,6 +94,12 @@ _IN_BACKGROUND = re.compile(
     + "|".join(re.escape(n) for n in NOUNS_EN)
     + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
     r"(?:background|back)\b|背景(?:里|中|上)的"
+)
+
+
+_PADDING = re.compile(
+    r"\b(?:bars?|padding|borders?|empty (?:space|area)s?|the sides|top and bottom|above and below|"
+    r"letterbox(?:ing)?|pillarbox(?:ing)?)\b|上下|两边|两侧|左右|黑边|空白|留白|边上"
 )
 
 
@@ -146,12 +152,26 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
             return [st]
     if (st := it.title(c, s, quotes)) is not None:
         return [st]
+    if re.fullmatch(
+        r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
+        r"只要(?:背景)?音乐|只留(?:背景)?音乐|只保留(?:背景)?音乐)",
+        c,
+    ):
+        # "…, just the music": the clip's own sound goes, the music stays
+        return [
+            Step("mute", {"target": "video"}) if s.music else Step("clarify", why="which_music")
+        ]
     if (st := sound.music(c, s)) is not None:
         return [st]
     if lx.REMOVE.search(c):
         st = _removal(c, s, context)
         if st is not None:
             return [st]
+    if _PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
+        # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
+        if s.aspect:
+            return [Step("set_aspect", {"ratio": s.aspect, "fit": "blur"})]
+        return [Step("clarify", why="which_ratio")]
     if _IN_BACKGROUND.search(c):
         return None  # "the car in the background" names a thing, not the background
     bg = background(c, s.files, bool(s.music))
@@ -265,6 +285,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
+        if re.fullmatch(r"(?:just|only) (?:the )?(?:music|song|bgm)", clause.strip(" ,.!").lower()):
+            c = "only the music"  # not "the music" (that would add it)
         if (HELP.search(clause) and not is_question(norm.raw, c)) or HELP.search(
             clause.strip(" ?？")
         ):
@@ -405,7 +427,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                     again = (zh if norm.zh else en) + " " + c
                 more = _understand(again, s, norm.quotes, context)
                 if more and all(
-                    st.tool == last_edit.tool or st.tool in SAME[last_edit.tool] for st in more
+                    st.tool == last_edit.tool or st.tool in SAME.get(last_edit.tool, ())
+                    for st in more
                 ):
                     steps, weak = more, False
         if weak and not verbless and prev is not None:

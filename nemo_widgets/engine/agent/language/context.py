@@ -90,6 +90,7 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         and st.args.get("fit") != "fit"
     ):
         last.args.update(st.args)  # "做成9:16的，上下用模糊背景填充": how to fill, said after
+        last.why = st.why  # said outright now, not only implied by a platform
         return True
     if (
         last.tool == st.tool == "set_speed"
@@ -107,6 +108,7 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
     ):
         last.args.clear()
         last.args.update(st.args)  # a restatement: "…, like 1.5x"
+        last.why = st.why
         return True
     return False
 

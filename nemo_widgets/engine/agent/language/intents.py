@@ -262,7 +262,23 @@ def colour_in(t: str) -> str | None:
     return lx.colour_in(re.sub(r"\bgreen ?screen\b", "", t))
 
 
+_KEEP_SHAPE = re.compile(
+    r"\b(?:keep|leave|stay)\s+(?:it\s+|the (?:video|clip|frame)\s+|this\s+)?(?:in\s+)?(?:as\s+)?"
+    r"(landscape|horizontal|widescreen|16:9|vertical|portrait|9:16|square|1:1)\b|"
+    r"(?:保持|还是|就用)(横屏|横版|竖屏|竖版|方形)"
+)
+_SHAPES = {
+    "landscape": "landscape", "horizontal": "landscape", "widescreen": "landscape",
+    "16:9": "landscape", "横屏": "landscape", "横版": "landscape", "vertical": "portrait",
+    "portrait": "portrait", "9:16": "portrait", "竖屏": "portrait", "竖版": "portrait",
+    "square": "square", "1:1": "square", "方形": "square",
+}  # fmt: skip
+
+
 def aspect(t: str, s: Session) -> Step | None:
+    m = _KEEP_SHAPE.search(t)
+    if m and s.shape is not None and _SHAPES[m.group(1) or m.group(2)] == s.shape:
+        return Step("decline", why="already")  # "no, keep it landscape": it is; nothing to do
     ratio = None
     m = re.search(r"(?<![\d:])(\d{1,2})\s*(?:[:：/x比]|\s*by\s*)\s*(\d{1,2})(?![\d:])", t)
     if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
@@ -291,7 +307,22 @@ def aspect(t: str, s: Session) -> Step | None:
         t,
     ):
         fit = "fill"
-    return Step("set_aspect", {"ratio": ratio, "fit": fit})
+    purpose = bool(
+        re.search(
+            r"要发|发到|发在|准备发|用来发|是发|\b(?:it'?s|this is|it is) for\b|"
+            r"\bgoing (?:on|to)\b",
+            t,
+        )
+        and not re.search(
+            r"\b(?:make|turn|change|switch|convert|set|crop|resize|reformat|format|aspect|ratio|"
+            r"vertical|horizontal|portrait|landscape|square|widescreen)\b|改|做成|弄成|变成|换成|调成|"
+            r"比例|画幅|竖屏|竖版|横屏|横版|方形|\d\s*[:：]\s*\d",
+            t,
+        )
+    )
+    # "这个要发小红书，…": the platform only says where it goes — an aspect change only when
+    # nothing else is asked (see plan.understand)
+    return Step("set_aspect", {"ratio": ratio, "fit": fit}, why="purpose" if purpose else "")
 
 
 _FACTOR_WORDS = {

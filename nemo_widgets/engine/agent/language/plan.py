@@ -492,9 +492,17 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
+    purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
+    if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
+        # the platform was context for another edit, not an aspect request: leave it, say so
+        u.steps = [st for st in u.steps if st not in purpose]
+        u.skipped += [
+            Step("decline", {"what": "set_aspect", "ratio": st.args["ratio"]}, why="purpose")
+            for st in purpose
+        ]
     acts = [st for st in u.steps if st.tool not in ("decline",)]
     if acts and any(st.tool not in NO_CHANGE for st in acts):
-        u.skipped = [st for st in u.steps if st.tool == "decline"]
+        u.skipped += [st for st in u.steps if st.tool == "decline"]
         u.steps = [st for st in u.steps if st.tool != "clarify" or st.why != "unknown"]
         u.steps = [st for st in u.steps if st.tool != "decline"]
     elif len(u.steps) > 1:

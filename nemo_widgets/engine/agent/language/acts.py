@@ -27,6 +27,9 @@ REDO = re.compile(
 )
 HELP = re.compile(
     r"^(?:help|help me|\?|menu|commands|options)$|\bthings you can do\b|"
+    r"\blist (?:the |all |all the |your |of )?(?:commands|options|features|tools)\b|"
+    r"\bwhere (?:do|should|can) i (?:start|begin)\b|\bhow do i (?:get started|begin|start)\b|"
+    r"从哪(?:里|儿)?开始|怎么开始|"
     r"\bshow me what you can do\b|\b(?:what|"
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"

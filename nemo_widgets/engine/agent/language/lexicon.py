@@ -218,7 +218,8 @@ CANCEL = rx(
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",
-    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)\W*$",
+    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)(?:吧|啊)?"
+    r"(?:[\s,，]*(?:不用了|不要了|不改了|不用改了|取消吧?|没事了?))?\W*$",
 )
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"

@@ -205,6 +205,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
     t = re.sub(r"第\s*(\d+(?:\.\d+)?)\s*秒", r"\1秒", t)
     t = re.sub(r"\bpls\b|\bplz\b", "please", t)
+    t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t
     )

@@ -197,6 +197,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         )
         if rng and rng[2] == "first" and rng[1]:
             args["start"], args["duration"] = 0.0, rng[1]
+        elif rng and rng[2] == "last" and s.total and rng[0] < s.total:
+            # "over the last 3 seconds", "最后3秒显示": ends with the video
+            args["start"], args["duration"] = rng[0], round(s.total - rng[0], 3)
         elif rng and rng[2] in ("range",) and rng[1] is not None:
             args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
         else:
@@ -410,6 +413,8 @@ def speed(t: str, s: Session) -> Step | None:
 def split(t: str, s: Session) -> Step | None:
     if not re.search(
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
+        r"\b(?:break|chop|slice|separate) (?:it |the video |the clip |this )?(?:up )?(?:in|into) "
+        r"(?:two|2|half|halves)\b|"
         r"\bcut (?:it |the video |the clip |this )?at\b|\binto two (?:clips|parts|pieces)\b|分割|"
         r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",

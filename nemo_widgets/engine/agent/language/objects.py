@@ -336,6 +336,14 @@ def _background(
         if re.search(rf"\b{word}\b" if word.isascii() else word, where):
             return "replace_background", {"mode": "preset", "value": preset}
     if colour:
+        shade = re.search(rf"\b(dark|light|pale|deep|bright)\s+{colour}\b|(深|浅|淡|亮)", t)
+        if shade:
+            word = (
+                shade.group(1)
+                or {"深": "dark", "浅": "light", "淡": "light", "亮": "light"}[shade.group(2)]
+            )
+            word = {"pale": "light", "bright": "light", "deep": "dark"}.get(word, word)
+            colour = f"{word} {colour}"  # "dark blue": the shade is part of the colour
         return "replace_background", {"mode": "color", "value": colour}
     m = re.search(
         r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|"

@@ -100,6 +100,8 @@ IF_Q = re.compile(
     r"^(?:if|what if|suppose|supposing|say) (?:i|we|you)\b.*(?:\b(?:will|would|does|do|is|are|can|"
     r"could|should|won't|gets?|happens?)\b.*\?|\?$)|^what (?:happens|would happen) if\b"
 )
+#: "如果调成两倍速，声音会不会变尖？": the same, in Chinese, over several clauses.
+IF_Q_ZH = re.compile(r"^(?:如果|假如|要是)[^。！!]*(?:会不会|会吗|吗|呢|？|\?)\W*$")
 _Q_ZH_ALWAYS = re.compile(
     r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会"
 )

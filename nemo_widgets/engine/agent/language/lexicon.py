@@ -24,7 +24,7 @@ REMOVE = rx(
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
     r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
-    r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
+    r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
     r"弄走",
 )

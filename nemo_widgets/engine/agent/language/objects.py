@@ -316,7 +316,11 @@ def _background(
         return "replace_background", {"mode": "color", "value": "green"}
     if img is not None:
         return "replace_background", {"mode": "image", "value": img["filename"]}
-    if re.search(r"\b(?:my|the|an?|uploaded) (?:image|picture|photo|pic)\b|图片|照片", t):
+    if re.search(
+        r"\b(?:my|the|an?|uploaded) (?:image|picture|photo|pic)\b|图片|照片|(?:那|这)张图|"
+        r"(?:传|上传)的(?:那张|这张)?图",
+        t,
+    ):
         imgs = [f for f in files if f.get("file_type") == "image"]
         if len(imgs) == 1:
             return "replace_background", {"mode": "image", "value": imgs[0]["filename"]}

@@ -16,6 +16,7 @@ from nemo_widgets.engine.agent.language.acts import (
     EXPORT,
     HELP,
     IF_Q,
+    IF_Q_ZH,
     Q_START,
     REDO,
     STATUS,
@@ -268,10 +269,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     if not norm.text:
         u.steps.append(Step("help", why="empty"))
         return u
-    if IF_Q.search(norm.text.lower()):
+    if IF_Q.search(norm.text.lower()) or IF_Q_ZH.search(norm.text):
         # "if I trim it to 10 s, does the music get shorter too?": a question about an edit
         first = split_clauses(norm.text)[0]
-        first = re.sub(r"^(?:if|what if|suppose|supposing|say) (?:i|we|you)\s+", "", first)
+        first = re.sub(
+            r"^(?:(?:if|what if|suppose|supposing|say) (?:i|we|you)\s+|如果|假如|要是)", "", first
+        )
         steps = _understand(first, s, norm.quotes, [])
         u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=norm.raw))
         return u

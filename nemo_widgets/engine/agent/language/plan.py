@@ -456,6 +456,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             and last_edit.tool.startswith("remove")
         ):
             continue  # "把配乐删了，删掉": the same removal said twice
+        if (
+            weak
+            and verbless
+            and mention is None
+            and (topic := mentioned(c)) is not None
+            and topic[0] == "the original sound"
+        ):
+            # "the traffic sound is annoying, …": what "it" will mean, not a question yet
+            mention = topic
+            continue
         if steps is None:
             words = object_words(c)
             if (

@@ -100,7 +100,8 @@ _IN_BACKGROUND = re.compile(
 
 _PADDING = re.compile(
     r"\b(?:bars?|padding|borders?|empty (?:space|area)s?|the sides|top and bottom|above and below|"
-    r"letterbox(?:ing)?|pillarbox(?:ing)?)\b|上下|两边|两侧|左右|黑边|空白|留白|边上"
+    r"letterbox(?:ing)?|pillarbox(?:ing)?|edges)\b|上下|两边|两侧|左右|黑边|空白|留白|边上|补边|"
+    r"填边|边缘"
 )
 
 
@@ -288,6 +289,13 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
+        if u.steps and re.fullmatch(
+            r"(?:but |and )?no (?:music|songs?|bgm)(?: (?:though|please|thanks|for now))?",
+            clause.strip(" ,.!").lower(),
+        ):
+            # "add a title 'Hi', no music though": not adding it, not removing what is there
+            u.steps.append(Step("decline", {"what": "add_music"}, why="negated"))
+            continue
         if re.fullmatch(r"(?:just|only) (?:the )?(?:music|song|bgm)", clause.strip(" ,.!").lower()):
             c = "only the music"  # not "the music" (that would add it)
         if (HELP.search(clause) and not is_question(norm.raw, c)) or HELP.search(
@@ -324,7 +332,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 and not re.search(r"\bcost|\bprice|多少钱|费用", c)
                 and not (
                     steps[0].tool == "export"
-                    and re.match(r"(?:what|which|how|why|when|where)\b|怎么|如何|为什么|什么", c)
+                    and re.match(
+                        r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|怎么|如何|"
+                        r"为什么|什么|会不会",
+                        c,
+                    )
                 )
             ):
                 u.steps += steps

@@ -49,6 +49,8 @@ def trim_cut(t: str, s: Session) -> Step | None:
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        if s.total and v >= s.total - 0.05:
+            return out_of_range(v, None, s)
         return Step("trim", {"start": v, "end": None})
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"

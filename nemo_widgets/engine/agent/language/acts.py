@@ -103,13 +103,21 @@ IF_Q = re.compile(
 #: "如果调成两倍速，声音会不会变尖？": the same, in Chinese, over several clauses.
 IF_Q_ZH = re.compile(r"^(?:如果|假如|要是)[^。！!]*(?:会不会|会吗|吗|呢|？|\?)\W*$")
 _Q_ZH_ALWAYS = re.compile(
-    r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会"
+    r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会|"
+    r"会(?:怎么样|怎样|咋样|如何)|^要不要|^(?:该不该|应不应该|需不需要)"
 )
 
 
 def is_question(raw: str, c: str) -> bool:
     if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c):
         return True
+    if re.match(
+        r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"
+        r"^(?:do|does) (?:you|anyone) know (?:if|whether|what|how|which|where|when|why)\b|"
+        r"^(?:tell|show) me (?:if|whether)\b|^i (?:wonder|was wondering) (?:if|whether)\b",
+        c,
+    ):
+        return True  # "can you tell me if the title is at the top?": asks, changes nothing
     if re.match(
         r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|"
         r"^(?:can|could|would|should) (?:it|they|this|that|these|those|the \w+(?: \w+)?) be\b|"

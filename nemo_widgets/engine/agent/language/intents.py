@@ -302,7 +302,13 @@ def aspect(t: str, s: Session) -> Step | None:
             return Step("clarify", why="which_ratio")
         return None
     fit = "fit"
-    if re.search(r"\bblur(?:red)?\b|模糊", t):
+    if re.search(
+        r"\b(?:without|no|don'?t|do not|not) (?:any )?(?:crop|cropping|cutting)|"
+        r"不(?:要)?裁|别裁|不剪裁",
+        t,
+    ):
+        fit = "fit"  # "without cropping": bars, never a crop
+    elif re.search(r"\bblur(?:red)?\b|模糊", t):
         fit = "blur"
     elif re.search(
         r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
@@ -312,7 +318,7 @@ def aspect(t: str, s: Session) -> Step | None:
         fit = "fill"
     purpose = bool(
         re.search(
-            r"要发|发到|发在|准备发|用来发|是发|\b(?:it'?s|this is|it is) for\b|"
+            r"要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|\b(?:it'?s|this is|it is) for\b|"
             r"\bgoing (?:on|to)\b",
             t,
         )

@@ -139,7 +139,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
-        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read)\s+(.+)$|"
+        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
+        r"read)\s+(.+)$|"
         r"标题(?:改成|改为|换成)(.+)$",
         t,
     )

@@ -296,6 +296,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "add a title 'Hi', no music though": not adding it, not removing what is there
             u.steps.append(Step("decline", {"what": "add_music"}, why="negated"))
             continue
+        if u.steps and re.fullmatch(
+            r"(?:but |and )?(?:keep|leave) (?:the )?(?:music|song|bgm|title|street sound|original "
+            r"sound|sound|audio)(?: (?:as it is|as is|normal|on|playing|alone|the same|there))?|"
+            r"(?:但是?)?(?:留着|保留|保持|不动)(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:不变|不动)?|"
+            r"(?:但是?)?(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:留着|保留|不变|不动|别动)",
+            clause.strip(" ,.!。，").lower(),
+        ):
+            continue  # "把原声关掉，留着音乐": what stays as it is; no step of its own
         if re.fullmatch(r"(?:just|only) (?:the )?(?:music|song|bgm)", clause.strip(" ,.!").lower()):
             c = "only the music"  # not "the music" (that would add it)
         if (HELP.search(clause) and not is_question(norm.raw, c)) or HELP.search(

@@ -85,6 +85,16 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         last.args["volume"] = st.args["level"]
         return True
     if (
+        last.tool in ("replace_music", "add_music")
+        and st.tool == "add_music"
+        and st.args.get("file") in (None, last.args.get("file"))
+    ):
+        # "换一首歌，用upbeat": the same song named again, not a second placement
+        if st.args.get("volume") is not None:
+            last.tool = "add_music"  # replace_music keeps the old level; this one names one
+            last.args["volume"] = st.args["volume"]
+        return True
+    if (
         last.tool == st.tool == "set_aspect"
         and last.args.get("ratio") == st.args.get("ratio")
         and st.args.get("fit") != "fit"

@@ -95,6 +95,14 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
             last.args["volume"] = st.args["volume"]
         return True
     if (
+        last.tool == st.tool == "replace_background"
+        and last.args.get("mode") == "transparent"
+        and st.args.get("mode") != "transparent"
+    ):
+        last.args.clear()  # "把人抠出来，背景换成白色": cut out, then the new background: one pass
+        last.args.update(st.args)
+        return True
+    if (
         last.tool == st.tool == "set_aspect"
         and last.args.get("ratio") == st.args.get("ratio")
         and st.args.get("fit") != "fit"

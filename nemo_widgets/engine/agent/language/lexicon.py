@@ -77,7 +77,7 @@ TITLE = rx(
 )
 CLIP = rx(
     r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",
-    r"片段|视频|段落|镜头|那段|这段",
+    r"片段|视频|段落|镜头|那段|这段|第\s*[一二三四五六七八九十\d]+\s*(?:个)?段|最后(?:一|1)?段",
 )
 VIDEO_SOUND = rx(
     r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"

@@ -75,7 +75,7 @@ _SPLIT = re.compile(
     r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|末尾)|再(?=加|把|改|换|"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|再(?=加|把|改|换|"
     r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去))\s*"
 )
@@ -228,6 +228,12 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
     ):
         # "…, drop everything before": a span, said with the clause before (never an object)
         return trim_cut(c, s) or Step("clarify", why="trim_which")
+    if re.fullmatch(
+        r"第?\s*[一二三四五六七八九十\d]+\s*(?:个)?段|最后(?:一|1)?\s*(?:个)?段", phrase
+    ):
+        # "把第二段删掉", "删掉最后一段": a clip by its number, never seconds or an object
+        st = it.clips(c, s)
+        return st if st is not None and len(s.clips) > 1 else Step("clarify", why="which_clip")
     explicit = re.search(
         r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
     )
@@ -261,6 +267,20 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
     return Step("remove_object", args)
 
 
+def _earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> Step | None:
+    """Spans named before the verb, each read again on what the one before leaves."""
+    last = None
+    for text in texts:
+        span = time_range(text, s.total)
+        if span is None:
+            continue
+        last = span_step(*span, s.total, keep=keep)
+        out.append(last)
+        imagine(s, last)
+    texts.clear()
+    return last
+
+
 def understand(text: str, state: dict[str, Any]) -> Understanding:
     """The whole instruction → ordered steps, each clause read on its own."""
     s = Session.of(state)
@@ -282,6 +302,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     context: list[str] = []
     prev: tuple[str, list[Step], Session] | None = None
     pending: tuple | None = None  # a span named without a verb ("the first 3 s are boring")
+    pending_text = ""
+    earlier: list[str] = []  # spans named before that one ("the first 2 s and the last 2 s, …")
     mention: tuple[str, str] | None = None  # "the title is hard to read, …"
     last_edit: Step | None = None
     for clause in split_clauses(norm.text):
@@ -402,7 +424,22 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
+            last_edit = _earlier_spans(earlier, s, keep, u.steps) or last_edit
+            pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
+        elif (
+            pending is not None
+            and steps
+            and not weak
+            and steps[0].tool in ("trim", "cut")
+            and (lx.REMOVE.search(c) or SPAN_VERB.search(c))
+        ):
+            # "前三秒和后三秒都剪掉": the span named before takes the same verb, first
+            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
+            _earlier_spans([*earlier, pending_text], s, keep, u.steps)
+            last_edit = u.steps[-1]
+            pending = None
+            steps = _understand(c, s, norm.quotes, context) or steps
         elif mention is not None and refers and (weak or re.search(r"\b(?:it|that)\b|它", c)):
             # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
             en, zh = mention
@@ -499,7 +536,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 context.append(noun_phrase(c) or c)
                 continue
             elif (span := time_range(c, s.total)) is not None:
-                pending = span
+                if pending is not None:
+                    earlier.append(pending_text)
+                pending, pending_text = span, c
                 continue
             elif (topic := mentioned(c)) is not None:
                 mention = topic

@@ -184,6 +184,13 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 t,
             )
             cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
+            # "a title at 0:05 saying Hello": the words come after the time
+            cand = re.sub(
+                rf"^(?:at|from|starting at|on)\s+(?:{TIME})\s+(?:saying|that says|which says|"
+                r"reading|that reads|with the words|:)\s*",
+                "",
+                cand,
+            )
             if cand and not re.fullmatch(
                 r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?)", cand
             ):
@@ -335,6 +342,12 @@ def aspect(t: str, s: Session) -> Step | None:
     return Step("set_aspect", {"ratio": ratio, "fit": fit}, why="purpose" if purpose else "")
 
 
+#: A time with a unit or a clock, in a larger pattern (TIME alone also takes a bare number).
+_T = (
+    r"(?:(?:\d+:)?\d+:\d+(?:\.\d+)?|"
+    r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?|秒钟?|分钟?)(?![a-z]))"
+)
+
 _FACTOR_WORDS = {
     "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "thrice": 3.0, "quarter": 0.25,
     "normal": 1.0, "regular": 1.0, "original": 1.0, "real": 1.0, "一半": 0.5, "reset": 1.0,
@@ -358,6 +371,22 @@ def speed(t: str, s: Session) -> Step | None:
         return None
     clip = clip_ref(t, s)
     extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
+    if clip is None and re.search(
+        r"\b(?:first|second|last|final|other|latter|1st|2nd) half\b|"
+        rf"\b(?:the )?(?:first|last|final) (?:{_T}|few seconds|part|bit)|"
+        rf"\bfrom\s+{_T}\s+(?:to|until|till)\b|\bbetween\s+{_T}\s+(?:and|&)\b|"
+        rf"(?:前|后)(?:半|一半|半段|半部分)|(?:前|后|最后|开头)\s*{_T}|{_T}\s*(?:到|至)\s*{_T}",
+        t,
+    ):
+        # "speed up the second half": speed is per clip; a part of one would be a wrong edit
+        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or t))
+        reason = (
+            "速度只能按整个片段改。先在那一秒分割（如“在15秒处分割”），再说“第2个片段加快”。"
+            if zh
+            else "Speed changes apply to whole clips. Split first (e.g. “split at 0:15”), then "
+            "say “make clip 2 faster”."
+        )
+        return Step("decline", {"reason": reason}, why="part_speed")
     if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
         return Step("set_speed", {"relative": 1.25, **extra})
     if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):

@@ -84,7 +84,8 @@ VIDEO_SOUND = rx(
     r"\bvoices?\b|\bdialog(?:ue)?\b|\bspeech\b|\bnatural sound\b|\bambient\b|\bstreet noise\b|"
     r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|from) the (?:video|clip)\b|\bcamera (?:audio|"
     r"sound)\b|\b(?:street|traffic|wind|city|crowd|car|engine|road|ambient|"
-    r"environment(?:al)?|room|own) (?:sounds?|noises?|audio)\b",
+    r"environment(?:al)?|room|own) (?:sounds?|noises?|audio)\b|\b(?:people|someone|them|him|"
+    r"her|they|we|i) (?:talking|speaking|chatting)\b",
     r"原声|原音|人声|视频声音|视频的声音|现场声|环境音|环境声|街道(?:的)?声音|噪音|杂音|风声|车声",
 )
 SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")

@@ -306,7 +306,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     earlier: list[str] = []  # spans named before that one ("the first 2 s and the last 2 s, …")
     mention: tuple[str, str] | None = None  # "the title is hard to read, …"
     last_edit: Step | None = None
-    for clause in split_clauses(norm.text):
+    clauses = split_clauses(norm.text)
+    for i, clause in enumerate(clauses):
         c = _POLITE.sub("", clause).strip(" ,")
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
@@ -318,13 +319,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "add a title 'Hi', no music though": not adding it, not removing what is there
             u.steps.append(Step("decline", {"what": "add_music"}, why="negated"))
             continue
-        if u.steps and re.fullmatch(
+        if (u.steps or i < len(clauses) - 1) and re.fullmatch(
             r"(?:but |and )?(?:keep|leave) (?:the )?(?:music|song|bgm|title|street sound|original "
             r"sound|sound|audio)(?: (?:as it is|as is|normal|on|playing|alone|the same|there))?|"
             r"(?:但是?)?(?:留着|保留|保持|不动)(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:不变|不动)?|"
             r"(?:但是?)?(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:留着|保留|不变|不动|别动)",
             clause.strip(" ,.!。，").lower(),
         ):
+            if not u.steps:
+                mention = mentioned(c)  # "keep the music but lower it": "it" is the music
             continue  # "把原声关掉，留着音乐": what stays as it is; no step of its own
         if re.fullmatch(r"(?:just|only) (?:the )?(?:music|song|bgm)", clause.strip(" ,.!").lower()):
             c = "only the music"  # not "the music" (that would add it)

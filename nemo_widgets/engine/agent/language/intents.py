@@ -192,7 +192,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 cand,
             )
             if cand and not re.fullmatch(
-                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?)", cand
+                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
+                r"[吗嘛呢吧啊呀?？!！]+)",
+                cand,
             ):
                 text = s.raw_case(cand)
         if not text:

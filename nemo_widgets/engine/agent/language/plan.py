@@ -98,6 +98,11 @@ _IN_BACKGROUND = re.compile(
 )
 
 
+#: "no wait", "I mean", "sorry": the next clause replaces the one before.
+CORRECTION = re.compile(
+    r"(?:no|nah|oh)?[\s,]*(?:wait|i mean|sorry|i meant|make that|correction|rather)|no no|"
+    r"不对|不是|说错了|我是说|应该是"
+)
 _PADDING = re.compile(
     r"\b(?:bars?|padding|borders?|empty (?:space|area)s?|the sides|top and bottom|above and below|"
     r"letterbox(?:ing)?|pillarbox(?:ing)?|edges)\b|上下|两边|两侧|左右|黑边|空白|留白|边上|补边|"
@@ -307,6 +312,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     mention: tuple[str, str] | None = None  # "the title is hard to read, …"
     last_edit: Step | None = None
     clauses = split_clauses(norm.text)
+    correcting = False
     for i, clause in enumerate(clauses):
         c = _POLITE.sub("", clause).strip(" ,")
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
@@ -318,6 +324,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             # "add a title 'Hi', no music though": not adding it, not removing what is there
             u.steps.append(Step("decline", {"what": "add_music"}, why="negated"))
+            continue
+        if prev is not None and CORRECTION.fullmatch(clause.strip(" ,.!…").lower()):
+            correcting = True  # "cut the first 5 seconds, no wait, the first 3"
             continue
         if (u.steps or i < len(clauses) - 1) and re.fullmatch(
             r"(?:but |and )?(?:keep|leave) (?:the )?(?:music|song|bgm|title|street sound|original "
@@ -551,6 +560,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             else:
                 u.steps.append(Step("clarify", why="unknown"))
                 continue
+        if correcting and prev is not None and steps and u.steps[-len(prev[1]) :] == prev[1]:
+            # the correction replaces what the clause before asked for
+            del u.steps[-len(prev[1]) :]
+            s = copy.deepcopy(prev[2])
+            last_edit = next((st for st in reversed(u.steps) if st.tool not in NO_CHANGE), None)
+        correcting = False
         prev = (c, steps, copy.deepcopy(s))
         if (
             u.steps

@@ -232,3 +232,15 @@ UNSUPPORTED = rx(
     r"4k|denoise|sharpen)\b",
     r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色",
 )
+
+#: "no wait", "I mean", "sorry": the next clause replaces the one before.
+CORRECTION = re.compile(
+    r"(?:no|nah|oh)?[\s,]*(?:wait|i mean|sorry|i meant|make that|correction|rather)|no no|"
+    r"不对|不是|说错了|我是说|应该是"
+)
+#: The frame's padding around a resized picture ("blur the bars", 上下用模糊填充).
+PADDING = re.compile(
+    r"\b(?:bars?|padding|borders?|empty (?:space|area)s?|the sides|top and bottom|above and below|"
+    r"letterbox(?:ing)?|pillarbox(?:ing)?|edges)\b|上下|两边|两侧|左右|黑边|空白|留白|边上|补边|"
+    r"填边|边缘"
+)

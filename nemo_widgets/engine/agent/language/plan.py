@@ -98,18 +98,6 @@ _IN_BACKGROUND = re.compile(
 )
 
 
-#: "no wait", "I mean", "sorry": the next clause replaces the one before.
-CORRECTION = re.compile(
-    r"(?:no|nah|oh)?[\s,]*(?:wait|i mean|sorry|i meant|make that|correction|rather)|no no|"
-    r"不对|不是|说错了|我是说|应该是"
-)
-_PADDING = re.compile(
-    r"\b(?:bars?|padding|borders?|empty (?:space|area)s?|the sides|top and bottom|above and below|"
-    r"letterbox(?:ing)?|pillarbox(?:ing)?|edges)\b|上下|两边|两侧|左右|黑边|空白|留白|边上|补边|"
-    r"填边|边缘"
-)
-
-
 def split_clauses(t: str) -> list[str]:
     for a, b in _PROTECT:
         t = re.sub(a, b, t)
@@ -174,7 +162,7 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
         st = _removal(c, s, context)
         if st is not None:
             return [st]
-    if _PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
+    if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
         # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
         if s.aspect:
             return [Step("set_aspect", {"ratio": s.aspect, "fit": "blur"})]
@@ -325,7 +313,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "add a title 'Hi', no music though": not adding it, not removing what is there
             u.steps.append(Step("decline", {"what": "add_music"}, why="negated"))
             continue
-        if prev is not None and CORRECTION.fullmatch(clause.strip(" ,.!…").lower()):
+        if prev is not None and lx.CORRECTION.fullmatch(clause.strip(" ,.!…").lower()):
             correcting = True  # "cut the first 5 seconds, no wait, the first 3"
             continue
         if (u.steps or i < len(clauses) - 1) and re.fullmatch(

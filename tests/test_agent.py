@@ -172,9 +172,9 @@ def test_impossible_requests_get_a_helpful_reply(api: Api, clip: Path) -> None:
     api.upload(sid, clip)
     before = api.state(sid)["draft"]
     events = api.say(sid, "keep 0:50 to 0:60")
-    resp = next(e for e in events if _parts([e]) == ["functionResponse"])
-    assert resp["content"]["parts"][0]["functionResponse"]["response"]["status"] == "error"
-    assert "outside the video" in events[-1]["content"]["parts"][0]["text"]
+    # past the end: declined with the reason before any call (no clamped edit, no credit)
+    assert "functionCall" not in _parts(events)
+    assert "outside" in events[-1]["content"]["parts"][0]["text"]
     assert api.state(sid)["draft"] == before  # never a silent no-op, never invented success
     reply = api.say(sid, "add music")[-1]["content"]["parts"][0]["text"]
     assert "Upload an audio file" in reply

@@ -121,6 +121,32 @@ FAMILIES += [
 ]
 
 
+#: Families that once made a wrong edit (new phrasings, not the blind set's).
+NEVER_WRONG = [
+    ("trim the clip from 0:11 to the end", [("trim", {"start": 11.0, "end": None})]),
+    ("从第六秒到结尾，前面的都删掉", [("trim", {"start": 6.0, "end": None})]),
+    ("keep 1:10 to 1:20", [("decline", {})]),  # past the end of a 30 s clip
+    ("if I go 1:1 will the edges be cut?", [("answer", {})]),
+    ("16:9是啥意思", [("answer", {})]),
+    ("如果做成竖屏，会不会变模糊？", [("answer", {})]),
+    ("slo-mo, a third of the speed, 0.33x", [("set_speed", {"factor": 0.33})]),
+    ("a 2 second fade out on both the picture and the sound", [("fade", {"target": "both"})]),
+    ("请做成竖屏，上下的空白用模糊填充", [("set_aspect", {"ratio": "9:16", "fit": "blur"})]),
+    ("撤销再重做", [("undo", {}), ("redo", {})]),
+    ("the street noise is way too loud, lower it", [("set_volume", {"target": "video"})]),
+    ("add the title 'Go', no music though", [("add_title", {"text": "Go"})]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), NEVER_WRONG)
+def test_families_that_once_made_wrong_edits(text: str, want: list) -> None:
+    got = steps(text, {**STATE, "draft": {**STATE["draft"], "m": {"width": 1280, "height": 720}}})
+    assert [s["tool"] for s in got] == [t for t, _ in want], got
+    for g, (_, args) in zip(got, want, strict=True):
+        for k, v in args.items():
+            assert g.get(k) == v, (k, got)
+
+
 @pytest.mark.parametrize(("text", "tool", "args"), FAMILIES)
 def test_phrase_families(text: str, tool: str, args: dict) -> None:
     got = steps(text)

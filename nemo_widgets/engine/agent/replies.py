@@ -74,6 +74,7 @@ _DECLINE = {
         "好的，不做这个修改，时间线没有变化。",
     ),
     "cancel": ("OK, nothing was changed.", "好的，没有做任何修改。"),
+    "already": ("OK — it already is; nothing was changed.", "好的，本来就是这样，没有做任何修改。"),
     "unsupported": (
         "Sorry, I can't do that here yet, so nothing was changed.",
         "抱歉，这个功能暂不支持，没有做任何修改。",

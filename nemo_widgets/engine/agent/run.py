@@ -218,6 +218,15 @@ def _compose(done: list[str], failed: list[str], p: Plan, extra: list[str], zh: 
             parts += failed
     for st in p.skipped:
         what = st.args.get("what")
+        if st.why == "purpose":
+            ratio = st.args.get("ratio", "9:16")
+            parts.append(
+                f"画幅没有改；如果要改成 {ratio}，告诉我一声。"
+                if zh
+                else f"I left the aspect ratio as it is; say “make it {ratio}” if you want "
+                "that too."
+            )
+            continue
         if zh:
             parts.append("按你的要求，没有做" + ("该修改" if what else "那一项") + "。")
         else:

@@ -27,11 +27,14 @@ REDO = re.compile(
 )
 HELP = re.compile(
     r"^(?:help|help me|\?|menu|commands|options)$|\bthings you can do\b|"
+    r"\blist (?:the |all |all the |your |of )?(?:commands|options|features|tools)\b|"
+    r"\bwhere (?:do|should|can) i (?:start|begin)\b|\bhow do i (?:get started|begin|start)\b|"
+    r"从哪(?:里|儿)?开始|怎么开始|"
     r"\bshow me what you can do\b|\b(?:what|"
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
-    r"你会干什么|能干什么|"
+    r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
     r"can) you (?:support|understand|handle)\b|"
@@ -74,16 +77,47 @@ def capability(clause: str) -> bool:
         r"handle)\s+(.+?)\W*$",
         clause,
     )
+    if re.search(
+        r"^(?:你|视频|这个视频|这个|这里|这儿)?(?:能|可以|会|能不能|可不可以)(?:帮我)?(?:去|去掉|删|删掉|加|添加|做|自动加)?"
+        r"(?:水印|字幕|特效|转场|滤镜|台标|logo|背景音乐|配乐)(?:吗|么|不)?[？?]?$",
+        clause,
+    ):
+        return True  # "能去水印吗": can it be done at all
     obj = next((g for g in m.groups() if g), "") if m else ""
     return bool(
         obj
         and re.fullmatch(
-            rf"(?:any |some )?{_GENERIC}(?: (?:from|in|of) (?:a |my |the )?videos?)?(?: too)?", obj
+            rf"(?:any |some )?{_GENERIC}(?: (?:from|in|of|to) (?:a |my |the )?videos?)?"
+            rf"(?: too| automatically| for me| by (?:it|themselves|itself))?",
+            obj,
         )
     )
 
 
+#: "if I make it 9:16 will the sides get cropped?", "what happens if I …": a condition and a
+#: question about its result — answered, never done.
+IF_Q = re.compile(
+    r"^(?:if|what if|suppose|supposing|say) (?:i|we|you)\b.*(?:\b(?:will|would|does|do|is|are|can|"
+    r"could|should|won't|gets?|happens?)\b.*\?|\?$)|^what (?:happens|would happen) if\b"
+)
+#: "如果调成两倍速，声音会不会变尖？": the same, in Chinese, over several clauses.
+IF_Q_ZH = re.compile(r"^(?:如果|假如|要是)[^。！!]*(?:会不会|会吗|吗|呢|？|\?)\W*$")
+_Q_ZH_ALWAYS = re.compile(
+    r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会|"
+    r"会(?:怎么样|怎样|咋样|如何)|^要不要|^(?:该不该|应不应该|需不需要)"
+)
+
+
 def is_question(raw: str, c: str) -> bool:
+    if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c):
+        return True
+    if re.match(
+        r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"
+        r"^(?:do|does) (?:you|anyone) know (?:if|whether|what|how|which|where|when|why)\b|"
+        r"^(?:tell|show) me (?:if|whether)\b|^i (?:wonder|was wondering) (?:if|whether)\b",
+        c,
+    ):
+        return True  # "can you tell me if the title is at the top?": asks, changes nothing
     if re.match(
         r"^(?:can|could|would|will|won't)\s+(?:you|u|we)\b|^is it possible\b|^are you able\b|"
         r"^(?:can|could|would|should) (?:it|they|this|that|these|those|the \w+(?: \w+)?) be\b|"

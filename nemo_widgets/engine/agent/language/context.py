@@ -41,6 +41,8 @@ def mentioned(c: str) -> tuple[str, str] | None:
         return ("the music", "音乐")
     if lx.BACKGROUND.search(c):
         return ("the background", "背景")
+    if re.search(r"\b(?:noises?|noisy|sounds?|audio|traffic|wind)\b|噪音|杂音|原声|声音|环境音", c):
+        return ("the original sound", "原声")  # "the street noise is too loud, …"
     return None
 
 
@@ -51,6 +53,15 @@ TOPIC = {
     "replace_music": ("the music", "音乐"),
     "set_volume": ("the music", "音乐"),
 }
+
+
+def topic_of(step: Step) -> tuple[str, str] | None:
+    """What "it" names after this step: the sound a volume step changed, not always music."""
+    if step.tool in ("set_volume", "mute") and step.args.get("target") == "video":
+        return ("the original sound", "原声")
+    return TOPIC.get(step.tool)
+
+
 SAME = {
     "add_title": ("edit_title",),
     "edit_title": ("edit_title",),
@@ -74,6 +85,40 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         last.args["volume"] = st.args["level"]
         return True
     if (
+        last.tool in ("replace_music", "add_music")
+        and st.tool == "add_music"
+        and st.args.get("file") in (None, last.args.get("file"))
+    ):
+        # "换一首歌，用upbeat": the same song named again, not a second placement
+        if st.args.get("volume") is not None:
+            last.tool = "add_music"  # replace_music keeps the old level; this one names one
+            last.args["volume"] = st.args["volume"]
+        return True
+    if (
+        last.tool == st.tool == "replace_background"
+        and last.args.get("mode") == "transparent"
+        and st.args.get("mode") != "transparent"
+    ):
+        last.args.clear()  # "把人抠出来，背景换成白色": cut out, then the new background: one pass
+        last.args.update(st.args)
+        return True
+    if (
+        last.tool == st.tool == "set_aspect"
+        and last.args.get("ratio") == st.args.get("ratio")
+        and st.args.get("fit") != "fit"
+    ):
+        last.args.update(st.args)  # "做成9:16的，上下用模糊背景填充": how to fill, said after
+        last.why = st.why  # said outright now, not only implied by a platform
+        return True
+    if (
+        last.tool == st.tool == "set_speed"
+        and "factor" in last.args
+        and "factor" in st.args
+        and last.args.get("clip") == st.args.get("clip")
+    ):
+        last.args.update(st.args)  # "slo-mo please, quarter speed": one speed, the exact one
+        return True
+    if (
         verbless
         and last.tool == st.tool
         and last.args.get("target") == st.args.get("target")
@@ -81,6 +126,7 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
     ):
         last.args.clear()
         last.args.update(st.args)  # a restatement: "…, like 1.5x"
+        last.why = st.why
         return True
     return False
 
@@ -94,7 +140,18 @@ def no_more(core: str, s: Session) -> Step | None:
     ):
         return None
     core = re.sub(r"^(?:any|some|the|more|this|that|my)\s+", "", core)
-    core = re.sub(r"\s+(?:anymore|any more|now|either|at all|here)$", "", core)
+    core = re.sub(
+        r"(?:\s+(?:anymore|any more|now|either|at all|here|on (?:this|it|the video|there)|"
+        r"in (?:this|it|the video|there)))+$",
+        "",
+        core,
+    )
+    if re.fullmatch(
+        r"(?:the )?(?:original|clip'?s?|video'?s?|own|camera|street|background) (?:sound|audio|"
+        r"noise)|原声|原音|视频原声|现场声音?",
+        core,
+    ):
+        return Step("mute", {"target": "video"})  # "I don't want the original sound"
     if (
         lx.MUSIC.search(core)
         and s.music
@@ -173,3 +230,5 @@ def imagine(s: Session, st: Step) -> None:
         s.music = None
     elif st.tool == "remove_title":
         s.titles = []
+    elif st.tool == "set_aspect":
+        s.aspect = a.get("ratio")

@@ -91,6 +91,12 @@ def fade(t: str, s: Session) -> list[Step] | None:
         dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
     music_only = bool(lx.MUSIC.search(t))
     target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
+    if (
+        target == "audio"
+        and not music_only
+        and re.search(r"\b(?:picture|image|video|visuals?)\b|画面|图像", t)
+    ):
+        target = "both"  # "fade in on both picture and sound"
     if target is None:
         target = (
             "video"
@@ -133,7 +139,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
-        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read)\s+(.+)$|"
+        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
+        r"read)\s+(.+)$|"
         r"标题(?:改成|改为|换成)(.+)$",
         t,
     )
@@ -177,8 +184,17 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 t,
             )
             cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
+            # "a title at 0:05 saying Hello": the words come after the time
+            cand = re.sub(
+                rf"^(?:at|from|starting at|on)\s+(?:{TIME})\s+(?:saying|that says|which says|"
+                r"reading|that reads|with the words|:)\s*",
+                "",
+                cand,
+            )
             if cand and not re.fullmatch(
-                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?)", cand
+                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
+                r"[吗嘛呢吧啊呀?？!！]+)",
+                cand,
             ):
                 text = s.raw_case(cand)
         if not text:
@@ -191,6 +207,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         )
         if rng and rng[2] == "first" and rng[1]:
             args["start"], args["duration"] = 0.0, rng[1]
+        elif rng and rng[2] == "last" and s.total and rng[0] < s.total:
+            # "over the last 3 seconds", "最后3秒显示": ends with the video
+            args["start"], args["duration"] = rng[0], round(s.total - rng[0], 3)
         elif rng and rng[2] in ("range",) and rng[1] is not None:
             args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
         else:
@@ -256,7 +275,23 @@ def colour_in(t: str) -> str | None:
     return lx.colour_in(re.sub(r"\bgreen ?screen\b", "", t))
 
 
+_KEEP_SHAPE = re.compile(
+    r"\b(?:keep|leave|stay)\s+(?:it\s+|the (?:video|clip|frame)\s+|this\s+)?(?:in\s+)?(?:as\s+)?"
+    r"(landscape|horizontal|widescreen|16:9|vertical|portrait|9:16|square|1:1)\b|"
+    r"(?:保持|还是|就用)(横屏|横版|竖屏|竖版|方形)"
+)
+_SHAPES = {
+    "landscape": "landscape", "horizontal": "landscape", "widescreen": "landscape",
+    "16:9": "landscape", "横屏": "landscape", "横版": "landscape", "vertical": "portrait",
+    "portrait": "portrait", "9:16": "portrait", "竖屏": "portrait", "竖版": "portrait",
+    "square": "square", "1:1": "square", "方形": "square",
+}  # fmt: skip
+
+
 def aspect(t: str, s: Session) -> Step | None:
+    m = _KEEP_SHAPE.search(t)
+    if m and s.shape is not None and _SHAPES[m.group(1) or m.group(2)] == s.shape:
+        return Step("decline", why="already")  # "no, keep it landscape": it is; nothing to do
     ratio = None
     m = re.search(r"(?<![\d:])(\d{1,2})\s*(?:[:：/x比]|\s*by\s*)\s*(\d{1,2})(?![\d:])", t)
     if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
@@ -277,7 +312,13 @@ def aspect(t: str, s: Session) -> Step | None:
             return Step("clarify", why="which_ratio")
         return None
     fit = "fit"
-    if re.search(r"\bblur(?:red)?\b|模糊", t):
+    if re.search(
+        r"\b(?:without|no|don'?t|do not|not) (?:any )?(?:crop|cropping|cutting)|"
+        r"不(?:要)?裁|别裁|不剪裁",
+        t,
+    ):
+        fit = "fit"  # "without cropping": bars, never a crop
+    elif re.search(r"\bblur(?:red)?\b|模糊", t):
         fit = "blur"
     elif re.search(
         r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
@@ -285,8 +326,29 @@ def aspect(t: str, s: Session) -> Step | None:
         t,
     ):
         fit = "fill"
-    return Step("set_aspect", {"ratio": ratio, "fit": fit})
+    purpose = bool(
+        re.search(
+            r"要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|\b(?:it'?s|this is|it is) for\b|"
+            r"\bgoing (?:on|to)\b",
+            t,
+        )
+        and not re.search(
+            r"\b(?:make|turn|change|switch|convert|set|crop|resize|reformat|format|aspect|ratio|"
+            r"vertical|horizontal|portrait|landscape|square|widescreen)\b|改|做成|弄成|变成|换成|调成|"
+            r"比例|画幅|竖屏|竖版|横屏|横版|方形|\d\s*[:：]\s*\d",
+            t,
+        )
+    )
+    # "这个要发小红书，…": the platform only says where it goes — an aspect change only when
+    # nothing else is asked (see plan.understand)
+    return Step("set_aspect", {"ratio": ratio, "fit": fit}, why="purpose" if purpose else "")
 
+
+#: A time with a unit or a clock, in a larger pattern (TIME alone also takes a bare number).
+_T = (
+    r"(?:(?:\d+:)?\d+:\d+(?:\.\d+)?|"
+    r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?|秒钟?|分钟?)(?![a-z]))"
+)
 
 _FACTOR_WORDS = {
     "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "thrice": 3.0, "quarter": 0.25,
@@ -311,6 +373,22 @@ def speed(t: str, s: Session) -> Step | None:
         return None
     clip = clip_ref(t, s)
     extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
+    if clip is None and re.search(
+        r"\b(?:first|second|last|final|other|latter|1st|2nd) half\b|"
+        rf"\b(?:the )?(?:first|last|final) (?:{_T}|few seconds|part|bit)|"
+        rf"\bfrom\s+{_T}\s+(?:to|until|till)\b|\bbetween\s+{_T}\s+(?:and|&)\b|"
+        rf"(?:前|后)(?:半|一半|半段|半部分)|(?:前|后|最后|开头)\s*{_T}|{_T}\s*(?:到|至)\s*{_T}",
+        t,
+    ):
+        # "speed up the second half": speed is per clip; a part of one would be a wrong edit
+        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or t))
+        reason = (
+            "速度只能按整个片段改。先在那一秒分割（如“在15秒处分割”），再说“第2个片段加快”。"
+            if zh
+            else "Speed changes apply to whole clips. Split first (e.g. “split at 0:15”), then "
+            "say “make clip 2 faster”."
+        )
+        return Step("decline", {"reason": reason}, why="part_speed")
     if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
         return Step("set_speed", {"relative": 1.25, **extra})
     if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
@@ -326,6 +404,13 @@ def speed(t: str, s: Session) -> Step | None:
     )
     if mabs:
         return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})
+    mto = re.search(
+        r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|"
+        r"minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|秒|分))",
+        t,
+    )
+    if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:
+        return Step("set_speed", {"factor": f, **extra})
     if mp:
         p = float(mp.group(1)) / 100
         return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})
@@ -366,6 +451,8 @@ def speed(t: str, s: Session) -> Step | None:
 def split(t: str, s: Session) -> Step | None:
     if not re.search(
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
+        r"\b(?:break|chop|slice|separate) (?:it |the video |the clip |this )?(?:up )?(?:in|into) "
+        r"(?:two|2|half|halves)\b|"
         r"\bcut (?:it |the video |the clip |this )?at\b|\binto two (?:clips|parts|pieces)\b|分割|"
         r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",

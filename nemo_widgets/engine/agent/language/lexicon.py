@@ -24,7 +24,7 @@ REMOVE = rx(
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
     r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
-    r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\btake\b.+\boff\b",
+    r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
     r"弄走",
 )
@@ -77,14 +77,16 @@ TITLE = rx(
 )
 CLIP = rx(
     r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",
-    r"片段|视频|段落|镜头|那段|这段",
+    r"片段|视频|段落|镜头|那段|这段|第\s*[一二三四五六七八九十\d]+\s*(?:个)?段|最后(?:一|1)?段",
 )
 VIDEO_SOUND = rx(
     r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"
     r"\bvoices?\b|\bdialog(?:ue)?\b|\bspeech\b|\bnatural sound\b|\bambient\b|\bstreet noise\b|"
     r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|from) the (?:video|clip)\b|\bcamera (?:audio|"
-    r"sound)\b",
-    r"原声|原音|人声|视频声音|视频的声音|现场声",
+    r"sound)\b|\b(?:street|traffic|wind|city|crowd|car|engine|road|ambient|"
+    r"environment(?:al)?|room|own) (?:sounds?|noises?|audio)\b|\b(?:people|someone|them|him|"
+    r"her|they|we|i) (?:talking|speaking|chatting)\b",
+    r"原声|原音|人声|视频声音|视频的声音|现场声|环境音|环境声|街道(?:的)?声音|噪音|杂音|风声|车声",
 )
 SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
 PRONOUN = re.compile(
@@ -218,7 +220,8 @@ CANCEL = rx(
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",
-    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)\W*$",
+    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)(?:吧|啊)?"
+    r"(?:[\s,，]*(?:不用了|不要了|不改了|不用改了|取消吧?|没事了?))?\W*$",
 )
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
@@ -228,4 +231,16 @@ UNSUPPORTED = rx(
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",
     r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色",
+)
+
+#: "no wait", "I mean", "sorry": the next clause replaces the one before.
+CORRECTION = re.compile(
+    r"(?:no|nah|oh)?[\s,]*(?:wait|i mean|sorry|i meant|make that|correction|rather)|no no|"
+    r"不对|不是|说错了|我是说|应该是"
+)
+#: The frame's padding around a resized picture ("blur the bars", 上下用模糊填充).
+PADDING = re.compile(
+    r"\b(?:bars?|padding|borders?|empty (?:space|area)s?|the sides|top and bottom|above and below|"
+    r"letterbox(?:ing)?|pillarbox(?:ing)?|edges)\b|上下|两边|两侧|左右|黑边|空白|留白|边上|补边|"
+    r"填边|边缘"
 )

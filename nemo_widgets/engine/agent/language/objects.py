@@ -219,7 +219,12 @@ def object_phrase(t: str) -> str | None:
     if zh:
         p = next(g for g in zh.groups() if g is not None)
         p = re.sub(r"[吧了啊呀吗呢嘛]+$", "", p)
-        p = re.sub(r"^(?:帮我|请|给我|你|麻烦)+", "", p)
+        p = re.sub(r"^(?:帮我|请|给我|你|麻烦|能不能|能否|可不可以|可以|能)+(?:帮我|给我)?", "", p)
+        # "骑自行车的那个人能帮我P掉吗": the request words trail the object
+        p = re.sub(
+            r"(?:你)?(?:能不能|能否|可不可以|可以|能|麻烦)?(?:帮我|给我|帮忙)(?:把)?$", "", p
+        )
+        p = re.sub(r"^把", "", p)
         p = re.sub(
             r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|"
             r"那只|这只|一下|所有的",
@@ -311,7 +316,11 @@ def _background(
         return "replace_background", {"mode": "color", "value": "green"}
     if img is not None:
         return "replace_background", {"mode": "image", "value": img["filename"]}
-    if re.search(r"\b(?:my|the|an?|uploaded) (?:image|picture|photo|pic)\b|图片|照片", t):
+    if re.search(
+        r"\b(?:my|the|an?|uploaded) (?:image|picture|photo|pic)\b|图片|照片|(?:那|这)张图|"
+        r"(?:传|上传)的(?:那张|这张)?图",
+        t,
+    ):
         imgs = [f for f in files if f.get("file_type") == "image"]
         if len(imgs) == 1:
             return "replace_background", {"mode": "image", "value": imgs[0]["filename"]}
@@ -331,6 +340,14 @@ def _background(
         if re.search(rf"\b{word}\b" if word.isascii() else word, where):
             return "replace_background", {"mode": "preset", "value": preset}
     if colour:
+        shade = re.search(rf"\b(dark|light|pale|deep|bright)\s+{colour}\b|(深|浅|淡|亮)", t)
+        if shade:
+            word = (
+                shade.group(1)
+                or {"深": "dark", "浅": "light", "淡": "light", "亮": "light"}[shade.group(2)]
+            )
+            word = {"pale": "light", "bright": "light", "deep": "dark"}.get(word, word)
+            colour = f"{word} {colour}"  # "dark blue": the shade is part of the colour
         return "replace_background", {"mode": "color", "value": colour}
     m = re.search(
         r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|"

@@ -15,6 +15,8 @@ from nemo_widgets.engine.agent.language.acts import (
     CREDITS,
     EXPORT,
     HELP,
+    IF_Q,
+    IF_Q_ZH,
     Q_START,
     REDO,
     STATUS,
@@ -27,13 +29,13 @@ from nemo_widgets.engine.agent.language.context import (
     REFER,
     SAME,
     SPAN_VERB,
-    TOPIC,
     VERB,
     fold,
     imagine,
     mentioned,
     no_more,
     noun_phrase,
+    topic_of,
 )
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
@@ -45,7 +47,7 @@ from nemo_widgets.engine.agent.language.objects import (
     object_words,
 )
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.spans import both_ends, span_step, trim_cut
+from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, both_ends, span_step, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -73,13 +75,13 @@ _SPLIT = re.compile(
     r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|末尾)|再(?=加|把|改|换|"
-    r"调|剪|删|去|做|设|配)|，|；|。|！|"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|再(?=加|把|改|换|"
+    r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去))\s*"
 )
 _POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
-    r"lastly)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
+    r"lastly|actually|honestly|on second thought)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
     r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
     r"'d like|d like)\s+"
     r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
@@ -145,12 +147,26 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
             return [st]
     if (st := it.title(c, s, quotes)) is not None:
         return [st]
+    if re.fullmatch(
+        r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
+        r"只要(?:背景)?音乐|只留(?:背景)?音乐|只保留(?:背景)?音乐)",
+        c,
+    ):
+        # "…, just the music": the clip's own sound goes, the music stays
+        return [
+            Step("mute", {"target": "video"}) if s.music else Step("clarify", why="which_music")
+        ]
     if (st := sound.music(c, s)) is not None:
         return [st]
     if lx.REMOVE.search(c):
         st = _removal(c, s, context)
         if st is not None:
             return [st]
+    if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
+        # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
+        if s.aspect:
+            return [Step("set_aspect", {"ratio": s.aspect, "fit": "blur"})]
+        return [Step("clarify", why="which_ratio")]
     if _IN_BACKGROUND.search(c):
         return None  # "the car in the background" names a thing, not the background
     bg = background(c, s.files, bool(s.music))
@@ -198,6 +214,19 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
         return Step("clarify", why="remove_what")
     if is_background_only(phrase):
         return None  # the background family handles it
+    if BEFORE_GOES.search(c) or re.fullmatch(
+        r"(?:everything|anything|all|the (?:part|bit|stuff)) (?:before|until)(?: (?:it|that))?|"
+        r"(?:之前|前面|前边)的?",
+        phrase,
+    ):
+        # "…, drop everything before": a span, said with the clause before (never an object)
+        return trim_cut(c, s) or Step("clarify", why="trim_which")
+    if re.fullmatch(
+        r"第?\s*[一二三四五六七八九十\d]+\s*(?:个)?段|最后(?:一|1)?\s*(?:个)?段", phrase
+    ):
+        # "把第二段删掉", "删掉最后一段": a clip by its number, never seconds or an object
+        st = it.clips(c, s)
+        return st if st is not None and len(s.clips) > 1 else Step("clarify", why="which_clip")
     explicit = re.search(
         r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
     )
@@ -231,6 +260,20 @@ def _removal(c: str, s: Session, context: list[str]) -> Step | None:
     return Step("remove_object", args)
 
 
+def _earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> Step | None:
+    """Spans named before the verb, each read again on what the one before leaves."""
+    last = None
+    for text in texts:
+        span = time_range(text, s.total)
+        if span is None:
+            continue
+        last = span_step(*span, s.total, keep=keep)
+        out.append(last)
+        imagine(s, last)
+    texts.clear()
+    return last
+
+
 def understand(text: str, state: dict[str, Any]) -> Understanding:
     """The whole instruction → ordered steps, each clause read on its own."""
     s = Session.of(state)
@@ -240,16 +283,51 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     if not norm.text:
         u.steps.append(Step("help", why="empty"))
         return u
+    if IF_Q.search(norm.text.lower()) or IF_Q_ZH.search(norm.text):
+        # "if I trim it to 10 s, does the music get shorter too?": a question about an edit
+        first = split_clauses(norm.text)[0]
+        first = re.sub(
+            r"^(?:(?:if|what if|suppose|supposing|say) (?:i|we|you)\s+|如果|假如|要是)", "", first
+        )
+        steps = _understand(first, s, norm.quotes, [])
+        u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=norm.raw))
+        return u
     context: list[str] = []
     prev: tuple[str, list[Step], Session] | None = None
     pending: tuple | None = None  # a span named without a verb ("the first 3 s are boring")
+    pending_text = ""
+    earlier: list[str] = []  # spans named before that one ("the first 2 s and the last 2 s, …")
     mention: tuple[str, str] | None = None  # "the title is hard to read, …"
     last_edit: Step | None = None
-    for clause in split_clauses(norm.text):
+    clauses = split_clauses(norm.text)
+    correcting = False
+    for i, clause in enumerate(clauses):
         c = _POLITE.sub("", clause).strip(" ,")
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
+        if u.steps and re.fullmatch(
+            r"(?:but |and )?no (?:music|songs?|bgm)(?: (?:though|please|thanks|for now))?",
+            clause.strip(" ,.!").lower(),
+        ):
+            # "add a title 'Hi', no music though": not adding it, not removing what is there
+            u.steps.append(Step("decline", {"what": "add_music"}, why="negated"))
+            continue
+        if prev is not None and lx.CORRECTION.fullmatch(clause.strip(" ,.!…").lower()):
+            correcting = True  # "cut the first 5 seconds, no wait, the first 3"
+            continue
+        if (u.steps or i < len(clauses) - 1) and re.fullmatch(
+            r"(?:but |and )?(?:keep|leave) (?:the )?(?:music|song|bgm|title|street sound|original "
+            r"sound|sound|audio)(?: (?:as it is|as is|normal|on|playing|alone|the same|there))?|"
+            r"(?:但是?)?(?:留着|保留|保持|不动)(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:不变|不动)?|"
+            r"(?:但是?)?(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:留着|保留|不变|不动|别动)",
+            clause.strip(" ,.!。，").lower(),
+        ):
+            if not u.steps:
+                mention = mentioned(c)  # "keep the music but lower it": "it" is the music
+            continue  # "把原声关掉，留着音乐": what stays as it is; no step of its own
+        if re.fullmatch(r"(?:just|only) (?:the )?(?:music|song|bgm)", clause.strip(" ,.!").lower()):
+            c = "only the music"  # not "the music" (that would add it)
         if (HELP.search(clause) and not is_question(norm.raw, c)) or HELP.search(
             clause.strip(" ?？")
         ):
@@ -284,7 +362,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 and not re.search(r"\bcost|\bprice|多少钱|费用", c)
                 and not (
                     steps[0].tool == "export"
-                    and re.match(r"(?:what|which|how|why|when|where)\b|怎么|如何|为什么|什么", c)
+                    and re.match(
+                        r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|怎么|如何|"
+                        r"为什么|什么|会不会",
+                        c,
+                    )
                 )
             ):
                 u.steps += steps
@@ -305,7 +387,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
         steps = _alternatives(c, s, norm.quotes, context)
-        topic = TOPIC.get(last_edit.tool) if last_edit is not None else None
+        topic = topic_of(last_edit) if last_edit is not None else None
         if (
             steps is None
             and topic is not None
@@ -341,9 +423,24 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
         if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
-            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
+            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
+            last_edit = _earlier_spans(earlier, s, keep, u.steps) or last_edit
+            pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
-        elif mention is not None and refers and weak:
+        elif (
+            pending is not None
+            and steps
+            and not weak
+            and steps[0].tool in ("trim", "cut")
+            and (lx.REMOVE.search(c) or SPAN_VERB.search(c))
+        ):
+            # "前三秒和后三秒都剪掉": the span named before takes the same verb, first
+            keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
+            _earlier_spans([*earlier, pending_text], s, keep, u.steps)
+            last_edit = u.steps[-1]
+            pending = None
+            steps = _understand(c, s, norm.quotes, context) or steps
+        elif mention is not None and refers and (weak or re.search(r"\b(?:it|that)\b|它", c)):
             # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
             en, zh = mention
             again = re.sub(REFER, zh if norm.zh else en, c)
@@ -382,7 +479,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 continue
         if weak and last_edit is not None:
             # "…, and move it to the top": the same topic as the step before.
-            topic = TOPIC.get(last_edit.tool)
+            topic = topic_of(last_edit)
             if topic:
                 en, zh = topic
                 again = re.sub(r"\b(?:it|them)\b|它", en if not norm.zh else zh, c)
@@ -390,7 +487,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                     again = (zh if norm.zh else en) + " " + c
                 more = _understand(again, s, norm.quotes, context)
                 if more and all(
-                    st.tool == last_edit.tool or st.tool in SAME[last_edit.tool] for st in more
+                    st.tool == last_edit.tool or st.tool in SAME.get(last_edit.tool, ())
+                    for st in more
                 ):
                     steps, weak = more, False
         if weak and not verbless and prev is not None:
@@ -415,6 +513,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             and last_edit.tool.startswith("remove")
         ):
             continue  # "把配乐删了，删掉": the same removal said twice
+        if (
+            weak
+            and verbless
+            and mention is None
+            and (topic := mentioned(c)) is not None
+            and topic[0] == "the original sound"
+        ):
+            # "the traffic sound is annoying, …": what "it" will mean, not a question yet
+            mention = topic
+            continue
         if steps is None:
             words = object_words(c)
             if (
@@ -428,7 +536,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 context.append(noun_phrase(c) or c)
                 continue
             elif (span := time_range(c, s.total)) is not None:
-                pending = span
+                if pending is not None:
+                    earlier.append(pending_text)
+                pending, pending_text = span, c
                 continue
             elif (topic := mentioned(c)) is not None:
                 mention = topic
@@ -438,6 +548,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             else:
                 u.steps.append(Step("clarify", why="unknown"))
                 continue
+        if correcting and prev is not None and steps and u.steps[-len(prev[1]) :] == prev[1]:
+            # the correction replaces what the clause before asked for
+            del u.steps[-len(prev[1]) :]
+            s = copy.deepcopy(prev[2])
+            last_edit = next((st for st in reversed(u.steps) if st.tool not in NO_CHANGE), None)
+        correcting = False
         prev = (c, steps, copy.deepcopy(s))
         if (
             u.steps
@@ -454,9 +570,17 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
+    purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
+    if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
+        # the platform was context for another edit, not an aspect request: leave it, say so
+        u.steps = [st for st in u.steps if st not in purpose]
+        u.skipped += [
+            Step("decline", {"what": "set_aspect", "ratio": st.args["ratio"]}, why="purpose")
+            for st in purpose
+        ]
     acts = [st for st in u.steps if st.tool not in ("decline",)]
     if acts and any(st.tool not in NO_CHANGE for st in acts):
-        u.skipped = [st for st in u.steps if st.tool == "decline"]
+        u.skipped += [st for st in u.steps if st.tool == "decline"]
         u.steps = [st for st in u.steps if st.tool != "clarify" or st.why != "unknown"]
         u.steps = [st for st in u.steps if st.tool != "decline"]
     elif len(u.steps) > 1:

@@ -19,6 +19,7 @@ class Session:
     speed: float = 1.0
     selection: bool = False
     aspect: str | None = None
+    shape: str | None = None  # landscape | portrait | square: the frame as it is now
     history: bool = False
     raw: str = ""  # the instruction as typed, for the case of free text
 
@@ -49,7 +50,14 @@ class Session:
                 s.music_volume = float(g.get("v", 100)) / 100
             elif tr.get("tt") == 7:
                 s.titles = [str(g.get("tx")) for g in segs if g.get("tx") is not None]
-        s.aspect = (d.get("m") or {}).get("aspect") if isinstance(d, dict) else None
+        meta = (d.get("m") or {}) if isinstance(d, dict) else {}
+        s.aspect = meta.get("aspect")
+        w, h = meta.get("width"), meta.get("height")
+        if s.aspect is None and isinstance(w, int | float) and isinstance(h, int | float) and h:
+            s.shape = "landscape" if w > h else "portrait" if w < h else "square"
+        elif s.aspect is not None:
+            a, b = (int(x) for x in s.aspect.split(":"))
+            s.shape = "landscape" if a > b else "portrait" if a < b else "square"
         return s
 
     def uploads(self, kind: str) -> list[dict[str, Any]]:

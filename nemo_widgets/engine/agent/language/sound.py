@@ -36,6 +36,13 @@ def music(t: str, s: Session) -> Step | None:
     )
     if about_level and (not re.search(r"\b(?:add|use|play|put)\b|加|添加|配上", t) or s.music):
         return volume(t, s, "music")
+    if (
+        re.search(r"^no (?:music|songs?|bgm)\b|不要(?:背景)?音乐|不要配乐|音乐不要", t)
+        and not s.music
+    ):
+        return Step(
+            "decline", {"what": "add_music"}, why="negated"
+        )  # "no music please": none added
     if re.search(r"^no (?:music|songs?|bgm)\b|不要(?:背景)?音乐|不要配乐|音乐不要", t) or (
         lx.REMOVE.search(t) and not re.search(r"\b(?:instead|with)\b|换", t)
     ):

@@ -28,6 +28,15 @@ _KEEPING = re.compile(
 )
 
 
+#: "前面的都不要", "drop everything before": what comes before the span goes, the span stays.
+BEFORE_GOES = re.compile(
+    r"(?:前面|之前|前边)的?(?:都|全)?(?:不要|删|去掉|剪掉|切掉)|\b(?:everything|anything|all|the "
+    r"(?:part|bit|stuff)) (?:before|until) (?:it|that|then)?\s*(?:goes|can go|is out)?\b|"
+    r"\b(?:drop|remove|delete|cut|lose|ditch) (?:everything|anything|all|the (?:part|bit|stuff)) "
+    r"before\b"
+)
+
+
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
@@ -40,6 +49,8 @@ def trim_cut(t: str, s: Session) -> Step | None:
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
+        if s.total and v >= s.total - 0.05:
+            return out_of_range(v, None, s)
         return Step("trim", {"start": v, "end": None})
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
@@ -80,9 +91,18 @@ def trim_cut(t: str, s: Session) -> Step | None:
     a, b, how = rng
     if not trimish and how not in ("first", "last"):
         return None
+    if s.total and (a >= s.total - 0.05 or (b is not None and b > s.total + 0.05)):
+        return out_of_range(a, b, s)
     keep = bool(_KEEPING.search(t)) and not re.search(
         r"\b(?:cut|trim|chop)\s+(?:off|out|away)\b|剪掉|删掉|去掉|不要", t
     )
+    if how in ("from", "range") and (
+        # "trim it from 0:20 to the end": trim keeps the span it names (cut takes it out)
+        (re.search(r"\btrim\b(?!\s+(?:off|out|away))", t) and not _REMOVING.search(t))
+        # "从第八秒到结尾，前面的都不要", "from 0:08 on, drop everything before": the rest goes
+        or BEFORE_GOES.search(t)
+    ):
+        keep = True
     if keep or (
         not _REMOVING.search(t) and how in ("range", "middle") and not re.search(r"\bcut\b", t)
     ):
@@ -90,6 +110,20 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if not trimish and how in ("first", "last"):
         return None
     return span_step(a, b, how, s.total, keep=False)
+
+
+def out_of_range(a: float, b: float | None, s: Session) -> Step:
+    """A span past the end of the video: say so and change nothing (never a clamped edit)."""
+    end = "the end" if b is None else f"{b:g} s"
+    end_zh = "结尾" if b is None else f"{b:g} 秒"
+    zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or ""))
+    reason = (
+        f"视频只有 {s.total:.1f} 秒，{a:g} 秒到{end_zh}超出了视频长度，所以没有修改。"
+        if zh
+        else f"The video is only {s.total:.1f} s long, so {a:g} s to {end} is outside it; "
+        "nothing was changed. Which part of it do you mean?"
+    )
+    return Step("decline", {"reason": reason}, why="out_of_range")
 
 
 def span_step(a: float, b: float | None, how: str, total: float, keep: bool) -> Step:

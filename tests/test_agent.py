@@ -168,7 +168,7 @@ def test_edits_over_sse_change_the_draft(api: Api, clip: Path, tone: Path) -> No
 def test_impossible_requests_get_a_helpful_reply(api: Api, clip: Path) -> None:
     sid = api.session()
     reply = api.say(sid, "keep 0:01 to 0:03")[-1]["content"]["parts"][0]["text"]
-    assert "upload a video first" in reply  # nothing on the timeline yet
+    assert "upload a video first" in reply.lower()  # nothing on the timeline yet
     api.upload(sid, clip)
     before = api.state(sid)["draft"]
     events = api.say(sid, "keep 0:50 to 0:60")
@@ -223,3 +223,28 @@ def test_object_qualifiers(text: str, expect: dict) -> None:
     got = parse_target(phrase, phrase).to_args() | args
     for k, v in expect.items():
         assert got.get(k) == v, (k, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("make it 9:16", "no video in this project yet"),
+        ("add the title 'Hi' and make it 1:1", "no video in this project yet"),
+        ("把背景虚化", "还没有视频"),
+        ("what does 9:16 mean?", "vertical"),
+    ],
+)
+def test_an_empty_project_costs_nothing_and_changes_nothing(api: Api, text: str, says: str) -> None:
+    sid = api.session()
+
+    def balance() -> int:
+        r = api.http.get("/api/credits/balance/simple", headers=api.headers)
+        return r.json()["data"]["available"]
+
+    before, draft = balance(), api.state(sid)["draft"]
+    events = api.say(sid, text)
+    assert says in events[-1]["content"]["parts"][0]["text"]
+    assert not any(
+        p.get("functionCall") for e in events for p in e.get("content", {}).get("parts", [])
+    )
+    assert balance() == before and api.state(sid)["draft"] == draft

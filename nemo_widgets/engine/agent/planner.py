@@ -96,8 +96,28 @@ def plan(text: str, state: dict[str, Any]) -> Plan:
     return finish(p, state)
 
 
+def _has_video(state: dict[str, Any]) -> bool:
+    uploaded = any(f.get("file_type") == "video" for f in state.get("video_infos") or [])
+    draft = state.get("draft") or {}
+    on_timeline = any(t.get("tt") == 0 and t.get("sg") for t in draft.get("t") or [])
+    return uploaded or on_timeline
+
+
 def finish(p: Plan, state: dict[str, Any]) -> Plan:
-    """Plans without tool calls are answered by text alone (the wire format of questions)."""
+    """Plans without tool calls are answered by text alone (the wire format of questions).
+    An edit on a project with no video yet changes nothing and costs nothing: it says to
+    upload one first (questions in the same message are still answered)."""
+    if p.calls and not _has_video(state):
+        asked = ", ".join(dict.fromkeys(c.name.replace("_", " ") for c in p.calls))
+        reason = (
+            f"这个项目里还没有视频，所以没有做任何改动，也没有扣积分（{asked}）。请先上传视频，再说一遍。"
+            if p.zh
+            else f"There is no video in this project yet, so nothing was changed and no credits "
+            f"were used ({asked}). Upload a video first, then ask again."
+        )
+        kept = [st for st in p.steps if st.tool in NO_CHANGE]
+        p.steps = [Step("decline", {"reason": reason}), *kept]
+        p.calls = []
     if not p.calls:
         from nemo_widgets.engine.agent.replies import no_change_reply
 

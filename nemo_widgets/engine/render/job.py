@@ -32,7 +32,6 @@ from nemo_widgets.engine.render.plan import (
     RenderError,
     _even,
     check_length,
-    media_refs,
     media_resolver,
     plan_canvas,
     segment_source,
@@ -261,7 +260,8 @@ def render_job(engine: Any, job: dict[str, Any], ctx: Any) -> dict[str, Any]:
     tmp = store.tmp_path(ext)
     tmp_preview = store.tmp_path(".mp4") if params.get("preview", True) else None
     # The heavy core gets the media as plain paths, so it can run on another machine.
-    media = {r: found for r in media_refs(draft) if (found := resolve(r)) is not None}
+    refs = {r for tr in draft.tracks for sg in tr.segments for r in (sg.source, segment_source(sg))}
+    media = {r: found for r in refs - {None} if (found := resolve(r)) is not None}  # type: ignore[arg-type]
     core = functools.partial(
         render_core, params["draft"], media, tmp, fmt, params.get("quality", "high"), tmp_preview
     )

@@ -178,19 +178,6 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
     return None
 
 
-def _modifies(
-    prev: tuple[str, list[Step], Session], c: str, quotes: list[str], context: list[str]
-) -> list[Step] | None:
-    """The clause before re-read with ``c`` added, when ``c`` only refines it: the same tools,
-    or a question it answers; None otherwise."""
-    merged = _read(prev[0] + " " + c, prev[2], quotes, context)
-    if not merged or merged == prev[1]:
-        return None
-    same = [m.tool for m in merged] == [x.tool for x in prev[1]]
-    answers = all(x.tool == "clarify" for x in prev[1]) and merged[0].tool != "clarify"
-    return merged if same or answers else None
-
-
 def _read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
     return _alternatives(c, s, quotes, context) or _understand(c, s, quotes, context)
 
@@ -478,8 +465,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             )
         ):
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
-            merged = _modifies(prev, c, norm.quotes, context)
-            if merged is not None:
+            merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
+            if (
+                merged
+                and merged != prev[1]
+                and (
+                    [m.tool for m in merged] == [x.tool for x in prev[1]]
+                    or (all(x.tool == "clarify" for x in prev[1]) and merged[0].tool != "clarify")
+                )
+            ):
                 u.steps[-len(prev[1]) :] = merged
                 prev = (prev[0] + " " + c, merged, prev[2])
                 continue
@@ -499,8 +493,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                     steps, weak = more, False
         if weak and not verbless and prev is not None:
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
-            merged = _modifies(prev, c, norm.quotes, context)
-            if merged is not None:
+            merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
+            if (
+                merged
+                and merged != prev[1]
+                and (
+                    [m.tool for m in merged] == [x.tool for x in prev[1]]
+                    or (all(x.tool == "clarify" for x in prev[1]) and merged[0].tool != "clarify")
+                )
+            ):
                 u.steps[-len(prev[1]) :] = merged
                 prev = (prev[0] + " " + c, merged, prev[2])
                 continue

@@ -32,6 +32,7 @@ from nemo_widgets.engine.render.plan import (
     RenderError,
     _even,
     check_length,
+    media_refs,
     media_resolver,
     plan_canvas,
     segment_source,
@@ -260,8 +261,7 @@ def render_job(engine: Any, job: dict[str, Any], ctx: Any) -> dict[str, Any]:
     tmp = store.tmp_path(ext)
     tmp_preview = store.tmp_path(".mp4") if params.get("preview", True) else None
     # The heavy core gets the media as plain paths, so it can run on another machine.
-    refs = {r for tr in draft.tracks for sg in tr.segments for r in (sg.source, segment_source(sg))}
-    media = {r: found for r in refs - {None} if (found := resolve(r)) is not None}  # type: ignore[arg-type]
+    media = {r: found for r in media_refs(draft) if (found := resolve(r)) is not None}
     core = functools.partial(
         render_core, params["draft"], media, tmp, fmt, params.get("quality", "high"), tmp_preview
     )

@@ -80,10 +80,15 @@ def media_resolver(
     return resolve
 
 
+def media_refs(draft: Draft) -> set[str]:
+    """Every media reference the timeline uses (sources and the media effects put in)."""
+    refs = {r for tr in draft.tracks for sg in tr.segments for r in (sg.source, segment_source(sg))}
+    return {r for r in refs if r is not None}
+
+
 def missing_media(draft: Draft, resolve: Callable[[str], Any]) -> list[str]:
     """The sources the timeline uses that cannot be found."""
-    refs = {r for tr in draft.tracks for sg in tr.segments for r in (sg.source, segment_source(sg))}
-    return sorted(r for r in refs - {None} if resolve(r) is None)  # type: ignore[arg-type]
+    return sorted(r for r in media_refs(draft) if resolve(r) is None)
 
 
 def check_length(draft: Draft) -> None:

@@ -73,6 +73,10 @@ def clip_ref(t: str, s: Session) -> int | None:
 def fade(t: str, s: Session) -> list[Step] | None:
     if not re.search(r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显", t):
         return None
+    if re.search(r"\bcross[- ]?fad|交叉淡|叠化", t):
+        return None  # a transition between clips: not a fade of the whole (unsupported)
+    if re.match(r"(?:but |and )?no (?:more )?(?:fades?|fading|fade[- ](?:in|out)s?)\b", t):
+        return [Step("decline", {"what": "fade"}, why="negated")]  # "no fade": none added
     dirs = []
     if re.search(
         r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|渐显|\bat the (?:start|"
@@ -89,7 +93,10 @@ def fade(t: str, s: Session) -> list[Step] | None:
         dirs.append("out")
     if not dirs:
         dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
-    music_only = bool(lx.MUSIC.search(t))
+    # "fade everything out, video and music": the music is one of the things, not the only one
+    music_only = bool(lx.MUSIC.search(t)) and not re.search(
+        r"\b(?:video|picture|image|visuals?|everything|all|both|whole thing)\b|画面|视频|全部|都", t
+    )
     target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
     if (
         target == "audio"
@@ -134,7 +141,12 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     if lx.REMOVE.search(t) and not quoted and not re.search(r"\badd\b", t):
         return Step("remove_title")
     if re.search(r"^no (?:titles?|captions?|text)\b|不要标题|不要字幕", t):
-        return Step("remove_title")
+        # "no title": the one there goes; with none there, nothing is added
+        return (
+            Step("remove_title")
+            if s.titles
+            else Step("decline", {"what": "add_title"}, why="negated")
+        )
     colour = colour_in(t)
     size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
@@ -153,7 +165,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         t,
     )
     weak_add = re.search(
-        r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个", t
+        r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个|"
+        r"\b(?:put|place|show|display)\b.*\b(?:saying|that says|which says|that reads|with the "
+        r"words)\b",
+        t,
     )
     edit_words = re.search(
         r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|"
@@ -180,7 +195,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"
-                r"(?:标题|字幕|文字)[:：]?\s*(.+?)(?:持续|从|在|$)",
+                r"(?:标题|字幕|文字)(?:叫做?|名为|名叫|为|是|写着|写|内容是|内容为)?[:：]?\s*(.+?)"
+                r"(?:持续|从|在|$)",
                 t,
             )
             cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
@@ -407,6 +423,16 @@ def speed(t: str, s: Session) -> Step | None:
     mto = re.search(
         r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|"
         r"minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|秒|分))",
+        t,
+    )
+    if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:
+        return Step("set_speed", {"factor": f, **extra})
+    # "slow it down to 0.75", "speed it up to 1.5", "speed 2", "playback speed 1.5": a bare
+    # number after the speed words is the factor
+    mto = re.search(
+        r"\b(?:slow|speed)\s+(?:it\s+|this\s+|the (?:video|clip)\s+)?(?:down|up)\s+to\s+"
+        r"(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|minutes?|:|x\b))|"
+        r"^(?:playback\s+)?speed\s*[:=]?\s*(\d+(?:\.\d+)?)\s*x?$",
         t,
     )
     if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:

@@ -188,8 +188,11 @@ UNMUTE = rx(
 
 # -- platforms and shapes ----------------------------------------------------------------------
 PORTRAIT = rx(
-    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|stories|story|snapchat|"
-    r"phone screen|upright)\b",
+    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|snapchat|phone screen|"
+    r"upright)\b",
+    # "story" alone is a story ("he's part of the story"); a platform's story is vertical
+    r"\b(?:ig|insta|instagram|snapchat|facebook|fb|whatsapp) stor(?:y|ies)\b|"
+    r"\b(?:for|to|on|in|into) (?:my|our|the|an?) (?:ig |insta |instagram )?stor(?:y|ies)\b",
     r"竖屏|竖版|竖的|竖向|抖音|快手|小红书|视频号|竖",
 )
 LANDSCAPE = rx(
@@ -209,7 +212,7 @@ NEGATION = rx(
     r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
-    r"^(?:请)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
+    r"^(?:请|我|我们)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
     r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
 )
 CANCEL = rx(
@@ -225,12 +228,13 @@ CANCEL = rx(
 )
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
+    r"cross-?fades?|cross-?fading|dissolve|wipe transition|"
     r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",
-    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色",
+    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解",
 )
 
 #: "no wait", "I mean", "sorry": the next clause replaces the one before.

@@ -24,6 +24,8 @@ from nemo_widgets.engine.agent.language.acts import (
     capability,
     is_question,
 )
+from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
+from nemo_widgets.engine.agent.language.clauses import split_clauses
 from nemo_widgets.engine.agent.language.context import (
     ANSWERS,
     REFER,
@@ -62,47 +64,12 @@ class Understanding:
     text: str = ""
 
 
-_PROTECT = [
-    (r"\bbetween\s+(\S+)\s+and\s+", r"between \1 & "),
-    (r"\bfade (?:it )?in and (?:fade )?out\b", "fade in & fade out"),
-    (r"\bin and out\b", "in & out"),
-    (r"\bblack and white\b", "black & white"),
-    (r"\b(picture|video|audio|sound) and (picture|video|audio|sound)\b", r"\1 & \2"),
-    (r"\bup and down\b", "up & down"),
-    (r"(开头|前面)和(结尾|后面|最后)", r"\1&&\2"),
-]
-_SPLIT = re.compile(
-    r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
-    r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
-    r"\bhowever\b|然后|接着|之后再|但是|不过|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|再(?=加|把|改|换|"
-    r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
-    r"和(?=把|加|改|换|调|剪|删|去))\s*"
-)
-_POLITE = re.compile(
-    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
-    r"lastly|actually|honestly|on second thought)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
-    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
-    r"'d like|d like)\s+"
-    r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
-    r"are you able to\s+|"
-    r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
-    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
-    r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"
-)
 _IN_BACKGROUND = re.compile(
     r"\b(?:"
     + "|".join(re.escape(n) for n in NOUNS_EN)
     + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
     r"(?:background|back)\b|背景(?:里|中|上)的"
 )
-
-
-def split_clauses(t: str) -> list[str]:
-    for a, b in _PROTECT:
-        t = re.sub(a, b, t)
-    parts = [p.strip(" ,.")[:300] for p in _SPLIT.split(t)]
-    return [p.replace(" & ", " and ").replace("&&", "和") for p in parts if p and p.strip(" ,.")]
 
 
 def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:

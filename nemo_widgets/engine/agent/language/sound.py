@@ -122,6 +122,18 @@ def _level(t: str) -> float | None:
     )
     if m and int(m.group(1)) <= 200:
         return int(m.group(1)) / 100
+    # terse: "music 0.8", "volume 30", "bgm volume 0.5", "音乐 0.8", "音量 30"
+    m = re.fullmatch(
+        r"(?:the )?(?:(?:music|song|bgm|video|clip|original)\s+)?(?:volume|music|song|bgm|sound|"
+        r"audio|level)\s*[:=]?\s*(0?\.\d+|1(?:\.0+)?|\d{1,3})|"
+        r"(?:(?:背景)?(?:音乐|配乐|声音|原声)的?(?:音量)?|音量)\s*[:：]?\s*(0?\.\d+|1(?:\.0+)?|\d{1,3})",
+        t.strip(),
+    )
+    if m and (v := m.group(1) or m.group(2)):
+        x = float(v)
+        if x > 100:
+            return None
+        return round(x if "." in v or v in ("0", "1") else x / 100, 4)
     return None
 
 

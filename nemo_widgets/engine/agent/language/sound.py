@@ -171,6 +171,16 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         return None
     if target is not None and not (up or down or level is not None or _STRONG_SOUND.search(t)):
         return None
+    if (
+        target is None
+        and s.music
+        and s.total
+        and re.search(r"\b(?:it|this|that|them)\b|它|这个", t)
+        and not re.search(r"\b(?:volume|sound|audio)\b|音量|声音", t)
+    ):
+        # "turn it down" with music on the timeline: "it" is the music or the clip's own
+        # sound, nothing says which: ask (a clause before that names it has set the target)
+        return Step("clarify", why="which_sound")
     tgt = target or ("music" if s.music else "video")
     cur = s.music_volume if tgt == "music" else 1.0
     if re.search(r"\bhalve\b|\bhalf as loud\b|音量减半", t):

@@ -45,6 +45,19 @@ _REGIONAL = [
 ]  # fmt: skip
 
 
+def as_typed(phrase: str, raw: str) -> str:
+    """A phrase read from the Simplified text, in the characters the user typed
+    ("银色的车" → "銀色的車" when they wrote Traditional)."""
+    if not re.search(r"[\u4e00-\u9fff]", phrase):
+        return phrase
+    low = raw.lower()
+    conv = simplified(low)
+    if conv == low or len(conv) != len(low):
+        return phrase
+    i = conv.find(phrase)
+    return raw[i : i + len(phrase)] if i >= 0 else phrase
+
+
 def regional(text: str) -> str:
     for a, b in _REGIONAL:
         text = re.sub(a, b, text)
@@ -190,4 +203,4 @@ def is_word(w: str) -> bool | None:
     return w in sp.word_frequency
 
 
-__all__ = ["is_word", "mixed", "number_words", "regional", "shorthand", "simplified"]
+__all__ = ["as_typed", "is_word", "mixed", "number_words", "regional", "shorthand", "simplified"]

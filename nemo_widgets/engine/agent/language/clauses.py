@@ -59,12 +59,17 @@ _NOT_AFTER = re.compile(
     r"(?:to|and|or|then|you|i|we|me|please|pls|just|also|can|could|will|would|should|'ll|not|"
     r"don't|dont|do|did|let|lets|let's|the|a|an|of|with|without|no|it's|its|is|are|be|was|"
     r"this|that|my|your|a|for|into|as|by|at|on|in|some|any|quick|slight|soft|nice|smooth|"
-    r"gentle|short|long|little|bit|hard|new|more|less|first|last|one|it|them|sure|who|which|"
-    r"seconds?|secs?|s|minutes?|mins?|[\d.:]+s?|\w+-second)$"
+    r"gentle|short|long|little|bit|hard|new|more|less|first|last|one|it|them|sure|who|which)$"
 )
+#: Verbs that are also nouns ("a 2 second fade in", "at 5 cut"): not after a number or unit.
+_NOUNISH = re.compile(
+    r"fade|cut|split|trim|speed|blur|crop|set|turn|change|use|keep|slow|move|switch|swap"
+)
+_UNIT = re.compile(r"seconds?|secs?|s|minutes?|mins?|[\d.:]+s?|\w+-second")
 #: What follows a verb that starts a command: its object.
 _OBJECT_START = re.compile(
-    r"(?:the|it|this|that|them|all|everything|my|a|an|some|\d)\b|"
+    r"(?:the|it|this|that|them|all|everything|my|a|an|some|\d|music|songs?|bgm|titles?|text|"
+    r"subtitles|captions?|background|sound|audio|volume)\b|"
     r"(?:to|up|down|out|off|in) (?:the|it|this|that|them|my|\d)\b"
 )
 
@@ -85,6 +90,7 @@ def _run_on(part: str) -> list[str]:
             re.fullmatch(rf"(?:{_RUN_ON_VERBS})", w)
             and len(cur) >= 2
             and not _NOT_AFTER.fullmatch(prev)
+            and not (_NOUNISH.fullmatch(w) and _UNIT.fullmatch(prev))
             and not prev.endswith(",")
             and _OBJECT_START.match(rest)
             and re.search(r"[a-z]", " ".join(cur[1:]))

@@ -132,7 +132,7 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
     return False
 
 
-def no_more(core: str, s: Session) -> Step | None:
+def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     """不要配乐了 / 不要标题了 ("no more music"): a noun with no verb, for a thing that is there."""
     if re.search(
         r"\b(?:add|put|use|play|insert|change|make|remove|delete|cut|trim)\b|加|添|放|用|改|换|删|"
@@ -165,10 +165,14 @@ def no_more(core: str, s: Session) -> Step | None:
         and re.search(r"了$|^(?:the )?(?:title|caption|text)$|^标题|^字幕", core)
     ):
         return Step("remove_title")
-    if object_words(core) and not re.search(
-        r"\b(?:removed|deleted|erased|gone|touched|changed|moved|blurred|cut|edited|affected|"
-        r"hidden|cropped|to (?:be|go|disappear))\b|删|去掉|动|改|换|剪|模糊",
-        core,
+    if (
+        things
+        and object_words(core)
+        and not re.search(
+            r"\b(?:removed|deleted|erased|gone|touched|changed|moved|blurred|cut|edited|affected|"
+            r"hidden|cropped|to (?:be|go|disappear))\b|删|去掉|动|改|换|剪|模糊",
+            core,
+        )
     ):
         # "don't want the grey car in the shot", "我不想要画面里的车": the thing should go
         zh = bool(re.search(r"[\u4e00-\u9fff]", core))

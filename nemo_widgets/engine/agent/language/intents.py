@@ -96,7 +96,11 @@ def fade(t: str, s: Session) -> list[Step] | None:
     if (
         target == "audio"
         and not music_only
-        and re.search(r"\b(?:picture|image|video|visuals?)\b|画面|图像", t)
+        and re.search(
+            r"\b(?:picture|image|video|visuals?|everything|whole thing|to black|from black)\b|画面|"
+            r"图像|全部|黑场",
+            t,
+        )
     ):
         target = "both"  # "fade in on both picture and sound"
     if target is None:

@@ -208,7 +208,10 @@ PORTRAIT_45 = rx(r"\b(?:4 ?by ?5|four by five)\b")
 # -- speech acts -------------------------------------------------------------------------------
 NEGATION = rx(
     r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
-    r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b",
+    r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b|"
+    # terse "no fade", "no speed change" (not "no sound": silence; not "no more than 10 s")
+    r"^(?:but |and )?no (?!sound\b|audio\b|(?:more|longer|less) than\b|(?:black )?bars\b|"
+    r"wait\b|problem|worries\b|(?:i|you|we) \b)(?=[a-z])",
     r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
@@ -217,7 +220,8 @@ NEGATION = rx(
 )
 CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
-    r"ignore that|no thanks|no thank you|nope|nah|nothing|that's all|that is all|"
+    r"ignore that|no thanks|no thank you|nope|nah|nothing(?: else)?|that's all|that is all|"
+    r"that'?s it|thats it|that'?ll be all|all done|i'?m done|done|nothing more|"
     r"no (?:edits|changes)(?: please)?|"
     r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"

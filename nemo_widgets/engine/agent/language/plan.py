@@ -285,12 +285,24 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             core = lx.NEGATION.sub("", c, count=1).strip()
             steps = _understand(core, s, norm.quotes, context) if core else None
             wants_gone = re.match(
-                r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)",
+                r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
+                r"(?:but |and )?no\b",
                 c,
             )
             if wants_gone:
                 core = re.sub(r"^(?:want|need)\s+(?:to see\s+)?", "", core)
-            gone = no_more(core, s) if wants_gone else None
+            # "no music" on a project with music: it goes; "no cars" is not enough to remove any
+            gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
+            if gone is None and c.startswith("no ") and object_words(core):
+                # "no cars": most likely "remove the cars", but a removal costs: ask first
+                q = (
+                    f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"
+                    if norm.zh
+                    else f"Remove the {core} from the picture? Say “remove the {core}” and I'll "
+                    "do it (no change yet)."
+                )
+                u.steps.append(Step("clarify", {"question": q}, why="remove_what"))
+                continue
             if gone is not None:
                 u.steps.append(gone)
                 imagine(s, gone)

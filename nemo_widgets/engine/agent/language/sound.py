@@ -114,6 +114,12 @@ def _level(t: str) -> float | None:
     )
     if m:
         return _WORD_LEVEL[m.group(1) or m.group(2)]
+    m = re.search(
+        r"(?:音量|声音|音乐|配乐)(?:调到|调成|设为|设成|改成|改为|调为|到)\s*(\d{1,3})(?![\d.]|\s*(?:秒|分|倍|x\b|:))",
+        t,
+    )
+    if m and int(m.group(1)) <= 100:
+        return int(m.group(1)) / 100  # "音量调到三十" (30 of 100)
     m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
     if m:
         return float(m.group(1))

@@ -40,6 +40,7 @@ def simplified(text: str) -> str:
 
 #: Words of Taiwan and Hong Kong usage as the mainland words the grammar keys on.
 _REGIONAL = [
+    ("直式", "竖屏"), ("横式", "横屏"),
     ("影片", "视频"), ("汇出", "导出"), ("音讯", "音频"), ("物件", "物体"),
     ("(?<!恢)复原(?!速)", "撤销"), ("档案", "文件"), ("删去", "删掉"),
 ]  # fmt: skip
@@ -138,6 +139,11 @@ _SHORT_RX = re.compile(r"(?<![\w/])(" + "|".join(re.escape(k) for k in _SHORT) +
 
 
 def shorthand(text: str) -> str:
+    text = re.sub(
+        r"\bad(?= (?:a|an|the|some|music|a title|title|text|subtitles?|captions?|fade|bgm)\b)",
+        "add",
+        text,
+    )  # "ad a title", a typo, not an advert
     return _SHORT_RX.sub(lambda m: _SHORT[m.group(1)], text)
 
 

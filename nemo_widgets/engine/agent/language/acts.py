@@ -41,7 +41,7 @@ HELP = re.compile(
     r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
     r"\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
-    r"有什么功能|你可以做什么|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"
+    r"有什么功能|你可以做什么|能干嘛|会干嘛|可以干嘛|能做嘛|能干些啥|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"
 )
 CREDITS = re.compile(
     r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"

@@ -182,8 +182,11 @@ MUTE = rx(
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭)|关掉(?:原声|声音|音乐)",
 )
 UNMUTE = rx(
-    r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b",
-    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音",
+    r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b|"
+    r"\b(?:turn|switch|put) (?:the )?(?:music|song|bgm|audio|sound|voices?) (?:back )?on\b|"
+    r"\b(?:music|song|bgm|audio|sound) (?:back )?on(?: again)?$",
+    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音|(?:音乐|声音|原声)(?:打开|开回来|恢复)|"
+    r"(?:打开|恢复)(?:音乐|原声)",
 )
 
 # -- platforms and shapes ----------------------------------------------------------------------
@@ -216,6 +219,9 @@ NEGATION = rx(
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
     r"^(?:请|我|我们)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|不必|用不着)",
+    r"^(?:我)?(?:没让你|没叫你|没要你|没有让你|没说要|没说过要|谁让你)",
+    r"^i (?:didn'?t|did not|never) (?:ask|tell|say|want)(?: you)?(?: to)?\b|"
+    r"^who (?:told|asked) you to\b",
     r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
 )
 CANCEL = rx(

@@ -73,6 +73,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         "音频",
     ):
         return Step("mute", {"target": "video" if not s.music else "all"})
+    if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
+        return Step("mute", {"target": "video"})  # "去掉原声", "remove the voices"
     if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
         return Step("clarify", why="remove_what")
     args: dict[str, Any] = {"target": phrase}

@@ -48,7 +48,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
         r"read)\s+(.+)$|"
-        r"标题(?:改成|改为|换成)(.+)$",
+        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成)(.+)$",
         t,
     )
     new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted

@@ -27,6 +27,10 @@ CLARIFY = {
         'Upload an audio file (mp3, wav, m4a) first, then say "add it as background music".',
         "请先上传音频文件（mp3、wav、m4a），再说“添加背景音乐”。",
     ),
+    "which_sound": (
+        "The music or the video's own sound?",
+        "是背景音乐，还是视频原声？",
+    ),
     "volume_level": (
         "Louder or quieter — or to which level (e.g. 30%)?",
         "调大还是调小？或者调到多少（例如 30%）？",

@@ -218,6 +218,9 @@ def _compose(done: list[str], failed: list[str], p: Plan, extra: list[str], zh: 
             parts += failed
     for st in p.skipped:
         what = st.args.get("what")
+        if st.args.get("reason"):  # not possible as asked (past the end…): say why
+            parts.append(("没有完成：" if zh else "Not done: ") + st.args["reason"])
+            continue
         if st.why == "purpose":
             ratio = st.args.get("ratio", "9:16")
             parts.append(

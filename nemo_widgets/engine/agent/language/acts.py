@@ -41,7 +41,7 @@ HELP = re.compile(
     r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
     r"\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
-    r"有什么功能|你可以做什么"
+    r"有什么功能|你可以做什么|能干嘛|会干嘛|可以干嘛|能做嘛|能干些啥|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"
 )
 CREDITS = re.compile(
     r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"
@@ -61,6 +61,18 @@ STATUS = re.compile(
     r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
 )
 
+
+#: "I liked it better before", "原来的更好": a wish for the version before (an undo).
+PREFER_BEFORE = re.compile(
+    r"\b(?:liked|preferred|prefer|like) it (?:better |more )?(?:before|the way it was)\b|"
+    r"\b(?:was|looked|looks|sounded) better before\b|\bthe (?:old|previous|original|last) "
+    r"(?:version|one|cut) (?:was|looked) better\b|(?:之前|原来|刚才)的?(?:更好|比较好|好看多了)"
+)
+#: "it's ok to crop the sides", "I don't mind cropping": leave to, not a step of its own.
+PERMIT = re.compile(
+    r"^(?:(?:it'?s|its|it is|that'?s|thats) (?:ok|okay|fine|alright|all right)(?: (?:to|if))?|"
+    r"i don'?t mind(?: if)?|feel free to|no problem if|(?:可以|允许)(?=裁|剪))\s*"
+)
 
 _GENERIC = (
     r"(?:objects?|things|stuff|backgrounds|titles|subtitles|captions|music|videos|clips|people|"

@@ -182,14 +182,20 @@ MUTE = rx(
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭)|关掉(?:原声|声音|音乐)",
 )
 UNMUTE = rx(
-    r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b",
-    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音",
+    r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b|"
+    r"\b(?:turn|switch|put) (?:the )?(?:music|song|bgm|audio|sound|voices?) (?:back )?on\b|"
+    r"\b(?:music|song|bgm|audio|sound) (?:back )?on(?: again)?$",
+    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音|(?:音乐|声音|原声)(?:打开|开回来|恢复)|"
+    r"(?:打开|恢复)(?:音乐|原声)",
 )
 
 # -- platforms and shapes ----------------------------------------------------------------------
 PORTRAIT = rx(
-    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|stories|story|snapchat|"
-    r"phone screen|upright)\b",
+    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|snapchat|phone screen|"
+    r"upright)\b",
+    # "story" alone is a story ("he's part of the story"); a platform's story is vertical
+    r"\b(?:ig|insta|instagram|snapchat|facebook|fb|whatsapp) stor(?:y|ies)\b|"
+    r"\b(?:for|to|on|in|into) (?:my|our|the|an?) (?:ig |insta |instagram )?stor(?:y|ies)\b",
     r"竖屏|竖版|竖的|竖向|抖音|快手|小红书|视频号|竖",
 )
 LANDSCAPE = rx(
@@ -205,16 +211,23 @@ PORTRAIT_45 = rx(r"\b(?:4 ?by ?5|four by five)\b")
 # -- speech acts -------------------------------------------------------------------------------
 NEGATION = rx(
     r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
-    r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b",
+    r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b|"
+    # terse "no fade", "no speed change" (not "no sound": silence; not "no more than 10 s")
+    r"^(?:but |and )?no (?!sound\b|audio\b|(?:more|longer|less) than\b|(?:black )?bars\b|"
+    r"wait\b|problem|worries\b|(?:i|you|we) \b)(?=[a-z])",
     r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
-    r"^(?:请)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
+    r"^(?:请|我|我们)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|不必|用不着)",
+    r"^(?:我)?(?:没让你|没叫你|没要你|没有让你|没说要|没说过要|谁让你)",
+    r"^i (?:didn'?t|did not|never) (?:ask|tell|say|want)(?: you)?(?: to)?\b|"
+    r"^who (?:told|asked) you to\b",
     r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
 )
 CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
-    r"ignore that|no thanks|no thank you|nope|nah|nothing|that's all|that is all|"
+    r"ignore that|no thanks|no thank you|nope|nah|nothing(?: else)?|that's all|that is all|"
+    r"that'?s it|thats it|that'?ll be all|all done|i'?m done|done|nothing more|"
     r"no (?:edits|changes)(?: please)?|"
     r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
@@ -225,12 +238,13 @@ CANCEL = rx(
 )
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
+    r"cross-?fades?|cross-?fading|dissolve|wipe transition|"
     r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",
-    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色",
+    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解",
 )
 
 #: "no wait", "I mean", "sorry": the next clause replaces the one before.

@@ -114,6 +114,12 @@ def _level(t: str) -> float | None:
     )
     if m:
         return _WORD_LEVEL[m.group(1) or m.group(2)]
+    m = re.search(
+        r"(?:音量|声音|音乐|配乐)(?:调到|调成|设为|设成|改成|改为|调为|到)\s*(\d{1,3})(?![\d.]|\s*(?:秒|分|倍|x\b|:))",
+        t,
+    )
+    if m and int(m.group(1)) <= 100:
+        return int(m.group(1)) / 100  # "音量调到三十" (30 of 100)
     m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
     if m:
         return float(m.group(1))
@@ -122,6 +128,18 @@ def _level(t: str) -> float | None:
     )
     if m and int(m.group(1)) <= 200:
         return int(m.group(1)) / 100
+    # terse: "music 0.8", "volume 30", "bgm volume 0.5", "音乐 0.8", "音量 30"
+    m = re.fullmatch(
+        r"(?:the )?(?:(?:music|song|bgm|video|clip|original)\s+)?(?:volume|music|song|bgm|sound|"
+        r"audio|level)\s*[:=]?\s*(0?\.\d+|1(?:\.0+)?|\d{1,3})|"
+        r"(?:(?:背景)?(?:音乐|配乐|声音|原声)的?(?:音量)?|音量)\s*[:：]?\s*(0?\.\d+|1(?:\.0+)?|\d{1,3})",
+        t.strip(),
+    )
+    if m and (v := m.group(1) or m.group(2)):
+        x = float(v)
+        if x > 100:
+            return None
+        return round(x if "." in v or v in ("0", "1") else x / 100, 4)
     return None
 
 
@@ -159,6 +177,16 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         return None
     if target is not None and not (up or down or level is not None or _STRONG_SOUND.search(t)):
         return None
+    if (
+        target is None
+        and s.music
+        and s.total
+        and re.search(r"\b(?:it|this|that|them)\b|它|这个", t)
+        and not re.search(r"\b(?:volume|sound|audio)\b|音量|声音", t)
+    ):
+        # "turn it down" with music on the timeline: "it" is the music or the clip's own
+        # sound, nothing says which: ask (a clause before that names it has set the target)
+        return Step("clarify", why="which_sound")
     tgt = target or ("music" if s.music else "video")
     cur = s.music_volume if tgt == "music" else 1.0
     if re.search(r"\bhalve\b|\bhalf as loud\b|音量减半", t):

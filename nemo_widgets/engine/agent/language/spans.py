@@ -71,6 +71,8 @@ def trim_cut(t: str, s: Session) -> Step | None:
         )
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
+            if v and s.total and v > s.total + 0.05:
+                return out_of_range(0.0, v, s)  # "trim to 45 s" of a 30 s video: not possible
             if v:
                 return Step("trim", {"start": 0.0, "end": v})
         m = re.search(

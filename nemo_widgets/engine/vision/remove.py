@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.vision.inpaint import CutDetector, FillResult, inpaint_video
+from nemo_widgets.engine.video_io import FrameReader
+from nemo_widgets.engine.vision.inpaint import CutDetector, FillResult, inpaint_video, thumbnail
 from nemo_widgets.engine.vision.labels import Target
 
 Box = tuple[float, float, float, float]
@@ -185,15 +185,13 @@ def scan(
     from nemo_widgets.engine.vision.detect import Detector
 
     det = Detector()
-    thumbs: list[np.ndarray] = []
+    frames = 0
     tracks: list[Track] = []
     active: list[Track] = []
     keyframes: list[int] = []
-    with av.open(str(src)) as c:
-        s = c.streams.video[0]
-        s.thread_type = "AUTO"
-        fps = float(s.average_rate or 25)
-        total = s.frames or int(float(c.duration / av.time_base) * fps) if c.duration else 0
+    with FrameReader(src, check=check, check_every=16) as c:
+        fps = float(c.stream.average_rate or 25)
+        total = (c.stream.frames or int(c.duration * fps)) if c.duration else 0
         if total and total < 4 * fps:  # a short clip: more looks, still cheap
             every_s = min(every_s, 0.25)
         step = max(1, round(fps * every_s))
@@ -201,14 +199,11 @@ def scan(
         shot = 0
         is_cut = CutDetector()
         cuts = [0]
-        for i, f in enumerate(c.decode(s)):
-            if i % 16 == 0:
-                check()
-            rgb = f.to_ndarray(format="rgb24")
+        for f in c:
+            i, rgb = f.index, f.rgb
             h, w = rgb.shape[:2]
-            thumb = cv2.resize(rgb, (64, max(2, 64 * h // w)), interpolation=cv2.INTER_AREA)
-            thumbs.append(thumb)
-            if is_cut(thumb):
+            frames = i + 1
+            if is_cut(thumbnail(rgb)):
                 cuts.append(i)
                 shot += 1
                 active = []
@@ -244,7 +239,7 @@ def scan(
             active = [t for t in active if i - t.last <= 2 * step]
             if total:
                 progress(min(40.0, 40 * i / total))
-    return Scan(_join(tracks, step), w, h, fps, len(thumbs), cuts, keyframes)
+    return Scan(_join(tracks, step), w, h, fps, frames, cuts, keyframes)
 
 
 def _join(tracks: list[Track], step: int, gap: int = 4) -> list[Track]:
@@ -585,7 +580,13 @@ def remove_object(
     # For measurement: the masks really used, saved where NEMO_REMOVE_MASKS points (.npz).
     dump = os.environ.get("NEMO_REMOVE_MASKS")
     fill = inpaint_video(
-        src, out, masks, quality=quality, check=check, progress=lambda p: progress(40 + 0.6 * p)
+        src,
+        out,
+        masks,
+        quality=quality,
+        check=check,
+        progress=lambda p: progress(40 + 0.6 * p),
+        cuts=sc.cuts,  # the scan ran the cut detector on the same pictures
     )
     if dump:
         np.savez_compressed(dump, shape=np.array([sc.height, sc.width]), **used)

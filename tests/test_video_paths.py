@@ -19,6 +19,7 @@ from nemo_widgets.engine.media import probe
 from nemo_widgets.engine.render import render
 from nemo_widgets.engine.video_io import FrameReader, counting_decodes
 from nemo_widgets.engine.vision.background import BackgroundSpec, replace_background
+from nemo_widgets.engine.vision.inpaint import Known, analyse
 from nemo_widgets.engine.vision.labels import Target
 from nemo_widgets.engine.vision.remove import remove_object
 from nemo_widgets.synth import set_display_rotation, write_frames
@@ -150,5 +151,47 @@ def test_removal_decodes_its_source_a_bounded_number_of_times(tmp_path: Path) ->
     assert res.fill is not None and res.fill.frames == frames
     passes = decoded[src.resolve()] / frames
     assert passes == int(passes)  # whole passes, nothing decoded twice inside one
-    assert passes <= 4, passes
+    assert passes <= 3, passes  # was 4: scan, analysis, plate samples, fill
     assert set(decoded) == {src.resolve()}
+
+
+def test_one_pass_analysis_builds_the_same_plates_as_two(tmp_path: Path) -> None:
+    """With the shots and the holes' bounds known (as removal knows them from its scan), the
+    analysis decodes once, and what it builds is exactly what two passes build: a static shot
+    whose hole moves (plate and stack), then a cut, then a panning shot (warped samples)."""
+    rng = np.random.default_rng(1)
+    world = cv2.resize(
+        rng.integers(0, 255, (24, 75, 3)).astype(np.uint8), (300, 96), interpolation=cv2.INTER_CUBIC
+    )
+    frames, masks, bounds = [], [], []
+    for i in range(40):
+        x = 0 if i < 20 else 2 * (i - 20)  # still, then a cut to a pan
+        img = world[:, x : x + 128].copy() if i < 20 else world[::-1, 100 + x : 228 + x].copy()
+        m = np.zeros((96, 128), np.uint8)
+        cx = 30 + 3 * (i % 20)
+        cv2.circle(m, (cx, 48), 10, 1, -1)
+        img[m > 0] = MAGENTA
+        frames.append(img)
+        masks.append(m.astype(bool))
+        bounds.append((cx - 13, 35, cx + 13, 61))
+    src = write_frames(tmp_path / "scene.mp4", frames, pix_fmt="yuv444p", crf=8)
+    with counting_decodes() as two_passes:
+        two = analyse(src, lambda i, rgb: masks[i])
+    assert [s.start for s in two.shots] == [0, 20]
+    known = Known([0, 20], 40, lambda i: bounds[i])
+    with counting_decodes() as one_pass:
+        one = analyse(src, lambda i, rgb: masks[i], known=known)
+    assert two_passes[src.resolve()] == 80 and one_pass[src.resolve()] == 40
+    assert set(one.plates) == set(two.plates) == {0, 1} and set(one.stacks) == {0}
+    for k in two.plates:
+        assert one.plates[k][1] == two.plates[k][1]
+        assert np.array_equal(one.plates[k][0], two.plates[k][0])
+        assert np.array_equal(one.plates[k][2], two.plates[k][2])
+    for a, b in zip(one.stacks[0].__dict__.values(), two.stacks[0].__dict__.values(), strict=True):
+        assert np.array_equal(a, b)
+    assert (one.hole_area, one.parallax) == (two.hole_area, two.parallax)
+    # Bounds that do not hold the holes: a second pass, and still the same plates.
+    with counting_decodes() as fell_back:
+        again = analyse(src, lambda i, rgb: masks[i], known=Known([0, 20], 40, lambda i: None))
+    assert fell_back[src.resolve()] == 80
+    assert np.array_equal(again.plates[0][0], two.plates[0][0])

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,13 @@ import cv2
 import numpy as np
 
 from nemo_widgets.engine.video_io import FrameReader
-from nemo_widgets.engine.vision.inpaint import CutDetector, FillResult, inpaint_video, thumbnail
+from nemo_widgets.engine.vision.inpaint import (
+    CutDetector,
+    FillResult,
+    Known,
+    inpaint_video,
+    thumbnail,
+)
 from nemo_widgets.engine.vision.labels import Target
 
 Box = tuple[float, float, float, float]
@@ -494,18 +500,34 @@ class Masker:
         mask = cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=2)
         return cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST) > 0
 
-    def __call__(self, i: int, rgb: np.ndarray) -> np.ndarray | None:
+    def _boxes(self, i: int) -> Iterator[tuple[Track, Box, tuple[int, int, int, int]]]:
+        """Each track's box at frame ``i``: as detected (interpolated) and with the margin."""
         if not self.start <= i < self.end:
-            return None
-        out = None
+            return
         for t in self.tracks:
             lo, hi = self.scan.shot_span(t.first)
             a, z = self.spans[id(t)]
             # Held past its keyframes, but never across a cut.
             b = t.box_at(i, max(self.hold, t.first - a, z - t.last)) if lo <= i < hi else None
-            if b is None:
-                continue
-            box = self._expand(b)
+            if b is not None:
+                yield t, b, self._expand(b)
+
+    def bound(self, i: int) -> tuple[int, int, int, int] | None:
+        """A box that holds frame ``i``'s mask (None: no mask), known before the frame is
+        decoded."""
+        boxes = [box for _, _, box in self._boxes(i)]
+        if not boxes:
+            return None
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+
+    def __call__(self, i: int, rgb: np.ndarray) -> np.ndarray | None:
+        out = None
+        for t, b, box in self._boxes(i):
             # A parked object keeps its shape: a few looks at it do (first, middle, last).
             looks = sorted(t.boxes)
             if t.speed(self.scan.fps) <= 0.15 and len(looks) > 3:
@@ -586,7 +608,8 @@ def remove_object(
         quality=quality,
         check=check,
         progress=lambda p: progress(40 + 0.6 * p),
-        cuts=sc.cuts,  # the scan ran the cut detector on the same pictures
+        # The scan knows the shots and the masker where its masks can be: one analysis pass.
+        known=Known(sc.cuts, sc.frames, masker.bound),
     )
     if dump:
         np.savez_compressed(dump, shape=np.array([sc.height, sc.width]), **used)

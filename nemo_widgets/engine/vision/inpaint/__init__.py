@@ -34,7 +34,7 @@ from nemo_widgets.engine.vision.inpaint.motion import (
     detect_cuts,
     thumbnail,
 )
-from nemo_widgets.engine.vision.inpaint.plate import Analysis, FillResult, Stack, analyse
+from nemo_widgets.engine.vision.inpaint.plate import Analysis, FillResult, Known, Stack, analyse
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "CutDetector",
     "FillResult",
     "Hole",
+    "Known",
     "LocalFlow",
     "MaskFn",
     "MotionTracker",

@@ -21,7 +21,13 @@ import numpy as np
 from nemo_widgets.engine.video_io import ForwardClock, FrameReader, VideoWriter
 from nemo_widgets.engine.vision.inpaint.flow import LocalFlow, remap
 from nemo_widgets.engine.vision.inpaint.motion import Hole, MaskFn, shift
-from nemo_widgets.engine.vision.inpaint.plate import Analysis, FillResult, analyse, feather_for
+from nemo_widgets.engine.vision.inpaint.plate import (
+    Analysis,
+    FillResult,
+    Known,
+    analyse,
+    feather_for,
+)
 
 
 def filled_frames(
@@ -62,12 +68,14 @@ def inpaint_video(
     max_samples: int = 40,
     progress: Callable[[float], None] = lambda p: None,
     check: Callable[[], None] = lambda: None,
-    cuts: list[int] | None = None,
+    known: Known | None = None,
 ) -> FillResult:
     """Remove what ``masks(i, rgb)`` marks (True = remove) from every frame of ``src``; the
-    original audio is copied and every frame keeps its timestamp. ``cuts``: the first frame
-    of each shot when a scan already found them (see :func:`analyse`)."""
-    an = analyse(src, masks, check=check, progress=progress, max_samples=max_samples, cuts=cuts)
+    original audio is copied and every frame keeps its timestamp. ``known``: what a scan
+    already found (shots, where the holes are): the analysis then decodes once (see
+    :class:`~nemo_widgets.engine.vision.inpaint.plate.Known`), and the source is decoded
+    twice in all."""
+    an = analyse(src, masks, check=check, progress=progress, max_samples=max_samples, known=known)
     w, h, n = an.width, an.height, an.frames
     filled = 0
     with (

@@ -19,7 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import FrameReader
+from nemo_widgets.engine.video_io import DecodedFrame, FrameReader
 from nemo_widgets.engine.vision.inpaint.flow import LocalFlow, remap
 from nemo_widgets.engine.vision.inpaint.motion import (
     CutDetector,
@@ -101,6 +101,23 @@ def _roi(
     return x0, y0, x1, y1
 
 
+Box = tuple[int, int, int, int]
+
+
+@dataclass
+class Known:
+    """What a scan that already read the clip knows, so the analysis needs one pass, not two:
+    ``cuts`` (the first frame of each shot, found by :class:`CutDetector` on the same
+    pictures), ``frames`` (how many there are) and ``bounds(i)``, a box that holds frame
+    ``i``'s hole (None where it has none). The pass then keeps what the plates need — each
+    shot's sample frames, and for a shot whose camera may be still, every frame's region
+    inside the bounds — and builds each shot's plate as the shot ends."""
+
+    cuts: list[int]
+    frames: int
+    bounds: Callable[[int], Box | None]
+
+
 def analyse(
     src: Path,
     masks: MaskFn,
@@ -111,15 +128,16 @@ def analyse(
     max_samples: int = 40,
     local_flow: bool = True,
     stack_bytes: int = 300 << 20,
-    cuts: list[int] | None = None,
+    known: Known | None = None,
 ) -> Analysis:
-    """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot.
-    ``local_flow=False`` keeps to homographies even where the scene shows parallax (for
-    comparison). ``cuts`` (the first frame of each shot, from a scan that already ran
-    :class:`CutDetector` on the same pictures) spares running it again."""
+    """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot
+    (one pass when ``known`` says where the shots and the holes are). ``local_flow=False``
+    keeps to homographies even where the scene shows parallax (for comparison)."""
+    plates = _Plates(max_samples, stack_bytes, local_flow)
     holes: dict[int, Hole] = {}
     motion = MotionTracker(motion_width)
-    is_cut = CutDetector() if cuts is None else None
+    is_cut = CutDetector() if known is None else None
+    keep = _Keep(known, plates) if known is not None else None
     found = [0]
     w = h = n = 0
     with FrameReader(src, check=check, check_every=16) as frames:
@@ -133,21 +151,71 @@ def analyse(
             if hole is not None:
                 holes[i] = hole
             motion.add(i, rgb, m)
+            if keep is not None:
+                keep.add(f, holes, motion)
             if i % 8 == 0:
                 progress(min(24.0, i / 10))
             n = i + 1
-    cuts = [*(found if cuts is None else sorted({0, *(c for c in cuts if 0 < c < n)})), n]
+    if known is not None:
+        found = sorted({0, *(c for c in known.cuts if 0 < c < n)})
+        if keep is not None and not keep.held(n):  # then a second pass builds the plates
+            keep, plates = None, _Plates(max_samples, stack_bytes, local_flow)
+    cuts = [*found, n]
     shots = [Shot(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     for shot in shots:
         motion.fill(shot)
     shot_of = {i: k for k, s in enumerate(shots) for i in range(s.start, s.end)}
     an = Analysis(w, h, n, holes, shots, shot_of)
+    if keep is not None:  # the plates were built as each shot ended
+        plates.into(an)
+        progress(50)
+        return an
     progress(25)
-
-    # The region of interest of each shot, in its reference frame.
-    pad = max(16, w // 40)
-    rois: dict[int, tuple[int, int, int, int]] = {}
+    # Pass 2: the samples (and stacks) of every shot, from a second decode.
     for k, shot in enumerate(shots):
+        plates.start(k, shot, holes, w, h)
+    with FrameReader(src, check=check, check_every=16) as frames:
+        for f in frames:
+            i = f.index
+            k = shot_of.get(i)
+            if k is not None and plates.wants(k, i):
+                plates.add(k, i, f.rgb)
+                progress(25 + 25 * (i + 1) / max(1, n))
+    for k in list(plates.rois):
+        plates.finish(k)
+    plates.into(an)
+    progress(50)
+    return an
+
+
+class _Plates:
+    """Each shot's plate from its frames: the region of interest in the reference view, at
+    most ``max_samples`` frames warped into it (their per-pixel median is the plate), and
+    for a static shot whose hole moves, every frame's region (a :class:`Stack`)."""
+
+    def __init__(self, max_samples: int, stack_bytes: int, local_flow: bool) -> None:
+        self.max_samples, self.stack_bytes, self.local_flow = max_samples, stack_bytes, local_flow
+        self.flow = LocalFlow()
+        self.rois: dict[int, Box] = {}
+        self.shots: dict[int, Shot] = {}
+        self.holes: dict[int, Hole] = {}
+        self.size = (0, 0)
+        self.step: dict[int, int] = {}
+        self.samples: dict[int, list[Sample]] = {}
+        self.stacks: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+        self.plates: dict[int, tuple[np.ndarray, Box, np.ndarray]] = {}
+        self.done_stacks: dict[int, Stack] = {}
+        self.hole_area: dict[int, int] = {}
+        self.parallax: set[int] = set()
+
+    def step_of(self, shot: Shot) -> int:
+        return max(1, (shot.end - shot.start) // self.max_samples)
+
+    def start(self, k: int, shot: Shot, holes: dict[int, Hole], w: int, h: int) -> None:
+        """Get ready for shot ``k`` (its homographies known): its region of interest in the
+        reference view, and whether it keeps a stack."""
+        self.holes, self.size = holes, (w, h)
+        pad = max(16, w // 40)
         boxes = []
         for i in range(shot.start, shot.end):
             if i in holes:
@@ -162,66 +230,73 @@ def analyse(
                         int(np.ceil(ref[:, 1].max())),
                     )
                 )
-        if boxes:
-            rois[k] = _roi(boxes, w, h, pad)
-    samples: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {k: [] for k in rois}
-    step = {k: max(1, (shots[k].end - shots[k].start) // max_samples) for k in rois}
-    # A static shot whose hole moves (a walker, a passing car) keeps every frame's region of
-    # interest, within a memory budget: each frame is then filled from the nearest frames in
-    # time that saw the spot, so what passes behind the object (traffic, people) is there.
-    stacks: dict[int, tuple[list[np.ndarray], list[np.ndarray]]] = {}
-    for k in rois:
-        shot = shots[k]
+        if not boxes:
+            return
+        roi = self.rois[k] = _roi(boxes, w, h, pad)
+        self.shots[k] = shot
+        self.samples[k] = []
+        self.step[k] = self.step_of(shot)
+        # A static shot whose hole moves (a walker, a passing car) keeps every frame's region
+        # of interest, within a memory budget: each frame is then filled from the nearest
+        # frames in time that saw the spot, so what passes behind the object (traffic,
+        # people) is there.
         inside = [holes[i] for i in range(shot.start, shot.end) if i in holes]
-        if not shot.static or not inside:
-            continue
-        x0, y0, x1, y1 = rois[k]
+        if not shot.static:
+            return
+        x0, y0, x1, y1 = roi
         union = np.zeros((y1 - y0, x1 - x0), bool)
         for hl in inside:
             union |= hl.full(h, w)[y0:y1, x0:x1]
         moves = union.sum() > 1.3 * np.mean([hl.crop.sum() for hl in inside])
-        if moves and (shot.end - shot.start) * union.size * 4 <= stack_bytes:
-            stacks[k] = ([], [])
-    ones = np.ones((h, w), np.uint8)
-    feather = feather_for(w, h)
-    with FrameReader(src, check=check, check_every=16) as frames:
-        for f in frames:
-            i, rgb = f.index, f.rgb
-            k = shot_of.get(i)
-            if k in stacks:
-                x0, y0, x1, y1 = rois[k]
-                away = np.ones((y1 - y0, x1 - x0), bool)
-                if i in holes:  # clear of the object and the blur around it
-                    near = holes[i].full(h, w)[y0:y1, x0:x1].astype(np.uint8)
-                    away = cv2.dilate(near, np.ones((2 * feather + 1,) * 2, np.uint8)) == 0
-                stacks[k][0].append(rgb[y0:y1, x0:x1].copy())
-                stacks[k][1].append(away)
-            if k not in rois or (i - shots[k].start) % step[k]:
-                continue
-            x0, y0, x1, y1 = rois[k]
-            hmat = shift(shots[k].to_ref[i], -x0, -y0)  # frame i → the ROI of the reference
-            size = (x1 - x0, y1 - y0)
-            crop = cv2.warpPerspective(
-                rgb, hmat, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT
-            )
-            seen = cv2.warpPerspective(ones, hmat, size, flags=cv2.INTER_NEAREST)
-            hole = (
-                holes[i].full(h, w).astype(np.uint8) if i in holes else np.zeros((h, w), np.uint8)
-            )
-            raw = cv2.warpPerspective(hole, hmat, size, flags=cv2.INTER_NEAREST)
-            halo = cv2.dilate(raw, np.ones((3, 3), np.uint8))  # clear of the object's halo
-            band = cv2.dilate(raw, np.ones((4 * feather + 3,) * 2, np.uint8)) > 0
-            samples[k].append((crop, (seen > 0) & (halo == 0), (seen > 0) & (raw == 0), band))
-            progress(25 + 25 * (i + 1) / max(1, n))
-    flow = LocalFlow()
-    for k, items in samples.items():
-        if local_flow and not shots[k].static:
-            items, moved = _align(items, flow)
+        if moves and (shot.end - shot.start) * union.size * 4 <= self.stack_bytes:
+            self.stacks[k] = ([], [])
+
+    def wants(self, k: int, i: int) -> bool:
+        """Whether frame ``i`` of shot ``k`` is a sample or goes on a stack."""
+        return k in self.stacks or (k in self.rois and not (i - self.shots[k].start) % self.step[k])
+
+    def add(self, k: int, i: int, rgb: np.ndarray | None, crop: np.ndarray | None = None) -> None:
+        """Frame ``i`` of shot ``k`` (``crop``: its stack region, when cut out already;
+        ``rgb`` None: not a sample, the crop is all that is needed)."""
+        w, h = self.size
+        holes = self.holes
+        feather = feather_for(w, h)
+        x0, y0, x1, y1 = self.rois[k]
+        if k in self.stacks:
+            away = np.ones((y1 - y0, x1 - x0), bool)
+            if i in holes:  # clear of the object and the blur around it
+                near = holes[i].full(h, w)[y0:y1, x0:x1].astype(np.uint8)
+                away = cv2.dilate(near, np.ones((2 * feather + 1,) * 2, np.uint8)) == 0
+            if crop is None:
+                assert rgb is not None
+                crop = rgb[y0:y1, x0:x1].copy()
+            self.stacks[k][0].append(crop)
+            self.stacks[k][1].append(away)
+        shot = self.shots[k]
+        if rgb is None or (i - shot.start) % self.step[k]:
+            return
+        hmat = shift(shot.to_ref[i], -x0, -y0)  # frame i → the ROI of the reference
+        size = (x1 - x0, y1 - y0)
+        crop = cv2.warpPerspective(
+            rgb, hmat, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_CONSTANT
+        )
+        seen = cv2.warpPerspective(np.ones((h, w), np.uint8), hmat, size, flags=cv2.INTER_NEAREST)
+        hole = holes[i].full(h, w).astype(np.uint8) if i in holes else np.zeros((h, w), np.uint8)
+        raw = cv2.warpPerspective(hole, hmat, size, flags=cv2.INTER_NEAREST)
+        halo = cv2.dilate(raw, np.ones((3, 3), np.uint8))  # clear of the object's halo
+        band = cv2.dilate(raw, np.ones((4 * feather + 3,) * 2, np.uint8)) > 0
+        self.samples[k].append((crop, (seen > 0) & (halo == 0), (seen > 0) & (raw == 0), band))
+
+    def finish(self, k: int) -> None:
+        """Shot ``k``'s plate (and stack) from what was added."""
+        items = self.samples.pop(k)
+        if self.local_flow and not self.shots[k].static:
+            items, moved = _align(items, self.flow)
             if moved:
-                an.parallax.add(k)
+                self.parallax.add(k)
         crops = np.stack([c for c, _, _, _ in items])
         need = np.logical_or.reduce([n for _, _, _, n in items])
-        an.hole_area[k] = int((np.logical_or.reduce([~v for _, _, v, _ in items]) & need).sum())
+        self.hole_area[k] = int((np.logical_or.reduce([~v for _, _, v, _ in items]) & need).sum())
         idx = np.flatnonzero(need)
         vals = crops.reshape(len(items), -1, 3)[:, idx].astype(np.float32)
         plate = crops[len(items) // 2].copy()
@@ -233,15 +308,99 @@ def analyse(
         gone = np.isnan(med[:, 0])
         flat[idx] = np.nan_to_num(med).astype(np.uint8)
         missing.reshape(-1)[idx[gone]] = True
-        an.plates[k] = (synthesise(plate, missing), rois[k], missing)
-    for k, (frames, valid) in stacks.items():
-        ok = np.stack(valid)
-        idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
-        last = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)
-        after = np.minimum.accumulate(np.where(ok, idx, len(frames))[::-1], axis=0)[::-1]
-        an.stacks[k] = Stack(shots[k].start, np.stack(frames), last, after)
-    progress(50)
-    return an
+        self.plates[k] = (synthesise(plate, missing), self.rois[k], missing)
+        if k in self.stacks:
+            frames, valid = self.stacks.pop(k)
+            ok = np.stack(valid)
+            idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
+            last = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)
+            after = np.minimum.accumulate(np.where(ok, idx, len(frames))[::-1], axis=0)[::-1]
+            self.done_stacks[k] = Stack(self.shots[k].start, np.stack(frames), last, after)
+
+    def into(self, an: Analysis) -> None:
+        an.plates, an.stacks = self.plates, self.done_stacks
+        an.hole_area, an.parallax = self.hole_area, self.parallax
+
+
+def _within(a: Box, b: Box) -> bool:
+    return a[0] >= b[0] and a[1] >= b[1] and a[2] <= b[2] and a[3] <= b[3]
+
+
+class _Keep:
+    """One pass instead of two (see :class:`Known`): while pass 1 decodes, hold each shot's
+    sample frames (as decoded, before conversion) and, where the camera may be still, every
+    frame's region inside the shot's bounds; build the shot's plate when it ends."""
+
+    def __init__(self, known: Known, plates: _Plates) -> None:
+        self.known, self.plates = known, plates
+        cuts = sorted({0, *(c for c in known.cuts if 0 < c < known.frames)})
+        self.shots = [Shot(a, b) for a, b in itertools.pairwise([*cuts, known.frames]) if b > a]
+        self.k = 0
+        self.frames: list[DecodedFrame] = []
+        self.bound: Box | None = None
+        self.crops: list[np.ndarray] | None = None
+        self.ok = True
+
+    def _open(self, shot: Shot, w: int, h: int) -> None:
+        boxes = [b for i in range(shot.start, shot.end) if (b := self.known.bounds(i))]
+        self.bound = _roi(boxes, w, h, max(16, w // 40)) if boxes else None
+        self.crops = None
+        if self.bound is not None:
+            x0, y0, x1, y1 = self.bound
+            # What a stack of the real region would cost, at most (the hole is inside).
+            if (shot.end - shot.start) * (x1 - x0) * (y1 - y0) * 3 <= self.plates.stack_bytes:
+                self.crops = []
+
+    def add(self, f: DecodedFrame, holes: dict[int, Hole], motion: MotionTracker) -> None:
+        if not self.ok or self.k >= len(self.shots):
+            self.ok = False
+            return
+        shot, i = self.shots[self.k], f.index
+        h, w = f.rgb.shape[:2]
+        if i == shot.start:
+            self._open(shot, w, h)
+        if self.bound is not None:
+            if not (i - shot.start) % self.plates.step_of(shot):
+                self.frames.append(DecodedFrame(i, f.t, f.frame))  # rgb again when needed
+            if self.crops is not None:
+                x0, y0, x1, y1 = self.bound
+                self.crops.append(f.rgb[y0:y1, x0:x1].copy())
+        if i + 1 == shot.end:
+            self._close(shot, holes, motion, w, h)
+            self.k += 1
+
+    def _close(
+        self, shot: Shot, holes: dict[int, Hole], motion: MotionTracker, w: int, h: int
+    ) -> None:
+        frames, crops, bound = self.frames, self.crops, self.bound
+        self.frames, self.crops = [], None
+        if not any(i in holes for i in range(shot.start, shot.end)):
+            return
+        if bound is None:
+            self.ok = False  # holes where no bounds were said: a second pass instead
+            return
+        k = self.k
+        motion.fill(shot)
+        plates = self.plates
+        plates.start(k, shot, holes, w, h)
+        if k in plates.stacks and (crops is None or not _within(plates.rois[k], bound)):
+            self.ok = False  # the stack was not kept (over budget, or outside the bounds)
+            return
+        bx0, by0 = bound[0], bound[1]
+        x0, y0, x1, y1 = plates.rois.get(k, bound)
+        samples = {f.index: f for f in frames}
+        for j, i in enumerate(range(shot.start, shot.end)):
+            crop = None
+            if k in plates.stacks and crops is not None:
+                crop = crops[j][y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0].copy()
+            if plates.wants(k, i):
+                plates.add(k, i, samples[i].rgb if i in samples else None, crop)
+        if k in plates.rois:
+            plates.finish(k)
+
+    def held(self, n: int) -> bool:
+        """Whether every shot's plate was built in the pass (else a second pass does it)."""
+        return self.ok and self.k == len(self.shots) and n == self.known.frames
 
 
 @dataclass

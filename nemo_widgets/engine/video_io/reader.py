@@ -27,6 +27,7 @@ no decodable frame raises :class:`NoFrames`.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +37,26 @@ import av
 import numpy as np
 
 from nemo_widgets.engine.video_io.pictures import rotate
+
+#: Open tallies (see :func:`counting_decodes`): frames decoded, per source path.
+_TALLIES: list[Counter[Path]] = []
+
+
+@contextlib.contextmanager
+def counting_decodes() -> Iterator[Counter[Path]]:
+    """Count the frames every :class:`FrameReader` decodes inside the block, per source path
+    (resolved): how many times a stage decodes its source, measured on the real decoder.
+
+        with counting_decodes() as decoded:
+            remove_object(src, out, target)
+        passes = decoded[src.resolve()] / frames_in_src
+    """
+    tally: Counter[Path] = Counter()
+    _TALLIES.append(tally)
+    try:
+        yield tally
+    finally:
+        _TALLIES.remove(tally)
 
 
 class NoFrames(ValueError):
@@ -151,6 +172,8 @@ class FrameReader:
         t = max(t, self.last_t + 1e-6) if self.index else t
         self.last_t = t
         self.index += 1
+        for tally in _TALLIES:
+            tally[self.path.resolve()] += 1  # only while counting
         return DecodedFrame(self.index - 1, t, frame)
 
     def peek(self) -> DecodedFrame:

@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.render import downscale
+from nemo_widgets.engine.video_io import downscale
 
 
 class Segmenter:

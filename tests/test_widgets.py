@@ -374,7 +374,11 @@ def test_an_interrupted_run_ends_its_job_before_the_chat_unlocks(engine, tmp_pat
         with pytest.raises(asyncio.CancelledError):
             await task
         assert order[-2:] == [("job", ""), ("busy", False)], order
-        assert prompt.messages[-1]["text"].startswith("Cancelled"), prompt.messages[-1]
+        last = prompt.messages[-1]
+        assert last["text"].startswith("Cancelled"), last
+        # The step that was running shows as cancelled, not as still running.
+        assert [st["status"] for st in last["steps"]] == ["cancelled"], last["steps"]
+        assert "progress" not in last["steps"][0]
         assert c.job is None and not c.lock.locked()
 
     asyncio.run(main())

@@ -2,7 +2,7 @@
 // phrases ("click the Export button") become buttons; Enter sends; input waits during a run.
 import { errorArea, formatTime, h, watch } from "./shared.js";
 
-const STEP_ICON = { running: "⏳", done: "✓", failed: "✗" };
+const STEP_ICON = { running: "⏳", done: "✓", failed: "✗", cancelled: "■" };
 
 /** "42 % · frame 21 of 50 · 0:05 left" for a step's progress. */
 export function progressText(p) {
@@ -18,7 +18,7 @@ export function messageView(m, onAction) {
     h(
       "li",
       { class: `nemo-step nemo-step-${s.status}` },
-      `${STEP_ICON[s.status] || "•"} ${s.label}`,
+      `${STEP_ICON[s.status] || "•"} ${s.label}${s.status === "cancelled" ? " (cancelled)" : ""}`,
       s.status === "running" && s.progress
         ? h("span", { class: "nemo-step-progress" }, " — ", h("progress", { max: 100, value: s.progress.percent }), ` ${progressText(s.progress)}`)
         : null,

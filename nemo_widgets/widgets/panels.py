@@ -289,7 +289,9 @@ class PromptPanel(Panel):
         with self.hold_sync():  # the reply and the unlocked input in one update
             if self.messages and self.messages[-1].get("pending"):
                 self._update_last(
-                    pending=False, text="Cancelled: the step that was running changed nothing."
+                    pending=False,
+                    text="Cancelled: the step that was running changed nothing.",
+                    steps=_stopped(self.messages[-1].get("steps"), "cancelled"),
                 )
             self.busy, self.status_line = False, ""
 
@@ -313,7 +315,8 @@ class PromptPanel(Panel):
         super().fail(err)
         self.status_line = ""
         if self.messages and self.messages[-1].get("pending"):
-            self._update_last(pending=False, text="", error=self.error)
+            steps = _stopped(self.messages[-1].get("steps"), "failed")
+            self._update_last(pending=False, text="", error=self.error, steps=steps)
 
     # -- user input -------------------------------------------------------------------------------
     def say(self, text: str) -> Any:
@@ -331,6 +334,16 @@ class PromptPanel(Panel):
             self.run(self.controller.export())
         elif kind in ("state", "summary"):
             self.run(self.controller.say("status"))
+
+
+def _stopped(steps: Any, status: str) -> list[dict[str, Any]]:
+    """The steps of a run that ended early: the running ones marked ``status``, no progress."""
+    return [
+        {k: v for k, v in dict(st, status=status).items() if k != "progress"}
+        if st.get("status") == "running"
+        else dict(st)
+        for st in steps or []
+    ]
 
 
 def progress_detail(percent: float, elapsed: float, frames: int | None) -> str:

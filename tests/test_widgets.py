@@ -348,6 +348,42 @@ def test_progress_streams_and_cancel_stops_the_step(engine, tmp_path: Path) -> N
     asyncio.run(main())
 
 
+def test_an_interrupted_run_ends_its_job_before_the_chat_unlocks(engine, tmp_path: Path) -> None:
+    """The kernel's ■ cancels the task awaiting ``say``. The panels must hear that the job is
+    over (Cancel buttons hide) before the chat unlocks; the other order let the browser show
+    an unlocked chat beside a live Cancel button (the flaky browser test)."""
+    from nemo_widgets.synth import make_clip
+
+    long_clip = make_clip(tmp_path / "long.mp4", seconds=12, width=640, height=360)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        await c.upload(long_clip)
+        order: list[tuple[str, Any]] = []
+        prompt.observe(lambda ch: order.append((ch["name"], ch["new"])), names=["busy", "job"])
+        seen: list[dict] = []
+        c.on("progress", lambda **p: seen.append(p))
+        task = asyncio.ensure_future(c.say("replace my background with a clean studio backdrop"))
+        for _ in range(600):
+            if seen:
+                break
+            await asyncio.sleep(0.05)
+        assert seen and prompt.job == "run" and prompt.busy
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert order[-2:] == [("job", ""), ("busy", False)], order
+        last = prompt.messages[-1]
+        assert last["text"].startswith("Cancelled"), last
+        # The step that was running shows as cancelled, not as still running.
+        assert [st["status"] for st in last["steps"]] == ["cancelled"], last["steps"]
+        assert "progress" not in last["steps"][0]
+        assert c.job is None and not c.lock.locked()
+
+    asyncio.run(main())
+
+
 def test_studio_cancel_with_nothing_running(engine) -> None:
     async def main() -> None:
         studio = Studio(AsyncNemoClient(engine.base_url, settings=fast()))
@@ -482,3 +518,40 @@ def test_add_to_timeline_names_the_right_file() -> None:
     ]
     p = plan("add the clip second.mp4 to the timeline", {"video_infos": files})
     assert [(c.name, c.args) for c in p.calls] == [("add_clip", {"file": "second.mp4"})]
+
+
+def test_timeline_thumbnails_come_from_the_kernel(engine, tmp_path: Path) -> None:
+    """Each clip on the timeline gets a thumbnail the kernel made from the media (its colour
+    is the clip's), offered as a media slot pulled over the comm, made once per media."""
+    import io
+
+    from PIL import Image
+
+    from nemo_widgets.synth import make_clip
+    from nemo_widgets.widgets import TimelinePanel
+
+    red = make_clip(tmp_path / "red.mp4", seconds=1, colour=(220, 30, 30), audio=False)
+    blue = make_clip(tmp_path / "blue.mp4", seconds=1, colour=(30, 30, 220), audio=False)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        c.placement = "always"
+        timeline = TimelinePanel(c)
+        await c.upload(red, blue)
+        await settle(timeline)
+        segs = [s for t in timeline.tracks if t["kind"] == "video" for s in t["segments"]]
+        assert len(segs) == 2 and all(s["thumb"] for s in segs), segs
+        for seg, want in zip(segs, [(220, 30, 30), (30, 30, 220)], strict=True):
+            desc = timeline.media[seg["thumb"]]
+            assert desc["mime"] == "image/jpeg" and desc["size"] < 20_000
+            img = Image.open(io.BytesIO(fetch_media(timeline, seg["thumb"]))).convert("RGB")
+            assert img.height == 72
+            got = img.getpixel((img.width // 2, img.height // 2))
+            assert all(abs(g - w) < 25 for g, w in zip(got, want, strict=True)), (got, want)
+        ids = {k: v["id"] for k, v in timeline.media.items()}
+        await c.refresh()  # the timeline again: the same thumbnails, nothing made anew
+        await settle(timeline)
+        assert {k: v["id"] for k, v in timeline.media.items()} == ids
+        assert len(list((c.workdir / "thumbs").glob("*.jpg"))) == 2
+
+    asyncio.run(main())

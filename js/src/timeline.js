@@ -1,7 +1,8 @@
 // TimelinePanel: a time ruler, tracks and segments drawn to scale, a playhead in step with the
 // export's player (same Studio: a window event tagged with the panels' shared `group`), the
-// summary line, and the segments as a table for people (scrolls both ways).
-import { formatTime, h, layoutTimeline, watch } from "./shared.js";
+// summary line, and the segments as a table for people (scrolls both ways). Each clip shows a
+// thumbnail the kernel made from the media (media slots "thumb-…", over the comm).
+import { formatTime, h, layoutTimeline, mediaUrl, watch } from "./shared.js";
 
 /** Tick spacing (s) so a ruler of `seconds` has at most ~10 labelled ticks. */
 export function tickStep(seconds) {
@@ -41,7 +42,16 @@ function render({ model, el }) {
     window.dispatchEvent(new CustomEvent("nemo-seek", { detail: { group: model.get("group"), t } }));
   });
 
-  const stop = watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes"], () => {
+  // A clip's thumbnail: made by the kernel, pulled over the comm (cached per media id).
+  const thumb = (slot) => {
+    const desc = slot ? (model.get("media") || {})[slot] : null;
+    if (!desc) return null;
+    const img = h("img", { class: "nemo-bar-thumb", alt: "" });
+    mediaUrl(model, desc).then((url) => { img.src = url; }, () => img.remove());
+    return img;
+  };
+
+  const stop = watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes", "media"], () => {
     summary.textContent = model.get("summary");
     ruler.replaceChildren(...ticks(seconds()).map((k) => h("span", { class: "nemo-tick", style: { left: `${k.left}%` } }, formatTime(k.t))));
     ruler.hidden = !seconds();
@@ -57,7 +67,8 @@ function render({ model, el }) {
           style: { left: `${b.left}%`, width: `${b.width}%` },
           title: `${b.label} ${formatTime(b.start / 1000)}–${formatTime(b.end / 1000)}${b.effects.length ? ` · ${b.effects.join(", ")}` : ""}`,
         },
-        b.label,
+        thumb(b.thumb),
+        h("span", { class: "nemo-bar-label" }, b.label),
         b.effects.length ? h("span", { class: "nemo-fx" }, "✦") : null,
       ))),
     )));

@@ -417,9 +417,9 @@ class Controller:
             except (asyncio.CancelledError, KeyboardInterrupt):
                 # Interrupted (the kernel's ■, or cancel() when the service cannot stop runs):
                 # stop the work on the service too, then let the interruption through.
+                # (The panels hear "cancelled" from _job, once the job is over.)
                 with contextlib.suppress(Exception):
                     await asyncio.shield(session.cancel())
-                self.emit("cancelled", kind="run")
                 raise
             finally:
                 self.busy = False
@@ -476,11 +476,8 @@ class Controller:
                     preview = await session.client.download(
                         res.preview_url, folder / f"preview-{res.id}.mp4"
                     )
+                # Cancelled: the client cancels the render job on the way out (wait_render).
                 before = await self._render_before(session, draft, size, state, res.id)
-            except (asyncio.CancelledError, KeyboardInterrupt):
-                # The client cancels the render job on the way out (wait_render).
-                self.emit("cancelled", kind="export")
-                raise
             finally:
                 self.busy = False
         self.last_export = res
@@ -556,15 +553,20 @@ class Controller:
     async def _job(self, kind: str) -> Any:
         self.job = {"kind": kind, "task": asyncio.current_task()}
         self.emit("job", kind=kind, running=True)
+        cancelled = False
         try:
             yield
         except (asyncio.CancelledError, KeyboardInterrupt):
-            if kind == "upload":
-                self.emit("cancelled", kind="upload")
+            cancelled = True
             raise
         finally:
             self.job = None
             self.emit("job", kind=kind, running=False)
+            # Only with the job over (its Cancel buttons gone) is it announced as cancelled,
+            # which unlocks the chat: announced first, the browser could show an unlocked
+            # chat beside a live Cancel button (the job's end was still on its way).
+            if cancelled:
+                self.emit("cancelled", kind=kind)
 
     async def cancel(self) -> bool:
         """Stop the long job that is running (an upload, an AI step, an export).

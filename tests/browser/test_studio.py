@@ -17,11 +17,14 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("out/screenshots")
+BLUE = (30, 40, 220)
 
 
 def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
     clip = make_clip(lab.root / "clip.mp4", seconds=2, width=320, height=240)
-    second = make_clip(lab.root / "second.mp4", seconds=1, width=320, height=240, audio=False)
+    second = make_clip(
+        lab.root / "second.mp4", seconds=1, width=320, height=240, audio=False, colour=BLUE
+    )
     write_notebook(
         lab.root / f"studio-{front_end}.ipynb",
         "from nemo_widgets import Studio\nstudio = Studio(backend='engine')\nstudio",
@@ -117,6 +120,25 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
             timeout=60_000,
         )
         page.wait_for_selector(".nemo-file:has-text('second.mp4') .nemo-on-timeline")
+
+        # Thumbnails on the clips: made by the kernel from the media, pulled over the comm
+        # (blob: URLs; the engine's port is blocked), the second clip's in its own colour.
+        thumbs = ".nemo-kind-video .nemo-bar img.nemo-bar-thumb"
+        page.wait_for_function(
+            f"""() => {{ const t = [...document.querySelectorAll('{thumbs}')];
+            return t.length === 2 && t.every((i) => i.complete && i.naturalWidth > 0); }}""",
+            timeout=60_000,
+        )
+        srcs = page.eval_on_selector_all(thumbs, "ts => ts.map((t) => t.src)")
+        assert all(s.startswith("blob:") for s in srcs), srcs
+        rgb = page.eval_on_selector_all(
+            thumbs,
+            """ts => { const t = ts[1], c = document.createElement('canvas');
+            c.width = t.naturalWidth; c.height = t.naturalHeight;
+            const g = c.getContext('2d'); g.drawImage(t, 0, 0);
+            return [...g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data].slice(0, 3); }""",
+        )
+        assert all(abs(a - b) < 30 for a, b in zip(rgb, BLUE, strict=True)), rgb
 
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.add_style_tag(content=".Toastify { display: none !important; }")  # Lab's news ask

@@ -96,6 +96,16 @@ def capability(clause: str) -> bool:
     ):
         return True  # "能去水印吗": can it be done at all
     obj = next((g for g in m.groups() if g), "") if m else ""
+    if (
+        obj
+        and re.match(
+            r"^(?:can|could) (?:you|u|i|we)\s+(?:also\s+)?(?:remove|erase|delete|cut out|take out)|"
+            r"^is it possible to\s+(?:remove|erase|delete)|^are you able to\s+(?:remove|erase)",
+            clause,
+        )
+        and re.fullmatch(r"(?:a|an|any)\s+\w+(?:\s+\w+)?(?: from (?:a|my) videos?)?", obj)
+    ):
+        return True  # "is it possible to remove a person?": any person, so can it at all
     return bool(
         obj
         and re.fullmatch(

@@ -40,11 +40,13 @@ _SPLIT = re.compile(
 POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
     r"lastly|actually|honestly|on second thought)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
-    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
+    r"(?:(?:would|do) you mind\s+|(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|"
+    r"i\s+(?:want|need|would like|"
     r"'d like|d like)\s+"
     r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
     r"are you able to\s+|"
-    r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
+    r"help me\s+|how about\s+|what about\s+|try\s+)?"
+    r"(?:please\s+|just\s+)?"
     r"(?:(?:like )?i (?:said|told you|already said|asked)\s*,?\s+)?"
     r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
     r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"
@@ -123,6 +125,22 @@ def _each(part: str) -> list[str]:
         pre, a, b, post = m.groups()
         return [f"{pre}{a}{post}".strip(), f"{pre}{b}{post}".strip()]
     return [part]
+
+
+_GERUND = {
+    "muting": "mute", "unmuting": "unmute", "removing": "remove", "deleting": "delete",
+    "adding": "add", "making": "make", "cutting": "cut", "trimming": "trim",
+    "changing": "change", "putting": "put", "fading": "fade", "blurring": "blur",
+    "speeding": "speed", "slowing": "slow", "splitting": "split", "moving": "move",
+    "lowering": "lower", "raising": "raise", "erasing": "erase", "replacing": "replace",
+    "turning": "turn", "shortening": "shorten", "cropping": "crop", "exporting": "export",
+}  # fmt: skip
+_GERUND_RX = re.compile(r"^(" + "|".join(_GERUND) + r")\b")
+
+
+def imperative(c: str) -> str:
+    """ "(would you mind) muting the music" → "mute the music"."""
+    return _GERUND_RX.sub(lambda m: _GERUND[m.group(1)], c)
 
 
 def split_clauses(t: str) -> list[str]:

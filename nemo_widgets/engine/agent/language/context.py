@@ -10,6 +10,7 @@ from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.objects import NOUNS_EN, object_phrase, object_words
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.edits import VOLUME_STEP
 
 VERB = re.compile(
     r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
@@ -84,6 +85,17 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         and "level" in st.args
     ):
         last.args["volume"] = st.args["level"]
+        return True
+    if (
+        last.tool == "add_music"
+        and st.tool == "set_volume"
+        and st.args.get("target") == "music"
+        and "relative" in st.args
+        and "volume" not in last.args
+    ):
+        # "add music but keep it quiet": placed at a lower level, one step from full
+        step = 1 / VOLUME_STEP if st.args["relative"] == "down" else 1.0
+        last.args["volume"] = round(step, 4)
         return True
     if (
         last.tool in ("replace_music", "add_music")

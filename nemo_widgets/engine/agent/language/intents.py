@@ -355,8 +355,7 @@ def clips(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|"
-            r"交换|"
-            r"调换|对调",
+            r"交换|互换|换个位置|换一下位置|换位置|调换|对调|顺序反过来|颠倒顺序|反过来",
             t,
         )
         and len(s.clips) == 2

@@ -168,7 +168,8 @@ LOUDER = rx(
 )
 QUIETER = rx(
     r"\b(?:quieter|softer|lower|decrease|reduce|turn (?:it |the \w+ )?down|down|less loud|"
-    r"too loud|not so loud|duck|fainter)\b",
+    r"too loud|not so loud|duck|fainter)\b|"
+    r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b",
     r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大",
 )
 A_BIT = rx(

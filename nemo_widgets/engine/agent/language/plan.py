@@ -27,7 +27,7 @@ from nemo_widgets.engine.agent.language.acts import (
     is_question,
 )
 from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
-from nemo_widgets.engine.agent.language.clauses import split_clauses
+from nemo_widgets.engine.agent.language.clauses import imperative, split_clauses
 from nemo_widgets.engine.agent.language.context import (
     ANSWERS,
     REFER,
@@ -231,7 +231,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     clauses = split_clauses(norm.text)
     correcting = False
     for i, clause in enumerate(clauses):
-        c = _POLITE.sub("", clause).strip(" ,")
+        c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue

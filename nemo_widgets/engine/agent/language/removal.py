@@ -76,6 +76,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
         return Step("mute", {"target": "video"})  # "去掉原声", "remove the voices"
     if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
+        if time_range(c, s.total) is not None:
+            return trim_cut(c, s) or Step("clarify", why="trim_which")  # "from 10s on delete all"
         return Step("clarify", why="remove_what")
     args: dict[str, Any] = {"target": phrase}
     rng = time_range(c, s.total)

@@ -83,6 +83,16 @@ def trim_cut(t: str, s: Session) -> Step | None:
         )
         if m and (v := parse_time(next(g for g in m.groups() if g))):
             return Step("trim", {"start": 0.0, "end": v})
+        m = re.search(
+            r"\b(?:shorter|shorten(?: it)?|cut (?:it )?down)\b\W{0,3}(?:\w+\W+){0,2}?"
+            r"(?:like|about|around|roughly|maybe|to|at)\s+(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|"
+            r"mins?|minutes?)\b)",
+            t,
+        )
+        if m and (v := parse_time(m.group(1))):
+            if s.total and v > s.total + 0.05:
+                return out_of_range(0.0, v, s)
+            return Step("trim", {"start": 0.0, "end": v})  # "make it shorter, like 15 sec"
         if trimish and re.search(r"\b(?:trim|shorten|cut|crop)\b|剪|缩短|\bshorter\b", t):
             if times(t) and re.search(r"\bcut\b", t) and not re.search(r"\bat\b", t):
                 return Step("clarify", why="trim_which")

@@ -44,6 +44,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         )
     colour = colour_in(t)
     size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
+    if re.search(r"\btoo (?:small|tiny)\b|\bhard to read\b|\bcan'?t read\b|太小|看不清", t):
+        size = "bigger"  # "the title is too small": what it should become
+    elif re.search(r"\btoo (?:big|large|huge)\b|太大", t):
+        size = "smaller"
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"

@@ -534,8 +534,6 @@ def test_config_dir_env(tmp_path: Path, monkeypatch) -> None:
         ("show tracks", "status"),
         ("show the timeline please", "status"),
         ("还剩多少积分？", "credits"),
-        ("render it please", "export"),
-        ("export it as mp4", "export"),
         ("what is on the timeline?", "status"),
         ("export it in 9:16", None),  # an edit first: the agent's
         ("how many credits does blurring cost?", None),  # a question for the agent

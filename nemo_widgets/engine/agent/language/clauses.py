@@ -73,6 +73,7 @@ _UNIT = re.compile(r"seconds?|secs?|s|minutes?|mins?|[\d.:]+s?|\w+-second")
 _OBJECT_START = re.compile(
     r"(?:the|it|this|that|them|all|everything|my|a|an|some|\d|music|songs?|bgm|titles?|text|"
     r"subtitles|captions?|background|sound|audio|volume)\b|"
+    r"[\w-]+\.(?:mp3|wav|m4a|aac|ogg|flac|mp4|mov|webm|mkv|jpe?g|png|webp)\b|"
     r"(?:to|up|down|out|off|in) (?:the|it|this|that|them|my|\d)\b"
 )
 

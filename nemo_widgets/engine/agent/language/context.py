@@ -168,13 +168,13 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     if (
         lx.MUSIC.search(core)
         and s.music
-        and re.search(r"了$|^(?:the )?(?:music|song|bgm)$|^(?:背景)?音乐|^配乐", core)
+        and re.search(r"了$|^(?:the )?(?:music|songs?|bgm|soundtrack)$|^(?:背景)?音乐|^配乐", core)
     ):
         return Step("remove_music")
     if (
         lx.TITLE.search(core)
         and s.titles
-        and re.search(r"了$|^(?:the )?(?:title|caption|text)$|^标题|^字幕", core)
+        and re.search(r"了$|^(?:the )?(?:titles?|captions?|subtitles?|text)$|^标题|^字幕", core)
     ):
         return Step("remove_title")
     if (

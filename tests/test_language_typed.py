@@ -118,6 +118,15 @@ TYPED = [
     ("how about making it square", BARE, [("set_aspect", {"ratio": "1:1"})]),
     ("make the video shorter, maybe 20 seconds", BARE, [("trim", {"end": 20.0})]),
     ("the title is too small", FULL, [("edit_title", {"size": "bigger"})]),
+    # Chinese as typed: 快一倍 is 2x, a music step's fade is the music's, halves and versions
+    ("播放速度快一倍", BARE, [("set_speed", {"factor": 2.0})]),
+    ("把配乐调低，再淡出", FULL, [("set_volume", {}), ("fade", {"target": "audio"})]),
+    ("音乐最后慢慢消失", FULL, [("fade", {"direction": "out", "target": "audio"})]),
+    ("背景音乐声音调到一半", FULL, [("set_volume", {"target": "music", "level": 0.5})]),
+    ("把这个视频分成两段", BARE, [("split", {"at": 15.0})]),
+    ("恢复到之前的版本", FULL, [("undo", {})]),
+    ("reduce the volume of the traffic noise", BARE, [("set_volume", {"target": "video"})]),
+    ("i'd love some music under the video", BARE, [("add_music", {})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]
 
@@ -148,6 +157,10 @@ NO_EDIT = [
     ("is it possible to remove a person?", BARE, "answer"),
     ("add a cross-fade between the clips", BARE, "decline"),
     ("tell the story better", BARE, "clarify"),  # a story, not an Instagram story
+    ("音乐现在有多大声？", FULL, "answer"),
+    ("去掉路人要扣多少积分", BARE, "answer"),
+    ("generate captions automatically", BARE, "decline"),
+    ("undo all my changes", FULL, "clarify"),  # how many steps is "all"?
 ]
 
 

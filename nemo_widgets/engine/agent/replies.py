@@ -27,6 +27,10 @@ CLARIFY = {
         'Upload an audio file (mp3, wav, m4a) first, then say "add it as background music".',
         "请先上传音频文件（mp3、wav、m4a），再说“添加背景音乐”。",
     ),
+    "undo_all": (
+        'How far back? Say "undo" for the last change, or e.g. "undo the last 3 changes".',
+        "要撤销几步？说“撤销”撤回上一步，或者“撤销三步”。",
+    ),
     "which_sound": (
         "The music or the video's own sound?",
         "是背景音乐，还是视频原声？",

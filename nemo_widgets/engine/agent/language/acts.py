@@ -19,7 +19,7 @@ UNDO = re.compile(
     r"^scratch (?:that|it)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
-    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
+    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
@@ -154,7 +154,7 @@ def is_question(raw: str, c: str) -> bool:
             return False
         return bool(
             re.search(
-                r"什么|为什么|怎么|如何|多少|多长|多久|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
+                r"什么|为什么|怎么|如何|多少|多长|多久|多大|多响|多快|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
                 r"有没有",
                 c,
             )

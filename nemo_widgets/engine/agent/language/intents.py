@@ -64,7 +64,11 @@ def clip_ref(t: str, s: Session) -> int | None:
 
 # -- families ------------------------------------------------------------------------------------
 def fade(t: str, s: Session) -> list[Step] | None:
-    if not re.search(r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显", t):
+    if not re.search(
+        r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显|"
+        r"(?:渐渐|慢慢|逐渐)(?:消失|变小|变弱|变暗|出现|变大|变亮)",
+        t,
+    ):
         return None
     if re.search(r"\bcross[- ]?fad|交叉淡|叠化", t):
         return None  # a transition between clips: not a fade of the whole (unsupported)
@@ -79,7 +83,8 @@ def fade(t: str, s: Session) -> list[Step] | None:
     ):
         dirs.append("in")
     if re.search(
-        r"\bout\b|淡出|渐出|渐弱|渐隐|\bat the end\b|结尾|\bin and out\b|\bto black\b|\bending\b|"
+        r"\bout\b|\baway\b|淡出|渐出|渐弱|渐隐|消失|变小|变弱|变暗|\bat the end\b|结尾|"
+        r"\bin and out\b|\bto black\b|\bending\b|"
         r"\b(?:close|closing|outro|finish)\b|\bends\b",
         t,
     ):
@@ -248,6 +253,10 @@ def speed(t: str, s: Session) -> Step | None:
             "say “make clip 2 faster”."
         )
         return Step("decline", {"reason": reason}, why="part_speed")
+    if re.search(r"(?:快|加快|加速|提速)了?\s*1\s*倍", t):
+        return Step("set_speed", {"factor": 2.0, **extra})  # 快一倍: one more of itself, 2x
+    if re.search(r"(?:慢|放慢|减速)了?\s*1\s*倍", t):
+        return Step("set_speed", {"factor": 0.5, **extra})
     if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
         return Step("set_speed", {"relative": 1.25, **extra})
     if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
@@ -336,7 +345,7 @@ def split(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\bhalf\b|\bmiddle\b|\bin two\b|\binto two\b|\b2 (?:parts|pieces)\b|中间|一半|两段|"
-            r"两半|一分为二",
+            r"两半|一分为二|[2两]\s*(?:段|半|部分|个片段)",
             t,
         )
         and s.total

@@ -169,7 +169,8 @@ LOUDER = rx(
 QUIETER = rx(
     r"\b(?:quieter|softer|lower|decrease|reduce|turn (?:it |the \w+ )?down|down|less loud|"
     r"too loud|not so loud|duck|fainter)\b|"
-    r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b",
+    r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b|"
+    r"\b(?:drop|cut|bring down|take down)\b.*\b(?:volume|level|loudness)\b",
     r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大",
 )
 A_BIT = rx(
@@ -243,9 +244,18 @@ UNSUPPORTED = rx(
     r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
+    r"(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
+    r"auto[- ]?subs?|auto[- ]?subtitles?|speech to text|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",
     r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解",
+)
+
+#: Subtitles made from speech: not something the titles can do.
+AUTO_SUBS = re.compile(
+    r"\b(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
+    r"\bauto[- ]?(?:subs?|subtitles?|captions?)\b|\btranscri|speech to text|自动字幕|识别字幕|"
+    r"语音转文字"
 )
 
 #: "no wait", "I mean", "sorry": the next clause replaces the one before.

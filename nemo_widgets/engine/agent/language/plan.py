@@ -88,6 +88,12 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
         return [Step("decline", why="cancel")]
     if REDO.search(c):
         return [Step("redo")]
+    if re.search(
+        r"\b(?:undo|revert|reset|roll ?back)\s+(?:all|everything|every (?:change|edit))\b|"
+        r"\bstart (?:over|from scratch)\b|撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始",
+        c,
+    ):
+        return [Step("clarify", why="undo_all")]  # how many steps is "everything"? ask
     if UNDO.search(c) and not re.search(
         r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
     ):
@@ -117,7 +123,7 @@ def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> li
         return ends
     if (f := it.fade(c, s)) is not None:
         return f
-    if lx.UNSUPPORTED.search(c) and not lx.TITLE.search(c):
+    if lx.UNSUPPORTED.search(c) and (not lx.TITLE.search(c) or lx.AUTO_SUBS.search(c)):
         return [Step("decline", why="unsupported")]
     for fam in (it.aspect,):
         if (st := fam(c, s)) is not None:
@@ -321,7 +327,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if (
                 steps
                 and steps[0].tool in ("status", "credits", "help", "export")
-                and not re.search(r"\bcost|\bprice|多少钱|费用", c)
+                and not re.search(
+                    r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少", c
+                )
                 and not (
                     steps[0].tool == "export"
                     and re.match(
@@ -524,6 +532,18 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             u.steps.pop()  # "加一个标题，写“你好”": the next clause answered the question
         for st in steps:
+            if (
+                st.tool == "fade"
+                and last_edit is not None
+                and topic_of(last_edit) == ("the music", "音乐")
+                and not re.search(
+                    r"\b(?:picture|image|video|visuals?|everything|all|both|sound|audio|black)\b|"
+                    r"画面|视频|全部|声音|黑",
+                    c,
+                )
+            ):
+                # "把音乐调小然后淡出", "add the song and fade out": the music's fade
+                st.args.update({"target": "audio", "music_only": True})
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
             if u.steps and fold(u.steps[-1], st, verbless):

@@ -16,11 +16,14 @@ from nemo_widgets.engine.agent.language.objects import (
     object_words,
 )
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.sound import volume
 from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 
 def removal(c: str, s: Session, context: list[str]) -> Step | None:
+    if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
+        return st  # "drop the volume of the street noise": quieter, not a thing removed
     phrase = object_phrase(c)
     if phrase and re.search(r"«\d+»", phrase):
         return None

@@ -74,7 +74,8 @@ def music(t: str, s: Session) -> Step | None:
     ) or re.fullmatch(
         r"(?:(?:some|a|the|nice|chill|happy|calm|background)\s+)*(?:music|song|bgm|soundtrack|"
         r"tune)s?"
-        r"(?:\s+(?:in the background|behind it|under it|too))?|(?:一些|一点)?(?:背景音乐|音乐|"
+        r"(?:\s+(?:in the background|behind it|under (?:it|this|that|the video)|on it|too))?|"
+        r"(?:一些|一点)?(?:背景音乐|音乐|"
         r"配乐)",
         t,
     )
@@ -108,8 +109,8 @@ def _level(t: str) -> float | None:
     if m:
         return round(float(m.group(1) or m.group(2)) / 100, 4)
     m = re.search(
-        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|音量(?:调到|调成)?(一半|"
-        r"最大)",
+        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|(?:音量|声音)(?:调到|调成|"
+        r"变成|降到|减到|减小到|设为)?(一半|最大)",
         t,
     )
     if m:

@@ -79,6 +79,17 @@ _OBJECT_START = re.compile(
 )
 
 
+#: After these a title's own words follow ("a title saying cut the cake").
+_WORDS_FOLLOW = re.compile(r"saying|says|say|reads?|reading|called|titled|named|text:|title:")
+#: In a title's words, only a command about the video itself starts a new step
+#: ("…saying hi make it vertical"); "…saying cut the cake" stays the title.
+_EDIT_OBJECT = re.compile(
+    r"(?:it|this|the (?:video|clip|music|song|title|text|background|sound|audio|volume|speed|"
+    r"whole thing|first|last)|everything|\d)\b|(?:to|up|down|out|off|in) (?:it|the (?:video|"
+    r"clip|music)|\d)\b"
+)
+
+
 def _run_on(part: str) -> list[str]:
     """ "add the song mute the street audio" → ["add the song", "mute the street audio"]."""
     if re.search(r"[\u4e00-\u9fff]|«\d+»", part) or len(part.split()) < 5:
@@ -88,6 +99,7 @@ def _run_on(part: str) -> list[str]:
     if not first:
         return [part]
     out, cur = [], [words[0]]
+    words_follow = False  # after "saying", "called" …: a title's words, which may hold verbs
     for i in range(1, len(words)):
         w, prev = words[i], words[i - 1]
         rest = " ".join(words[i + 1 : i + 3])
@@ -97,14 +109,16 @@ def _run_on(part: str) -> list[str]:
             and not _NOT_AFTER.fullmatch(prev)
             and not (_NOUNISH.fullmatch(w) and _UNIT.fullmatch(prev))
             and not prev.endswith(",")
-            and _OBJECT_START.match(rest)
+            and (_EDIT_OBJECT if words_follow else _OBJECT_START).match(rest)
             and re.search(r"[a-z]", " ".join(cur[1:]))
         )
         if starts:
             out.append(" ".join(cur))
             cur = [w]
+            words_follow = False
         else:
             cur.append(w)
+            words_follow = words_follow or bool(_WORDS_FOLLOW.fullmatch(w))
     out.append(" ".join(cur))
     return out
 

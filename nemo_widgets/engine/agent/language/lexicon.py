@@ -201,7 +201,7 @@ PORTRAIT = rx(
     r"竖屏|竖版|竖的|竖向|抖音|快手|小红书|视频号|竖",
 )
 LANDSCAPE = rx(
-    r"\b(?:horizontal|landscape|widescreen|wide screen|youtube|tv|cinematic|desktop)\b",
+    r"\b(?:horizontal|landscape|widescreen|wide screen|youtube|tv|desktop)\b",
     r"横屏|横版|横的|横向|宽屏|b站|bilibili|西瓜视频|横",
 )
 SQUARE = rx(
@@ -230,6 +230,7 @@ CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
     r"ignore that|no thanks|no thank you|nope|nah|nothing(?: else)?|that's all|that is all|"
     r"that'?s it|thats it|that'?ll be all|all done|i'?m done|done|nothing more|"
+    r"(?:i )?changed my mind|(?:oh )?wait,? no|no,? wait|hold on|actually no|"
     r"no (?:edits|changes)(?: please)?|"
     r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"

@@ -305,6 +305,9 @@ def step_reply(st: Step, state: dict[str, Any], zh: bool, engine: Any, user_id: 
         return credits(engine, user_id, zh)
     if st.tool == "export":
         return export(state, zh)
+    tip = _ABOUT.get(st.args.get("about") or "")
+    if tip:  # "how do I remove an object?": that edit first, then what else there is
+        return (tip[1] if zh else tip[0]) + (" " if not zh else "") + help_text(state, zh, "help")
     return help_text(state, zh, st.why or "help")
 
 

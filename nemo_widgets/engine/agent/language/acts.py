@@ -62,6 +62,14 @@ STATUS = re.compile(
 )
 
 
+#: "how do I remove an object?", "怎么加字幕": how to use the tool (help on that edit).
+HOW_TO = re.compile(
+    r"^how (?:do|can|could|should|would) (?:i|we|you|one)\s+(?!know\b|tell\b)(?:\w+)\b"
+    r"(?!.*\b(?:cost|price|long|much|many)\b)|"
+    r"^(?:我)?(?:要|该|应该|可以)?(?:怎么|如何|怎样)(?:才能)?(?:把|给|加|去|删|剪|改|换|做|导出|调|"
+    r"添加|设置|分割|变速|静音|撤销)"
+)
+
 #: "I liked it better before", "原来的更好": a wish for the version before (an undo).
 PREFER_BEFORE = re.compile(
     r"\b(?:liked|preferred|prefer|like) it (?:better |more )?(?:before|the way it was)\b|"

@@ -11,6 +11,7 @@ from typing import Any
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
     HELP,
+    HOW_TO,
     IF_Q,
     IF_Q_ZH,
     PERMIT,
@@ -209,7 +210,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             ):
                 u.steps += steps
             else:
-                u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
+                about = steps[0].tool if steps else None
+                if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
+                    u.steps.append(Step("help", {"about": about}))  # "how do I remove an object?"
+                else:
+                    u.steps.append(Step("answer", {"about": about}, why=c))
             continue
         if (
             u.steps

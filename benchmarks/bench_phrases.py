@@ -8,10 +8,11 @@ A case is right when the tools match in order and every argument the case gives 
 all in the planned one or, for a Chinese phrase and an English one, when the object and its
 qualifiers agree, ``end: null`` = the end of the video; ``status`` and ``answer`` are the
 same for a question about the project, and ``help`` on an edit answers "how do I …?"). It is
-also right when the plan is spelled differently but leads to the same timeline: the expected plan's timeline edits are applied
-to a copy of the starting state with the engine's own tools, and the drafts compared
-(segment spans within 0.05 s; titles, music, volume, aspect and speed exactly). A wrong
-edit is any case where the timeline changed in a way the expected plan does not contain.
+also right when the plan is spelled differently but leads to the same timeline: the expected
+plan's timeline edits are applied to a copy of the starting state with the engine's own tools,
+and the drafts compared (segment spans within 0.05 s; titles, music, volume, aspect and speed
+exactly). A wrong edit is any case where the timeline changed in a way the expected plan does
+not contain.
 
 The vision tools (remove_object, replace_background) are planned and streamed but not
 executed here (they take minutes on a CPU); every timeline edit really runs.

@@ -127,6 +127,15 @@ TYPED = [
     ("恢复到之前的版本", FULL, [("undo", {})]),
     ("reduce the volume of the traffic noise", BARE, [("set_volume", {"target": "video"})]),
     ("i'd love some music under the video", BARE, [("add_music", {})]),
+    ("改成慢镜头", BARE, [("set_speed", {"factor": 0.5})]),
+    ("截到二十秒", BARE, [("trim", {"start": 0.0, "end": 20.0})]),
+    ("剩下前十五秒就可以", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    ("刚刚那一步不要了", FULL, [("undo", {})]),
+    ("undo undo undo", FULL, [("undo", {}), ("undo", {}), ("undo", {})]),
+    ("snip the video at 9 seconds", BARE, [("split", {"at": 9.0})]),
+    ("text at the top saying Good Luck", BARE, [("add_title", {"text": "Good Luck"})]),
+    ("I can't hear the talking over the music", FULL, [("set_volume", {"relative": "down"})]),
+    ("how do I blur the background?", BARE, [("help", {"about": "replace_background"})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]
 

@@ -19,7 +19,8 @@ UNDO = re.compile(
     r"^scratch (?:that|it)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
-    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
+    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|(?:刚才|刚刚|上一|之前)(?:那|这)?(?:一)?步"
+    r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"

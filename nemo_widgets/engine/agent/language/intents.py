@@ -231,7 +231,7 @@ def speed(t: str, s: Session) -> Step | None:
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
-        r"快放|原速|正常速度",
+        r"快放|原速|正常速度|慢镜头|慢速",
         t,
     ):
         return None
@@ -310,7 +310,7 @@ def speed(t: str, s: Session) -> Step | None:
             or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
-    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放", t):
+    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放|慢镜头", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
@@ -331,7 +331,8 @@ def split(t: str, s: Session) -> Step | None:
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
         r"\b(?:break|chop|slice|separate) (?:it |the video |the clip |this )?(?:up )?(?:in|into) "
         r"(?:two|2|half|halves)\b|"
-        r"\bcut (?:it |the video |the clip |this )?at\b|\binto two (?:clips|parts|pieces)\b|分割|"
+        r"\b(?:cut|chop|slice|snip) (?:it |the video |the clip |this )?(?:in two |into two )?at\b|"
+        r"\binto two (?:clips|parts|pieces)\b|分割|"
         r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",
         t,

@@ -60,6 +60,7 @@ def understand_clause(
                 "四": 4,
                 "五": 5,
             }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
+        n = max(n, len(re.findall(r"\bundo\b|撤销", c)))  # "undo undo"
         return [Step("undo")] * n
     if HELP.search(c):
         return [Step("help")]

@@ -27,6 +27,8 @@ def music(t: str, s: Session) -> Step | None:
         return Step("unmute", {"target": "music"})
     if lx.MUTE.search(t):
         return Step("mute", {"target": "music"})
+    if re.search(r"\bover the (?:music|song|bgm)\b|\bdrown|被(?:音乐|配乐)(?:盖|压)", t):
+        return volume(t, s)
     level = _level(t)
     about_level = (
         level is not None
@@ -172,6 +174,13 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         t,
     ):
         return Step("mute", {"target": target or "all"})
+    if s.music and re.search(
+        r"\bover the (?:music|song|bgm)\b|\bdrown|\b(?:music|song|bgm) (?:covers|is louder than|"
+        r"drowns)|(?:音乐|配乐|背景音乐)(?:盖过|压过|盖住|太吵)|被(?:音乐|配乐)(?:盖|压)",
+        t,
+    ):
+        # "the voice is hard to hear over the music": the music goes down, not up
+        return Step("set_volume", {"target": "music", "relative": "down"})
     level = _level(t)
     up, down = lx.LOUDER.search(t), lx.QUIETER.search(t)
     if target is None and not _STRONG_SOUND.search(t):

@@ -23,7 +23,7 @@ _KEEPING = re.compile(
     r"\b(?:trim|cut|shorten|crop|chop|reduce|clip)\s+(?:it|this|the (?:video|clip|whole thing)|"
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
-    r"只留|截取|"
+    r"只留|截取|剩下(?!的)|只剩|就留|"
     r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
 )
 
@@ -66,7 +66,7 @@ def trim_cut(t: str, s: Session) -> Step | None:
             rf"this)\s+"
             rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|"
             rf"minutes?)\b)(?:\s*long)?|"
-            rf"(?:剪成|剪到|剪短到|缩短到|缩短为|缩到|压缩到|截取|保留|只要)\s*({TIME})",
+            rf"(?:剪成|剪到|剪至|剪短到|缩短到|缩短为|缩到|压缩到|截取|截到|截成|裁到|保留|只要)\s*({TIME})",
             t,
         )
         if m and (trimish or m.group(2)):

@@ -19,7 +19,8 @@ UNDO = re.compile(
     r"^scratch (?:that|it)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
-    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
+    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|(?:刚才|刚刚|上一|之前)(?:那|这)?(?:一)?步"
+    r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
@@ -62,6 +63,14 @@ STATUS = re.compile(
 )
 
 
+#: "how do I remove an object?", "怎么加字幕": how to use the tool (help on that edit).
+HOW_TO = re.compile(
+    r"^how (?:do|can|could|should|would) (?:i|we|you|one)\s+(?!know\b|tell\b)(?:\w+)\b"
+    r"(?!.*\b(?:cost|price|long|much|many)\b)|"
+    r"^(?:我)?(?:要|该|应该|可以)?(?:怎么|如何|怎样)(?:才能)?(?:把|给|加|去|删|剪|改|换|做|导出|调|"
+    r"添加|设置|分割|变速|静音|撤销)"
+)
+
 #: "I liked it better before", "原来的更好": a wish for the version before (an undo).
 PREFER_BEFORE = re.compile(
     r"\b(?:liked|preferred|prefer|like) it (?:better |more )?(?:before|the way it was)\b|"
@@ -96,6 +105,16 @@ def capability(clause: str) -> bool:
     ):
         return True  # "能去水印吗": can it be done at all
     obj = next((g for g in m.groups() if g), "") if m else ""
+    if (
+        obj
+        and re.match(
+            r"^(?:can|could) (?:you|u|i|we)\s+(?:also\s+)?(?:remove|erase|delete|cut out|take out)|"
+            r"^is it possible to\s+(?:remove|erase|delete)|^are you able to\s+(?:remove|erase)",
+            clause,
+        )
+        and re.fullmatch(r"(?:a|an|any)\s+\w+(?:\s+\w+)?(?: from (?:a|my) videos?)?", obj)
+    ):
+        return True  # "is it possible to remove a person?": any person, so can it at all
     return bool(
         obj
         and re.fullmatch(
@@ -144,7 +163,7 @@ def is_question(raw: str, c: str) -> bool:
             return False
         return bool(
             re.search(
-                r"什么|为什么|怎么|如何|多少|多长|多久|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
+                r"什么|为什么|怎么|如何|多少|多长|多久|多大|多响|多快|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
                 r"有没有",
                 c,
             )

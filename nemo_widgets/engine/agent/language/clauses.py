@@ -40,11 +40,14 @@ _SPLIT = re.compile(
 POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
     r"lastly|actually|honestly|on second thought)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
-    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
+    r"(?:(?:would|do) you mind\s+|(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|"
+    r"i\s+(?:want|need|would like|"
     r"'d like|d like)\s+"
-    r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
+    r"(?:you\s+)?to\s+|i\s+want\s+|i'?d\s+love\s+(?:to\s+|it if you\s+)?|i would love\s+(?:to\s+)?|"
+    r"let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
     r"are you able to\s+|"
-    r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
+    r"help me\s+|how about\s+|what about\s+|try\s+)?"
+    r"(?:please\s+|just\s+)?"
     r"(?:(?:like )?i (?:said|told you|already said|asked)\s*,?\s+)?"
     r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
     r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"
@@ -71,7 +74,19 @@ _UNIT = re.compile(r"seconds?|secs?|s|minutes?|mins?|[\d.:]+s?|\w+-second")
 _OBJECT_START = re.compile(
     r"(?:the|it|this|that|them|all|everything|my|a|an|some|\d|music|songs?|bgm|titles?|text|"
     r"subtitles|captions?|background|sound|audio|volume)\b|"
+    r"[\w-]+\.(?:mp3|wav|m4a|aac|ogg|flac|mp4|mov|webm|mkv|jpe?g|png|webp)\b|"
     r"(?:to|up|down|out|off|in) (?:the|it|this|that|them|my|\d)\b"
+)
+
+
+#: After these a title's own words follow ("a title saying cut the cake").
+_WORDS_FOLLOW = re.compile(r"saying|says|say|reads?|reading|called|titled|named|text:|title:")
+#: In a title's words, only a command about the video itself starts a new step
+#: ("…saying hi make it vertical"); "…saying cut the cake" stays the title.
+_EDIT_OBJECT = re.compile(
+    r"(?:it|this|the (?:video|clip|music|song|title|text|background|sound|audio|volume|speed|"
+    r"whole thing|first|last)|everything|\d)\b|(?:to|up|down|out|off|in) (?:it|the (?:video|"
+    r"clip|music)|\d)\b"
 )
 
 
@@ -84,6 +99,7 @@ def _run_on(part: str) -> list[str]:
     if not first:
         return [part]
     out, cur = [], [words[0]]
+    words_follow = False  # after "saying", "called" …: a title's words, which may hold verbs
     for i in range(1, len(words)):
         w, prev = words[i], words[i - 1]
         rest = " ".join(words[i + 1 : i + 3])
@@ -93,14 +109,16 @@ def _run_on(part: str) -> list[str]:
             and not _NOT_AFTER.fullmatch(prev)
             and not (_NOUNISH.fullmatch(w) and _UNIT.fullmatch(prev))
             and not prev.endswith(",")
-            and _OBJECT_START.match(rest)
+            and (_EDIT_OBJECT if words_follow else _OBJECT_START).match(rest)
             and re.search(r"[a-z]", " ".join(cur[1:]))
         )
         if starts:
             out.append(" ".join(cur))
             cur = [w]
+            words_follow = False
         else:
             cur.append(w)
+            words_follow = words_follow or bool(_WORDS_FOLLOW.fullmatch(w))
     out.append(" ".join(cur))
     return out
 
@@ -123,6 +141,22 @@ def _each(part: str) -> list[str]:
         pre, a, b, post = m.groups()
         return [f"{pre}{a}{post}".strip(), f"{pre}{b}{post}".strip()]
     return [part]
+
+
+_GERUND = {
+    "muting": "mute", "unmuting": "unmute", "removing": "remove", "deleting": "delete",
+    "adding": "add", "making": "make", "cutting": "cut", "trimming": "trim",
+    "changing": "change", "putting": "put", "fading": "fade", "blurring": "blur",
+    "speeding": "speed", "slowing": "slow", "splitting": "split", "moving": "move",
+    "lowering": "lower", "raising": "raise", "erasing": "erase", "replacing": "replace",
+    "turning": "turn", "shortening": "shorten", "cropping": "crop", "exporting": "export",
+}  # fmt: skip
+_GERUND_RX = re.compile(r"^(" + "|".join(_GERUND) + r")\b")
+
+
+def imperative(c: str) -> str:
+    """ "(would you mind) muting the music" → "mute the music"."""
+    return _GERUND_RX.sub(lambda m: _GERUND[m.group(1)], c)
 
 
 def split_clauses(t: str) -> list[str]:

@@ -10,6 +10,7 @@ from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.objects import NOUNS_EN, object_phrase, object_words
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.edits import VOLUME_STEP
 
 VERB = re.compile(
     r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
@@ -86,6 +87,17 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         last.args["volume"] = st.args["level"]
         return True
     if (
+        last.tool == "add_music"
+        and st.tool == "set_volume"
+        and st.args.get("target") == "music"
+        and "relative" in st.args
+        and "volume" not in last.args
+    ):
+        # "add music but keep it quiet": placed at a lower level, one step from full
+        step = 1 / VOLUME_STEP if st.args["relative"] == "down" else 1.0
+        last.args["volume"] = round(step, 4)
+        return True
+    if (
         last.tool in ("replace_music", "add_music")
         and st.tool == "add_music"
         and st.args.get("file") in (None, last.args.get("file"))
@@ -156,13 +168,13 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     if (
         lx.MUSIC.search(core)
         and s.music
-        and re.search(r"了$|^(?:the )?(?:music|song|bgm)$|^(?:背景)?音乐|^配乐", core)
+        and re.search(r"了$|^(?:the )?(?:music|songs?|bgm|soundtrack)$|^(?:背景)?音乐|^配乐", core)
     ):
         return Step("remove_music")
     if (
         lx.TITLE.search(core)
         and s.titles
-        and re.search(r"了$|^(?:the )?(?:title|caption|text)$|^标题|^字幕", core)
+        and re.search(r"了$|^(?:the )?(?:titles?|captions?|subtitles?|text)$|^标题|^字幕", core)
     ):
         return Step("remove_title")
     if (

@@ -64,7 +64,11 @@ def clip_ref(t: str, s: Session) -> int | None:
 
 # -- families ------------------------------------------------------------------------------------
 def fade(t: str, s: Session) -> list[Step] | None:
-    if not re.search(r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显", t):
+    if not re.search(
+        r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显|"
+        r"(?:渐渐|慢慢|逐渐)(?:消失|变小|变弱|变暗|出现|变大|变亮)",
+        t,
+    ):
         return None
     if re.search(r"\bcross[- ]?fad|交叉淡|叠化", t):
         return None  # a transition between clips: not a fade of the whole (unsupported)
@@ -79,7 +83,8 @@ def fade(t: str, s: Session) -> list[Step] | None:
     ):
         dirs.append("in")
     if re.search(
-        r"\bout\b|淡出|渐出|渐弱|渐隐|\bat the end\b|结尾|\bin and out\b|\bto black\b|\bending\b|"
+        r"\bout\b|\baway\b|淡出|渐出|渐弱|渐隐|消失|变小|变弱|变暗|\bat the end\b|结尾|"
+        r"\bin and out\b|\bto black\b|\bending\b|"
         r"\b(?:close|closing|outro|finish)\b|\bends\b",
         t,
     ):
@@ -226,7 +231,7 @@ def speed(t: str, s: Session) -> Step | None:
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
-        r"快放|原速|正常速度",
+        r"快放|原速|正常速度|慢镜头|慢速",
         t,
     ):
         return None
@@ -248,6 +253,10 @@ def speed(t: str, s: Session) -> Step | None:
             "say “make clip 2 faster”."
         )
         return Step("decline", {"reason": reason}, why="part_speed")
+    if re.search(r"(?:快|加快|加速|提速)了?\s*1\s*倍", t):
+        return Step("set_speed", {"factor": 2.0, **extra})  # 快一倍: one more of itself, 2x
+    if re.search(r"(?:慢|放慢|减速)了?\s*1\s*倍", t):
+        return Step("set_speed", {"factor": 0.5, **extra})
     if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
         return Step("set_speed", {"relative": 1.25, **extra})
     if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
@@ -301,7 +310,7 @@ def speed(t: str, s: Session) -> Step | None:
             or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
-    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放", t):
+    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放|慢镜头", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
@@ -322,7 +331,8 @@ def split(t: str, s: Session) -> Step | None:
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
         r"\b(?:break|chop|slice|separate) (?:it |the video |the clip |this )?(?:up )?(?:in|into) "
         r"(?:two|2|half|halves)\b|"
-        r"\bcut (?:it |the video |the clip |this )?at\b|\binto two (?:clips|parts|pieces)\b|分割|"
+        r"\b(?:cut|chop|slice|snip) (?:it |the video |the clip |this )?(?:in two |into two )?at\b|"
+        r"\binto two (?:clips|parts|pieces)\b|分割|"
         r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",
         t,
@@ -336,7 +346,7 @@ def split(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\bhalf\b|\bmiddle\b|\bin two\b|\binto two\b|\b2 (?:parts|pieces)\b|中间|一半|两段|"
-            r"两半|一分为二",
+            r"两半|一分为二|[2两]\s*(?:段|半|部分|个片段)",
             t,
         )
         and s.total
@@ -355,8 +365,7 @@ def clips(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|"
-            r"交换|"
-            r"调换|对调",
+            r"交换|互换|换个位置|换一下位置|换位置|调换|对调|顺序反过来|颠倒顺序|反过来",
             t,
         )
         and len(s.clips) == 2

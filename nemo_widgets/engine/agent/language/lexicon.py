@@ -168,7 +168,9 @@ LOUDER = rx(
 )
 QUIETER = rx(
     r"\b(?:quieter|softer|lower|decrease|reduce|turn (?:it |the \w+ )?down|down|less loud|"
-    r"too loud|not so loud|duck|fainter)\b",
+    r"too loud|not so loud|duck|fainter)\b|"
+    r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b|"
+    r"\b(?:drop|cut|bring down|take down)\b.*\b(?:volume|level|loudness)\b",
     r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大",
 )
 A_BIT = rx(
@@ -199,7 +201,7 @@ PORTRAIT = rx(
     r"竖屏|竖版|竖的|竖向|抖音|快手|小红书|视频号|竖",
 )
 LANDSCAPE = rx(
-    r"\b(?:horizontal|landscape|widescreen|wide screen|youtube|tv|cinematic|desktop)\b",
+    r"\b(?:horizontal|landscape|widescreen|wide screen|youtube|tv|desktop)\b",
     r"横屏|横版|横的|横向|宽屏|b站|bilibili|西瓜视频|横",
 )
 SQUARE = rx(
@@ -228,6 +230,7 @@ CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
     r"ignore that|no thanks|no thank you|nope|nah|nothing(?: else)?|that's all|that is all|"
     r"that'?s it|thats it|that'?ll be all|all done|i'?m done|done|nothing more|"
+    r"(?:i )?changed my mind|(?:oh )?wait,? no|no,? wait|hold on|actually no|"
     r"no (?:edits|changes)(?: please)?|"
     r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
@@ -242,9 +245,18 @@ UNSUPPORTED = rx(
     r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
+    r"(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
+    r"auto[- ]?subs?|auto[- ]?subtitles?|speech to text|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",
     r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解",
+)
+
+#: Subtitles made from speech: not something the titles can do.
+AUTO_SUBS = re.compile(
+    r"\b(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
+    r"\bauto[- ]?(?:subs?|subtitles?|captions?)\b|\btranscri|speech to text|自动字幕|识别字幕|"
+    r"语音转文字"
 )
 
 #: "no wait", "I mean", "sorry": the next clause replaces the one before.

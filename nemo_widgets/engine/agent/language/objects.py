@@ -349,6 +349,8 @@ def _background(
             word = {"pale": "light", "bright": "light", "deep": "dark"}.get(word, word)
             colour = f"{word} {colour}"  # "dark blue": the shade is part of the colour
         return "replace_background", {"mode": "color", "value": colour}
+    if re.search(r"纯色|单色|\b(?:solid|plain|single|one) colou?r\b|\ba colou?r\b", t):
+        return "clarify", {"why": "which_background"}  # "换成纯色的": which colour?
     m = re.search(
         r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|"
         r"backdrop|scene|one))?\s*$|(?:换成|改成|变成)(.+?)(?:背景)?$",

@@ -8,26 +8,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nemo_widgets.engine.agent.language import intents as it
 from nemo_widgets.engine.agent.language import lexicon as lx
-from nemo_widgets.engine.agent.language import sound
 from nemo_widgets.engine.agent.language.acts import (
-    CREDITS,
-    EXPORT,
     HELP,
+    HOW_TO,
     IF_Q,
     IF_Q_ZH,
     PERMIT,
     PREFER_BEFORE,
     Q_START,
-    REDO,
-    STATUS,
     UNDO,
     capability,
     is_question,
 )
 from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
-from nemo_widgets.engine.agent.language.clauses import split_clauses
+from nemo_widgets.engine.agent.language.clauses import imperative, split_clauses
 from nemo_widgets.engine.agent.language.context import (
     ANSWERS,
     REFER,
@@ -45,25 +40,20 @@ from nemo_widgets.engine.agent.language.context import (
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
-    NOUNS_EN,
-    background,
     object_phrase,
     object_words,
 )
-from nemo_widgets.engine.agent.language.removal import removal
+from nemo_widgets.engine.agent.language.read import NO_CHANGE
+from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
+from nemo_widgets.engine.agent.language.read import read as _read
+from nemo_widgets.engine.agent.language.read import understand_clause as _understand
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
-    both_ends,
     span_step,
-    trim_cut,
 )
 from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
-from nemo_widgets.engine.agent.language.titles import title
-
-#: Steps that change nothing (answered in the reply, free of charge).
-NO_CHANGE = ("export", "credits", "status", "help", "answer", "clarify", "decline")
 
 
 @dataclass
@@ -72,121 +62,6 @@ class Understanding:
     zh: bool = False
     skipped: list[Step] = field(default_factory=list)  # negated clauses when others act
     text: str = ""
-
-
-_IN_BACKGROUND = re.compile(
-    r"\b(?:"
-    + "|".join(re.escape(n) for n in NOUNS_EN)
-    + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
-    r"(?:background|back)\b|背景(?:里|中|上)的"
-)
-
-
-def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
-    """One clause → steps (usually one), or None if it says nothing the planner knows."""
-    if lx.CANCEL.search(c):
-        return [Step("decline", why="cancel")]
-    if REDO.search(c):
-        return [Step("redo")]
-    if UNDO.search(c) and not re.search(
-        r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
-    ):
-        n = 1
-        m = re.search(r"\b(2|3|4|5|two|three|twice|thrice)\b|(两|三|四|五|2|3|4|5)(?:步|次)", c)
-        if m:
-            n = {
-                "two": 2,
-                "twice": 2,
-                "three": 3,
-                "thrice": 3,
-                "两": 2,
-                "三": 3,
-                "四": 4,
-                "五": 5,
-            }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
-        return [Step("undo")] * n
-    if HELP.search(c):
-        return [Step("help")]
-    if CREDITS.search(c):
-        return [Step("credits")]
-    if STATUS.search(c) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
-        return [Step("status")]
-    if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
-        return [Step("export")]
-    if (ends := both_ends(c, s.total)) is not None:
-        return ends
-    if (f := it.fade(c, s)) is not None:
-        return f
-    if lx.UNSUPPORTED.search(c) and not lx.TITLE.search(c):
-        return [Step("decline", why="unsupported")]
-    for fam in (it.aspect,):
-        if (st := fam(c, s)) is not None:
-            return [st]
-    if (st := title(c, s, quotes)) is not None:
-        return [st]
-    if re.fullmatch(
-        r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
-        r"只要(?:背景)?音乐|只留(?:背景)?音乐|只保留(?:背景)?音乐)",
-        c,
-    ):
-        # "…, just the music": the clip's own sound goes, the music stays
-        return [
-            Step("mute", {"target": "video"}) if s.music else Step("clarify", why="which_music")
-        ]
-    if (st := sound.music(c, s)) is not None:
-        return [st]
-    if lx.REMOVE.search(c):
-        st = removal(c, s, context)
-        if st is not None:
-            return [st]
-    if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
-        # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
-        if s.aspect:
-            return [Step("set_aspect", {"ratio": s.aspect, "fit": "blur"})]
-        return [Step("clarify", why="which_ratio")]
-    if _IN_BACKGROUND.search(c):
-        return None  # "the car in the background" names a thing, not the background
-    bg = background(c, s.files, bool(s.music))
-    if bg is not None:
-        return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
-    for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
-        if (st := fam(c, s)) is not None:
-            if st.tool == "split" and s.total and not 0 < st.args["at"] < s.total - 0.05:
-                return [_split_outside(st.args["at"], s)]  # "split at 1:05" of a 30 s video
-            return [st]
-    return None
-
-
-def _split_outside(at: float, s: Session) -> Step:
-    """A split past the end: say so, change nothing."""
-    zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or ""))
-    reason = (
-        f"视频只有 {s.total:.1f} 秒，没有第 {at:g} 秒可以分割，所以没有修改。"
-        if zh
-        else f"The video is only {s.total:.1f} s long, so there is no {at:g} s to split at; "
-        "nothing was changed."
-    )
-    return Step("decline", {"reason": reason}, why="out_of_range")
-
-
-def _read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
-    return _alternatives(c, s, quotes, context) or _understand(c, s, quotes, context)
-
-
-def _alternatives(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
-    """ "faster or slower", "9:16 or 1:1?": two readings of one kind → ask which."""
-    parts = re.split(r"\s+or\s+|还是|或者|或是", c, maxsplit=1)
-    if len(parts) != 2 or not parts[0] or not parts[1]:
-        return None
-    a = _understand(parts[0], s, quotes, context)
-    b = _understand(parts[1], s, quotes, context) or _understand(
-        re.sub(r"\S+$", parts[1], parts[0]), s, quotes, context
-    )
-    if a and b and a[0].tool == b[0].tool and a[0].args != b[0].args and a[0].tool not in NO_CHANGE:
-        return [
-            Step("clarify", {"about": a[0].tool, "options": [a[0].args, b[0].args]}, why="which_of")
-        ]
-    return None
 
 
 def _earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> Step | None:
@@ -231,7 +106,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     clauses = split_clauses(norm.text)
     correcting = False
     for i, clause in enumerate(clauses):
-        c = _POLITE.sub("", clause).strip(" ,")
+        c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
@@ -321,7 +196,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if (
                 steps
                 and steps[0].tool in ("status", "credits", "help", "export")
-                and not re.search(r"\bcost|\bprice|多少钱|费用", c)
+                and not re.search(
+                    r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少", c
+                )
                 and not (
                     steps[0].tool == "export"
                     and re.match(
@@ -333,7 +210,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             ):
                 u.steps += steps
             else:
-                u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
+                about = steps[0].tool if steps else None
+                if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
+                    u.steps.append(Step("help", {"about": about}))  # "how do I remove an object?"
+                else:
+                    u.steps.append(Step("answer", {"about": about}, why=c))
             continue
         if (
             u.steps
@@ -524,6 +405,18 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             u.steps.pop()  # "加一个标题，写“你好”": the next clause answered the question
         for st in steps:
+            if (
+                st.tool == "fade"
+                and last_edit is not None
+                and topic_of(last_edit) == ("the music", "音乐")
+                and not re.search(
+                    r"\b(?:picture|image|video|visuals?|everything|all|both|sound|audio|black)\b|"
+                    r"画面|视频|全部|声音|黑",
+                    c,
+                )
+            ):
+                # "把音乐调小然后淡出", "add the song and fade out": the music's fade
+                st.args.update({"target": "audio", "music_only": True})
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
             if u.steps and fold(u.steps[-1], st, verbless):

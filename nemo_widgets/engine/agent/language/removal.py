@@ -16,11 +16,14 @@ from nemo_widgets.engine.agent.language.objects import (
     object_words,
 )
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.sound import volume
 from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 
 def removal(c: str, s: Session, context: list[str]) -> Step | None:
+    if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
+        return st  # "drop the volume of the street noise": quieter, not a thing removed
     phrase = object_phrase(c)
     if phrase and re.search(r"«\d+»", phrase):
         return None
@@ -76,6 +79,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
         return Step("mute", {"target": "video"})  # "去掉原声", "remove the voices"
     if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
+        if time_range(c, s.total) is not None:
+            return trim_cut(c, s) or Step("clarify", why="trim_which")  # "from 10s on delete all"
         return Step("clarify", why="remove_what")
     args: dict[str, Any] = {"target": phrase}
     rng = time_range(c, s.total)

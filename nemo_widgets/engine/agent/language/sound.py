@@ -27,6 +27,8 @@ def music(t: str, s: Session) -> Step | None:
         return Step("unmute", {"target": "music"})
     if lx.MUTE.search(t):
         return Step("mute", {"target": "music"})
+    if re.search(r"\bover the (?:music|song|bgm)\b|\bdrown|被(?:音乐|配乐)(?:盖|压)", t):
+        return volume(t, s)
     level = _level(t)
     about_level = (
         level is not None
@@ -74,7 +76,8 @@ def music(t: str, s: Session) -> Step | None:
     ) or re.fullmatch(
         r"(?:(?:some|a|the|nice|chill|happy|calm|background)\s+)*(?:music|song|bgm|soundtrack|"
         r"tune)s?"
-        r"(?:\s+(?:in the background|behind it|under it|too))?|(?:一些|一点)?(?:背景音乐|音乐|"
+        r"(?:\s+(?:in the background|behind it|under (?:it|this|that|the video)|on it|too))?|"
+        r"(?:一些|一点)?(?:背景音乐|音乐|"
         r"配乐)",
         t,
     )
@@ -108,8 +111,8 @@ def _level(t: str) -> float | None:
     if m:
         return round(float(m.group(1) or m.group(2)) / 100, 4)
     m = re.search(
-        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|音量(?:调到|调成)?(一半|"
-        r"最大)",
+        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|(?:音量|声音)(?:调到|调成|"
+        r"变成|降到|减到|减小到|设为)?(一半|最大)",
         t,
     )
     if m:
@@ -171,6 +174,13 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         t,
     ):
         return Step("mute", {"target": target or "all"})
+    if s.music and re.search(
+        r"\bover the (?:music|song|bgm)\b|\bdrown|\b(?:music|song|bgm) (?:covers|is louder than|"
+        r"drowns)|(?:音乐|配乐|背景音乐)(?:盖过|压过|盖住|太吵)|被(?:音乐|配乐)(?:盖|压)",
+        t,
+    ):
+        # "the voice is hard to hear over the music": the music goes down, not up
+        return Step("set_volume", {"target": "music", "relative": "down"})
     level = _level(t)
     up, down = lx.LOUDER.search(t), lx.QUIETER.search(t)
     if target is None and not _STRONG_SOUND.search(t):

@@ -23,7 +23,7 @@ _KEEPING = re.compile(
     r"\b(?:trim|cut|shorten|crop|chop|reduce|clip)\s+(?:it|this|the (?:video|clip|whole thing)|"
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
-    r"只留|截取|"
+    r"只留|截取|剩下(?!的)|只剩|就留|"
     r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
 )
 
@@ -66,7 +66,7 @@ def trim_cut(t: str, s: Session) -> Step | None:
             rf"this)\s+"
             rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|"
             rf"minutes?)\b)(?:\s*long)?|"
-            rf"(?:剪成|剪到|剪短到|缩短到|缩短为|缩到|压缩到|截取|保留|只要)\s*({TIME})",
+            rf"(?:剪成|剪到|剪至|剪短到|缩短到|缩短为|缩到|压缩到|截取|截到|截成|裁到|保留|只要)\s*({TIME})",
             t,
         )
         if m and (trimish or m.group(2)):
@@ -83,6 +83,16 @@ def trim_cut(t: str, s: Session) -> Step | None:
         )
         if m and (v := parse_time(next(g for g in m.groups() if g))):
             return Step("trim", {"start": 0.0, "end": v})
+        m = re.search(
+            r"\b(?:shorter|shorten(?: it)?|cut (?:it )?down)\b\W{0,3}(?:\w+\W+){0,2}?"
+            r"(?:like|about|around|roughly|maybe|to|at)\s+(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|"
+            r"mins?|minutes?)\b)",
+            t,
+        )
+        if m and (v := parse_time(m.group(1))):
+            if s.total and v > s.total + 0.05:
+                return out_of_range(0.0, v, s)
+            return Step("trim", {"start": 0.0, "end": v})  # "make it shorter, like 15 sec"
         if trimish and re.search(r"\b(?:trim|shorten|cut|crop)\b|剪|缩短|\bshorter\b", t):
             if times(t) and re.search(r"\bcut\b", t) and not re.search(r"\bat\b", t):
                 return Step("clarify", why="trim_which")

@@ -44,6 +44,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         )
     colour = colour_in(t)
     size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
+    if re.search(r"\btoo (?:small|tiny)\b|\bhard to read\b|\bcan'?t read\b|太小|看不清", t):
+        size = "bigger"  # "the title is too small": what it should become
+    elif re.search(r"\btoo (?:big|large|huge)\b|太大", t):
+        size = "smaller"
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
@@ -76,13 +80,21 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         r"[^:：]{0,12}[:：]\s*(\S.*)$",
         t,
     )
+    says = re.search(
+        r"\b(?:saying|that says|which says|that reads|reading|with the words)\s+(.+?)"
+        r"(?:\s+(?:for|at|from|on|in|until)\s+(?:the\s+)?(?:\d|top|bottom|middle|cent|start|"
+        r"beginning|end|screen|video|clip)|$)",
+        t,
+    )
     adding = (
         strong_add
         or (weak_add and not edit_words)
-        or (not s.titles and (quoted or labelled) and not edit_words)
+        or (not s.titles and (quoted or labelled or says) and not edit_words)
     )
     if adding and not (edit_words and s.titles and not strong_add):
         text = quoted or (s.raw_case(labelled.group(1).strip(" .!")) if labelled else None)
+        if text is None and says:
+            text = s.raw_case(says.group(1).strip(" .!"))  # "title at the bottom saying Hi"
         if text is None:
             m2 = re.search(
                 r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"

@@ -17,6 +17,8 @@ What it takes care of, so no caller has to:
 
     with FrameReader(path, check=ctx.check) as src:
         first = src.peek()                   # upright size before the loop: first.rgb.shape
+        for pkt in src.audio_packets():      # the sound as stored, for a VideoWriter
+            out.copy(pkt)
         for f in src:                        # DecodedFrame: index, t, pts, frame, rgb
             out.write(work(f.rgb), clock(f.pts))
 
@@ -146,6 +148,18 @@ class FrameReader:
         else:
             self.container.seek(0)
         self._reset()
+
+    def audio_packets(self) -> Iterator[Any]:
+        """The first audio stream's packets from the start of the file, as stored (for a
+        :class:`VideoWriter` with ``copy_audio=reader.audio``); none without audio. Frames
+        start again from the first afterwards, whatever was decoded or peeked before."""
+        if self.audio is None:
+            return
+        self.container.seek(0)
+        try:
+            yield from self.container.demux(self.audio)
+        finally:
+            self.seek(0)
 
     def _time(self, frame: av.VideoFrame) -> float:
         if self.rebuilt_fps:

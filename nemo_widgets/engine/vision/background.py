@@ -332,10 +332,8 @@ def replace_background(
                     VideoWriter(alpha_out, w2, h2, rate, fmt="webm", alpha=True, time_base=tb)
                 )
             files.callback(bg.close)
-            if inp.audio is not None:  # the source's sound, as it is
-                for packet in inp.container.demux(inp.audio):
-                    out_v.copy(packet)
-                inp.seek(0)
+            for packet in inp.audio_packets():  # the source's sound, as it is
+                out_v.copy(packet)
             n = 0
             share = 0.0
             clock = ForwardClock(rate, tb)

@@ -90,10 +90,8 @@ def inpaint_video(
             copy_audio=inp.audio,
         ) as writer,
     ):
-        if inp.audio is not None:
-            for packet in inp.container.demux(inp.audio):
-                writer.copy(packet)
-            inp.seek(0)
+        for packet in inp.audio_packets():
+            writer.copy(packet)
         clock = ForwardClock(inp.rate, inp.time_base)
         for i, frame, rgb in filled_frames(inp, an):
             filled += i in an.holes

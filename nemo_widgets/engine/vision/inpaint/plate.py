@@ -372,7 +372,9 @@ class _Keep:
     def _close(
         self, shot: Shot, holes: dict[int, Hole], motion: MotionTracker, w: int, h: int
     ) -> None:
-        frames, crops, bound = self.frames, self.crops, self.bound
+        # Sample frames by index, each converted to RGB when its turn comes and let go after.
+        samples = {f.index: f for f in self.frames}
+        crops, bound = self.crops, self.bound
         self.frames, self.crops = [], None
         if not any(i in holes for i in range(shot.start, shot.end)):
             return
@@ -388,13 +390,13 @@ class _Keep:
             return
         bx0, by0 = bound[0], bound[1]
         x0, y0, x1, y1 = plates.rois.get(k, bound)
-        samples = {f.index: f for f in frames}
         for j, i in enumerate(range(shot.start, shot.end)):
             crop = None
             if k in plates.stacks and crops is not None:
                 crop = crops[j][y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0].copy()
             if plates.wants(k, i):
-                plates.add(k, i, samples[i].rgb if i in samples else None, crop)
+                sample = samples.pop(i, None)
+                plates.add(k, i, sample.rgb if sample is not None else None, crop)
         if k in plates.rois:
             plates.finish(k)
 

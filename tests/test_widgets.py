@@ -555,3 +555,15 @@ def test_timeline_thumbnails_come_from_the_kernel(engine, tmp_path: Path) -> Non
         assert len(list((c.workdir / "thumbs").glob("*.jpg"))) == 2
 
     asyncio.run(main())
+
+
+def test_a_box_given_in_code_is_used_like_a_drawn_one() -> None:
+    """For front-ends that cannot play the clip (VS Code has no H.264): the box from code."""
+    c = Controller()
+    box = BoxSelect(c)
+    box.select([0.1, 0.2, 0.5, 0.6], 1.5)
+    assert c.selection == {"box": [0.1, 0.2, 0.5, 0.6], "time": 1.5}
+    assert box.box == [0.1, 0.2, 0.5, 0.6] and box.time == 1.5
+    with pytest.raises(ValueError, match="draw a box inside the frame"):
+        box.select([0.5, 0.5, 0.4, 0.6])
+    assert c.selection["box"] == [0.1, 0.2, 0.5, 0.6]  # a bad box changes nothing

@@ -563,7 +563,13 @@ class BoxSelect(Panel):
         return (round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h))
 
     def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
-        box = [float(x) for x in msg.get("box", [])]
+        self.select(msg.get("box", []), float(msg.get("time", 0.0)))
+
+    def select(self, box: Any, time: float = 0.0) -> None:
+        """Use ``box`` ([x0, y0, x1, y1] in 0..1 of the picture) at ``time`` seconds for the
+        next instruction ("remove this"), as drawing it does (for front-ends that cannot
+        play the clip, e.g. VS Code's)."""
+        box = [float(x) for x in box]
         if (
             len(box) != 4
             or not all(0 <= x <= 1 for x in box)
@@ -571,7 +577,7 @@ class BoxSelect(Panel):
             or box[3] <= box[1]
         ):
             raise ValueError("draw a box inside the frame (drag from one corner to the other)")
-        self.box, self.time = box, float(msg.get("time", 0.0))
+        self.box, self.time = box, float(time)
         self.controller.selection = {"box": box, "time": self.time}
         for fn in self._callbacks:
             fn(box, self.time)

@@ -479,6 +479,11 @@ class TimelinePanel(Panel):
 
     def bind(self, controller: Controller) -> None:
         controller.on("state", self._state)
+        controller.on("timeline_preview", self._quick_preview)
+
+    def _quick_preview(self, path: Path, draft: Any) -> None:
+        """The quick low-resolution render of the timeline after an edit (``timeline`` slot)."""
+        self.publish("timeline", path, "video/mp4", label="Quick preview (low quality)")
 
     def _state(self, state: dict[str, Any], changes: list[str]) -> None:
         self.show(state.get("draft"), changes)

@@ -58,6 +58,16 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         assert 'Title: "Browser"' in page.inner_text(".nemo-summary")
         assert not page.locator(".nemo-prompt textarea").is_disabled()
 
+        # A quick low-resolution preview of the new timeline, in the timeline panel.
+        quick = ".nemo-timeline video.nemo-timeline-preview"
+        page.wait_for_function(
+            f"""() => {{ const v = document.querySelector('{quick}');
+            return v && v.readyState >= 2 && v.src.startsWith('blob:'); }}""",
+            timeout=120_000,
+        )
+        assert 1.8 < page.eval_on_selector(quick, "v => v.duration") < 2.2
+        assert "Quick preview" in page.inner_text(".nemo-timeline-preview-label")
+
         # Export: the preview proxy plays inline.
         page.click(".nemo-export-button")
         page.wait_for_function(
@@ -156,6 +166,7 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
             ".nemo-prompt",
             ".nemo-upload",
             ".nemo-export",
+            ".nemo-timeline-preview",
         ):
             edge = page.eval_on_selector(sel, "e => e.getBoundingClientRect().right")
             assert edge <= right + 1, (sel, edge, right)

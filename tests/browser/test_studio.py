@@ -150,7 +150,14 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         )
         assert all(abs(a - b) < 30 for a, b in zip(rgb, BLUE, strict=True)), rgb
 
+        # The quick preview follows the edit: now the whole 3 s timeline.
+        page.wait_for_function(
+            f"() => document.querySelector('{quick}').duration > 2.8", timeout=120_000
+        )
+
         SHOTS.mkdir(parents=True, exist_ok=True)
+        page.set_viewport_size({"width": 1400, "height": 2400})  # the whole Studio in view
+        page.wait_for_timeout(1500)
         page.add_style_tag(content=".Toastify { display: none !important; }")  # Lab's news ask
         page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
 

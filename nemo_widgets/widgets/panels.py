@@ -478,6 +478,7 @@ class TimelinePanel(Panel):
     changes = t.List(t.Unicode()).tag(sync=True)
 
     def bind(self, controller: Controller) -> None:
+        self._making: set[str] = set()  # thumbnails being made
         controller.on("state", self._state)
         controller.on("timeline_preview", self._quick_preview)
 
@@ -491,7 +492,7 @@ class TimelinePanel(Panel):
             self.run(self._thumbnails())
 
     async def _thumbnails(self) -> None:
-        if await _thumbs.publish_missing(self, self.controller.draft):
+        if await _thumbs.publish_missing(self, self.controller.draft, self._making):
             self.show(self.controller.draft)
 
     def show(self, draft: Any, changes: list[str] | None = None) -> None:

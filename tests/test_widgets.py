@@ -555,3 +555,48 @@ def test_timeline_thumbnails_come_from_the_kernel(engine, tmp_path: Path) -> Non
         assert len(list((c.workdir / "thumbs").glob("*.jpg"))) == 2
 
     asyncio.run(main())
+
+
+def test_a_box_given_in_code_is_used_like_a_drawn_one() -> None:
+    """For front-ends that cannot play the clip (VS Code has no H.264): the box from code."""
+    c = Controller()
+    box = BoxSelect(c)
+    box.select([0.1, 0.2, 0.5, 0.6], 1.5)
+    assert c.selection == {"box": [0.1, 0.2, 0.5, 0.6], "time": 1.5}
+    assert box.box == [0.1, 0.2, 0.5, 0.6] and box.time == 1.5
+    with pytest.raises(ValueError, match="draw a box inside the frame"):
+        box.select([0.5, 0.5, 0.4, 0.6])
+    assert c.selection["box"] == [0.1, 0.2, 0.5, 0.6]  # a bad box changes nothing
+
+
+def test_a_quick_preview_of_the_timeline_after_each_edit(engine, tmp_path: Path) -> None:
+    """After an edit the timeline panel gets a small low-quality render of the new timeline
+    (over the comm, like all media): the whole timeline, the short side at most 360 px."""
+    import av
+
+    from nemo_widgets.synth import make_clip
+    from nemo_widgets.widgets import TimelinePanel
+
+    clip = make_clip(tmp_path / "clip.mp4", seconds=2, width=640, height=480)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        c.quick_previews = True
+        timeline = TimelinePanel(c)
+        await c.upload(clip)
+        await c.say("add the title 'Quick' for 1 second")
+        for _ in range(600):
+            if "timeline" in timeline.media:
+                break
+            await asyncio.sleep(0.05)
+        desc = timeline.media["timeline"]
+        assert desc["mime"] == "video/mp4" and desc["label"].startswith("Quick preview")
+        out = tmp_path / "quick.mp4"
+        out.write_bytes(fetch_media(timeline, "timeline"))
+        with av.open(str(out)) as f:
+            v = f.streams.video[0]
+            assert (v.width, v.height) == (480, 360)
+            assert abs(float(f.duration / av.time_base) - 2.0) < 0.2
+        assert len(list((c.workdir / "timeline").glob("*.mp4"))) == 1
+
+    asyncio.run(main())

@@ -72,14 +72,18 @@ async def make(controller: Controller, name: str, source: str, at_s: float) -> P
     return await asyncio.to_thread(make_thumb, path, at_s, dest)
 
 
-async def publish_missing(panel: Any, draft: Draft) -> bool:
-    """Make and publish (on ``panel``) the thumbnails ``draft`` needs that it lacks; True when
-    any was added."""
+async def publish_missing(panel: Any, draft: Draft, making: set[str]) -> bool:
+    """Make and publish (on ``panel``) the thumbnails ``draft`` needs that it lacks and that
+    are not being made already (``making``); True when any was added."""
     added = False
     for name, (source, at_s) in wanted(draft).items():
-        if name in panel.media:
+        if name in panel.media or name in making:
             continue
-        path = await make(panel.controller, name, source, at_s)
+        making.add(name)
+        try:
+            path = await make(panel.controller, name, source, at_s)
+        finally:
+            making.discard(name)
         if path is not None:
             panel.publish(name, path, "image/jpeg")
             added = True

@@ -478,7 +478,13 @@ class TimelinePanel(Panel):
     changes = t.List(t.Unicode()).tag(sync=True)
 
     def bind(self, controller: Controller) -> None:
+        self._making: set[str] = set()  # thumbnails being made
         controller.on("state", self._state)
+        controller.on("timeline_preview", self._quick_preview)
+
+    def _quick_preview(self, path: Path, draft: Any) -> None:
+        """The quick low-resolution render of the timeline after an edit (``timeline`` slot)."""
+        self.publish("timeline", path, "video/mp4", label="Quick preview (low quality)")
 
     def _state(self, state: dict[str, Any], changes: list[str]) -> None:
         self.show(state.get("draft"), changes)
@@ -486,7 +492,7 @@ class TimelinePanel(Panel):
             self.run(self._thumbnails())
 
     async def _thumbnails(self) -> None:
-        if await _thumbs.publish_missing(self, self.controller.draft):
+        if await _thumbs.publish_missing(self, self.controller.draft, self._making):
             self.show(self.controller.draft)
 
     def show(self, draft: Any, changes: list[str] | None = None) -> None:
@@ -563,7 +569,13 @@ class BoxSelect(Panel):
         return (round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h))
 
     def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
-        box = [float(x) for x in msg.get("box", [])]
+        self.select(msg.get("box", []), float(msg.get("time", 0.0)))
+
+    def select(self, box: Any, time: float = 0.0) -> None:
+        """Use ``box`` ([x0, y0, x1, y1] in 0..1 of the picture) at ``time`` seconds for the
+        next instruction ("remove this"), as drawing it does (for front-ends that cannot
+        play the clip, e.g. VS Code's)."""
+        box = [float(x) for x in box]
         if (
             len(box) != 4
             or not all(0 <= x <= 1 for x in box)
@@ -571,7 +583,7 @@ class BoxSelect(Panel):
             or box[3] <= box[1]
         ):
             raise ValueError("draw a box inside the frame (drag from one corner to the other)")
-        self.box, self.time = box, float(msg.get("time", 0.0))
+        self.box, self.time = box, float(time)
         self.controller.selection = {"box": box, "time": self.time}
         for fn in self._callbacks:
             fn(box, self.time)

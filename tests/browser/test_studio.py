@@ -58,6 +58,16 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         assert 'Title: "Browser"' in page.inner_text(".nemo-summary")
         assert not page.locator(".nemo-prompt textarea").is_disabled()
 
+        # A quick low-resolution preview of the new timeline, in the timeline panel.
+        quick = ".nemo-timeline video.nemo-timeline-preview"
+        page.wait_for_function(
+            f"""() => {{ const v = document.querySelector('{quick}');
+            return v && v.readyState >= 2 && v.src.startsWith('blob:'); }}""",
+            timeout=120_000,
+        )
+        assert 1.8 < page.eval_on_selector(quick, "v => v.duration") < 2.2
+        assert "Quick preview" in page.inner_text(".nemo-timeline-preview-label")
+
         # Export: the preview proxy plays inline.
         page.click(".nemo-export-button")
         page.wait_for_function(
@@ -140,7 +150,14 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         )
         assert all(abs(a - b) < 30 for a, b in zip(rgb, BLUE, strict=True)), rgb
 
+        # The quick preview follows the edit: now the whole 3 s timeline.
+        page.wait_for_function(
+            f"() => document.querySelector('{quick}').duration > 2.8", timeout=120_000
+        )
+
         SHOTS.mkdir(parents=True, exist_ok=True)
+        page.set_viewport_size({"width": 1400, "height": 2400})  # the whole Studio in view
+        page.wait_for_timeout(1500)
         page.add_style_tag(content=".Toastify { display: none !important; }")  # Lab's news ask
         page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
 
@@ -156,6 +173,7 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
             ".nemo-prompt",
             ".nemo-upload",
             ".nemo-export",
+            ".nemo-timeline-preview",
         ):
             edge = page.eval_on_selector(sel, "e => e.getBoundingClientRect().right")
             assert edge <= right + 1, (sel, edge, right)

@@ -1,0 +1,86 @@
+"""A reply to the remove tool's question: "the second one", "第二个", "the white one".
+
+When the last removal asked which of its numbered candidates was meant
+(``state["candidates"]``), a short message that picks one becomes a ``remove_object`` call
+with ``candidate`` set. Anything else goes to the planner as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_ORDINALS = {
+    "first": 1, "1st": 1, "one": 1, "1": 1, "一": 1, "1号": 1,
+    "second": 2, "2nd": 2, "two": 2, "2": 2, "二": 2, "两": 2,
+    "third": 3, "3rd": 3, "three": 3, "3": 3, "三": 3,
+}  # fmt: skip
+_LEAD = (
+    r"^(?:(?:ok|okay|yes|yeah|it's|it is|that's|that is|i mean|remove|delete|erase|take out|"
+    r"get rid of|pick|choose|select|number|no\.?|#)\s*)*(?:the\s+)?"
+)
+_EN = re.compile(
+    _LEAD + r"(first|1st|second|2nd|third|3rd|last|one|two|three|[123])(?:\s+(?:one|thing|object|candidate))?"
+    r"(?:\s+please)?[.!]?$"
+)  # fmt: skip
+_ZH = re.compile(r"^(?:去掉|删掉|删除|选|就是|是)?\s*第?\s*([一二两三123])\s*(?:个|号)?(?:吧|。)?$")
+_ZH_LAST = re.compile(r"^(?:去掉|删掉|选|就是|是)?\s*最后(?:一)?个(?:吧|。)?$")
+_DESC = re.compile(
+    _LEAD + r"(?:(?P<colour>[a-z]+)\s+one|one\s+(?:on|in)\s+the\s+(?P<side>left|right|middle|centre|center|top|bottom)"
+    r"(?:\s+corner)?)[.!]?$"
+)  # fmt: skip
+
+
+def picked(text: str, items: list[dict[str, Any]]) -> int | None:
+    """The candidate (1-based) that ``text`` picks among ``items``, or None."""
+    low = text.strip().lower()
+    n = len(items)
+    if not n or len(low) > 60:
+        return None
+    m = _EN.match(low)
+    if m:
+        k = n if m.group(1) == "last" else _ORDINALS.get(m.group(1))
+        return k if k is not None and 1 <= k <= n else None
+    m = _ZH.match(low)
+    if m:
+        k = _ORDINALS.get(m.group(1))
+        return k if k is not None and 1 <= k <= n else None
+    if _ZH_LAST.match(low):
+        return n
+    m = _DESC.match(low)
+    if m:
+        colour, side = m.group("colour"), m.group("side")
+        hits = [
+            it["n"]
+            for it in items
+            if (colour and it.get("colour") == colour.replace("gray", "grey"))
+            or (
+                side
+                and _side_of(it) == side.replace("center", "centre").replace("middle", "centre")
+            )
+        ]
+        return hits[0] if len(hits) == 1 else None
+    return None
+
+
+def _side_of(item: dict[str, Any]) -> str:
+    cx, cy = item.get("centre") or (0.5, 0.5)
+    if cy < 0.3 and 0.25 < cx < 0.75:
+        return "top"
+    if cy > 0.7 and 0.25 < cx < 0.75:
+        return "bottom"
+    return "left" if cx < 1 / 3 else "right" if cx >= 2 / 3 else "centre"
+
+
+def pick_plan(text: str, state: dict[str, Any]) -> Any:
+    """A plan that removes the picked candidate, or None when ``text`` picks none."""
+    pending = state.get("candidates") or {}
+    k = picked(text, pending.get("items") or [])
+    if k is None:
+        return None
+    from nemo_widgets.engine.agent.language.intents import Step
+    from nemo_widgets.engine.agent.language.normalise import is_chinese
+    from nemo_widgets.engine.agent.planner import from_steps
+
+    step = Step("remove_object", {"target": str(pending.get("words") or "it"), "candidate": k})
+    return from_steps([step], state, is_chinese(text))

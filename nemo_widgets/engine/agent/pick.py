@@ -11,24 +11,38 @@ import re
 from typing import Any
 
 _ORDINALS = {
-    "first": 1, "1st": 1, "one": 1, "1": 1, "一": 1, "1号": 1,
-    "second": 2, "2nd": 2, "two": 2, "2": 2, "二": 2, "两": 2,
-    "third": 3, "3rd": 3, "three": 3, "3": 3, "三": 3,
-}  # fmt: skip
+    "first": 1,
+    "1st": 1,
+    "one": 1,
+    "1": 1,
+    "一": 1,
+    "1号": 1,
+    "second": 2,
+    "2nd": 2,
+    "two": 2,
+    "2": 2,
+    "二": 2,
+    "两": 2,
+    "third": 3,
+    "3rd": 3,
+    "three": 3,
+    "3": 3,
+    "三": 3,
+}
 _LEAD = (
     r"^(?:(?:ok|okay|yes|yeah|it's|it is|that's|that is|i mean|remove|delete|erase|take out|"
     r"get rid of|pick|choose|select|number|no\.?|#)\s*)*(?:the\s+)?"
 )
 _EN = re.compile(
-    _LEAD + r"(first|1st|second|2nd|third|3rd|last|one|two|three|[123])(?:\s+(?:one|thing|object|candidate))?"
-    r"(?:\s+please)?[.!]?$"
-)  # fmt: skip
+    _LEAD + r"(first|1st|second|2nd|third|3rd|last|one|two|three|[123])"
+    r"(?:\s+(?:one|thing|object|candidate))?(?:\s+please)?[.!]?$"
+)
 _ZH = re.compile(r"^(?:去掉|删掉|删除|选|就是|是)?\s*第?\s*([一二两三123])\s*(?:个|号)?(?:吧|。)?$")
 _ZH_LAST = re.compile(r"^(?:去掉|删掉|选|就是|是)?\s*最后(?:一)?个(?:吧|。)?$")
 _DESC = re.compile(
-    _LEAD + r"(?:(?P<colour>[a-z]+)\s+one|one\s+(?:on|in)\s+the\s+(?P<side>left|right|middle|centre|center|top|bottom)"
-    r"(?:\s+corner)?)[.!]?$"
-)  # fmt: skip
+    _LEAD + r"(?:(?P<colour>[a-z]+)\s+one|one\s+(?:on|in)\s+the\s+"
+    r"(?P<side>left|right|middle|centre|center|top|bottom)(?:\s+corner)?)[.!]?$"
+)
 
 
 def picked(text: str, items: list[dict[str, Any]]) -> int | None:

@@ -120,7 +120,10 @@ def _components(
     return out
 
 
-def _salient_boxes(sal_model: Any, rgb: np.ndarray, tiles: bool) -> list[tuple[Box, float]]:
+Look = tuple[Box, float, str | None, str]  # box, strength, colour, shape
+
+
+def _salient_boxes(sal_model: Any, rgb: np.ndarray, tiles: bool) -> list[Look]:
     """Salient components of a frame (and of its overlapping tiles): boxes in frame pixels
     with their mean saliency."""
     h, w = rgb.shape[:2]
@@ -129,31 +132,69 @@ def _salient_boxes(sal_model: Any, rgb: np.ndarray, tiles: bool) -> list[tuple[B
         tw, th = (3 * w) // 5, (3 * h) // 5
         for x0, y0 in itertools.product((0, w - tw), (0, h - th)):
             views.append((x0, y0, x0 + tw, y0 + th))
-    out: list[tuple[Box, float]] = []
+    out: list[Look] = []
     for x0, y0, x1, y1 in views:
         crop = rgb[y0:y1, x0:x1]
         sal = sal_model(crop)
-        fg = sal > 0.5
-        fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-        for bx0, by0, bx1, by1, fill in _components(fg, 0.002, 0.35):
-            # A component cut by the tile's edge is part of something larger: skipped there.
-            if tiles and (x0, y0, x1, y1) != (0, 0, w, h):
-                edge = (bx0 <= 1 and x0 > 0) or (by0 <= 1 and y0 > 0)
-                edge |= (bx1 >= crop.shape[1] - 1 and x1 < w) or (
-                    by1 >= crop.shape[0] - 1 and y1 < h
-                )
-                if edge:
-                    continue
-            m = sal[by0:by1, bx0:bx1]
-            strength = float(m[m > 0.5].mean()) if (m > 0.5).any() else 0.5
-            out.append(((bx0 + x0, by0 + y0, bx1 + x0, by1 + y0), strength * min(1.0, 0.4 + fill)))
+        # Two levels: what stands out clearly (> 0.5), then what stands out less once the
+        # clear things (and their surroundings) are taken away — a pale thing leaning on a
+        # fence that the network found more salient.
+        taken = np.zeros(sal.shape, np.uint8)
+        for level in (0.5, 0.3):
+            fg = (sal > level) & (taken == 0)
+            fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+            taken |= cv2.dilate((sal > level).astype(np.uint8), np.ones((5, 5), np.uint8))
+            for bx0, by0, bx1, by1, fill in _components(fg, 0.002, 0.35):
+                # A component cut by a tile's edge is part of something larger: skipped.
+                if tiles and (x0, y0, x1, y1) != (0, 0, w, h):
+                    edge = (bx0 <= 1 and x0 > 0) or (by0 <= 1 and y0 > 0)
+                    edge |= (bx1 >= crop.shape[1] - 1 and x1 < w) or (
+                        by1 >= crop.shape[0] - 1 and y1 < h
+                    )
+                    if edge:
+                        continue
+                m = sal[by0:by1, bx0:bx1]
+                fg_box = (m > level) & (fg[by0:by1, bx0:bx1] > 0)
+                strength = float(m[fg_box].mean()) if fg_box.any() else level
+                strength = min(1.0, strength / 0.5 * 0.5 + (0.2 if level < 0.5 else 0.0))
+                # Its colour and shape from its own salient pixels.
+                colour = colour_name(crop[by0:by1, bx0:bx1][fg_box])
+                box = (bx0 + x0, by0 + y0, bx1 + x0, by1 + y0)
+                out.append((box, strength * min(1.0, 0.4 + fill), colour, _shape(fg_box)))
+    if not tiles:  # once per look: things that stand out by colour from what is around
+        out += _contrast_boxes(rgb)
     # The same thing seen in several views: keep the strongest.
-    out.sort(key=lambda bs: -bs[1])
-    kept: list[tuple[Box, float]] = []
-    for b, s in out:
-        if all(iou(b, k) < 0.4 and not _inside(b, k) for k, _ in kept):
-            kept.append((b, s))
+    out.sort(key=lambda look: -look[1])
+    kept: list[Look] = []
+    for look in out:
+        if all(iou(look[0], k[0]) < 0.4 and not _inside(look[0], k[0]) for k in kept):
+            kept.append(look)
     return kept
+
+
+def _contrast_boxes(rgb: np.ndarray) -> list[Look]:
+    """Compact regions whose colour differs strongly from their surroundings (a white cone
+    on grey tarmac that the salient-object network rates low): LAB distance to a median
+    filtered picture, components that are solid and small."""
+    h, w = rgb.shape[:2]
+    s = min(1.0, 240 / w)
+    small = cv2.resize(rgb, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
+    lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    k = max(9, (round(small.shape[1] / 6) | 1))
+    bg = cv2.cvtColor(cv2.medianBlur(small, min(k, 255)), cv2.COLOR_RGB2LAB).astype(np.float32)
+    d = np.linalg.norm(lab - bg, axis=2)
+    fg = (d > max(45.0, float(np.percentile(d, 97)))).astype(np.uint8)
+    fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    out: list[Look] = []
+    for bx0, by0, bx1, by1, fill in _components(fg, 0.002, 0.08):
+        if fill < 0.45:
+            continue  # thin or ragged: an edge, not a thing
+        m = fg[by0:by1, bx0:bx1] > 0
+        box = (bx0 / s, by0 / s, bx1 / s, by1 / s)
+        colour = colour_name(small[by0:by1, bx0:bx1][m])
+        strength = float(np.clip(d[by0:by1, bx0:bx1][m].mean() / 120, 0.3, 0.8))
+        out.append((box, strength, colour, _shape(m)))
+    return out
 
 
 def _inside(a: Box, b: Box, share: float = 0.8) -> bool:
@@ -192,19 +233,20 @@ def _moving_boxes(prev: np.ndarray, cur: np.ndarray) -> list[Box]:
 
 
 def _link(
-    found: dict[int, list[tuple[Box, float]]], kind: str, shot_of: Callable[[int], int]
+    found: dict[int, list[Look]], kind: str, shot_of: Callable[[int], int]
 ) -> list[Candidate]:
     """Per-keyframe boxes linked into candidates by overlap (never across a cut)."""
     out: list[Candidate] = []
     active: list[Candidate] = []
     for k in sorted(found):
         used: set[int] = set()
-        for b, s in found[k]:
+        for b, s, colour, shape in found[k]:
             best, best_o = None, 0.3
             for c in active:
                 if id(c) in used or c.shot != shot_of(k):
                     continue
-                o = iou(c.boxes[c.last], b)
+                last = c.boxes[c.last]
+                o = max(iou(last, b), 0.5 if _inside(b, last, 0.8) else 0.0)
                 if o > best_o:
                     best, best_o = c, o
             if best is None:
@@ -213,7 +255,8 @@ def _link(
                 active.append(best)
             used.add(id(best))
             best.boxes[k] = b
-            best.strength = max(best.strength, s)
+            if s >= best.strength:
+                best.strength, best.colour, best.shape = s, colour, shape
         active = [c for c in active if c.last >= k - 3 * max(1, k // max(1, len(found)))]
     return out
 
@@ -252,8 +295,8 @@ def propose(
     }
     ends = {k for s in shots for k in _ends(keys, shot_of, s)}
     looks = sorted(ends | tiled)
-    sal: dict[int, list[tuple[Box, float]]] = {}
-    mov: dict[int, list[tuple[Box, float]]] = {}
+    sal: dict[int, list[Look]] = {}
+    mov: dict[int, list[Look]] = {}
     scale = min(1.0, 480 / w)
     prev_small: tuple[int, np.ndarray] | None = None
     with FrameReader(src, check=check) as r:
@@ -268,12 +311,14 @@ def propose(
             )
             if prev_small is not None and shot_of(prev_small[0]) == shot_of(i):
                 boxes = _moving_boxes(prev_small[1], small)
-                mov[i] = [(tuple(v / scale for v in b), 0.6) for b in boxes]  # type: ignore[misc]
+                mov[i] = [(tuple(v / scale for v in b), 0.6, None, "") for b in boxes]  # type: ignore[misc]
             prev_small = (i, small)
             if model is not None and i in looks:
                 sal[i] = _salient_boxes(model, rgb, tiles=i in tiled)
             progress(50 + 35 * i / max(1, sc.frames))
     for c in _link(sal, "salient", shot_of):
+        # Seen in one look only (a tile's detail, a flicker of texture): less distinct.
+        c.strength *= 0.6 + 0.4 * min(1.0, len(c.boxes) / 3)
         cands.append(c)
     for c in _link(mov, "moving", shot_of):
         if len(c.boxes) >= 2:  # one look is noise
@@ -282,7 +327,10 @@ def propose(
     merged = _merge(cands, sc)
     ov = find_overlays(src, check=check)
     for o in ov.overlays:
-        c = Candidate("overlay", {0: tuple(map(float, o.box)), max(0, sc.frames - 1): tuple(map(float, o.box))})  # type: ignore[arg-type]  # fmt: skip
+        c = Candidate(
+            "overlay",
+            {0: tuple(map(float, o.box)), max(0, sc.frames - 1): tuple(map(float, o.box))},
+        )  # type: ignore[arg-type]
         c.overlay, c.strength, c.sources = o, o.score, {"overlay"}
         c.colour = _overlay_colour(o)
         merged = [m for m in merged if not _inside(m.box(), c.box(), 0.6)]
@@ -319,19 +367,17 @@ def _merge(cands: list[Candidate], sc: Scan) -> list[Candidate]:
         for o in out:
             if o.shot != c.shot:
                 continue
-            kc, ko = min(
-                ((a, b) for a in c.boxes for b in o.boxes), key=lambda ab: abs(ab[0] - ab[1])
-            )
-            if abs(kc - ko) > sc.fps:
-                continue
-            cb, ob = c.boxes[kc], o.boxes[ko]
-            ca = (cb[2] - cb[0]) * (cb[3] - cb[1])
-            oa = (ob[2] - ob[0]) * (ob[3] - ob[1])
-            # Inside and about as large: the same thing; a small thing inside a large box
-            # (a cup on a table the detector boxed with the bicycle) stays its own.
-            same = 0.3 * max(ca, oa) <= min(ca, oa)
-            if iou(cb, ob) > 0.35 or (same and _inside(cb, ob, 0.75)):
-                host = o
+            for kc, ko in ((a, b) for a in c.boxes for b in o.boxes if abs(a - b) <= sc.fps):
+                cb, ob = c.boxes[kc], o.boxes[ko]
+                ca = (cb[2] - cb[0]) * (cb[3] - cb[1])
+                oa = (ob[2] - ob[0]) * (ob[3] - ob[1])
+                # Inside and about as large: the same thing; a small thing inside a large
+                # box (a cup on a table the detector boxed with the bicycle) stays its own.
+                same = 0.2 * max(ca, oa) <= min(ca, oa)
+                if iou(cb, ob) > 0.35 or (same and _inside(cb, ob, 0.65)):
+                    host = o
+                    break
+            if host is not None:
                 break
         if host is None:
             out.append(c)
@@ -352,7 +398,10 @@ def _merge(cands: list[Candidate], sc: Scan) -> list[Candidate]:
 
 
 def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], None]) -> None:
-    """Colour, shape and motion of each candidate, from its middle keyframe."""
+    """Colour and shape of each candidate from its middle keyframe (GrabCut for those the
+    saliency pass did not describe), and boxes grown to the whole thing: a salient part (the
+    half of a hat on one side of a fence bar) grows over the pixels of its own colour next
+    to it."""
     want: dict[int, list[Candidate]] = {}
     for c in cands:
         if c.kind == "overlay":
@@ -361,19 +410,21 @@ def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], N
         want.setdefault(ks[len(ks) // 2], []).append(c)
         if c.track is not None:
             c.moving = c.moving or c.track.speed(sc.fps) > 0.15
-        elif len(ks) >= 2 and not c.moving:
-            a, b = c.boxes[ks[0]], c.boxes[ks[-1]]
-            diag = float(np.hypot(a[2] - a[0], a[3] - a[1])) or 1.0
-            # Relative to the frame, a parked thing in a panning shot moves too; what counts
-            # is the mover found against the camera (kind "moving").
-            del diag, b
     if not want:
         return
     with FrameReader(src, check=check) as r:
         for f in r:
             for c in want.get(f.index, []):
                 x0, y0, x1, y1 = (int(v) for v in c.boxes[f.index])
-                m, crop = _figure(f.rgb, (x0, y0, x1, y1))
+                if c.kind != "object":
+                    _grow(c, f.rgb, f.index)
+                if c.colour is not None and c.kind != "object":
+                    continue  # described by its own salient pixels
+                mx, my = (x1 - x0) // 3, (y1 - y0) // 3  # background for GrabCut
+                H, W = f.rgb.shape[:2]
+                box = (max(0, x0 - mx), max(0, y0 - my), min(W, x1 + mx), min(H, y1 + my))
+                inner = (x0 - box[0], y0 - box[1], x1 - box[0], y1 - box[1])
+                m, crop = _figure(f.rgb, box, inner)
                 if crop.size == 0:
                     continue
                 c.colour = colour_name(crop[m])
@@ -382,39 +433,86 @@ def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], N
                 break
 
 
-def _figure(rgb: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The thing's pixels in its box (no model): what differs from the colour just around
-    the box, the largest part over the box's middle; and the crop."""
+def _grow(c: Candidate, rgb: np.ndarray, k: int) -> None:
+    """Grow ``c``'s boxes over the pixels next to it that have its colour (at keyframe
+    ``k``); every keyframe's box grows by the same share."""
     H, W = rgb.shape[:2]
+    x0, y0, x1, y1 = (int(v) for v in c.boxes[k])
+    bw, bh = x1 - x0, y1 - y0
+    if bw < 3 or bh < 3:
+        return
+    wx0, wy0 = max(0, x0 - bw // 2), max(0, y0 - bh // 2)
+    wx1, wy1 = min(W, x1 + bw // 2), min(H, y1 + bh // 2)
+    lab = cv2.cvtColor(rgb[wy0:wy1, wx0:wx1], cv2.COLOR_RGB2LAB).astype(np.float32)
+    core = lab[y0 - wy0 + bh // 4 : y1 - wy0 - bh // 4, x0 - wx0 + bw // 4 : x1 - wx0 - bw // 4]
+    if core.size == 0:
+        return
+    ref = np.median(core.reshape(-1, 3), axis=0)
+    like = (np.linalg.norm(lab - ref, axis=2) < 22).astype(np.uint8)
+    like = cv2.morphologyEx(like, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
+    _, lab_, st, _ = cv2.connectedComponentsWithStats(like)
+    inner = lab_[y0 - wy0 : y1 - wy0, x0 - wx0 : x1 - wx0]
+    ids, counts = np.unique(inner[inner > 0], return_counts=True)
+    if not ids.size:
+        return
+    best = int(ids[np.argmax(counts)])
+    gx, gy, gw, gh = (int(v) for v in st[best, :4])
+    if gw * gh > 2.5 * bw * bh or counts.max() < 0.25 * bw * bh:
+        return  # it runs into the background: its colour is not its own
+    nx0, ny0 = min(x0, gx + wx0), min(y0, gy + wy0)
+    nx1, ny1 = max(x1, gx + gw + wx0), max(y1, gy + gh + wy0)
+    d = (nx0 - x0, ny0 - y0, nx1 - x1, ny1 - y1)
+    for key, b in list(c.boxes.items()):
+        c.boxes[key] = (
+            max(0.0, b[0] + d[0]),
+            max(0.0, b[1] + d[1]),
+            min(float(W), b[2] + d[2]),
+            min(float(H), b[3] + d[3]),
+        )
+
+
+def _figure(
+    rgb: np.ndarray, box: tuple[int, int, int, int], inner: tuple[int, int, int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The thing's pixels in ``box`` (no model): GrabCut on the small crop, started from
+    ``inner`` (the thing's own box, in crop pixels); and the crop."""
     x0, y0, x1, y1 = box
     crop = rgb[y0:y1, x0:x1]
-    if crop.size == 0:
-        return np.zeros(crop.shape[:2], bool), crop
-    p = max(2, (x1 - x0) // 8)
-    ring = np.concatenate(
-        [
-            rgb[max(0, y0 - p) : y0, x0:x1].reshape(-1, 3),
-            rgb[y1 : min(H, y1 + p), x0:x1].reshape(-1, 3),
-            rgb[y0:y1, max(0, x0 - p) : x0].reshape(-1, 3),
-            rgb[y0:y1, x1 : min(W, x1 + p)].reshape(-1, 3),
-        ]
-    )
-    if len(ring) < 8:
+    if crop.size == 0 or min(crop.shape[:2]) < 8:
         return np.ones(crop.shape[:2], bool), crop
-    lab = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB).astype(np.float32)
-    ref = cv2.cvtColor(ring.reshape(-1, 1, 3), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
-    d = np.linalg.norm(lab[:, :, None, :] - np.median(ref, 0)[None, None, None, :], axis=-1)[..., 0]
-    m = (d > 25).astype(np.uint8)
-    m = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    n, lab_, st, _ = cv2.connectedComponentsWithStats(m)
-    if n <= 1 or m.mean() < 0.08:
+    s = min(1.0, 120 / max(crop.shape[:2]))
+    small = cv2.resize(crop, (max(8, round(crop.shape[1] * s)), max(8, round(crop.shape[0] * s))))
+    ix0, iy0, ix1, iy1 = (round(v * s) for v in inner)
+    rect = (max(1, ix0), max(1, iy0), max(2, ix1 - ix0), max(2, iy1 - iy0))
+    gc = np.zeros(small.shape[:2], np.uint8)
+    try:
+        cv2.setRNGSeed(0)
+        cv2.grabCut(
+            np.ascontiguousarray(small[..., ::-1]),
+            gc,
+            rect,
+            np.zeros((1, 65)),
+            np.zeros((1, 65)),
+            3,
+            cv2.GC_INIT_WITH_RECT,
+        )
+    except cv2.error:
         return np.ones(crop.shape[:2], bool), crop
-    big = 1 + int(np.argmax(st[1:, cv2.CC_STAT_AREA]))
-    return lab_ == big, crop
+    m = ((gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)).astype(np.uint8)
+    n, lab, st, _ = cv2.connectedComponentsWithStats(m)
+    if n <= 1:
+        return np.ones(crop.shape[:2], bool), crop
+    m = (lab == 1 + int(np.argmax(st[1:, cv2.CC_STAT_AREA]))).astype(np.uint8)
+    m = cv2.resize(m, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_NEAREST)
+    return m > 0, crop
 
 
 def _shape(m: np.ndarray) -> str:
     """A shape word from a silhouette: tall, wide, round, pointed (a cone, a hat) or box."""
+    ys, xs = np.nonzero(m)
+    if ys.size < 6:
+        return ""
+    m = m[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     h, w = m.shape
     if h > 1.8 * w:
         base = "tall"
@@ -427,7 +525,7 @@ def _shape(m: np.ndarray) -> str:
         ys = np.flatnonzero(rows)
         top = m[ys[0] : ys[0] + max(1, len(ys) // 4)].sum(axis=1).mean()
         bottom = m[ys[-1] - max(1, len(ys) // 4) + 1 : ys[-1] + 1].sum(axis=1).mean()
-        if bottom > 2.2 * max(top, 1):
+        if bottom > 1.6 * max(top, 1):
             return "pointed"
     fill = m.mean()
     if base:

@@ -67,7 +67,15 @@ def remove_candidate(
     from nemo_widgets.engine.vision.inpaint import inpaint_video
     from nemo_widgets.engine.vision.remove import Masker, Track
 
-    t = c.track or Track("thing", dict(c.boxes), [c.strength], shot=c.shot)
+    # A thing without a name is removed with its whole (grown) box: the silhouette network
+    # misses the pale tip of a hat, and a part left behind is worse than a larger fill.
+    boxes = dict(c.boxes)
+    if not c.moving:  # still: every look's box at once (each look may see a part)
+        b = np.array(list(boxes.values()))
+        u = (*b[:, :2].min(axis=0).tolist(), *b[:, 2:].max(axis=0).tolist())
+        lo, hi = prop.scan.shot_span(c.first)
+        boxes = {lo: u, max(lo, hi - 1): u}
+    t = c.track or Track("selection", boxes, [c.strength], shot=c.shot)
     masker = Masker([t], prop.scan)
     return inpaint_video(src, out, masker, check=check, progress=progress).invented_share
 
@@ -135,7 +143,9 @@ def still_with_outlines(
     keys = sorted(
         {k for c in offered if c.kind != "overlay" for k in c.boxes} or set(prop.scan.keyframes)
     )
-    frame = max(keys, key=lambda k: sum(min(abs(k - j) for j in c.boxes) < prop.scan.fps for c in offered))  # fmt: skip
+    frame = max(
+        keys, key=lambda k: sum(min(abs(k - j) for j in c.boxes) < prop.scan.fps for c in offered)
+    )
     rgb = None
     t = 0.0
     with FrameReader(src) as r:
@@ -159,7 +169,9 @@ def still_with_outlines(
         cv2.circle(img, (cx, cy), r_, (0, 0, 0), 1)
         fs = r_ / 14
         (tw, th), _ = cv2.getTextSize(str(n), cv2.FONT_HERSHEY_SIMPLEX, fs, 2)
-        cv2.putText(img, str(n), (cx - tw // 2, cy + th // 2), cv2.FONT_HERSHEY_SIMPLEX, fs, (0, 0, 0), 2)  # fmt: skip
+        cv2.putText(
+            img, str(n), (cx - tw // 2, cy + th // 2), cv2.FONT_HERSHEY_SIMPLEX, fs, (0, 0, 0), 2
+        )
     cv2.imwrite(str(dest), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
     return t, outlines
 
@@ -227,7 +239,13 @@ def nameless(ctx: Any, clip: dict[str, Any], src: Path, words: str, pick: int | 
             "duration": round(sc.frames / sc.fps, 3),
             "frames": sc.frames,
         }
-        obj = {"label": c.label or c.kind, "id": c.id, "from_s": round(a, 2), "to_s": round(z, 2), "description": what}  # fmt: skip
+        obj = {
+            "label": c.label or c.kind,
+            "id": c.id,
+            "from_s": round(a, 2),
+            "to_s": round(z, 2),
+            "description": what,
+        }
         effect = Effect("remove_object", {"target": words, "label": c.label, "objects": [obj]})
         d, generated, gen = _record(ctx, clip, out, "removed", effect, info)
         inv = res["invented"]
@@ -279,8 +297,8 @@ def nameless(ctx: Any, clip: dict[str, Any], src: Path, words: str, pick: int | 
     return ToolResult(
         f'I can\'t tell for sure which thing is "{words}" in {clip["filename"]}, so nothing was '
         f"changed yet. I found {n} candidate{'s' if n != 1 else ''} (numbered in the picture): "
-        f'{listing}. {which} "the {"second" if n > 1 else "first"} one" (or "第{"二" if n > 1 else "一"}个"), '
-        "or draw a box around it.",
+        f'{listing}. {which} "the {"second" if n > 1 else "first"} one" '
+        f'(or "第{"二" if n > 1 else "一"}个"), or draw a box around it.',
         f"我不确定“{words}”是哪一个，暂未修改。找到 {n} 个候选（图中已编号）：{zh_list}。"
         f"请说“第{_ORD_ZH[min(n, 2) - 1]}个”，或框选它。",
         state={
@@ -290,7 +308,7 @@ def nameless(ctx: Any, clip: dict[str, Any], src: Path, words: str, pick: int | 
                 "words": words,
                 "media": gen.file_id,
                 "items": items,
-            },  # fmt: skip
+            },
         },
         ok=True,
         data={"question": True, "candidates": items, "still": gen.file_id},

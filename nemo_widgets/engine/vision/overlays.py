@@ -77,7 +77,9 @@ def _grad(g: np.ndarray) -> np.ndarray:
     return cv2.magnitude(gx, gy)
 
 
-def _sample(src: Path, count: int, check: Callable[[], None]) -> tuple[list[np.ndarray], int, float, tuple[int, int]]:  # fmt: skip
+def _sample(
+    src: Path, count: int, check: Callable[[], None]
+) -> tuple[list[np.ndarray], int, float, tuple[int, int]]:
     """Up to ``count`` small RGB frames spread over the clip, the number of frames, fps, and
     the full size (w, h)."""
     with FrameReader(src, check=check) as r:
@@ -149,7 +151,7 @@ def find_overlays(
     out: list[Overlay] = []
     sx, sy = W / w, H / h
     for c in range(1, nlab):
-        x, y, bw, bh, area = stats[c]
+        x, y, bw, bh, _ = stats[c]
         region = lab == c
         nseed = int((seeds.astype(bool) & region).sum())
         if nseed < max(12, 0.002 * w * h) or bw * bh > 0.2 * w * h:
@@ -196,9 +198,17 @@ def find_overlays(
             cc = (mean_rgb[wgt] - (1 - aa) * ring_rgb) / np.maximum(aa, 0.3)
             colour = tuple(int(v) for v in np.clip(np.median(cc, axis=0), 0, 255))
         out.append(
-            Overlay(box, np.zeros((H, W), bool), a.astype(np.float32), colour, 0.0,  # type: ignore[arg-type]
-                    np.ones(n, bool), score, textlike)
-        )  # fmt: skip
+            Overlay(
+                box,
+                np.zeros((H, W), bool),
+                a.astype(np.float32),
+                colour,
+                0.0,  # type: ignore[arg-type]
+                np.ones(n, bool),
+                score,
+                textlike,
+            )
+        )
     progress(25)
     out.sort(key=lambda o: -o.score)
     out = out[:6]
@@ -349,7 +359,9 @@ def remove_overlays(
     fill beats the inversion (37 vs 26 dB under a 45 % watermark): the inversion's per-pixel
     opacity, read from variance ratios, is the weaker estimate."""
     if method == "auto":
-        res = remove_overlays(src, out, overlays, method="fill", quality=quality, check=check, progress=progress)  # fmt: skip
+        res = remove_overlays(
+            src, out, overlays, method="fill", quality=quality, check=check, progress=progress
+        )
         if res.invented_share < 0.25 or not any(invertible(o) for o in overlays):
             return res
         return remove_overlays(src, out, overlays, method="invert", quality=quality, check=check)

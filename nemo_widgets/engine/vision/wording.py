@@ -20,7 +20,9 @@ OVERLAY = re.compile(
     r"水印|字幕|台标|标志|时间戳|日期|文字|标识|logo"
 )
 _SHAPES = {
-    "pointed": r"\b(cone|cone-shaped|conical|pointy|pointed|triangular|triangle|party hat|hat)\b|锥|尖",
+    "pointed": (
+        r"\b(cone|cone-shaped|conical|pointy|pointed|triangular|triangle|party hat|hat)\b|锥|尖"
+    ),
     "round": r"\b(round|circular|ball|disc|disk|circle|sphere|globe)\b|圆",
     "tall": r"\b(tall|long|thin|pole|post|bottle|stick)\b|高|细长",
     "wide": r"\b(wide|flat|long and low|banner|bar)\b|扁|宽",
@@ -75,12 +77,23 @@ def wants(words: str) -> Wants:
     w.overlay = bool(OVERLAY.search(low))
     if re.search(r"watermark|水印", low):
         w.overlay_kind = "watermark"
-    elif re.search(r"\b(text|caption|subtitle|timestamp|time stamp|date|writing|letters|words)|字幕|文字|时间戳|日期", low):  # fmt: skip
+    elif re.search(
+        r"\b(text|caption|subtitle|timestamp|time stamp|date|writing|letters|words)"
+        r"|字幕|文字|时间戳|日期",
+        low,
+    ):
         w.overlay_kind = "text"
     elif re.search(r"\b(logo|bug)\b|台标|标志|标识|logo", low):
         w.overlay_kind = "logo"
-    body = re.sub(r"\b(on|in|at|near|by|from|of) (the )?(table|desk|floor|ground|shelf|counter)\b.*", "", low)  # fmt: skip
-    body = re.sub(r"\b(on|in|at|to) (the )?(top|bottom|upper|lower)?[ -]?(left|right|corner|middle|centre|center)\b.*", "", body)  # fmt: skip
+    body = re.sub(
+        r"\b(on|in|at|near|by|from|of) (the )?(table|desk|floor|ground|shelf|counter)\b.*", "", low
+    )
+    body = re.sub(
+        r"\b(on|in|at|to) (the )?(top|bottom|upper|lower)?[ -]?"
+        r"(left|right|corner|middle|centre|center)\b.*",
+        "",
+        body,
+    )
     nouns = [t for t in _WORD.findall(body) if t not in COLOURS and t not in ("the", "a", "an")]
     for n in reversed(nouns):
         lab = to_label(n)
@@ -110,7 +123,12 @@ def wants(words: str) -> Wants:
     elif re.search(r"\b(bottom|lower|below)\b|下", low):
         w.vertical = "bottom"
     w.corner = bool(re.search(r"\bcorner\b|角", low))
-    w.surface = bool(re.search(r"\b(on|at|of) (the |a )?(table|desk|floor|ground|shelf|counter)\b|桌上|桌子上|地上", low))  # fmt: skip
+    w.surface = bool(
+        re.search(
+            r"\b(on|at|of) (the |a )?(table|desk|floor|ground|shelf|counter)\b|桌上|桌子上|地上",
+            low,
+        )
+    )
     w.size = (
         "big" if re.search(_SIZE_BIG, low) else "small" if re.search(_SIZE_SMALL, low) else None
     )
@@ -181,7 +199,9 @@ def fit(c: Candidate, w: Wants, width: int, height: int, biggest: float) -> floa
     return float(s * (0.6 + 0.4 * min(1.0, c.strength)))
 
 
-def rank(cands: list[Candidate], words: str, width: int, height: int) -> list[tuple[float, Candidate]]:  # fmt: skip
+def rank(
+    cands: list[Candidate], words: str, width: int, height: int
+) -> list[tuple[float, Candidate]]:
     w = wants(words)
     biggest = max((c.area(width, height) for c in cands), default=0.0)
     out = [(fit(c, w, width, height, biggest), c) for c in cands]

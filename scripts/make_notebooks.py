@@ -196,7 +196,8 @@ results[["file", "seconds", "output", "error"]]
 # Several steps per file, in order (export=False would keep the edits in the sessions only).
 steps = ["keep the first 3 seconds", "make it 9:16 with blurred padding"]
 vertical = client.batch([sample_path("webcam")], steps, download_to=out / "vertical")
-print("RESULT", pd.concat([results, vertical]).to_json(orient="records"))
+rows = pd.concat([results, vertical])[["file", "output", "error"]]
+print("RESULT", rows.to_json(orient="records"))
 vertical[["file", "changes", "output"]]
 """),
     ),

@@ -311,8 +311,13 @@ def _psnr(out: list[np.ndarray], truth: list[np.ndarray], m: np.ndarray) -> floa
 
 
 def _hit(item: dict, m: np.ndarray) -> bool:
+    """Whether a candidate's box is the thing: it covers most of the thing's pixels and the
+    thing is a fair share of it."""
     x0, y0, x1, y1 = (int(v) for v in item["box"])
-    return bool(m[max(0, y0) : y1, max(0, x0) : x1].mean() > 0.15) if x1 > x0 and y1 > y0 else False
+    if x1 <= x0 or y1 <= y0 or not m.any():
+        return False
+    inside = m[max(0, y0) : y1, max(0, x0) : x1]
+    return bool(inside.sum() >= 0.5 * m.sum() and inside.sum() >= 0.05 * inside.size)
 
 
 def run(quick: bool) -> list[Figure]:
@@ -324,7 +329,8 @@ def run(quick: bool) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp, start(Path(tmp), credits=10**6) as eng:
         api = Client(eng.base_url)
         for c in cases(quick):
-            src = write_frames(MEDIA / "cand_case.mp4", c.frames, pix_fmt="yuv444p", crf=12)
+            name = c.name.replace(" ", "_")
+            src = write_frames(MEDIA / f"cand_{name}.mp4", c.frames, pix_fmt="yuv444p", crf=12)
             t0 = time.perf_counter()
             reply, state = api.ask(src, c.instruction)
             took = time.perf_counter() - t0
@@ -340,6 +346,7 @@ def run(quick: bool) -> list[Figure]:
             elif gen.get("kind") == "candidates":
                 ok = any(_hit(it, region) for it in gen["candidates"])
                 row["outcome"] = "asked right" if ok else "asked wrong"
+                row["offered"] = [[round(v) for v in it["box"]] for it in gen["candidates"]]
             else:
                 row["outcome"] = "nothing"
             rows.append(row)

@@ -182,8 +182,10 @@ def _contrast_boxes(rgb: np.ndarray) -> list[Look]:
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     k = max(9, (round(small.shape[1] / 6) | 1))
     bg = cv2.cvtColor(cv2.medianBlur(small, min(k, 255)), cv2.COLOR_RGB2LAB).astype(np.float32)
-    d = np.linalg.norm(lab - bg, axis=2)
-    fg = (d > max(45.0, float(np.percentile(d, 97)))).astype(np.uint8)
+    # Colour counts more than lightness (a dark fence bar, a shadow, differ in lightness).
+    diff = (lab - bg) * np.array([0.4, 1.0, 1.0], np.float32)
+    d = np.linalg.norm(diff, axis=2)
+    fg = (d > max(30.0, float(np.percentile(d, 97)))).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     out: list[Look] = []
     for bx0, by0, bx1, by1, fill in _components(fg, 0.002, 0.08):
@@ -192,7 +194,7 @@ def _contrast_boxes(rgb: np.ndarray) -> list[Look]:
         m = fg[by0:by1, bx0:bx1] > 0
         box = (bx0 / s, by0 / s, bx1 / s, by1 / s)
         colour = colour_name(small[by0:by1, bx0:bx1][m])
-        strength = float(np.clip(d[by0:by1, bx0:bx1][m].mean() / 120, 0.3, 0.8))
+        strength = float(np.clip(d[by0:by1, bx0:bx1][m].mean() / 80, 0.3, 0.8))
         out.append((box, strength, colour, _shape(m)))
     return out
 

@@ -142,6 +142,14 @@ def find_overlays(
         cv2.MORPH_OPEN,
         np.ones((1, 2), np.uint8),
     )
+    # Long straight lines along the frame (a rail, a horizon, a kerb in a pan along them)
+    # stay put through the aperture effect: not overlays, and they must not join one.
+    run = max(9, round(0.25 * w))
+    lines = cv2.morphologyEx(seeds, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
+    lines |= cv2.morphologyEx(
+        seeds, cv2.MORPH_OPEN, np.ones((max(9, round(0.25 * h)), 1), np.uint8)
+    )
+    seeds = (seeds & ~cv2.dilate(lines, np.ones((3, 3), np.uint8))).astype(np.uint8)
     k = max(5, round(0.025 * w)) | 1
     groups = cv2.dilate(seeds, np.ones((k, k), np.uint8))
     nlab, lab, stats, _ = cv2.connectedComponentsWithStats(groups)
@@ -174,7 +182,12 @@ def find_overlays(
             continue  # the picture around it does not move: no evidence
         a = np.clip(1 - std[y0:y1, x0:x1] / bg_std, 0, 1)
         a = cv2.GaussianBlur(a, (0, 0), 0.8)
-        core = (a > 0.25) & (cv2.dilate(seeds[y0:y1, x0:x1], np.ones((5, 5), np.uint8)) > 0)
+        # Opaque enough by its variance, or on its lasting edges (a see-through watermark over
+        # a busier patch of picture than the ring around it reads as transparent).
+        near = cv2.dilate(seeds[y0:y1, x0:x1], np.ones((5, 5), np.uint8)) > 0
+        core = (
+            (a > 0.25) | (cv2.dilate(seeds[y0:y1, x0:x1], np.ones((3, 3), np.uint8)) > 0)
+        ) & near
         if core.sum() < 10:
             continue
         score = float(np.clip(persist[region & seeds.astype(bool)].mean(), 0, 1)) * min(
@@ -279,6 +292,8 @@ def _refine(
         # The overlay's shape: opaque-enough pixels near its edges, holes closed.
         core = (alpha > 0.2).astype(np.uint8)
         core = cv2.morphologyEx(core, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        lasting = strong & (tpl > 0.7 * edges.mean(axis=0))  # its own edges, not the picture's
+        core |= cv2.dilate(lasting.astype(np.uint8), np.ones((3, 3), np.uint8))
         near = cv2.dilate(strong.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         nl, lab, st, _ = cv2.connectedComponentsWithStats(core)
         keep = np.zeros(nl, bool)

@@ -154,7 +154,7 @@ def _person_case(name: str, words: str, street: np.ndarray, n: int, seed: int) -
 
 def cases(quick: bool) -> list[Case]:
     st = _street()
-    n = 20 if quick else 30
+    n = 16 if quick else 30
     out = [
         _overlay_case("logo", "remove the logo in the corner", st, "logo", n, 1),
         _overlay_case("watermark", "remove the watermark", st, "watermark", n, 2),
@@ -174,8 +174,8 @@ def cases(quick: bool) -> list[Case]:
             "party hat", "remove the party hat", st, "cone", "red", (60, 110), 44, False, n, 4
         ),
     ]
-    if quick:
-        return out
+    if quick:  # a smoke test (CI runs it): an overlay, a see-through one, a nameless thing
+        return [out[0], out[1], out[3]]
     out += [
         _overlay_case("timestamp", "remove the timestamp", st, "timestamp", n, 5),
         _overlay_case("logo zh", "去掉台标", st, "logo", n, 6),

@@ -435,9 +435,23 @@ def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], N
                 break
 
 
-def _grow(c: Candidate, rgb: np.ndarray, k: int) -> None:
+def _grow(c: Candidate, rgb: np.ndarray, k: int, rounds: int = 4) -> None:
     """Grow ``c``'s boxes over the pixels next to it that have its colour (at keyframe
-    ``k``); every keyframe's box grows by the same share."""
+    ``k``); every keyframe's box grows by the same amount. A few rounds, half a box each."""
+    start = dict(c.boxes)
+    for _ in range(rounds):
+        before = c.boxes[k]
+        _grow_once(c, rgb, k)
+        if c.boxes[k] == before:
+            break
+    a0, a1 = (
+        (b[2] - b[0]) * (b[3] - b[1]) for b in (start[k], c.boxes[k])
+    )  # a thing grows to its whole; a grey patch grows into the grey road: undone
+    if a1 > 4 * a0:
+        c.boxes = start
+
+
+def _grow_once(c: Candidate, rgb: np.ndarray, k: int) -> None:
     H, W = rgb.shape[:2]
     x0, y0, x1, y1 = (int(v) for v in c.boxes[k])
     bw, bh = x1 - x0, y1 - y0
@@ -459,7 +473,9 @@ def _grow(c: Candidate, rgb: np.ndarray, k: int) -> None:
         return
     best = int(ids[np.argmax(counts)])
     gx, gy, gw, gh = (int(v) for v in st[best, :4])
-    if gw * gh > 2.5 * bw * bh or counts.max() < 0.25 * bw * bh:
+    touches = (gx == 0 and wx0 > 0) + (gy == 0 and wy0 > 0)
+    touches += (gx + gw == wx1 - wx0 and wx1 < W) + (gy + gh == wy1 - wy0 and wy1 < H)
+    if touches >= 3 or counts.max() < 0.25 * bw * bh:
         return  # it runs into the background: its colour is not its own
     nx0, ny0 = min(x0, gx + wx0), min(y0, gy + wy0)
     nx1, ny1 = max(x1, gx + gw + wx0), max(y1, gy + gh + wy0)

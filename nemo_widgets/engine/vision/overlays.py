@@ -162,7 +162,7 @@ def find_overlays(
         x, y, bw, bh, _ = stats[c]
         region = lab == c
         nseed = int((seeds.astype(bool) & region).sum())
-        if nseed < max(12, 0.002 * w * h) or bw * bh > 0.2 * w * h:
+        if nseed < max(12, 0.002 * w * h) or bw * bh > 0.35 * w * h:
             continue
         nx, ny = (int((p & region).sum()) for p in pers_dir)
         if min(nx, ny) < 0.15 * nseed:
@@ -276,7 +276,7 @@ def _refine(
         # Present where its edges are there: the frame's gradient on the template's edges.
         ratio = np.median(edges[:, strong] / tpl[strong], axis=1)
         present = ratio > 0.55
-        if present.sum() < 2:
+        if present.mean() < 0.7:  # scene edges that line up now and then, not an overlay
             continue
         o.present = np.zeros(len(o.present), bool)
         o.present[: len(present)] = present

@@ -320,6 +320,26 @@ def _hit(item: dict, m: np.ndarray) -> bool:
     return bool(inside.sum() >= 0.5 * m.sum() and inside.sum() >= 0.05 * inside.size)
 
 
+def _right_thing(out: list[np.ndarray], c: Case, region: np.ndarray) -> bool:
+    """Whether the removal took the asked-for thing: most of what changed lies on or next to
+    it, and most of the thing changed (however well the hole was filled)."""
+    near = cv2.dilate(region.astype(np.uint8), np.ones((25, 25), np.uint8)) > 0
+    changed = (
+        np.mean(
+            [
+                np.abs(o.astype(int) - f.astype(int)).max(axis=2) > 25
+                for o, f in zip(out, c.frames, strict=False)
+            ],
+            axis=0,
+        )
+        > 0.5
+    )
+    if not changed.any():
+        return False
+    strong = c.alpha > 0.3
+    return bool((changed & near).sum() >= 0.6 * changed.sum() and changed[strong].mean() >= 0.3)
+
+
 def run(quick: bool) -> list[Figure]:
     from nemo_widgets.engine import start
     from nemo_widgets.synth import write_frames
@@ -341,8 +361,10 @@ def run(quick: bool) -> list[Figure]:
             if gen.get("kind") == "removed":
                 out = MEDIA / "cand_out.mp4"
                 out.write_bytes(api.http.get(gen["url"], headers=api.headers).content)
-                got = _psnr(_frames(out), c.truth, region)
-                row |= {"outcome": "removed" if got > base + 6 else "wrong", "psnr": got}
+                frames = _frames(out)
+                got = _psnr(frames, c.truth, region)
+                right = _right_thing(frames, c, region)
+                row |= {"outcome": "removed" if right else "wrong", "psnr": got}
             elif gen.get("kind") == "candidates":
                 ok = any(_hit(it, region) for it in gen["candidates"])
                 row["outcome"] = "asked right" if ok else "asked wrong"

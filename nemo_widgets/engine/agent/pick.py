@@ -86,15 +86,31 @@ def _side_of(item: dict[str, Any]) -> str:
     return "left" if cx < 1 / 3 else "right" if cx >= 2 / 3 else "centre"
 
 
+_BURNT_IN = re.compile(
+    r"^(?:please\s+)?(?:remove|delete|erase|get rid of|take out|hide)\s+(?:the\s+|that\s+)?"
+    r"((?:\w+\s+)?(?:text|caption|captions|subtitles?|words|writing|lettering)\b.*?)[.!]?$"
+)
+
+
+def _has_title(state: dict[str, Any]) -> bool:
+    d = state.get("draft") or {}
+    return any(t.get("tt") == 7 and t.get("sg") for t in d.get("t") or [])
+
+
 def pick_plan(text: str, state: dict[str, Any]) -> Any:
-    """A plan that removes the picked candidate, or None when ``text`` picks none."""
-    pending = state.get("candidates") or {}
-    k = picked(text, pending.get("items") or [])
-    if k is None:
-        return None
+    """A plan that removes the picked candidate, or None when ``text`` picks none. Also:
+    "remove the text in the corner" on a timeline without titles means text burnt into the
+    picture (an overlay to remove), not a title."""
     from nemo_widgets.engine.agent.language.intents import Step
     from nemo_widgets.engine.agent.language.normalise import is_chinese
     from nemo_widgets.engine.agent.planner import from_steps
 
+    pending = state.get("candidates") or {}
+    k = picked(text, pending.get("items") or [])
+    if k is None:
+        m = _BURNT_IN.match(text.strip().lower())
+        if m and not _has_title(state):
+            return from_steps([Step("remove_object", {"target": m.group(1)})], state, False)
+        return None
     step = Step("remove_object", {"target": str(pending.get("words") or "it"), "candidate": k})
     return from_steps([step], state, is_chinese(text))

@@ -182,8 +182,10 @@ def _contrast_boxes(rgb: np.ndarray) -> list[Look]:
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     k = max(9, (round(small.shape[1] / 6) | 1))
     bg = cv2.cvtColor(cv2.medianBlur(small, min(k, 255)), cv2.COLOR_RGB2LAB).astype(np.float32)
-    d = np.linalg.norm(lab - bg, axis=2)
-    fg = (d > max(45.0, float(np.percentile(d, 97)))).astype(np.uint8)
+    # Colour counts more than lightness (a dark fence bar, a shadow, differ in lightness).
+    diff = (lab - bg) * np.array([0.4, 1.0, 1.0], np.float32)
+    d = np.linalg.norm(diff, axis=2)
+    fg = (d > max(30.0, float(np.percentile(d, 97)))).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     out: list[Look] = []
     for bx0, by0, bx1, by1, fill in _components(fg, 0.002, 0.08):
@@ -192,7 +194,7 @@ def _contrast_boxes(rgb: np.ndarray) -> list[Look]:
         m = fg[by0:by1, bx0:bx1] > 0
         box = (bx0 / s, by0 / s, bx1 / s, by1 / s)
         colour = colour_name(small[by0:by1, bx0:bx1][m])
-        strength = float(np.clip(d[by0:by1, bx0:bx1][m].mean() / 120, 0.3, 0.8))
+        strength = float(np.clip(d[by0:by1, bx0:bx1][m].mean() / 80, 0.3, 0.8))
         out.append((box, strength, colour, _shape(m)))
     return out
 
@@ -433,9 +435,23 @@ def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], N
                 break
 
 
-def _grow(c: Candidate, rgb: np.ndarray, k: int) -> None:
+def _grow(c: Candidate, rgb: np.ndarray, k: int, rounds: int = 4) -> None:
     """Grow ``c``'s boxes over the pixels next to it that have its colour (at keyframe
-    ``k``); every keyframe's box grows by the same share."""
+    ``k``); every keyframe's box grows by the same amount. A few rounds, half a box each."""
+    start = dict(c.boxes)
+    for _ in range(rounds):
+        before = c.boxes[k]
+        _grow_once(c, rgb, k)
+        if c.boxes[k] == before:
+            break
+    a0, a1 = (
+        (b[2] - b[0]) * (b[3] - b[1]) for b in (start[k], c.boxes[k])
+    )  # a thing grows to its whole; a grey patch grows into the grey road: undone
+    if a1 > 4 * a0:
+        c.boxes = start
+
+
+def _grow_once(c: Candidate, rgb: np.ndarray, k: int) -> None:
     H, W = rgb.shape[:2]
     x0, y0, x1, y1 = (int(v) for v in c.boxes[k])
     bw, bh = x1 - x0, y1 - y0
@@ -457,7 +473,9 @@ def _grow(c: Candidate, rgb: np.ndarray, k: int) -> None:
         return
     best = int(ids[np.argmax(counts)])
     gx, gy, gw, gh = (int(v) for v in st[best, :4])
-    if gw * gh > 2.5 * bw * bh or counts.max() < 0.25 * bw * bh:
+    touches = (gx == 0 and wx0 > 0) + (gy == 0 and wy0 > 0)
+    touches += (gx + gw == wx1 - wx0 and wx1 < W) + (gy + gh == wy1 - wy0 and wy1 < H)
+    if touches >= 3 or counts.max() < 0.25 * bw * bh:
         return  # it runs into the background: its colour is not its own
     nx0, ny0 = min(x0, gx + wx0), min(y0, gy + wy0)
     nx1, ny1 = max(x1, gx + gw + wx0), max(y1, gy + gh + wy0)

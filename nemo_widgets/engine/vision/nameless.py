@@ -177,17 +177,27 @@ def still_with_outlines(
 
 
 def wants_nameless(words: str, label: str | None) -> bool:
-    """Whether the words ask for something the detector cannot name: no COCO name, an
-    overlay ("the logo", "水印"), or a sign that is not a stop sign."""
+    """Whether the words ask for something the detector cannot name: no COCO name (a
+    table the thing stands on is not what is removed), an overlay ("the logo", "水印"), or a
+    sign that is not a stop sign."""
     low = words.lower()
-    if wording.OVERLAY.search(low):
+    if wording.OVERLAY.search(low) or wording.wants(words).label is None:
         return True
     return label is None or (label == "stop_sign" and "stop" not in low)
 
 
-def nameless(ctx: Any, clip: dict[str, Any], src: Path, words: str, pick: int | None) -> ToolResult:
+def nameless(
+    ctx: Any,
+    clip: dict[str, Any],
+    src: Path,
+    words: str,
+    pick: int | None,
+    *,
+    missed: str | None = None,
+) -> ToolResult:
     """Remove what ``words`` describe among the clip's candidates, or the ``pick``-th of
-    those offered before; ask with a still when no candidate clearly fits."""
+    those offered before; ask with a still when no candidate clearly fits. ``missed``: the
+    detector looked for the words' COCO name and found nothing — then only ask."""
     from nemo_widgets.engine.vision.tools import _frame_count, _record, _store_generated
 
     pending = ctx.state.get("candidates") or {}
@@ -204,7 +214,7 @@ def nameless(ctx: Any, clip: dict[str, Any], src: Path, words: str, pick: int | 
             by_id = {c.id: c for c in prop.candidates}
             if 1 <= pick <= len(offered_ids) and offered_ids[pick - 1] in by_id:
                 chosen = by_id[offered_ids[pick - 1]]
-        else:
+        elif missed is None:
             chosen = wording.clear_choice(ranked, words)
         if chosen is not None:
             invented = remove_candidate(src, out, prop, chosen, job)
@@ -266,10 +276,14 @@ def nameless(ctx: Any, clip: dict[str, Any], src: Path, words: str, pick: int | 
     offered: list[Candidate] = res.get("offered") or []
     if not offered:
         still.unlink(missing_ok=True)
+        head = (
+            f"{missed} in {clip['filename']}"
+            if missed
+            else (f'I couldn\'t find anything in {clip["filename"]} that looks like "{words}"')
+        )
         return ToolResult(
-            f'I couldn\'t find anything in {clip["filename"]} that looks like "{words}", so '
-            'nothing was changed. Draw a box around it (the Studio\'s "Draw a box around it") '
-            'and say "remove this".',
+            f"{head}, so nothing was changed. Draw a box around it (the Studio's \"Draw a box "
+            'around it") and say "remove this".',
             f"在 {clip['filename']} 中没有找到“{words}”，未做修改。可以框选它后说“去掉这个”。",
             ok=False,
         )
@@ -295,8 +309,13 @@ def nameless(ctx: Any, clip: dict[str, Any], src: Path, words: str, pick: int | 
     n = len(items)
     which = "Which one is it? Say" if n > 1 else "Is that it? Say"
     return ToolResult(
-        f'I can\'t tell for sure which thing is "{words}" in {clip["filename"]}, so nothing was '
-        f"changed yet. I found {n} candidate{'s' if n != 1 else ''} (numbered in the picture): "
+        (
+            f"{missed} by that name in {clip['filename']}, so nothing was changed yet. "
+            if missed
+            else f'I can\'t tell for sure which thing is "{words}" in {clip["filename"]}, so '
+            "nothing was changed yet. "
+        )
+        + f"I found {n} candidate{'s' if n != 1 else ''} (numbered in the picture): "
         f'{listing}. {which} "the {"second" if n > 1 else "first"} one" '
         f'(or "第{"二" if n > 1 else "一"}个"), or draw a box around it.',
         f"我不确定“{words}”是哪一个，暂未修改。找到 {n} 个候选（图中已编号）：{zh_list}。"

@@ -348,6 +348,13 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     )
     if res.fill is None:
         out.unlink(missing_ok=True)
+        if box is None:
+            # Not found by name: the things in the clip, offered with a picture (never
+            # removed without the user's pick).
+            from nemo_widgets.engine.vision.nameless import nameless
+
+            missed = f"I looked for a {what}{' ' + where if where else ''} and didn't find one"
+            return nameless(ctx, clip, src, words, None, missed=missed)
         found = sorted({t.label for t in res.scan.tracks})
         seen = f" I did see: {', '.join(found)}." if found else ""
         return ToolResult(

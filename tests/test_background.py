@@ -407,3 +407,19 @@ def test_best_matte_edge_step_is_steady_where_the_alpha_holds_and_follows_where_
     out = m._steady(moved, new)
     assert np.abs(out[:, :32]).max() == 0  # moved by 0.5: the new output, whole
     assert out[:, 32:].mean() > 0.1  # unmoved: half of the last output kept
+
+
+def test_matte_shares_the_first_halving_and_gets_the_same_pixels() -> None:
+    """The matte's model input and guide come from one half-size copy of the frame, with
+    exactly the pixels ``downscale`` gives from the full frame."""
+    from nemo_widgets.engine.render import downscale
+    from nemo_widgets.engine.vision.matte import Matte
+
+    rgb = frame_at(sample_path("webcam"), 0.5)
+    big = np.ascontiguousarray(np.repeat(np.repeat(rgb, 3, axis=0), 3, axis=1)[:1080, :1200])
+    h, w = big.shape[:2]
+    m = Matte(w, h)
+    m._half = None
+    for size in ((m.seg.w, m.seg.h), (m.gw, m.gh), (w // 2 + 1, h // 2 + 1)):
+        assert np.array_equal(m._small(big, *size), downscale(big, *size)), size
+    assert m._half is not None and m._half.shape[:2] == (h // 2, w // 2)

@@ -214,6 +214,7 @@ class Matte:
         self.sharpen_gain, self.sharpen_passes = (3.0, 0) if quality == "fast" else (3.0, 1)
         self.sharpen_eps = 1e-3
         self._last: tuple[np.ndarray, np.ndarray] | None = None
+        self._half: np.ndarray | None = None  # this frame at half size, made once
 
     def _segment(self, small: np.ndarray) -> np.ndarray:
         """The model's mask, averaged with its mask of the mirrored frame: errors that depend
@@ -231,9 +232,20 @@ class Matte:
         landscape model loses most of one body and the general model does not."""
         if self.seg2 is None:
             return mask
-        other = self._both_ways(self.seg2, downscale(rgb, self.seg2.w, self.seg2.h))
+        other = self._both_ways(self.seg2, self._small(rgb, self.seg2.w, self.seg2.h))
         h, w = mask.shape
         return 0.5 * (mask + cv2.resize(other, (w, h), interpolation=cv2.INTER_LINEAR))
+
+    def _small(self, rgb: np.ndarray, w: int, h: int) -> np.ndarray:
+        """``downscale(rgb, w, h)``, the same pixels, but the first halving of the frame is
+        made once per frame and shared by the model's input and the guide (at 1080p it is
+        the costliest step of each)."""
+        fh, fw = rgb.shape[:2]
+        if fw < 2 * w or fh < 2 * h:
+            return downscale(rgb, w, h)
+        if self._half is None:
+            self._half = cv2.resize(rgb, (fw // 2, fh // 2), interpolation=cv2.INTER_AREA)
+        return downscale(self._half, w, h)
 
     def _stabilise(self, mask: np.ndarray, small: np.ndarray) -> np.ndarray:
         """Blend with the previous mask moved by the person's motion, by uncertainty.
@@ -261,9 +273,10 @@ class Matte:
         return mask
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
-        small = downscale(rgb, self.seg.w, self.seg.h)
+        self._half = None
+        small = self._small(rgb, self.seg.w, self.seg.h)
         mask = self._stabilise(self._second_opinion(rgb, self._segment(small)), small)
-        guide8 = downscale(rgb, self.gw, self.gh)
+        guide8 = self._small(rgb, self.gw, self.gh)
         p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
         p = self.colour.refine(guide8, p)
         # A firmer curve: the model's output is soft far from the true edge.

@@ -130,6 +130,31 @@ class Score:
     dtssd: float  # ×10²
     edge_colour: float  # mean |ΔRGB| (0–255) in the reference's edge band, on a new backdrop
     ms: float  # matte per frame, at the shot's size
+    # Where the MAD is (×10³, the three add up to ``mad``): within EDGE_REACH of the
+    # reference's 0.5 contour, and beyond it on the background side and on the person side.
+    mad_edge: float = 0.0
+    mad_far_bg: float = 0.0
+    mad_far_fg: float = 0.0
+
+
+#: The edge band's half-width for the MAD split, as a fraction of the frame's long side
+#: (5 px at 400 px, 8 px at 640 px).
+EDGE_REACH = 1 / 80
+
+
+def mad_split(err: np.ndarray, a_gt: np.ndarray) -> tuple[float, float, float]:
+    """The absolute error summed in the edge band, far background and far person, each over
+    the whole frame's area (so that the three add up to the MAD)."""
+    person = (a_gt >= 0.5).astype(np.uint8)
+    dist = np.where(
+        person > 0,
+        cv2.distanceTransform(person, cv2.DIST_L2, 3),
+        cv2.distanceTransform(1 - person, cv2.DIST_L2, 3),
+    )
+    near = dist <= max(a_gt.shape) * EDGE_REACH
+    far_bg, far_fg = ~near & (person == 0), ~near & (person > 0)
+    n = err.size
+    return err[near].sum() / n, err[far_bg].sum() / n, err[far_fg].sum() / n
 
 
 def score(
@@ -145,13 +170,15 @@ def score(
     h, w = comps[0].shape[:2]
     m = method(w, h)
     backdrop = studio_backdrop(w, h, "dark studio")
-    mad, mse, dt, colour, took = [], [], [], [], 0.0
+    mad, mse, dt, colour, split, took = [], [], [], [], [], 0.0
     prev = None
     for i, (comp, a_gt) in enumerate(zip(comps, gt, strict=True)):
         t0 = time.perf_counter()
         a = m(comp)
         took += time.perf_counter() - t0
-        mad.append(np.abs(a - a_gt).mean())
+        err = np.abs(a - a_gt)
+        mad.append(err.mean())
+        split.append(mad_split(err, a_gt))
         mse.append(((a - a_gt) ** 2).mean())
         if prev is not None:
             dt.append(np.sqrt((((a - prev) - (a_gt - gt[i - 1])) ** 2).mean()))
@@ -167,6 +194,7 @@ def score(
         float(np.mean(dt) * 1e2) if dt else 0.0,
         float(np.mean(colour)) if colour else 0.0,
         took * 1e3 / len(comps),
+        *(float(x * 1e3) for x in np.mean(split, axis=0)),
     )
 
 
@@ -247,6 +275,20 @@ def reference_figures(shots: list[Shot], scores: dict[str, list[Score]]) -> list
                 old["mad"],
                 "today's matte",
                 note=f"per shot, {' / '.join(METHODS)}: {per_shot}" if new else "",
+            ),
+            Figure(
+                f"alpha MAD ×10³ in the edge band (median), {label}",
+                med[name]["mad_edge"],
+                "",
+                None,
+                old["mad_edge"],
+                "today's matte",
+                note=(
+                    f"far background {med[name]['mad_far_bg']:.2f} "
+                    f"(today's {old['mad_far_bg']:.2f}), far person "
+                    f"{med[name]['mad_far_fg']:.2f} (today's {old['mad_far_fg']:.2f}); edge band "
+                    f"= within 1/{round(1 / EDGE_REACH)} of the long side of the reference contour"
+                ),
             ),
             Figure(
                 f"alpha MSE ×10³ (median), {label}",

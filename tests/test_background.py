@@ -353,3 +353,73 @@ def test_person_enters_and_leaves(tmp_path: Path) -> None:
         assert np.abs(frames[i] - green).mean() < 6, i
     face = (slice(110, 170), slice(170, 230))
     assert np.abs(frames[30][face] - green).mean() > 60  # the person is there
+
+
+def test_edge_step_moves_a_soft_offset_edge_onto_the_colour_edge() -> None:
+    """The full-resolution edge step: an alpha that is soft and 3 px off the true colour
+    edge (as the ¼-scale filter leaves it) ends up steep and on the edge; the tiled filter
+    gives what filtering the whole frame gives; a frame with no edge is left alone."""
+    from nemo_widgets.engine.vision.matte import colour_guided_coefficients, sharpen_edges
+
+    rng = np.random.default_rng(1)
+    h, w = 96, 200
+    img = np.zeros((h, w, 3), np.uint8)
+    img[:] = np.array([60, 70, 90]) + rng.integers(-8, 8, (h, w, 3))  # background
+    img[:, 100:] = np.array([190, 150, 120]) + rng.integers(
+        -8, 8, (h, w - 100, 3)
+    )  # person from x=100
+    xx = np.broadcast_to(np.arange(w, dtype=np.float32), (h, w))
+    soft = np.clip((xx - 98.5) / 6 + 0.5, 0, 1).astype(np.float32)  # 1.5 px off, 6 px wide
+    out = sharpen_edges(img, soft, gain=3.0, passes=1, tile=32)
+    truth = (xx >= 100).astype(np.float32)
+    assert np.abs(out - truth).mean() < 0.7 * np.abs(soft - truth).mean()
+    # The step in alpha now sits on the colour edge (between x=99 and x=100)...
+    jump = np.diff(out, axis=1)
+    assert (jump.argmax(axis=1) == 99).all() and jump[:, 99].min() > 0.4
+    # ...and the person's side is solid.
+    assert out[:, 100:106].min() > 0.95 and out[:, :93].max() == 0
+    # Tiles give the whole-frame filter's answer.
+    g = img.astype(np.float32) / 255
+    p = np.clip((soft - 0.5) * 3 + 0.5, 0, 1)
+    a, b = colour_guided_coefficients(g, p, 2, 1e-3)
+    whole = np.clip((a * g).sum(-1) + b, 0, 1)
+    whole[whole < 0.002], whole[whole > 0.998] = 0, 1
+    assert np.abs(out - whole).max() < 1e-4
+    empty = np.zeros((h, w), np.float32)
+    assert not sharpen_edges(img, empty).any()
+
+
+def test_best_matte_edge_step_is_steady_where_the_alpha_holds_and_follows_where_it_moves() -> None:
+    """Best quality's edge step is kept steady: where the soft alpha it starts from did not
+    move, frame-to-frame noise of the step is damped; where it moved, the new edge is taken
+    at once."""
+    from nemo_widgets.engine.vision.matte import Matte
+
+    m = Matte(64, 48, quality="best")
+    rng = np.random.default_rng(2)
+    soft = np.full((48, 64), 0.5, np.float32)
+    outs = [m._steady(soft, rng.random((48, 64)).astype(np.float32)) for _ in range(40)]
+    raw = rng.random((40, 48, 64))
+    assert np.diff(outs, axis=0).std() < 0.75 * np.diff(raw, axis=0).std()
+    moved = soft.copy()
+    moved[:, :32] = 1.0
+    new = np.zeros((48, 64), np.float32)
+    out = m._steady(moved, new)
+    assert np.abs(out[:, :32]).max() == 0  # moved by 0.5: the new output, whole
+    assert out[:, 32:].mean() > 0.1  # unmoved: half of the last output kept
+
+
+def test_matte_shares_the_first_halving_and_gets_the_same_pixels() -> None:
+    """The matte's model input and guide come from one half-size copy of the frame, with
+    exactly the pixels ``downscale`` gives from the full frame."""
+    from nemo_widgets.engine.render import downscale
+    from nemo_widgets.engine.vision.matte import Matte
+
+    rgb = frame_at(sample_path("webcam"), 0.5)
+    big = np.ascontiguousarray(np.repeat(np.repeat(rgb, 3, axis=0), 3, axis=1)[:1080, :1200])
+    h, w = big.shape[:2]
+    m = Matte(w, h)
+    m._half = None
+    for size in ((m.seg.w, m.seg.h), (m.gw, m.gh), (w // 2 + 1, h // 2 + 1)):
+        assert np.array_equal(m._small(big, *size), downscale(big, *size)), size
+    assert m._half is not None and m._half.shape[:2] == (h // 2, w // 2)

@@ -103,6 +103,22 @@ TYPED = [
         [("mute", {"target": "video"}), ("add_music", {"file": "upbeat.mp3"})],
     ),
     ("cut the first 2 seconds make it 2x faster", BARE, [("trim", {}), ("set_speed", {})]),
+    (
+        "- keep the first 20s\n- make it vertical\n- export",
+        BARE,
+        [("trim", {"end": 20.0}), ("set_aspect", {}), ("export", {})],
+    ),
+    (
+        "剪掉前2秒、加速到2倍、再改成竖屏",
+        BARE,
+        [("trim", {}), ("set_speed", {}), ("set_aspect", {})],
+    ),
+    (
+        "split at 10 and slow down the second clip",
+        BARE,
+        [("split", {}), ("set_speed", {"clip": 2})],
+    ),
+    ("add a title Hi, no wait, call it Hello", BARE, [("add_title", {"text": "Hello"})]),
     ("把字幕和配乐都删掉", FULL, [("remove_title", {}), ("remove_music", {})]),
     ("remove the title and the music", FULL, [("remove_title", {}), ("remove_music", {})]),
     # remarks, permissions and refinements

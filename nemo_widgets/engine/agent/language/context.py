@@ -271,6 +271,10 @@ def imagine(s: Session, st: Step) -> None:
     elif st.tool == "set_speed" and s.total:
         new = a.get("factor") or s.speed * (a.get("relative") or 1)
         s.total, s.speed = s.total * s.speed / new, new
+    elif st.tool == "split" and len(s.clips) == 1:
+        s.clips = [s.clips[0], s.clips[0]]  # "split at 10, then speed up the second clip"
+    elif st.tool == "remove_clip" and 0 < int(a.get("clip") or 0) <= len(s.clips):
+        s.clips.pop(int(a["clip"]) - 1)
     elif st.tool == "add_title":
         s.titles.append(a.get("text", ""))
     elif st.tool in ("add_music", "replace_music"):

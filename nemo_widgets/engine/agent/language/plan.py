@@ -229,6 +229,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "cut the video at 15 seconds and delete the rest": keep what comes before
             u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
+        if correcting and prev is not None and len(prev[1]) == 1 and "text" in prev[1][0].args:
+            # "add a title Hi, no wait, make it Hello": the words change, nothing else
+            m = re.fullmatch(
+                r"(?:make it|change it to|call it|i mean|i meant|rather|it should (?:be|say)|"
+                r"should (?:be|say)|(?:改成|改为|换成|应该是|叫))\s*(.+)",
+                c,
+            )
+            words = norm.quotes[int(q.group(1))] if (q := re.search(r"«(\d+)»", c)) else None
+            words = words or (s.raw_case(m.group(1).strip(" .!")) if m else None)
+            if words:
+                u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
+                prev, correcting = (c, [u.steps[-1]], prev[2]), False
+                continue
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
         if (

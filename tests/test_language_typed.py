@@ -152,6 +152,12 @@ TYPED = [
     ("text at the top saying Good Luck", BARE, [("add_title", {"text": "Good Luck"})]),
     ("I can't hear the talking over the music", FULL, [("set_volume", {"relative": "down"})]),
     ("how do I blur the background?", BARE, [("help", {"about": "replace_background"})]),
+    ("I would rather not have music", FULL, [("remove_music", {})]),
+    ("make it 1920x1080", BARE, [("set_aspect", {"ratio": "16:9"})]),
+    ("配乐别这么吵", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("把视频的声音去掉", BARE, [("mute", {"target": "video"})]),
+    ("麻烦把那辆车去一下", BARE, [("remove_object", {"target": "车"})]),
+    ("能不能把背景虚化吗？", BARE, [("replace_background", {"mode": "blur"})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]
 
@@ -186,6 +192,9 @@ NO_EDIT = [
     ("去掉路人要扣多少积分", BARE, "answer"),
     ("generate captions automatically", BARE, "decline"),
     ("undo all my changes", FULL, "clarify"),  # how many steps is "all"?
+    ("make sure not to crop it", BARE, "decline"),
+    ("blur the faces", BARE, "decline"),  # not the background: not something done here
+    ("给车牌打码", BARE, "decline"),
 ]
 
 

@@ -161,11 +161,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             steps = _understand(core, s, norm.quotes, context) if core else None
             wants_gone = re.match(
                 r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
-                r"(?:but |and )?no\b",
+                r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not",
                 c,
             )
             if wants_gone:
-                core = re.sub(r"^(?:want|need)\s+(?:to see\s+)?", "", core)
+                core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
             # "no music" on a project with music: it goes; "no cars" is not enough to remove any
             gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
             if gone is None and c.startswith("no ") and object_words(core):

@@ -76,7 +76,8 @@ def trim_cut(t: str, s: Session) -> Step | None:
             if v:
                 return Step("trim", {"start": 0.0, "end": v})
         m = re.search(
-            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+({TIME})|"
+            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+(?:shorter than |"
+            rf"under |less than |no longer than |at most )?({TIME})|"
             rf"({TIME})\s*(?:max|maximum|at most|tops|or less|or shorter)\b|"
             rf"\b(?:at most|max(?:imum)?|no (?:more|longer) than|under)\s+({TIME})",
             t,

@@ -158,6 +158,10 @@ TYPED = [
     ("把视频的声音去掉", BARE, [("mute", {"target": "video"})]),
     ("麻烦把那辆车去一下", BARE, [("remove_object", {"target": "车"})]),
     ("能不能把背景虚化吗？", BARE, [("replace_background", {"mode": "blur"})]),
+    ("把 caption 放到 bottom", FULL, [("edit_title", {"position": "bottom"})]),
+    ("字幕改成 yellow", FULL, [("edit_title", {"color": "yellow"})]),
+    ("幫我把影片改成直的", BARE, [("set_aspect", {"ratio": "9:16"})]),
+    ("make it start at 4s and end at 20s", BARE, [("trim", {"start": 4.0, "end": 20.0})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]
 

@@ -75,6 +75,13 @@ SAME = {
 
 def fold(last: Step, st: Step, verbless: bool) -> bool:
     """Fold a step into the one before when it only adds detail to it."""
+    if last.tool == st.tool == "trim" and {last.why, st.why} == {"starts_at", "ends_at"}:
+        # "so it starts at 3s and ends at 18s": one span, both times on the same clock
+        a, b = (last, st) if last.why == "starts_at" else (st, last)
+        if b.args["end"] > a.args["start"]:
+            last.args.update({"start": a.args["start"], "end": b.args["end"]})
+            last.why = ""
+            return True
     if last.tool == "add_title" and st.tool == "edit_title" and "text" not in st.args:
         last.args.update(st.args)
         return True

@@ -239,3 +239,18 @@ def test_run_on_and_each_part_clauses() -> None:
     assert split_clauses("删掉标题和音乐") == ["删掉标题", "删掉音乐"]
     # two objects stay one removal phrase family (not the project's parts)
     assert split_clauses("把车和人删掉") == ["把车和人删掉"]
+
+
+def test_file_names_stay_as_uploaded() -> None:
+    files = [
+        {"filename": "street.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
+        {"filename": "twenty.mp3", "file_type": "audio", "file_id": "f_2", "duration": 60},
+        {"filename": "海灘.jpg", "file_type": "image", "file_id": "f_3"},
+    ]
+    state = {"video_infos": files, "draft": {"t": [VIDEO]}}
+    # a number word that is a file's name is the file, not a number
+    check("add twenty.mp3 at twenty percent", state, [("add_music", {"file": "twenty.mp3"})])
+    # a Traditional file name is found from either script, and named as uploaded
+    want = [("replace_background", {"mode": "image", "value": "海灘.jpg"})]
+    check("背景換成海灘.jpg", state, want)
+    check("use 海灘.jpg as the background", state, want)

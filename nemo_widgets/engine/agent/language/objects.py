@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.spelling import simplified
 
 try:  # the detector's vocabulary; the vision side owns it
     from nemo_widgets.engine.vision.labels import COCO, SYNONYMS
@@ -246,7 +247,7 @@ def is_background_only(phrase: str) -> bool:
 
 
 def _stem(f: dict[str, Any]) -> str:
-    return str(f.get("filename", "")).lower().rsplit(".", 1)[0]
+    return simplified(str(f.get("filename", "")).lower()).rsplit(".", 1)[0]
 
 
 _PRESETS = {
@@ -295,7 +296,7 @@ def _background(
             for f in files
             if f.get("file_type") == "image"
             and (
-                str(f.get("filename", "")).lower() in t
+                simplified(str(f.get("filename", "")).lower()) in t
                 or re.search(
                     rf"(?<![a-z0-9]){re.escape(_stem(f))}(?![a-z0-9])",
                     t,

@@ -169,7 +169,7 @@ _ORDINAL = re.compile(
 )
 
 
-def number_words(text: str) -> str:
+def number_words(text: str, protect: set[str] | frozenset[str] = frozenset()) -> str:
     """ "twenty five percent" → "25 percent", "nine point five" → "9.5", "a minute and a
     half" → "90 seconds"; "this one", "cut it in two" stay words."""
     t = re.sub(r"\ba minute and a half\b|\bone and a half minutes?\b", "90 seconds", text)
@@ -185,6 +185,12 @@ def number_words(text: str) -> str:
             return f"qq{'z' * len(kept)}qq"
 
         masked = _ORDINAL.sub(hide, t)
+        if protect:  # the uploads' names ("twenty.mp3") stay as typed
+            masked = re.sub(
+                r"[a-z0-9_\-]+(?:\.[a-z0-9]+)?",
+                lambda m: hide(m) if m.group(0) in protect or "." in m.group(0) else m.group(0),
+                masked,
+            )
         try:
             masked = a2d(masked, "en")
             t = re.sub(r"qq(z+)qq", lambda m: kept[len(m.group(1)) - 1], masked)

@@ -199,6 +199,11 @@ NO_EDIT = [
     ("make sure not to crop it", BARE, "decline"),
     ("blur the faces", BARE, "decline"),  # not the background: not something done here
     ("给车牌打码", BARE, "decline"),
+    # praise and statements are not requests
+    ("wow the background looks so much better", FULL, "decline"),
+    ("the title is fine at the bottom", FULL, "decline"),
+    ("the music is nice", FULL, "clarify"),
+    ("I filmed this in Tokyo", BARE, "clarify"),
 ]
 
 

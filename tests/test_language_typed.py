@@ -202,7 +202,7 @@ NO_EDIT = [
     # praise and statements are not requests
     ("wow the background looks so much better", FULL, "decline"),
     ("the title is fine at the bottom", FULL, "decline"),
-    ("the music is nice", FULL, "clarify"),
+    ("the music is nice", FULL, "decline"),
     ("I filmed this in Tokyo", BARE, "clarify"),
 ]
 

@@ -204,6 +204,8 @@ NO_EDIT = [
     ("the title is fine at the bottom", FULL, "decline"),
     ("the music is nice", FULL, "decline"),
     ("I filmed this in Tokyo", BARE, "clarify"),
+    ("make it 10 seconds shorter", BARE, "clarify"),  # by 10 s, from which end? asked
+    ("缩短5秒", BARE, "clarify"),
 ]
 
 

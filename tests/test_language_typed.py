@@ -162,6 +162,8 @@ TYPED = [
     ("字幕改成 yellow", FULL, [("edit_title", {"color": "yellow"})]),
     ("幫我把影片改成直的", BARE, [("set_aspect", {"ratio": "9:16"})]),
     ("make it start at 4s and end at 20s", BARE, [("trim", {"start": 4.0, "end": 20.0})]),
+    ("turn off the original sound", BARE, [("mute", {"target": "video"})]),
+    ("set the volume of the clip to zero", BARE, [("set_volume", {"level": 0.0})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]
 

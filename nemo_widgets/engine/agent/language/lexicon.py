@@ -180,7 +180,10 @@ A_BIT = rx(
 )
 MUTE = rx(
     r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b",
-    r"\b(?:turn|switch) (?:off|out) (?:the )?(?:sound|audio|music|bgm|song)\b",
+    r"\b(?:turn|switch|shut) (?:off|out) (?:the |all |my )?(?:original |clip'?s? |video'?s? |"
+    r"camera )?(?:sound|audio|music|bgm|song|voices?)\b|"
+    r"\b(?:turn|switch|shut) (?:the )?(?:original |clip'?s? |video'?s? )?(?:sound|audio|music|bgm|"
+    r"song|voices?) off\b",
     r"^(?:the )?(?:music|sound|audio|bgm|song)s? off$",
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭)|关掉(?:原声|声音|音乐)",
 )

@@ -241,7 +241,8 @@ CANCEL = rx(
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",
-    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)(?:吧|啊)?"
+    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|先这样|保持原样|可以了|好了|行了|够了|差不多了|"
+    r"就这些|没有了|没了)(?:吧|啊|了)?"
     r"(?:[\s,，]*(?:不用了|不要了|不改了|不用改了|取消吧?|没事了?))?\W*$",
 )
 UNSUPPORTED = rx(

@@ -23,7 +23,8 @@ UNDO = re.compile(
     r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
 )
 REDO = re.compile(
-    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
+    r"恢复.*撤销|撤销的.*恢复|重新做|重新来.*撤销|撤销的.*(?:重新|再来|加回|回来)|\bredo\b|"
+    r"\bdo (?:it|that) again\b|\bundo the undo\b|\bundid\b|\bwhat (?:i|you) undo\b|"
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
@@ -35,11 +36,12 @@ HELP = re.compile(
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
-    r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|"
+    r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|都?会些什么|都会什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
     r"can) you (?:support|understand|handle)\b|"
-    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"\bwhat are (?:the|your|my) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"^i'?m (?:lost|confused|stuck)\b|\bi don'?t know (?:what to do|how (?:this|it) works)\b|"
     r"\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
     r"有什么功能|你可以做什么|能干嘛|会干嘛|可以干嘛|能做嘛|能干些啥|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"
@@ -77,6 +79,17 @@ PREFER_BEFORE = re.compile(
     r"\b(?:was|looked|looks|sounded) better before\b|\bthe (?:old|previous|original|last) "
     r"(?:version|one|cut) (?:was|looked) better\b|(?:之前|原来|刚才)的?(?:更好|比较好|好看多了)"
 )
+#: "the background looks better", "the title is fine at the bottom": praise, not a request.
+REMARK = re.compile(
+    r"^(?:(?:wow|nice|great|cool|ok|okay|good|perfect|awesome|thanks|thank you|yes|yeah|yep)\W+)*"
+    r"(?!(?:make|let|get|have|would|will|could|can|should|which|what|how|why|does|do|did|is|are|"
+    r"was|if|when|where|who|whether|not|don'?t)\b)"
+    r"(?:the |this |that |my |it |everything )?(?:\w+\s+){0,3}?(?:looks?|is|seems|sounds|feels|"
+    r"was|are|'s)\s+(?:really |so |much |a lot |way |pretty |quite |very |just )?(?:fine|good|"
+    r"great|better|nice|nicer|perfect|ok|okay|right|cool|amazing|awesome|lovely|beautiful|"
+    r"gorgeous|much better)\b(?!.*\b(?:but|though|except|if|than)\b)"
+)
+
 #: "it's ok to crop the sides", "I don't mind cropping": leave to, not a step of its own.
 PERMIT = re.compile(
     r"^(?:(?:it'?s|its|it is|that'?s|thats) (?:ok|okay|fine|alright|all right)(?: (?:to|if))?|"
@@ -159,8 +172,12 @@ def is_question(raw: str, c: str) -> bool:
     if Q_START.search(c):
         return True
     if re.search(r"[\u4e00-\u9fff]", c):
-        if _REQUEST_ZH.search(c):
-            return False
+        if _REQUEST_ZH.search(c) or (
+            re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
+            and re.search(r"^把|^帮|^给", c)
+            and re.search(r"吗\s*[?？]?$", c)
+        ):
+            return False  # "可以把背景虚化吗？": asked politely, a request
         return bool(
             re.search(
                 r"什么|为什么|怎么|如何|多少|多长|多久|多大|多响|多快|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"

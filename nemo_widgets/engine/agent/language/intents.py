@@ -6,6 +6,7 @@ None. Word families live in :mod:`.lexicon`, times in :mod:`.times`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,7 +154,13 @@ def aspect(t: str, s: Session) -> Step | None:
     spoken = re.search(
         r"(?<![\d:.])(9 16|16 9|1 1|4 5)(?=\s*(?:ratio|aspect|format|frame|please|$))", t
     )
-    if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
+    res = re.search(r"\b(\d{3,4})\s*[x×*]\s*(\d{3,4})\b", t)
+    if res and (g := math.gcd(int(res.group(1)), int(res.group(2)))):
+        shape = f"{int(res.group(1)) // g}:{int(res.group(2)) // g}"  # "1080x1920" → 9:16
+        ratio = shape if shape in ("9:16", "16:9", "1:1", "4:5") else None
+    if ratio is not None:
+        pass
+    elif m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
         ratio = f"{m.group(1)}:{m.group(2)}"
     elif spoken and not re.search(r"\b(?:from|between|keep|trim|cut)\b", t):
         ratio = spoken.group(1).replace(" ", ":")  # "make it nine sixteen"
@@ -331,7 +338,8 @@ def split(t: str, s: Session) -> Step | None:
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
         r"\b(?:break|chop|slice|separate) (?:it |the video |the clip |this )?(?:up )?(?:in|into) "
         r"(?:two|2|half|halves)\b|"
-        r"\b(?:cut|chop|slice|snip) (?:it |the video |the clip |this )?(?:in two |into two )?at\b|"
+        r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
+        r"(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|分割|"
         r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",

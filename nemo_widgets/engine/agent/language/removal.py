@@ -37,6 +37,10 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         if trim_cut(c, s) is not None and time_range(c, s.total):
             return trim_cut(c, s)
         return Step("clarify", why="remove_what")
+    if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
+        return Step(
+            "mute", {"target": "video"}
+        )  # "去掉原声", "视频的声音去掉", "remove the voices"
     if is_background_only(phrase):
         return None  # the background family handles it
     if BEFORE_GOES.search(c) or re.fullmatch(
@@ -62,12 +66,18 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     )
     if explicit or (vague and not object_words(phrase)):
         return trim_cut(c, s) or Step("clarify", why="trim_which")
-    if re.fullmatch(
-        r"(?:the )?(?:part|section|bit|portion|piece|segment|clip part)s?", phrase
-    ) or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
+    part = re.fullmatch(
+        r"(?:the )?(?:[a-z]+\s+){0,3}?(?:part|section|bit|portion|piece|segment|clip part|"
+        r"moment|stretch)s?",
+        phrase,
+    ) and not object_words(phrase)
+    if part or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
+        # "take out the boring bit from 0:15 to 0:18": a span of time, never a thing
         span = trim_cut(c, s) if time_range(c, s.total) else None
         if span is not None:
             return span
+        if part and not lx.CLIP.search(phrase):
+            return Step("clarify", why="trim_which")
     if lx.CLIP.search(phrase) and not object_words(phrase):
         st = clips(c, s)
         return st or Step("clarify", why="which_clip")
@@ -76,8 +86,6 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         "音频",
     ):
         return Step("mute", {"target": "video" if not s.music else "all"})
-    if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
-        return Step("mute", {"target": "video"})  # "去掉原声", "remove the voices"
     if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
         if time_range(c, s.total) is not None:
             return trim_cut(c, s) or Step("clarify", why="trim_which")  # "from 10s on delete all"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import downscale
 from nemo_widgets.engine.vision.background import Segmenter
+from nemo_widgets.video_io import downscale
 
 
 def colour_guided_coefficients(

@@ -36,7 +36,6 @@ from benchmarks import _matte_reference as ref
 from benchmarks._harness import MEDIA, Figure, main_for, upscaled_webcam
 from benchmarks._matte_baseline import OldMatte, old_composite
 from benchmarks._matte_reference import Shot
-from nemo_widgets.engine.video_io import QUALITY, downscale
 from nemo_widgets.engine.vision.background import (
     BackgroundSpec,
     Matte,
@@ -46,6 +45,7 @@ from nemo_widgets.engine.vision.background import (
     studio_backdrop,
 )
 from nemo_widgets.samples import sample_path
+from nemo_widgets.video_io import QUALITY, downscale
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "media" / "clips"
 

@@ -7,26 +7,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from nemo_widgets.video_io import FrameReader
+
 
 def frame(path: str | Path, t: float) -> Image.Image:
-    """The frame shown at ``t`` seconds (display orientation)."""
-    with av.open(str(path)) as c:
-        s = c.streams.video[0]
-        if t > 0.5:
-            c.seek(int(max(0.0, t - 0.5) / s.time_base), stream=s, backward=True)
-        best = None
-        for f in c.decode(s):
-            if best is None or f.time is None or f.time <= t + 1e-3:
-                best = f
-            if f.time is not None and f.time > t:
-                break
+    """The frame shown at ``t`` seconds (display orientation: a phone clip comes out upright)."""
+    with FrameReader(path, start_s=max(0.0, t - 0.5)) as reader:
+        best = reader.at(t)
         if best is None:
             raise ValueError(f"{path} has no frame at {t} s")
-        return best.to_image()
+        return Image.fromarray(best.rgb)
 
 
 def before_after(

@@ -215,7 +215,7 @@ def test_cancelled_half_way_stops_promptly_and_keeps_the_source(
 
 
 def test_writer_thread_keeps_order_and_hands_its_error_on() -> None:
-    from nemo_widgets.engine.video_io import OrderedWorker
+    from nemo_widgets.video_io import OrderedWorker
 
     done: list[int] = []
     w = OrderedWorker(depth=2)

@@ -42,7 +42,8 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
         "nemo_widgets.engine.vision.inpaint",
         "nemo_widgets.engine.vision.remove",
         "nemo_widgets.engine.vision.background",
-        "nemo_widgets.engine.video_io",
+        "nemo_widgets.video_io",
+        "nemo_widgets.stills",
         "nemo_widgets.engine.render",
         "nemo_widgets.engine.media",
     ],
@@ -53,6 +54,23 @@ def test_work_modules_import_without_the_server(module: str) -> None:
         import importlib, sys
         importlib.import_module({module!r})
         assert "uvicorn" not in sys.modules and "starlette" not in sys.modules
+        print("ok")
+        """
+    )
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_video_io_is_below_the_engine_and_the_widgets() -> None:
+    """``nemo_widgets.video_io`` (the one reader and writer) imports neither the engine nor
+    the widgets nor the client: both layers may use it."""
+    r = _run(
+        """
+        import sys
+        import nemo_widgets.video_io as v
+        v.FrameReader, v.VideoWriter, v.counting_decodes
+        above = [m for m in sys.modules if m.startswith(("nemo_widgets.engine",
+                 "nemo_widgets.widgets", "nemo_widgets.client"))]
+        assert not above, above
         print("ok")
         """
     )

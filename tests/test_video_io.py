@@ -9,8 +9,8 @@ import av
 import numpy as np
 import pytest
 
-from nemo_widgets.engine.video_io import FrameReader, NoFrames, VideoWriter
 from nemo_widgets.synth import audio_of, make_clip, set_display_rotation, write_frames
+from nemo_widgets.video_io import FrameReader, NoFrames, VideoWriter
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 

@@ -17,12 +17,12 @@ from nemo_widgets.draft import Draft
 from nemo_widgets.engine import edits
 from nemo_widgets.engine.media import probe
 from nemo_widgets.engine.render import render
-from nemo_widgets.engine.video_io import FrameReader, counting_decodes
 from nemo_widgets.engine.vision.background import BackgroundSpec, replace_background
 from nemo_widgets.engine.vision.inpaint import Known, analyse
 from nemo_widgets.engine.vision.labels import Target
 from nemo_widgets.engine.vision.remove import remove_object
 from nemo_widgets.synth import set_display_rotation, write_frames
+from nemo_widgets.video_io import FrameReader, counting_decodes
 
 pytestmark = pytest.mark.slow
 
@@ -137,6 +137,60 @@ def test_every_edit_of_a_phone_clip_renders_upright(tmp_path: Path, degrees: int
             _is_upright(out, upright, at_s=min(0.5, d.end / 2000))
         except AssertionError as e:
             raise AssertionError(f"{name}: {e}") from e
+
+
+def _marker_where(rgb: np.ndarray, upright: np.ndarray) -> None:
+    """``rgb`` is ``upright`` at another scale: the same aspect, the marker in its place."""
+
+    def marker(img: np.ndarray) -> tuple[float, float]:  # the largest red blob (not texture)
+        px = img.astype(int)
+        red = ((px[..., 0] > 170) & (px[..., 1] < 90) & (px[..., 2] < 90)).astype(np.uint8)
+        n, _, stats, centres = cv2.connectedComponentsWithStats(red)
+        assert n > 1, "the red marker is gone"
+        biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        return float(centres[biggest][0]), float(centres[biggest][1])
+
+    h, w = rgb.shape[:2]
+    got, want = marker(rgb), marker(cv2.resize(upright, (w, h), interpolation=cv2.INTER_AREA))
+    assert abs(got[0] - want[0]) < 3 and abs(got[1] - want[1]) < 3, (got, want)
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_previews_thumbnails_and_stills_of_a_phone_clip_are_upright(
+    tmp_path: Path, degrees: int
+) -> None:
+    """The widgets' browser proxy, the timeline thumbnail and ``stills.frame`` read (and
+    write) through the same video_io as the engine: a portrait phone clip stays upright."""
+    from PIL import Image
+
+    from nemo_widgets.stills import frame
+    from nemo_widgets.widgets._media import make_proxy, make_thumb
+
+    src, upright = _phone_clip(tmp_path / "phone.mp4", degrees)
+    uh, uw = upright.shape[:2]
+    # A short side of 48 px makes the 96x64 clip go through the transcode (not served as is).
+    proxy, mime = make_proxy(src, tmp_path / "proxy.mp4", side=48)
+    assert proxy == tmp_path / "proxy.mp4" and mime == "video/mp4"
+    with FrameReader(proxy) as r:
+        f = r.peek()
+        assert f.rotation == 0
+        shown = f.rgb
+        frames = sum(1 for _ in r)
+    assert min(shown.shape[:2]) == 48
+    assert (shown.shape[0] > shown.shape[1]) == (uh > uw), (shown.shape, upright.shape)
+    _marker_where(shown, upright)
+    assert frames == 25  # every frame, at the source's times
+
+    thumb = make_thumb(src, 0.5, tmp_path / "thumb.jpg", height=48)
+    assert thumb is not None
+    with Image.open(thumb) as im:
+        small = np.asarray(im.convert("RGB"))
+    assert small.shape[0] == 48 and abs(small.shape[1] - round(uw * 48 / uh)) <= 1
+    _marker_where(small, upright)
+
+    still = np.asarray(frame(src, 0.5).convert("RGB"))
+    assert still.shape[:2] == upright.shape[:2]
+    _marker_where(still, upright)
 
 
 def test_removal_decodes_its_source_a_bounded_number_of_times(tmp_path: Path) -> None:

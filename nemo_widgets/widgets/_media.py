@@ -78,44 +78,40 @@ def _even(x: float) -> int:
 
 
 def make_proxy(src: Path, dest: Path, side: int = PREVIEW_SIDE) -> tuple[Path, str]:
-    """A browser-friendly preview of ``src``: H.264 MP4, the short side ≤ ``side`` px, the
-    source's frame times kept (a time picked on the preview is a time in the source).
+    """A browser-friendly preview of ``src``: H.264 MP4, upright (a phone clip's display
+    rotation applied), the short side ≤ ``side`` px, the source's frame times kept (a time
+    picked on the preview is a time in the source). Decoded and encoded through
+    :mod:`nemo_widgets.video_io`, as everything else is.
 
     Without PyAV (a kernel with only the client installed) the source itself is served.
     Returns the path and its MIME type.
     """
     try:
-        import av
+        from nemo_widgets.video_io import PREVIEW, ForwardClock, FrameReader, NoFrames, VideoWriter
     except ImportError:  # pragma: no cover - the engine extra brings PyAV
         return src, _mime(src)
+    tmp = dest.with_name(f".{dest.name}.part")
     try:
-        with av.open(str(src)) as inp:
-            if not inp.streams.video:
-                return src, _mime(src)
-            vs = inp.streams.video[0]
-            vs.thread_type = "AUTO"
-            w, h = vs.codec_context.width, vs.codec_context.height
-            small = min(w, h) <= side and vs.codec_context.name == "h264"
+        with FrameReader(src) as reader:
+            # Small H.264 in MP4 plays as it is (browsers honour the display rotation).
+            w, h = reader.peek().size
+            small = min(w, h) <= side and reader.stream.codec_context.name == "h264"
             if small and src.suffix.lower() in (".mp4", ".m4v", ".mov"):
                 return src, "video/mp4"
             scale = min(1.0, side / max(1, min(w, h)))
             ow, oh = _even(w * scale), _even(h * scale)
-            tmp = dest.with_name(f".{dest.name}.part")
-            with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-                os_ = out.add_stream("libx264", rate=vs.average_rate or 25)
-                os_.width, os_.height, os_.pix_fmt = ow, oh, "yuv420p"
-                os_.time_base = vs.time_base
-                os_.options = {"preset": "ultrafast", "crf": "27", "tune": "fastdecode"}
-                for frame in inp.decode(vs):
-                    out_frame = frame.reformat(width=ow, height=oh, format="yuv420p")
-                    out_frame.pts, out_frame.time_base = frame.pts, frame.time_base
-                    for packet in os_.encode(out_frame):
-                        out.mux(packet)
-                for packet in os_.encode():
-                    out.mux(packet)
-            tmp.replace(dest)
-            return dest, "video/mp4"
+            clock = ForwardClock(reader.rate, reader.time_base)
+            with VideoWriter(
+                tmp, ow, oh, reader.rate, time_base=reader.time_base, options=PREVIEW
+            ) as out:
+                for f in reader:
+                    out.write(f.scaled(ow, oh), clock(f.pts))
+        tmp.replace(dest)
+        return dest, "video/mp4"
+    except NoFrames:  # no picture (audio only): nothing to make smaller
+        return src, _mime(src)
     except Exception as e:  # a preview must never break the edit: serve the source
+        tmp.unlink(missing_ok=True)
         log.warning("no preview proxy for %s (%s); serving the file itself", src, e)
         return src, _mime(src)
 
@@ -170,18 +166,18 @@ def make_thumb(src: Path, at_s: float, dest: Path, height: int = THUMB_HEIGHT) -
 
 
 def _frame_at(src: Path, at_s: float) -> Any:
-    """The first frame at or after ``at_s`` (the last one when the clip is shorter)."""
-    import av
+    """The first frame at or after ``at_s`` (the last one when the clip is shorter), upright."""
+    from PIL import Image
 
-    with av.open(str(src)) as inp:
-        if not inp.streams.video:
-            return None
-        vs = inp.streams.video[0]
-        if at_s > 0 and vs.time_base:
-            inp.seek(int(at_s / vs.time_base), stream=vs, backward=True)
-        last = None
-        for frame in inp.decode(vs):
-            last = frame
-            if frame.time is None or frame.time >= at_s - 1e-3:
-                break
-        return last.to_image() if last is not None else None
+    from nemo_widgets.video_io import FrameReader, NoFrames
+
+    try:
+        with FrameReader(src, start_s=at_s) as reader:
+            last = None
+            for f in reader:
+                last = f
+                if f.t >= at_s - 1e-3:
+                    break
+            return Image.fromarray(last.rgb) if last is not None else None
+    except NoFrames:  # audio only
+        return None

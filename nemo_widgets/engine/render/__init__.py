@@ -9,11 +9,11 @@ The renderer is laid out along its flow:
 3. :mod:`~nemo_widgets.engine.render.audio` — each clip's own sound in sync, BGM at its volume
    with fades and loops, speed changes that keep the pitch, mixed to 48 kHz stereo;
 4. :mod:`~nemo_widgets.engine.render.job` — the one pass over the frames feeding the export and
-   its preview through :class:`~nemo_widgets.engine.video_io.VideoWriter`, and the engine's job.
+   its preview through :class:`~nemo_widgets.video_io.VideoWriter`, and the engine's job.
 
-Frames come in through :class:`~nemo_widgets.engine.video_io.FrameReader` and go out through
-:class:`~nemo_widgets.engine.video_io.VideoWriter`: video in and out lives in
-``engine/video_io``, below both this package and the vision code.
+Frames come in through :class:`~nemo_widgets.video_io.FrameReader` and go out through
+:class:`~nemo_widgets.video_io.VideoWriter`: video in and out lives in
+``video_io``, below both this package and the vision code.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from nemo_widgets.engine.render.plan import (
     plan_canvas,
     segment_source,
 )
-from nemo_widgets.engine.video_io import AUDIO_BITRATE, QUALITY, SAMPLE_RATE
+from nemo_widgets.video_io import AUDIO_BITRATE, QUALITY, SAMPLE_RATE
 
 __all__ = [
     "AUDIO_BITRATE",

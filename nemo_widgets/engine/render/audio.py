@@ -16,7 +16,7 @@ import av
 import numpy as np
 
 from nemo_widgets.draft import Draft, Segment
-from nemo_widgets.engine.video_io import SAMPLE_RATE
+from nemo_widgets.video_io import SAMPLE_RATE
 
 _SAMPLE_TB = Fraction(1, SAMPLE_RATE)
 

@@ -37,7 +37,7 @@ from nemo_widgets.engine.render.plan import (
     plan_canvas,
     segment_source,
 )
-from nemo_widgets.engine.video_io import QUALITY, SAMPLE_RATE, VideoWriter, downscale
+from nemo_widgets.video_io import QUALITY, SAMPLE_RATE, VideoWriter, downscale
 
 log = logging.getLogger("nemo_widgets.engine.render")
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from nemo_widgets.draft import Segment
 from nemo_widgets.engine.render.plan import Canvas, RenderError
-from nemo_widgets.engine.video_io import FrameReader
+from nemo_widgets.video_io import FrameReader
 
 
 class Placer:

@@ -25,14 +25,6 @@ from typing import Any
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import (
-    ForwardClock,
-    FrameReader,
-    NoFrames,
-    OrderedWorker,
-    VideoWriter,
-    downscale,
-)
 from nemo_widgets.engine.vision.matte import (
     ColourModel,
     Matte,
@@ -41,6 +33,14 @@ from nemo_widgets.engine.vision.matte import (
     colour_guided_coefficients,
     estimate_foreground,
     rvm_model_path,
+)
+from nemo_widgets.video_io import (
+    ForwardClock,
+    FrameReader,
+    NoFrames,
+    OrderedWorker,
+    VideoWriter,
+    downscale,
 )
 
 __all__ = [

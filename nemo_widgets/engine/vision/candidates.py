@@ -27,9 +27,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import FrameReader
 from nemo_widgets.engine.vision.overlays import Overlay, find_overlays
 from nemo_widgets.engine.vision.remove import Box, Scan, Track, iou, scan
+from nemo_widgets.video_io import FrameReader
 
 _HUES = (
     ("red", 0, 9),

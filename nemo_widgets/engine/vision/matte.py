@@ -21,7 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import downscale
+from nemo_widgets.video_io import downscale
 
 _STDERR_LOCK = threading.Lock()
 #: What LiteRT's C++ prints on fd 2 whenever an interpreter is built.

@@ -138,7 +138,7 @@ def still_with_outlines(
 ) -> tuple[float, list[list[list[int]]]]:
     """A still of the clip where the offered candidates are seen, each outlined and
     numbered; written to ``dest`` (PNG). Returns its time and the outlines."""
-    from nemo_widgets.engine.video_io import FrameReader
+    from nemo_widgets.video_io import FrameReader
 
     keys = sorted(
         {k for c in offered if c.kind != "overlay" for k in c.boxes} or set(prop.scan.keyframes)

@@ -27,7 +27,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import FrameReader, VideoWriter
+from nemo_widgets.video_io import FrameReader, VideoWriter
 
 #: Above this opacity the blend is not inverted (noise would be amplified by 1 / (1 − α)).
 INVERT_MAX = 0.72

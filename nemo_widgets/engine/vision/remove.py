@@ -21,7 +21,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import FrameReader
 from nemo_widgets.engine.vision.inpaint import (
     CutDetector,
     FillResult,
@@ -31,6 +30,7 @@ from nemo_widgets.engine.vision.inpaint import (
 )
 from nemo_widgets.engine.vision.labels import Target
 from nemo_widgets.engine.vision.masks import Masker
+from nemo_widgets.video_io import FrameReader
 
 Box = tuple[float, float, float, float]
 

@@ -3,8 +3,8 @@
 The plate (:mod:`.plate`) is warped into the frame by the shot's homography (and, with
 parallax, moved by local flow and blended with the previous filled frame, so the fill does
 not flicker), gain-matched to the frame's exposure around the hole and feathered in. Frames
-come through :class:`~nemo_widgets.engine.video_io.FrameReader` and go out through
-:class:`~nemo_widgets.engine.video_io.VideoWriter` with the source's audio packets and
+come through :class:`~nemo_widgets.video_io.FrameReader` and go out through
+:class:`~nemo_widgets.video_io.VideoWriter` with the source's audio packets and
 timestamps.
 """
 
@@ -18,7 +18,6 @@ import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import ForwardClock, FrameReader, VideoWriter
 from nemo_widgets.engine.vision.inpaint.flow import LocalFlow, remap
 from nemo_widgets.engine.vision.inpaint.motion import Hole, MaskFn, shift
 from nemo_widgets.engine.vision.inpaint.plate import (
@@ -28,6 +27,7 @@ from nemo_widgets.engine.vision.inpaint.plate import (
     analyse,
     feather_for,
 )
+from nemo_widgets.video_io import ForwardClock, FrameReader, VideoWriter
 
 
 def filled_frames(

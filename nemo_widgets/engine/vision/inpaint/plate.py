@@ -19,7 +19,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.video_io import DecodedFrame, FrameReader
 from nemo_widgets.engine.vision.inpaint.flow import LocalFlow, remap
 from nemo_widgets.engine.vision.inpaint.motion import (
     CutDetector,
@@ -31,6 +30,7 @@ from nemo_widgets.engine.vision.inpaint.motion import (
     thumbnail,
 )
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
+from nemo_widgets.video_io import DecodedFrame, FrameReader
 
 
 @dataclass

@@ -26,7 +26,7 @@ from typing import Any
 import av
 import numpy as np
 
-from nemo_widgets.engine.video_io.pictures import yuv_frame
+from nemo_widgets.video_io.pictures import yuv_frame
 
 #: Output audio: 48 kHz stereo.
 SAMPLE_RATE = 48_000
@@ -50,6 +50,9 @@ QUALITY: dict[str, dict[str, dict[str, str]]] = {
         "low": {"crf": "42", "b": "0", "deadline": "realtime", "cpu-used": "8", "row-mt": "1"},
     },
 }
+#: The browser previews' H.264 (``VideoWriter(..., options=PREVIEW)``): fast to make and to
+#: decode; not a render quality.
+PREVIEW = {"preset": "ultrafast", "crf": "27", "tune": "fastdecode"}
 AUDIO_BITRATE = {"high": 192_000, "medium": 128_000, "low": 96_000}
 #: VP9 with an alpha plane (``yuva420p``): transparent output for compositing elsewhere.
 ALPHA_WEBM = {"crf": "32", "b": "0", "deadline": "realtime", "cpu-used": "8", "auto-alt-ref": "0"}
@@ -137,7 +140,8 @@ class VideoWriter:
     :meth:`write` (default ``1 / rate``: frame numbers). ``fmt`` is ``mp4`` or ``webm``;
     ``alpha=True`` writes VP9 ``yuva420p`` WebM from RGBA pictures. ``audio=True`` adds an
     AAC (MP4) or Opus (WebM) 48 kHz stereo stream fed by :meth:`write_audio`;
-    ``copy_audio`` (a source audio stream) adds a stream fed by :meth:`copy`. Width and
+    ``copy_audio`` (a source audio stream) adds a stream fed by :meth:`copy`. ``options``
+    (encoder options, e.g. :data:`PREVIEW`) replace ``QUALITY[fmt][quality]``. Width and
     height must be even.
     """
 
@@ -155,6 +159,7 @@ class VideoWriter:
         audio: bool = False,
         copy_audio: Any = None,
         alpha: bool = False,
+        options: dict[str, str] | None = None,
     ) -> None:
         if fmt not in _CODECS:
             raise ValueError(f"unsupported format {fmt!r}; choose one of: {', '.join(_CODECS)}")
@@ -169,8 +174,8 @@ class VideoWriter:
         self.container = av.open(str(path), "w", format=fmt, options=opts)
         try:
             vcodec, acodec = _CODECS[fmt]
-            options = dict(ALPHA_WEBM if alpha else QUALITY[fmt][quality])
-            self.stream = self.container.add_stream(vcodec, rate=rate, options=options)
+            opts_v = options or (ALPHA_WEBM if alpha else QUALITY[fmt][quality])
+            self.stream = self.container.add_stream(vcodec, rate=rate, options=dict(opts_v))
             self.stream.width, self.stream.height = width, height
             self.stream.pix_fmt = "yuva420p" if alpha else "yuv420p"
             cc = self.stream.codec_context

@@ -10,21 +10,24 @@ writer, and the picture helpers between them.
   keep the source's timestamps and encode on a thread of their own.
 - ``pictures.py``: :func:`rotate`, :func:`downscale`, :func:`yuv_frame`, :func:`even_crop`.
 
-Imports nothing else of the engine (only PyAV, OpenCV, numpy), so every stage may use it.
+It lives beside the draft model, below both the engine and the widgets, and imports nothing
+else of the package (only PyAV, OpenCV, numpy): the engine's stages, the widgets' preview
+proxies and thumbnails, and :mod:`nemo_widgets.stills` all read and write through it.
 """
 
 from __future__ import annotations
 
-from nemo_widgets.engine.video_io.pictures import downscale, even_crop, rotate, yuv_frame
-from nemo_widgets.engine.video_io.reader import (
+from nemo_widgets.video_io.pictures import downscale, even_crop, rotate, yuv_frame
+from nemo_widgets.video_io.reader import (
     DecodedFrame,
     FrameReader,
     NoFrames,
     counting_decodes,
 )
-from nemo_widgets.engine.video_io.writer import (
+from nemo_widgets.video_io.writer import (
     ALPHA_WEBM,
     AUDIO_BITRATE,
+    PREVIEW,
     QUALITY,
     SAMPLE_RATE,
     CopiedStream,
@@ -36,6 +39,7 @@ from nemo_widgets.engine.video_io.writer import (
 __all__ = [
     "ALPHA_WEBM",
     "AUDIO_BITRATE",
+    "PREVIEW",
     "QUALITY",
     "SAMPLE_RATE",
     "CopiedStream",

@@ -38,7 +38,7 @@ from typing import Any
 import av
 import numpy as np
 
-from nemo_widgets.engine.video_io.pictures import rotate
+from nemo_widgets.video_io.pictures import rotate
 
 #: Open tallies (see :func:`counting_decodes`): frames decoded, per source path.
 _TALLIES: list[Counter[Path]] = []
@@ -85,6 +85,21 @@ class DecodedFrame:
         if self._rgb is None:
             self._rgb = rotate(self.frame.to_ndarray(format="rgb24"), self.rotation)
         return self._rgb
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)`` upright, as shown (nothing converted)."""
+        w, h = self.frame.width, self.frame.height
+        return (h, w) if self.rotation in (90, 270) else (w, h)
+
+    def scaled(self, width: int, height: int) -> np.ndarray:
+        """Upright RGB ``width`` × ``height`` (upright size), scaled while converting, so a
+        small picture of a large frame costs no full-size RGB frame (previews)."""
+        if (width, height) == self.size:
+            return self.rgb
+        w, h = (height, width) if self.rotation in (90, 270) else (width, height)
+        rgb = self.frame.to_ndarray(width=w, height=h, format="rgb24", interpolation="AREA")
+        return rotate(rgb, self.rotation)
 
 
 class FrameReader:

@@ -22,7 +22,7 @@ from nemo_widgets.engine.vision.inpaint import Known, analyse
 from nemo_widgets.engine.vision.labels import Target
 from nemo_widgets.engine.vision.remove import remove_object
 from nemo_widgets.synth import set_display_rotation, write_frames
-from nemo_widgets.video_io import FrameReader, counting_decodes
+from nemo_widgets.video_io import FrameCache, FrameReader, counting_decodes
 
 pytestmark = pytest.mark.slow
 
@@ -194,19 +194,36 @@ def test_previews_thumbnails_and_stills_of_a_phone_clip_are_upright(
 
 
 def test_removal_decodes_its_source_a_bounded_number_of_times(tmp_path: Path) -> None:
-    """Counted on the real decoder: the scan (detector and cuts), then the analysis (holes,
-    motion; the plate samples), then the fill. The cut detector runs once (the analysis
-    takes the scan's cuts)."""
+    """Counted on the real decoder: the scan (detector and cuts, its frames kept in a
+    FrameCache), then the analysis (holes, motion, plates: from the cache, no decode), then
+    the fill. Without the cache the analysis decodes a third time, and the output is the
+    same frame for frame."""
     src, _ = _phone_clip(tmp_path / "clip.mp4", 0)
     with FrameReader(src) as r:
         frames = sum(1 for _ in r)
-    with counting_decodes() as decoded:
-        res = remove_object(src, tmp_path / "o.mp4", Target(None, "this"), box=(0.3, 0.3, 0.7, 0.7))
-    assert res.fill is not None and res.fill.frames == frames
-    passes = decoded[src.resolve()] / frames
-    assert passes == int(passes)  # whole passes, nothing decoded twice inside one
-    assert passes <= 3, passes  # was 4: scan, analysis, plate samples, fill
-    assert set(decoded) == {src.resolve()}
+    outs = {}
+    for name, budget in (("cached", 1 << 30), ("decoded", 0)):
+        work = tmp_path / name
+        work.mkdir()
+        with counting_decodes() as decoded:
+            res = remove_object(
+                src,
+                work / "o.mp4",
+                Target(None, "this"),
+                box=(0.3, 0.3, 0.7, 0.7),
+                cache_bytes=budget,
+            )
+        assert res.fill is not None and res.fill.frames == frames
+        passes = decoded[src.resolve()] / frames
+        assert passes == int(passes)  # whole passes, nothing decoded twice inside one
+        assert set(decoded) == {src.resolve()}
+        assert [p.name for p in work.iterdir()] == ["o.mp4"]  # the cache is gone
+        with FrameReader(work / "o.mp4") as r:
+            outs[name] = (passes, [f.rgb for f in r])
+    assert outs["cached"][0] <= 2 and outs["decoded"][0] == 3  # was 4, then 3
+    assert len(outs["cached"][1]) == len(outs["decoded"][1]) == frames
+    for a, b in zip(outs["cached"][1], outs["decoded"][1], strict=True):
+        assert np.array_equal(a, b)
 
 
 def test_one_pass_analysis_builds_the_same_plates_as_two(tmp_path: Path) -> None:
@@ -244,6 +261,29 @@ def test_one_pass_analysis_builds_the_same_plates_as_two(tmp_path: Path) -> None
     for a, b in zip(one.stacks[0].__dict__.values(), two.stacks[0].__dict__.values(), strict=True):
         assert np.array_equal(a, b)
     assert (one.hole_area, one.parallax) == (two.hole_area, two.parallax)
+    # The frames kept by an earlier pass (a FrameCache): no decode, the same plates.
+    with FrameCache(tmp_path) as cache:
+        with FrameReader(src) as r:
+            for f in r:
+                cache.add(f)
+        assert cache.finish()
+        with counting_decodes() as from_cache:
+            kept = analyse(src, lambda i, rgb: masks[i], known=known, cache=cache)
+        assert not from_cache
+        for k in two.plates:
+            assert np.array_equal(kept.plates[k][0], two.plates[k][0])
+            assert np.array_equal(kept.plates[k][2], two.plates[k][2])
+        for a, b in zip(
+            kept.stacks[0].__dict__.values(), two.stacks[0].__dict__.values(), strict=True
+        ):
+            assert np.array_equal(a, b)
+        # Over its budget a cache gives up, deletes its file, and the analysis decodes.
+        small = FrameCache(tmp_path, budget=5 * 96 * 128 * 3)
+        with FrameReader(src) as r:
+            for f in r:
+                small.add(f)
+        assert not small.finish() and not small.path.exists()
+    assert not cache.path.exists()
     # Bounds that do not hold the holes: a second pass, and still the same plates.
     with counting_decodes() as fell_back:
         again = analyse(src, lambda i, rgb: masks[i], known=Known([0, 20], 40, lambda i: None))

@@ -8,6 +8,8 @@ writer, and the picture helpers between them.
   conversion, AAC / Opus audio or copied audio packets, VP9 with alpha; plus
   :class:`ForwardClock`, :class:`CopiedStream` and :class:`OrderedWorker` for pipelines that
   keep the source's timestamps and encode on a thread of their own.
+- :class:`FrameCache` (``cache.py``): the frames one pass decoded, kept raw on disk (bounded)
+  and read back memory-mapped, so a second pass over them is not a second decode.
 - ``pictures.py``: :func:`rotate`, :func:`downscale`, :func:`yuv_frame`, :func:`even_crop`.
 
 It lives beside the draft model, below both the engine and the widgets, and imports nothing
@@ -17,6 +19,7 @@ proxies and thumbnails, and :mod:`nemo_widgets.stills` all read and write throug
 
 from __future__ import annotations
 
+from nemo_widgets.video_io.cache import CACHE_BYTES, CachedFrame, FrameCache
 from nemo_widgets.video_io.pictures import downscale, even_crop, rotate, yuv_frame
 from nemo_widgets.video_io.reader import (
     DecodedFrame,
@@ -39,12 +42,15 @@ from nemo_widgets.video_io.writer import (
 __all__ = [
     "ALPHA_WEBM",
     "AUDIO_BITRATE",
+    "CACHE_BYTES",
     "PREVIEW",
     "QUALITY",
     "SAMPLE_RATE",
+    "CachedFrame",
     "CopiedStream",
     "DecodedFrame",
     "ForwardClock",
+    "FrameCache",
     "FrameReader",
     "NoFrames",
     "OrderedWorker",

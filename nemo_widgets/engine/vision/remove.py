@@ -30,7 +30,7 @@ from nemo_widgets.engine.vision.inpaint import (
 )
 from nemo_widgets.engine.vision.labels import Target
 from nemo_widgets.engine.vision.masks import Masker
-from nemo_widgets.video_io import FrameReader
+from nemo_widgets.video_io import CACHE_BYTES, FrameCache, FrameReader
 
 Box = tuple[float, float, float, float]
 
@@ -186,8 +186,11 @@ def scan(
     every_s: float = 0.5,
     check: Callable[[], None] = lambda: None,
     progress: Callable[[float], None] = lambda p: None,
+    cache: FrameCache | None = None,
 ) -> Scan:
-    """Detect on keyframes and link detections into tracks (never across a cut)."""
+    """Detect on keyframes and link detections into tracks (never across a cut); every
+    decoded frame also goes to ``cache`` (kept for the analysis, which then decodes
+    nothing)."""
     from nemo_widgets.engine.vision.detect import Detector
 
     det = Detector()
@@ -209,6 +212,8 @@ def scan(
             i, rgb = f.index, f.rgb
             h, w = rgb.shape[:2]
             frames = i + 1
+            if cache is not None:
+                cache.add(f)
             if is_cut(thumbnail(rgb)):
                 cuts.append(i)
                 shot += 1
@@ -395,35 +400,46 @@ def remove_object(
     quality: str = "high",
     check: Callable[[], None] = lambda: None,
     progress: Callable[[float], None] = lambda p: None,
+    cache_bytes: int = CACHE_BYTES,
 ) -> Removal:
     """Find what ``target`` (or ``box``) describes and remove it; ``fill`` is None when
-    nothing matched (and no file is written)."""
+    nothing matched (and no file is written).
+
+    The source is decoded twice: the scan, and the fill. The frames the scan decodes are
+    kept (up to ``cache_bytes`` of raw RGB, in a file beside ``out``, deleted after) for the
+    analysis between them; a longer clip is decoded a third time for the analysis."""
     labels = None if box is not None or target.label is None else {target.label}
-    sc = scan(src, labels, check=check, progress=progress)
-    tracks = [track_from_box(sc, box, box_time)] if box is not None else choose(sc, target)
-    if not tracks:
-        return Removal([], None, sc)
-    masker = Masker(tracks, sc, start_s=start_s, end_s=end_s)
-    used: dict[str, np.ndarray] = {}
+    cache = FrameCache(out.parent, cache_bytes)
+    try:
+        sc = scan(src, labels, check=check, progress=progress, cache=cache)
+        cache.finish()
+        tracks = [track_from_box(sc, box, box_time)] if box is not None else choose(sc, target)
+        if not tracks:
+            return Removal([], None, sc)
+        masker = Masker(tracks, sc, start_s=start_s, end_s=end_s)
+        used: dict[str, np.ndarray] = {}
 
-    def masks(i: int, rgb: np.ndarray) -> np.ndarray | None:
-        m = masker(i, rgb)
-        if m is not None and dump:
-            used[str(i)] = np.packbits(m)
-        return m
+        def masks(i: int, rgb: np.ndarray) -> np.ndarray | None:
+            m = masker(i, rgb)
+            if m is not None and dump:
+                used[str(i)] = np.packbits(m)
+            return m
 
-    # For measurement: the masks really used, saved where NEMO_REMOVE_MASKS points (.npz).
-    dump = os.environ.get("NEMO_REMOVE_MASKS")
-    fill = inpaint_video(
-        src,
-        out,
-        masks,
-        quality=quality,
-        check=check,
-        progress=lambda p: progress(40 + 0.6 * p),
-        # The scan knows the shots and the masker where its masks can be: one analysis pass.
-        known=Known(sc.cuts, sc.frames, masker.bound),
-    )
-    if dump:
-        np.savez_compressed(dump, shape=np.array([sc.height, sc.width]), **used)
-    return Removal(tracks, fill, sc)
+        # For measurement: the masks really used, saved where NEMO_REMOVE_MASKS points (.npz).
+        dump = os.environ.get("NEMO_REMOVE_MASKS")
+        fill = inpaint_video(
+            src,
+            out,
+            masks,
+            quality=quality,
+            check=check,
+            progress=lambda p: progress(40 + 0.6 * p),
+            # The scan knows the shots and the masker where its masks can be: one analysis pass.
+            known=Known(sc.cuts, sc.frames, masker.bound),
+            cache=cache,
+        )
+        if dump:
+            np.savez_compressed(dump, shape=np.array([sc.height, sc.width]), **used)
+        return Removal(tracks, fill, sc)
+    finally:
+        cache.close()

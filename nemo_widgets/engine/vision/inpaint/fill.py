@@ -27,7 +27,7 @@ from nemo_widgets.engine.vision.inpaint.plate import (
     analyse,
     feather_for,
 )
-from nemo_widgets.video_io import ForwardClock, FrameReader, VideoWriter
+from nemo_widgets.video_io import ForwardClock, FrameCache, FrameReader, VideoWriter
 
 
 def filled_frames(
@@ -69,13 +69,23 @@ def inpaint_video(
     progress: Callable[[float], None] = lambda p: None,
     check: Callable[[], None] = lambda: None,
     known: Known | None = None,
+    cache: FrameCache | None = None,
 ) -> FillResult:
     """Remove what ``masks(i, rgb)`` marks (True = remove) from every frame of ``src``; the
     original audio is copied and every frame keeps its timestamp. ``known``: what a scan
     already found (shots, where the holes are): the analysis then decodes once (see
     :class:`~nemo_widgets.engine.vision.inpaint.plate.Known`), and the source is decoded
-    twice in all."""
-    an = analyse(src, masks, check=check, progress=progress, max_samples=max_samples, known=known)
+    twice in all; with ``cache`` (the frames a scan decoded, kept) the analysis reads those
+    instead, and the source is decoded once here, for the fill."""
+    an = analyse(
+        src,
+        masks,
+        check=check,
+        progress=progress,
+        max_samples=max_samples,
+        known=known,
+        cache=cache,
+    )
     w, h, n = an.width, an.height, an.frames
     filled = 0
     with (

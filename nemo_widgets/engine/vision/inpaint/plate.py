@@ -11,10 +11,12 @@ time that saw the spot.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -30,7 +32,7 @@ from nemo_widgets.engine.vision.inpaint.motion import (
     thumbnail,
 )
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
-from nemo_widgets.video_io import DecodedFrame, FrameReader
+from nemo_widgets.video_io import FrameCache, FrameReader
 
 
 @dataclass
@@ -129,10 +131,13 @@ def analyse(
     local_flow: bool = True,
     stack_bytes: int = 300 << 20,
     known: Known | None = None,
+    cache: FrameCache | None = None,
 ) -> Analysis:
     """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot
     (one pass when ``known`` says where the shots and the holes are). ``local_flow=False``
-    keeps to homographies even where the scene shows parallax (for comparison)."""
+    keeps to homographies even where the scene shows parallax (for comparison). ``cache``:
+    the source's frames as an earlier pass decoded them (a whole :class:`FrameCache`), read
+    instead of decoding ``src`` again."""
     plates = _Plates(max_samples, stack_bytes, local_flow)
     holes: dict[int, Hole] = {}
     motion = MotionTracker(motion_width)
@@ -140,7 +145,7 @@ def analyse(
     keep = _Keep(known, plates) if known is not None else None
     found = [0]
     w = h = n = 0
-    with FrameReader(src, check=check, check_every=16) as frames:
+    with _frames(src, cache, check) as frames:
         for f in frames:
             i, rgb = f.index, f.rgb
             h, w = rgb.shape[:2]
@@ -174,7 +179,7 @@ def analyse(
     # Pass 2: the samples (and stacks) of every shot, from a second decode.
     for k, shot in enumerate(shots):
         plates.start(k, shot, holes, w, h)
-    with FrameReader(src, check=check, check_every=16) as frames:
+    with _frames(src, cache, check) as frames:
         for f in frames:
             i = f.index
             k = shot_of.get(i)
@@ -186,6 +191,18 @@ def analyse(
     plates.into(an)
     progress(50)
     return an
+
+
+@contextlib.contextmanager
+def _frames(
+    src: Path, cache: FrameCache | None, check: Callable[[], None]
+) -> Iterator[Iterable[Any]]:
+    """The source's frames: from ``cache`` when it holds them all, else decoded."""
+    if cache is not None and cache.whole:
+        yield cache.frames(check)
+        return
+    with FrameReader(src, check=check, check_every=16) as frames:
+        yield frames
 
 
 class _Plates:
@@ -336,7 +353,7 @@ class _Keep:
         cuts = sorted({0, *(c for c in known.cuts if 0 < c < known.frames)})
         self.shots = [Shot(a, b) for a, b in itertools.pairwise([*cuts, known.frames]) if b > a]
         self.k = 0
-        self.frames: list[DecodedFrame] = []
+        self.frames: list[Any] = []  # DecodedFrame or CachedFrame
         self.bound: Box | None = None
         self.crops: list[np.ndarray] | None = None
         self.ok = True
@@ -351,7 +368,7 @@ class _Keep:
             if (shot.end - shot.start) * (x1 - x0) * (y1 - y0) * 3 <= self.plates.stack_bytes:
                 self.crops = []
 
-    def add(self, f: DecodedFrame, holes: dict[int, Hole], motion: MotionTracker) -> None:
+    def add(self, f: Any, holes: dict[int, Hole], motion: MotionTracker) -> None:
         if not self.ok or self.k >= len(self.shots):
             self.ok = False
             return
@@ -361,7 +378,7 @@ class _Keep:
             self._open(shot, w, h)
         if self.bound is not None:
             if not (i - shot.start) % self.plates.step_of(shot):
-                self.frames.append(DecodedFrame(i, f.t, f.frame))  # rgb again when needed
+                self.frames.append(f.lean())  # rgb again when needed
             if self.crops is not None:
                 x0, y0, x1, y1 = self.bound
                 self.crops.append(f.rgb[y0:y1, x0:x1].copy())

@@ -412,7 +412,7 @@ def test_best_matte_edge_step_is_steady_where_the_alpha_holds_and_follows_where_
 def test_matte_shares_the_first_halving_and_gets_the_same_pixels() -> None:
     """The matte's model input and guide come from one half-size copy of the frame, with
     exactly the pixels ``downscale`` gives from the full frame."""
-    from nemo_widgets.engine.video_io import downscale
+    from nemo_widgets.video_io import downscale
     from nemo_widgets.engine.vision.matte import Matte
 
     rgb = frame_at(sample_path("webcam"), 0.5)

@@ -412,8 +412,8 @@ def test_best_matte_edge_step_is_steady_where_the_alpha_holds_and_follows_where_
 def test_matte_shares_the_first_halving_and_gets_the_same_pixels() -> None:
     """The matte's model input and guide come from one half-size copy of the frame, with
     exactly the pixels ``downscale`` gives from the full frame."""
-    from nemo_widgets.video_io import downscale
     from nemo_widgets.engine.vision.matte import Matte
+    from nemo_widgets.video_io import downscale
 
     rgb = frame_at(sample_path("webcam"), 0.5)
     big = np.ascontiguousarray(np.repeat(np.repeat(rgb, 3, axis=0), 3, axis=1)[:1080, :1200])

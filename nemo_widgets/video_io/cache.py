@@ -74,7 +74,11 @@ class FrameCache:
         ):
             self._give_up()
             return
-        self._file.write(rgb.data)
+        try:
+            self._file.write(rgb.data)
+        except OSError:  # the disk filled up: the second pass decodes instead
+            self._give_up()
+            return
         self.times.append(f.t)
         self.pts.append(f.pts)
 

@@ -89,7 +89,10 @@ class FrameCache:
     def finish(self) -> bool:
         """Done writing: whether every frame is held (else the file is gone already)."""
         if self.whole and self._file is not None:
-            self._file.close()
+            try:
+                self._file.close()  # flushes: may find the disk full
+            except OSError:
+                self._give_up()
             self._file = None
         if not self.times:
             self._give_up()

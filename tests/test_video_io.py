@@ -183,3 +183,29 @@ def test_writer_alpha_and_refusals(tmp_path: Path) -> None:
         w.write(np.zeros((64, 64, 3), np.uint8), 0)
         raise RuntimeError("boom")
     assert w.closed
+
+
+def test_frame_cache_gives_back_what_was_decoded(tmp_path: Path) -> None:
+    """A FrameCache holds the frames as the reader gave them (upright, same times and
+    timestamps), reads them back without a decode, and is deleted when closed."""
+    from nemo_widgets.video_io import FrameCache, counting_decodes
+
+    src = write_frames(tmp_path / "c.mp4", [_halves()] * 6)
+    set_display_rotation(src, 90, 240, 320)
+    with FrameReader(src) as r:
+        decoded = list(r)
+    with FrameCache(tmp_path) as cache:
+        for f in decoded:
+            cache.add(f)
+        assert cache.finish() and cache.path.exists()
+        with counting_decodes() as counted:
+            kept = list(cache.frames())
+        assert not counted
+        assert [(f.index, f.t, f.pts) for f in kept] == [(f.index, f.t, f.pts) for f in decoded]
+        for a, b in zip(kept, decoded, strict=True):
+            assert a.rgb.shape == (320, 240, 3) and np.array_equal(a.rgb, b.rgb)
+        kept[0].rgb[:] = 0  # copy-on-write: the file (and the next read) keep the frame
+        assert np.array_equal(next(iter(cache.frames())).rgb, decoded[0].rgb)
+    assert not cache.path.exists()
+    with pytest.raises(RuntimeError):
+        next(iter(cache.frames()))

@@ -103,7 +103,7 @@ class DecodedFrame:
         if (width, height) == self.size:
             return self.rgb
         w, h = (height, width) if self.rotation in (90, 270) else (width, height)
-        rgb = self.frame.to_ndarray(width=w, height=h, format="rgb24", interpolation="AREA")
+        rgb = self.frame.to_ndarray(width=w, height=h, format="rgb24")
         return rotate(rgb, self.rotation)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.render import downscale
+from nemo_widgets.engine.video_io import downscale
 from nemo_widgets.engine.vision.background import Segmenter
 
 

@@ -38,7 +38,7 @@ from benchmarks import _matte_reference as ref
 from benchmarks._harness import MEDIA, Figure, main_for, upscaled_webcam
 from benchmarks._matte_baseline import OldMatte, old_composite
 from benchmarks._matte_reference import Shot
-from nemo_widgets.engine.render import QUALITY, downscale
+from nemo_widgets.engine.video_io import QUALITY, downscale
 from nemo_widgets.engine.vision.background import (
     BackgroundSpec,
     Matte,

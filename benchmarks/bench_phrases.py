@@ -7,11 +7,12 @@ A case is right when the tools match in order and every argument the case gives 
 (numbers within 0.05 s or 2 %, text case-insensitively, an object phrase when its words are
 all in the planned one or, for a Chinese phrase and an English one, when the object and its
 qualifiers agree, ``end: null`` = the end of the video; ``status`` and ``answer`` are the
-same for a question about the project). It is also right when the plan is spelled
-differently but leads to the same timeline: the expected plan's timeline edits are applied
-to a copy of the starting state with the engine's own tools, and the drafts compared
-(segment spans within 0.05 s; titles, music, volume, aspect and speed exactly). A wrong
-edit is any case where the timeline changed in a way the expected plan does not contain.
+same for a question about the project, and ``help`` on an edit answers "how do I …?"). It is
+also right when the plan is spelled differently but leads to the same timeline: the expected
+plan's timeline edits are applied to a copy of the starting state with the engine's own tools,
+and the drafts compared (segment spans within 0.05 s; titles, music, volume, aspect and speed
+exactly). A wrong edit is any case where the timeline changed in a way the expected plan does
+not contain.
 
 The vision tools (remove_object, replace_background) are planned and streamed but not
 executed here (they take minutes on a CPU); every timeline edit really runs.
@@ -304,6 +305,8 @@ def score(
     def match(w: dict, g: dict) -> bool:
         if w["tool"] in QUESTION and g["tool"] in QUESTION:
             return True
+        if {w["tool"], g["tool"]} == {"answer", "help"} and (g.get("about") or w.get("about")):
+            return True  # "how do I remove an object?": the help on that edit is its answer
         if w["tool"] != g["tool"]:
             return False
         for k, v in w.items():

@@ -90,7 +90,7 @@ def edit(instruction, *uploads):
     session.say("keep 0:00 to 0:06")
     reply = session.say(instruction)
     print(instruction, "→", reply.text)
-    return session, session.export(download_to=out)
+    return reply, session.export(download_to=out)
 
 studio, studio_export = edit("replace my background with a clean studio backdrop")
 before_after(webcam, studio_export.path, 3.0)
@@ -109,8 +109,7 @@ before_after(webcam, photo_export.path, 3.0)
         code("""
 # Transparent: the timeline shows a checkerboard; the alpha WebM is in the generated media.
 clear, clear_export = edit("remove the background")
-alpha = clear.state()["generated_media"][-1]
-alpha_path = client.download(alpha["alpha_url"], out / "transparent.webm")
+alpha_path = client.download(clear.generated[-1].alpha_url, out / "transparent.webm")
 exports = {"studio": studio_export, "blur": blurred_export, "photo": photo_export,
            "transparent": clear_export}
 results = {name: str(e.path) for name, e in exports.items()}
@@ -146,22 +145,19 @@ session.upload(street)
 """),
         code("""
 car = session.say("remove the car parked in the background from the entire video")
-print(car.text)
-objects = session.state()["draft"]["t"][0]["sg"][0]["fx"][-1]["p"]["objects"]
-objects
+print(car)    # the reply, and what changed on the timeline
+car.removed   # what was taken out, and when it was in view
 """),
         code("""
-removed_car = client.download(session.state()["generated_media"][-1]["url"], out / "no_car.mp4")
-moment = (objects[0]["from_s"] + objects[0]["to_s"]) / 2
-before_after(street, removed_car, moment)
+removed_car = client.download(car.generated[-1].url, out / "no_car.mp4")
+before_after(street, removed_car, car.removed[0].middle_s)
 """),
         code("""
 # A person too (the cyclist of the night shot). Effects stack: this runs on the car-free clip.
 person = session.say("remove the person")
-print(person.text)
-who = session.state()["draft"]["t"][0]["sg"][0]["fx"][-1]["p"]["objects"][0]
-removed_both = client.download(session.state()["generated_media"][-1]["url"], out / "no_person.mp4")
-before_after(street, removed_both, (who["from_s"] + who["to_s"]) / 2)
+print(person)
+removed_both = client.download(person.generated[-1].url, out / "no_person.mp4")
+before_after(street, removed_both, person.removed[0].middle_s)
 """),
         code("""
 # Nothing there: the agent says what it looked for and offers the box instead of pretending.
@@ -200,7 +196,8 @@ results[["file", "seconds", "output", "error"]]
 # Several steps per file, in order (export=False would keep the edits in the sessions only).
 steps = ["keep the first 3 seconds", "make it 9:16 with blurred padding"]
 vertical = client.batch([sample_path("webcam")], steps, download_to=out / "vertical")
-print("RESULT", pd.concat([results, vertical]).to_json(orient="records"))
+rows = pd.concat([results, vertical])[["file", "output", "error"]]
+print("RESULT", rows.to_json(orient="records"))
 vertical[["file", "changes", "output"]]
 """),
     ),

@@ -28,17 +28,26 @@ def removal() -> None:
     session = client.create_session()
     street = sample_path("bikes")
     session.upload(street)
-    print(session.say("remove the car parked in the background from the entire video").text)
-    obj = session.state()["draft"]["t"][0]["sg"][0]["fx"][-1]["p"]["objects"][0]
+    car = session.say("remove the car parked in the background from the entire video")
+    print(car)
     with tempfile.TemporaryDirectory() as tmp:
-        path = client.download(session.state()["generated_media"][-1]["url"], f"{tmp}/r.mp4")
-        t = (obj["from_s"] + obj["to_s"]) / 2
+        path = client.download(car.generated[-1].url, f"{tmp}/r.mp4")
+        t = car.removed[0].middle_s
         before_after(street, path, t, height=240).save(IMG / "removal_before_after.jpg", quality=82)
 
 
 def studio() -> None:
     subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "tests/browser", "-p", "no:cacheprovider"],
+        # Only the test that takes the picture (the whole browser suite is minutes of CPU).
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "tests/browser/test_studio.py::test_studio_end_to_end[lab]",
+            "-p",
+            "no:cacheprovider",
+        ],
         cwd=ROOT,
         check=True,
     )
@@ -61,8 +70,8 @@ def background() -> None:
 
 if __name__ == "__main__":
     IMG.mkdir(parents=True, exist_ok=True)
-    background()
-    removal()
-    studio()
+    # `python scripts/screenshots.py studio` remakes one image; no argument: all of them.
+    for name in sys.argv[1:] or ["background", "removal", "studio"]:
+        {"background": background, "removal": removal, "studio": studio}[name]()
     for p in sorted(IMG.iterdir()):
         print(f"{p.relative_to(ROOT)}: {p.stat().st_size // 1024} KB")

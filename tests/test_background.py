@@ -215,7 +215,7 @@ def test_cancelled_half_way_stops_promptly_and_keeps_the_source(
 
 
 def test_writer_thread_keeps_order_and_hands_its_error_on() -> None:
-    from nemo_widgets.engine.media import OrderedWorker
+    from nemo_widgets.engine.video_io import OrderedWorker
 
     done: list[int] = []
     w = OrderedWorker(depth=2)
@@ -412,7 +412,7 @@ def test_best_matte_edge_step_is_steady_where_the_alpha_holds_and_follows_where_
 def test_matte_shares_the_first_halving_and_gets_the_same_pixels() -> None:
     """The matte's model input and guide come from one half-size copy of the frame, with
     exactly the pixels ``downscale`` gives from the full frame."""
-    from nemo_widgets.engine.render import downscale
+    from nemo_widgets.engine.video_io import downscale
     from nemo_widgets.engine.vision.matte import Matte
 
     rgb = frame_at(sample_path("webcam"), 0.5)

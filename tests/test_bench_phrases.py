@@ -96,6 +96,10 @@ def test_status_and_answer_are_the_same_for_a_question() -> None:
     assert judge([{"tool": "status"}], [{"tool": "answer", "about": None}], st) == (True, False)
     assert judge([{"tool": "answer"}], [{"tool": "status"}], st) == (True, False)
     assert judge([{"tool": "answer"}], [{"tool": "help"}], st)[0] is False
+    # "how do I remove an object?": the help on that edit is its answer, and the other way
+    how = {"tool": "help", "about": "remove_object"}
+    assert judge([{"tool": "answer"}], [how], st) == (True, False)
+    assert judge([{"tool": "help"}], [{"tool": "answer", "about": "remove_object"}], st)[0]
 
 
 def test_chinese_object_matches_english_target_by_noun_and_qualifiers() -> None:

@@ -530,7 +530,10 @@ def test_config_dir_env(tmp_path: Path, monkeypatch) -> None:
         ("how many credits do I have left?", "credits"),
         ("我还有多少积分？", "credits"),
         ("what's the status?", "status"),
+        ("whats the status", "status"),
         ("show tracks", "status"),
+        ("show the timeline please", "status"),
+        ("还剩多少积分？", "credits"),
         ("what is on the timeline?", "status"),
         ("export it in 9:16", None),  # an edit first: the agent's
         ("how many credits does blurring cost?", None),  # a question for the agent

@@ -40,7 +40,9 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
     "module",
     [
         "nemo_widgets.engine.vision.inpaint",
+        "nemo_widgets.engine.vision.remove",
         "nemo_widgets.engine.vision.background",
+        "nemo_widgets.engine.video_io",
         "nemo_widgets.engine.render",
         "nemo_widgets.engine.media",
     ],

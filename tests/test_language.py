@@ -87,7 +87,7 @@ FAMILIES = [
     ("remove the title", "remove_title", {}),
     # music and volume: relative is one step, never a reset
     ("make the music quieter", "set_volume", {"target": "music", "relative": "down"}),
-    ("turn it up a bit", "set_volume", {"target": "music", "relative": "up"}),
+    ("turn the music up a bit", "set_volume", {"target": "music", "relative": "up"}),
     ("音乐小声一点", "set_volume", {"target": "music", "relative": "down"}),
     ("use upbeat.mp3 instead", "replace_music", {"file": "upbeat.mp3"}),
     ("mute the music", "mute", {"target": "music"}),

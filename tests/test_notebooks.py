@@ -26,6 +26,7 @@ def run(name: str, cwd: Path) -> tuple[dict, str]:
     NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
     ).execute()
+    check_outputs(name, nb)
     text = "\n".join(
         o.get("text", "")
         for c in nb.cells
@@ -40,6 +41,23 @@ def run(name: str, cwd: Path) -> tuple[dict, str]:
     except ValueError:
         result = ast.literal_eval(payload)
     return result, text
+
+
+def check_outputs(name: str, nb: object) -> None:
+    """What a newcomer reads: no library noise in error-styled stderr boxes, no walls of
+    protocol JSON or signed URLs as a cell's result."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for o in cell.outputs:
+            if o.get("name") == "stderr":
+                raise AssertionError(f"{name}: stderr output {o.get('text', '')[:300]!r}")
+            data = o.get("data", {})
+            plain = data.get("text/plain", "")
+            if o.get("output_type") == "execute_result" and len(data) == 1:
+                assert len(plain) < 1500, f"{name}: a wall of text as a result: {plain[:200]}"
+            for text in (plain, o.get("text", "")):
+                assert "sig=" not in text and '"sg"' not in text, f"{name}: {text[:300]}"
 
 
 def facts(path: str | Path) -> tuple[int, int, float, str]:

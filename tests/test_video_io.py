@@ -146,9 +146,9 @@ def test_writer_round_trip_with_copied_audio(tmp_path: Path) -> None:
         FrameReader(src) as inp,
         VideoWriter(out, 160, 120, inp.rate, time_base=inp.time_base, copy_audio=inp.audio) as w,
     ):
-        for pkt in inp.container.demux(inp.audio):
+        inp.peek()  # a frame decoded first must not cost the sound its start
+        for pkt in inp.audio_packets():
             w.copy(pkt)
-        inp.seek(0)
         for f in inp:
             w.write(f.rgb, f.pts)
     with av.open(str(out)) as c:
@@ -159,7 +159,7 @@ def test_writer_round_trip_with_copied_audio(tmp_path: Path) -> None:
         assert v.frames == 25
     with FrameReader(out) as back:
         assert _is(back.peek().rgb[60, 80], (30, 160, 90))
-    assert audio_of(out).shape[1] == pytest.approx(48_000, rel=0.05)
+    assert audio_of(out).shape[1] == pytest.approx(audio_of(src).shape[1], abs=1024)
     with open(out, "rb") as fh:
         head = fh.read(100_000)
     assert head.find(b"moov") < head.find(b"mdat")  # +faststart

@@ -348,6 +348,42 @@ def test_progress_streams_and_cancel_stops_the_step(engine, tmp_path: Path) -> N
     asyncio.run(main())
 
 
+def test_an_interrupted_run_ends_its_job_before_the_chat_unlocks(engine, tmp_path: Path) -> None:
+    """The kernel's ■ cancels the task awaiting ``say``. The panels must hear that the job is
+    over (Cancel buttons hide) before the chat unlocks; the other order let the browser show
+    an unlocked chat beside a live Cancel button (the flaky browser test)."""
+    from nemo_widgets.synth import make_clip
+
+    long_clip = make_clip(tmp_path / "long.mp4", seconds=12, width=640, height=360)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        await c.upload(long_clip)
+        order: list[tuple[str, Any]] = []
+        prompt.observe(lambda ch: order.append((ch["name"], ch["new"])), names=["busy", "job"])
+        seen: list[dict] = []
+        c.on("progress", lambda **p: seen.append(p))
+        task = asyncio.ensure_future(c.say("replace my background with a clean studio backdrop"))
+        for _ in range(600):
+            if seen:
+                break
+            await asyncio.sleep(0.05)
+        assert seen and prompt.job == "run" and prompt.busy
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert order[-2:] == [("job", ""), ("busy", False)], order
+        last = prompt.messages[-1]
+        assert last["text"].startswith("Cancelled"), last
+        # The step that was running shows as cancelled, not as still running.
+        assert [st["status"] for st in last["steps"]] == ["cancelled"], last["steps"]
+        assert "progress" not in last["steps"][0]
+        assert c.job is None and not c.lock.locked()
+
+    asyncio.run(main())
+
+
 def test_studio_cancel_with_nothing_running(engine) -> None:
     async def main() -> None:
         studio = Studio(AsyncNemoClient(engine.base_url, settings=fast()))
@@ -482,3 +518,85 @@ def test_add_to_timeline_names_the_right_file() -> None:
     ]
     p = plan("add the clip second.mp4 to the timeline", {"video_infos": files})
     assert [(c.name, c.args) for c in p.calls] == [("add_clip", {"file": "second.mp4"})]
+
+
+def test_timeline_thumbnails_come_from_the_kernel(engine, tmp_path: Path) -> None:
+    """Each clip on the timeline gets a thumbnail the kernel made from the media (its colour
+    is the clip's), offered as a media slot pulled over the comm, made once per media."""
+    import io
+
+    from PIL import Image
+
+    from nemo_widgets.synth import make_clip
+    from nemo_widgets.widgets import TimelinePanel
+
+    red = make_clip(tmp_path / "red.mp4", seconds=1, colour=(220, 30, 30), audio=False)
+    blue = make_clip(tmp_path / "blue.mp4", seconds=1, colour=(30, 30, 220), audio=False)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        c.placement = "always"
+        timeline = TimelinePanel(c)
+        await c.upload(red, blue)
+        await settle(timeline)
+        segs = [s for t in timeline.tracks if t["kind"] == "video" for s in t["segments"]]
+        assert len(segs) == 2 and all(s["thumb"] for s in segs), segs
+        for seg, want in zip(segs, [(220, 30, 30), (30, 30, 220)], strict=True):
+            desc = timeline.media[seg["thumb"]]
+            assert desc["mime"] == "image/jpeg" and desc["size"] < 20_000
+            img = Image.open(io.BytesIO(fetch_media(timeline, seg["thumb"]))).convert("RGB")
+            assert img.height == 72
+            got = img.getpixel((img.width // 2, img.height // 2))
+            assert all(abs(g - w) < 25 for g, w in zip(got, want, strict=True)), (got, want)
+        ids = {k: v["id"] for k, v in timeline.media.items()}
+        await c.refresh()  # the timeline again: the same thumbnails, nothing made anew
+        await settle(timeline)
+        assert {k: v["id"] for k, v in timeline.media.items()} == ids
+        assert len(list((c.workdir / "thumbs").glob("*.jpg"))) == 2
+
+    asyncio.run(main())
+
+
+def test_a_box_given_in_code_is_used_like_a_drawn_one() -> None:
+    """For front-ends that cannot play the clip (VS Code has no H.264): the box from code."""
+    c = Controller()
+    box = BoxSelect(c)
+    box.select([0.1, 0.2, 0.5, 0.6], 1.5)
+    assert c.selection == {"box": [0.1, 0.2, 0.5, 0.6], "time": 1.5}
+    assert box.box == [0.1, 0.2, 0.5, 0.6] and box.time == 1.5
+    with pytest.raises(ValueError, match="draw a box inside the frame"):
+        box.select([0.5, 0.5, 0.4, 0.6])
+    assert c.selection["box"] == [0.1, 0.2, 0.5, 0.6]  # a bad box changes nothing
+
+
+def test_a_quick_preview_of_the_timeline_after_each_edit(engine, tmp_path: Path) -> None:
+    """After an edit the timeline panel gets a small low-quality render of the new timeline
+    (over the comm, like all media): the whole timeline, the short side at most 360 px."""
+    import av
+
+    from nemo_widgets.synth import make_clip
+    from nemo_widgets.widgets import TimelinePanel
+
+    clip = make_clip(tmp_path / "clip.mp4", seconds=2, width=640, height=480)
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        c.quick_previews = True
+        timeline = TimelinePanel(c)
+        await c.upload(clip)
+        await c.say("add the title 'Quick' for 1 second")
+        for _ in range(600):
+            if "timeline" in timeline.media:
+                break
+            await asyncio.sleep(0.05)
+        desc = timeline.media["timeline"]
+        assert desc["mime"] == "video/mp4" and desc["label"].startswith("Quick preview")
+        out = tmp_path / "quick.mp4"
+        out.write_bytes(fetch_media(timeline, "timeline"))
+        with av.open(str(out)) as f:
+            v = f.streams.video[0]
+            assert (v.width, v.height) == (480, 360)
+            assert abs(float(f.duration / av.time_base) - 2.0) < 0.2
+        assert len(list((c.workdir / "timeline").glob("*.mp4"))) == 1
+
+    asyncio.run(main())

@@ -117,7 +117,7 @@ function render({ model, el }) {
     const st = model.get("status");
     state.textContent = st ? `${st} ${model.get("progress")} %${model.get("detail") ? ` · ${model.get("detail")}` : ""}` : "";
     cancel.hidden = model.get("job") !== "export";
-    go.disabled = model.get("busy");
+    go.disabled = model.get("busy") || model.get("job") === "export";
     showPreview();
     showBefore();
     const media = model.get("media") || {};

@@ -2,7 +2,7 @@
 // phrases ("click the Export button") become buttons; Enter sends; input waits during a run.
 import { errorArea, formatTime, h, watch } from "./shared.js";
 
-const STEP_ICON = { running: "⏳", done: "✓", failed: "✗" };
+const STEP_ICON = { running: "⏳", done: "✓", failed: "✗", cancelled: "■" };
 
 /** "42 % · frame 21 of 50 · 0:05 left" for a step's progress. */
 export function progressText(p) {
@@ -18,7 +18,7 @@ export function messageView(m, onAction) {
     h(
       "li",
       { class: `nemo-step nemo-step-${s.status}` },
-      `${STEP_ICON[s.status] || "•"} ${s.label}`,
+      `${STEP_ICON[s.status] || "•"} ${s.label}${s.status === "cancelled" ? " (cancelled)" : ""}`,
       s.status === "running" && s.progress
         ? h("span", { class: "nemo-step-progress" }, " — ", h("progress", { max: 100, value: s.progress.percent }), ` ${progressText(s.progress)}`)
         : null,
@@ -47,7 +47,7 @@ function render({ model, el }) {
   const input = h("textarea", { class: "nemo-input", rows: 2, placeholder: model.get("placeholder") });
   const send = () => {
     const text = input.value.trim();
-    if (!text || model.get("busy")) return;
+    if (!text || model.get("busy") || model.get("job") === "run") return;
     model.set("error", "");
     model.save_changes();
     model.send({ kind: "send", text });
@@ -65,11 +65,14 @@ function render({ model, el }) {
   el.append(log, status, h("div", { class: "nemo-row" }, input, button, cancel), errors.el);
 
   const stop = watch(model, ["messages", "busy", "status_line", "job"], () => {
-    cancel.hidden = model.get("job") !== "run";
+    // One state, two views: while a run is the job, its Cancel button shows and the input
+    // stays locked, whatever order the kernel's updates arrive in.
+    const running = model.get("job") === "run";
+    cancel.hidden = !running;
     const msgs = model.get("messages") || [];
     log.replaceChildren(...msgs.map((m) => messageView(m, onAction)));
     log.scrollTop = log.scrollHeight;
-    const busy = model.get("busy");
+    const busy = model.get("busy") || running;
     input.disabled = busy;
     button.disabled = busy;
     status.textContent = model.get("status_line") || "";

@@ -1,7 +1,8 @@
 // TimelinePanel: a time ruler, tracks and segments drawn to scale, a playhead in step with the
 // export's player (same Studio: a window event tagged with the panels' shared `group`), the
-// summary line, and the segments as a table for people (scrolls both ways).
-import { formatTime, h, layoutTimeline, watch } from "./shared.js";
+// summary line, and the segments as a table for people (scrolls both ways). Each clip shows a
+// thumbnail the kernel made from the media (media slots "thumb-…", over the comm).
+import { bindMedia, formatTime, h, layoutTimeline, mediaUrl, watch } from "./shared.js";
 
 /** Tick spacing (s) so a ruler of `seconds` has at most ~10 labelled ticks. */
 export function tickStep(seconds) {
@@ -26,9 +27,25 @@ function render({ model, el }) {
   const track = h("div", { class: "nemo-track-area" }, ruler, lanes, playhead);
   const changes = h("ul", { class: "nemo-changes" });
   const table = h("details", { class: "nemo-table" });
-  el.append(summary, track, changes, table);
+  // The quick low-resolution render of the timeline after each edit (media slot "timeline").
+  const quick = h("video", { class: "nemo-player nemo-timeline-preview", controls: true, muted: true, playsinline: true });
+  const quickLabel = h("div", { class: "nemo-note nemo-timeline-preview-label" });
+  const quickBox = h("div", { class: "nemo-timeline-quick", hidden: true }, quickLabel, quick);
+  el.append(summary, track, quickBox, changes, table);
+  const showQuick = bindMedia(model, "timeline", quick, (desc) => {
+    quickBox.hidden = !desc;
+    quickLabel.textContent = desc ? `${desc.label || "Quick preview"} — export for the full file` : "";
+  });
+  const tellTime = () =>
+    window.dispatchEvent(new CustomEvent("nemo-time", { detail: { group: model.get("group"), t: quick.currentTime } }));
+  quick.addEventListener("timeupdate", tellTime);
+  quick.addEventListener("seeked", tellTime);
 
   const seconds = () => (model.get("duration_ms") || 0) / 1000;
+  const onSeekQuick = (e) => {
+    if (e.detail?.group === model.get("group") && !quickBox.hidden) quick.currentTime = e.detail.t;
+  };
+  window.addEventListener("nemo-seek", onSeekQuick);
   const onTime = (e) => {
     if (e.detail?.group !== model.get("group") || !seconds()) return;
     playhead.hidden = false;
@@ -41,8 +58,18 @@ function render({ model, el }) {
     window.dispatchEvent(new CustomEvent("nemo-seek", { detail: { group: model.get("group"), t } }));
   });
 
-  const stop = watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes"], () => {
+  // A clip's thumbnail: made by the kernel, pulled over the comm (cached per media id).
+  const thumb = (slot) => {
+    const desc = slot ? (model.get("media") || {})[slot] : null;
+    if (!desc) return null;
+    const img = h("img", { class: "nemo-bar-thumb", alt: "" });
+    mediaUrl(model, desc).then((url) => { img.src = url; }, () => img.remove());
+    return img;
+  };
+
+  const stop = watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes", "media"], () => {
     summary.textContent = model.get("summary");
+    showQuick();
     ruler.replaceChildren(...ticks(seconds()).map((k) => h("span", { class: "nemo-tick", style: { left: `${k.left}%` } }, formatTime(k.t))));
     ruler.hidden = !seconds();
     const layout = layoutTimeline(model.get("tracks"), model.get("duration_ms"));
@@ -57,7 +84,8 @@ function render({ model, el }) {
           style: { left: `${b.left}%`, width: `${b.width}%` },
           title: `${b.label} ${formatTime(b.start / 1000)}–${formatTime(b.end / 1000)}${b.effects.length ? ` · ${b.effects.join(", ")}` : ""}`,
         },
-        b.label,
+        thumb(b.thumb),
+        h("span", { class: "nemo-bar-label" }, b.label),
         b.effects.length ? h("span", { class: "nemo-fx" }, "✦") : null,
       ))),
     )));
@@ -69,6 +97,7 @@ function render({ model, el }) {
   return () => {
     stop();
     window.removeEventListener("nemo-time", onTime);
+    window.removeEventListener("nemo-seek", onSeekQuick);
   };
 }
 

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import prompt, { messageView } from "../src/prompt.js";
+import timeline from "../src/timeline.js";
 import { sendFile } from "../src/upload.js";
 import { fakeModel } from "./fake-model.js";
 
@@ -75,5 +76,56 @@ describe("upload protocol", () => {
   it("stops on a kernel error", async () => {
     const model = fakeModel({ max_bytes: 500, chunk_bytes: 4 }, (c, _b, reply) => reply({ kind: "upload-error", id: c.id, message: "disk full" }));
     await expect(sendFile(model, new File([new Uint8Array(8)], "a.mp4"))).rejects.toThrow("disk full");
+  });
+});
+
+describe("prompt while a run is the job", () => {
+  it("keeps the input locked and Cancel shown until the job is over, whatever the order", () => {
+    const model = fakeModel({ messages: [], status_line: "", placeholder: "", job: "run", busy: true });
+    const el = document.createElement("div");
+    prompt.render({ model, el });
+    const input = el.querySelector("textarea");
+    const cancel = el.querySelector(".nemo-cancel");
+    expect(cancel.hidden).toBe(false);
+    model.set("busy", false); // "cancelled" before the job's end: still locked, Cancel still shown
+    expect(input.disabled).toBe(true);
+    expect(cancel.hidden).toBe(false);
+    model.set("job", "");
+    expect(input.disabled).toBe(false);
+    expect(cancel.hidden).toBe(true);
+  });
+
+  it("marks a cancelled step, without its last percentage", () => {
+    const el = messageView({ role: "assistant", text: "Cancelled", steps: [{ id: "1", label: "Removing the object", status: "cancelled" }] }, () => {});
+    expect(el.querySelector(".nemo-step").textContent).toBe("■ Removing the object (cancelled)");
+    expect(el.querySelector(".nemo-step-progress")).toBeNull();
+  });
+});
+
+describe("timeline thumbnails", () => {
+  it("pulls each clip's thumbnail over the comm and shows it on the clip", async () => {
+    const jpeg = new Uint8Array([255, 216, 255, 217]);
+    const model = fakeModel(
+      {
+        group: "g",
+        summary: "Timeline",
+        table_html: "",
+        changes: [],
+        duration_ms: 2000,
+        media: { "thumb-f_1-500": { id: "m1", size: 4, mime: "image/jpeg" } },
+        tracks: [{ kind: "video", segments: [{ start: 0, end: 2000, label: "clip", effects: [], thumb: "thumb-f_1-500" }] }],
+      },
+      (c, _b, reply) => {
+        if (c.kind === "media-get") reply({ kind: "media-chunk", id: c.id, offset: c.offset, buffers: [jpeg.buffer] });
+      },
+    );
+    globalThis.URL.createObjectURL = () => "blob:thumb";
+    const el = document.createElement("div");
+    timeline.render({ model, el });
+    const img = el.querySelector(".nemo-bar img.nemo-bar-thumb");
+    expect(img).not.toBeNull();
+    expect(model.sent.map((m) => m.content)).toEqual([{ kind: "media-get", id: "m1", offset: 0 }]);
+    await vi.waitFor(() => expect(img.src).toBe("blob:thumb"));
+    expect(el.querySelector(".nemo-bar-label").textContent).toBe("clip");
   });
 });

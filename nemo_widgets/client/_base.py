@@ -84,7 +84,8 @@ class Balance:
 class UploadedFile:
     filename: str
     file_type: str
-    url: str | None
+    #: A signed download URL: long, and not for showing (left out of the repr).
+    url: str | None = field(repr=False)
     duration: float | None
     width: int | None
     height: int | None
@@ -112,17 +113,48 @@ class RenderStatus:
 @dataclass(frozen=True, slots=True)
 class ExportResult:
     id: str
-    url: str
+    #: Signed URLs: long, and not for showing (left out of the repr).
+    url: str = field(repr=False)
     path: Path | None
-    preview_url: str | None
+    preview_url: str | None = field(repr=False)
     duration: float | None
     size: int | None
     status: RenderStatus = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
 
 
+@dataclass(frozen=True, slots=True)
+class RemovedObject:
+    """An object an object removal took out of a clip, and when it was in view."""
+
+    label: str
+    from_s: float
+    to_s: float
+
+    @property
+    def middle_s(self) -> float:
+        """A moment it was in view (for a before/after still)."""
+        return (self.from_s + self.to_s) / 2
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedMedia:
+    """A clip an AI step made (the removal's or the new background's result)."""
+
+    file_id: str
+    name: str
+    #: ``removed`` (object removal) or ``background`` (background replacement).
+    kind: str
+    #: Where to download it (``client.download(media.url, dest)``).
+    url: str
+    #: The transparent VP9 WebM of a "remove the background" (``None`` otherwise).
+    alpha_url: str | None = None
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+
 @dataclass
 class RunResult:
-    """The outcome of one agent run."""
+    """The outcome of one agent run. Shown in a notebook as its reply and what changed;
+    ``removed`` and ``generated`` give what the AI steps did, typed."""
 
     text: str
     tool_calls: list[ToolCall]
@@ -141,6 +173,50 @@ class RunResult:
     @property
     def failed_tools(self) -> list[ToolResult]:
         return [r for r in self.tool_results if not r.ok]
+
+    @property
+    def removed(self) -> list[RemovedObject]:
+        """The objects this run's removals took out (empty when none)."""
+        return [
+            RemovedObject(
+                str(o.get("label") or "object"), float(o.get("from_s", 0)), float(o.get("to_s", 0))
+            )
+            for r in self.tool_results
+            if r.ok and r.name == "remove_object"
+            for o in r.response.get("objects") or []
+            if isinstance(o, dict)
+        ]
+
+    @property
+    def generated(self) -> list[GeneratedMedia]:
+        """The clips this run's AI steps made, in order (empty when none)."""
+        made = [r.response.get("generated") for r in self.tool_results if r.ok]
+        known = {
+            str(g.get("file_id")): g
+            for g in self.state_delta.get("generated_media") or []
+            if isinstance(g, dict)
+        }
+        return [
+            GeneratedMedia(
+                str(fid),
+                str(g.get("name", "")),
+                str(g.get("kind", "")),
+                str(g.get("url", "")),
+                g.get("alpha_url"),
+                g,
+            )
+            for fid in made
+            if fid and (g := known.get(str(fid))) is not None
+        ]
+
+    def __repr__(self) -> str:
+        lines = [self.text]
+        lines += [f"  • {c}" for c in self.changes if c not in self.text]
+        lines += [f"  ✗ {r.name} failed" for r in self.failed_tools]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self))
 
 
 def needs_state(a: Any, dropped: bool) -> bool:

@@ -34,15 +34,15 @@ _RULES: list[tuple[IntentKind, re.Pattern[str]]] = [
             r"^\s*(?:how many |my |check(?: my)? |show(?: me)?(?: my)? |what(?:'s| is) my )?"
             r"(?:credits?|balance)(?:\s+(?:do i have\s+)?(?:left|remaining))?\s*\??\s*$"
             r"|^\s*how many credits(?: do i have| have i got| are)?(?: left| remaining)?\s*\??\s*$"
-            r"|^\s*(?:我)?(?:还)?(?:有)?(?:多少)?(?:积分|余额)(?:还有多少|多少|还剩多少)?\s*[?？]?\s*$",
+            r"|^\s*(?:我)?(?:还)?(?:有|剩)?(?:多少)?(?:积分|余额)(?:还有多少|多少|还剩多少)?\s*[?？]?\s*$",
             re.I,
         ),
     ),
     (
         "status",
         re.compile(
-            r"^\s*(?:what(?:'s| is) the )?status\s*[.!?]?\s*$"
-            r"|^\s*(?:show|list)(?: me)?(?: the| my)? (?:tracks|timeline)\s*[.!?]?\s*$"
+            rf"^\s*{_PLEASE}(?:what(?:'s|s| is) the )?status{_THANKS}$"
+            rf"|^\s*{_PLEASE}(?:show|list)(?: me)?(?: the| my)? (?:tracks|timeline){_THANKS}$"
             r"|^\s*what(?:'s| is) on (?:the|my) timeline\s*\??\s*$"
             r"|^\s*(?:状态|当前状态|时间线上有什么)\s*[?？]?\s*$",
             re.I,

@@ -11,12 +11,6 @@ from typing import Any
 
 import av
 
-# Their home is ``engine.video_io`` now; re-exported here for the code that imports them from
-# this module (the vision code), until it switches.
-from nemo_widgets.engine.video_io import CopiedStream as CopiedStream
-from nemo_widgets.engine.video_io import ForwardClock as ForwardClock
-from nemo_widgets.engine.video_io import OrderedWorker as OrderedWorker
-
 VIDEO_FORMATS = ("mp4", "mov", "avi", "webm", "mkv")
 IMAGE_FORMATS = ("jpg", "png", "gif", "webp")
 AUDIO_FORMATS = ("mp3", "wav", "m4a", "aac")

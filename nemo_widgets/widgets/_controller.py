@@ -39,7 +39,7 @@ from nemo_widgets.client import (
 from nemo_widgets.client._base import resolve_dest, uploaded
 from nemo_widgets.draft import Draft, diff, summary, to_dataframe
 from nemo_widgets.widgets import _media
-from nemo_widgets.widgets._output import with_output
+from nemo_widgets.widgets._output import quick_preview, with_output
 from nemo_widgets.widgets._project import Project, already_uploaded
 from nemo_widgets.widgets._util import STEP_LABELS, _already_text, friendly, run_soon
 
@@ -101,6 +101,10 @@ class Controller:
         #: The long job running now: {"kind": "upload" | "run" | "export", "task": …}.
         self.job: dict[str, Any] | None = None
         self._previews: dict[str, asyncio.Future[Path]] = {}
+        #: After each edit, a quick low-resolution render of the timeline (embedded engine
+        #: only: renders there cost no credits). The Studio turns it on.
+        self.quick_previews = False
+        self._quick: asyncio.Task[None] | None = None
 
     # -- files the kernel keeps for the browser -------------------------------------------------
     @property
@@ -279,9 +283,44 @@ class Controller:
             self.emit("credits", balance=self.balance)
 
     def _note_edit(self, old: Any, new: Any) -> None:
-        """Remember the timeline as it was before the last edit (for before/after)."""
+        """Remember the timeline as it was before the last edit (for before/after), and
+        start a quick preview of the new one."""
         if old is not None and new is not None and old != new:
             self.before_edit = old
+            self._start_quick_preview(new)
+
+    def _start_quick_preview(self, draft: Any) -> None:
+        client = self.client
+        if not self.quick_previews or client is None or client.backend == "hosted":
+            return
+        if self._quick is not None and not self._quick.done():
+            self._quick.cancel()  # an older timeline: its render is cancelled on the way out
+        try:
+            self._quick = asyncio.ensure_future(self._quick_preview(draft))
+        except RuntimeError:  # no running loop (a call outside a notebook has ended)
+            self._quick = None
+
+    async def _quick_preview(self, draft: Any) -> None:
+        """Render the timeline small and low, for the timeline panel's player."""
+        await asyncio.sleep(0.3)  # edits in a row: only the last one is rendered
+        session = self.session
+        if session is None or not Draft.parse(draft).exportable:
+            return
+        try:
+            rid = await session.submit_render(
+                quality="low", draft=quick_preview(draft, self.uploads)
+            )
+            st = await session.wait_render(rid)
+            folder = self.workdir / "timeline"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = await session.client.download(st.preview_url or rid, folder / f"{rid}.mp4")
+        except NemoError as e:  # a nicety: the edit stands without it
+            log.warning("no quick preview of the timeline: %s", e)
+            return
+        for old in folder.glob("*.mp4"):  # only the latest is kept
+            if old != path:
+                old.unlink(missing_ok=True)
+        self.emit("timeline_preview", path=path, draft=draft)
 
     @property
     def draft(self) -> Draft:
@@ -417,9 +456,9 @@ class Controller:
             except (asyncio.CancelledError, KeyboardInterrupt):
                 # Interrupted (the kernel's ■, or cancel() when the service cannot stop runs):
                 # stop the work on the service too, then let the interruption through.
+                # (The panels hear "cancelled" from _job, once the job is over.)
                 with contextlib.suppress(Exception):
                     await asyncio.shield(session.cancel())
-                self.emit("cancelled", kind="run")
                 raise
             finally:
                 self.busy = False
@@ -476,11 +515,8 @@ class Controller:
                     preview = await session.client.download(
                         res.preview_url, folder / f"preview-{res.id}.mp4"
                     )
+                # Cancelled: the client cancels the render job on the way out (wait_render).
                 before = await self._render_before(session, draft, size, state, res.id)
-            except (asyncio.CancelledError, KeyboardInterrupt):
-                # The client cancels the render job on the way out (wait_render).
-                self.emit("cancelled", kind="export")
-                raise
             finally:
                 self.busy = False
         self.last_export = res
@@ -556,15 +592,20 @@ class Controller:
     async def _job(self, kind: str) -> Any:
         self.job = {"kind": kind, "task": asyncio.current_task()}
         self.emit("job", kind=kind, running=True)
+        cancelled = False
         try:
             yield
         except (asyncio.CancelledError, KeyboardInterrupt):
-            if kind == "upload":
-                self.emit("cancelled", kind="upload")
+            cancelled = True
             raise
         finally:
             self.job = None
             self.emit("job", kind=kind, running=False)
+            # Only with the job over (its Cancel buttons gone) is it announced as cancelled,
+            # which unlocks the chat: announced first, the browser could show an unlocked
+            # chat beside a live Cancel button (the job's end was still on its way).
+            if cancelled:
+                self.emit("cancelled", kind=kind)
 
     async def cancel(self) -> bool:
         """Stop the long job that is running (an upload, an AI step, an export).

@@ -133,3 +133,55 @@ def _mime(path: Path) -> str:
 def remove_tree(path: Path | None) -> None:
     if path is not None:
         shutil.rmtree(path, ignore_errors=True)
+
+
+#: Timeline thumbnails: this many pixels high (the lane is 36 CSS px; 2× for sharp screens).
+THUMB_HEIGHT = 72
+
+
+def make_thumb(src: Path, at_s: float, dest: Path, height: int = THUMB_HEIGHT) -> Path | None:
+    """A small JPEG of ``src`` (a video, or an image) at ``at_s`` seconds, ``height`` px high,
+    written to ``dest`` (kept: the next call with the same ``dest`` reads nothing). ``None``
+    when there is no picture to take (no PyAV/Pillow, audio only, an unreadable file)."""
+    if dest.exists():
+        return dest
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - the engine extra brings Pillow and PyAV
+        return None
+    try:
+        if _mime(src).startswith("image/"):
+            with Image.open(src) as im:
+                picture = im.convert("RGB")
+        else:
+            picture = _frame_at(src, at_s)
+        if picture is None:
+            return None
+        width = max(1, round(picture.width * height / max(1, picture.height)))
+        small = picture.resize((width, height), Image.Resampling.BILINEAR)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.part")
+        small.save(tmp, "JPEG", quality=80)
+        tmp.replace(dest)
+        return dest
+    except Exception as e:  # a thumbnail must never break the timeline
+        log.warning("no thumbnail for %s at %.2f s (%s)", src, at_s, e)
+        return None
+
+
+def _frame_at(src: Path, at_s: float) -> Any:
+    """The first frame at or after ``at_s`` (the last one when the clip is shorter)."""
+    import av
+
+    with av.open(str(src)) as inp:
+        if not inp.streams.video:
+            return None
+        vs = inp.streams.video[0]
+        if at_s > 0 and vs.time_base:
+            inp.seek(int(at_s / vs.time_base), stream=vs, backward=True)
+        last = None
+        for frame in inp.decode(vs):
+            last = frame
+            if frame.time is None or frame.time >= at_s - 1e-3:
+                break
+        return last.to_image() if last is not None else None

@@ -66,3 +66,22 @@ def with_output(preset: str, draft: dict[str, Any], infos: list[dict[str, Any]])
     if not changes:
         return draft
     return {**draft, "m": {**(draft.get("m") or {}), **changes}}
+
+
+def quick_preview(
+    draft: dict[str, Any], infos: list[dict[str, Any]], short: int = 360
+) -> dict[str, Any]:
+    """A copy of ``draft`` set to render small (the short side at most ``short`` px), in the
+    shape the export would have: for the quick preview of the timeline after each edit."""
+    meta = draft.get("m") or {}
+    w, h = meta.get("width"), meta.get("height")
+    if not (w and h):
+        aspect = str(meta.get("aspect") or "")
+        if ":" in aspect:
+            a, b = (float(x) for x in aspect.split(":", 1))
+            w, h = 1000 * a / b, 1000
+        else:
+            size = output_meta("source", draft, infos)
+            w, h = size.get("width", 1920), size.get("height", 1080)
+    scale = min(1.0, short / max(1, min(w, h)))
+    return {**draft, "m": {**meta, "width": _even(w * scale), "height": _even(h * scale)}}

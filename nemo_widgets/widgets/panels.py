@@ -21,6 +21,7 @@ from nemo_widgets.client._base import check_name
 from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
 from nemo_widgets.client._intents import gui_actions
 from nemo_widgets.draft import Draft, summary
+from nemo_widgets.widgets import _thumbs
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
 from nemo_widgets.widgets._output import PRESETS
@@ -285,32 +286,37 @@ class PromptPanel(Panel):
     def _cancelled(self, kind: str) -> None:
         if kind != "run":
             return
-        if self.messages and self.messages[-1].get("pending"):
-            self._update_last(
-                pending=False, text="Cancelled: the step that was running changed nothing."
-            )
-        self.busy, self.status_line = False, ""
+        with self.hold_sync():  # the reply and the unlocked input in one update
+            if self.messages and self.messages[-1].get("pending"):
+                self._update_last(
+                    pending=False,
+                    text="Cancelled: the step that was running changed nothing.",
+                    steps=_stopped(self.messages[-1].get("steps"), "cancelled"),
+                )
+            self.busy, self.status_line = False, ""
 
     def _still(self, seconds: float) -> None:
         self.status_line = f"⏳ Still working… ({seconds / 60:.0f} min)"
 
     def _run_end(self, result: Any) -> None:
         actions = [asdict(a) for a in result.actions]
-        self._update_last(
-            note=removal_note(result, self.controller.sent_selection),
-            text=result.text,
-            pending=False,
-            silent=result.silent,
-            actions=actions,
-            changes=result.changes,
-        )
-        self.busy, self.status_line = False, ""
+        with self.hold_sync():
+            self._update_last(
+                note=removal_note(result, self.controller.sent_selection),
+                text=result.text,
+                pending=False,
+                silent=result.silent,
+                actions=actions,
+                changes=result.changes,
+            )
+            self.busy, self.status_line = False, ""
 
     def fail(self, err: BaseException) -> None:
         super().fail(err)
         self.status_line = ""
         if self.messages and self.messages[-1].get("pending"):
-            self._update_last(pending=False, text="", error=self.error)
+            steps = _stopped(self.messages[-1].get("steps"), "failed")
+            self._update_last(pending=False, text="", error=self.error, steps=steps)
 
     # -- user input -------------------------------------------------------------------------------
     def say(self, text: str) -> Any:
@@ -328,6 +334,16 @@ class PromptPanel(Panel):
             self.run(self.controller.export())
         elif kind in ("state", "summary"):
             self.run(self.controller.say("status"))
+
+
+def _stopped(steps: Any, status: str) -> list[dict[str, Any]]:
+    """The steps of a run that ended early: the running ones marked ``status``, no progress."""
+    return [
+        {k: v for k, v in dict(st, status=status).items() if k != "progress"}
+        if st.get("status") == "running"
+        else dict(st)
+        for st in steps or []
+    ]
 
 
 def progress_detail(percent: float, elapsed: float, frames: int | None) -> str:
@@ -450,7 +466,9 @@ class ExportPanel(Panel):
 
 
 class TimelinePanel(Panel):
-    """The draft as tracks of segments (drawn in the browser) and as the DataFrame table."""
+    """The draft as tracks of segments (drawn in the browser, a thumbnail on each clip) and
+    as the DataFrame table. Thumbnails are made by the kernel (see ``_thumbs.py``) and sent
+    over the comm as media slots ``thumb-…``."""
 
     _esm = esm("timeline")
     tracks = t.List(t.Dict()).tag(sync=True)
@@ -460,10 +478,22 @@ class TimelinePanel(Panel):
     changes = t.List(t.Unicode()).tag(sync=True)
 
     def bind(self, controller: Controller) -> None:
+        self._making: set[str] = set()  # thumbnails being made
         controller.on("state", self._state)
+        controller.on("timeline_preview", self._quick_preview)
+
+    def _quick_preview(self, path: Path, draft: Any) -> None:
+        """The quick low-resolution render of the timeline after an edit (``timeline`` slot)."""
+        self.publish("timeline", path, "video/mp4", label="Quick preview (low quality)")
 
     def _state(self, state: dict[str, Any], changes: list[str]) -> None:
         self.show(state.get("draft"), changes)
+        if self.controller.session is not None:
+            self.run(self._thumbnails())
+
+    async def _thumbnails(self) -> None:
+        if await _thumbs.publish_missing(self, self.controller.draft, self._making):
+            self.show(self.controller.draft)
 
     def show(self, draft: Any, changes: list[str] | None = None) -> None:
         d = draft if isinstance(draft, Draft) else Draft.parse(draft or {})
@@ -479,6 +509,7 @@ class TimelinePanel(Panel):
                         "label": s.label or s.text or s.source or "",
                         "volume": s.volume,
                         "effects": [e.describe() for e in s.effects or []],
+                        "thumb": _thumbs.slot(s) if _thumbs.slot(s) in self.media else "",
                     }
                     for s in tr.segments
                 ],
@@ -538,7 +569,13 @@ class BoxSelect(Panel):
         return (round(x0 * w), round(y0 * h), round(x1 * w), round(y1 * h))
 
     def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
-        box = [float(x) for x in msg.get("box", [])]
+        self.select(msg.get("box", []), float(msg.get("time", 0.0)))
+
+    def select(self, box: Any, time: float = 0.0) -> None:
+        """Use ``box`` ([x0, y0, x1, y1] in 0..1 of the picture) at ``time`` seconds for the
+        next instruction ("remove this"), as drawing it does (for front-ends that cannot
+        play the clip, e.g. VS Code's)."""
+        box = [float(x) for x in box]
         if (
             len(box) != 4
             or not all(0 <= x <= 1 for x in box)
@@ -546,7 +583,7 @@ class BoxSelect(Panel):
             or box[3] <= box[1]
         ):
             raise ValueError("draw a box inside the frame (drag from one corner to the other)")
-        self.box, self.time = box, float(msg.get("time", 0.0))
+        self.box, self.time = box, float(time)
         self.controller.selection = {"box": box, "time": self.time}
         for fn in self._callbacks:
             fn(box, self.time)

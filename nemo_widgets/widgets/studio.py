@@ -88,12 +88,15 @@ class Studio(w.VBox):
         language: str | None = None,
         project: str | Project | None = None,
         progress_bars: bool = True,
+        quick_previews: bool = True,
         **kwargs: Any,
     ) -> None:
         """``project``: a name; the project's session, uploads, timeline and last export
         persist in the user's data folder and come back when the cell runs again (after a
         kernel restart too). By default one project per notebook (its file name). With an
-        explicit ``client`` nothing persists unless ``project`` is given."""
+        explicit ``client`` nothing persists unless ``project`` is given.
+        ``quick_previews``: after each edit the timeline panel plays a quick low-resolution
+        render of the timeline (embedded engine only; renders there cost no credits)."""
         #: Calls made in code (``await studio.say(…)``) show ``tqdm.auto`` progress bars.
         self.progress_bars = progress_bars
         if isinstance(project, Project):
@@ -104,6 +107,7 @@ class Studio(w.VBox):
             client, backend=backend, language=language, project=self.project
         )
         c = self.controller
+        c.quick_previews = quick_previews
         self.status_bar = StatusBar(c, project=self.project.name if self.project else "")
         self.upload_panel = UploadPanel(c)
         self.prompt = PromptPanel(c)

@@ -17,11 +17,14 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("out/screenshots")
+BLUE = (30, 40, 220)
 
 
 def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
     clip = make_clip(lab.root / "clip.mp4", seconds=2, width=320, height=240)
-    second = make_clip(lab.root / "second.mp4", seconds=1, width=320, height=240, audio=False)
+    second = make_clip(
+        lab.root / "second.mp4", seconds=1, width=320, height=240, audio=False, colour=BLUE
+    )
     write_notebook(
         lab.root / f"studio-{front_end}.ipynb",
         "from nemo_widgets import Studio\nstudio = Studio(backend='engine')\nstudio",
@@ -54,6 +57,16 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         page.wait_for_function("document.querySelectorAll('.nemo-lane').length === 2")
         assert 'Title: "Browser"' in page.inner_text(".nemo-summary")
         assert not page.locator(".nemo-prompt textarea").is_disabled()
+
+        # A quick low-resolution preview of the new timeline, in the timeline panel.
+        quick = ".nemo-timeline video.nemo-timeline-preview"
+        page.wait_for_function(
+            f"""() => {{ const v = document.querySelector('{quick}');
+            return v && v.readyState >= 2 && v.src.startsWith('blob:'); }}""",
+            timeout=120_000,
+        )
+        assert 1.8 < page.eval_on_selector(quick, "v => v.duration") < 2.2
+        assert "Quick preview" in page.inner_text(".nemo-timeline-preview-label")
 
         # Export: the preview proxy plays inline.
         page.click(".nemo-export-button")
@@ -118,7 +131,33 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         )
         page.wait_for_selector(".nemo-file:has-text('second.mp4') .nemo-on-timeline")
 
+        # Thumbnails on the clips: made by the kernel from the media, pulled over the comm
+        # (blob: URLs; the engine's port is blocked), the second clip's in its own colour.
+        thumbs = ".nemo-kind-video .nemo-bar img.nemo-bar-thumb"
+        page.wait_for_function(
+            f"""() => {{ const t = [...document.querySelectorAll('{thumbs}')];
+            return t.length === 2 && t.every((i) => i.complete && i.naturalWidth > 0); }}""",
+            timeout=60_000,
+        )
+        srcs = page.eval_on_selector_all(thumbs, "ts => ts.map((t) => t.src)")
+        assert all(s.startswith("blob:") for s in srcs), srcs
+        rgb = page.eval_on_selector_all(
+            thumbs,
+            """ts => { const t = ts[1], c = document.createElement('canvas');
+            c.width = t.naturalWidth; c.height = t.naturalHeight;
+            const g = c.getContext('2d'); g.drawImage(t, 0, 0);
+            return [...g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data].slice(0, 3); }""",
+        )
+        assert all(abs(a - b) < 30 for a, b in zip(rgb, BLUE, strict=True)), rgb
+
+        # The quick preview follows the edit: now the whole 3 s timeline.
+        page.wait_for_function(
+            f"() => document.querySelector('{quick}').duration > 2.8", timeout=120_000
+        )
+
         SHOTS.mkdir(parents=True, exist_ok=True)
+        page.set_viewport_size({"width": 1400, "height": 2400})  # the whole Studio in view
+        page.wait_for_timeout(1500)
         page.add_style_tag(content=".Toastify { display: none !important; }")  # Lab's news ask
         page.locator(".nemo-studio").screenshot(path=str(SHOTS / f"studio-{front_end}.png"))
 
@@ -134,6 +173,7 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
             ".nemo-prompt",
             ".nemo-upload",
             ".nemo-export",
+            ".nemo-timeline-preview",
         ):
             edge = page.eval_on_selector(sel, "e => e.getBoundingClientRect().right")
             assert edge <= right + 1, (sel, edge, right)

@@ -83,6 +83,10 @@ def builtin(text: str, state: dict[str, Any]) -> Plan:
 
 def plan(text: str, state: dict[str, Any]) -> Plan:
     """Understand one instruction. Pure: reads the state, changes nothing."""
+    from nemo_widgets.engine.agent.pick import pick_plan
+
+    if (picked := pick_plan(text, state)) is not None:  # an answer to "which one?"
+        return finish(picked, state)
     cfg = llm.LLMConfig.from_env()
     if cfg is None or not text.strip():
         return finish(builtin(text, state), state)

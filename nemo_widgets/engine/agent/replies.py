@@ -27,6 +27,14 @@ CLARIFY = {
         'Upload an audio file (mp3, wav, m4a) first, then say "add it as background music".',
         "请先上传音频文件（mp3、wav、m4a），再说“添加背景音乐”。",
     ),
+    "undo_all": (
+        'How far back? Say "undo" for the last change, or e.g. "undo the last 3 changes".',
+        "要撤销几步？说“撤销”撤回上一步，或者“撤销三步”。",
+    ),
+    "which_sound": (
+        "The music or the video's own sound?",
+        "是背景音乐，还是视频原声？",
+    ),
     "volume_level": (
         "Louder or quieter — or to which level (e.g. 30%)?",
         "调大还是调小？或者调到多少（例如 30%）？",
@@ -297,6 +305,9 @@ def step_reply(st: Step, state: dict[str, Any], zh: bool, engine: Any, user_id: 
         return credits(engine, user_id, zh)
     if st.tool == "export":
         return export(state, zh)
+    tip = _ABOUT.get(st.args.get("about") or "")
+    if tip:  # "how do I remove an object?": that edit first, then what else there is
+        return (tip[1] if zh else tip[0]) + (" " if not zh else "") + help_text(state, zh, "help")
     return help_text(state, zh, st.why or "help")
 
 

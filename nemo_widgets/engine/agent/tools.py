@@ -369,19 +369,26 @@ def _unavailable(what_en: str, what_zh: str) -> ToolResult:
 
 @tool(vision=True)
 def t_remove_object(
-    ctx: ToolContext, target: str, start: float | None = None, end: float | None = None
+    ctx: ToolContext,
+    target: str,
+    start: float | None = None,
+    end: float | None = None,
+    candidate: int | None = None,
 ) -> ToolResult:
     """Remove an object from the video and fill in behind it.
 
     target: the object phrase with its qualifiers, e.g. "grey car parked on the left"
     start: only from this second
-    end: only up to this second"""
+    end: only up to this second
+    candidate: the number of a candidate offered by the last question (1-3)"""
     try:
         from nemo_widgets.engine.vision.tools import tool_remove_object
     except ImportError:  # pragma: no cover - depends on the install
         return _unavailable("object removal", "物体去除")
     args = {
-        k: v for k, v in {"target": target, "start": start, "end": end}.items() if v is not None
+        k: v
+        for k, v in {"target": target, "start": start, "end": end, "candidate": candidate}.items()
+        if v is not None
     }
     return tool_remove_object(ctx, args)
 

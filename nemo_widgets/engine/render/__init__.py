@@ -47,12 +47,6 @@ from nemo_widgets.engine.render.plan import (
 )
 from nemo_widgets.engine.video_io import AUDIO_BITRATE, QUALITY, SAMPLE_RATE
 
-# Temporary re-exports: the vision code imports these from here; their home is
-# ``nemo_widgets.engine.video_io`` (switch the imports there, then drop these lines).
-from nemo_widgets.engine.video_io import downscale as downscale
-from nemo_widgets.engine.video_io import rotate as _rotate  # noqa: F401
-from nemo_widgets.engine.video_io import yuv_frame as yuv_frame
-
 __all__ = [
     "AUDIO_BITRATE",
     "MAX_LONG",

@@ -17,6 +17,8 @@ What it takes care of, so no caller has to:
 
     with FrameReader(path, check=ctx.check) as src:
         first = src.peek()                   # upright size before the loop: first.rgb.shape
+        for pkt in src.audio_packets():      # the sound as stored, for a VideoWriter
+            out.copy(pkt)
         for f in src:                        # DecodedFrame: index, t, pts, frame, rgb
             out.write(work(f.rgb), clock(f.pts))
 
@@ -27,6 +29,7 @@ no decodable frame raises :class:`NoFrames`.
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +39,26 @@ import av
 import numpy as np
 
 from nemo_widgets.engine.video_io.pictures import rotate
+
+#: Open tallies (see :func:`counting_decodes`): frames decoded, per source path.
+_TALLIES: list[Counter[Path]] = []
+
+
+@contextlib.contextmanager
+def counting_decodes() -> Iterator[Counter[Path]]:
+    """Count the frames every :class:`FrameReader` decodes inside the block, per source path
+    (resolved): how many times a stage decodes its source, measured on the real decoder.
+
+        with counting_decodes() as decoded:
+            remove_object(src, out, target)
+        passes = decoded[src.resolve()] / frames_in_src
+    """
+    tally: Counter[Path] = Counter()
+    _TALLIES.append(tally)
+    try:
+        yield tally
+    finally:
+        _TALLIES.remove(tally)
 
 
 class NoFrames(ValueError):
@@ -126,6 +149,18 @@ class FrameReader:
             self.container.seek(0)
         self._reset()
 
+    def audio_packets(self) -> Iterator[Any]:
+        """The first audio stream's packets from the start of the file, as stored (for a
+        :class:`VideoWriter` with ``copy_audio=reader.audio``); none without audio. Frames
+        start again from the first afterwards, whatever was decoded or peeked before."""
+        if self.audio is None:
+            return
+        self.container.seek(0)
+        try:
+            yield from self.container.demux(self.audio)
+        finally:
+            self.seek(0)
+
     def _time(self, frame: av.VideoFrame) -> float:
         if self.rebuilt_fps:
             return self.index / self.rebuilt_fps
@@ -151,6 +186,8 @@ class FrameReader:
         t = max(t, self.last_t + 1e-6) if self.index else t
         self.last_t = t
         self.index += 1
+        for tally in _TALLIES:
+            tally[self.path.resolve()] += 1  # only while counting
         return DecodedFrame(self.index - 1, t, frame)
 
     def peek(self) -> DecodedFrame:

@@ -19,16 +19,20 @@ import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.media import CopiedStream, ForwardClock, OrderedWorker
-from nemo_widgets.engine.render import QUALITY, _rotate, downscale, yuv_frame
+from nemo_widgets.engine.video_io import (
+    ForwardClock,
+    FrameReader,
+    NoFrames,
+    OrderedWorker,
+    VideoWriter,
+    downscale,
+)
 from nemo_widgets.engine.vision.matte import (
     ColourModel,
     Matte,
@@ -200,22 +204,27 @@ class BackgroundSource:
                 self._open_clip()
 
     def _open_clip(self) -> None:
-        if self._clip is not None:
-            self._clip.close()
-        self._clip = av.open(str(self.spec.media))
-        self._frames = self._clip.decode(video=0)
+        if self._clip is None:
+            try:
+                self._clip = FrameReader(self.spec.media)  # type: ignore[arg-type]
+            except (NoFrames, OSError) as e:
+                raise BackgroundError(f"the background clip cannot be read: {e}") from e
+        else:  # loop the background clip
+            self._clip.seek(0)
+        self._frames = iter(self._clip)
 
     def frame(self, rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray:
         if self.still is not None:
             return self.still
         if self.spec.mode == "blur":
             return blur_background(rgb, self.spec.blur, alpha)
-        try:
-            f = next(self._frames)
-        except StopIteration:  # loop the background clip
+        f = next(self._frames, None)
+        if f is None:  # loop the background clip
             self._open_clip()
-            f = next(self._frames)
-        return _place(f.to_ndarray(format="rgb24"), self.w, self.h, self.spec.fit)
+            f = next(self._frames, None)
+            if f is None:
+                raise BackgroundError("the background clip has no frames")
+        return _place(f.rgb, self.w, self.h, self.spec.fit)
 
     def close(self) -> None:
         if self._clip is not None:
@@ -307,45 +316,24 @@ def replace_background(
         raise BackgroundError(
             f"matte quality {matte_quality!r}: choose one of {', '.join(MATTE_QUALITIES)}"
         )
-    with av.open(str(src)) as inp:
-        vin = inp.streams.video[0]
-        vin.thread_type = "AUTO"
-        ain = inp.streams.audio[0] if inp.streams.audio else None
-        tb = vin.time_base or Fraction(1, 90000)
-        duration = float(inp.duration / av.time_base) if inp.duration else 0.0
-        rate = vin.average_rate or vin.guessed_rate or Fraction(25)
-        total = max(1, vin.frames or int(duration * float(rate)))
-        first = next(inp.decode(vin))
-        rotation = int(getattr(first, "rotation", 0) or 0)
-        img0 = _rotate(first.to_ndarray(format="rgb24"), rotation)
-        h, w = img0.shape[:2]
+    with FrameReader(src, check=check) as inp:
+        duration, rate, tb, total = inp.duration, inp.rate, inp.time_base, inp.frames_hint
+        h, w = inp.peek().rgb.shape[:2]
         w2, h2 = w - w % 2, h - h % 2
-        inp.seek(0)
         matte = make_matte(w2, h2, matting, matte_quality)
         bg = BackgroundSource(spec, w2, h2)
-        outc = av.open(str(out), "w", format="mp4", options={"movflags": "+faststart"})
-        alpha_c = None
-        writer: OrderedWorker | None = None
-        try:
-            vout = outc.add_stream("libx264", rate=rate, options=dict(QUALITY["mp4"][quality]))
-            vout.width, vout.height, vout.pix_fmt = w2, h2, "yuv420p"
-            vout.codec_context.time_base = tb
-            audio = CopiedStream(outc, ain) if ain is not None else None
+        with contextlib.ExitStack() as files:
+            out_v = files.enter_context(
+                VideoWriter(out, w2, h2, rate, quality=quality, time_base=tb, copy_audio=inp.audio)
+            )
+            alpha_v = None
             if alpha_out is not None:
-                alpha_c = av.open(str(alpha_out), "w", format="webm")
-                va = alpha_c.add_stream(
-                    "libvpx-vp9",
-                    rate=rate,
-                    options={
-                        "crf": "32",
-                        "b": "0",
-                        "deadline": "realtime",
-                        "cpu-used": "8",
-                        "auto-alt-ref": "0",
-                    },
+                alpha_v = files.enter_context(
+                    VideoWriter(alpha_out, w2, h2, rate, fmt="webm", alpha=True, time_base=tb)
                 )
-                va.width, va.height, va.pix_fmt = w2, h2, "yuva420p"
-                va.codec_context.time_base = tb
+            files.callback(bg.close)
+            for packet in inp.audio_packets():  # the source's sound, as it is
+                out_v.copy(packet)
             n = 0
             share = 0.0
             clock = ForwardClock(rate, tb)
@@ -353,54 +341,28 @@ def replace_background(
             writer = OrderedWorker()
 
             def write(result: np.ndarray, rgb: np.ndarray, alpha: np.ndarray | None, pts: int):
-                vf = yuv_frame(result)
-                vf.pts, vf.time_base = pts, tb
-                for p in vout.encode(vf):
-                    outc.mux(p)
-                if alpha_c is not None:
+                out_v.write(result, pts)
+                if alpha_v is not None:
                     a8 = (
                         (alpha * 255).astype(np.uint8)
                         if alpha is not None
                         else np.full((h2, w2), 255, np.uint8)
                     )
-                    af = av.VideoFrame.from_ndarray(np.dstack([rgb, a8]), format="rgba")
-                    af.pts, af.time_base = pts, tb
-                    for p in va.encode(af):
-                        alpha_c.mux(p)
+                    alpha_v.write(np.dstack([rgb, a8]), pts)
 
-            def flush() -> None:
-                for p in vout.encode(None):
-                    outc.mux(p)
-                if alpha_c is not None:
-                    for p in va.encode(None):
-                        alpha_c.mux(p)
-
-            streams = [vin] + ([ain] if ain is not None else [])
-            for packet in inp.demux(*streams):
-                if audio is not None and packet.stream is ain:
-                    writer.submit(functools.partial(audio.mux, packet))
-                    continue
-                for frame in packet.decode():
-                    if n % 8 == 0:
-                        check()
-                    rgb = _rotate(frame.to_ndarray(format="rgb24"), rotation)[:h2, :w2]
-                    t = float(frame.pts * tb) if frame.pts is not None else n / float(rate)
-                    if start_s <= t and (end_s is None or t < end_s):
+            try:
+                for f in inp:
+                    rgb = f.rgb[:h2, :w2]
+                    if start_s <= f.t and (end_s is None or f.t < end_s):
                         alpha = matte(rgb)
                         share += float(alpha.mean())
                         result = composite(rgb, alpha, bg.frame(rgb, alpha))
                     else:
                         alpha, result = None, rgb
-                    writer.submit(functools.partial(write, result, rgb, alpha, clock(frame.pts)))
+                    writer.submit(functools.partial(write, result, rgb, alpha, clock(f.pts)))
                     n += 1
                     progress(min(99.0, 100.0 * n / total))
-            writer.submit(flush)
-            writer.close()
-        finally:
-            if writer is not None:
+                writer.close()
+            finally:
                 writer.join()
-            outc.close()
-            if alpha_c is not None:
-                alpha_c.close()
-            bg.close()
-    return Result(out, n, duration, w2, h2, ain is not None, alpha_out, share / max(1, n))
+    return Result(out, n, duration, w2, h2, inp.audio is not None, alpha_out, share / max(1, n))

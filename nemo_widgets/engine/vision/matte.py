@@ -11,12 +11,49 @@ against a fixed RVM reference.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.render import downscale
+from nemo_widgets.engine.video_io import downscale
+
+_STDERR_LOCK = threading.Lock()
+#: What LiteRT's C++ prints on fd 2 whenever an interpreter is built.
+_LITERT_NOISE = (b"Created TensorFlow Lite XNNPACK delegate",)
+
+
+@contextlib.contextmanager
+def litert_quiet() -> Iterator[None]:
+    """Drop LiteRT's "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." line.
+
+    Its C++ minimal logger writes it straight to file descriptor 2 when an interpreter is
+    built, and no setting turns it off (``TF_CPP_MIN_LOG_LEVEL`` does not reach it); in a
+    notebook it lands in an error-styled stderr box. While the block runs, fd 2 points at a
+    temporary file; afterwards every other line is written back to fd 2, so nothing but that
+    INFO line is lost (output of other threads in that moment only arrives a little later).
+    """
+    with _STDERR_LOCK, tempfile.TemporaryFile() as tmp:
+        saved = os.dup(2)
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            kept = [
+                line
+                for line in tmp.read().splitlines(keepends=True)
+                if not any(noise in line for noise in _LITERT_NOISE)
+            ]
+            if kept:
+                os.write(2, b"".join(kept))
 
 
 class Segmenter:
@@ -28,8 +65,9 @@ class Segmenter:
         from nemo_widgets.engine.vision.models import model_path
 
         path = model_path("selfie_landscape" if landscape else "selfie")
-        self.it = Interpreter(model_path=str(path), num_threads=threads)
-        self.it.allocate_tensors()
+        with litert_quiet():
+            self.it = Interpreter(model_path=str(path), num_threads=threads)
+            self.it.allocate_tensors()
         inp, out = self.it.get_input_details()[0], self.it.get_output_details()[0]
         self.in_index, self.out_index = inp["index"], out["index"]
         _, self.h, self.w, _ = (int(x) for x in inp["shape"])

@@ -4,9 +4,9 @@
    within a shot; or the box the user drew, matched to a track (or held for its shot);
 2. choose: the label, then the qualifiers — parked/still vs moving, left/right/centre,
    background (small, far) vs foreground, a colour, "all";
-3. mask: the box with a margin (more below: shadows, feet), tightened by person segmentation
-   for people and by GrabCut on a small crop for other objects, interpolated between
-   keyframes;
+3. mask (:mod:`masks`): the box with a margin (more below: shadows, feet), tightened by the
+   object's silhouette (person segmentation for people, GrabCut on a small crop as a
+   fallback), interpolated between keyframes;
 4. fill: :mod:`inpaint` (the rest of the video first, synthesis last).
 """
 
@@ -17,14 +17,20 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import av
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.vision.inpaint import CutDetector, FillResult, inpaint_video
+from nemo_widgets.engine.video_io import FrameReader
+from nemo_widgets.engine.vision.inpaint import (
+    CutDetector,
+    FillResult,
+    Known,
+    inpaint_video,
+    thumbnail,
+)
 from nemo_widgets.engine.vision.labels import Target
+from nemo_widgets.engine.vision.masks import Masker
 
 Box = tuple[float, float, float, float]
 
@@ -185,15 +191,13 @@ def scan(
     from nemo_widgets.engine.vision.detect import Detector
 
     det = Detector()
-    thumbs: list[np.ndarray] = []
+    frames = 0
     tracks: list[Track] = []
     active: list[Track] = []
     keyframes: list[int] = []
-    with av.open(str(src)) as c:
-        s = c.streams.video[0]
-        s.thread_type = "AUTO"
-        fps = float(s.average_rate or 25)
-        total = s.frames or int(float(c.duration / av.time_base) * fps) if c.duration else 0
+    with FrameReader(src, check=check, check_every=16) as c:
+        fps = float(c.stream.average_rate or 25)
+        total = (c.stream.frames or int(c.duration * fps)) if c.duration else 0
         if total and total < 4 * fps:  # a short clip: more looks, still cheap
             every_s = min(every_s, 0.25)
         step = max(1, round(fps * every_s))
@@ -201,14 +205,11 @@ def scan(
         shot = 0
         is_cut = CutDetector()
         cuts = [0]
-        for i, f in enumerate(c.decode(s)):
-            if i % 16 == 0:
-                check()
-            rgb = f.to_ndarray(format="rgb24")
+        for f in c:
+            i, rgb = f.index, f.rgb
             h, w = rgb.shape[:2]
-            thumb = cv2.resize(rgb, (64, max(2, 64 * h // w)), interpolation=cv2.INTER_AREA)
-            thumbs.append(thumb)
-            if is_cut(thumb):
+            frames = i + 1
+            if is_cut(thumbnail(rgb)):
                 cuts.append(i)
                 shot += 1
                 active = []
@@ -244,7 +245,7 @@ def scan(
             active = [t for t in active if i - t.last <= 2 * step]
             if total:
                 progress(min(40.0, 40 * i / total))
-    return Scan(_join(tracks, step), w, h, fps, len(thumbs), cuts, keyframes)
+    return Scan(_join(tracks, step), w, h, fps, frames, cuts, keyframes)
 
 
 def _join(tracks: list[Track], step: int, gap: int = 4) -> list[Track]:
@@ -360,177 +361,6 @@ def track_from_box(scan: Scan, box: Box, time_s: float) -> Track:
     return t
 
 
-class Masker:
-    """Per-frame masks for the chosen tracks."""
-
-    def __init__(
-        self,
-        tracks: list[Track],
-        scan: Scan,
-        *,
-        margin: float = 0.12,
-        start_s: float = 0.0,
-        end_s: float | None = None,
-    ) -> None:
-        self.tracks, self.scan, self.margin = tracks, scan, margin
-        self.start = int(start_s * scan.fps)
-        self.end = int(end_s * scan.fps) if end_s is not None else scan.frames
-        self.hold = max(1, round(scan.fps * 0.5))
-        #: Per track, the frames its mask covers beyond its keyframes.
-        self.spans: dict[int, tuple[int, int]] = {}
-        for t in tracks:
-            lo, hi = scan.shot_span(t.first)
-            self.spans[id(t)] = (t.first - self.hold, t.last + self.hold)
-            if len(t.boxes) >= 3 and t.speed(scan.fps) <= 0.15:
-                t.fixed = tuple(np.median(np.array(list(t.boxes.values())), axis=0).tolist())  # type: ignore[assignment]
-                # Parked for most of its shot: parked for all of it (the detector loses a car
-                # behind a fence or a passer-by now and then; a car that drove off would
-                # have been seen moving).
-                keys = [k for k in scan.keyframes if lo <= k < hi]
-                if keys and len(t.boxes) >= 0.5 * len(keys):
-                    self.spans[id(t)] = (lo, hi - 1)
-        self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
-        self._segmenter: Any = None
-
-    def _expand(self, b: Box) -> tuple[int, int, int, int]:
-        w, h = b[2] - b[0], b[3] - b[1]
-        m = self.margin
-        return (
-            max(0, int(b[0] - m * w)),
-            max(0, int(b[1] - m * h)),
-            min(self.scan.width, int(np.ceil(b[2] + m * w))),
-            min(self.scan.height, int(np.ceil(b[3] + (m + 0.1) * h))),
-        )  # shadow / feet
-
-    def _person(self, crop: np.ndarray) -> np.ndarray | None:
-        try:
-            from nemo_widgets.engine.vision.background import Segmenter
-
-            if self._segmenter is None:
-                self._segmenter = Segmenter(landscape=False)
-            seg = self._segmenter
-            m = seg(cv2.resize(crop, (seg.w, seg.h), interpolation=cv2.INTER_AREA))
-            return cv2.resize(m, (crop.shape[1], crop.shape[0])) > 0.5
-        except Exception:
-            return None
-
-    def _in_front(
-        self, rgb: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray
-    ) -> np.ndarray:
-        """``mask`` (inside ``box``) less the bars standing in front of the object, seen in a
-        wider view (a bar must run on outside the object on both sides)."""
-        from nemo_widgets.engine.vision.silhouette import keep_occluders
-
-        x0, y0, x1, y1 = box
-        H, W = rgb.shape[:2]
-        px, py = (x1 - x0) // 2, (y1 - y0) // 2
-        cx0, cy0, cx1, cy1 = max(0, x0 - px), max(0, y0 - py), min(W, x1 + px), min(H, y1 + py)
-        wide = np.zeros((cy1 - cy0, cx1 - cx0), bool)
-        wide[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0] = mask
-        kept = keep_occluders(rgb[cy0:cy1, cx0:cx1], wide)
-        return kept[y0 - cy0 : y1 - cy0, x0 - cx0 : x1 - cx0]
-
-    def _shape(
-        self, rgb: np.ndarray, t: Track, box: tuple[int, int, int, int], raw: Box
-    ) -> np.ndarray:
-        """The object's mask inside ``box`` (``raw``: the detector's box): its silhouette
-        (U²-Net-p, plus person segmentation for people) with its shadow; GrabCut or the box
-        itself when no silhouette is believable."""
-        x0, y0, x1, y1 = box
-        crop = rgb[y0:y1, x0:x1]
-        if crop.size == 0:
-            return np.ones((max(1, y1 - y0), max(1, x1 - x0)), bool)
-        if t.label != "selection":
-            from nemo_widgets.engine.vision.silhouette import object_mask
-
-            inner = (
-                int(raw[0]) - x0,
-                int(raw[1]) - y0,
-                int(np.ceil(raw[2])) - x0,
-                int(np.ceil(raw[3])) - y0,
-            )
-            person = self._person(crop) if t.label == "person" else None
-            sil = object_mask(crop, inner, person=person)
-            if sil is not None:
-                return self._in_front(rgb, box, sil)
-        scale = min(1.0, 160 / max(crop.shape[:2]))
-        small = cv2.resize(
-            crop,
-            (max(8, int(crop.shape[1] * scale)), max(8, int(crop.shape[0] * scale))),
-            interpolation=cv2.INTER_AREA,
-        )
-        sh, sw = small.shape[:2]
-        mask = None
-        if t.label == "person":
-            try:
-                from nemo_widgets.engine.vision.background import Segmenter
-
-                if self._segmenter is None:
-                    self._segmenter = Segmenter(landscape=False)
-                seg = self._segmenter
-                m = seg(cv2.resize(small, (seg.w, seg.h), interpolation=cv2.INTER_LINEAR))
-                mask = cv2.resize(m, (sw, sh)) > 0.3
-            except Exception:  # the box is a safe fallback
-                mask = None
-        elif t.label != "selection":
-            gc = np.zeros((sh, sw), np.uint8)
-            rect = (
-                max(1, int(sw * 0.06)),
-                max(1, int(sh * 0.06)),
-                max(2, int(sw * 0.88)),
-                max(2, int(sh * 0.85)),
-            )
-            try:
-                bgd, fgd = np.zeros((1, 65)), np.zeros((1, 65))
-                cv2.grabCut(
-                    cv2.cvtColor(small, cv2.COLOR_RGB2BGR),
-                    gc,
-                    rect,
-                    bgd,
-                    fgd,
-                    3,
-                    cv2.GC_INIT_WITH_RECT,
-                )
-                mask = (gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)
-            except cv2.error:
-                mask = None
-        if mask is None or not 0.15 < mask.mean() < 0.97:
-            return np.ones((y1 - y0, x1 - x0), bool)
-        mask = cv2.dilate(mask.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=2)
-        return cv2.resize(mask, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST) > 0
-
-    def __call__(self, i: int, rgb: np.ndarray) -> np.ndarray | None:
-        if not self.start <= i < self.end:
-            return None
-        out = None
-        for t in self.tracks:
-            lo, hi = self.scan.shot_span(t.first)
-            a, z = self.spans[id(t)]
-            # Held past its keyframes, but never across a cut.
-            b = t.box_at(i, max(self.hold, t.first - a, z - t.last)) if lo <= i < hi else None
-            if b is None:
-                continue
-            box = self._expand(b)
-            # A parked object keeps its shape: a few looks at it do (first, middle, last).
-            looks = sorted(t.boxes)
-            if t.speed(self.scan.fps) <= 0.15 and len(looks) > 3:
-                looks = [looks[0], looks[len(looks) // 2], looks[-1]]
-            key = (id(t), min(looks, key=lambda k: abs(k - i)))
-            if key not in self._shape_cache:  # the shape is made on the nearest keyframe
-                self._shape_cache[key] = self._shape(rgb, t, box, b)
-            shape = self._shape_cache[key]
-            x0, y0, x1, y1 = box
-            if out is None:
-                out = np.zeros((self.scan.height, self.scan.width), bool)
-            out[y0:y1, x0:x1] |= (
-                cv2.resize(
-                    shape.astype(np.uint8), (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST
-                )
-                > 0
-            )
-        return out
-
-
 def describe(t: Track, scan: Scan) -> str:
     """The object as the reply names it: "the grey car, parked on the right of the frame"."""
     third = scan.width / 3
@@ -585,7 +415,14 @@ def remove_object(
     # For measurement: the masks really used, saved where NEMO_REMOVE_MASKS points (.npz).
     dump = os.environ.get("NEMO_REMOVE_MASKS")
     fill = inpaint_video(
-        src, out, masks, quality=quality, check=check, progress=lambda p: progress(40 + 0.6 * p)
+        src,
+        out,
+        masks,
+        quality=quality,
+        check=check,
+        progress=lambda p: progress(40 + 0.6 * p),
+        # The scan knows the shots and the masker where its masks can be: one analysis pass.
+        known=Known(sc.cuts, sc.frames, masker.bound),
     )
     if dump:
         np.savez_compressed(dump, shape=np.array([sc.height, sc.width]), **used)

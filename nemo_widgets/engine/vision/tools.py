@@ -269,7 +269,7 @@ def _frame_count(clip: dict[str, Any]) -> int | None:
 
 
 def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
-    from nemo_widgets.engine.vision.labels import COCO, Target, parse_target
+    from nemo_widgets.engine.vision.labels import Target, parse_target
     from nemo_widgets.engine.vision.remove import describe, remove_object
 
     clip = _target_clip(ctx, args)
@@ -282,20 +282,18 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     words = args.get("words") or args.get("target") or "that"
     parsed = parse_target(words, words) if words != "that" else None
     label = args.get("label") or (parsed.label if parsed else None)
-    if box is None and label is None:
-        things = ", ".join(sorted({w.replace("_", " ") for w in COCO[:24]}))
-        return ToolResult(
-            f'I don\'t know how to find "{words}" on my own. I can find people and things such '
-            f'as {things}… — or draw a box around it (the Studio\'s "Draw a box around it") '
-            'and say "remove this".',
-            f"我不认识“{words}”。请在 Studio 里框选它，然后说“去掉这个”。",
-            ok=False,
-        )
     src = _current_media(ctx, clip)
     if src is None:
         return ToolResult(
             "The clip's file is missing; upload it again.", "视频文件丢失，请重新上传。", ok=False
         )
+    if box is None:
+        from nemo_widgets.engine.vision.nameless import nameless, wants_nameless
+
+        pick = args.get("candidate")
+        if pick or wants_nameless(words, label):
+            pending = ctx.state.get("candidates") or {}
+            return nameless(ctx, clip, src, pending.get("words") or words if pick else words, pick)
     target = Target(
         label,
         words,
@@ -350,6 +348,13 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     )
     if res.fill is None:
         out.unlink(missing_ok=True)
+        if box is None:
+            # Not found by name: the things in the clip, offered with a picture (never
+            # removed without the user's pick).
+            from nemo_widgets.engine.vision.nameless import nameless
+
+            missed = f"I looked for a {what}{' ' + where if where else ''} and didn't find one"
+            return nameless(ctx, clip, src, words, None, missed=missed)
         found = sorted({t.label for t in res.scan.tracks})
         seen = f" I did see: {', '.join(found)}." if found else ""
         return ToolResult(

@@ -1,8 +1,14 @@
 """Understanding an instruction, along the flow:
 
-- :mod:`.normalise` — one spelling (NFKC, lower case, quotes aside, numerals, typos);
-- :mod:`.plan` — clauses, each read as a speech act (:mod:`.acts`: question, negation, help…)
-  or an intent with slots (:mod:`.intents`, :mod:`.sound`, :mod:`.objects`, :mod:`.spans`,
-  over the word families of :mod:`.lexicon` and the times of :mod:`.times`), what one clause
-  leaves for the next (:mod:`.context`), and the ordered steps.
+- :mod:`.normalise` — one spelling (NFKC, lower case, quotes aside, numerals, typos), with
+  :mod:`.spelling` for what people type (Traditional Chinese, English inside Chinese, chat
+  shorthand, numbers as words, is-it-a-word for typo fixes);
+- :mod:`.clauses` — the message's clauses (punctuation, "and/then/然后", run-on dictation, one
+  verb for several parts);
+- :mod:`.read` — one clause → its steps: speech acts (:mod:`.acts`: question, help, undo…) or
+  an intent with slots (:mod:`.intents`, :mod:`.titles`, :mod:`.sound`, :mod:`.objects`,
+  :mod:`.removal`, :mod:`.spans`, over the word families of :mod:`.lexicon` and the times of
+  :mod:`.times`);
+- :mod:`.plan` — negation and questions per clause, what one clause leaves for the next
+  (:mod:`.context`), and the ordered steps.
 """

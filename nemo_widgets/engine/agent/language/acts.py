@@ -19,10 +19,12 @@ UNDO = re.compile(
     r"^scratch (?:that|it)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
-    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回"
+    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|(?:刚才|刚刚|上一|之前)(?:那|这)?(?:一)?步"
+    r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
 )
 REDO = re.compile(
-    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
+    r"恢复.*撤销|撤销的.*恢复|重新做|重新来.*撤销|撤销的.*(?:重新|再来|加回|回来)|\bredo\b|"
+    r"\bdo (?:it|that) again\b|\bundo the undo\b|\bundid\b|\bwhat (?:i|you) undo\b|"
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
@@ -34,14 +36,15 @@ HELP = re.compile(
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
-    r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|"
+    r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|都?会些什么|都会什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
     r"can) you (?:support|understand|handle)\b|"
-    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"\bwhat are (?:the|your|my) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"^i'?m (?:lost|confused|stuck)\b|\bi don'?t know (?:what to do|how (?:this|it) works)\b|"
     r"\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
-    r"有什么功能|你可以做什么"
+    r"有什么功能|你可以做什么|能干嘛|会干嘛|可以干嘛|能做嘛|能干些啥|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"
 )
 CREDITS = re.compile(
     r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"
@@ -61,6 +64,37 @@ STATUS = re.compile(
     r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
 )
 
+
+#: "how do I remove an object?", "怎么加字幕": how to use the tool (help on that edit).
+HOW_TO = re.compile(
+    r"^how (?:do|can|could|should|would) (?:i|we|you|one)\s+(?!know\b|tell\b)(?:\w+)\b"
+    r"(?!.*\b(?:cost|price|long|much|many)\b)|"
+    r"^(?:我)?(?:要|该|应该|可以)?(?:怎么|如何|怎样)(?:才能)?(?:把|给|加|去|删|剪|改|换|做|导出|调|"
+    r"添加|设置|分割|变速|静音|撤销)"
+)
+
+#: "I liked it better before", "原来的更好": a wish for the version before (an undo).
+PREFER_BEFORE = re.compile(
+    r"\b(?:liked|preferred|prefer|like) it (?:better |more )?(?:before|the way it was)\b|"
+    r"\b(?:was|looked|looks|sounded) better before\b|\bthe (?:old|previous|original|last) "
+    r"(?:version|one|cut) (?:was|looked) better\b|(?:之前|原来|刚才)的?(?:更好|比较好|好看多了)"
+)
+#: "the background looks better", "the title is fine at the bottom": praise, not a request.
+REMARK = re.compile(
+    r"^(?:(?:wow|nice|great|cool|ok|okay|good|perfect|awesome|thanks|thank you|yes|yeah|yep)\W+)*"
+    r"(?!(?:make|let|get|have|would|will|could|can|should|which|what|how|why|does|do|did|is|are|"
+    r"was|if|when|where|who|whether|not|don'?t)\b)"
+    r"(?:the |this |that |my |it |everything )?(?:\w+\s+){0,3}?(?:looks?|is|seems|sounds|feels|"
+    r"was|are|'s)\s+(?:really |so |much |a lot |way |pretty |quite |very |just )?(?:fine|good|"
+    r"great|better|nice|nicer|perfect|ok|okay|right|cool|amazing|awesome|lovely|beautiful|"
+    r"gorgeous|much better)\b(?!.*\b(?:but|though|except|if|than)\b)"
+)
+
+#: "it's ok to crop the sides", "I don't mind cropping": leave to, not a step of its own.
+PERMIT = re.compile(
+    r"^(?:(?:it'?s|its|it is|that'?s|thats) (?:ok|okay|fine|alright|all right)(?: (?:to|if))?|"
+    r"i don'?t mind(?: if)?|feel free to|no problem if|(?:可以|允许)(?=裁|剪))\s*"
+)
 
 _GENERIC = (
     r"(?:objects?|things|stuff|backgrounds|titles|subtitles|captions|music|videos|clips|people|"
@@ -84,6 +118,16 @@ def capability(clause: str) -> bool:
     ):
         return True  # "能去水印吗": can it be done at all
     obj = next((g for g in m.groups() if g), "") if m else ""
+    if (
+        obj
+        and re.match(
+            r"^(?:can|could) (?:you|u|i|we)\s+(?:also\s+)?(?:remove|erase|delete|cut out|take out)|"
+            r"^is it possible to\s+(?:remove|erase|delete)|^are you able to\s+(?:remove|erase)",
+            clause,
+        )
+        and re.fullmatch(r"(?:a|an|any)\s+\w+(?:\s+\w+)?(?: from (?:a|my) videos?)?", obj)
+    ):
+        return True  # "is it possible to remove a person?": any person, so can it at all
     return bool(
         obj
         and re.fullmatch(
@@ -128,11 +172,15 @@ def is_question(raw: str, c: str) -> bool:
     if Q_START.search(c):
         return True
     if re.search(r"[\u4e00-\u9fff]", c):
-        if _REQUEST_ZH.search(c):
-            return False
+        if _REQUEST_ZH.search(c) or (
+            re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
+            and re.search(r"^把|^帮|^给", c)
+            and re.search(r"吗\s*[?？]?$", c)
+        ):
+            return False  # "可以把背景虚化吗？": asked politely, a request
         return bool(
             re.search(
-                r"什么|为什么|怎么|如何|多少|多长|多久|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
+                r"什么|为什么|怎么|如何|多少|多长|多久|多大|多响|多快|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
                 r"有没有",
                 c,
             )

@@ -8,8 +8,9 @@ import re
 
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.intents import Step
-from nemo_widgets.engine.agent.language.objects import NOUNS_EN
+from nemo_widgets.engine.agent.language.objects import NOUNS_EN, object_phrase, object_words
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.edits import VOLUME_STEP
 
 VERB = re.compile(
     r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
@@ -24,6 +25,7 @@ ANSWERS = {
     "which_ratio": ("set_aspect",),
     "which_background": ("replace_background",),
     "volume_level": ("set_volume", "mute"),
+    "which_sound": ("set_volume", "mute"),
     "split_where": ("split",),
     "remove_what": ("remove_object", "remove_music", "remove_title", "remove_clip", "trim", "cut"),
     "which_music": ("replace_music", "add_music"),
@@ -73,6 +75,13 @@ SAME = {
 
 def fold(last: Step, st: Step, verbless: bool) -> bool:
     """Fold a step into the one before when it only adds detail to it."""
+    if last.tool == st.tool == "trim" and {last.why, st.why} == {"starts_at", "ends_at"}:
+        # "so it starts at 3s and ends at 18s": one span, both times on the same clock
+        a, b = (last, st) if last.why == "starts_at" else (st, last)
+        if b.args["end"] > a.args["start"]:
+            last.args.update({"start": a.args["start"], "end": b.args["end"]})
+            last.why = ""
+            return True
     if last.tool == "add_title" and st.tool == "edit_title" and "text" not in st.args:
         last.args.update(st.args)
         return True
@@ -83,6 +92,17 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         and "level" in st.args
     ):
         last.args["volume"] = st.args["level"]
+        return True
+    if (
+        last.tool == "add_music"
+        and st.tool == "set_volume"
+        and st.args.get("target") == "music"
+        and "relative" in st.args
+        and "volume" not in last.args
+    ):
+        # "add music but keep it quiet": placed at a lower level, one step from full
+        step = 1 / VOLUME_STEP if st.args["relative"] == "down" else 1.0
+        last.args["volume"] = round(step, 4)
         return True
     if (
         last.tool in ("replace_music", "add_music")
@@ -131,7 +151,7 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
     return False
 
 
-def no_more(core: str, s: Session) -> Step | None:
+def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     """不要配乐了 / 不要标题了 ("no more music"): a noun with no verb, for a thing that is there."""
     if re.search(
         r"\b(?:add|put|use|play|insert|change|make|remove|delete|cut|trim)\b|加|添|放|用|改|换|删|"
@@ -155,16 +175,48 @@ def no_more(core: str, s: Session) -> Step | None:
     if (
         lx.MUSIC.search(core)
         and s.music
-        and re.search(r"了$|^(?:the )?(?:music|song|bgm)$|^(?:背景)?音乐|^配乐", core)
+        and re.search(r"了$|^(?:the )?(?:music|songs?|bgm|soundtrack)$|^(?:背景)?音乐|^配乐", core)
     ):
         return Step("remove_music")
     if (
         lx.TITLE.search(core)
         and s.titles
-        and re.search(r"了$|^(?:the )?(?:title|caption|text)$|^标题|^字幕", core)
+        and re.search(r"了$|^(?:the )?(?:titles?|captions?|subtitles?|text)$|^标题|^字幕", core)
     ):
         return Step("remove_title")
+    if (
+        things
+        and object_words(core)
+        and not re.search(
+            r"\b(?:removed|deleted|erased|gone|touched|changed|moved|blurred|cut|edited|affected|"
+            r"hidden|cropped|to (?:be|go|disappear))\b|删|去掉|动|改|换|剪|模糊",
+            core,
+        )
+    ):
+        # "don't want the grey car in the shot", "我不想要画面里的车": the thing should go
+        zh = bool(re.search(r"[\u4e00-\u9fff]", core))
+        target = object_phrase(("删掉" if zh else "remove ") + core) or core
+        if not lx.PRONOUN.match(target):
+            return Step("remove_object", {"target": target})
     return None
+
+
+_THE_ONE = re.compile(
+    r"^(?:(?:it'?s|its|it is|that'?s|thats|i mean|the one i mean is|specifically)\s+)?"
+    r"(?:the\s+)?(?P<adj>(?:[a-z]+\s+){0,3}?)one\s*(?P<rest>(?:on|in|at|near|by|parked|with|"
+    r"behind|next to|closest|nearest|furthest|wearing|that'?s|that is|who'?s)\b.*)?$"
+)
+
+
+def refine(c: str, thing: str) -> str | None:
+    """ "…a black car…, it's the big one on the right": the thing named before, with the
+    qualifiers this clause adds ("big black car on the right"); None if it adds none."""
+    m = _THE_ONE.match(c)
+    if m is None or not (m.group("adj").strip() or m.group("rest")):
+        return None
+    adj = " ".join(w for w in m.group("adj").split() if w not in thing.split())
+    rest = (m.group("rest") or "").strip()
+    return " ".join(x for x in (adj, thing, rest) if x)
 
 
 def noun_phrase(c: str) -> str | None:
@@ -198,7 +250,11 @@ def noun_phrase(c: str) -> str | None:
         lead.insert(0, w)
     rest = re.split(
         r"\s+(?:is|are|was|were|keeps?|looks?|gone|ruins?|bothers?|should|must|needs?|has|have|"
-        r"always|in my way)\b|[,.;!?]|很|太|有点|挡|影响|在画面",
+        r"always|in my way)\b|[,.;!?]|很|太|有点|挡|影响|在画面|"
+        # "…car that kind of ruins the shot": an opinion, not a qualifier
+        r"\s+(?:that|which|who)\s+(?:kind of |sort of |really |totally |just |literally |"
+        r"kinda |always |keeps? )?(?:ruins?|bothers?|distracts?|annoys?|spoils?|blocks?|"
+        r"messes|is (?:annoying|distracting|ugly|bad|in the way)|looks? (?:bad|ugly|weird))\b",
         c[m.start() :],
         maxsplit=1,
     )[0]
@@ -222,6 +278,10 @@ def imagine(s: Session, st: Step) -> None:
     elif st.tool == "set_speed" and s.total:
         new = a.get("factor") or s.speed * (a.get("relative") or 1)
         s.total, s.speed = s.total * s.speed / new, new
+    elif st.tool == "split" and len(s.clips) == 1:
+        s.clips = [s.clips[0], s.clips[0]]  # "split at 10, then speed up the second clip"
+    elif st.tool == "remove_clip" and 0 < int(a.get("clip") or 0) <= len(s.clips):
+        s.clips.pop(int(a["clip"]) - 1)
     elif st.tool == "add_title":
         s.titles.append(a.get("text", ""))
     elif st.tool in ("add_music", "replace_music"):

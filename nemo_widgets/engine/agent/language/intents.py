@@ -6,6 +6,7 @@ None. Word families live in :mod:`.lexicon`, times in :mod:`.times`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,6 @@ from nemo_widgets.engine.agent.language.times import (
     TIME,
     has_unit,
     parse_time,
-    time_range,
     times,
 )
 
@@ -28,12 +28,6 @@ class Step:
     tool: str
     args: dict[str, Any] = field(default_factory=dict)
     why: str = ""  # for no-change steps: what to say (a key for the replies)
-
-
-def _q(text: str, quotes: list[str]) -> str | None:
-    """The first quoted text in the clause."""
-    m = re.search(r"«(\d+)»", text)
-    return quotes[int(m.group(1))] if m else None
 
 
 _ORD = {
@@ -71,8 +65,16 @@ def clip_ref(t: str, s: Session) -> int | None:
 
 # -- families ------------------------------------------------------------------------------------
 def fade(t: str, s: Session) -> list[Step] | None:
-    if not re.search(r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显", t):
+    if not re.search(
+        r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显|"
+        r"(?:渐渐|慢慢|逐渐)(?:消失|变小|变弱|变暗|出现|变大|变亮)",
+        t,
+    ):
         return None
+    if re.search(r"\bcross[- ]?fad|交叉淡|叠化", t):
+        return None  # a transition between clips: not a fade of the whole (unsupported)
+    if re.match(r"(?:but |and )?no (?:more )?(?:fades?|fading|fade[- ](?:in|out)s?)\b", t):
+        return [Step("decline", {"what": "fade"}, why="negated")]  # "no fade": none added
     dirs = []
     if re.search(
         r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|渐显|\bat the (?:start|"
@@ -82,19 +84,29 @@ def fade(t: str, s: Session) -> list[Step] | None:
     ):
         dirs.append("in")
     if re.search(
-        r"\bout\b|淡出|渐出|渐弱|渐隐|\bat the end\b|结尾|\bin and out\b|\bto black\b|\bending\b|"
+        r"\bout\b|\baway\b|淡出|渐出|渐弱|渐隐|消失|变小|变弱|变暗|\bat the end\b|结尾|"
+        r"\bin and out\b|\bto black\b|\bending\b|"
         r"\b(?:close|closing|outro|finish)\b|\bends\b",
         t,
     ):
         dirs.append("out")
     if not dirs:
         dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
-    music_only = bool(lx.MUSIC.search(t))
+    # "fade everything out, video and music": the music is one of the things, not the only one
+    music_only = bool(lx.MUSIC.search(t)) and not re.search(
+        r"\b(?:video|picture|image|visuals?|everything|all|both|whole thing)\b|画面|视频|全部|都", t
+    )
     target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
+    if target is None and lx.MUSIC.search(t):
+        target = "both"  # "fade everything out, video and music"
     if (
         target == "audio"
         and not music_only
-        and re.search(r"\b(?:picture|image|video|visuals?)\b|画面|图像", t)
+        and re.search(
+            r"\b(?:picture|image|video|visuals?|everything|whole thing|to black|from black)\b|画面|"
+            r"图像|全部|黑场",
+            t,
+        )
     ):
         target = "both"  # "fade in on both picture and sound"
     if target is None:
@@ -114,161 +126,6 @@ def fade(t: str, s: Session) -> list[Step] | None:
             a["music_only"] = True
         steps.append(Step("fade", a))
     return steps
-
-
-def title(t: str, s: Session, quotes: list[str]) -> Step | None:
-    quoted = _q(t, quotes)
-    about = lx.TITLE.search(t)
-    if not about and not (
-        quoted
-        and s.named(quoted) is None  # 'add "upbeat.mp3"' is a file, not words
-        and re.search(
-            r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
-            r"insert|label|name|call)\b|"
-            r"写|打上|"
-            r"显示",
-            t,
-        )
-    ):
-        return None
-    if lx.REMOVE.search(t) and not quoted and not re.search(r"\badd\b", t):
-        return Step("remove_title")
-    if re.search(r"^no (?:titles?|captions?|text)\b|不要标题|不要字幕", t):
-        return Step("remove_title")
-    colour = colour_in(t)
-    size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
-    pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
-    m = re.search(
-        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
-        r"read)\s+(.+)$|"
-        r"标题(?:改成|改为|换成)(.+)$",
-        t,
-    )
-    new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
-    if new_text and not quoted:
-        new_text = s.raw_case(re.sub(r"^(?:say|says|saying|read|reads|reading)\s+", "", new_text))
-    strong_add = re.search(
-        r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|"
-        r"写上|加",
-        t,
-    )
-    weak_add = re.search(
-        r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个", t
-    )
-    edit_words = re.search(
-        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|"
-        r"变",
-        t,
-    )
-    labelled = re.match(
-        r"^(?:title|caption|heading|text|subtitle|on-?screen text|text on (?:the )?screen|标题|"
-        r"字幕)"
-        r"[^:：]{0,12}[:：]\s*(\S.*)$",
-        t,
-    )
-    adding = (
-        strong_add
-        or (weak_add and not edit_words)
-        or (not s.titles and (quoted or labelled) and not edit_words)
-    )
-    if adding and not (edit_words and s.titles and not strong_add):
-        text = quoted or (s.raw_case(labelled.group(1).strip(" .!")) if labelled else None)
-        if text is None:
-            m2 = re.search(
-                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
-                r"reading|"
-                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
-                r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
-                r"video|clip|frame|whole)|$)|"
-                r"(?:标题|字幕|文字)[:：]?\s*(.+?)(?:持续|从|在|$)",
-                t,
-            )
-            cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
-            # "a title at 0:05 saying Hello": the words come after the time
-            cand = re.sub(
-                rf"^(?:at|from|starting at|on)\s+(?:{TIME})\s+(?:saying|that says|which says|"
-                r"reading|that reads|with the words|:)\s*",
-                "",
-                cand,
-            )
-            if cand and not re.fullmatch(
-                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
-                r"[吗嘛呢吧啊呀?？!！]+)",
-                cand,
-            ):
-                text = s.raw_case(cand)
-        if not text:
-            return Step("clarify", why="title_text")
-        args: dict[str, Any] = {"text": text}
-        rng = time_range(t, s.total)
-        vals = times(re.sub(r"«\d+»", "", t))
-        mfor = re.search(
-            r"\bfor\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|持续\s*(\d+(?:\.\d+)?)", t
-        )
-        if rng and rng[2] == "first" and rng[1]:
-            args["start"], args["duration"] = 0.0, rng[1]
-        elif rng and rng[2] == "last" and s.total and rng[0] < s.total:
-            # "over the last 3 seconds", "最后3秒显示": ends with the video
-            args["start"], args["duration"] = rng[0], round(s.total - rng[0], 3)
-        elif rng and rng[2] in ("range",) and rng[1] is not None:
-            args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
-        else:
-            if mfor:
-                args["duration"] = float(mfor.group(1) or mfor.group(2))
-            mat = re.search(
-                r"\b(?:at|from|starting at|start at)\s*(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|"
-                r"seconds?)?)\b|在\s*(\d+(?:\.\d+)?)\s*秒",
-                t,
-            )
-            if mat:
-                args["start"] = (
-                    vals[0]
-                    if vals and mat.group(1) is None
-                    else _secs(mat.group(1) or mat.group(2))
-                )
-            elif re.search(r"\bat the end\b|结尾", t) and s.total:
-                args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
-            elif re.search(r"\bat the (?:start|beginning)\b|\bin the beginning\b|开头|开始时", t):
-                args["start"] = 0.0
-        if pos:
-            args["position"] = pos
-        if colour:
-            args["color"] = colour
-        return Step("add_title", args)
-    if new_text and not quoted and _not_words(new_text):
-        new_text = None  # "change the title to red": a colour, not the words "red"
-    args = {}
-    if new_text:
-        args["text"] = new_text
-    if colour and not (new_text and colour == new_text.lower()):
-        args["color"] = colour
-    if size:
-        args["size"] = size
-    if pos:
-        args["position"] = pos
-    if args:
-        return Step("edit_title", args)
-    if lx.CHANGE.search(t):
-        return Step("clarify", why="title_change")
-    return None
-
-
-def _not_words(x: str) -> bool:
-    """An unquoted "new text" that is really a style: a colour, a place, a size."""
-    return len(x) <= 16 and bool(
-        colour_in(x)
-        or re.search(
-            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|"
-            r"大|小",
-            x,
-        )
-    )
-
-
-def _secs(x: str) -> float:
-    from nemo_widgets.engine.agent.language.times import parse_time
-
-    return parse_time(x) or 0.0
 
 
 def colour_in(t: str) -> str | None:
@@ -294,8 +151,19 @@ def aspect(t: str, s: Session) -> Step | None:
         return Step("decline", why="already")  # "no, keep it landscape": it is; nothing to do
     ratio = None
     m = re.search(r"(?<![\d:])(\d{1,2})\s*(?:[:：/x比]|\s*by\s*)\s*(\d{1,2})(?![\d:])", t)
-    if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
+    spoken = re.search(
+        r"(?<![\d:.])(9 16|16 9|1 1|4 5)(?=\s*(?:ratio|aspect|format|frame|please|$))", t
+    )
+    res = re.search(r"\b(\d{3,4})\s*[x×*]\s*(\d{3,4})\b", t)
+    if res and (g := math.gcd(int(res.group(1)), int(res.group(2)))):
+        shape = f"{int(res.group(1)) // g}:{int(res.group(2)) // g}"  # "1080x1920" → 9:16
+        ratio = shape if shape in ("9:16", "16:9", "1:1", "4:5") else None
+    if ratio is not None:
+        pass
+    elif m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
         ratio = f"{m.group(1)}:{m.group(2)}"
+    elif spoken and not re.search(r"\b(?:from|between|keep|trim|cut)\b", t):
+        ratio = spoken.group(1).replace(" ", ":")  # "make it nine sixteen"
     elif lx.PORTRAIT_45.search(t):
         ratio = "4:5"
     elif lx.SQUARE.search(t) or (
@@ -324,6 +192,9 @@ def aspect(t: str, s: Session) -> Step | None:
         r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
         r"铺满|裁切",
         t,
+    ) or (
+        re.search(r"\b(?:sides|edges) (?:get |are |being )?(?:cut|cropped|lost)\b", t)
+        and not re.search(r"\b(?:without|don'?t|not|no|never)\b", t)
     ):
         fit = "fill"
     purpose = bool(
@@ -367,7 +238,7 @@ def speed(t: str, s: Session) -> Step | None:
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
-        r"快放|原速|正常速度",
+        r"快放|原速|正常速度|慢镜头|慢速",
         t,
     ):
         return None
@@ -389,6 +260,10 @@ def speed(t: str, s: Session) -> Step | None:
             "say “make clip 2 faster”."
         )
         return Step("decline", {"reason": reason}, why="part_speed")
+    if re.search(r"(?:快|加快|加速|提速)了?\s*1\s*倍", t):
+        return Step("set_speed", {"factor": 2.0, **extra})  # 快一倍: one more of itself, 2x
+    if re.search(r"(?:慢|放慢|减速)了?\s*1\s*倍", t):
+        return Step("set_speed", {"factor": 0.5, **extra})
     if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
         return Step("set_speed", {"relative": 1.25, **extra})
     if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
@@ -407,6 +282,16 @@ def speed(t: str, s: Session) -> Step | None:
     mto = re.search(
         r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|"
         r"minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|秒|分))",
+        t,
+    )
+    if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:
+        return Step("set_speed", {"factor": f, **extra})
+    # "slow it down to 0.75", "speed it up to 1.5", "speed 2", "playback speed 1.5": a bare
+    # number after the speed words is the factor
+    mto = re.search(
+        r"\b(?:slow|speed)\s+(?:it\s+|this\s+|the (?:video|clip)\s+)?(?:down|up)\s+to\s+"
+        r"(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|minutes?|:|x\b))|"
+        r"^(?:playback\s+)?speed\s*[:=]?\s*(\d+(?:\.\d+)?)\s*x?$",
         t,
     )
     if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:
@@ -432,7 +317,7 @@ def speed(t: str, s: Session) -> Step | None:
             or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
-    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放", t):
+    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放|慢镜头", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
@@ -453,7 +338,9 @@ def split(t: str, s: Session) -> Step | None:
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
         r"\b(?:break|chop|slice|separate) (?:it |the video |the clip |this )?(?:up )?(?:in|into) "
         r"(?:two|2|half|halves)\b|"
-        r"\bcut (?:it |the video |the clip |this )?at\b|\binto two (?:clips|parts|pieces)\b|分割|"
+        r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
+        r"(?:in two |into two )?at\b|"
+        r"\binto two (?:clips|parts|pieces)\b|分割|"
         r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",
         t,
@@ -467,7 +354,7 @@ def split(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\bhalf\b|\bmiddle\b|\bin two\b|\binto two\b|\b2 (?:parts|pieces)\b|中间|一半|两段|"
-            r"两半|一分为二",
+            r"两半|一分为二|[2两]\s*(?:段|半|部分|个片段)",
             t,
         )
         and s.total
@@ -486,8 +373,7 @@ def clips(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|"
-            r"交换|"
-            r"调换|对调",
+            r"交换|互换|换个位置|换一下位置|换位置|调换|对调|顺序反过来|颠倒顺序|反过来",
             t,
         )
         and len(s.clips) == 2
@@ -556,5 +442,4 @@ __all__ = [
     "object_phrase",
     "speed",
     "split",
-    "title",
 ]

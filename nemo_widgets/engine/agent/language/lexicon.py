@@ -26,7 +26,7 @@ REMOVE = rx(
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
-    r"弄走",
+    r"弄走|去一下|去下(?!载)",
 )
 ADD = rx(
     r"\b(?:add|adding|put|insert|include|create|place|use|play|throw in|slap|stick|give it|"
@@ -168,8 +168,11 @@ LOUDER = rx(
 )
 QUIETER = rx(
     r"\b(?:quieter|softer|lower|decrease|reduce|turn (?:it |the \w+ )?down|down|less loud|"
-    r"too loud|not so loud|duck|fainter)\b",
-    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大",
+    r"too loud|not so loud|duck|fainter)\b|"
+    r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b|"
+    r"\b(?:drop|cut|bring down|take down)\b.*\b(?:volume|level|loudness)\b",
+    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大|"
+    r"(?:别|不要)(?:那么|这么|太)(?:吵|大声|响)",
 )
 A_BIT = rx(
     r"\b(?:a bit|a little|slightly|little|somewhat|a tad|a touch|bit|kinda|a notch|a little bit)\b",
@@ -177,23 +180,32 @@ A_BIT = rx(
 )
 MUTE = rx(
     r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b",
-    r"\b(?:turn|switch) (?:off|out) (?:the )?(?:sound|audio|music|bgm|song)\b",
+    r"\b(?:turn|switch|shut) (?:off|out) (?:the |all |my )?(?:original |clip'?s? |video'?s? |"
+    r"camera )?(?:sound|audio|music|bgm|song|voices?)\b|"
+    r"\b(?:turn|switch|shut) (?:the )?(?:original |clip'?s? |video'?s? )?(?:sound|audio|music|bgm|"
+    r"song|voices?) off\b",
     r"^(?:the )?(?:music|sound|audio|bgm|song)s? off$",
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭)|关掉(?:原声|声音|音乐)",
 )
 UNMUTE = rx(
-    r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b",
-    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音",
+    r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b|"
+    r"\b(?:turn|switch|put) (?:the )?(?:music|song|bgm|audio|sound|voices?) (?:back )?on\b|"
+    r"\b(?:music|song|bgm|audio|sound) (?:back )?on(?: again)?$",
+    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音|(?:音乐|声音|原声)(?:打开|开回来|恢复)|"
+    r"(?:打开|恢复)(?:音乐|原声)",
 )
 
 # -- platforms and shapes ----------------------------------------------------------------------
 PORTRAIT = rx(
-    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|stories|story|snapchat|"
-    r"phone screen|upright)\b",
+    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|snapchat|phone screen|"
+    r"upright)\b",
+    # "story" alone is a story ("he's part of the story"); a platform's story is vertical
+    r"\b(?:ig|insta|instagram|snapchat|facebook|fb|whatsapp) stor(?:y|ies)\b|"
+    r"\b(?:for|to|on|in|into) (?:my|our|the|an?) (?:ig |insta |instagram )?stor(?:y|ies)\b",
     r"竖屏|竖版|竖的|竖向|抖音|快手|小红书|视频号|竖",
 )
 LANDSCAPE = rx(
-    r"\b(?:horizontal|landscape|widescreen|wide screen|youtube|tv|cinematic|desktop)\b",
+    r"\b(?:horizontal|landscape|widescreen|wide screen|youtube|tv|desktop)\b",
     r"横屏|横版|横的|横向|宽屏|b站|bilibili|西瓜视频|横",
 )
 SQUARE = rx(
@@ -205,32 +217,55 @@ PORTRAIT_45 = rx(r"\b(?:4 ?by ?5|four by five)\b")
 # -- speech acts -------------------------------------------------------------------------------
 NEGATION = rx(
     r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
-    r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b",
+    r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b|"
+    # terse "no fade", "no speed change" (not "no sound": silence; not "no more than 10 s")
+    r"^(?:but |and )?no (?!sound\b|audio\b|(?:more|longer|less) than\b|(?:black )?bars\b|"
+    r"wait\b|problem|worries\b|(?:i|you|we) \b)(?=[a-z])",
     r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
-    r"^(?:请)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想|不必|用不着)",
+    r"^(?:请|我|我们)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|不必|用不着)",
+    r"^(?:我)?(?:没让你|没叫你|没要你|没有让你|没说要|没说过要|谁让你)",
+    r"^i (?:didn'?t|did not|never) (?:ask|tell|say|want)(?: you)?(?: to)?\b|"
+    r"^who (?:told|asked) you to\b|^(?:make sure|be sure) (?:not to|you don'?t|to not)\b|"
+    r"\bi(?:'?d| would)? (?:prefer|rather) not(?: to)?(?: have)?\b",
     r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
 )
 CANCEL = rx(
     r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
-    r"ignore that|no thanks|no thank you|nope|nah|nothing|that's all|that is all|"
+    r"ignore that|no thanks|no thank you|nope|nah|nothing(?: else)?|that's all|that is all|"
+    r"that'?s it|thats it|that'?ll be all|all done|i'?m done|done|nothing more|"
+    r"(?:i )?changed my mind|(?:oh )?wait,? no|no,? wait|hold on|actually no|"
     r"no (?:edits|changes)(?: please)?|"
     r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",
-    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)(?:吧|啊)?"
+    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|先这样|保持原样|可以了|好了|行了|够了|差不多了|"
+    r"就这些|没有了|没了)(?:吧|啊|了)?"
     r"(?:[\s,，]*(?:不用了|不要了|不改了|不用改了|取消吧?|没事了?))?\W*$",
 )
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
+    r"cross-?fades?|cross-?fading|dissolve|wipe transition|"
     r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
+    r"(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
+    r"auto[- ]?subs?|auto[- ]?subtitles?|speech to text|pixelat\w*|censor\w*|"
+    r"blur (?:out )?(?:the |his |her |their |all |my )?(?:faces?|license plates?|number plates?|"
+    r"plates?)|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",
-    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色",
+    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解|"
+    r"马赛克|打码|(?:人脸|脸部|车牌)(?:模糊|虚化)|(?:模糊|虚化)(?:人脸|脸|车牌)",
+)
+
+#: Subtitles made from speech: not something the titles can do.
+AUTO_SUBS = re.compile(
+    r"\b(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
+    r"\bauto[- ]?(?:subs?|subtitles?|captions?)\b|\btranscri|speech to text|自动字幕|识别字幕|"
+    r"语音转文字"
 )
 
 #: "no wait", "I mean", "sorry": the next clause replaces the one before.

@@ -13,6 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from nemo_widgets.engine.agent.language.spelling import (
+    is_word,
+    mixed,
+    number_words,
+    regional,
+    shorthand,
+    simplified,
+)
+
 _QUOTE = re.compile(
     r"[\"“”]([^\"“”]+)[\"“”]|[「『]([^」』]+)[」』]|(?<![a-z])['‘’]([^'‘’]+)['‘’](?![a-z])"
 )
@@ -138,6 +147,11 @@ def _en_numerals(t: str) -> str:
 def _fix_word(w: str, protect: set[str]) -> str:
     if len(w) < 4 or w in KEYWORDS or w in _KEEP or w in protect or not w.isalpha():
         return w
+    known = is_word(w)
+    if known is not None:
+        # With a dictionary: a real word is never "corrected"; a non-word one edit (two for
+        # long words) from a word the grammar knows is that word ("splt", "speeed", "trimm").
+        return w if known else _nearest(w) or w
     if (w.endswith("s") and w[:-1] in KEYWORDS) or (w.endswith("es") and w[:-2] in KEYWORDS):
         return w  # a plural, not a typo
     if w.endswith(("ing", "ed")) and len(w) >= 6:
@@ -155,6 +169,22 @@ def _fix_word(w: str, protect: set[str]) -> str:
         if close and (len(w) > 4 or sorted(hit) == sorted(w)):  # 4 letters: swaps only
             return hit
     return w
+
+
+def _nearest(w: str) -> str | None:
+    bound = 1 if len(w) < 8 else 2
+    best: tuple[int, float, str] | None = None
+    for k in _VOCAB:
+        if abs(len(k) - len(w)) > bound or len(k) < 4:
+            continue
+        # the first letter is kept, or the first two are swapped ("rmeove")
+        if k[0] != w[0] and not (k[:2] == w[1::-1] and k[2:3] == w[2:3]):
+            continue
+        d = _edits(w, k)
+        if d <= bound:
+            cand = (d, -difflib.SequenceMatcher(None, w, k).ratio(), k)
+            best = cand if best is None or cand < best else best
+    return best[2] if best else None
 
 
 def _edits(a: str, b: str) -> int:
@@ -200,6 +230,12 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
 
     t = _QUOTE.sub(keep, raw)
     t = t.lower().replace("’", "'").replace("‘", "'")
+    protect = {p.lower() for p in protect or set()}
+    t = mixed(
+        regional(simplified(t)), protect
+    )  # 幫我把車刪掉 → 帮我把车删掉; 把 bgm 关掉 → 把音乐关掉
+    t = shorthand(t)
+    t = re.sub(r"\bfade(in|out)\b", r"fade \1", t)
     t = re.sub(r"百分之\s*([零〇一二两三四五六七八九十百\d.]+)", r"\1%", t)
     t = _cn_numerals(t)
     t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
@@ -211,10 +247,10 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t
     )
+    t = number_words(t, protect)
     t = _en_numerals(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
-    protect = {p.lower() for p in protect or set()}
     t = re.sub(r"[a-z]+", lambda m: _fix_word(m.group(0), protect), t)
     t = re.sub(r"[ \t]+", " ", t).strip()
     return Norm(raw, t, quotes, is_chinese(raw))

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.spelling import simplified
 
 try:  # the detector's vocabulary; the vision side owns it
     from nemo_widgets.engine.vision.labels import COCO, SYNONYMS
@@ -210,7 +211,7 @@ def object_phrase(t: str) -> str | None:
         return (allw + p).strip() or None
     zh = re.search(
         r"把(.+?)(?:给|都|全)?(?:去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|"
-        r"消除|清除|干掉|去了)"
+        r"消除|清除|干掉|去了|去一下|去下(?!载))"
         r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|"
         r"中|上)?的?(.+?)(?:吧|吗|$|，|。)"
         r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉)",
@@ -226,8 +227,8 @@ def object_phrase(t: str) -> str | None:
         )
         p = re.sub(r"^把", "", p)
         p = re.sub(
-            r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|那辆|这辆|那个|这个|那些|这些|那位|这位|"
-            r"那只|这只|一下|所有的",
+            r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|(?:那|这|一)(?:一)?(?:辆|台|部|个|位|只|条|棵|根|"
+            r"块|张|群|对|件|堆)|那些|这些|一下|所有的",
             "",
             p,
         )
@@ -246,7 +247,7 @@ def is_background_only(phrase: str) -> bool:
 
 
 def _stem(f: dict[str, Any]) -> str:
-    return str(f.get("filename", "")).lower().rsplit(".", 1)[0]
+    return simplified(str(f.get("filename", "")).lower()).rsplit(".", 1)[0]
 
 
 _PRESETS = {
@@ -295,7 +296,7 @@ def _background(
             for f in files
             if f.get("file_type") == "image"
             and (
-                str(f.get("filename", "")).lower() in t
+                simplified(str(f.get("filename", "")).lower()) in t
                 or re.search(
                     rf"(?<![a-z0-9]){re.escape(_stem(f))}(?![a-z0-9])",
                     t,
@@ -349,6 +350,8 @@ def _background(
             word = {"pale": "light", "bright": "light", "deep": "dark"}.get(word, word)
             colour = f"{word} {colour}"  # "dark blue": the shade is part of the colour
         return "replace_background", {"mode": "color", "value": colour}
+    if re.search(r"纯色|单色|\b(?:solid|plain|single|one) colou?r\b|\ba colou?r\b", t):
+        return "clarify", {"why": "which_background"}  # "换成纯色的": which colour?
     m = re.search(
         r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|"
         r"backdrop|scene|one))?\s*$|(?:换成|改成|变成)(.+?)(?:背景)?$",

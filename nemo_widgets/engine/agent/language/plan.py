@@ -8,22 +8,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from nemo_widgets.engine.agent.language import intents as it
 from nemo_widgets.engine.agent.language import lexicon as lx
-from nemo_widgets.engine.agent.language import sound
 from nemo_widgets.engine.agent.language.acts import (
-    CREDITS,
-    EXPORT,
     HELP,
+    HOW_TO,
     IF_Q,
     IF_Q_ZH,
+    PERMIT,
+    PREFER_BEFORE,
     Q_START,
-    REDO,
-    STATUS,
+    REMARK,
     UNDO,
     capability,
     is_question,
 )
+from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
+from nemo_widgets.engine.agent.language.clauses import imperative, split_clauses
 from nemo_widgets.engine.agent.language.context import (
     ANSWERS,
     REFER,
@@ -35,23 +35,26 @@ from nemo_widgets.engine.agent.language.context import (
     mentioned,
     no_more,
     noun_phrase,
+    refine,
     topic_of,
 )
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
-    NOUNS_EN,
-    background,
-    is_background_only,
     object_phrase,
     object_words,
 )
+from nemo_widgets.engine.agent.language.read import NO_CHANGE
+from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
+from nemo_widgets.engine.agent.language.read import read as _read
+from nemo_widgets.engine.agent.language.read import understand_clause as _understand
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, both_ends, span_step, trim_cut
+from nemo_widgets.engine.agent.language.spans import (
+    BEFORE_GOES,
+    span_step,
+)
+from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
-
-#: Steps that change nothing (answered in the reply, free of charge).
-NO_CHANGE = ("export", "credits", "status", "help", "answer", "clarify", "decline")
 
 
 @dataclass
@@ -60,204 +63,6 @@ class Understanding:
     zh: bool = False
     skipped: list[Step] = field(default_factory=list)  # negated clauses when others act
     text: str = ""
-
-
-_PROTECT = [
-    (r"\bbetween\s+(\S+)\s+and\s+", r"between \1 & "),
-    (r"\bfade (?:it )?in and (?:fade )?out\b", "fade in & fade out"),
-    (r"\bin and out\b", "in & out"),
-    (r"\bblack and white\b", "black & white"),
-    (r"\b(picture|video|audio|sound) and (picture|video|audio|sound)\b", r"\1 & \2"),
-    (r"\bup and down\b", "up & down"),
-    (r"(开头|前面)和(结尾|后面|最后)", r"\1&&\2"),
-]
-_SPLIT = re.compile(
-    r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
-    r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
-    r"\bhowever\b|然后|接着|之后再|但是|不过|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|再(?=加|把|改|换|"
-    r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
-    r"和(?=把|加|改|换|调|剪|删|去))\s*"
-)
-_POLITE = re.compile(
-    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
-    r"lastly|actually|honestly|on second thought)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
-    r"(?:(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|i\s+(?:want|need|would like|"
-    r"'d like|d like)\s+"
-    r"(?:you\s+)?to\s+|i\s+want\s+|let'?s\s+|go ahead and\s+|try to\s+|is it possible to\s+|"
-    r"are you able to\s+|"
-    r"help me\s+|how about\s+|what about\s+)?(?:please\s+|just\s+)?"
-    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
-    r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"
-)
-_IN_BACKGROUND = re.compile(
-    r"\b(?:"
-    + "|".join(re.escape(n) for n in NOUNS_EN)
-    + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
-    r"(?:background|back)\b|背景(?:里|中|上)的"
-)
-
-
-def split_clauses(t: str) -> list[str]:
-    for a, b in _PROTECT:
-        t = re.sub(a, b, t)
-    parts = [p.strip(" ,.")[:300] for p in _SPLIT.split(t)]
-    return [p.replace(" & ", " and ").replace("&&", "和") for p in parts if p and p.strip(" ,.")]
-
-
-def _understand(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
-    """One clause → steps (usually one), or None if it says nothing the planner knows."""
-    if lx.CANCEL.search(c):
-        return [Step("decline", why="cancel")]
-    if REDO.search(c):
-        return [Step("redo")]
-    if UNDO.search(c) and not re.search(
-        r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
-    ):
-        n = 1
-        m = re.search(r"\b(2|3|4|5|two|three|twice|thrice)\b|(两|三|四|五|2|3|4|5)(?:步|次)", c)
-        if m:
-            n = {
-                "two": 2,
-                "twice": 2,
-                "three": 3,
-                "thrice": 3,
-                "两": 2,
-                "三": 3,
-                "四": 4,
-                "五": 5,
-            }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
-        return [Step("undo")] * n
-    if HELP.search(c):
-        return [Step("help")]
-    if CREDITS.search(c):
-        return [Step("credits")]
-    if STATUS.search(c) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
-        return [Step("status")]
-    if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
-        return [Step("export")]
-    if (ends := both_ends(c, s.total)) is not None:
-        return ends
-    if (f := it.fade(c, s)) is not None:
-        return f
-    if lx.UNSUPPORTED.search(c) and not lx.TITLE.search(c):
-        return [Step("decline", why="unsupported")]
-    for fam in (it.aspect,):
-        if (st := fam(c, s)) is not None:
-            return [st]
-    if (st := it.title(c, s, quotes)) is not None:
-        return [st]
-    if re.fullmatch(
-        r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
-        r"只要(?:背景)?音乐|只留(?:背景)?音乐|只保留(?:背景)?音乐)",
-        c,
-    ):
-        # "…, just the music": the clip's own sound goes, the music stays
-        return [
-            Step("mute", {"target": "video"}) if s.music else Step("clarify", why="which_music")
-        ]
-    if (st := sound.music(c, s)) is not None:
-        return [st]
-    if lx.REMOVE.search(c):
-        st = _removal(c, s, context)
-        if st is not None:
-            return [st]
-    if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
-        # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
-        if s.aspect:
-            return [Step("set_aspect", {"ratio": s.aspect, "fit": "blur"})]
-        return [Step("clarify", why="which_ratio")]
-    if _IN_BACKGROUND.search(c):
-        return None  # "the car in the background" names a thing, not the background
-    bg = background(c, s.files, bool(s.music))
-    if bg is not None:
-        return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
-    for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
-        if (st := fam(c, s)) is not None:
-            return [st]
-    return None
-
-
-def _read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
-    return _alternatives(c, s, quotes, context) or _understand(c, s, quotes, context)
-
-
-def _alternatives(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
-    """ "faster or slower", "9:16 or 1:1?": two readings of one kind → ask which."""
-    parts = re.split(r"\s+or\s+|还是|或者|或是", c, maxsplit=1)
-    if len(parts) != 2 or not parts[0] or not parts[1]:
-        return None
-    a = _understand(parts[0], s, quotes, context)
-    b = _understand(parts[1], s, quotes, context) or _understand(
-        re.sub(r"\S+$", parts[1], parts[0]), s, quotes, context
-    )
-    if a and b and a[0].tool == b[0].tool and a[0].args != b[0].args and a[0].tool not in NO_CHANGE:
-        return [
-            Step("clarify", {"about": a[0].tool, "options": [a[0].args, b[0].args]}, why="which_of")
-        ]
-    return None
-
-
-def _removal(c: str, s: Session, context: list[str]) -> Step | None:
-    phrase = object_phrase(c)
-    if phrase and re.search(r"«\d+»", phrase):
-        return None
-    if phrase is None or lx.PRONOUN.match(phrase):
-        if context:
-            return Step("remove_object", {"target": context[-1]})
-        if s.selection:
-            return Step("remove_object", {"target": "this"})
-        if lx.BACKGROUND.search(c):
-            return None
-        if trim_cut(c, s) is not None and time_range(c, s.total):
-            return trim_cut(c, s)
-        return Step("clarify", why="remove_what")
-    if is_background_only(phrase):
-        return None  # the background family handles it
-    if BEFORE_GOES.search(c) or re.fullmatch(
-        r"(?:everything|anything|all|the (?:part|bit|stuff)) (?:before|until)(?: (?:it|that))?|"
-        r"(?:之前|前面|前边)的?",
-        phrase,
-    ):
-        # "…, drop everything before": a span, said with the clause before (never an object)
-        return trim_cut(c, s) or Step("clarify", why="trim_which")
-    if re.fullmatch(
-        r"第?\s*[一二三四五六七八九十\d]+\s*(?:个)?段|最后(?:一|1)?\s*(?:个)?段", phrase
-    ):
-        # "把第二段删掉", "删掉最后一段": a clip by its number, never seconds or an object
-        st = it.clips(c, s)
-        return st if st is not None and len(s.clips) > 1 else Step("clarify", why="which_clip")
-    explicit = re.search(
-        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
-    )
-    vague = time_range(phrase, s.total) or re.search(
-        r"^(?:the )?(?:end|ending|beginning|start|intro|outro|rest|remainder|opening)$|开头|结尾|"
-        r"中间",
-        phrase,
-    )
-    if explicit or (vague and not object_words(phrase)):
-        return trim_cut(c, s) or Step("clarify", why="trim_which")
-    if re.fullmatch(
-        r"(?:the )?(?:part|section|bit|portion|piece|segment|clip part)s?", phrase
-    ) or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
-        span = trim_cut(c, s) if time_range(c, s.total) else None
-        if span is not None:
-            return span
-    if lx.CLIP.search(phrase) and not object_words(phrase):
-        st = it.clips(c, s)
-        return st or Step("clarify", why="which_clip")
-    if re.fullmatch(r"(?:the |all |any )?(?:sound|audio|noise|volume)", phrase) or phrase in (
-        "声音",
-        "音频",
-    ):
-        return Step("mute", {"target": "video" if not s.music else "all"})
-    if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
-        return Step("clarify", why="remove_what")
-    args: dict[str, Any] = {"target": phrase}
-    rng = time_range(c, s.total)
-    if rng and rng[2] in ("range", "from", "before"):
-        args["start"], args["end"] = rng[0], rng[1]
-    return Step("remove_object", args)
 
 
 def _earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> Step | None:
@@ -302,7 +107,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     clauses = split_clauses(norm.text)
     correcting = False
     for i, clause in enumerate(clauses):
-        c = _POLITE.sub("", clause).strip(" ,")
+        c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
@@ -333,14 +138,52 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             u.steps.append(Step("help"))
             continue
+        if REMARK.match(c):
+            # "nice, the background looks better": nothing asked; "OK" if it is all there is
+            if len(clauses) == 1:
+                u.steps.append(Step("decline", why="cancel"))
+            continue
+        if PREFER_BEFORE.search(c):
+            # "I liked it better before the trim, put it back": the undo, said once
+            if not any(UNDO.search(o) for o in clauses if o is not clause):
+                u.steps.append(Step("undo"))
+            continue
+        if (m := PERMIT.match(c)) is not None:
+            # "…, it's ok to crop the sides": a detail of the step before, or a request alone
+            if prev is None:
+                c = c[m.end() :].strip() or c
+            else:
+                merged = _read(prev[0] + " " + c[m.end() :], prev[2], norm.quotes, context)
+                if merged and [x.tool for x in merged] == [x.tool for x in prev[1]]:
+                    u.steps[-len(prev[1]) :] = merged
+                    prev = (prev[0] + " " + c, merged, prev[2])
+                continue
+        if context and (better := refine(c, context[-1])) is not None:
+            context[-1] = better  # "…, it's the big one on the right"
+            continue
         negated = bool(lx.NEGATION.search(c))
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
             steps = _understand(core, s, norm.quotes, context) if core else None
             wants_gone = re.match(
-                r"(?:请)?(?:不要|不想要|不需要)|i (?:do not|don't|dont) (?:want|need)", c
+                r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
+                r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not",
+                c,
             )
-            gone = no_more(core, s) if wants_gone else None
+            if wants_gone:
+                core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
+            # "no music" on a project with music: it goes; "no cars" is not enough to remove any
+            gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
+            if gone is None and c.startswith("no ") and object_words(core):
+                # "no cars": most likely "remove the cars", but a removal costs: ask first
+                q = (
+                    f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"
+                    if norm.zh
+                    else f"Remove the {core} from the picture? Say “remove the {core}” and I'll "
+                    "do it (no change yet)."
+                )
+                u.steps.append(Step("clarify", {"question": q}, why="remove_what"))
+                continue
             if gone is not None:
                 u.steps.append(gone)
                 imagine(s, gone)
@@ -359,7 +202,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if (
                 steps
                 and steps[0].tool in ("status", "credits", "help", "export")
-                and not re.search(r"\bcost|\bprice|多少钱|费用", c)
+                and not re.search(
+                    r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少", c
+                )
                 and not (
                     steps[0].tool == "export"
                     and re.match(
@@ -371,7 +216,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             ):
                 u.steps += steps
             else:
-                u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=c))
+                about = steps[0].tool if steps else None
+                if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
+                    u.steps.append(Step("help", {"about": about}))  # "how do I remove an object?"
+                else:
+                    u.steps.append(Step("answer", {"about": about}, why=c))
             continue
         if (
             u.steps
@@ -386,6 +235,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "cut the video at 15 seconds and delete the rest": keep what comes before
             u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
+        if correcting and prev is not None and len(prev[1]) == 1 and "text" in prev[1][0].args:
+            # "add a title Hi, no wait, make it Hello": the words change, nothing else
+            m = re.fullmatch(
+                r"(?:make it|change it to|call it|i mean|i meant|rather|it should (?:be|say)|"
+                r"should (?:be|say)|(?:改成|改为|换成|应该是|叫))\s*(.+)",
+                c,
+            )
+            words = norm.quotes[int(q.group(1))] if (q := re.search(r"«(\d+)»", c)) else None
+            words = words or (s.raw_case(m.group(1).strip(" .!")) if m else None)
+            if words:
+                u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
+                prev, correcting = (c, [u.steps[-1]], prev[2]), False
+                continue
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
         if (
@@ -562,6 +424,18 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             u.steps.pop()  # "加一个标题，写“你好”": the next clause answered the question
         for st in steps:
+            if (
+                st.tool == "fade"
+                and last_edit is not None
+                and topic_of(last_edit) == ("the music", "音乐")
+                and not re.search(
+                    r"\b(?:picture|image|video|visuals?|everything|all|both|sound|audio|black)\b|"
+                    r"画面|视频|全部|声音|黑",
+                    c,
+                )
+            ):
+                # "把音乐调小然后淡出", "add the song and fade out": the music's fade
+                st.args.update({"target": "audio", "music_only": True})
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
             if u.steps and fold(u.steps[-1], st, verbless):
@@ -589,4 +463,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         u.steps = keep or u.steps[:1]
     if not u.steps:
         u.steps.append(Step("clarify", why="unknown"))
+    for st in u.steps:  # things and words in the characters they were typed in
+        for k in ("target", "text"):
+            if isinstance(st.args.get(k), str):
+                st.args[k] = as_typed(st.args[k], norm.raw)
     return u

@@ -27,6 +27,8 @@ def music(t: str, s: Session) -> Step | None:
         return Step("unmute", {"target": "music"})
     if lx.MUTE.search(t):
         return Step("mute", {"target": "music"})
+    if re.search(r"\bover the (?:music|song|bgm)\b|\bdrown|被(?:音乐|配乐)(?:盖|压)", t):
+        return volume(t, s)
     level = _level(t)
     about_level = (
         level is not None
@@ -74,7 +76,8 @@ def music(t: str, s: Session) -> Step | None:
     ) or re.fullmatch(
         r"(?:(?:some|a|the|nice|chill|happy|calm|background)\s+)*(?:music|song|bgm|soundtrack|"
         r"tune)s?"
-        r"(?:\s+(?:in the background|behind it|under it|too))?|(?:一些|一点)?(?:背景音乐|音乐|"
+        r"(?:\s+(?:in the background|behind it|under (?:it|this|that|the video)|on it|too))?|"
+        r"(?:一些|一点)?(?:背景音乐|音乐|"
         r"配乐)",
         t,
     )
@@ -108,12 +111,22 @@ def _level(t: str) -> float | None:
     if m:
         return round(float(m.group(1) or m.group(2)) / 100, 4)
     m = re.search(
-        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|音量(?:调到|调成)?(一半|"
-        r"最大)",
+        r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|(?:音量|声音)(?:调到|调成|"
+        r"变成|降到|减到|减小到|设为)?(一半|最大)",
         t,
     )
     if m:
         return _WORD_LEVEL[m.group(1) or m.group(2)]
+    m = re.search(
+        r"(?:音量|声音|音乐|配乐)(?:调到|调成|设为|设成|改成|改为|调为|到)\s*(\d{1,3})(?![\d.]|\s*(?:秒|分|倍|x\b|:))",
+        t,
+    )
+    if m and int(m.group(1)) <= 100:
+        return int(m.group(1)) / 100  # "音量调到三十" (30 of 100)
+    if re.search(
+        r"\b(?:volume|level|sound|audio)\b[^.\d]{0,30}?\b(?:to|at) (?:zero|0)\b(?![.:])", t
+    ):
+        return 0.0  # "volume of the clip to zero"
     m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
     if m:
         return float(m.group(1))
@@ -122,6 +135,18 @@ def _level(t: str) -> float | None:
     )
     if m and int(m.group(1)) <= 200:
         return int(m.group(1)) / 100
+    # terse: "music 0.8", "volume 30", "bgm volume 0.5", "音乐 0.8", "音量 30"
+    m = re.fullmatch(
+        r"(?:the )?(?:(?:music|song|bgm|video|clip|original)\s+)?(?:volume|music|song|bgm|sound|"
+        r"audio|level)\s*[:=]?\s*(0?\.\d+|1(?:\.0+)?|\d{1,3})|"
+        r"(?:(?:背景)?(?:音乐|配乐|声音|原声)的?(?:音量)?|音量)\s*[:：]?\s*(0?\.\d+|1(?:\.0+)?|\d{1,3})",
+        t.strip(),
+    )
+    if m and (v := m.group(1) or m.group(2)):
+        x = float(v)
+        if x > 100:
+            return None
+        return round(x if "." in v or v in ("0", "1") else x / 100, 4)
     return None
 
 
@@ -153,12 +178,29 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         t,
     ):
         return Step("mute", {"target": target or "all"})
+    if s.music and re.search(
+        r"\bover the (?:music|song|bgm)\b|\bdrown|\b(?:music|song|bgm) (?:covers|is louder than|"
+        r"drowns)|(?:音乐|配乐|背景音乐)(?:盖过|压过|盖住|太吵)|被(?:音乐|配乐)(?:盖|压)",
+        t,
+    ):
+        # "the voice is hard to hear over the music": the music goes down, not up
+        return Step("set_volume", {"target": "music", "relative": "down"})
     level = _level(t)
     up, down = lx.LOUDER.search(t), lx.QUIETER.search(t)
     if target is None and not _STRONG_SOUND.search(t):
         return None
     if target is not None and not (up or down or level is not None or _STRONG_SOUND.search(t)):
         return None
+    if (
+        target is None
+        and s.music
+        and s.total
+        and re.search(r"\b(?:it|this|that|them)\b|它|这个", t)
+        and not re.search(r"\b(?:volume|sound|audio)\b|音量|声音", t)
+    ):
+        # "turn it down" with music on the timeline: "it" is the music or the clip's own
+        # sound, nothing says which: ask (a clause before that names it has set the target)
+        return Step("clarify", why="which_sound")
     tgt = target or ("music" if s.music else "video")
     cur = s.music_volume if tgt == "music" else 1.0
     if re.search(r"\bhalve\b|\bhalf as loud\b|音量减半", t):

@@ -23,7 +23,7 @@ _KEEPING = re.compile(
     r"\b(?:trim|cut|shorten|crop|chop|reduce|clip)\s+(?:it|this|the (?:video|clip|whole thing)|"
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
-    r"只留|截取|"
+    r"只留|截取|剩下(?!的)|只剩|就留|(?<![保停])留(?=前|后|最后|开头|结尾|中间|\s*\d)|"
     r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
 )
 
@@ -51,36 +51,49 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         if s.total and v >= s.total - 0.05:
             return out_of_range(v, None, s)
-        return Step("trim", {"start": v, "end": None})
+        return Step("trim", {"start": v, "end": None}, why="starts_at")
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
         rf"到\s*({TIME})\s*(?:结束|为止|停)",
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
-        return Step("trim", {"start": 0.0, "end": v})
+        return Step("trim", {"start": 0.0, "end": v}, why="ends_at")
     rng = time_range(t, s.total)
     if rng is None:
         m = re.search(
             rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip|"
             rf"this)\s+"
             rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|"
-            rf"minutes?)\b)(?:\s*long)?|"
-            rf"(?:剪成|剪到|剪短到|缩短到|缩短为|缩到|压缩到|截取|保留|只要)\s*({TIME})",
+            rf"minutes?)\b)(?!\s*(?:shorter|longer|less|more|faster|slower|off|out))(?:\s*long)?|"
+            rf"(?:剪成|剪到|剪至|剪短到|缩短到|缩短为|缩到|压缩到|截取|截到|截成|裁到|保留|只要)\s*({TIME})",
             t,
         )
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
+            if v and s.total and v > s.total + 0.05:
+                return out_of_range(0.0, v, s)  # "trim to 45 s" of a 30 s video: not possible
             if v:
                 return Step("trim", {"start": 0.0, "end": v})
         m = re.search(
-            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+({TIME})|"
+            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+(?:shorter than |"
+            rf"under |less than |no longer than |at most )?({TIME})|"
             rf"({TIME})\s*(?:max|maximum|at most|tops|or less|or shorter)\b|"
             rf"\b(?:at most|max(?:imum)?|no (?:more|longer) than|under)\s+({TIME})",
             t,
         )
         if m and (v := parse_time(next(g for g in m.groups() if g))):
             return Step("trim", {"start": 0.0, "end": v})
+        m = re.search(
+            r"\b(?:shorter|shorten(?: it)?|cut (?:it )?down)\b\W{0,3}(?:\w+\W+){0,2}?"
+            r"(?:like|about|around|roughly|maybe|to|at)\s+(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|"
+            r"mins?|minutes?)\b)",
+            t,
+        )
+        if m and (v := parse_time(m.group(1))):
+            if s.total and v > s.total + 0.05:
+                return out_of_range(0.0, v, s)
+            return Step("trim", {"start": 0.0, "end": v})  # "make it shorter, like 15 sec"
         if trimish and re.search(r"\b(?:trim|shorten|cut|crop)\b|剪|缩短|\bshorter\b", t):
             if times(t) and re.search(r"\bcut\b", t) and not re.search(r"\bat\b", t):
                 return Step("clarify", why="trim_which")

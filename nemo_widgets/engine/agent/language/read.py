@@ -1,0 +1,146 @@
+"""Step 3: one clause → its steps (usually one), tried from the most specific family to the
+most general: speech acts (undo, help, credits, export, status), both ends, fades,
+unsupported effects, aspect, titles, music, removals, the background, then speed, volume,
+split, trim and cut, and whole clips. None when the clause says nothing the planner knows."""
+
+from __future__ import annotations
+
+import re
+
+from nemo_widgets.engine.agent.language import intents as it
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language import sound
+from nemo_widgets.engine.agent.language.acts import CREDITS, EXPORT, HELP, REDO, STATUS, UNDO
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background
+from nemo_widgets.engine.agent.language.removal import removal
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
+from nemo_widgets.engine.agent.language.titles import title
+
+#: Steps that change nothing (answered in the reply, free of charge).
+NO_CHANGE = ("export", "credits", "status", "help", "answer", "clarify", "decline")
+
+
+_IN_BACKGROUND = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(n) for n in NOUNS_EN)
+    + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
+    r"(?:background|back)\b|背景(?:里|中|上)的"
+)
+
+
+def understand_clause(
+    c: str, s: Session, quotes: list[str], context: list[str]
+) -> list[Step] | None:
+    """One clause → steps (usually one), or None if it says nothing the planner knows."""
+    if lx.CANCEL.search(c):
+        return [Step("decline", why="cancel")]
+    if REDO.search(c):
+        return [Step("redo")]
+    if re.search(
+        r"\b(?:undo|revert|reset|roll ?back)\s+(?:all|everything|every (?:change|edit))\b|"
+        r"\bstart (?:over|from scratch)\b|撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始",
+        c,
+    ):
+        return [Step("clarify", why="undo_all")]  # how many steps is "everything"? ask
+    if UNDO.search(c) and not re.search(
+        r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
+    ):
+        n = 1
+        m = re.search(r"\b(2|3|4|5|two|three|twice|thrice)\b|(两|三|四|五|2|3|4|5)(?:步|次)", c)
+        if m:
+            n = {
+                "two": 2,
+                "twice": 2,
+                "three": 3,
+                "thrice": 3,
+                "两": 2,
+                "三": 3,
+                "四": 4,
+                "五": 5,
+            }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
+        n = max(n, len(re.findall(r"\bundo\b|撤销", c)))  # "undo undo"
+        return [Step("undo")] * n
+    if HELP.search(c):
+        return [Step("help")]
+    if CREDITS.search(c):
+        return [Step("credits")]
+    if STATUS.search(c) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
+        return [Step("status")]
+    if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
+        return [Step("export")]
+    if (ends := both_ends(c, s.total)) is not None:
+        return ends
+    if (f := it.fade(c, s)) is not None:
+        return f
+    if lx.UNSUPPORTED.search(c) and (not lx.TITLE.search(c) or lx.AUTO_SUBS.search(c)):
+        return [Step("decline", why="unsupported")]
+    for fam in (it.aspect,):
+        if (st := fam(c, s)) is not None:
+            return [st]
+    if (st := title(c, s, quotes)) is not None:
+        return [st]
+    if re.fullmatch(
+        r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
+        r"只要(?:背景)?音乐|只留(?:背景)?音乐|只保留(?:背景)?音乐)",
+        c,
+    ):
+        # "…, just the music": the clip's own sound goes, the music stays
+        return [
+            Step("mute", {"target": "video"}) if s.music else Step("clarify", why="which_music")
+        ]
+    if (st := sound.music(c, s)) is not None:
+        return [st]
+    if lx.REMOVE.search(c):
+        st = removal(c, s, context)
+        if st is not None:
+            return [st]
+    if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
+        # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
+        if s.aspect:
+            return [Step("set_aspect", {"ratio": s.aspect, "fit": "blur"})]
+        return [Step("clarify", why="which_ratio")]
+    if _IN_BACKGROUND.search(c):
+        return None  # "the car in the background" names a thing, not the background
+    bg = background(c, s.files, bool(s.music))
+    if bg is not None:
+        return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
+    for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
+        if (st := fam(c, s)) is not None:
+            if st.tool == "split" and s.total and not 0 < st.args["at"] < s.total - 0.05:
+                return [_split_outside(st.args["at"], s)]  # "split at 1:05" of a 30 s video
+            return [st]
+    return None
+
+
+def _split_outside(at: float, s: Session) -> Step:
+    """A split past the end: say so, change nothing."""
+    zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or ""))
+    reason = (
+        f"视频只有 {s.total:.1f} 秒，没有第 {at:g} 秒可以分割，所以没有修改。"
+        if zh
+        else f"The video is only {s.total:.1f} s long, so there is no {at:g} s to split at; "
+        "nothing was changed."
+    )
+    return Step("decline", {"reason": reason}, why="out_of_range")
+
+
+def read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    return alternatives(c, s, quotes, context) or understand_clause(c, s, quotes, context)
+
+
+def alternatives(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
+    """ "faster or slower", "9:16 or 1:1?": two readings of one kind → ask which."""
+    parts = re.split(r"\s+or\s+|还是|或者|或是", c, maxsplit=1)
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        return None
+    a = understand_clause(parts[0], s, quotes, context)
+    b = understand_clause(parts[1], s, quotes, context) or understand_clause(
+        re.sub(r"\S+$", parts[1], parts[0]), s, quotes, context
+    )
+    if a and b and a[0].tool == b[0].tool and a[0].args != b[0].args and a[0].tool not in NO_CHANGE:
+        return [
+            Step("clarify", {"about": a[0].tool, "options": [a[0].args, b[0].args]}, why="which_of")
+        ]
+    return None

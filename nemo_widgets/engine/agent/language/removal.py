@@ -1,0 +1,97 @@
+"""Step 3c: a removal verb — an object in the picture, or a span, a clip, the sound?
+
+"remove the car" is an object; "remove the first 3 seconds" a span; "remove the second clip"
+a clip; "remove the sound" mutes; "remove it" with nothing named asks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.intents import Step, clips
+from nemo_widgets.engine.agent.language.objects import (
+    is_background_only,
+    object_phrase,
+    object_words,
+)
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.sound import volume
+from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, trim_cut
+from nemo_widgets.engine.agent.language.times import time_range
+
+
+def removal(c: str, s: Session, context: list[str]) -> Step | None:
+    if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
+        return st  # "drop the volume of the street noise": quieter, not a thing removed
+    phrase = object_phrase(c)
+    if phrase and re.search(r"«\d+»", phrase):
+        return None
+    if phrase is None or lx.PRONOUN.match(phrase):
+        if context:
+            return Step("remove_object", {"target": context[-1]})
+        if s.selection:
+            return Step("remove_object", {"target": "this"})
+        if lx.BACKGROUND.search(c):
+            return None
+        if trim_cut(c, s) is not None and time_range(c, s.total):
+            return trim_cut(c, s)
+        return Step("clarify", why="remove_what")
+    if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
+        return Step(
+            "mute", {"target": "video"}
+        )  # "去掉原声", "视频的声音去掉", "remove the voices"
+    if is_background_only(phrase):
+        return None  # the background family handles it
+    if BEFORE_GOES.search(c) or re.fullmatch(
+        r"(?:everything|anything|all|the (?:part|bit|stuff)) (?:before|until)(?: (?:it|that))?|"
+        r"(?:之前|前面|前边)的?",
+        phrase,
+    ):
+        # "…, drop everything before": a span, said with the clause before (never an object)
+        return trim_cut(c, s) or Step("clarify", why="trim_which")
+    if re.fullmatch(
+        r"第?\s*[一二三四五六七八九十\d]+\s*(?:个)?段|最后(?:一|1)?\s*(?:个)?段", phrase
+    ):
+        # "把第二段删掉", "删掉最后一段": a clip by its number, never seconds or an object
+        st = clips(c, s)
+        return st if st is not None and len(s.clips) > 1 else Step("clarify", why="which_clip")
+    explicit = re.search(
+        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
+    )
+    vague = time_range(phrase, s.total) or re.search(
+        r"^(?:the )?(?:end|ending|beginning|start|intro|outro|rest|remainder|opening)$|开头|结尾|"
+        r"中间",
+        phrase,
+    )
+    if explicit or (vague and not object_words(phrase)):
+        return trim_cut(c, s) or Step("clarify", why="trim_which")
+    part = re.fullmatch(
+        r"(?:the )?(?:[a-z]+\s+){0,3}?(?:part|section|bit|portion|piece|segment|clip part|"
+        r"moment|stretch)s?",
+        phrase,
+    ) and not object_words(phrase)
+    if part or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
+        # "take out the boring bit from 0:15 to 0:18": a span of time, never a thing
+        span = trim_cut(c, s) if time_range(c, s.total) else None
+        if span is not None:
+            return span
+        if part and not lx.CLIP.search(phrase):
+            return Step("clarify", why="trim_which")
+    if lx.CLIP.search(phrase) and not object_words(phrase):
+        st = clips(c, s)
+        return st or Step("clarify", why="which_clip")
+    if re.fullmatch(r"(?:the |all |any )?(?:sound|audio|noise|volume)", phrase) or phrase in (
+        "声音",
+        "音频",
+    ):
+        return Step("mute", {"target": "video" if not s.music else "all"})
+    if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
+        if time_range(c, s.total) is not None:
+            return trim_cut(c, s) or Step("clarify", why="trim_which")  # "from 10s on delete all"
+        return Step("clarify", why="remove_what")
+    args: dict[str, Any] = {"target": phrase}
+    rng = time_range(c, s.total)
+    if rng and rng[2] in ("range", "from", "before"):
+        args["start"], args["end"] = rng[0], rng[1]
+    return Step("remove_object", args)

@@ -1,0 +1,192 @@
+"""Titles: add one (its words, when and where), restyle it (colour, size, position), change
+its words, remove it. "Make the title red" restyles; it never adds a title reading "red"."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.intents import Step, colour_in
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_range, times
+
+
+def _q(text: str, quotes: list[str]) -> str | None:
+    """The first quoted text in the clause."""
+    m = re.search(r"«(\d+)»", text)
+    return quotes[int(m.group(1))] if m else None
+
+
+def title(t: str, s: Session, quotes: list[str]) -> Step | None:
+    quoted = _q(t, quotes)
+    about = lx.TITLE.search(t)
+    if not about and not (
+        quoted
+        and s.named(quoted) is None  # 'add "upbeat.mp3"' is a file, not words
+        and re.search(
+            r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
+            r"insert|label|name|call)\b|"
+            r"写|打上|"
+            r"显示",
+            t,
+        )
+    ):
+        return None
+    if lx.REMOVE.search(t) and not quoted and not re.search(r"\badd\b", t):
+        return Step("remove_title")
+    if re.search(r"^no (?:titles?|captions?|text)\b|不要标题|不要字幕", t):
+        # "no title": the one there goes; with none there, nothing is added
+        return (
+            Step("remove_title")
+            if s.titles
+            else Step("decline", {"what": "add_title"}, why="negated")
+        )
+    colour = colour_in(t)
+    size = "bigger" if lx.BIGGER.search(t) else "smaller" if lx.SMALLER.search(t) else None
+    if re.search(r"\btoo (?:small|tiny)\b|\bhard to read\b|\bcan'?t read\b|太小|看不清", t):
+        size = "bigger"  # "the title is too small": what it should become
+    elif re.search(r"\btoo (?:big|large|huge)\b|太大", t):
+        size = "smaller"
+    pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
+    m = re.search(
+        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
+        r"read)\s+(.+)$|"
+        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成)(.+)$",
+        t,
+    )
+    new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
+    if new_text and not quoted:
+        new_text = s.raw_case(re.sub(r"^(?:say|says|saying|read|reads|reading)\s+", "", new_text))
+    strong_add = re.search(
+        r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|"
+        r"写上|加",
+        t,
+    )
+    weak_add = re.search(
+        r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个|"
+        r"\b(?:put|place|show|display)\b.*\b(?:saying|that says|which says|that reads|with the "
+        r"words)\b",
+        t,
+    )
+    edit_words = re.search(
+        r"\b(?:make|change|turn|move|set|rename|edit|update|fix|restyle|recolou?r)\b|改|换|移|调|"
+        r"变",
+        t,
+    )
+    labelled = re.match(
+        r"^(?:title|caption|heading|text|subtitle|on-?screen text|text on (?:the )?screen|标题|"
+        r"字幕)"
+        r"[^:：]{0,12}[:：]\s*(\S.*)$",
+        t,
+    )
+    says = re.search(
+        r"\b(?:saying|that says|which says|that reads|reading|with the words)\s+(.+?)"
+        r"(?:\s+(?:for|at|from|on|in|until)\s+(?:the\s+)?(?:\d|top|bottom|middle|cent|start|"
+        r"beginning|end|screen|video|clip)|$)",
+        t,
+    )
+    adding = (
+        strong_add
+        or (weak_add and not edit_words)
+        or (not s.titles and (quoted or labelled or says) and not edit_words)
+    )
+    if adding and not (edit_words and s.titles and not strong_add):
+        text = quoted or (s.raw_case(labelled.group(1).strip(" .!")) if labelled else None)
+        if text is None and says:
+            text = s.raw_case(says.group(1).strip(" .!"))  # "title at the bottom saying Hi"
+        if text is None:
+            m2 = re.search(
+                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
+                r"reading|"
+                r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
+                r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
+                r"video|clip|frame|whole)|$)|"
+                r"(?:标题|字幕|文字)(?:叫做?|名为|名叫|为|是|写着|写|内容是|内容为)?[:：]?\s*(.+?)"
+                r"(?:持续|从|在|$)",
+                t,
+            )
+            cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
+            # "a title at 0:05 saying Hello": the words come after the time
+            cand = re.sub(
+                rf"^(?:at|from|starting at|on)\s+(?:{TIME})\s+(?:saying|that says|which says|"
+                r"reading|that reads|with the words|:)\s*",
+                "",
+                cand,
+            )
+            if cand and not re.fullmatch(
+                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
+                r"[吗嘛呢吧啊呀?？!！]+)",
+                cand,
+            ):
+                text = s.raw_case(cand)
+        if not text:
+            return Step("clarify", why="title_text")
+        args: dict[str, Any] = {"text": text}
+        rng = time_range(t, s.total)
+        vals = times(re.sub(r"«\d+»", "", t))
+        mfor = re.search(
+            r"\bfor\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|持续\s*(\d+(?:\.\d+)?)", t
+        )
+        if rng and rng[2] == "first" and rng[1]:
+            args["start"], args["duration"] = 0.0, rng[1]
+        elif rng and rng[2] == "last" and s.total and rng[0] < s.total:
+            # "over the last 3 seconds", "最后3秒显示": ends with the video
+            args["start"], args["duration"] = rng[0], round(s.total - rng[0], 3)
+        elif rng and rng[2] in ("range",) and rng[1] is not None:
+            args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
+        else:
+            if mfor:
+                args["duration"] = float(mfor.group(1) or mfor.group(2))
+            mat = re.search(
+                r"\b(?:at|from|starting at|start at)\s*(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|"
+                r"seconds?)?)\b|在\s*(\d+(?:\.\d+)?)\s*秒",
+                t,
+            )
+            if mat:
+                args["start"] = (
+                    vals[0]
+                    if vals and mat.group(1) is None
+                    else _secs(mat.group(1) or mat.group(2))
+                )
+            elif re.search(r"\bat the end\b|结尾", t) and s.total:
+                args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
+            elif re.search(r"\bat the (?:start|beginning)\b|\bin the beginning\b|开头|开始时", t):
+                args["start"] = 0.0
+        if pos:
+            args["position"] = pos
+        if colour:
+            args["color"] = colour
+        return Step("add_title", args)
+    if new_text and not quoted and _not_words(new_text):
+        new_text = None  # "change the title to red": a colour, not the words "red"
+    args = {}
+    if new_text:
+        args["text"] = new_text
+    if colour and not (new_text and colour == new_text.lower()):
+        args["color"] = colour
+    if size:
+        args["size"] = size
+    if pos:
+        args["position"] = pos
+    if args:
+        return Step("edit_title", args)
+    if lx.CHANGE.search(t):
+        return Step("clarify", why="title_change")
+    return None
+
+
+def _not_words(x: str) -> bool:
+    """An unquoted "new text" that is really a style: a colour, a place, a size."""
+    return len(x) <= 16 and bool(
+        colour_in(x)
+        or re.search(
+            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|"
+            r"大|小",
+            x,
+        )
+    )
+
+
+def _secs(x: str) -> float:
+    return parse_time(x) or 0.0

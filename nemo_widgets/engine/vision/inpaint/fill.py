@@ -1,0 +1,193 @@
+"""The fill: each frame with its shot's plate, in its own view, inside its hole.
+
+The plate (:mod:`.plate`) is warped into the frame by the shot's homography (and, with
+parallax, moved by local flow and blended with the previous filled frame, so the fill does
+not flicker), gain-matched to the frame's exposure around the hole and feathered in. Frames
+come through :class:`~nemo_widgets.engine.video_io.FrameReader` and go out through
+:class:`~nemo_widgets.engine.video_io.VideoWriter` with the source's audio packets and
+timestamps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import cv2
+import numpy as np
+
+from nemo_widgets.engine.video_io import ForwardClock, FrameReader, VideoWriter
+from nemo_widgets.engine.vision.inpaint.flow import LocalFlow, remap
+from nemo_widgets.engine.vision.inpaint.motion import Hole, MaskFn, shift
+from nemo_widgets.engine.vision.inpaint.plate import (
+    Analysis,
+    FillResult,
+    Known,
+    analyse,
+    feather_for,
+)
+
+
+def filled_frames(
+    src: Path | FrameReader, an: Analysis
+) -> Iterator[tuple[int, av.VideoFrame, np.ndarray]]:
+    """Pass 3: each frame with the plate, in its own view, inside its hole (``src``: a path,
+    or a reader already open at the first frame)."""
+    if not isinstance(src, FrameReader):
+        with FrameReader(src) as frames:
+            yield from filled_frames(frames, an)
+        return
+    flow = LocalFlow() if an.parallax else None
+    carried: Carried | None = None  # what the previous frame passes on (parallax shots only)
+    for f in src:
+        i, frame, rgb = f.index, f.frame, f.rgb
+        k = an.shot_of.get(i)
+        passed = None
+        if i in an.holes and k in an.plates:
+            to_ref = an.shots[k].to_ref
+            local = flow if k in an.parallax else None
+            prior = None
+            if local is not None and carried is not None and an.shot_of.get(i - 1) == k:
+                prior = (carried, np.linalg.inv(to_ref[i]) @ to_ref[i - 1])
+            plate = an.plates[k]
+            if k in an.stacks:
+                plate = (an.stacks[k].plate(i, plate[0]), *plate[1:])
+            rgb, passed = _composite(rgb, an.holes[i], plate, to_ref[i], local, prior)
+        carried = passed
+        yield i, frame, rgb
+
+
+def inpaint_video(
+    src: Path,
+    out: Path,
+    masks: MaskFn,
+    *,
+    quality: str = "high",
+    max_samples: int = 40,
+    progress: Callable[[float], None] = lambda p: None,
+    check: Callable[[], None] = lambda: None,
+    known: Known | None = None,
+) -> FillResult:
+    """Remove what ``masks(i, rgb)`` marks (True = remove) from every frame of ``src``; the
+    original audio is copied and every frame keeps its timestamp. ``known``: what a scan
+    already found (shots, where the holes are): the analysis then decodes once (see
+    :class:`~nemo_widgets.engine.vision.inpaint.plate.Known`), and the source is decoded
+    twice in all."""
+    an = analyse(src, masks, check=check, progress=progress, max_samples=max_samples, known=known)
+    w, h, n = an.width, an.height, an.frames
+    filled = 0
+    with (
+        FrameReader(src, check=check) as inp,
+        VideoWriter(
+            out,
+            w - w % 2,
+            h - h % 2,
+            inp.rate,
+            quality=quality,
+            time_base=inp.time_base,
+            copy_audio=inp.audio,
+        ) as writer,
+    ):
+        for packet in inp.audio_packets():
+            writer.copy(packet)
+        clock = ForwardClock(inp.rate, inp.time_base)
+        for i, frame, rgb in filled_frames(inp, an):
+            filled += i in an.holes
+            writer.write(rgb[: h - h % 2, : w - w % 2], clock(frame.pts))
+            progress(50 + 49 * (i + 1) / max(1, n))
+    return FillResult(
+        n,
+        len(an.shots),
+        sum(s.static for s in an.shots),
+        filled,
+        an.never_seen,
+        len(an.parallax),
+        round(an.invented_share, 3),
+    )
+
+
+@dataclass
+class Carried:
+    """The last filled frame of a parallax shot and, per pixel, how many frames ago what it
+    shows inside the hole was last seen for real (0 outside the hole)."""
+
+    rgb: np.ndarray
+    age: np.ndarray
+
+
+def _composite(
+    rgb: np.ndarray,
+    hole: Hole,
+    plate_info: tuple,
+    to_ref: np.ndarray,
+    flow: LocalFlow | None = None,
+    prior: tuple[Carried, np.ndarray] | None = None,
+    tau: float = 6.0,
+    keep: float = 0.5,
+) -> tuple[np.ndarray, Carried | None]:
+    """The frame with its hole filled from the plate, and (with ``flow``, for parallax) what
+    the next frame carries on. With parallax the plate is moved onto the frame by local flow;
+    ``prior`` (the previous filled frame and the homography from this frame to it) is carried
+    onto this frame the same way and blended in — weight exp(−age/τ), at least ``keep`` — so
+    what was seen one frame ago wins over the plate's longer reach, and the fill does not
+    flicker as the per-frame flow changes."""
+    plate, (x0, y0, _x1, _y1), _missing = plate_info
+    h, w = rgb.shape[:2]
+    feather = feather_for(w, h)
+    hb = hole.box
+    # With parallax the plate is moved onto this frame by local flow, which needs context
+    # around the hole to see how the scene there moves.
+    margin = 2 * feather + (max(16, min(w, h) // 8) if flow else 0)
+    bx0, by0 = max(0, hb[0] - margin), max(0, hb[1] - margin)
+    bx1, by1 = min(w, hb[2] + margin), min(h, hb[3] + margin)
+    # Plate (reference ROI coordinates) → this frame's region around the hole.
+    frame_from_ref = np.linalg.inv(shift(to_ref, -x0, -y0))
+    local = shift(frame_from_ref, -bx0, -by0)
+    size = (bx1 - bx0, by1 - by0)
+    fill = cv2.warpPerspective(
+        plate, local, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+    region = rgb[by0:by1, bx0:bx1]
+    m = np.zeros((by1 - by0, bx1 - bx0), np.uint8)
+    m[hb[1] - by0 : hb[3] - by0, hb[0] - bx0 : hb[2] - bx0] = hole.crop
+    age = None
+    if flow is not None:
+        f, _ = flow(region, fill, m > 0, check=False)
+        fill = remap(fill, f)
+        age = np.zeros(m.shape, np.float32)
+        if prior is not None:
+            last, from_last = prior
+            onto = shift(from_last, -bx0, -by0)
+            back = cv2.warpPerspective(
+                last.rgb, onto, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+            )
+            last_age = cv2.warpPerspective(
+                last.age, onto, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+            )
+            f, _ = flow(region, back, m > 0, check=False)
+            back, last_age = remap(back, f), remap(last_age, f, cv2.INTER_NEAREST)
+            age = np.where(m > 0, last_age + 1, 0).astype(np.float32)
+            wt = np.maximum(np.exp(-age / tau), keep)[..., None] * (m > 0)[..., None]
+            fill = (back * wt + fill * (1 - wt)).astype(np.uint8)
+        else:
+            age = np.where(m > 0, 1e3, 0).astype(np.float32)
+    # Gain match: the plate's exposure to this frame's, on a ring just outside the hole.
+    ring = (cv2.dilate(m, np.ones((2 * feather + 1,) * 2, np.uint8)) > 0) & (m == 0)
+    if ring.sum() > 20:
+        gain = (region[ring].astype(np.float32).mean(0) + 1) / (
+            fill[ring].astype(np.float32).mean(0) + 1
+        )
+        fill = np.clip(fill.astype(np.float32) * np.clip(gain, 0.8, 1.25), 0, 255).astype(np.uint8)
+    alpha = cv2.GaussianBlur(
+        cv2.dilate(m, np.ones((feather, feather), np.uint8)).astype(np.float32), (0, 0), feather / 2
+    )
+    alpha = np.maximum(alpha, m.astype(np.float32))
+    out = rgb.copy()
+    out[by0:by1, bx0:bx1] = cv2.blendLinear(fill, region, alpha, 1 - alpha)
+    if age is None:
+        return out, None
+    full_age = np.zeros((h, w), np.float32)
+    full_age[by0:by1, bx0:bx1] = age
+    return out, Carried(out, full_age)

@@ -1,0 +1,185 @@
+"""Shots and camera motion, the first thing the fill needs to know: where the cuts are
+(:class:`CutDetector`), where each frame's hole is (:class:`Hole`), and how the camera moves
+between frames (:class:`MotionTracker`: homographies from ORB features outside the hole,
+sub-pixel refined by ECC; a static camera is kept exact)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+MaskFn = Callable[[int, np.ndarray], np.ndarray | None]  # (frame index, rgb) → bool mask or None
+
+
+@dataclass
+class Shot:
+    start: int  # first frame index
+    end: int  # one past the last
+    static: bool = True
+    #: Homography of each frame of the shot into the reference frame (full resolution).
+    to_ref: dict[int, np.ndarray] = field(default_factory=dict)
+    ref: int = 0
+
+
+@dataclass
+class Hole:
+    """A frame's mask, stored as its bounding box and the crop inside it."""
+
+    box: tuple[int, int, int, int]
+    crop: np.ndarray
+
+    @classmethod
+    def of(cls, mask: np.ndarray) -> Hole | None:
+        b = bbox(mask)
+        return None if b is None else cls(b, mask[b[1] : b[3], b[0] : b[2]].copy())
+
+    def full(self, h: int, w: int) -> np.ndarray:
+        m = np.zeros((h, w), bool)
+        x0, y0, x1, y1 = self.box
+        m[y0:y1, x0:x1] = self.crop
+        return m
+
+
+class CutDetector:
+    """Is this frame the first of a new shot? Fed thumbnails one at a time.
+
+    Two signals: colour histogram distance and mean grey difference. On the street sample the
+    five hard cuts score > 0.4 / > 45 and everything else < 0.15 / < 20 (pans and passing cars
+    included).
+    """
+
+    def __init__(self) -> None:
+        self.prev: tuple[np.ndarray, np.ndarray] | None = None
+
+    def __call__(self, thumb: np.ndarray) -> bool:
+        hsv = cv2.cvtColor(thumb, cv2.COLOR_RGB2HSV)
+        hist = cv2.calcHist([hsv], [0, 1], None, [16, 8], [0, 180, 0, 256])
+        cv2.normalize(hist, hist)
+        gray = cv2.cvtColor(thumb, cv2.COLOR_RGB2GRAY).astype(np.int16)
+        cut = False
+        if self.prev is not None:
+            hd = cv2.compareHist(self.prev[0], hist, cv2.HISTCMP_BHATTACHARYYA)
+            mad = float(np.abs(gray - self.prev[1]).mean())
+            cut = (hd > 0.3 and mad > 25) or hd > 0.6 or mad > 45
+        self.prev = (hist, gray)
+        return cut
+
+
+def detect_cuts(small: list[np.ndarray]) -> list[int]:
+    """Frame indices where a new shot starts."""
+    is_cut = CutDetector()
+    return [0] + [i for i, img in enumerate(small) if is_cut(img) and i > 0]
+
+
+class MotionTracker:
+    """Frame-to-frame homographies (frame i → i-1), estimated while frames stream past, from
+    ORB features outside the hole, at up to ``width`` pixels (full resolution matrices)."""
+
+    def __init__(self, width: int = 960) -> None:
+        self.width = width
+        self.orb = cv2.ORB_create(1000)
+        self.matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
+        self.prev: tuple | None = None
+        self.prev_gray: np.ndarray | None = None
+        self.rel: dict[int, np.ndarray] = {}
+        self.moves: dict[int, float] = {}
+
+    def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
+        h, w = rgb.shape[:2]
+        scale = min(1.0, self.width / w)
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if scale < 1:
+            gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
+        keep = None
+        if hole is not None:
+            m = cv2.resize(
+                hole.astype(np.uint8),
+                (gray.shape[1], gray.shape[0]),
+                interpolation=cv2.INTER_NEAREST,
+            )
+            keep = np.where(cv2.dilate(m, np.ones((9, 9), np.uint8)) > 0, 0, 255).astype(np.uint8)
+        kp, des = self.orb.detectAndCompute(gray, keep)
+        if self.prev is not None:
+            pkp, pdes = self.prev
+            hmat = np.eye(3)
+            if des is not None and pdes is not None and len(kp) >= 8 and len(pkp) >= 8:
+                matches = self.matcher.match(des, pdes)
+                if len(matches) >= 8:
+                    a = np.float32([kp[m.queryIdx].pt for m in matches])
+                    b = np.float32([pkp[m.trainIdx].pt for m in matches])
+                    self.moves[i] = float(np.median(np.linalg.norm(a - b, axis=1))) / scale
+                    est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
+                    if est is not None and inl is not None and inl.sum() >= 8:
+                        if self.moves[i] >= 0.35:  # a static camera needs no refinement
+                            est = self._refine(gray, self.prev_gray, est, keep)
+                        s, s_inv = (
+                            np.diag([scale, scale, 1.0]),
+                            np.diag([1 / scale, 1 / scale, 1.0]),
+                        )
+                        hmat = s_inv @ est @ s  # full → small, homography, small → full
+            self.rel[i] = hmat
+        self.prev = (kp, des)
+        self.prev_gray = gray
+
+    def _refine(
+        self, gray: np.ndarray, prev: np.ndarray, est: np.ndarray, keep: np.ndarray | None
+    ) -> np.ndarray:
+        """Sub-pixel accuracy: ECC (intensity alignment) starting from the feature estimate.
+        ORB keypoints are only pixel-accurate, which costs several dB on a pan."""
+        warp = est.astype(np.float32)
+        try:
+            _, warp = cv2.findTransformECC(
+                gray,
+                prev,
+                warp,
+                cv2.MOTION_HOMOGRAPHY,
+                (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-5),
+                keep,
+                3,
+            )
+        except cv2.error:
+            return est
+        # Keep the refinement only when it stays close to the feature estimate.
+        corners = np.float32(
+            [[0, 0], [gray.shape[1], 0], [0, gray.shape[0]], [gray.shape[1], gray.shape[0]]]
+        ).reshape(-1, 1, 2)
+        moved = np.abs(
+            cv2.perspectiveTransform(corners, warp.astype(np.float64))
+            - cv2.perspectiveTransform(corners, est)
+        ).max()
+        return warp.astype(np.float64) if moved < 3 else est
+
+    def fill(self, shot: Shot) -> None:
+        """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies."""
+        eye = np.eye(3)
+        shot.ref = shot.start + (shot.end - shot.start) // 2
+        moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]
+        shot.static = not moves or float(np.median(moves)) < 0.35
+        chain = {shot.ref: eye}
+        for i in range(shot.ref + 1, shot.end):  # i → ref through i-1
+            chain[i] = chain[i - 1] @ self.rel.get(i, eye)
+        for i in range(shot.ref - 1, shot.start - 1, -1):  # i → ref through i+1
+            chain[i] = chain[i + 1] @ np.linalg.inv(self.rel.get(i + 1, eye))
+        for i in range(shot.start, shot.end):
+            shot.to_ref[i] = eye if shot.static else chain[i]
+
+
+def bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The bounding box (x0, y0, x1, y1) of a mask's True pixels; None for an empty mask."""
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return None if w == 0 or h == 0 else (x, y, x + w, y + h)
+
+
+def shift(h: np.ndarray, dx: float, dy: float) -> np.ndarray:
+    """Homography ``h`` followed by a translation by (dx, dy)."""
+    t = np.array([[1, 0, dx], [0, 1, dy], [0, 0, 1]], np.float64)
+    return t @ h
+
+
+def thumbnail(rgb: np.ndarray) -> np.ndarray:
+    """The 64-pixel-wide picture :class:`CutDetector` compares."""
+    h, w = rgb.shape[:2]
+    return cv2.resize(rgb, (64, max(2, 64 * h // w)), interpolation=cv2.INTER_AREA)

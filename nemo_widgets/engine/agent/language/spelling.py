@@ -236,3 +236,13 @@ __all__ = [
     "shorthand",
     "simplified",
 ]
+
+
+def warm() -> None:
+    """Load the dictionaries now (≈ 0.6 s, on a thread at engine start), not on the first
+    message a user types."""
+    zc = _zhconv()
+    if zc is not None:
+        zc.convert("影片", "zh-cn")
+    _alpha2digit()
+    _speller()

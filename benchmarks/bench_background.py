@@ -13,7 +13,9 @@
   the composite: MAD and MSE (×10³), dtSSD (×10²), and the edge-band colour error of its own
   compositing over a new backdrop. Scored side by side in the same run: the new matte,
   today's matte (a frozen copy, benchmarks/_matte_baseline.py) and the raw model mask
-  (upsampled, no temporal step, no guided filter). Medians over the shots.
+  (upsampled, no temporal step, no guided filter). Medians over the shots. Each MAD is also
+  split by where it is (``mad_split``): the edge band within 1/80 of the long side of the
+  reference's contour, the far background (false person) and the far person (missed person).
 - Flicker: mean |α_t − warp(α_{t−1})| in a band around the edge (DIS flow between frames), on
   the real clips in ../shared/media when present, else the registry sample.
 """

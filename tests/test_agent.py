@@ -248,3 +248,23 @@ def test_an_empty_project_costs_nothing_and_changes_nothing(api: Api, text: str,
         p.get("functionCall") for e in events for p in e.get("content", {}).get("parts", [])
     )
     assert balance() == before and api.state(sid)["draft"] == draft
+
+
+def test_the_planners_dictionaries_load_at_engine_start_not_on_the_first_message(
+    tmp_path: Path,
+) -> None:
+    """Simplified/Traditional, numbers-as-words and the English word list (≈ 0.6 s) are
+    loaded on a thread while the engine starts, so the first message is not the slow one."""
+    import time
+
+    from nemo_widgets.engine import start
+    from nemo_widgets.engine.agent.language import spelling
+
+    loaders = (spelling._speller, spelling._zhconv, spelling._alpha2digit)
+    for f in loaders:
+        f.cache_clear()
+    with start(tmp_path / "engine"):
+        deadline = time.monotonic() + 30
+        while any(f.cache_info().currsize == 0 for f in loaders) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [f.cache_info().currsize for f in loaders] == [1, 1, 1]

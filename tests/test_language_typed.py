@@ -217,6 +217,10 @@ NO_EDIT = [
     ("I filmed this in Tokyo", BARE, "clarify"),
     ("make it 10 seconds shorter", BARE, "clarify"),  # by 10 s, from which end? asked
     ("缩短5秒", BARE, "clarify"),
+    ("千万别改比例", BARE, "decline"),
+    ("不是让你删标题", FULL, "decline"),
+    ("remove everyone except the woman in red", BARE, "clarify"),  # no "all but" removal
+    ("除了那个小孩，其他人都去掉", BARE, "clarify"),
 ]
 
 
@@ -232,6 +236,8 @@ def test_spelling_steps() -> None:
     n = normalise("the parked car keeps moving, it fades")
     assert n.text == "the parked car keeps moving, it fades"
     assert normalise("splt it and remvoe the bike").text == "split it and remove the bike"
+    # a rare real word that is a common verb with two letters swapped is that verb
+    assert normalise("spilt at 5").text == "split at 5"
     # numbers as words, ordinals kept
     assert normalise("the first second, twenty five percent").text == (
         "the first 1 second, 25 percent"
@@ -272,3 +278,20 @@ def test_file_names_stay_as_uploaded() -> None:
     want = [("replace_background", {"mode": "image", "value": "海灘.jpg"})]
     check("背景換成海灘.jpg", state, want)
     check("use 海灘.jpg as the background", state, want)
+
+
+def test_a_clip_number_inside_chinese() -> None:
+    files = [
+        {"filename": "street.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
+        {"filename": "beach.mp4", "file_type": "video", "file_id": "f_5", "duration": 12},
+    ]
+    two = {
+        "tt": 0,
+        "sg": [
+            {"id": "a", "s": 0, "du": 30000, "src": "f_1"},
+            {"id": "b", "s": 30000, "du": 12000, "src": "f_5"},
+        ],
+    }
+    state = {"video_infos": files, "draft": {"t": [two]}}
+    check("把 clip 2 删掉", state, [("remove_clip", {"clip": 2})])
+    check("clip 2 加速两倍", state, [("set_speed", {"clip": 2, "factor": 2.0})])

@@ -14,6 +14,7 @@ from typing import Any
 from nemo_widgets.draft import diff
 from nemo_widgets.engine import events as ev
 from nemo_widgets.engine.agent import planner, replies
+from nemo_widgets.engine.agent.language import spelling
 from nemo_widgets.engine.agent.planner import Plan
 from nemo_widgets.engine.agent.tools import ALIASES, TOOLS
 from nemo_widgets.engine.jobs import Cancelled
@@ -59,6 +60,8 @@ class Agent:
         self.engine = engine
         self.history = History(engine)
         self._rng = random.Random()
+        # the planner's dictionaries load beside the server's start, not on the first message
+        threading.Thread(target=spelling.warm, name="nemo-warm", daemon=True).start()
 
     def plan(self, session_id: str, text: str, state_delta: dict[str, Any] | None = None) -> Plan:
         """The plan for ``text`` in the session's state (plus what the message brings)."""

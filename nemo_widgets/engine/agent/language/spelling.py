@@ -82,7 +82,7 @@ _MIXED = [
     (r"volume|vol", "音量"),
     (r"audio|sound", "声音"),
     (r"speed", "速度"),
-    (r"videos?|clips?|vid", "视频"),
+    (r"(?:videos?|clips?|vid)(?!\s*#?\d)", "视频"),  # "clip 2" stays a clip's number
     (r"background|backdrop|bg", "背景"),
     (r"blur(?:red)?", "模糊"),
     (r"mute", "静音"),
@@ -127,7 +127,7 @@ def mixed(text: str, protect: set[str] | frozenset[str] = frozenset()) -> str:
     for rx, zh in _MIXED_RX:
         head = rx.sub(zh, head)
     head = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], head)
-    head = re.sub(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])", "", head)
+    head = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", head)
     return head + tail
 
 
@@ -220,4 +220,29 @@ def is_word(w: str) -> bool | None:
     return w in sp.word_frequency
 
 
-__all__ = ["as_typed", "is_word", "mixed", "number_words", "regional", "shorthand", "simplified"]
+def frequency(w: str) -> int:
+    """How common an English word is (0 when unknown or without a dictionary)."""
+    sp = _speller()
+    return int(sp.word_frequency[w]) if sp is not None else 0
+
+
+__all__ = [
+    "as_typed",
+    "frequency",
+    "is_word",
+    "mixed",
+    "number_words",
+    "regional",
+    "shorthand",
+    "simplified",
+]
+
+
+def warm() -> None:
+    """Load the dictionaries now (≈ 0.6 s, on a thread at engine start), not on the first
+    message a user types."""
+    zc = _zhconv()
+    if zc is not None:
+        zc.convert("影片", "zh-cn")
+    _alpha2digit()
+    _speller()

@@ -184,13 +184,15 @@ def number_words(text: str, protect: set[str] | frozenset[str] = frozenset()) ->
             kept.append(m.group(0))
             return f"qq{'z' * len(kept)}qq"
 
-        masked = _ORDINAL.sub(hide, t)
-        if protect:  # the uploads' names ("twenty.mp3") stay as typed
+        masked = t
+        if protect:  # the uploads' names ("twenty.mp3", "second.mp4") stay as typed: first,
+            # before an ordinal inside one is hidden on its own
             masked = re.sub(
                 r"[a-z0-9_\-]+(?:\.[a-z0-9]+)?",
                 lambda m: hide(m) if m.group(0) in protect or "." in m.group(0) else m.group(0),
                 masked,
             )
+        masked = _ORDINAL.sub(hide, masked)
         try:
             masked = a2d(masked, "en")
             t = re.sub(r"qq(z+)qq", lambda m: kept[len(m.group(1)) - 1], masked)

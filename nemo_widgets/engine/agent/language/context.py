@@ -262,7 +262,9 @@ _NOUN = re.compile(
 def imagine(s: Session, st: Step) -> None:
     """Update the session view as if the step had run (lengths for the next clauses)."""
     a = st.args
-    if st.tool == "trim" and s.total:
+    if st.tool == "undo":
+        s.undone()
+    elif st.tool == "trim" and s.total:
         end = a.get("end") if a.get("end") is not None else s.total
         s.total = max(0.0, min(end, s.total) - (a.get("start") or 0))
     elif st.tool == "cut" and s.total:

@@ -310,6 +310,10 @@ def speed(t: str, s: Session) -> Step | None:
             or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
+    if (
+        f := _stated_factor(t, bool(slower or re.search(r"slo-?mo|慢动作|慢放|慢镜头", t)))
+    ) is not None:
+        return Step("set_speed", {"factor": f, **extra})  # "slow motion, like 0.25": the value
     if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放|慢镜头", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
@@ -324,6 +328,22 @@ def speed(t: str, s: Session) -> Step | None:
     if slower:
         return Step("set_speed", {"factor": 0.5, **extra})
     return Step("clarify", why="which_speed")
+
+
+def _stated_factor(t: str, slower: bool) -> float | None:
+    """A number the speed words leave bare ("slow motion, like 0.25", "faster, say 1.5"): it
+    beats the word's default when it goes the same way."""
+    m = re.search(
+        r"(?:\blike|\bsay|\bmaybe|\babout|\baround|\bat|\bto|\bof|比如|大概|差不多|左右|到)\s*"
+        r"(\d*\.\d+|\d)(?![\d.:])(?!\s*(?:s\b|sec|seconds?|mins?|minutes?|秒|分|%|percent))",
+        t,
+    )
+    if m is None:
+        return None
+    f = float(m.group(1))
+    if (slower and 0.05 <= f < 1) or (not slower and 1 < f <= 8):
+        return f
+    return None
 
 
 def split(t: str, s: Session) -> Step | None:

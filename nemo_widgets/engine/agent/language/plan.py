@@ -37,6 +37,8 @@ from nemo_widgets.engine.agent.language.context import (
     refine,
     topic_of,
 )
+from nemo_widgets.engine.agent.language.contrast import ONLY, spaced, strip_only
+from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
@@ -103,13 +105,23 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     earlier: list[str] = []  # spans named before that one ("the first 2 s and the last 2 s, …")
     mention: tuple[str, str] | None = None  # "the title is hard to read, …"
     last_edit: Step | None = None
-    clauses = split_clauses(norm.text)
+    clauses = [
+        p
+        for c in split_clauses(norm.text)
+        for p in spaced(c, lambda x: _understand(x, s, norm.quotes, []))
+    ]
     correcting = False
+    declined: tuple[str, str] | None = None  # what the negated clause before was about
     for i, clause in enumerate(clauses):
         c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
+        if declined is not None and (ONLY.search(c) or ONLY.search(clause.strip())):
+            c = about_thing(
+                strip_only(c), declined, norm.zh
+            )  # "don't remove the music, just lower it"
+        declined = None
         if u.steps and re.fullmatch(
             r"(?:but |and )?no (?:music|songs?|bgm)(?: (?:though|please|thanks|for now))?",
             clause.strip(" ,.!").lower(),
@@ -158,6 +170,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         negated = bool(lx.NEGATION.search(c))
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
+            declined = mentioned(core)
             steps = _understand(core, s, norm.quotes, context) if core else None
             wants_gone = re.match(
                 r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"

@@ -25,6 +25,9 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
         return st  # "drop the volume of the street noise": quieter, not a thing removed
     phrase = object_phrase(c)
+    if phrase and re.search(r"[\u4e00-\u9fff]", phrase):
+        # "…的路人全部删掉", "…人影也去掉": how many / "too" is not part of the thing
+        phrase = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", phrase) or phrase
     if phrase and re.search(r"«\d+»", phrase):
         return None
     if phrase is None or lx.PRONOUN.match(phrase):

@@ -123,7 +123,11 @@ def _level(t: str) -> float | None:
     )
     if m and int(m.group(1)) <= 100:
         return int(m.group(1)) / 100  # "音量调到三十" (30 of 100)
-    m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
+    m = re.search(
+        r"\b(?:volume|level|music|song|bgm|sound|audio)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b"
+        r"(?!\s*(?:s\b|sec|x\b|:|times))",
+        t,
+    )
     if m:
         return float(m.group(1))
     m = re.search(

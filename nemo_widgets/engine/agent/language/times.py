@@ -73,6 +73,14 @@ _RANGE = re.compile(
 )
 
 
+#: "the middle" as a place in the picture (with a thing there), not the middle of the video.
+_FRAME_PLACE = re.compile(
+    r"(?:画面|屏幕|镜头|图像|视频里|画面里)(?:的)?(?:正)?中(?:间|央)|"
+    r"中(?:间|央)(?:的|那个|那位|那辆|这个|站着的|有个|有一个)(?!部分|那段|一段|内容|片段|几秒|\d)|"
+    r"\bmiddle of the (?:frame|picture|shot|screen|image|road|street|scene|crowd|sidewalk|field)\b"
+)
+
+
 def time_range(text: str, total: float) -> tuple[float, float | None, str] | None:
     """The span the text names, as (start, end or None = to the end, how), or None.
 
@@ -123,6 +131,8 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
         return 0.0, round(total / 2, 2), "first"
     if re.search(r"\b(?:second|2nd|last|latter|back|final) half\b|后半(?:段|部分)?|后一半", t):
         return round(total / 2, 2), None, "last"
+    if _FRAME_PLACE.search(t):
+        return None  # "画面中间那个戴帽子的大叔": a place in the picture, not a part of the video
     if re.search(r"\bmiddle (?:part|section|bit|third)|\bthe middle\b|中间(?:部分|那段|一段)?", t):
         return round(total / 3, 2), round(2 * total / 3, 2), "middle"
     return None

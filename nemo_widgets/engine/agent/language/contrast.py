@@ -1,0 +1,71 @@
+"""Clauses that people run together without punctuation, and contrastive negation.
+
+- Chinese typed with spaces for commas: "原声静音 音乐音量调到80%" is two steps; "标题换成黑色
+  放中间" is one. A space splits a clause only when each piece reads as a step of its own and
+  the whole does not already say the same steps (so a detail stays with its step).
+- Contrastive negation: "不要删音乐 静音就好", "don't remove the music, just turn it down",
+  "别动背景 把…去掉就行": the negated part is declined, the rest is done, and a rest without an
+  object of its own ("静音就好", "just turn it down") is about the thing the negated part named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.intents import Step
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: "…就行", "…就好", "just …", "only …": the part that is wanted, after one that is not.
+ONLY = re.compile(
+    r"(?:就行|就好|就可以了?|就够了|就ok|即可)[了吧啊呀。！!]*$|^(?:just|only|simply)\b|^只(?:要|需要?)"
+)
+_TAIL = re.compile(r"\s*(?:就行|就好|就可以了?|就够了|就ok|即可)[了吧啊呀。！!]*$")
+
+
+def strip_only(c: str) -> str:
+    """ "静音就好" → "静音"; "just turn it down" → "turn it down"."""
+    c = _TAIL.sub("", c)
+    return re.sub(r"^(?:just|simply)\s+", "", c).strip() or c
+
+
+def _key(steps: list[Step] | None) -> list[tuple[str, object]]:
+    return [(st.tool, st.args.get("target")) for st in steps or []]
+
+
+def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
+    """A Chinese clause with spaces → its pieces, when the spaces separate steps."""
+    if not _CJK.search(c) or not re.search(r"\s", c.strip()):
+        return [c]
+    parts = [p for p in re.split(r"(?<=[\u4e00-\u9fff%％])\s+(?=[\u4e00-\u9fff])", c.strip()) if p]
+    if len(parts) < 2:
+        return [c]
+    negated = [bool(lx.NEGATION.search(p)) for p in parts]
+    if any(negated[:-1]) and not negated[-1]:
+        return parts  # "不要删音乐 静音就好": declined, then done
+    if any(negated):
+        return [c]
+    readings = [read(p) for p in parts]
+    if not all(
+        r and all(st.tool not in ("clarify", "decline", "answer", "help") for st in r)
+        for r in readings
+    ):
+        return [c]
+    pieces = [k for r in readings for k in _key(r)]
+    if len(set(pieces)) < len(pieces) or pieces == _key(read(c)):
+        return [c]  # the same step twice ("标题换成黑色 放中间"), or the whole says it already
+    return parts
+
+
+def about(c: str, thing: tuple[str, str], zh: bool) -> str:
+    """The wanted part names no thing of its own: it is about the one the negated part named
+    ("静音就好" after "不要删音乐" → "音乐 静音"; "turn it down" → "turn the music down")."""
+    from nemo_widgets.engine.agent.language.context import REFER, mentioned
+    from nemo_widgets.engine.agent.language.objects import object_words
+
+    if mentioned(c) is not None or object_words(c):
+        return c
+    name = thing[1] if zh else thing[0]
+    again = re.sub(REFER, name, c)
+    return again if again != c else f"{name} {c}" if not zh else f"{name}{c}"

@@ -1,0 +1,144 @@
+"""Families of phrasings that must generalise (each with paraphrases of our own, English and
+Chinese): steps read on the timeline the steps before leave (undo included), a place in the
+picture is not a time, a different amount off each end, a stated value beats a word's
+default, spaces between Chinese steps, two sounds in one message, contrastive negation, and
+"cut" with a vague extent asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from nemo_widgets.engine.agent import plan
+from nemo_widgets.engine.agent.language.contrast import spaced, strip_only
+
+FILES = [
+    {"filename": "street.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
+    {"filename": "lofi.mp3", "file_type": "audio", "file_id": "f_2", "duration": 60},
+]
+VIDEO = {"tt": 0, "sg": [{"id": "a", "s": 0, "du": 30000, "src": "f_1", "n": "street"}]}
+SHORT = {"tt": 0, "sg": [{"id": "a", "s": 0, "du": 20000, "src": "f_1", "n": "street"}]}
+MUSIC = {"tt": 1, "sg": [{"id": "m", "s": 0, "du": 30000, "src": "f_2", "v": 50, "n": "lofi"}]}
+META = {"width": 1280, "height": 720}
+BARE = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
+FULL = {"video_infos": FILES, "draft": {"t": [VIDEO, MUSIC], "m": META}}
+#: trimmed to 20 s; an undo brings back the 30 s draft (what the engine's history holds)
+EDITED = {
+    "video_infos": FILES,
+    "draft": {"t": [SHORT], "m": META},
+    "_undo": [{"t": [VIDEO], "m": META}],
+}
+EDIT_TOOLS = {
+    "trim", "cut", "split", "set_speed", "fade", "add_title", "edit_title", "remove_title",
+    "add_music", "replace_music", "remove_music", "set_volume", "mute", "unmute",
+    "set_aspect", "remove_clip", "reorder", "add_clip", "undo", "redo",
+}  # fmt: skip
+
+
+def check(text: str, state: dict, want: list[tuple[str, dict]]) -> None:
+    got = plan(text, state).intents()
+    assert [s["tool"] for s in got] == [t for t, _ in want], (text, got)
+    for g, (_, args) in zip(got, want, strict=True):
+        for k, v in args.items():
+            ok = g.get(k) == pytest.approx(v) if isinstance(v, float) else g.get(k) == v
+            assert ok, (text, k, got)
+
+
+CASES = [
+    # each step on the timeline the one before leaves: the undo gives the 30 s back
+    ("undo it and cut the last 4 seconds instead", EDITED, [("undo", {}), ("trim", {"end": 26.0})]),
+    (
+        "go back, then keep only the last 10 seconds",
+        EDITED,
+        [("undo", {}), ("trim", {"start": 20.0})],
+    ),
+    ("撤销一下 然后剪掉最后5秒", EDITED, [("undo", {}), ("trim", {"end": 25.0})]),
+    ("撤回，再把后面3秒去掉", EDITED, [("undo", {}), ("trim", {"end": 27.0})]),
+    # a different amount off each end, in one clause
+    ("前3秒后2秒都剪掉", BARE, [("trim", {"start": 3.0, "end": 28.0})]),
+    ("掐头去尾，开头1秒结尾4秒不要", BARE, [("trim", {"start": 1.0, "end": 26.0})]),
+    ("把前2秒和后5秒删了", BARE, [("trim", {"start": 2.0}), ("trim", {"start": 0.0, "end": 23.0})]),
+    # a number said with the word beats the word's default
+    ("slow motion please, maybe 0.3", BARE, [("set_speed", {"factor": 0.3})]),
+    ("make it slo-mo, around 0.4", BARE, [("set_speed", {"factor": 0.4})]),
+    ("speed it up, say 1.5", BARE, [("set_speed", {"factor": 1.5})]),
+    ("慢动作 大概0.3", BARE, [("set_speed", {"factor": 0.3})]),
+    # 原声 is the clip's own sound; two sounds in one message, each its own step
+    (
+        "原声关掉 音乐调到60%",
+        FULL,
+        [("mute", {"target": "video"}), ("set_volume", {"target": "music", "level": 0.6})],
+    ),
+    (
+        "音乐调到30% 原声静音",
+        FULL,
+        [("set_volume", {"target": "music", "level": 0.3}), ("mute", {"target": "video"})],
+    ),
+    (
+        "set the song to 0.5 and the original audio to 20%",
+        FULL,
+        [
+            ("set_volume", {"target": "music", "level": 0.5}),
+            ("set_volume", {"target": "video", "level": 0.2}),
+        ],
+    ),
+    (
+        "music at 0.3, clip sound at 90%",
+        FULL,
+        [
+            ("set_volume", {"target": "music", "level": 0.3}),
+            ("set_volume", {"target": "video", "level": 0.9}),
+        ],
+    ),
+    # contrastive negation: the negated part is not done, the wanted part is
+    ("不要删音乐 调小一点就好", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("别删配乐 静音就行", FULL, [("mute", {"target": "music"})]),
+    ("don't delete the song, just mute it", FULL, [("mute", {"target": "music"})]),
+    (
+        "don't take the music out, just make it quieter",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("别动背景 把那辆车去掉就行", BARE, [("remove_object", {})]),
+    # a bare "cut" with a vague extent reads two ways: ask
+    ("cut the middle bit", BARE, [("clarify", {})]),
+    ("cut the middle section", BARE, [("clarify", {})]),
+    ("cut the middle part out", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
+    ("把中间那段删掉", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), CASES, ids=[c[0] for c in CASES])
+def test_families(text: str, state: dict, want: list[tuple[str, dict]]) -> None:
+    check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "画面中间那个戴帽子的大叔 去掉",
+        "把画面正中间站着的人删掉",
+        "屏幕中间的那辆车去掉",
+        "remove the man in the middle of the frame",
+        "erase the dog in the middle of the street",
+    ],
+)
+def test_a_place_in_the_picture_is_not_a_time(text: str) -> None:
+    """Never a cut of the middle of the video: an object (or a question), nothing else."""
+    got = plan(text, BARE).intents()
+    assert not {g["tool"] for g in got} & EDIT_TOOLS, (text, got)
+
+
+def test_spaces_split_only_where_steps_are() -> None:
+    from nemo_widgets.engine.agent.language.plan import _read
+    from nemo_widgets.engine.agent.language.session import Session
+
+    s = Session.of(FULL)
+
+    def read(x: str):
+        return _read(x, s, [], [])
+
+    assert spaced("原声静音 音乐音量调到80%", read) == ["原声静音", "音乐音量调到80%"]
+    assert spaced("标题换成黑色 放中间", read) == ["标题换成黑色 放中间"]
+    assert spaced("不要删音乐 静音就好", read) == ["不要删音乐", "静音就好"]
+    assert strip_only("静音就好") == "静音"
+    assert strip_only("just turn it down") == "turn it down"

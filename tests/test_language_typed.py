@@ -103,6 +103,22 @@ TYPED = [
         [("mute", {"target": "video"}), ("add_music", {"file": "upbeat.mp3"})],
     ),
     ("cut the first 2 seconds make it 2x faster", BARE, [("trim", {}), ("set_speed", {})]),
+    (
+        "- keep the first 20s\n- make it vertical\n- export",
+        BARE,
+        [("trim", {"end": 20.0}), ("set_aspect", {}), ("export", {})],
+    ),
+    (
+        "剪掉前2秒、加速到2倍、再改成竖屏",
+        BARE,
+        [("trim", {}), ("set_speed", {}), ("set_aspect", {})],
+    ),
+    (
+        "split at 10 and slow down the second clip",
+        BARE,
+        [("split", {}), ("set_speed", {"clip": 2})],
+    ),
+    ("add a title Hi, no wait, call it Hello", BARE, [("add_title", {"text": "Hello"})]),
     ("把字幕和配乐都删掉", FULL, [("remove_title", {}), ("remove_music", {})]),
     ("remove the title and the music", FULL, [("remove_title", {}), ("remove_music", {})]),
     # remarks, permissions and refinements
@@ -136,6 +152,16 @@ TYPED = [
     ("text at the top saying Good Luck", BARE, [("add_title", {"text": "Good Luck"})]),
     ("I can't hear the talking over the music", FULL, [("set_volume", {"relative": "down"})]),
     ("how do I blur the background?", BARE, [("help", {"about": "replace_background"})]),
+    ("I would rather not have music", FULL, [("remove_music", {})]),
+    ("make it 1920x1080", BARE, [("set_aspect", {"ratio": "16:9"})]),
+    ("配乐别这么吵", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("把视频的声音去掉", BARE, [("mute", {"target": "video"})]),
+    ("麻烦把那辆车去一下", BARE, [("remove_object", {"target": "车"})]),
+    ("能不能把背景虚化吗？", BARE, [("replace_background", {"mode": "blur"})]),
+    ("把 caption 放到 bottom", FULL, [("edit_title", {"position": "bottom"})]),
+    ("字幕改成 yellow", FULL, [("edit_title", {"color": "yellow"})]),
+    ("幫我把影片改成直的", BARE, [("set_aspect", {"ratio": "9:16"})]),
+    ("make it start at 4s and end at 20s", BARE, [("trim", {"start": 4.0, "end": 20.0})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]
 
@@ -170,6 +196,9 @@ NO_EDIT = [
     ("去掉路人要扣多少积分", BARE, "answer"),
     ("generate captions automatically", BARE, "decline"),
     ("undo all my changes", FULL, "clarify"),  # how many steps is "all"?
+    ("make sure not to crop it", BARE, "decline"),
+    ("blur the faces", BARE, "decline"),  # not the background: not something done here
+    ("给车牌打码", BARE, "decline"),
 ]
 
 
@@ -210,3 +239,18 @@ def test_run_on_and_each_part_clauses() -> None:
     assert split_clauses("删掉标题和音乐") == ["删掉标题", "删掉音乐"]
     # two objects stay one removal phrase family (not the project's parts)
     assert split_clauses("把车和人删掉") == ["把车和人删掉"]
+
+
+def test_file_names_stay_as_uploaded() -> None:
+    files = [
+        {"filename": "street.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
+        {"filename": "twenty.mp3", "file_type": "audio", "file_id": "f_2", "duration": 60},
+        {"filename": "海灘.jpg", "file_type": "image", "file_id": "f_3"},
+    ]
+    state = {"video_infos": files, "draft": {"t": [VIDEO]}}
+    # a number word that is a file's name is the file, not a number
+    check("add twenty.mp3 at twenty percent", state, [("add_music", {"file": "twenty.mp3"})])
+    # a Traditional file name is found from either script, and named as uploaded
+    want = [("replace_background", {"mode": "image", "value": "海灘.jpg"})]
+    check("背景換成海灘.jpg", state, want)
+    check("use 海灘.jpg as the background", state, want)

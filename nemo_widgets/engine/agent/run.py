@@ -5,6 +5,7 @@ language saying what was done, and what was not and why."""
 from __future__ import annotations
 
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -223,7 +224,8 @@ def _compose(done: list[str], failed: list[str], p: Plan, extra: list[str], zh: 
     for st in p.skipped:
         what = st.args.get("what")
         if st.args.get("reason"):  # not possible as asked (past the end…): say why
-            parts.append(("没有完成：" if zh else "Not done: ") + st.args["reason"])
+            why = re.sub(r"[;；,，]?\s*(?:nothing was changed|所以没有修改)", "", st.args["reason"])
+            parts.append(("没有完成：" if zh else "Not done: ") + why)
             continue
         if st.why == "purpose":
             ratio = st.args.get("ratio", "9:16")

@@ -159,8 +159,12 @@ def is_question(raw: str, c: str) -> bool:
     if Q_START.search(c):
         return True
     if re.search(r"[\u4e00-\u9fff]", c):
-        if _REQUEST_ZH.search(c):
-            return False
+        if _REQUEST_ZH.search(c) or (
+            re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
+            and re.search(r"^把|^帮|^给", c)
+            and re.search(r"吗\s*[?？]?$", c)
+        ):
+            return False  # "可以把背景虚化吗？": asked politely, a request
         return bool(
             re.search(
                 r"什么|为什么|怎么|如何|多少|多长|多久|多大|多响|多快|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"

@@ -30,12 +30,13 @@ _PROTECT = [
     (r"(开头|前面)和(结尾|后面|最后)", r"\1&&\2"),
 ]
 _SPLIT = re.compile(
-    r"\s*(?:;|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|,\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
+    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|"
+    r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"
     r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|再(?=加|把|改|换|"
     r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
-    r"和(?=把|加|改|换|调|剪|删|去))\s*"
+    r"和(?=把|加|改|换|调|剪|删|去)|、(?=再|把|加|剪|删|去|改|换|调|做|设|静|导|变|放|撤))\s*"
 )
 POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
@@ -160,6 +161,7 @@ def imperative(c: str) -> str:
 
 
 def split_clauses(t: str) -> list[str]:
+    t = re.sub(r"^\s*(?:[-*•]|\d+[.)])\s+", "", t)  # a list: "- cut the first 2 s\n- …"
     for a, b in _PROTECT:
         t = re.sub(a, b, t)
     t = _each_first(t)

@@ -75,6 +75,13 @@ SAME = {
 
 def fold(last: Step, st: Step, verbless: bool) -> bool:
     """Fold a step into the one before when it only adds detail to it."""
+    if last.tool == st.tool == "trim" and {last.why, st.why} == {"starts_at", "ends_at"}:
+        # "so it starts at 3s and ends at 18s": one span, both times on the same clock
+        a, b = (last, st) if last.why == "starts_at" else (st, last)
+        if b.args["end"] > a.args["start"]:
+            last.args.update({"start": a.args["start"], "end": b.args["end"]})
+            last.why = ""
+            return True
     if last.tool == "add_title" and st.tool == "edit_title" and "text" not in st.args:
         last.args.update(st.args)
         return True
@@ -273,6 +280,10 @@ def imagine(s: Session, st: Step) -> None:
     elif st.tool == "set_speed" and s.total:
         new = a.get("factor") or s.speed * (a.get("relative") or 1)
         s.total, s.speed = s.total * s.speed / new, new
+    elif st.tool == "split" and len(s.clips) == 1:
+        s.clips = [s.clips[0], s.clips[0]]  # "split at 10, then speed up the second clip"
+    elif st.tool == "remove_clip" and 0 < int(a.get("clip") or 0) <= len(s.clips):
+        s.clips.pop(int(a["clip"]) - 1)
     elif st.tool == "add_title":
         s.titles.append(a.get("text", ""))
     elif st.tool in ("add_music", "replace_music"):

@@ -6,6 +6,7 @@ None. Word families live in :mod:`.lexicon`, times in :mod:`.times`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,7 +154,13 @@ def aspect(t: str, s: Session) -> Step | None:
     spoken = re.search(
         r"(?<![\d:.])(9 16|16 9|1 1|4 5)(?=\s*(?:ratio|aspect|format|frame|please|$))", t
     )
-    if m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
+    res = re.search(r"\b(\d{3,4})\s*[x×*]\s*(\d{3,4})\b", t)
+    if res and (g := math.gcd(int(res.group(1)), int(res.group(2)))):
+        shape = f"{int(res.group(1)) // g}:{int(res.group(2)) // g}"  # "1080x1920" → 9:16
+        ratio = shape if shape in ("9:16", "16:9", "1:1", "4:5") else None
+    if ratio is not None:
+        pass
+    elif m and f"{m.group(1)}:{m.group(2)}" in RATIOS:
         ratio = f"{m.group(1)}:{m.group(2)}"
     elif spoken and not re.search(r"\b(?:from|between|keep|trim|cut)\b", t):
         ratio = spoken.group(1).replace(" ", ":")  # "make it nine sixteen"

@@ -26,7 +26,7 @@ REMOVE = rx(
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
-    r"弄走",
+    r"弄走|去一下|去下(?!载)",
 )
 ADD = rx(
     r"\b(?:add|adding|put|insert|include|create|place|use|play|throw in|slap|stick|give it|"
@@ -171,7 +171,8 @@ QUIETER = rx(
     r"too loud|not so loud|duck|fainter)\b|"
     r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b|"
     r"\b(?:drop|cut|bring down|take down)\b.*\b(?:volume|level|loudness)\b",
-    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大",
+    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大|"
+    r"(?:别|不要)(?:那么|这么|太)(?:吵|大声|响)",
 )
 A_BIT = rx(
     r"\b(?:a bit|a little|slightly|little|somewhat|a tad|a touch|bit|kinda|a notch|a little bit)\b",
@@ -223,7 +224,8 @@ NEGATION = rx(
     r"^(?:请|我|我们)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|不必|用不着)",
     r"^(?:我)?(?:没让你|没叫你|没要你|没有让你|没说要|没说过要|谁让你)",
     r"^i (?:didn'?t|did not|never) (?:ask|tell|say|want)(?: you)?(?: to)?\b|"
-    r"^who (?:told|asked) you to\b",
+    r"^who (?:told|asked) you to\b|^(?:make sure|be sure) (?:not to|you don'?t|to not)\b|"
+    r"\bi(?:'?d| would)? (?:prefer|rather) not(?: to)?(?: have)?\b",
     r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
 )
 CANCEL = rx(
@@ -246,10 +248,13 @@ UNSUPPORTED = rx(
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
     r"(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
-    r"auto[- ]?subs?|auto[- ]?subtitles?|speech to text|"
+    r"auto[- ]?subs?|auto[- ]?subtitles?|speech to text|pixelat\w*|censor\w*|"
+    r"blur (?:out )?(?:the |his |her |their |all |my )?(?:faces?|license plates?|number plates?|"
+    r"plates?)|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen)\b",
-    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解",
+    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解|"
+    r"马赛克|打码|(?:人脸|脸部|车牌)(?:模糊|虚化)|(?:模糊|虚化)(?:人脸|脸|车牌)",
 )
 
 #: Subtitles made from speech: not something the titles can do.

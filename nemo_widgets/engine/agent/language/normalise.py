@@ -247,7 +247,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t
     )
-    t = number_words(t)
+    t = number_words(t, protect)
     t = _en_numerals(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.spelling import simplified
 
 try:  # the detector's vocabulary; the vision side owns it
     from nemo_widgets.engine.vision.labels import COCO, SYNONYMS
@@ -223,7 +224,7 @@ def object_phrase(t: str) -> str | None:
         return (allw + p).strip() or None
     zh = re.search(
         r"把(.+?)(?:给|都|全)?(?:去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|"
-        r"消除|清除|干掉|去了)"
+        r"消除|清除|干掉|去了|去一下|去下(?!载))"
         r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|"
         r"中|上)?的?(.+?)(?:吧|吗|$|，|。)"
         r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉)",
@@ -259,7 +260,7 @@ def is_background_only(phrase: str) -> bool:
 
 
 def _stem(f: dict[str, Any]) -> str:
-    return str(f.get("filename", "")).lower().rsplit(".", 1)[0]
+    return simplified(str(f.get("filename", "")).lower()).rsplit(".", 1)[0]
 
 
 _PRESETS = {
@@ -308,7 +309,7 @@ def _background(
             for f in files
             if f.get("file_type") == "image"
             and (
-                str(f.get("filename", "")).lower() in t
+                simplified(str(f.get("filename", "")).lower()) in t
                 or re.search(
                     rf"(?<![a-z0-9]){re.escape(_stem(f))}(?![a-z0-9])",
                     t,

@@ -174,11 +174,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             steps = _understand(core, s, norm.quotes, context) if core else None
             wants_gone = re.match(
                 r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
-                r"(?:but |and )?no\b",
+                r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not",
                 c,
             )
             if wants_gone:
-                core = re.sub(r"^(?:want|need)\s+(?:to see\s+)?", "", core)
+                core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
             # "no music" on a project with music: it goes; "no cars" is not enough to remove any
             gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
             if gone is None and c.startswith("no ") and object_words(core):
@@ -242,6 +242,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "cut the video at 15 seconds and delete the rest": keep what comes before
             u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
+        if correcting and prev is not None and len(prev[1]) == 1 and "text" in prev[1][0].args:
+            # "add a title Hi, no wait, make it Hello": the words change, nothing else
+            m = re.fullmatch(
+                r"(?:make it|change it to|call it|i mean|i meant|rather|it should (?:be|say)|"
+                r"should (?:be|say)|(?:改成|改为|换成|应该是|叫))\s*(.+)",
+                c,
+            )
+            words = norm.quotes[int(q.group(1))] if (q := re.search(r"«(\d+)»", c)) else None
+            words = words or (s.raw_case(m.group(1).strip(" .!")) if m else None)
+            if words:
+                u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
+                prev, correcting = (c, [u.steps[-1]], prev[2]), False
+                continue
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
         if (

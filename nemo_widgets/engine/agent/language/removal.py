@@ -40,6 +40,10 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         if trim_cut(c, s) is not None and time_range(c, s.total):
             return trim_cut(c, s)
         return Step("clarify", why="remove_what")
+    if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
+        return Step(
+            "mute", {"target": "video"}
+        )  # "去掉原声", "视频的声音去掉", "remove the voices"
     if is_background_only(phrase):
         return None  # the background family handles it
     if BEFORE_GOES.search(c) or re.fullmatch(
@@ -79,8 +83,6 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         "音频",
     ):
         return Step("mute", {"target": "video" if not s.music else "all"})
-    if lx.VIDEO_SOUND.fullmatch(re.sub(r"^(?:the|all|any|this|that)\s+", "", phrase)):
-        return Step("mute", {"target": "video"})  # "去掉原声", "remove the voices"
     if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
         if time_range(c, s.total) is not None:
             return trim_cut(c, s) or Step("clarify", why="trim_which")  # "from 10s on delete all"

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from nemo_widgets.engine.agent.language.spelling import simplified
+
 
 @dataclass
 class Session:
@@ -81,7 +83,8 @@ class Session:
         second.mp4"), then the longest stem named as a word."""
         low = text.lower()
         files = [f for f in self.files if not kind or f.get("file_type") == kind]
-        names = [(str(f.get("filename", "")).lower(), f) for f in files]
+        # the text is read in Simplified characters: so are the names ("海灘.mp4")
+        names = [(simplified(str(f.get("filename", "")).lower()), f) for f in files]
         for name, f in names:
             if name and name in low:
                 return f
@@ -94,7 +97,7 @@ class Session:
     def names(self) -> set[str]:
         out = set()
         for f in self.files:
-            name = str(f.get("filename", "")).lower()
+            name = simplified(str(f.get("filename", "")).lower())
             out |= {name, name.rsplit(".", 1)[0]}
             out |= set(re.findall(r"[a-z]+", name))
         return out

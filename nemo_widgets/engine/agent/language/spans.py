@@ -51,14 +51,14 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         if s.total and v >= s.total - 0.05:
             return out_of_range(v, None, s)
-        return Step("trim", {"start": v, "end": None})
+        return Step("trim", {"start": v, "end": None}, why="starts_at")
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
         rf"到\s*({TIME})\s*(?:结束|为止|停)",
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
-        return Step("trim", {"start": 0.0, "end": v})
+        return Step("trim", {"start": 0.0, "end": v}, why="ends_at")
     rng = time_range(t, s.total)
     if rng is None:
         m = re.search(
@@ -76,7 +76,8 @@ def trim_cut(t: str, s: Session) -> Step | None:
             if v:
                 return Step("trim", {"start": 0.0, "end": v})
         m = re.search(
-            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+({TIME})|"
+            rf"\b(?:should|must|needs? to|has to|can)\s+(?:only |just )?be\s+(?:shorter than |"
+            rf"under |less than |no longer than |at most )?({TIME})|"
             rf"({TIME})\s*(?:max|maximum|at most|tops|or less|or shorter)\b|"
             rf"\b(?:at most|max(?:imum)?|no (?:more|longer) than|under)\s+({TIME})",
             t,

@@ -40,7 +40,7 @@ def simplified(text: str) -> str:
 
 #: Words of Taiwan and Hong Kong usage as the mainland words the grammar keys on.
 _REGIONAL = [
-    ("直式", "竖屏"), ("横式", "横屏"),
+    ("直式", "竖屏"), ("横式", "横屏"), ("(?<=[成为])直的", "竖的"), ("直版", "竖版"),
     ("影片", "视频"), ("汇出", "导出"), ("音讯", "音频"), ("物件", "物体"),
     ("(?<!恢)复原(?!速)", "撤销"), ("档案", "文件"), ("删去", "删掉"),
 ]  # fmt: skip
@@ -95,6 +95,11 @@ _MIXED = [
     (r"vertical|portrait", "竖屏"),
     (r"horizontal|landscape", "横屏"),
     (r"add", "加"),
+    (r"top", "顶部"),
+    (r"bottom", "底部"),
+    (r"cent(?:er|re)|middle", "中间"),
+    (r"red", "红色"), (r"blue", "蓝色"), (r"green", "绿色"), (r"yellow", "黄色"),
+    (r"white", "白色"), (r"black", "黑色"), (r"pink", "粉色"), (r"orange", "橙色"),
     (r"credits?|balance", "积分"),
     (r"status", "状态"),
 ]  # fmt: skip
@@ -164,7 +169,7 @@ _ORDINAL = re.compile(
 )
 
 
-def number_words(text: str) -> str:
+def number_words(text: str, protect: set[str] | frozenset[str] = frozenset()) -> str:
     """ "twenty five percent" → "25 percent", "nine point five" → "9.5", "a minute and a
     half" → "90 seconds"; "this one", "cut it in two" stay words."""
     t = re.sub(r"\ba minute and a half\b|\bone and a half minutes?\b", "90 seconds", text)
@@ -180,6 +185,12 @@ def number_words(text: str) -> str:
             return f"qq{'z' * len(kept)}qq"
 
         masked = _ORDINAL.sub(hide, t)
+        if protect:  # the uploads' names ("twenty.mp3") stay as typed
+            masked = re.sub(
+                r"[a-z0-9_\-]+(?:\.[a-z0-9]+)?",
+                lambda m: hide(m) if m.group(0) in protect or "." in m.group(0) else m.group(0),
+                masked,
+            )
         try:
             masked = a2d(masked, "en")
             t = re.sub(r"qq(z+)qq", lambda m: kept[len(m.group(1)) - 1], masked)

@@ -14,13 +14,21 @@ from nemo_widgets.engine.agent.language.contrast import spaced, strip_only
 FILES = [
     {"filename": "street.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
     {"filename": "lofi.mp3", "file_type": "audio", "file_id": "f_2", "duration": 60},
+    {"filename": "beach.mp4", "file_type": "video", "file_id": "f_3", "duration": 12},
 ]
 VIDEO = {"tt": 0, "sg": [{"id": "a", "s": 0, "du": 30000, "src": "f_1", "n": "street"}]}
 SHORT = {"tt": 0, "sg": [{"id": "a", "s": 0, "du": 20000, "src": "f_1", "n": "street"}]}
 MUSIC = {"tt": 1, "sg": [{"id": "m", "s": 0, "du": 30000, "src": "f_2", "v": 50, "n": "lofi"}]}
+CLIP2 = {"tt": 0, "sg": [
+    {"id": "a", "s": 0, "du": 30000, "src": "f_1", "n": "street"},
+    {"id": "b", "s": 30000, "du": 12000, "src": "f_3", "n": "beach"},
+]}  # fmt: skip
+TITLE = {"tt": 7, "sg": [{"id": "t", "s": 0, "du": 3000, "tx": "Hello", "st": {"pos": "bottom"}}]}
 META = {"width": 1280, "height": 720}
 BARE = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
 FULL = {"video_infos": FILES, "draft": {"t": [VIDEO, MUSIC], "m": META}}
+TWO = {"video_infos": FILES, "draft": {"t": [CLIP2], "m": META}}
+TITLED = {"video_infos": FILES, "draft": {"t": [VIDEO, TITLE], "m": META}}
 #: trimmed to 20 s; an undo brings back the 30 s draft (what the engine's history holds)
 EDITED = {
     "video_infos": FILES,
@@ -104,6 +112,66 @@ CASES = [
     ("cut the middle section", BARE, [("clarify", {})]),
     ("cut the middle part out", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
     ("把中间那段删掉", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
+    # a typo that is a real word, where a command word goes
+    ("spilt it at 12 seconds", BARE, [("split", {"at": 12.0})]),
+    ("fad out at the end", BARE, [("fade", {"direction": "out"})]),
+    ("make the tittle bigger", TITLED, [("edit_title", {"size": "bigger"})]),
+    (
+        "remove the sliver van on the right",
+        BARE,
+        [("remove_object", {"target": "silver van on the right"})],
+    ),
+    (
+        "remove the guy in the red shirt",
+        BARE,
+        [("remove_object", {"target": "guy in the red shirt"})],
+    ),
+    # a clip named by what it shows or by its place
+    ("把沙滩那段删掉", TWO, [("remove_clip", {"clip": 2})]),
+    ("街上那段不要了", TWO, [("remove_clip", {"clip": 1})]),
+    ("第二个视频不要了", TWO, [("remove_clip", {"clip": 2})]),
+    ("两段视频调换一下顺序", TWO, [("reorder", {})]),
+    ("change the order of the clips", TWO, [("reorder", {})]),
+    ("第一个片段不要了", BARE, [("clarify", {})]),  # the only clip: never the whole video
+    # times said the Chinese way, and "thru"
+    ("片头三秒半剪掉", BARE, [("trim", {"start": 3.5})]),
+    ("片尾2秒去掉", BARE, [("trim", {"end": 28.0})]),
+    ("take out seconds 10 thru 12", BARE, [("cut", {"start": 10.0, "end": 12.0})]),
+    ("remove seconds 4 through 6", BARE, [("cut", {"start": 4.0, "end": 6.0})]),
+    # split: 拆成两段, and "again at" repeats the verb before
+    ("在8秒那里拆成两段", BARE, [("split", {"at": 8.0})]),
+    ("split at 5 s and again at 12", BARE, [("split", {"at": 5.0}), ("split", {"at": 12.0})]),
+    (
+        "split it at 0:04, then again at 0:09",
+        BARE,
+        [("split", {"at": 4.0}), ("split", {"at": 9.0})],
+    ),
+    # a capability asked, not an edit
+    ("is it possible to blur the background without a tripod?", BARE, [("answer", {})]),
+    ("加字幕可以吗？", BARE, [("answer", {})]),
+    ("去水印能吗", BARE, [("answer", {})]),
+    ("how does this thing work?", BARE, [("help", {})]),
+    ("这个怎么用？", BARE, [("help", {})]),
+    # a thing introduced, then a pronoun; a detail after a comma
+    (
+        "so there's a man in a blue coat near the tree can you erase him",
+        BARE,
+        [("remove_object", {"target": "man in a blue coat near the tree"})],
+    ),
+    (
+        "take the bike out, the one on the left",
+        BARE,
+        [("remove_object", {"target": "bike on the left"})],
+    ),
+    # a title named by its own words
+    ('change hello to "Goodbye"', TITLED, [("edit_title", {"text": "Goodbye"})]),
+    ("make hello blue", TITLED, [("edit_title", {"color": "blue"})]),
+    ("把hello移到顶部", TITLED, [("edit_title", {"position": "top"})]),
+    # what is behind the subject, as scenery; a person cut out
+    ("身后的风景虚化一下", BARE, [("replace_background", {"mode": "blur"})]),
+    ("blur the buildings behind me", BARE, [("replace_background", {"mode": "blur"})]),
+    ("把戴眼镜的大叔抠掉", BARE, [("remove_object", {"target": "戴眼镜的大叔"})]),
+    ("抠像", BARE, [("replace_background", {"mode": "transparent"})]),
 ]
 
 
@@ -126,6 +194,15 @@ def test_a_place_in_the_picture_is_not_a_time(text: str) -> None:
     """Never a cut of the middle of the video: an object (or a question), nothing else."""
     got = plan(text, BARE).intents()
     assert not {g["tool"] for g in got} & EDIT_TOOLS, (text, got)
+
+
+def test_real_words_are_not_respelled() -> None:
+    from nemo_widgets.engine.agent.language.respell import command_typos
+
+    for c in ("the red car", "remove the parked car", "make it redder", "moving truck"):
+        assert command_typos(c) == c
+    assert command_typos("spilt the clip") == "split the clip"
+    assert command_typos("move the tittle") == "move the title"
 
 
 def test_spaces_split_only_where_steps_are() -> None:

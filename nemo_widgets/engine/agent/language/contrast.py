@@ -69,3 +69,19 @@ def about(c: str, thing: tuple[str, str], zh: bool) -> str:
     name = thing[1] if zh else thing[0]
     again = re.sub(REFER, name, c)
     return again if again != c else f"{name} {c}" if not zh else f"{name}{c}"
+
+
+def repeat_verb(c: str, before: str) -> str | None:
+    """ "…and again at 20", "once more at 0:25", "再在20秒处来一次": the clause before's verb
+    with this clause's details; None when the clause is not such a repeat."""
+    m = re.match(r"^(?:and\s+)?(?:again|once more|one more time|also)\b[\s,]*(.+)$", c)
+    if m is None:
+        m = re.match(r"^(?:再|还)(?:在|到)?(.+?)(?:来一次|也一样|再来一次|一次)$", c)
+        if m is None:
+            return None
+    verb = re.match(r"[a-z]+(?:\s+(?:up|down|out|off|in))?|[\u4e00-\u9fff]{2}", before)
+    if verb is None or not re.search(r"\d", m.group(1)):
+        return None
+    return (
+        f"{verb.group(0)} {m.group(1)}" if verb.group(0).isascii() else m.group(1) + verb.group(0)
+    )

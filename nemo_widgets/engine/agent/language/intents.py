@@ -60,7 +60,28 @@ def clip_ref(t: str, s: Session) -> int | None:
         m = re.search(rf"{re.escape(name.lower())}|(?<![a-z0-9]){stem}(?![a-z0-9])", t)
         if m:
             found.append((m.start(), i))
+        elif len(s.clips) > 1 and (m := _shows(t, name)) is not None:
+            found.append((m.start(), i))  # "把海边那段删了": beach.mp4 by what it shows
     return min(found)[1] if found else None
+
+
+#: What a clip shows, in Chinese, for the English words of its file name ("海边那段" is
+#: beach.mp4): a clip is named by its content as often as by its name.
+_SCENES = {
+    "beach": "海边|海滩|沙滩|海岸", "sea": "海边|大海|海上", "ocean": "海边|大海|海洋",
+    "street": "街上|街道|街景|街头|马路|路上", "road": "马路|公路|路上", "city": "城市|市区",
+    "park": "公园", "mountain": "山上|山里|爬山|山景", "snow": "雪", "forest": "森林|树林",
+    "night": "夜景|晚上|夜里", "sunset": "日落|夕阳|黄昏", "party": "派对|聚会",
+    "food": "美食|吃饭", "dog": "狗", "cat": "猫", "car": "车里|开车", "lake": "湖边|湖",
+    "river": "河边", "office": "办公室", "kitchen": "厨房", "wedding": "婚礼",
+    "interview": "采访", "intro": "开场|片头", "outro": "结尾|片尾",
+}  # fmt: skip
+
+
+def _shows(t: str, name: str) -> re.Match[str] | None:
+    words = re.findall(r"[a-z]+", name.lower().rsplit(".", 1)[0])
+    zh = "|".join(_SCENES[w] for w in words if w in _SCENES)
+    return re.search(rf"(?:{zh})(?:的|那|这)", t) if zh else None
 
 
 # -- families ------------------------------------------------------------------------------------
@@ -360,7 +381,7 @@ def split(t: str, s: Session) -> Step | None:
         r"(?:two|2|half|halves)\b|"
         r"\b(?:cut|chop|slice|snip) (?:it |the video |the clip |this )?(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|分割|"
-        r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
+        r"拆分|切开|切成|一分为二|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
         r"断开",
         t,
     ):
@@ -392,7 +413,9 @@ def clips(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|"
-            r"交换|互换|换个位置|换一下位置|换位置|调换|对调|顺序反过来|颠倒顺序|反过来",
+            r"交换|互换|换个位置|换一下位置|换位置|调换|对调|顺序反过来|颠倒顺序|反过来|"
+            r"换(?:一下|个)?顺序|顺序(?:换|调|反)|"
+            r"\b(?:change|swap|switch|flip|reverse) the order\b",
             t,
         )
         and len(s.clips) == 2
@@ -430,7 +453,10 @@ def clips(t: str, s: Session) -> Step | None:
         if to is None:
             return Step("clarify", why="reorder_where")
         return Step("reorder", {"clip": n, "to": to})
-    if n is not None and lx.REMOVE.search(t) and lx.CLIP.search(t) and not object_words(t):
+    gone = lx.REMOVE.search(t) or (
+        len(s.clips) > 1 and re.search(r"(?:不要|不想要|不需要|用不着)了", t)
+    )
+    if n is not None and gone and lx.CLIP.search(t) and not object_words(t):
         return Step("remove_clip", {"clip": n})
     videos = [
         f for f in s.uploads("video") + s.uploads("image") if f.get("filename") not in s.clips

@@ -37,11 +37,12 @@ from nemo_widgets.engine.agent.language.context import (
     refine,
     topic_of,
 )
-from nemo_widgets.engine.agent.language.contrast import ONLY, spaced, strip_only
+from nemo_widgets.engine.agent.language.contrast import ONLY, repeat_verb, spaced, strip_only
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
+    NOUNS_EN,
     object_phrase,
     object_words,
 )
@@ -49,6 +50,7 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
+from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
@@ -85,6 +87,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     s = Session.of(state)
     norm: Norm = normalise(text, protect=s.names())
     s.raw = norm.raw
+    norm.text = colour_typos(norm.text, NOUNS_EN)  # "the sliver car" is the silver one
     u = Understanding(zh=norm.zh, text=norm.raw)
     if not norm.text:
         u.steps.append(Step("help", why="empty"))
@@ -167,6 +170,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if context and (better := refine(c, context[-1])) is not None:
             context[-1] = better  # "…, it's the big one on the right"
             continue
+        if (
+            u.steps
+            and u.steps[-1].tool == "remove_object"
+            and isinstance(u.steps[-1].args.get("target"), str)
+            and (better := refine(c, u.steps[-1].args["target"])) is not None
+        ):
+            u.steps[-1].args["target"] = better  # "get the bin out, the one on the right side"
+            continue
+        if prev is not None and (again := repeat_verb(c, prev[0])) is not None:
+            c = again  # "split at 10 s and again at 20": the verb of the clause before
         negated = bool(lx.NEGATION.search(c))
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
@@ -270,6 +283,13 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 steps = more
         if steps is None:
             steps = _understand(c, s, norm.quotes, context)
+        if (steps is None or all(st.tool == "clarify" for st in steps)) and (
+            fixed := command_typos(c)
+        ) != c:
+            # "spilt the clip at 7 s", "fad in": a typo that is a word; kept if it then reads
+            more = _understand(fixed, s, norm.quotes, context)
+            if more and all(st.tool not in ("clarify", "decline") for st in more):
+                steps, c = more, fixed
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not VERB.search(c)
         if (

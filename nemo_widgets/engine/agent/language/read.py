@@ -30,6 +30,16 @@ _IN_BACKGROUND = re.compile(
 )
 
 
+#: "抠掉" with a thing named: that thing goes (抠像 / 把人抠出来 are the matte).
+_CUT_OUT_THING = re.compile(r"抠(?:掉|走|除|没)(?=$|吧|了|\s)")
+#: What is behind the subject, named as scenery: the background ("后面的街景模糊掉").
+_SCENERY = re.compile(
+    r"(?:后面|后边|背后|身后|远处)的?(?:街景|景色|风景|环境|建筑|街道|马路|城市|楼)|"
+    r"(?<![a-z] )\b(?:the )?(?:scenery|street|buildings|city|landscape) behind (?:me|him|her|them|"
+    r"us|the (?:person|people|guy|girl|man|woman|speaker))\b"
+)
+
+
 def understand_clause(
     c: str, s: Session, quotes: list[str], context: list[str]
 ) -> list[Step] | None:
@@ -79,7 +89,7 @@ def understand_clause(
     for fam in (it.aspect,):
         if (st := fam(c, s)) is not None:
             return [st]
-    if (st := title(c, s, quotes)) is not None:
+    if (st := title(_title_by_text(c, s), s, quotes)) is not None:
         return [st]
     if re.fullmatch(
         r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
@@ -92,8 +102,9 @@ def understand_clause(
         ]
     if (st := sound.music(c, s)) is not None:
         return [st]
-    if lx.REMOVE.search(c):
-        st = removal(c, s, context)
+    if lx.REMOVE.search(c) or _CUT_OUT_THING.search(c):
+        # "把穿红衣服的小姐姐抠掉": a person cut out of the picture is a removal, not a matte
+        st = removal(_CUT_OUT_THING.sub("删掉", c), s, context)
         if st is not None:
             return [st]
     if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
@@ -103,7 +114,7 @@ def understand_clause(
         return [Step("clarify", why="which_ratio")]
     if _IN_BACKGROUND.search(c):
         return None  # "the car in the background" names a thing, not the background
-    bg = background(c, s.files, bool(s.music))
+    bg = background(_SCENERY.sub("背景", c), s.files, bool(s.music))
     if bg is not None:
         return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
     for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
@@ -112,6 +123,21 @@ def understand_clause(
                 return [_split_outside(st.args["at"], s)]  # "split at 1:05" of a 30 s video
             return [st]
     return None
+
+
+def _title_by_text(c: str, s: Session) -> str:
+    """ "change hello to "Slow Down" in yellow": a title named by its own words is the title."""
+    if lx.TITLE.search(c):
+        return c
+    if not re.search(r"\b(?:change|rename|edit|make|move|turn|put|set)\b|改|换|移|放|调", c):
+        return c
+    for text in s.titles:
+        words = text.strip().lower()
+        m = re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", c) if words else None
+        if m is not None and len(words) >= 2:
+            name = "标题" if re.search(r"[\u4e00-\u9fff]", c) else "the title"
+            return c[: m.start()] + name + c[m.end() :]
+    return c
 
 
 def _split_outside(at: float, s: Session) -> Step:

@@ -21,6 +21,19 @@ from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 
+def _introduced(c: str) -> str | None:
+    """ "there's a guy in a red jacket on the left can you remove him": the thing the clause
+    introduced before the pronoun."""
+    m = re.search(
+        r"\bthere(?:'?s|'re| is| are|re)\s+(?:a|an|this|that|some|one|these|those)\s+(.+?)\s+"
+        r"(?:can|could|would|will|please|pls|and|so|which|who|that|i want|i'd like)\b",
+        c,
+    )
+    if m is None or not object_words(m.group(1)):
+        return None
+    return m.group(1)
+
+
 def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
         return st  # "drop the volume of the street noise": quieter, not a thing removed
@@ -33,6 +46,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if phrase is None or lx.PRONOUN.match(phrase):
         if context:
             return Step("remove_object", {"target": context[-1]})
+        if (thing := _introduced(c)) is not None:
+            return Step("remove_object", {"target": thing})
         if s.selection:
             return Step("remove_object", {"target": "this"})
         if lx.BACKGROUND.search(c):
@@ -60,7 +75,9 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         st = clips(c, s)
         return st if st is not None and len(s.clips) > 1 else Step("clarify", why="which_clip")
     explicit = re.search(
-        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
+        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$|"
+        r"\b(?:seconds?|secs?)\s+\d",
+        phrase,
     )
     vague = time_range(phrase, s.total) or re.search(
         r"^(?:the )?(?:end|ending|beginning|start|intro|outro|rest|remainder|opening)$|开头|结尾|"

@@ -87,7 +87,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     ``how`` is "first", "last", "range", "from" (to the end), "before" or "middle"."""
     t = text
     m = re.search(
-        rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|"
+        rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|片头|"
         rf"开始)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the (?:beginning|start)|(?:from|off) the (?:start|beginning|front)|"
         rf"at the "
@@ -96,14 +96,16 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return 0.0, v, "first"
-    m = re.search(rf"(开头|前面|开始)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
+    m = re.search(rf"(开头|前面|开始|片头)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
     if m and (v := parse_time(m.group(2))) is not None:
         return 0.0, v, "first"
-    m = re.search(rf"(结尾|最后|末尾|后面)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
+    m = re.search(
+        rf"(结尾|最后|末尾|后面|片尾)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t
+    )
     if m and (v := parse_time(m.group(2))) is not None:
         return max(0.0, total - v), None, "last"
     m = re.search(
-        rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|"
+        rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|片尾|"
         rf"末尾)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the end|(?:from|off) the end|at the end)",
         t,

@@ -172,6 +172,27 @@ CASES = [
     ("blur the buildings behind me", BARE, [("replace_background", {"mode": "blur"})]),
     ("把戴眼镜的大叔抠掉", BARE, [("remove_object", {"target": "戴眼镜的大叔"})]),
     ("抠像", BARE, [("replace_background", {"mode": "transparent"})]),
+    # the negated part's thing is what "it" names next, when that reads as its edit
+    (
+        "no need to remove the song, lower it to 30%",
+        FULL,
+        [("set_volume", {"target": "music", "level": 0.3})],
+    ),
+    ("不要删掉音乐，把它调小", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("don't touch the music, trim it to 10 s", FULL, [("trim", {"start": 0.0, "end": 10.0})]),
+    # a level said after "down to" / "up to"
+    ("turn the music down to 0.2", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    # several steps typed with spaces, the same kind twice
+    (
+        "开头去掉1秒 结尾去掉2秒",
+        BARE,
+        [("trim", {"start": 1.0}), ("trim", {"start": 0.0, "end": 27.0})],
+    ),
+    # the middle N seconds: that long, centred
+    ("视频中间的5秒删了", BARE, [("cut", {"start": 12.5, "end": 17.5})]),
+    ("cut out the middle 6 seconds", BARE, [("cut", {"start": 12.0, "end": 18.0})]),
+    ("keep the middle 10 seconds", BARE, [("trim", {"start": 10.0, "end": 20.0})]),
+    ("把视频从中间分开", BARE, [("split", {"at": 15.0})]),
 ]
 
 

@@ -16,6 +16,13 @@ from collections.abc import Callable
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.intents import Step
 
+#: The edits that are about each thing a negated clause can name.
+TOPIC_TOOLS = {
+    "the music": ("set_volume", "mute", "unmute", "fade", "replace_music", "add_music"),
+    "the title": ("edit_title", "remove_title"),
+    "the original sound": ("set_volume", "mute", "unmute"),
+    "the background": ("replace_background",),
+}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: "…就行", "…就好", "just …", "only …": the part that is wanted, after one that is not.
 ONLY = re.compile(
@@ -53,8 +60,9 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
     ):
         return [c]
     pieces = [k for r in readings for k in _key(r)]
-    if len(set(pieces)) < len(pieces) or pieces == _key(read(c)):
-        return [c]  # the same step twice ("标题换成黑色 放中间"), or the whole says it already
+    steps = [(st.tool, sorted(st.args.items(), key=str)) for r in readings for st in r]
+    if any(a == b for i, a in enumerate(steps) for b in steps[i + 1 :]) or pieces == _key(read(c)):
+        return [c]  # the same step twice, or the whole says it already ("标题换成黑色 放中间")
     return parts
 
 

@@ -37,7 +37,13 @@ from nemo_widgets.engine.agent.language.context import (
     refine,
     topic_of,
 )
-from nemo_widgets.engine.agent.language.contrast import ONLY, repeat_verb, spaced, strip_only
+from nemo_widgets.engine.agent.language.contrast import (
+    ONLY,
+    TOPIC_TOOLS,
+    repeat_verb,
+    spaced,
+    strip_only,
+)
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
@@ -121,9 +127,21 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if not c:
             continue
         if declined is not None and (ONLY.search(c) or ONLY.search(clause.strip())):
-            c = about_thing(
-                strip_only(c), declined, norm.zh
-            )  # "don't remove the music, just lower it"
+            # "don't remove the music, just lower it"
+            c = about_thing(strip_only(c), declined, norm.zh)
+        elif declined is not None and re.search(r"\b(?:it|them)\b|它", c):
+            # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
+            # as an edit of the song ("don't add music, make it 9:16": "it" is the video)
+            # ("don't touch the title, trim it to 10 s": "it" is the video; it reads without it)
+            alone = _understand(c, s, norm.quotes, context)
+            again = about_thing(c, declined, norm.zh)
+            more = _understand(again, s, norm.quotes, context) if again != c else None
+            if (
+                (not alone or all(st.tool == "clarify" for st in alone))
+                and more
+                and all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in more)
+            ):
+                c = again
         declined = None
         if u.steps and re.fullmatch(
             r"(?:but |and )?no (?:music|songs?|bgm)(?: (?:though|please|thanks|for now))?",

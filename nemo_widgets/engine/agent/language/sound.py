@@ -124,7 +124,8 @@ def _level(t: str) -> float | None:
     if m and int(m.group(1)) <= 100:
         return int(m.group(1)) / 100  # "音量调到三十" (30 of 100)
     m = re.search(
-        r"\b(?:volume|level|music|song|bgm|sound|audio)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b"
+        r"\b(?:volume|level|music|song|bgm|sound|audio|voices?|down|up)\s+(?:to|at|of)?\s*"
+        r"(0?\.\d+|1\.0|[01])\b"
         r"(?!\s*(?:s\b|sec|x\b|:|times))",
         t,
     )

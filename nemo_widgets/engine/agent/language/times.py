@@ -135,6 +135,10 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
         return round(total / 2, 2), None, "last"
     if _FRAME_PLACE.search(t):
         return None  # "画面中间那个戴帽子的大叔": a place in the picture, not a part of the video
+    m = re.search(rf"\bthe middle\s+({TIME})|中间(?:的)?\s*({TIME})(?!\s*(?:到|至|-|~))", t)
+    if m and (v := parse_time(m.group(1) or m.group(2))) and total and v < total:
+        # "the middle 5 seconds", "中间的5秒": that long, centred
+        return round((total - v) / 2, 2), round((total + v) / 2, 2), "middle"
     if re.search(r"\bmiddle (?:part|section|bit|third)|\bthe middle\b|中间(?:部分|那段|一段)?", t):
         return round(total / 3, 2), round(2 * total / 3, 2), "middle"
     return None

@@ -199,6 +199,13 @@ NO_EDIT = [
     ("make sure not to crop it", BARE, "decline"),
     ("blur the faces", BARE, "decline"),  # not the background: not something done here
     ("给车牌打码", BARE, "decline"),
+    # praise and statements are not requests
+    ("wow the background looks so much better", FULL, "decline"),
+    ("the title is fine at the bottom", FULL, "decline"),
+    ("the music is nice", FULL, "decline"),
+    ("I filmed this in Tokyo", BARE, "clarify"),
+    ("make it 10 seconds shorter", BARE, "clarify"),  # by 10 s, from which end? asked
+    ("缩短5秒", BARE, "clarify"),
 ]
 
 

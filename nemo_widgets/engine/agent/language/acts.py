@@ -81,6 +81,17 @@ PREFER_BEFORE = re.compile(
     r"\b(?:was|looked|looks|sounded) better before\b|\bthe (?:old|previous|original|last) "
     r"(?:version|one|cut) (?:was|looked) better\b|(?:之前|原来|刚才)的?(?:更好|比较好|好看多了)"
 )
+#: "the background looks better", "the title is fine at the bottom": praise, not a request.
+REMARK = re.compile(
+    r"^(?:(?:wow|nice|great|cool|ok|okay|good|perfect|awesome|thanks|thank you|yes|yeah|yep)\W+)*"
+    r"(?!(?:make|let|get|have|would|will|could|can|should|which|what|how|why|does|do|did|is|are|"
+    r"was|if|when|where|who|whether|not|don'?t)\b)"
+    r"(?:the |this |that |my |it |everything )?(?:\w+\s+){0,3}?(?:looks?|is|seems|sounds|feels|"
+    r"was|are|'s)\s+(?:really |so |much |a lot |way |pretty |quite |very |just )?(?:fine|good|"
+    r"great|better|nice|nicer|perfect|ok|okay|right|cool|amazing|awesome|lovely|beautiful|"
+    r"gorgeous|much better)\b(?!.*\b(?:but|though|except|if|than)\b)"
+)
+
 #: "it's ok to crop the sides", "I don't mind cropping": leave to, not a step of its own.
 PERMIT = re.compile(
     r"^(?:(?:it'?s|its|it is|that'?s|thats) (?:ok|okay|fine|alright|all right)(?: (?:to|if))?|"

@@ -17,6 +17,7 @@ from nemo_widgets.engine.agent.language.acts import (
     PERMIT,
     PREFER_BEFORE,
     Q_START,
+    REMARK,
     UNDO,
     capability,
     is_question,
@@ -169,6 +170,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             clause.strip(" ?？")
         ):
             u.steps.append(Step("help"))
+            continue
+        if REMARK.match(c):
+            # "nice, the background looks better": nothing asked; "OK" if it is all there is
+            if len(clauses) == 1:
+                u.steps.append(Step("decline", why="cancel"))
             continue
         if PREFER_BEFORE.search(c):
             # "I liked it better before the trim, put it back": the undo, said once

@@ -65,7 +65,7 @@ def trim_cut(t: str, s: Session) -> Step | None:
             rf"\b(?:to|down to|at most|under|into)\s+({TIME})\b|\bmake (?:it|the video|the clip|"
             rf"this)\s+"
             rf"(?:only\s+|just\s+)?(\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|mins?|"
-            rf"minutes?)\b)(?:\s*long)?|"
+            rf"minutes?)\b)(?!\s*(?:shorter|longer|less|more|faster|slower|off|out))(?:\s*long)?|"
             rf"(?:剪成|剪到|剪至|剪短到|缩短到|缩短为|缩到|压缩到|截取|截到|截成|裁到|保留|只要)\s*({TIME})",
             t,
         )

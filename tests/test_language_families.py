@@ -27,6 +27,7 @@ TITLE = {"tt": 7, "sg": [{"id": "t", "s": 0, "du": 3000, "tx": "Hello", "st": {"
 META = {"width": 1280, "height": 720}
 BARE = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
 FULL = {"video_infos": FILES, "draft": {"t": [VIDEO, MUSIC], "m": META}}
+SONG = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
 TWO = {"video_infos": FILES, "draft": {"t": [CLIP2], "m": META}}
 TITLED = {"video_infos": FILES, "draft": {"t": [VIDEO, TITLE], "m": META}}
 #: trimmed to 20 s; an undo brings back the 30 s draft (what the engine's history holds)
@@ -193,6 +194,15 @@ CASES = [
     ("cut out the middle 6 seconds", BARE, [("cut", {"start": 12.0, "end": 18.0})]),
     ("keep the middle 10 seconds", BARE, [("trim", {"start": 10.0, "end": 20.0})]),
     ("把视频从中间分开", BARE, [("split", {"at": 15.0})]),
+    # a clip named in a remark is what the next clause is about
+    ("the beach part is boring, remove it", TWO, [("remove_clip", {"clip": 2})]),
+    ("海边那段太无聊了，删掉", TWO, [("remove_clip", {"clip": 2})]),
+    ("第二段太慢了，加快一点", TWO, [("set_speed", {"relative": 1.25, "clip": 2})]),
+    ("the second clip is too slow, speed it up", TWO, [("set_speed", {"clip": 2})]),
+    # a level for music that is not there yet, with a song uploaded: it goes on at that level
+    ("music at 30%", SONG, [("add_music", {"file": "lofi.mp3", "volume": 0.3})]),
+    ("put some music on", SONG, [("add_music", {"file": "lofi.mp3"})]),
+    ("make it slo mo", BARE, [("set_speed", {"factor": 0.5})]),
 ]
 
 

@@ -252,7 +252,7 @@ _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a 
 
 def speed(t: str, s: Session) -> Step | None:
     if not re.search(
-        r"\bspeed|\bfaster\b|\bslower\b|\bslow\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|"
+        r"\bspeed|\bfaster\b|\bslower\b|\bslow\b|\bslow[- ]?mo|\bslo[- ]?mo\b|\bslow motion\b|"
         r"\bslow (?:it )?down\b|"
         r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|"
         r"\bplay(?:back)?\b.*\b(?:fast|slow)|"
@@ -339,10 +339,10 @@ def speed(t: str, s: Session) -> Step | None:
         )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
     if (
-        f := _stated_factor(t, bool(slower or re.search(r"slo-?mo|慢动作|慢放|慢镜头", t)))
+        f := _stated_factor(t, bool(slower or re.search(r"slo[- ]?mo|慢动作|慢放|慢镜头", t)))
     ) is not None:
         return Step("set_speed", {"factor": f, **extra})  # "slow motion, like 0.25": the value
-    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放|慢镜头", t):
+    if re.search(r"\bslow[- ]?mo|\bslo[- ]?mo\b|\bslow motion\b|慢动作|慢放|慢镜头", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})

@@ -46,7 +46,7 @@ from nemo_widgets.engine.agent.language.contrast import (
     strip_only,
 )
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
-from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
     NOUNS_EN,
@@ -353,6 +353,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             last_edit = u.steps[-1]
             pending = None
             steps = _understand(c, s, norm.quotes, context) or steps
+        elif (
+            mention is not None
+            and mention[0].startswith("clip ")
+            and steps
+            and steps[0].tool == "set_speed"
+            and "clip" not in steps[0].args
+        ):
+            # "第二段太慢了，加快一点": the speed of the clip just named, not of everything
+            steps[0].args["clip"] = int(mention[0].split()[1])
         elif mention is not None and refers and (weak or re.search(r"\b(?:it|that)\b|它", c)):
             # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
             en, zh = mention
@@ -456,6 +465,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             elif (topic := mentioned(c)) is not None:
                 mention = topic
                 continue
+            elif len(s.clips) > 1 and lx.CLIP.search(c) and (n := clip_ref(c, s)) is not None:
+                mention = (f"clip {n}", f"第{n}个片段")  # "the beach part is boring, remove it"
+                continue
             elif u.steps and u.steps[-1].tool not in NO_CHANGE:
                 continue  # a trailing remark ("looks great")
             else:
@@ -489,6 +501,21 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 st.args.update({"target": "audio", "music_only": True})
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
+            if (
+                st.tool == "set_speed"
+                and "clip" not in st.args
+                and last_edit is not None
+                and last_edit.tool == "set_speed"
+                and "clip" in last_edit.args
+                and u.steps
+                and u.steps[-1] is last_edit
+                and re.search(r"\b(?:it|that one|this one)\b|它", c)
+            ):
+                # "the second clip is too slow, speed it up": "it" is that clip, said once
+                st.args["clip"] = last_edit.args["clip"]
+                u.steps[-1] = st
+                last_edit = st
+                continue
             if u.steps and fold(u.steps[-1], st, verbless):
                 continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
             u.steps.append(st)

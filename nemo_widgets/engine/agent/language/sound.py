@@ -23,8 +23,8 @@ def music(t: str, s: Session) -> Step | None:
     ):
         return None
     others = [f for f in s.uploads("audio") if f.get("filename") != s.music]
-    if lx.UNMUTE.search(t):
-        return Step("unmute", {"target": "music"})
+    if lx.UNMUTE.search(t) and (s.music or not re.search(r"\b(?:put|add|play|throw)\b", t)):
+        return Step("unmute", {"target": "music"})  # (no music yet: "put some music on" adds)
     if lx.MUTE.search(t):
         return Step("mute", {"target": "music"})
     if re.search(r"\bover the (?:music|song|bgm)\b|\bdrown|被(?:音乐|配乐)(?:盖|压)", t):
@@ -208,6 +208,9 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         level = round(cur / 2, 3)
     elif re.search(r"\bdouble the (?:volume|sound)\b|\btwice as loud\b|音量加倍", t):
         level = round(min(cur * 2, 4.0), 3)
+    if level is not None and tgt == "music" and not s.music and s.uploads("audio"):
+        # "music at 30%" with no music on the timeline but a song uploaded: it goes on, there
+        return Step("add_music", {"file": s.uploads("audio")[-1]["filename"], "volume": level})
     if level is not None:
         return Step("set_volume", {"target": tgt, "level": level})
     if up and not down:

@@ -162,6 +162,13 @@ TYPED = [
     ("字幕改成 yellow", FULL, [("edit_title", {"color": "yellow"})]),
     ("幫我把影片改成直的", BARE, [("set_aspect", {"ratio": "9:16"})]),
     ("make it start at 4s and end at 20s", BARE, [("trim", {"start": 4.0, "end": 20.0})]),
+    ("turn off the original sound", BARE, [("mute", {"target": "video"})]),
+    ("开头没用的3秒去掉", BARE, [("trim", {"start": 3.0, "end": None})]),
+    ("留最后十秒就行", BARE, [("trim", {"start": 20.0, "end": None})]),
+    ("把刚才撤销的再来一次", FULL, [("redo", {})]),
+    ("你都会些什么", BARE, [("help", {})]),
+    ("先这样吧", BARE, [("decline", {})]),
+    ("set the volume of the clip to zero", BARE, [("set_volume", {"level": 0.0})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]
 

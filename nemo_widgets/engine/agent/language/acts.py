@@ -23,7 +23,8 @@ UNDO = re.compile(
     r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
 )
 REDO = re.compile(
-    r"恢复.*撤销|撤销的.*恢复|重新做|\bredo\b|\bdo (?:it|that) again\b|\bundo the undo\b|"
+    r"恢复.*撤销|撤销的.*恢复|重新做|重新来.*撤销|撤销的.*(?:重新|再来|加回|回来)|\bredo\b|"
+    r"\bdo (?:it|that) again\b|\bundo the undo\b|"
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
@@ -39,7 +40,7 @@ HELP = re.compile(
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
-    r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|"
+    r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|都?会些什么|都会什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
     r"can) you (?:support|understand|handle)\b|"

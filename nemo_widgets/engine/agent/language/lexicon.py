@@ -180,7 +180,10 @@ A_BIT = rx(
 )
 MUTE = rx(
     r"\bmute\b|\bsilence\b|\bsilent\b|\bno sound\b|\bwithout sound\b",
-    r"\b(?:turn|switch) (?:off|out) (?:the )?(?:sound|audio|music|bgm|song)\b",
+    r"\b(?:turn|switch|shut) (?:off|out) (?:the |all |my )?(?:original |clip'?s? |video'?s? |"
+    r"camera )?(?:sound|audio|music|bgm|song|voices?)\b|"
+    r"\b(?:turn|switch|shut) (?:the )?(?:original |clip'?s? |video'?s? )?(?:sound|audio|music|bgm|"
+    r"song|voices?) off\b",
     r"^(?:the )?(?:music|sound|audio|bgm|song)s? off$",
     r"静音|消音|无声|(?:原声|声音|音乐|配乐|音频)(?:关掉|关了|关闭)|关掉(?:原声|声音|音乐)",
 )
@@ -238,7 +241,8 @@ CANCEL = rx(
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",
-    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|保持原样)(?:吧|啊)?"
+    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|先这样|保持原样|可以了|好了|行了|够了|差不多了|"
+    r"就这些|没有了|没了)(?:吧|啊|了)?"
     r"(?:[\s,，]*(?:不用了|不要了|不改了|不用改了|取消吧?|没事了?))?\W*$",
 )
 UNSUPPORTED = rx(

@@ -123,6 +123,10 @@ def _level(t: str) -> float | None:
     )
     if m and int(m.group(1)) <= 100:
         return int(m.group(1)) / 100  # "音量调到三十" (30 of 100)
+    if re.search(
+        r"\b(?:volume|level|sound|audio)\b[^.\d]{0,30}?\b(?:to|at) (?:zero|0)\b(?![.:])", t
+    ):
+        return 0.0  # "volume of the clip to zero"
     m = re.search(
         r"\b(?:volume|level|music|song|bgm|sound|audio|voices?|down|up)\s+(?:to|at|of)?\s*"
         r"(0?\.\d+|1\.0|[01])\b"

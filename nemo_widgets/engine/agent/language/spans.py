@@ -23,7 +23,7 @@ _KEEPING = re.compile(
     r"\b(?:trim|cut|shorten|crop|chop|reduce|clip)\s+(?:it|this|the (?:video|clip|whole thing)|"
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
-    r"只留|截取|剩下(?!的)|只剩|就留|"
+    r"只留|截取|剩下(?!的)|只剩|就留|(?<![保停])留(?=前|后|最后|开头|结尾|中间|\s*\d)|"
     r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
 )
 

@@ -85,7 +85,12 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     """The span the text names, as (start, end or None = to the end, how), or None.
 
     ``how`` is "first", "last", "range", "from" (to the end), "before" or "middle"."""
-    t = text
+    # "结尾多余的2秒", "开头没用的3秒": a word about the span, not part of it
+    t = re.sub(
+        r"(?<=开头|结尾|末尾|前面|后面|最后|开始)(?:那|这)?(?:多余|没用|无聊|多出来|空白|黑屏|废|难看|不要)的?",
+        "",
+        text,
+    )
     m = re.search(
         rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|片头|"
         rf"开始)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"

@@ -203,6 +203,26 @@ CASES = [
     ("music at 30%", SONG, [("add_music", {"file": "lofi.mp3", "volume": 0.3})]),
     ("put some music on", SONG, [("add_music", {"file": "lofi.mp3"})]),
     ("make it slo mo", BARE, [("set_speed", {"factor": 0.5})]),
+    # a thing with a time after it is removed during that time, never trimmed away
+    (
+        "remove the car that shows up in the first 5 seconds",
+        BARE,
+        [("remove_object", {"target": "car", "start": 0.0, "end": 5.0})],
+    ),
+    (
+        "delete the bus from 3s to 6s",
+        BARE,
+        [("remove_object", {"target": "bus", "start": 3.0, "end": 6.0})],
+    ),
+    ("remove the first 5 seconds", BARE, [("trim", {"start": 5.0})]),
+    # "instead of X, Y" / "rather than X, Y": Y is done, X is not
+    ("instead of removing the music, mute it", FULL, [("mute", {"target": "music"})]),
+    (
+        "rather than deleting the song, turn it down",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("rather than cutting, speed it up", BARE, [("set_speed", {"factor": 2.0})]),
 ]
 
 

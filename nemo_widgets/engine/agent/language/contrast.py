@@ -23,6 +23,9 @@ TOPIC_TOOLS = {
     "the original sound": ("set_volume", "mute", "unmute"),
     "the background": ("replace_background",),
 }
+#: "instead of removing the music, …", "rather than cutting, …", "与其删掉音乐，不如…": the
+#: clause says what not to do.
+INSTEAD = re.compile(r"^(?:instead of|rather than)\s+|^与其")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: "…就行", "…就好", "just …", "only …": the part that is wanted, after one that is not.
 ONLY = re.compile(

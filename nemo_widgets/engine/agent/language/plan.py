@@ -39,6 +39,7 @@ from nemo_widgets.engine.agent.language.context import (
     topic_of,
 )
 from nemo_widgets.engine.agent.language.contrast import (
+    INSTEAD,
     ONLY,
     TOPIC_TOOLS,
     repeat_verb,
@@ -138,7 +139,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             again = about_thing(c, declined, norm.zh)
             more = _understand(again, s, norm.quotes, context) if again != c else None
             if (
-                (not alone or all(st.tool == "clarify" for st in alone))
+                (
+                    not alone
+                    or all(st.tool == "clarify" for st in alone)
+                    or all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in alone)
+                )
                 and more
                 and all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in more)
             ):
@@ -204,6 +209,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue
         if prev is not None and (again := repeat_verb(c, prev[0])) is not None:
             c = again  # "split at 10 s and again at 20": the verb of the clause before
+        if (m := INSTEAD.match(c)) is not None and i < len(clauses) - 1:
+            c = "don't " + imperative(c[m.end() :])  # "instead of removing the music, mute it"
         negated = bool(lx.NEGATION.search(c))
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()

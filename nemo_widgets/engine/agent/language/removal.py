@@ -34,6 +34,22 @@ def _introduced(c: str) -> str | None:
     return m.group(1)
 
 
+def _thing_at_a_time(c: str, phrase: str) -> Step | None:
+    """An object named first, with a time after it, and a verb for things (not for spans):
+    the object goes, during that time — never a trim."""
+    at = re.search(r"\d", phrase)
+    head = phrase[: at.start()] if at else phrase
+    if not object_words(head) or re.search(r"\b(?:cut|trim|chop|shorten)\b|剪|截", c):
+        return None
+    if re.fullmatch(r"(?:the\s+)?(?:first|last|final|opening)\s*", head.strip()):
+        return None
+    args: dict[str, Any] = {"target": re.sub(r"\s+(?:that|which|who)\s.*$", "", phrase)}
+    rng = time_range(c, 10**6)
+    if rng and rng[2] in ("range", "from", "before", "first"):
+        args["start"], args["end"] = rng[0], rng[1]
+    return Step("remove_object", args)
+
+
 def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
         return st  # "drop the volume of the street noise": quieter, not a thing removed
@@ -84,6 +100,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         r"中间",
         phrase,
     )
+    if explicit and (thing := _thing_at_a_time(c, phrase)) is not None:
+        return thing  # "remove the car that shows up in the first 5 seconds": the car, then
     if explicit or (vague and not object_words(phrase)):
         return trim_cut(c, s) or Step("clarify", why="trim_which")
     if re.fullmatch(

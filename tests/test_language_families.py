@@ -223,6 +223,17 @@ CASES = [
         [("set_volume", {"target": "music", "relative": "down"})],
     ),
     ("rather than cutting, speed it up", BARE, [("set_speed", {"factor": 2.0})]),
+    # a volume change by a share is relative to the level now (0.5): "to" names a level
+    ("music down 20%", FULL, [("set_volume", {"target": "music", "level": 0.4})]),
+    ("lower the music by 50 percent", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("音乐调低20%", FULL, [("set_volume", {"target": "music", "level": 0.4})]),
+    ("turn the music down to 20%", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    ("音乐调到20%", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    # "play it at 1.5", "turn off the street noise"
+    ("play it at 1.5", BARE, [("set_speed", {"factor": 1.5})]),
+    ("play the video at 0.5x", BARE, [("set_speed", {"factor": 0.5})]),
+    ("turn off the street noise", FULL, [("mute", {"target": "video"})]),
+    ("switch off the voices", FULL, [("mute", {"target": "video"})]),
 ]
 
 

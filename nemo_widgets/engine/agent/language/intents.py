@@ -255,7 +255,7 @@ def speed(t: str, s: Session) -> Step | None:
         r"\bspeed|\bfaster\b|\bslower\b|\bslow\b|\bslow[- ]?mo|\bslo[- ]?mo\b|\bslow motion\b|"
         r"\bslow (?:it )?down\b|"
         r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|"
-        r"\bplay(?:back)?\b.*\b(?:fast|slow)|"
+        r"\bplay(?:back)?\b.*\b(?:fast|slow)|\bplay (?:it |this |the (?:video|clip) )?at \d|"
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
@@ -312,10 +312,11 @@ def speed(t: str, s: Session) -> Step | None:
     mto = re.search(
         r"\b(?:slow|speed)\s+(?:it\s+|this\s+|the (?:video|clip)\s+)?(?:down|up)\s+to\s+"
         r"(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|minutes?|:|x\b))|"
-        r"^(?:playback\s+)?speed\s*[:=]?\s*(\d+(?:\.\d+)?)\s*x?$",
+        r"^(?:playback\s+)?speed\s*[:=]?\s*(\d+(?:\.\d+)?)\s*x?$|"
+        r"\bplay (?:it |this |the (?:video|clip) )?at (\d*\.?\d+)\s*x?(?:\s+speed)?$",
         t,
     )
-    if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:
+    if mto and 0.1 <= (f := float(next(g for g in mto.groups() if g))) <= 8:
         return Step("set_speed", {"factor": f, **extra})
     if mp:
         p = float(mp.group(1)) / 100

@@ -162,6 +162,26 @@ _STRONG_SOUND = re.compile(
 )
 
 
+def _by_percent(t: str) -> float | None:
+    """ "down 20%", "lower it by 20 percent", "调低20%": a change by a share of the level now
+    (a factor), not a level — "down to 20%", "调到20%" are levels."""
+    if re.search(r"\bto\s+\d|到\s*\d|为\s*\d|成\s*\d", t):
+        return None
+    m = re.search(
+        r"\b(down|up|lower|reduce|decrease|increase|raise|quieter|louder|softer)\b(?:\s+\w+){0,3}?"
+        r"\s+(?:by\s+)?(\d+(?:\.\d+)?)\s*(?:%|percent)|"
+        r"(降低|调低|减少|减小|小|低|提高|调高|增加|增大|大|高)了?\s*(\d+(?:\.\d+)?)\s*%",
+        t,
+    )
+    if m is None:
+        return None
+    word, p = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    down = word in ("down", "lower", "reduce", "decrease", "quieter", "softer") or word in (
+        "降低", "调低", "减少", "减小", "小", "低",
+    )  # fmt: skip
+    return 1 - float(p) / 100 if down else 1 + float(p) / 100
+
+
 def volume(t: str, s: Session, target: str | None = None) -> Step | None:
     """Volume and mute; ``target`` when the clause already named it (the music family)."""
     if target is None:
@@ -177,6 +197,8 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         target = "video"
     if lx.UNMUTE.search(t):
         return Step("unmute", {"target": target or "all"})
+    if target is not None and re.search(r"\b(?:turn|switch|shut|cut) (?:it |them )?off\b", t):
+        return Step("mute", {"target": target})  # "turn off the street noise"
     if lx.MUTE.search(t) or re.search(
         r"\b(?:remove|kill|cut|turn off) (?:the |all )?(?:sound|audio)\b|去掉声音|关掉声音|"
         r"关闭声音",
@@ -212,6 +234,8 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         level = round(cur / 2, 3)
     elif re.search(r"\bdouble the (?:volume|sound)\b|\btwice as loud\b|音量加倍", t):
         level = round(min(cur * 2, 4.0), 3)
+    if level is not None and (by := _by_percent(t)) is not None:
+        level = round(min(max(cur * by, 0.0), 4.0), 3)  # "music down 20%": 20 % less than now
     if level is not None and tgt == "music" and not s.music and s.uploads("audio"):
         # "music at 30%" with no music on the timeline but a song uploaded: it goes on, there
         return Step("add_music", {"file": s.uploads("audio")[-1]["filename"], "volume": level})

@@ -168,6 +168,10 @@ TYPED = [
     ("把刚才撤销的再来一次", FULL, [("redo", {})]),
     ("你都会些什么", BARE, [("help", {})]),
     ("先这样吧", BARE, [("decline", {})]),
+    ("break the video at 0:09", BARE, [("split", {"at": 9.0})]),
+    ("remove the shaky part from 0:04 to 0:07", BARE, [("cut", {"start": 4.0, "end": 7.0})]),
+    ("i'm confused", BARE, [("help", {})]),
+    ("bring back what I undid", FULL, [("redo", {})]),
     ("set the volume of the clip to zero", BARE, [("set_volume", {"level": 0.0})]),
     ("turn it up", BARE, [("set_volume", {"target": "video", "relative": "up"})]),
 ]

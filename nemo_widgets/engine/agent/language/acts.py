@@ -24,7 +24,7 @@ UNDO = re.compile(
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|重新来.*撤销|撤销的.*(?:重新|再来|加回|回来)|\bredo\b|"
-    r"\bdo (?:it|that) again\b|\bundo the undo\b|"
+    r"\bdo (?:it|that) again\b|\bundo the undo\b|\bundid\b|\bwhat (?:i|you) undo\b|"
     r"\bre-do\b|重做|恢复撤销|反撤销"
 )
 HELP = re.compile(
@@ -44,7 +44,8 @@ HELP = re.compile(
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
     r"can) you (?:support|understand|handle)\b|"
-    r"\bwhat are (?:the|your) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"\bwhat are (?:the|your|my) (?:options|features|commands)\b|\bhow does this work\b|"
+    r"^i'?m (?:lost|confused|stuck)\b|\bi don'?t know (?:what to do|how (?:this|it) works)\b|"
     r"\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
     r"有什么功能|你可以做什么|能干嘛|会干嘛|可以干嘛|能做嘛|能干些啥|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"

@@ -380,7 +380,8 @@ def split(t: str, s: Session) -> Step | None:
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
         r"\b(?:break|chop|slice|separate) (?:it |the video |the clip |this )?(?:up )?(?:in|into) "
         r"(?:two|2|half|halves)\b|"
-        r"\b(?:cut|chop|slice|snip) (?:it |the video |the clip |this )?(?:in two |into two )?at\b|"
+        r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
+        r"(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|分割|"
         r"拆分|切开|切成|一分为二|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
         r"断开",

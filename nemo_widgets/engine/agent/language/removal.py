@@ -104,12 +104,18 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         return thing  # "remove the car that shows up in the first 5 seconds": the car, then
     if explicit or (vague and not object_words(phrase)):
         return trim_cut(c, s) or Step("clarify", why="trim_which")
-    if re.fullmatch(
-        r"(?:the )?(?:part|section|bit|portion|piece|segment|clip part)s?", phrase
-    ) or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
+    part = re.fullmatch(
+        r"(?:the )?(?:[a-z]+\s+){0,3}?(?:part|section|bit|portion|piece|segment|clip part|"
+        r"moment|stretch)s?",
+        phrase,
+    ) and not object_words(phrase)
+    if part or re.fullmatch(r"这段|那段|这部分|那部分", phrase):
+        # "take out the boring bit from 0:15 to 0:18": a span of time, never a thing
         span = trim_cut(c, s) if time_range(c, s.total) else None
         if span is not None:
             return span
+        if part and not lx.CLIP.search(phrase):
+            return Step("clarify", why="trim_which")
     if lx.CLIP.search(phrase) and not object_words(phrase):
         st = clips(c, s)
         return st or Step("clarify", why="which_clip")

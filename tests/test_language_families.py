@@ -234,6 +234,13 @@ CASES = [
     ("play the video at 0.5x", BARE, [("set_speed", {"factor": 0.5})]),
     ("turn off the street noise", FULL, [("mute", {"target": "video"})]),
     ("switch off the voices", FULL, [("mute", {"target": "video"})]),
+    # "the rest goes" after a keep is what keeping means; after a removal it reads two ways
+    ("保留前10秒，后面的不要", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+    ("只要前10秒 后面都删了", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+    ("keep 0:05 to 0:15, the rest can go", BARE, [("trim", {"start": 5.0, "end": 15.0})]),
+    ("keep the first 8 seconds and delete the rest", BARE, [("trim", {"start": 0.0, "end": 8.0})]),
+    ("剪掉前5秒 后面的不要", BARE, [("clarify", {})]),
+    ("cut the first 5 seconds, delete the rest", BARE, [("clarify", {})]),
 ]
 
 

@@ -96,3 +96,25 @@ def repeat_verb(c: str, before: str) -> str | None:
     return (
         f"{verb.group(0)} {m.group(1)}" if verb.group(0).isascii() else m.group(1) + verb.group(0)
     )
+
+
+#: "…, the rest goes", "后面的不要", "剩下的删掉": what a keep already says; no step of its own.
+REST_GOES = re.compile(
+    r"(?:and\s+)?(?:(?:delete|remove|drop|lose|cut|get rid of|throw away|trash|ditch|toss)\s+"
+    r"(?:the\s+)?(?:rest|remainder|everything else)(?:\s+of it)?|(?:the\s+)?(?:rest|remainder|"
+    r"everything else)\s+(?:can go|goes|is not needed|isn'?t needed))|"
+    r"(?:后面|后边|剩下|剩余|其他|其余|别的|之后)(?:的)?(?:部分|内容)?(?:都|全|全部)?(?:不要了?|删掉?了?|"
+    r"去掉|剪掉|扔掉|丢掉)(?:吧)?"
+)
+_KEEPS = re.compile(r"\b(?:keep|only)\b|保留|只要|只留|留下|截取")
+
+
+def split_rest(c: str) -> tuple[str, bool]:
+    """ "保留前10秒 后面的不要" → ("保留前10秒", True): the clause without a "the rest goes" tail,
+    and whether it had one."""
+    m = re.search(r"[\s,，]+(?:" + REST_GOES.pattern + r")\s*$", c)
+    return (c[: m.start()].strip(), True) if m and m.start() > 0 else (c, False)
+
+
+def keeps(c: str) -> bool:
+    return bool(_KEEPS.search(c))

@@ -41,9 +41,12 @@ from nemo_widgets.engine.agent.language.context import (
 from nemo_widgets.engine.agent.language.contrast import (
     INSTEAD,
     ONLY,
+    REST_GOES,
     TOPIC_TOOLS,
+    keeps,
     repeat_verb,
     spaced,
+    split_rest,
     strip_only,
 )
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
@@ -149,6 +152,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             ):
                 c = again
         declined = None
+        c, rest = split_rest(c)
+        if rest and not keeps(c) and time_range(c, s.total) is not None:
+            # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask
+            u.steps.append(Step("clarify", why="trim_which"))
+            continue
+        if u.steps and u.steps[-1].tool == "trim" and REST_GOES.fullmatch(c.strip(" .!。")):
+            if prev is not None and keeps(prev[0]):
+                continue  # "保留前10秒，后面的不要": the keep said it
+            u.steps[-1] = Step("clarify", why="trim_which")  # "cut the first 5 s, the rest goes"
+            continue
         if u.steps and re.fullmatch(
             r"(?:but |and )?no (?:music|songs?|bgm)(?: (?:though|please|thanks|for now))?",
             clause.strip(" ,.!").lower(),

@@ -217,6 +217,10 @@ NO_EDIT = [
     ("I filmed this in Tokyo", BARE, "clarify"),
     ("make it 10 seconds shorter", BARE, "clarify"),  # by 10 s, from which end? asked
     ("缩短5秒", BARE, "clarify"),
+    ("千万别改比例", BARE, "decline"),
+    ("不是让你删标题", FULL, "decline"),
+    ("remove everyone except the woman in red", BARE, "clarify"),  # no "all but" removal
+    ("除了那个小孩，其他人都去掉", BARE, "clarify"),
 ]
 
 

@@ -224,8 +224,10 @@ NEGATION = rx(
     r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
-    r"^(?:请|我|我们)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|不必|用不着)",
-    r"^(?:我)?(?:没让你|没叫你|没要你|没有让你|没说要|没说过要|谁让你)",
+    r"^(?:请|我|我们|千万|一定|绝对|可|你)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|"
+    r"不必|用不着)",
+    r"^(?:我)?(?:没让你|没叫你|没要你|没有让你|没说要|没说过要|谁让你|不是让你|不是叫你|不是要你|"
+    r"不是说要)",
     r"^i (?:didn'?t|did not|never) (?:ask|tell|say|want)(?: you)?(?: to)?\b|"
     r"^who (?:told|asked) you to\b|^(?:make sure|be sure) (?:not to|you don'?t|to not)\b|"
     r"\bi(?:'?d| would)? (?:prefer|rather) not(?: to)?(?: have)?\b",

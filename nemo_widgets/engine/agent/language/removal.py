@@ -53,6 +53,18 @@ def _thing_at_a_time(c: str, phrase: str) -> Step | None:
 def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
         return st  # "drop the volume of the street noise": quieter, not a thing removed
+    if re.search(
+        r"\b(?:except|but not|other than|apart from|besides|excluding)\b|除了|以外|之外",
+        f"{c} {s.raw.lower()}",
+    ) and (object_words(c) or re.search(r"其他|其余|别的|\b(?:everyone|everything|all|rest)\b", c)):
+        zh = bool(re.search(r"[\u4e00-\u9fff]", c))
+        q = (
+            "“除了……都去掉”还做不到：请直接说要去掉哪一个，例如“去掉左边的男人”（现在没有改动）。"
+            if zh
+            else "I can't remove everything except one thing: say which one to remove, e.g. "
+            "“remove the man on the left” (no change yet)."
+        )
+        return Step("clarify", {"question": q}, why="remove_what")
     phrase = object_phrase(c)
     if phrase and re.search(r"[\u4e00-\u9fff]", phrase):
         # "…的路人全部删掉", "…人影也去掉": how many / "too" is not part of the thing

@@ -241,6 +241,20 @@ CASES = [
     ("keep the first 8 seconds and delete the rest", BARE, [("trim", {"start": 0.0, "end": 8.0})]),
     ("剪掉前5秒 后面的不要", BARE, [("clarify", {})]),
     ("cut the first 5 seconds, delete the rest", BARE, [("clarify", {})]),
+    # a negation run on into what is wanted, no comma
+    ("don't cut it just speed it up", BARE, [("set_speed", {"factor": 2.0})]),
+    (
+        "don't remove the music just lower it",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("do not add music only a title saying Hi", FULL, [("add_title", {"text": "Hi"})]),
+    ("don't just cut it", BARE, [("decline", {})]),
+    (
+        "don't blur the background, remove the car instead",
+        BARE,
+        [("remove_object", {"target": "car"})],
+    ),
 ]
 
 

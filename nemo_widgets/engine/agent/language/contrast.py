@@ -37,7 +37,7 @@ _TAIL = re.compile(r"\s*(?:就行|就好|就可以了?|就够了|就ok|即可)[�
 def strip_only(c: str) -> str:
     """ "静音就好" → "静音"; "just turn it down" → "turn it down"."""
     c = _TAIL.sub("", c)
-    return re.sub(r"^(?:just|simply)\s+", "", c).strip() or c
+    return re.sub(r"^(?:just|simply|only)\s+", "", c).strip() or c
 
 
 def _key(steps: list[Step] | None) -> list[tuple[str, object]]:
@@ -45,7 +45,12 @@ def _key(steps: list[Step] | None) -> list[tuple[str, object]]:
 
 
 def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
-    """A Chinese clause with spaces → its pieces, when the spaces separate steps."""
+    """A Chinese clause with spaces → its pieces, when the spaces separate steps; an English
+    negated clause run on into what is wanted ("don't cut it just speed it up") → the two."""
+    if lx.NEGATION.search(c) and (
+        m := re.search(r"^(?:\S+\s+){2,}?(?=(?:just|only|simply|but)\s+[a-z])", c)
+    ):
+        return [c[: m.end()].strip(), c[m.end() :].strip()]
     if not _CJK.search(c) or not re.search(r"\s", c.strip()):
         return [c]
     parts = [p for p in re.split(r"(?<=[\u4e00-\u9fff%％])\s+(?=[\u4e00-\u9fff])", c.strip()) if p]

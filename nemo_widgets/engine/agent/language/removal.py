@@ -66,6 +66,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         )
         return Step("clarify", {"question": q}, why="remove_what")
     phrase = object_phrase(c)
+    if phrase and re.search(r"\s(?:instead|too|as well|also|then|now)$", phrase):
+        phrase = re.sub(r"(?:\s+(?:instead|too|as well|also|then|now))+$", "", phrase)
     if phrase and re.search(r"[\u4e00-\u9fff]", phrase):
         # "…的路人全部删掉", "…人影也去掉": how many / "too" is not part of the thing
         phrase = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", phrase) or phrase

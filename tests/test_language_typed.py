@@ -236,6 +236,8 @@ def test_spelling_steps() -> None:
     n = normalise("the parked car keeps moving, it fades")
     assert n.text == "the parked car keeps moving, it fades"
     assert normalise("splt it and remvoe the bike").text == "split it and remove the bike"
+    # a rare real word that is a common verb with two letters swapped is that verb
+    assert normalise("spilt at 5").text == "split at 5"
     # numbers as words, ordinals kept
     assert normalise("the first second, twenty five percent").text == (
         "the first 1 second, 25 percent"

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from nemo_widgets.engine.agent.language.spelling import (
+    frequency,
     is_word,
     mixed,
     number_words,
@@ -151,7 +152,9 @@ def _fix_word(w: str, protect: set[str]) -> str:
     if known is not None:
         # With a dictionary: a real word is never "corrected"; a non-word one edit (two for
         # long words) from a word the grammar knows is that word ("splt", "speeed", "trimm").
-        return w if known else _nearest(w) or w
+        if known:
+            return _swapped(w) or w
+        return _nearest(w) or w
     if (w.endswith("s") and w[:-1] in KEYWORDS) or (w.endswith("es") and w[:-2] in KEYWORDS):
         return w  # a plural, not a typo
     if w.endswith(("ing", "ed")) and len(w) >= 6:
@@ -169,6 +172,21 @@ def _fix_word(w: str, protect: set[str]) -> str:
         if close and (len(w) > 4 or sorted(hit) == sorted(w)):  # 4 letters: swaps only
             return hit
     return w
+
+
+def _swapped(w: str) -> str | None:
+    """A rare real word that is a keyword with two letters swapped ("spilt" for "split"):
+    the keyword, when it is far more common."""
+    for k in _VOCAB:
+        if (
+            len(k) == len(w)
+            and k != w
+            and sorted(k) == sorted(w)
+            and _edits(w, k) == 1
+            and frequency(k) >= 20 * max(1, frequency(w))
+        ):
+            return k
+    return None
 
 
 def _nearest(w: str) -> str | None:

@@ -220,4 +220,19 @@ def is_word(w: str) -> bool | None:
     return w in sp.word_frequency
 
 
-__all__ = ["as_typed", "is_word", "mixed", "number_words", "regional", "shorthand", "simplified"]
+def frequency(w: str) -> int:
+    """How common an English word is (0 when unknown or without a dictionary)."""
+    sp = _speller()
+    return int(sp.word_frequency[w]) if sp is not None else 0
+
+
+__all__ = [
+    "as_typed",
+    "frequency",
+    "is_word",
+    "mixed",
+    "number_words",
+    "regional",
+    "shorthand",
+    "simplified",
+]

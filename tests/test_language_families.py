@@ -255,6 +255,17 @@ CASES = [
         BARE,
         [("remove_object", {"target": "car"})],
     ),
+    # several split points listed: each its own split, on the original times
+    ("split at 10 and 20", BARE, [("split", {"at": 10.0}), ("split", {"at": 20.0})]),
+    (
+        "split at 5s, 10s and 15s",
+        BARE,
+        [("split", {"at": 5.0}), ("split", {"at": 10.0}), ("split", {"at": 15.0})],
+    ),
+    ("在5秒和15秒处分割", BARE, [("split", {"at": 5.0}), ("split", {"at": 15.0})]),
+    ("在10秒、20秒处分割", BARE, [("split", {"at": 10.0}), ("split", {"at": 20.0})]),
+    ("split at 10 and 40", BARE, [("decline", {})]),  # one point past the end: none, said
+    ("split at 10s, 9:16", BARE, [("split", {"at": 10.0}), ("set_aspect", {"ratio": "9:16"})]),
 ]
 
 

@@ -15,7 +15,7 @@ from nemo_widgets.engine.edits import VOLUME_STEP
 VERB = re.compile(
     r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
     r"play|replace|swap|speed|slow|blur|crop|lower|raise|increase|decrease|shorten|erase|get|"
-    r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用"
+    r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用|分割|切|拆|分开"
 )
 ANSWERS = {
     "title_text": ("add_title",),

@@ -123,3 +123,28 @@ def split_rest(c: str) -> tuple[str, bool]:
 
 def keeps(c: str) -> bool:
     return bool(_KEEPS.search(c))
+
+
+_SPLIT_VERB = re.compile(
+    r"\bsplit\b|\bcut (?:it |the video |the clip )?at\b|分割|切开|拆分|切一刀|剪开|分开"
+)
+_POINT = re.compile(
+    r"(?:and\s+|和|跟|与)?(?:at\s+|在)?\s*(?:\d+:)?\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|秒)?"
+    r"(?:\s*(?:处|的地方|那里))?"
+)
+
+
+def join_points(clauses: list[str]) -> list[str]:
+    """ "split at 5s, 10s and 15s", "在5秒和15秒处分割": the points a split lists, split apart at
+    the commas and "and"s, go back into the split's clause (each becomes its own split)."""
+    out: list[str] = []
+    for c in clauses:
+        if re.search(r"\b(?:9:16|16:9|1:1|4:5|4:3|3:4|21:9)\b", c):
+            out.append(c)  # a ratio, not a point
+        elif out and _POINT.fullmatch(c.strip()) and _SPLIT_VERB.search(out[-1]):
+            out[-1] = f"{out[-1]} and {c.strip()}"
+        elif out and _POINT.fullmatch(out[-1].strip()) and _SPLIT_VERB.search(c):
+            out[-1] = f"{out[-1].strip()}和{c.strip()}"
+        else:
+            out.append(c)
+    return out

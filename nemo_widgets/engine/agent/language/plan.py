@@ -43,6 +43,7 @@ from nemo_widgets.engine.agent.language.contrast import (
     ONLY,
     REST_GOES,
     TOPIC_TOOLS,
+    join_points,
     keeps,
     repeat_verb,
     spaced,
@@ -121,7 +122,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     last_edit: Step | None = None
     clauses = [
         p
-        for c in split_clauses(norm.text)
+        for c in join_points(split_clauses(norm.text))
         for p in spaced(c, lambda x: _understand(x, s, norm.quotes, []))
     ]
     correcting = False

@@ -16,6 +16,7 @@ from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background
 from nemo_widgets.engine.agent.language.removal import removal
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
+from nemo_widgets.engine.agent.language.times import times
 from nemo_widgets.engine.agent.language.titles import title
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -121,6 +122,8 @@ def understand_clause(
         if (st := fam(c, s)) is not None:
             if st.tool == "split" and s.total and not 0 < st.args["at"] < s.total - 0.05:
                 return [_split_outside(st.args["at"], s)]  # "split at 1:05" of a 30 s video
+            if st.tool == "split" and (more := _split_points(c, s)) is not None:
+                return more
             return [st]
     return None
 
@@ -138,6 +141,19 @@ def _title_by_text(c: str, s: Session) -> str:
             name = "标题" if re.search(r"[\u4e00-\u9fff]", c) else "the title"
             return c[: m.start()] + name + c[m.end() :]
     return c
+
+
+def _split_points(c: str, s: Session) -> list[Step] | None:
+    """ "split at 10 and 20", "在5秒和15秒处分割": a list of points, each its own split (a
+    split keeps every time where it was, so each is read on the original timeline)."""
+    if not re.search(r"\d\s*(?:s|sec|seconds?|秒)?\s*(?:,|，|、|and|&|和|跟|与)\s*(?:at\s+)?\d", c):
+        return None
+    points = sorted({round(v, 3) for v in times(c)})
+    if len(points) < 2 or len(points) > 10:
+        return None
+    if any(not 0 < p < s.total - 0.05 for p in points):
+        return [_split_outside(next(p for p in points if not 0 < p < s.total - 0.05), s)]
+    return [Step("split", {"at": p}) for p in points]
 
 
 def _split_outside(at: float, s: Session) -> Step:

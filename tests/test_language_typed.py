@@ -278,3 +278,20 @@ def test_file_names_stay_as_uploaded() -> None:
     want = [("replace_background", {"mode": "image", "value": "海灘.jpg"})]
     check("背景換成海灘.jpg", state, want)
     check("use 海灘.jpg as the background", state, want)
+
+
+def test_a_clip_number_inside_chinese() -> None:
+    files = [
+        {"filename": "street.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
+        {"filename": "beach.mp4", "file_type": "video", "file_id": "f_5", "duration": 12},
+    ]
+    two = {
+        "tt": 0,
+        "sg": [
+            {"id": "a", "s": 0, "du": 30000, "src": "f_1"},
+            {"id": "b", "s": 30000, "du": 12000, "src": "f_5"},
+        ],
+    }
+    state = {"video_infos": files, "draft": {"t": [two]}}
+    check("把 clip 2 删掉", state, [("remove_clip", {"clip": 2})])
+    check("clip 2 加速两倍", state, [("set_speed", {"clip": 2, "factor": 2.0})])

@@ -82,7 +82,7 @@ _MIXED = [
     (r"volume|vol", "音量"),
     (r"audio|sound", "声音"),
     (r"speed", "速度"),
-    (r"videos?|clips?|vid", "视频"),
+    (r"(?:videos?|clips?|vid)(?!\s*#?\d)", "视频"),  # "clip 2" stays a clip's number
     (r"background|backdrop|bg", "背景"),
     (r"blur(?:red)?", "模糊"),
     (r"mute", "静音"),
@@ -127,7 +127,7 @@ def mixed(text: str, protect: set[str] | frozenset[str] = frozenset()) -> str:
     for rx, zh in _MIXED_RX:
         head = rx.sub(zh, head)
     head = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], head)
-    head = re.sub(r"(?<=[\u4e00-\u9fff])\s+|\s+(?=[\u4e00-\u9fff])", "", head)
+    head = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", head)
     return head + tail
 
 

@@ -266,6 +266,10 @@ CASES = [
     ("在10秒、20秒处分割", BARE, [("split", {"at": 10.0}), ("split", {"at": 20.0})]),
     ("split at 10 and 40", BARE, [("decline", {})]),  # one point past the end: none, said
     ("split at 10s, 9:16", BARE, [("split", {"at": 10.0}), ("set_aspect", {"ratio": "9:16"})]),
+    # a title's own words end where the next instruction starts after a space
+    ("给视频加个标题叫夏天 放在顶部", BARE, [("add_title", {"text": "夏天", "position": "top"})]),
+    ("加个标题叫夏天 颜色红色", BARE, [("add_title", {"text": "夏天", "color": "red"})]),
+    ("加标题叫夏天 旅行", BARE, [("add_title", {"text": "夏天 旅行"})]),
 ]
 
 

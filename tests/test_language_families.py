@@ -270,6 +270,10 @@ CASES = [
     ("给视频加个标题叫夏天 放在顶部", BARE, [("add_title", {"text": "夏天", "position": "top"})]),
     ("加个标题叫夏天 颜色红色", BARE, [("add_title", {"text": "夏天", "color": "red"})]),
     ("加标题叫夏天 旅行", BARE, [("add_title", {"text": "夏天 旅行"})]),
+    # a plural of a title word is not a title's words ("add subtitles" never adds "s")
+    ("add subtitles", BARE, [("clarify", {})]),
+    ("add captions", BARE, [("clarify", {})]),
+    ("add subtitles Hello there", BARE, [("add_title", {"text": "Hello there"})]),
 ]
 
 

@@ -97,7 +97,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             text = s.raw_case(says.group(1).strip(" .!"))  # "title at the bottom saying Hi"
         if text is None:
             m2 = re.search(
-                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
+                r"\b(?:title|caption|text|heading|subtitle)s?\b\s*(?:saying|that says|which says|"
                 r"reading|"
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"

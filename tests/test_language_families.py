@@ -28,6 +28,10 @@ META = {"width": 1280, "height": 720}
 BARE = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
 FULL = {"video_infos": FILES, "draft": {"t": [VIDEO, MUSIC], "m": META}}
 SONG = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
+SONGS = {
+    "video_infos": [*FILES, {"filename": "upbeat.mp3", "file_type": "audio", "file_id": "f_4"}],
+    "draft": {"t": [VIDEO, MUSIC], "m": META},
+}
 TWO = {"video_infos": FILES, "draft": {"t": [CLIP2], "m": META}}
 TITLED = {"video_infos": FILES, "draft": {"t": [VIDEO, TITLE], "m": META}}
 #: trimmed to 20 s; an undo brings back the 30 s draft (what the engine's history holds)
@@ -274,6 +278,15 @@ CASES = [
     ("add subtitles", BARE, [("clarify", {})]),
     ("add captions", BARE, [("clarify", {})]),
     ("add subtitles Hello there", BARE, [("add_title", {"text": "Hello there"})]),
+    # another song and a level in one clause: that song, at that level (one placement)
+    (
+        "replace the song with upbeat at 30%",
+        SONGS,
+        [("add_music", {"file": "upbeat.mp3", "volume": 0.3})],
+    ),
+    ("音乐换成upbeat 音量50%", SONGS, [("add_music", {"file": "upbeat.mp3", "volume": 0.5})]),
+    ("upbeat at 30%", SONGS, [("add_music", {"file": "upbeat.mp3", "volume": 0.3})]),
+    ("lofi at 30%", SONGS, [("set_volume", {"target": "music", "level": 0.3})]),
 ]
 
 

@@ -36,6 +36,10 @@ def music(t: str, s: Session) -> Step | None:
         or lx.LOUDER.search(t)
         or lx.QUIETER.search(t)
     )
+    if level is not None and s.music and named is not None and named.get("filename") != s.music:
+        # "replace the song with upbeat at 30%", "音乐换成upbeat 音量50%": the new song, at that
+        # level (one placement: add_music replaces the music that is there)
+        return Step("add_music", {"file": named["filename"], "volume": level})
     if about_level and (not re.search(r"\b(?:add|use|play|put)\b|加|添加|配上", t) or s.music):
         return volume(t, s, "music")
     if (

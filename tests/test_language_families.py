@@ -287,6 +287,22 @@ CASES = [
     ("音乐换成upbeat 音量50%", SONGS, [("add_music", {"file": "upbeat.mp3", "volume": 0.5})]),
     ("upbeat at 30%", SONGS, [("add_music", {"file": "upbeat.mp3", "volume": 0.3})]),
     ("lofi at 30%", SONGS, [("set_volume", {"target": "music", "level": 0.3})]),
+    # two things for one removal verb: each its own removal, as in English
+    (
+        "把左边的车和右边的人都去掉",
+        BARE,
+        [("remove_object", {"target": "左边的车"}), ("remove_object", {"target": "右边的人"})],
+    ),
+    (
+        "把车和狗都删了",
+        BARE,
+        [("remove_object", {"target": "车"}), ("remove_object", {"target": "狗"})],
+    ),
+    (
+        "remove the white van and the dog",
+        BARE,
+        [("remove_object", {"target": "white van"}), ("remove_object", {"target": "dog"})],
+    ),
 ]
 
 

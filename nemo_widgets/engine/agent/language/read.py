@@ -12,7 +12,7 @@ from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language import sound
 from nemo_widgets.engine.agent.language.acts import CREDITS, EXPORT, HELP, REDO, STATUS, UNDO
 from nemo_widgets.engine.agent.language.intents import Step
-from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background
+from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background, object_words
 from nemo_widgets.engine.agent.language.removal import removal
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
@@ -107,7 +107,7 @@ def understand_clause(
         # "把穿红衣服的小姐姐抠掉": a person cut out of the picture is a removal, not a matte
         st = removal(_CUT_OUT_THING.sub("删掉", c), s, context)
         if st is not None:
-            return [st]
+            return _each_thing(st)
     if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
         # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
         if s.aspect:
@@ -126,6 +126,17 @@ def understand_clause(
                 return more
             return [st]
     return None
+
+
+def _each_thing(st: Step) -> list[Step]:
+    """ "把左边的车和右边的人都去掉": two things, each its own removal (as "… and …" in English)."""
+    target = st.args.get("target")
+    if st.tool != "remove_object" or not isinstance(target, str):
+        return [st]
+    parts = [p for p in re.split(r"和|跟|以及|还有|、", target) if p]
+    if len(parts) < 2 or not all(object_words(p) for p in parts):
+        return [st]
+    return [Step("remove_object", {**st.args, "target": p}) for p in parts]
 
 
 def _title_by_text(c: str, s: Session) -> str:

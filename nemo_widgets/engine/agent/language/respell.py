@@ -47,7 +47,12 @@ def command_typos(c: str) -> str:
             return m.group(0)
         return m.group(1) + (_near(w, _COMMANDS) or w)
 
-    return re.sub(r"(^|\b(?:the|a|my|this|that|to)\s+)([a-z]+)", fix, c)
+    return re.sub(
+        r"(^|\b(?:the|a|an|my|this|that|to|some|in|add|remove|mute|unmute|make|put|change|"
+        r"cut|split|move|use)\s+)([a-z]+)",
+        fix,
+        c,
+    )
 
 
 def colour_typos(t: str, nouns: list[str]) -> str:

@@ -303,6 +303,14 @@ CASES = [
         BARE,
         [("remove_object", {"target": "white van"}), ("remove_object", {"target": "dog"})],
     ),
+    # "don't X the A, only the B": X, for B only
+    (
+        "don't cut the first part, only the last 3 seconds",
+        BARE,
+        [("trim", {"start": 0.0, "end": 27.0})],
+    ),
+    ("不要剪开头 只剪掉最后3秒", BARE, [("trim", {"start": 0.0, "end": 27.0})]),
+    ("don't remove the car, only the bike", BARE, [("remove_object", {"target": "bike"})]),
 ]
 
 

@@ -37,7 +37,7 @@ _TAIL = re.compile(r"\s*(?:就行|就好|就可以了?|就够了|就ok|即可)[�
 def strip_only(c: str) -> str:
     """ "静音就好" → "静音"; "just turn it down" → "turn it down"."""
     c = _TAIL.sub("", c)
-    return re.sub(r"^(?:just|simply|only)\s+", "", c).strip() or c
+    return re.sub(r"^(?:just|simply|only)\s+|^只(?:要|需要?)?(?=\S)", "", c).strip() or c
 
 
 def _key(steps: list[Step] | None) -> list[tuple[str, object]]:

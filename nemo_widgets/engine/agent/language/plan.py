@@ -127,14 +127,28 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     ]
     correcting = False
     declined: tuple[str, str] | None = None  # what the negated clause before was about
+    neg_core = ""  # the negated clause before, without its negation
     for i, clause in enumerate(clauses):
         c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
-        if declined is not None and (ONLY.search(c) or ONLY.search(clause.strip())):
+        if (
+            neg_core
+            and (ONLY.search(c) or ONLY.search(clause.strip()))
+            and not VERB.search(strip_only(c))
+            and (time_range(strip_only(c), s.total) is not None or object_words(strip_only(c)))
+        ):
+            # "don't cut the first part, only the last 3 seconds": the verb said before, for
+            # this part only
+            verb = re.match(r"(?:[a-z]+(?: off| out| away)?|[\u4e00-\u9fff]{1,2})", neg_core)
+            if verb is not None:
+                c = f"{verb.group(0)} {strip_only(c)}"
+        elif declined is not None and (ONLY.search(c) or ONLY.search(clause.strip())):
             # "don't remove the music, just lower it"
             c = about_thing(strip_only(c), declined, norm.zh)
+        elif neg_core and (ONLY.search(c) or ONLY.search(clause.strip())):
+            c = strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
         elif declined is not None and re.search(r"\b(?:it|them)\b|它", c):
             # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
             # as an edit of the song ("don't add music, make it 9:16": "it" is the video)
@@ -152,7 +166,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 and all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in more)
             ):
                 c = again
-        declined = None
+        declined, neg_core = None, ""
         c, rest = split_rest(c)
         if rest and not keeps(c) and time_range(c, s.total) is not None:
             # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask
@@ -228,7 +242,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         negated = bool(lx.NEGATION.search(c))
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
-            declined = mentioned(core)
+            declined, neg_core = mentioned(core), core
             steps = _understand(core, s, norm.quotes, context) if core else None
             wants_gone = re.match(
                 r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"

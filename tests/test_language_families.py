@@ -311,6 +311,15 @@ CASES = [
     ),
     ("不要剪开头 只剪掉最后3秒", BARE, [("trim", {"start": 0.0, "end": 27.0})]),
     ("don't remove the car, only the bike", BARE, [("remove_object", {"target": "bike"})]),
+    # one end named in a remark, then a bare duration cut: from that end
+    ("intro is too long, cut 3 seconds off it", BARE, [("trim", {"start": 3.0})]),
+    ("the ending drags, trim 4 seconds", BARE, [("trim", {"start": 0.0, "end": 26.0})]),
+    ("开头太拖了 剪掉2秒", BARE, [("trim", {"start": 2.0})]),
+    ("结尾太长了，剪掉3秒", BARE, [("trim", {"start": 0.0, "end": 27.0})]),
+    ("the intro is boring", BARE, [("clarify", {})]),
+    # both ends of a keep said in Chinese
+    ("从第3秒开始到第20秒结束", BARE, [("trim", {"start": 3.0, "end": 20.0})]),
+    ("从5秒开始", BARE, [("trim", {"start": 5.0})]),
 ]
 
 

@@ -56,6 +56,8 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
     parts = [p for p in re.split(r"(?<=[\u4e00-\u9fff%％])\s+(?=[\u4e00-\u9fff])", c.strip()) if p]
     if len(parts) < 2:
         return [c]
+    if len(parts) == 2 and (side := end_remark(parts[0])) and at_end(parts[1], side):
+        return parts  # "开头太拖了 剪掉2秒"
     negated = [bool(lx.NEGATION.search(p)) for p in parts]
     if any(negated[:-1]) and not negated[-1]:
         return parts  # "不要删音乐 静音就好": declined, then done
@@ -148,3 +150,36 @@ def join_points(clauses: list[str]) -> list[str]:
         else:
             out.append(c)
     return out
+
+
+_OPINION = (
+    r"(?:is |are |feels |seems )?(?:too long|way too long|boring|slow|drags?|dragging|too slow)"
+)
+_END_REMARK = re.compile(
+    rf"^(?:the\s+)?(?P<first>intro|beginning|start|opening)\s+{_OPINION}|"
+    rf"^(?:the\s+)?(?P<last>ending|outro|end)\s+{_OPINION}|"
+    r"^(?P<zfirst>开头|片头|前面|开场)(?:部分|那段)?(?:有点|太|很|好)?(?:长|拖|无聊|慢)了?|"
+    r"^(?P<zlast>结尾|片尾|后面|最后)(?:部分|那段)?(?:有点|太|很|好)?(?:长|拖|无聊|慢)了?"
+)
+_BARE_CUT = re.compile(
+    r"^(?P<verb>(?:cut|trim|chop|take|shave|lose|drop|remove)(?:\s+(?:off|out))?|剪掉|剪|去掉|删掉|砍掉)\s*"
+    r"(?P<dur>\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|秒))(?:\s+(?:off|from)(?:\s+(?:it|that|there))?)?$"
+)
+
+
+def end_remark(c: str) -> str | None:
+    """ "the intro is too long", "开头太拖了": which end of the video the next clause cuts."""
+    m = _END_REMARK.match(c.strip())
+    if m is None:
+        return None
+    return "first" if (m.group("first") or m.group("zfirst")) else "last"
+
+
+def at_end(c: str, side: str) -> str | None:
+    """ "cut 3 seconds off it" after "the intro is too long" → "cut the first 3 seconds"."""
+    m = _BARE_CUT.match(c.strip())
+    if m is None:
+        return None
+    zh = bool(_CJK.search(m.group("verb")))
+    where = ("前" if side == "first" else "最后") if zh else f"the {side} "
+    return f"{m.group('verb')}{where}{m.group('dur')}" if zh else f"cut {where}{m.group('dur')}"

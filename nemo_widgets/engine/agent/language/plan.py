@@ -43,6 +43,8 @@ from nemo_widgets.engine.agent.language.contrast import (
     ONLY,
     REST_GOES,
     TOPIC_TOOLS,
+    at_end,
+    end_remark,
     join_points,
     keeps,
     repeat_verb,
@@ -128,6 +130,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     correcting = False
     declined: tuple[str, str] | None = None  # what the negated clause before was about
     neg_core = ""  # the negated clause before, without its negation
+    end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
         c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
@@ -167,6 +170,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             ):
                 c = again
         declined, neg_core = None, ""
+        if end_side and (again := at_end(c, end_side)) is not None:
+            c = again  # "the intro is too long, cut 3 seconds off it": the first 3 seconds
+        end_side = end_remark(c)
+        if end_side and i < len(clauses) - 1:
+            continue  # a remark about one end: the next clause says what to do with it
         c, rest = split_rest(c)
         if rest and not keeps(c) and time_range(c, s.total) is not None:
             # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask

@@ -51,6 +51,13 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         if s.total and v >= s.total - 0.05:
             return out_of_range(v, None, s)
+        e = re.search(rf"到\s*({TIME})\s*(?:结束|为止|停)?(?!\s*(?:到|-))", t[m.end() :])
+        w = parse_time(e.group(1)) if e else None
+        if w is not None and w > v:
+            # "从第3秒开始到第20秒结束": both ends said, the start first
+            if s.total and w > s.total + 0.05:
+                return out_of_range(v, w, s)
+            return Step("trim", {"start": v, "end": w})
         return Step("trim", {"start": v, "end": None}, why="starts_at")
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"

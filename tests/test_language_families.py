@@ -320,6 +320,9 @@ CASES = [
     # both ends of a keep said in Chinese
     ("从第3秒开始到第20秒结束", BARE, [("trim", {"start": 3.0, "end": 20.0})]),
     ("从5秒开始", BARE, [("trim", {"start": 5.0})]),
+    # the title's words named as its words
+    ("标题字改成欢迎", TITLED, [("edit_title", {"text": "欢迎"})]),
+    ("标题字改成红色", TITLED, [("edit_title", {"color": "red"})]),
 ]
 
 

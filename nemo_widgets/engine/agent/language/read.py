@@ -141,6 +141,8 @@ def _each_thing(st: Step) -> list[Step]:
 
 def _title_by_text(c: str, s: Session) -> str:
     """ "change hello to "Slow Down" in yellow": a title named by its own words is the title."""
+    # "标题字改成欢迎", "标题内容换成…": the title's words are the title
+    c = re.sub(r"(标题|字幕)的?(?:字|文字|内容|文案)(?=改|换|变|写)", r"\1", c)
     if lx.TITLE.search(c):
         return c
     if not re.search(r"\b(?:change|rename|edit|make|move|turn|put|set)\b|改|换|移|放|调", c):

@@ -240,7 +240,13 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         level = round(min(cur * 2, 4.0), 3)
     if level is not None and (by := _by_percent(t)) is not None:
         level = round(min(max(cur * by, 0.0), 4.0), 3)  # "music down 20%": 20 % less than now
-    if level is not None and tgt == "music" and not s.music and s.uploads("audio"):
+    if (
+        level is not None
+        and tgt == "music"
+        and not s.music
+        and s.uploads("audio")
+        and not re.search(r"\b(?:set|change|adjust|lower|raise|turn|reduce)\b|调|设", t)
+    ):
         # "music at 30%" with no music on the timeline but a song uploaded: it goes on, there
         return Step("add_music", {"file": s.uploads("audio")[-1]["filename"], "volume": level})
     if level is not None:

@@ -323,6 +323,9 @@ CASES = [
     # the title's words named as its words
     ("标题字改成欢迎", TITLED, [("edit_title", {"text": "欢迎"})]),
     ("标题字改成红色", TITLED, [("edit_title", {"color": "red"})]),
+    # a question asked as a request: answered, nothing changed
+    ("can you tell me how long it is", FULL, [("answer", {})]),
+    ("tell me the length", FULL, [("answer", {})]),
 ]
 
 

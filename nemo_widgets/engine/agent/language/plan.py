@@ -73,6 +73,12 @@ from nemo_widgets.engine.agent.language.spans import (
 from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
 
+#: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
+TELL_ME = re.compile(
+    r"^(?:tell|show) me (?:how|what|which|whether|if|where|when|the (?:length|duration|status)|"
+    r"about)\b|^let me know\b"
+)
+
 
 @dataclass
 class Understanding:
@@ -284,6 +290,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             is_question(norm.raw, c)
             or (clause.endswith("?") and Q_START.search(c))
             or capability(clause)
+            or TELL_ME.match(c)
         ):
             steps = _understand(c, s, norm.quotes, context)
             if (

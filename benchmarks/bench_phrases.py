@@ -5,7 +5,8 @@ from the state before and after.
 
 A case is right when the tools match in order and every argument the case gives matches
 (numbers within 0.05 s or 2 %, text case-insensitively, an object phrase when its words are
-all in the planned one or, for a Chinese phrase and an English one, when the object and its
+all in the planned one (in Chinese: its parts at 的, in order), or, for a Chinese phrase and an
+English one, when the object and its
 qualifiers agree, ``end: null`` = the end of the video; ``status`` and ``answer`` are the
 same for a question about the project, and ``help`` on an edit answers "how do I …?"). It is
 also right when the plan is spelled differently but leads to the same timeline: the expected
@@ -194,12 +195,35 @@ def arg_matches(key: str, want: Any, got: Any, total: float) -> bool:
             if key == "target" and re.search(r"[\u4e00-\u9fff]", g) and w.isascii():
                 return _object_matches(w, g)
             if re.search(r"[\u4e00-\u9fff]", w):
-                strip = re.compile(r"[的那这辆个些只位]")
-                return strip.sub("", w) in strip.sub("", g)
+                return _zh_phrase_matches(w, g, key == "target")
             if key == "target":
                 return bool(_words(w)) and _words(w) <= _words(g)
         return False
     return want == got
+
+
+def _zh_phrase_matches(want: str, got: str, thing: bool) -> bool:
+    """A Chinese phrase: the same words once the measure words and particles are set aside
+    and a doubled adjective read once (小小的 = 小的); for an object, as for an English one,
+    every part the expected phrase gives (the thing and each qualifier, split at 的) is in
+    the planned one, in order — "背景里走来走去的路人" names "背景里的路人"."""
+    strip = re.compile(r"[的那这辆个些只位]")
+
+    def canon(x: str) -> str:
+        return re.sub(r"([\u4e00-\u9fff])\1", r"\1", strip.sub("", x))
+
+    w, g = canon(want), canon(got)
+    if w in g:
+        return True
+    if not thing:
+        return False
+    pos = 0
+    for part in (canon(p) for p in re.split(r"的", want) if canon(p)):
+        i = g.find(part, pos)
+        if i < 0:
+            return False
+        pos = i + len(part)
+    return True
 
 
 def _object_matches(want: str, got: str) -> bool:

@@ -408,6 +408,15 @@ class Store:
                 "DELETE FROM history WHERE session_id=? AND seq<=?", (session_id, seq - keep)
             )
 
+    def peek_history(self, session_id: str, n: int = 5) -> list[Any]:
+        """The last ``n`` drafts an undo would bring back, newest first (nothing removed)."""
+        with self.tx() as db:
+            rows = db.execute(
+                "SELECT draft FROM history WHERE session_id=? ORDER BY seq DESC LIMIT ?",
+                (session_id, n),
+            ).fetchall()
+        return [json.loads(r["draft"]) for r in rows]
+
     def pop_history(self, session_id: str) -> Any:
         with self.tx() as db:
             row = db.execute(

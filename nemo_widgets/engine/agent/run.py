@@ -65,7 +65,11 @@ class Agent:
 
     def plan(self, session_id: str, text: str, state_delta: dict[str, Any] | None = None) -> Plan:
         """The plan for ``text`` in the session's state (plus what the message brings)."""
-        return planner.plan(text, {**self.engine.store.state(session_id), **(state_delta or {})})
+        state = {**self.engine.store.state(session_id), **(state_delta or {})}
+        # what an undo would bring back, so "undo that and trim the last 5 s" reads the
+        # second step on the undone timeline (planner-only key, never stored)
+        state["_undo"] = self.engine.store.peek_history(session_id)
+        return planner.plan(text, state)
 
     def run(
         self,

@@ -32,6 +32,10 @@ HELP = re.compile(
     r"\blist (?:the |all |all the |your |of )?(?:commands|options|features|tools)\b|"
     r"\bwhere (?:do|should|can) i (?:start|begin)\b|\bhow do i (?:get started|begin|start)\b|"
     r"从哪(?:里|儿)?开始|怎么开始|"
+    # "how does this thing work?", "how do I use this?", "这个怎么用？": how to use the editor
+    r"\bhow (?:does|do) (?:this|it|this thing|this tool|this app|the editor|you) work\b|"
+    r"\bhow (?:do|can|should) i use (?:this|it|you|the editor)\b|"
+    r"^(?:这个|这)?(?:东西|工具)?(?:怎么|如何)(?:用|使用|玩)[?？吗呢啊]*$|"
     r"\bshow me what you can do\b|\b(?:what|"
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
@@ -117,6 +121,15 @@ def capability(clause: str) -> bool:
         clause,
     ):
         return True  # "能去水印吗": can it be done at all
+    if re.search(
+        r"^(?:去|去掉|删|删掉|加|添加|加个|做|自动加|自动生成)?(?:水印|字幕|特效|转场|滤镜|台标|logo)"
+        r"(?:的话)?(?:可以|能|能做|行|做得到|支持)(?:吗|么|不|嘛)[？?]?$|"
+        r"^(?:支持|有没有|有)(?:去|去掉|加|自动加)?(?:水印|字幕|特效|转场|滤镜|台标|logo)",
+        clause,
+    ):
+        return True  # "去水印可以吗？": asked the other way round, the same question
+    if m and m.group(2) and re.search(r"\bwithout (?:a|an|any)\s+\w+", clause):
+        return True  # "is it possible to replace the background without a green screen?"
     obj = next((g for g in m.groups() if g), "") if m else ""
     if (
         obj

@@ -15,7 +15,7 @@ from nemo_widgets.engine.edits import VOLUME_STEP
 VERB = re.compile(
     r"\b(?:add|put|make|move|change|set|turn|remove|delete|cut|trim|keep|split|fade|mute|use|"
     r"play|replace|swap|speed|slow|blur|crop|lower|raise|increase|decrease|shorten|erase|get|"
-    r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用"
+    r"give|bring|place|rename|insert)\b|加|改|换|移|放|调|删|去掉|剪|变|用|分割|切|拆|分开"
 )
 ANSWERS = {
     "title_text": ("add_title",),
@@ -269,7 +269,9 @@ _NOUN = re.compile(
 def imagine(s: Session, st: Step) -> None:
     """Update the session view as if the step had run (lengths for the next clauses)."""
     a = st.args
-    if st.tool == "trim" and s.total:
+    if st.tool == "undo":
+        s.undone()
+    elif st.tool == "trim" and s.total:
         end = a.get("end") if a.get("end") is not None else s.total
         s.total = max(0.0, min(end, s.total) - (a.get("start") or 0))
     elif st.tool == "cut" and s.total:

@@ -60,7 +60,28 @@ def clip_ref(t: str, s: Session) -> int | None:
         m = re.search(rf"{re.escape(name.lower())}|(?<![a-z0-9]){stem}(?![a-z0-9])", t)
         if m:
             found.append((m.start(), i))
+        elif len(s.clips) > 1 and (m := _shows(t, name)) is not None:
+            found.append((m.start(), i))  # "把海边那段删了": beach.mp4 by what it shows
     return min(found)[1] if found else None
+
+
+#: What a clip shows, in Chinese, for the English words of its file name ("海边那段" is
+#: beach.mp4): a clip is named by its content as often as by its name.
+_SCENES = {
+    "beach": "海边|海滩|沙滩|海岸", "sea": "海边|大海|海上", "ocean": "海边|大海|海洋",
+    "street": "街上|街道|街景|街头|马路|路上", "road": "马路|公路|路上", "city": "城市|市区",
+    "park": "公园", "mountain": "山上|山里|爬山|山景", "snow": "雪", "forest": "森林|树林",
+    "night": "夜景|晚上|夜里", "sunset": "日落|夕阳|黄昏", "party": "派对|聚会",
+    "food": "美食|吃饭", "dog": "狗", "cat": "猫", "car": "车里|开车", "lake": "湖边|湖",
+    "river": "河边", "office": "办公室", "kitchen": "厨房", "wedding": "婚礼",
+    "interview": "采访", "intro": "开场|片头", "outro": "结尾|片尾",
+}  # fmt: skip
+
+
+def _shows(t: str, name: str) -> re.Match[str] | None:
+    words = re.findall(r"[a-z]+", name.lower().rsplit(".", 1)[0])
+    zh = "|".join(_SCENES[w] for w in words if w in _SCENES)
+    return re.search(rf"(?:{zh})(?:的|那|这)", t) if zh else None
 
 
 # -- families ------------------------------------------------------------------------------------
@@ -231,10 +252,10 @@ _NUM_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "one and a 
 
 def speed(t: str, s: Session) -> Step | None:
     if not re.search(
-        r"\bspeed|\bfaster\b|\bslower\b|\bslow\b|\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|"
+        r"\bspeed|\bfaster\b|\bslower\b|\bslow\b|\bslow[- ]?mo|\bslo[- ]?mo\b|\bslow motion\b|"
         r"\bslow (?:it )?down\b|"
         r"\bfast[- ]?forward\b|\btime ?lapse\b|\bquicker\b|\bquickly\b|\bpace\b|"
-        r"\bplay(?:back)?\b.*\b(?:fast|slow)|"
+        r"\bplay(?:back)?\b.*\b(?:fast|slow)|\bplay (?:it |this |the (?:video|clip) )?at \d|"
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
@@ -291,10 +312,11 @@ def speed(t: str, s: Session) -> Step | None:
     mto = re.search(
         r"\b(?:slow|speed)\s+(?:it\s+|this\s+|the (?:video|clip)\s+)?(?:down|up)\s+to\s+"
         r"(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|minutes?|:|x\b))|"
-        r"^(?:playback\s+)?speed\s*[:=]?\s*(\d+(?:\.\d+)?)\s*x?$",
+        r"^(?:playback\s+)?speed\s*[:=]?\s*(\d+(?:\.\d+)?)\s*x?$|"
+        r"\bplay (?:it |this |the (?:video|clip) )?at (\d*\.?\d+)\s*x?(?:\s+speed)?$",
         t,
     )
-    if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:
+    if mto and 0.1 <= (f := float(next(g for g in mto.groups() if g))) <= 8:
         return Step("set_speed", {"factor": f, **extra})
     if mp:
         p = float(mp.group(1)) / 100
@@ -317,7 +339,11 @@ def speed(t: str, s: Session) -> Step | None:
             or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         )
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
-    if re.search(r"\bslow[- ]?mo|\bslo-?mo|\bslow motion\b|慢动作|慢放|慢镜头", t):
+    if (
+        f := _stated_factor(t, bool(slower or re.search(r"slo[- ]?mo|慢动作|慢放|慢镜头", t)))
+    ) is not None:
+        return Step("set_speed", {"factor": f, **extra})  # "slow motion, like 0.25": the value
+    if re.search(r"\bslow[- ]?mo|\bslo[- ]?mo\b|\bslow motion\b|慢动作|慢放|慢镜头", t):
         return Step("set_speed", {"factor": 0.5, **extra})
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
@@ -333,6 +359,22 @@ def speed(t: str, s: Session) -> Step | None:
     return Step("clarify", why="which_speed")
 
 
+def _stated_factor(t: str, slower: bool) -> float | None:
+    """A number the speed words leave bare ("slow motion, like 0.25", "faster, say 1.5"): it
+    beats the word's default when it goes the same way."""
+    m = re.search(
+        r"(?:\blike|\bsay|\bmaybe|\babout|\baround|\bat|\bto|\bof|比如|大概|差不多|左右|到)\s*"
+        r"(\d*\.\d+|\d)(?![\d.:])(?!\s*(?:s\b|sec|seconds?|mins?|minutes?|秒|分|%|percent))",
+        t,
+    )
+    if m is None:
+        return None
+    f = float(m.group(1))
+    if (slower and 0.05 <= f < 1) or (not slower and 1 < f <= 8):
+        return f
+    return None
+
+
 def split(t: str, s: Session) -> Step | None:
     if not re.search(
         r"\bsplit\b|\bdivide\b|\bcut (?:it |the video |the clip )?(?:in|into) (?:two|half|2)\b|"
@@ -341,7 +383,7 @@ def split(t: str, s: Session) -> Step | None:
         r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
         r"(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|分割|"
-        r"拆分|切开|切成|一分为二|分成(?:两|2)|切一刀|剪一刀|切一下|剪开|"
+        r"拆分|切开|切成|一分为二|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
         t,
     ):
@@ -373,7 +415,9 @@ def clips(t: str, s: Session) -> Step | None:
     if (
         re.search(
             r"\b(?:swap|switch|reverse the order|flip the order)\b.*\b(?:clips|videos|order)\b|"
-            r"交换|互换|换个位置|换一下位置|换位置|调换|对调|顺序反过来|颠倒顺序|反过来",
+            r"交换|互换|换个位置|换一下位置|换位置|调换|对调|顺序反过来|颠倒顺序|反过来|"
+            r"换(?:一下|个)?顺序|顺序(?:换|调|反)|"
+            r"\b(?:change|swap|switch|flip|reverse) the order\b",
             t,
         )
         and len(s.clips) == 2
@@ -411,7 +455,10 @@ def clips(t: str, s: Session) -> Step | None:
         if to is None:
             return Step("clarify", why="reorder_where")
         return Step("reorder", {"clip": n, "to": to})
-    if n is not None and lx.REMOVE.search(t) and lx.CLIP.search(t) and not object_words(t):
+    gone = lx.REMOVE.search(t) or (
+        len(s.clips) > 1 and re.search(r"(?:不要|不想要|不需要|用不着)了", t)
+    )
+    if n is not None and gone and lx.CLIP.search(t) and not object_words(t):
         return Step("remove_clip", {"clip": n})
     videos = [
         f for f in s.uploads("video") + s.uploads("image") if f.get("filename") not in s.clips

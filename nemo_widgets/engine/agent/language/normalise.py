@@ -261,6 +261,8 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"\bpls\b|\bplz\b", "please", t)
     t = re.sub(r"\bhalf (?:a|of a) (second|sec)\b", r"0.5 \1", t)  # "half a second fade-in"
     t = re.sub(r"(\d+)\s*分(?:钟)?半(?:钟)?", r"\1分30秒", t)  # 两分半 = 2 min 30 s
+    t = re.sub(r"(\d+)\s*秒(?:钟)?半", r"\1.5秒", t)  # 两秒半 = 2.5 s
+    t = re.sub(r"\bthru\b", "through", t)
     t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t

@@ -38,9 +38,25 @@ from nemo_widgets.engine.agent.language.context import (
     refine,
     topic_of,
 )
-from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.contrast import (
+    INSTEAD,
+    ONLY,
+    REST_GOES,
+    TOPIC_TOOLS,
+    at_end,
+    end_remark,
+    join_points,
+    keeps,
+    repeat_verb,
+    spaced,
+    split_rest,
+    strip_only,
+)
+from nemo_widgets.engine.agent.language.contrast import about as about_thing
+from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
+    NOUNS_EN,
     object_phrase,
     object_words,
 )
@@ -48,6 +64,7 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
+from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
@@ -55,6 +72,12 @@ from nemo_widgets.engine.agent.language.spans import (
 )
 from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
+
+#: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
+TELL_ME = re.compile(
+    r"^(?:tell|show) me (?:how|what|which|whether|if|where|when|the (?:length|duration|status)|"
+    r"about)\b|^let me know\b"
+)
 
 
 @dataclass
@@ -84,6 +107,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     s = Session.of(state)
     norm: Norm = normalise(text, protect=s.names())
     s.raw = norm.raw
+    norm.text = colour_typos(norm.text, NOUNS_EN)  # "the sliver car" is the silver one
     u = Understanding(zh=norm.zh, text=norm.raw)
     if not norm.text:
         u.steps.append(Step("help", why="empty"))
@@ -104,12 +128,68 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     earlier: list[str] = []  # spans named before that one ("the first 2 s and the last 2 s, …")
     mention: tuple[str, str] | None = None  # "the title is hard to read, …"
     last_edit: Step | None = None
-    clauses = split_clauses(norm.text)
+    clauses = [
+        p
+        for c in join_points(split_clauses(norm.text))
+        for p in spaced(c, lambda x: _understand(x, s, norm.quotes, []))
+    ]
     correcting = False
+    declined: tuple[str, str] | None = None  # what the negated clause before was about
+    neg_core = ""  # the negated clause before, without its negation
+    end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
         c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
+            continue
+        if (
+            neg_core
+            and (ONLY.search(c) or ONLY.search(clause.strip()))
+            and not VERB.search(strip_only(c))
+            and (time_range(strip_only(c), s.total) is not None or object_words(strip_only(c)))
+        ):
+            # "don't cut the first part, only the last 3 seconds": the verb said before, for
+            # this part only
+            verb = re.match(r"(?:[a-z]+(?: off| out| away)?|[\u4e00-\u9fff]{1,2})", neg_core)
+            if verb is not None:
+                c = f"{verb.group(0)} {strip_only(c)}"
+        elif declined is not None and (ONLY.search(c) or ONLY.search(clause.strip())):
+            # "don't remove the music, just lower it"
+            c = about_thing(strip_only(c), declined, norm.zh)
+        elif neg_core and (ONLY.search(c) or ONLY.search(clause.strip())):
+            c = strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
+        elif declined is not None and re.search(r"\b(?:it|them)\b|它", c):
+            # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
+            # as an edit of the song ("don't add music, make it 9:16": "it" is the video)
+            # ("don't touch the title, trim it to 10 s": "it" is the video; it reads without it)
+            alone = _understand(c, s, norm.quotes, context)
+            again = about_thing(c, declined, norm.zh)
+            more = _understand(again, s, norm.quotes, context) if again != c else None
+            if (
+                (
+                    not alone
+                    or all(st.tool == "clarify" for st in alone)
+                    or all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in alone)
+                )
+                and more
+                and all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in more)
+            ):
+                c = again
+        declined, neg_core = None, ""
+        if end_side and (again := at_end(c, end_side)) is not None:
+            c = again  # "the intro is too long, cut 3 seconds off it": the first 3 seconds
+        end_side = end_remark(c)
+        if end_side and i < len(clauses) - 1:
+            continue  # a remark about one end: the next clause says what to do with it
+        c, rest = split_rest(c)
+        if rest and not keeps(c) and time_range(c, s.total) is not None:
+            # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask
+            u.steps.append(Step("clarify", why="trim_which"))
+            continue
+        if u.steps and u.steps[-1].tool == "trim" and REST_GOES.fullmatch(c.strip(" .!。")):
+            if prev is not None and keeps(prev[0]):
+                continue  # "保留前10秒，后面的不要": the keep said it
+            u.steps[-1] = Step("clarify", why="trim_which")  # "cut the first 5 s, the rest goes"
             continue
         if u.steps and re.fullmatch(
             r"(?:but |and )?no (?:music|songs?|bgm)(?: (?:though|please|thanks|for now))?",
@@ -161,9 +241,22 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if context and (better := refine(c, context[-1])) is not None:
             context[-1] = better  # "…, it's the big one on the right"
             continue
+        if (
+            u.steps
+            and u.steps[-1].tool == "remove_object"
+            and isinstance(u.steps[-1].args.get("target"), str)
+            and (better := refine(c, u.steps[-1].args["target"])) is not None
+        ):
+            u.steps[-1].args["target"] = better  # "get the bin out, the one on the right side"
+            continue
+        if prev is not None and (again := repeat_verb(c, prev[0])) is not None:
+            c = again  # "split at 10 s and again at 20": the verb of the clause before
+        if (m := INSTEAD.match(c)) is not None and i < len(clauses) - 1:
+            c = "don't " + imperative(c[m.end() :])  # "instead of removing the music, mute it"
         negated = bool(lx.NEGATION.search(c))
         if negated:
             core = lx.NEGATION.sub("", c, count=1).strip()
+            declined, neg_core = mentioned(core), core
             steps = _understand(core, s, norm.quotes, context) if core else None
             wants_gone = re.match(
                 r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
@@ -197,6 +290,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             is_question(norm.raw, c)
             or (clause.endswith("?") and Q_START.search(c))
             or capability(clause)
+            or TELL_ME.match(c)
         ):
             steps = _understand(c, s, norm.quotes, context)
             if (
@@ -263,6 +357,13 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 steps = more
         if steps is None:
             steps = _understand(c, s, norm.quotes, context)
+        if (steps is None or all(st.tool == "clarify" for st in steps)) and (
+            fixed := command_typos(c)
+        ) != c:
+            # "spilt the clip at 7 s", "fad in": a typo that is a word; kept if it then reads
+            more = _understand(fixed, s, norm.quotes, context)
+            if more and all(st.tool not in ("clarify", "decline") for st in more):
+                steps, c = more, fixed
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not VERB.search(c)
         if (
@@ -302,6 +403,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             last_edit = u.steps[-1]
             pending = None
             steps = _understand(c, s, norm.quotes, context) or steps
+        elif (
+            mention is not None
+            and mention[0].startswith("clip ")
+            and steps
+            and steps[0].tool == "set_speed"
+            and "clip" not in steps[0].args
+        ):
+            # "第二段太慢了，加快一点": the speed of the clip just named, not of everything
+            steps[0].args["clip"] = int(mention[0].split()[1])
         elif mention is not None and refers and (weak or re.search(r"\b(?:it|that)\b|它", c)):
             # "the title is hard to read, make it bigger", "音乐不好听，删掉吧"
             en, zh = mention
@@ -405,6 +515,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             elif (topic := mentioned(c)) is not None:
                 mention = topic
                 continue
+            elif len(s.clips) > 1 and lx.CLIP.search(c) and (n := clip_ref(c, s)) is not None:
+                mention = (f"clip {n}", f"第{n}个片段")  # "the beach part is boring, remove it"
+                continue
             elif u.steps and u.steps[-1].tool not in NO_CHANGE:
                 continue  # a trailing remark ("looks great")
             else:
@@ -438,6 +551,21 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 st.args.update({"target": "audio", "music_only": True})
             if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
                 continue  # said twice ("抠像，背景透明")
+            if (
+                st.tool == "set_speed"
+                and "clip" not in st.args
+                and last_edit is not None
+                and last_edit.tool == "set_speed"
+                and "clip" in last_edit.args
+                and u.steps
+                and u.steps[-1] is last_edit
+                and re.search(r"\b(?:it|that one|this one)\b|它", c)
+            ):
+                # "the second clip is too slow, speed it up": "it" is that clip, said once
+                st.args["clip"] = last_edit.args["clip"]
+                u.steps[-1] = st
+                last_edit = st
+                continue
             if u.steps and fold(u.steps[-1], st, verbless):
                 continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
             u.steps.append(st)

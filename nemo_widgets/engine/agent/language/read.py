@@ -12,10 +12,11 @@ from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language import sound
 from nemo_widgets.engine.agent.language.acts import CREDITS, EXPORT, HELP, REDO, STATUS, UNDO
 from nemo_widgets.engine.agent.language.intents import Step
-from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background
+from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background, object_words
 from nemo_widgets.engine.agent.language.removal import removal
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
+from nemo_widgets.engine.agent.language.times import times
 from nemo_widgets.engine.agent.language.titles import title
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -27,6 +28,16 @@ _IN_BACKGROUND = re.compile(
     + "|".join(re.escape(n) for n in NOUNS_EN)
     + r")\b\s+(?:\w+\s+){0,2}(?:in|on|at)\s+(?:the\s+)?"
     r"(?:background|back)\b|背景(?:里|中|上)的"
+)
+
+
+#: "抠掉" with a thing named: that thing goes (抠像 / 把人抠出来 are the matte).
+_CUT_OUT_THING = re.compile(r"抠(?:掉|走|除|没)(?=$|吧|了|\s)")
+#: What is behind the subject, named as scenery: the background ("后面的街景模糊掉").
+_SCENERY = re.compile(
+    r"(?:后面|后边|背后|身后|远处)的?(?:街景|景色|风景|环境|建筑|街道|马路|城市|楼)|"
+    r"(?<![a-z] )\b(?:the )?(?:scenery|street|buildings|city|landscape) behind (?:me|him|her|them|"
+    r"us|the (?:person|people|guy|girl|man|woman|speaker))\b"
 )
 
 
@@ -79,7 +90,7 @@ def understand_clause(
     for fam in (it.aspect,):
         if (st := fam(c, s)) is not None:
             return [st]
-    if (st := title(c, s, quotes)) is not None:
+    if (st := title(_title_by_text(c, s), s, quotes)) is not None:
         return [st]
     if re.fullmatch(
         r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
@@ -92,10 +103,11 @@ def understand_clause(
         ]
     if (st := sound.music(c, s)) is not None:
         return [st]
-    if lx.REMOVE.search(c):
-        st = removal(c, s, context)
+    if lx.REMOVE.search(c) or _CUT_OUT_THING.search(c):
+        # "把穿红衣服的小姐姐抠掉": a person cut out of the picture is a removal, not a matte
+        st = removal(_CUT_OUT_THING.sub("删掉", c), s, context)
         if st is not None:
-            return [st]
+            return _each_thing(st)
     if lx.PADDING.search(c) and re.search(r"\bblur(?:red|ry)?\b|模糊|虚化", c):
         # "上下用模糊背景填充", "blur the bars": the aspect's padding, not the scene's background
         if s.aspect:
@@ -103,15 +115,58 @@ def understand_clause(
         return [Step("clarify", why="which_ratio")]
     if _IN_BACKGROUND.search(c):
         return None  # "the car in the background" names a thing, not the background
-    bg = background(c, s.files, bool(s.music))
+    bg = background(_SCENERY.sub("背景", c), s.files, bool(s.music))
     if bg is not None:
         return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
     for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
         if (st := fam(c, s)) is not None:
             if st.tool == "split" and s.total and not 0 < st.args["at"] < s.total - 0.05:
                 return [_split_outside(st.args["at"], s)]  # "split at 1:05" of a 30 s video
+            if st.tool == "split" and (more := _split_points(c, s)) is not None:
+                return more
             return [st]
     return None
+
+
+def _each_thing(st: Step) -> list[Step]:
+    """ "把左边的车和右边的人都去掉": two things, each its own removal (as "… and …" in English)."""
+    target = st.args.get("target")
+    if st.tool != "remove_object" or not isinstance(target, str):
+        return [st]
+    parts = [p for p in re.split(r"和|跟|以及|还有|、", target) if p]
+    if len(parts) < 2 or not all(object_words(p) for p in parts):
+        return [st]
+    return [Step("remove_object", {**st.args, "target": p}) for p in parts]
+
+
+def _title_by_text(c: str, s: Session) -> str:
+    """ "change hello to "Slow Down" in yellow": a title named by its own words is the title."""
+    # "标题字改成欢迎", "标题内容换成…": the title's words are the title
+    c = re.sub(r"(标题|字幕)的?(?:字|文字|内容|文案)(?=改|换|变|写)", r"\1", c)
+    if lx.TITLE.search(c):
+        return c
+    if not re.search(r"\b(?:change|rename|edit|make|move|turn|put|set)\b|改|换|移|放|调", c):
+        return c
+    for text in s.titles:
+        words = text.strip().lower()
+        m = re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", c) if words else None
+        if m is not None and len(words) >= 2:
+            name = "标题" if re.search(r"[\u4e00-\u9fff]", c) else "the title"
+            return c[: m.start()] + name + c[m.end() :]
+    return c
+
+
+def _split_points(c: str, s: Session) -> list[Step] | None:
+    """ "split at 10 and 20", "在5秒和15秒处分割": a list of points, each its own split (a
+    split keeps every time where it was, so each is read on the original timeline)."""
+    if not re.search(r"\d\s*(?:s|sec|seconds?|秒)?\s*(?:,|，|、|and|&|和|跟|与)\s*(?:at\s+)?\d", c):
+        return None
+    points = sorted({round(v, 3) for v in times(c)})
+    if len(points) < 2 or len(points) > 10:
+        return None
+    if any(not 0 < p < s.total - 0.05 for p in points):
+        return [_split_outside(next(p for p in points if not 0 < p < s.total - 0.05), s)]
+    return [Step("split", {"at": p}) for p in points]
 
 
 def _split_outside(at: float, s: Session) -> Step:

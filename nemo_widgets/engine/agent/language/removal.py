@@ -21,6 +21,35 @@ from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
 
+def _introduced(c: str) -> str | None:
+    """ "there's a guy in a red jacket on the left can you remove him": the thing the clause
+    introduced before the pronoun."""
+    m = re.search(
+        r"\bthere(?:'?s|'re| is| are|re)\s+(?:a|an|this|that|some|one|these|those)\s+(.+?)\s+"
+        r"(?:can|could|would|will|please|pls|and|so|which|who|that|i want|i'd like)\b",
+        c,
+    )
+    if m is None or not object_words(m.group(1)):
+        return None
+    return m.group(1)
+
+
+def _thing_at_a_time(c: str, phrase: str) -> Step | None:
+    """An object named first, with a time after it, and a verb for things (not for spans):
+    the object goes, during that time — never a trim."""
+    at = re.search(r"\d", phrase)
+    head = phrase[: at.start()] if at else phrase
+    if not object_words(head) or re.search(r"\b(?:cut|trim|chop|shorten)\b|剪|截", c):
+        return None
+    if re.fullmatch(r"(?:the\s+)?(?:first|last|final|opening)\s*", head.strip()):
+        return None
+    args: dict[str, Any] = {"target": re.sub(r"\s+(?:that|which|who)\s.*$", "", phrase)}
+    rng = time_range(c, 10**6)
+    if rng and rng[2] in ("range", "from", "before", "first"):
+        args["start"], args["end"] = rng[0], rng[1]
+    return Step("remove_object", args)
+
+
 def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
         return st  # "drop the volume of the street noise": quieter, not a thing removed
@@ -37,11 +66,18 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         )
         return Step("clarify", {"question": q}, why="remove_what")
     phrase = object_phrase(c)
+    if phrase and re.search(r"\s(?:instead|too|as well|also|then|now)$", phrase):
+        phrase = re.sub(r"(?:\s+(?:instead|too|as well|also|then|now))+$", "", phrase)
+    if phrase and re.search(r"[\u4e00-\u9fff]", phrase):
+        # "…的路人全部删掉", "…人影也去掉": how many / "too" is not part of the thing
+        phrase = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", phrase) or phrase
     if phrase and re.search(r"«\d+»", phrase):
         return None
     if phrase is None or lx.PRONOUN.match(phrase):
         if context:
             return Step("remove_object", {"target": context[-1]})
+        if (thing := _introduced(c)) is not None:
+            return Step("remove_object", {"target": thing})
         if s.selection:
             return Step("remove_object", {"target": "this"})
         if lx.BACKGROUND.search(c):
@@ -69,13 +105,17 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         st = clips(c, s)
         return st if st is not None and len(s.clips) > 1 else Step("clarify", why="which_clip")
     explicit = re.search(
-        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$", phrase
+        r"\d+\s*(?:s|sec|secs|seconds?|mins?|minutes?)\b|秒|\d:\d|^\d+(?:\.\d+)?$|"
+        r"\b(?:seconds?|secs?)\s+\d",
+        phrase,
     )
     vague = time_range(phrase, s.total) or re.search(
         r"^(?:the )?(?:end|ending|beginning|start|intro|outro|rest|remainder|opening)$|开头|结尾|"
         r"中间",
         phrase,
     )
+    if explicit and (thing := _thing_at_a_time(c, phrase)) is not None:
+        return thing  # "remove the car that shows up in the first 5 seconds": the car, then
     if explicit or (vague and not object_words(phrase)):
         return trim_cut(c, s) or Step("clarify", why="trim_which")
     part = re.fullmatch(

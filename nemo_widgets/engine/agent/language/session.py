@@ -24,6 +24,7 @@ class Session:
     shape: str | None = None  # landscape | portrait | square: the frame as it is now
     history: bool = False
     raw: str = ""  # the instruction as typed, for the case of free text
+    undo: list[Any] = field(default_factory=list)  # drafts an undo brings back, newest first
 
     def raw_case(self, words: str) -> str:
         """``words`` (from the lower-cased text) as the user typed them."""
@@ -35,6 +36,7 @@ class Session:
         files = list(state.get("video_infos") or [])
         by_id = {f.get("file_id"): f for f in files}
         s = cls(files=files, selection=bool((state.get("selection") or {}).get("box")))
+        s.undo = list(state.get("_undo") or [])
         d = state.get("draft") or {}
         for tr in d.get("t", []) if isinstance(d, dict) else []:
             segs = tr.get("sg", [])
@@ -61,6 +63,16 @@ class Session:
             a, b = (int(x) for x in s.aspect.split(":"))
             s.shape = "landscape" if a > b else "portrait" if a < b else "square"
         return s
+
+    def undone(self) -> None:
+        """The view after an undo: the draft it brings back (unknown: left as it is)."""
+        if not self.undo:
+            return
+        draft, rest = self.undo[0], self.undo[1:]
+        prev = Session.of({"draft": draft, "video_infos": self.files})
+        for k in ("total", "clips", "music", "music_volume", "titles", "speed", "aspect", "shape"):
+            setattr(self, k, getattr(prev, k))
+        self.undo = rest
 
     def uploads(self, kind: str) -> list[dict[str, Any]]:
         return [f for f in self.files if f.get("file_type") == kind]

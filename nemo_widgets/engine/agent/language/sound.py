@@ -23,8 +23,8 @@ def music(t: str, s: Session) -> Step | None:
     ):
         return None
     others = [f for f in s.uploads("audio") if f.get("filename") != s.music]
-    if lx.UNMUTE.search(t):
-        return Step("unmute", {"target": "music"})
+    if lx.UNMUTE.search(t) and (s.music or not re.search(r"\b(?:put|add|play|throw)\b", t)):
+        return Step("unmute", {"target": "music"})  # (no music yet: "put some music on" adds)
     if lx.MUTE.search(t):
         return Step("mute", {"target": "music"})
     if re.search(r"\bover the (?:music|song|bgm)\b|\bdrown|被(?:音乐|配乐)(?:盖|压)", t):
@@ -36,6 +36,10 @@ def music(t: str, s: Session) -> Step | None:
         or lx.LOUDER.search(t)
         or lx.QUIETER.search(t)
     )
+    if level is not None and s.music and named is not None and named.get("filename") != s.music:
+        # "replace the song with upbeat at 30%", "音乐换成upbeat 音量50%": the new song, at that
+        # level (one placement: add_music replaces the music that is there)
+        return Step("add_music", {"file": named["filename"], "volume": level})
     if about_level and (not re.search(r"\b(?:add|use|play|put)\b|加|添加|配上", t) or s.music):
         return volume(t, s, "music")
     if (
@@ -127,7 +131,12 @@ def _level(t: str) -> float | None:
         r"\b(?:volume|level|sound|audio)\b[^.\d]{0,30}?\b(?:to|at) (?:zero|0)\b(?![.:])", t
     ):
         return 0.0  # "volume of the clip to zero"
-    m = re.search(r"\b(?:volume|level)\s+(?:to|at|of)?\s*(0?\.\d+|1\.0|[01])\b", t)
+    m = re.search(
+        r"\b(?:volume|level|music|song|bgm|sound|audio|voices?|down|up)\s+(?:to|at|of)?\s*"
+        r"(0?\.\d+|1\.0|[01])\b"
+        r"(?!\s*(?:s\b|sec|x\b|:|times))",
+        t,
+    )
     if m:
         return float(m.group(1))
     m = re.search(
@@ -157,6 +166,26 @@ _STRONG_SOUND = re.compile(
 )
 
 
+def _by_percent(t: str) -> float | None:
+    """ "down 20%", "lower it by 20 percent", "调低20%": a change by a share of the level now
+    (a factor), not a level — "down to 20%", "调到20%" are levels."""
+    if re.search(r"\bto\s+\d|到\s*\d|为\s*\d|成\s*\d", t):
+        return None
+    m = re.search(
+        r"\b(down|up|lower|reduce|decrease|increase|raise|quieter|louder|softer)\b(?:\s+\w+){0,3}?"
+        r"\s+(?:by\s+)?(\d+(?:\.\d+)?)\s*(?:%|percent)|"
+        r"(降低|调低|减少|减小|小|低|提高|调高|增加|增大|大|高)了?\s*(\d+(?:\.\d+)?)\s*%",
+        t,
+    )
+    if m is None:
+        return None
+    word, p = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    down = word in ("down", "lower", "reduce", "decrease", "quieter", "softer") or word in (
+        "降低", "调低", "减少", "减小", "小", "低",
+    )  # fmt: skip
+    return 1 - float(p) / 100 if down else 1 + float(p) / 100
+
+
 def volume(t: str, s: Session, target: str | None = None) -> Step | None:
     """Volume and mute; ``target`` when the clause already named it (the music family)."""
     if target is None:
@@ -172,6 +201,8 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         target = "video"
     if lx.UNMUTE.search(t):
         return Step("unmute", {"target": target or "all"})
+    if target is not None and re.search(r"\b(?:turn|switch|shut|cut) (?:it |them )?off\b", t):
+        return Step("mute", {"target": target})  # "turn off the street noise"
     if lx.MUTE.search(t) or re.search(
         r"\b(?:remove|kill|cut|turn off) (?:the |all )?(?:sound|audio)\b|去掉声音|关掉声音|"
         r"关闭声音",
@@ -207,6 +238,17 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         level = round(cur / 2, 3)
     elif re.search(r"\bdouble the (?:volume|sound)\b|\btwice as loud\b|音量加倍", t):
         level = round(min(cur * 2, 4.0), 3)
+    if level is not None and (by := _by_percent(t)) is not None:
+        level = round(min(max(cur * by, 0.0), 4.0), 3)  # "music down 20%": 20 % less than now
+    if (
+        level is not None
+        and tgt == "music"
+        and not s.music
+        and s.uploads("audio")
+        and not re.search(r"\b(?:set|change|adjust|lower|raise|turn|reduce)\b|调|设", t)
+    ):
+        # "music at 30%" with no music on the timeline but a song uploaded: it goes on, there
+        return Step("add_music", {"file": s.uploads("audio")[-1]["filename"], "volume": level})
     if level is not None:
         return Step("set_volume", {"target": tgt, "level": level})
     if up and not down:

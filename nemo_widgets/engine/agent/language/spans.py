@@ -51,6 +51,13 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         if s.total and v >= s.total - 0.05:
             return out_of_range(v, None, s)
+        e = re.search(rf"到\s*({TIME})\s*(?:结束|为止|停)?(?!\s*(?:到|-))", t[m.end() :])
+        w = parse_time(e.group(1)) if e else None
+        if w is not None and w > v:
+            # "从第3秒开始到第20秒结束": both ends said, the start first
+            if s.total and w > s.total + 0.05:
+                return out_of_range(v, w, s)
+            return Step("trim", {"start": v, "end": w})
         return Step("trim", {"start": v, "end": None}, why="starts_at")
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
@@ -104,6 +111,8 @@ def trim_cut(t: str, s: Session) -> Step | None:
     a, b, how = rng
     if not trimish and how not in ("first", "last"):
         return None
+    if how == "middle" and _bare_cut(t):
+        return Step("clarify", why="trim_which")  # "cut the middle part": out, or down to it?
     if s.total and (a >= s.total - 0.05 or (b is not None and b > s.total + 0.05)):
         return out_of_range(a, b, s)
     keep = bool(_KEEPING.search(t)) and not re.search(
@@ -123,6 +132,18 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if not trimish and how in ("first", "last"):
         return None
     return span_step(a, b, how, s.total, keep=False)
+
+
+def _bare_cut(t: str) -> bool:
+    """ "cut the middle part": "cut" alone, with an extent the text does not give, reads both
+    ways (take it out / cut down to it); "cut the middle part out", "删掉中间那段" do not."""
+    return bool(
+        re.search(r"\bcut\b", t)
+        and not re.search(
+            r"\b(?:out|away|remove|delete|drop|get rid|take|lose|skip|keep)\b|\d|剪掉|删|去掉|不要",
+            t,
+        )
+    )
 
 
 def out_of_range(a: float, b: float | None, s: Session) -> Step:
@@ -154,6 +175,8 @@ def span_step(a: float, b: float | None, how: str, total: float, keep: bool) -> 
 def both_ends(t: str, total: float) -> list[Step] | None:
     """ "去掉开头和结尾各2秒", "cut 2 s off both ends": two trims, the second on what the first
     leaves."""
+    if (two := _two_ends(t, total)) is not None:
+        return two
     m = re.search(
         rf"(?:开头和结尾|首尾|两头|前后)各?\s*({TIME})|\b(?:first and last|start and end|"
         rf"beginning and "
@@ -170,3 +193,20 @@ def both_ends(t: str, total: float) -> list[Step] | None:
         Step("trim", {"start": v, "end": None}),
         Step("trim", {"start": 0.0, "end": _r(total - 2 * v)}),
     ]
+
+
+def _two_ends(t: str, total: float) -> list[Step] | None:
+    """ "掐头去尾 前2秒后3秒都剪了", "cut the first 2 and the last 3 seconds": a different
+    amount off each end, in one clause → one trim keeping what is between."""
+    m = re.search(
+        rf"(?:前|开头|片头|头)\s*({TIME})\s*(?:的)?\s*(?:和|跟|与|以及|、|，|,|&&)?\s*"
+        rf"(?:后|最后|结尾|片尾|尾)\s*({TIME})|"
+        rf"\bfirst\s+({TIME})\s*(?:and|&|,)\s*(?:the\s+)?last\s+({TIME})",
+        t,
+    )
+    if not m or not (_REMOVING.search(t) or lx.TRIM_WORD.search(t) or "掐头" in t):
+        return None
+    a, b = (parse_time(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
+    if a is None or b is None or not total or a + b >= total - 0.05:
+        return None
+    return [Step("trim", {"start": _r(a), "end": _r(total - b)})]

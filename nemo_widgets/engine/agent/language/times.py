@@ -73,6 +73,14 @@ _RANGE = re.compile(
 )
 
 
+#: "the middle" as a place in the picture (with a thing there), not the middle of the video.
+_FRAME_PLACE = re.compile(
+    r"(?:画面|屏幕|镜头|图像|视频里|画面里)(?:的)?(?:正)?中(?:间|央)|"
+    r"中(?:间|央)(?:的|那个|那位|那辆|这个|站着的|有个|有一个)(?!部分|那段|一段|内容|片段|几秒|\d)|"
+    r"\bmiddle of the (?:frame|picture|shot|screen|image|road|street|scene|crowd|sidewalk|field)\b"
+)
+
+
 def time_range(text: str, total: float) -> tuple[float, float | None, str] | None:
     """The span the text names, as (start, end or None = to the end, how), or None.
 
@@ -84,7 +92,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
         text,
     )
     m = re.search(
-        rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|"
+        rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|片头|"
         rf"开始)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the (?:beginning|start)|(?:from|off) the (?:start|beginning|front)|"
         rf"at the "
@@ -93,14 +101,16 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return 0.0, v, "first"
-    m = re.search(rf"(开头|前面|开始)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
+    m = re.search(rf"(开头|前面|开始|片头)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
     if m and (v := parse_time(m.group(2))) is not None:
         return 0.0, v, "first"
-    m = re.search(rf"(结尾|最后|末尾|后面)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t)
+    m = re.search(
+        rf"(结尾|最后|末尾|后面|片尾)的?(?:去掉|剪掉|删掉|删除|切掉|剪去|不要)\s*({TIME})", t
+    )
     if m and (v := parse_time(m.group(2))) is not None:
         return max(0.0, total - v), None, "last"
     m = re.search(
-        rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|"
+        rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|片尾|"
         rf"末尾)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
         rf"|({TIME})\s*(?:of the end|(?:from|off) the end|at the end)",
         t,
@@ -128,6 +138,12 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
         return 0.0, round(total / 2, 2), "first"
     if re.search(r"\b(?:second|2nd|last|latter|back|final) half\b|后半(?:段|部分)?|后一半", t):
         return round(total / 2, 2), None, "last"
+    if _FRAME_PLACE.search(t):
+        return None  # "画面中间那个戴帽子的大叔": a place in the picture, not a part of the video
+    m = re.search(rf"\bthe middle\s+({TIME})|中间(?:的)?\s*({TIME})(?!\s*(?:到|至|-|~))", t)
+    if m and (v := parse_time(m.group(1) or m.group(2))) and total and v < total:
+        # "the middle 5 seconds", "中间的5秒": that long, centred
+        return round((total - v) / 2, 2), round((total + v) / 2, 2), "middle"
     if re.search(r"\bmiddle (?:part|section|bit|third)|\bthe middle\b|中间(?:部分|那段|一段)?", t):
         return round(total / 3, 2), round(2 * total / 3, 2), "middle"
     return None

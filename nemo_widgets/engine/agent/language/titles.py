@@ -97,13 +97,14 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             text = s.raw_case(says.group(1).strip(" .!"))  # "title at the bottom saying Hi"
         if text is None:
             m2 = re.search(
-                r"(?:title|caption|text|heading|subtitle)s?\s*(?:saying|that says|which says|"
+                r"\b(?:title|caption|text|heading|subtitle)s?\b\s*(?:saying|that says|which says|"
                 r"reading|"
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"
                 r"(?:标题|字幕|文字)(?:叫做?|名为|名叫|为|是|写着|写|内容是|内容为)?[:：]?\s*(.+?)"
-                r"(?:持续|从|在|$)",
+                # … up to a space before the next instruction ("叫夏天 放在顶部")
+                r"(?:持续|从|在|\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|加|变)|$)",
                 t,
             )
             cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""

@@ -1,0 +1,68 @@
+"""Real-word typos: "spilt the clip", "fad in", "move the tittle", "the sliver car".
+
+The normaliser never rewrites a dictionary word (so "moving", "parked", "fades" stay). But a
+typo can land on another real word. Two gated second chances:
+
+- :func:`command_typos` — only when a clause says nothing the planner knows: each word one
+  edit (a swap, an extra or a missing letter, a changed letter) from a word the grammar keys
+  on is read as that word, and the clause is read again; the new reading is kept only if it
+  says something (the caller checks).
+- :func:`colour_typos` — a word one edit from a colour, right before a thing that can be
+  removed ("sliver car", "gery van"), is that colour.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nemo_widgets.engine.agent.language.normalise import _KEEP, KEYWORDS, _edits
+
+_COLOURS = (
+    "silver", "grey", "gray", "red", "blue", "green", "white", "black", "yellow", "orange",
+    "pink", "purple", "brown",
+)  # fmt: skip
+#: Words of the command vocabulary a typo is most likely aiming at (verbs and the parts).
+_COMMANDS = sorted({w for w in KEYWORDS if len(w) >= 4 and w.isalpha() and w not in _COLOURS})
+#: Short words never rewritten (a typo of "fade" is "fad", but "the"/"and"/"it" are words).
+_SHORT_OK = re.compile(r"^[a-z]{3,}$")
+
+
+def _near(w: str, vocab: list[str] | tuple[str, ...]) -> str | None:
+    if w in vocab or not _SHORT_OK.match(w):
+        return None
+    hits = [k for k in vocab if abs(len(k) - len(w)) <= 1 and k[0] == w[0] and _edits(w, k) == 1]
+    return hits[0] if len(hits) == 1 else None  # one candidate only: never a guess between two
+
+
+def command_typos(c: str) -> str:
+    """The clause with a word one edit from a command word read as that word — only where a
+    command word goes: first (the verb: "spilt the clip", "fad in") or after an article (the
+    thing: "move the tittle"); never a word the grammar already knows ("red" is not "redo")."""
+    if re.search(r"[\u4e00-\u9fff«]", c):
+        return c
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(2)
+        if w in KEYWORDS or w in _KEEP:
+            return m.group(0)
+        return m.group(1) + (_near(w, _COMMANDS) or w)
+
+    return re.sub(
+        r"(^|\b(?:the|a|an|my|this|that|to|some|in|add|remove|mute|unmute|make|put|change|"
+        r"cut|split|move|use)\s+)([a-z]+)",
+        fix,
+        c,
+    )
+
+
+def colour_typos(t: str, nouns: list[str]) -> str:
+    """ "sliver car" → "silver car": a near-colour right before a thing."""
+    if not nouns:
+        return t
+    noun = "|".join(re.escape(n) for n in nouns)
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(1)
+        return (_near(w, _COLOURS) or w) + m.group(2)
+
+    return re.sub(rf"\b([a-z]{{3,}})(\s+(?:{noun})\b)", fix, t)

@@ -1,0 +1,376 @@
+"""Families of phrasings that must generalise (each with paraphrases of our own, English and
+Chinese): steps read on the timeline the steps before leave (undo included), a place in the
+picture is not a time, a different amount off each end, a stated value beats a word's
+default, spaces between Chinese steps, two sounds in one message, contrastive negation, and
+"cut" with a vague extent asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from nemo_widgets.engine.agent import plan
+from nemo_widgets.engine.agent.language.contrast import spaced, strip_only
+
+FILES = [
+    {"filename": "street.mp4", "file_type": "video", "file_id": "f_1", "duration": 30},
+    {"filename": "lofi.mp3", "file_type": "audio", "file_id": "f_2", "duration": 60},
+    {"filename": "beach.mp4", "file_type": "video", "file_id": "f_3", "duration": 12},
+]
+VIDEO = {"tt": 0, "sg": [{"id": "a", "s": 0, "du": 30000, "src": "f_1", "n": "street"}]}
+SHORT = {"tt": 0, "sg": [{"id": "a", "s": 0, "du": 20000, "src": "f_1", "n": "street"}]}
+MUSIC = {"tt": 1, "sg": [{"id": "m", "s": 0, "du": 30000, "src": "f_2", "v": 50, "n": "lofi"}]}
+CLIP2 = {"tt": 0, "sg": [
+    {"id": "a", "s": 0, "du": 30000, "src": "f_1", "n": "street"},
+    {"id": "b", "s": 30000, "du": 12000, "src": "f_3", "n": "beach"},
+]}  # fmt: skip
+TITLE = {"tt": 7, "sg": [{"id": "t", "s": 0, "du": 3000, "tx": "Hello", "st": {"pos": "bottom"}}]}
+META = {"width": 1280, "height": 720}
+BARE = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
+FULL = {"video_infos": FILES, "draft": {"t": [VIDEO, MUSIC], "m": META}}
+SONG = {"video_infos": FILES, "draft": {"t": [VIDEO], "m": META}}
+SONGS = {
+    "video_infos": [*FILES, {"filename": "upbeat.mp3", "file_type": "audio", "file_id": "f_4"}],
+    "draft": {"t": [VIDEO, MUSIC], "m": META},
+}
+TWO = {"video_infos": FILES, "draft": {"t": [CLIP2], "m": META}}
+TITLED = {"video_infos": FILES, "draft": {"t": [VIDEO, TITLE], "m": META}}
+#: trimmed to 20 s; an undo brings back the 30 s draft (what the engine's history holds)
+EDITED = {
+    "video_infos": FILES,
+    "draft": {"t": [SHORT], "m": META},
+    "_undo": [{"t": [VIDEO], "m": META}],
+}
+EDIT_TOOLS = {
+    "trim", "cut", "split", "set_speed", "fade", "add_title", "edit_title", "remove_title",
+    "add_music", "replace_music", "remove_music", "set_volume", "mute", "unmute",
+    "set_aspect", "remove_clip", "reorder", "add_clip", "undo", "redo",
+}  # fmt: skip
+
+
+def check(text: str, state: dict, want: list[tuple[str, dict]]) -> None:
+    got = plan(text, state).intents()
+    assert [s["tool"] for s in got] == [t for t, _ in want], (text, got)
+    for g, (_, args) in zip(got, want, strict=True):
+        for k, v in args.items():
+            ok = g.get(k) == pytest.approx(v) if isinstance(v, float) else g.get(k) == v
+            assert ok, (text, k, got)
+
+
+CASES = [
+    # each step on the timeline the one before leaves: the undo gives the 30 s back
+    ("undo it and cut the last 4 seconds instead", EDITED, [("undo", {}), ("trim", {"end": 26.0})]),
+    (
+        "go back, then keep only the last 10 seconds",
+        EDITED,
+        [("undo", {}), ("trim", {"start": 20.0})],
+    ),
+    ("撤销一下 然后剪掉最后5秒", EDITED, [("undo", {}), ("trim", {"end": 25.0})]),
+    ("撤回，再把后面3秒去掉", EDITED, [("undo", {}), ("trim", {"end": 27.0})]),
+    # a different amount off each end, in one clause
+    ("前3秒后2秒都剪掉", BARE, [("trim", {"start": 3.0, "end": 28.0})]),
+    ("掐头去尾，开头1秒结尾4秒不要", BARE, [("trim", {"start": 1.0, "end": 26.0})]),
+    ("把前2秒和后5秒删了", BARE, [("trim", {"start": 2.0}), ("trim", {"start": 0.0, "end": 23.0})]),
+    # a number said with the word beats the word's default
+    ("slow motion please, maybe 0.3", BARE, [("set_speed", {"factor": 0.3})]),
+    ("make it slo-mo, around 0.4", BARE, [("set_speed", {"factor": 0.4})]),
+    ("speed it up, say 1.5", BARE, [("set_speed", {"factor": 1.5})]),
+    ("慢动作 大概0.3", BARE, [("set_speed", {"factor": 0.3})]),
+    # 原声 is the clip's own sound; two sounds in one message, each its own step
+    (
+        "原声关掉 音乐调到60%",
+        FULL,
+        [("mute", {"target": "video"}), ("set_volume", {"target": "music", "level": 0.6})],
+    ),
+    (
+        "音乐调到30% 原声静音",
+        FULL,
+        [("set_volume", {"target": "music", "level": 0.3}), ("mute", {"target": "video"})],
+    ),
+    (
+        "set the song to 0.5 and the original audio to 20%",
+        FULL,
+        [
+            ("set_volume", {"target": "music", "level": 0.5}),
+            ("set_volume", {"target": "video", "level": 0.2}),
+        ],
+    ),
+    (
+        "music at 0.3, clip sound at 90%",
+        FULL,
+        [
+            ("set_volume", {"target": "music", "level": 0.3}),
+            ("set_volume", {"target": "video", "level": 0.9}),
+        ],
+    ),
+    # contrastive negation: the negated part is not done, the wanted part is
+    ("不要删音乐 调小一点就好", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("别删配乐 静音就行", FULL, [("mute", {"target": "music"})]),
+    ("don't delete the song, just mute it", FULL, [("mute", {"target": "music"})]),
+    (
+        "don't take the music out, just make it quieter",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("别动背景 把那辆车去掉就行", BARE, [("remove_object", {})]),
+    # a bare "cut" with a vague extent reads two ways: ask
+    ("cut the middle bit", BARE, [("clarify", {})]),
+    ("cut the middle section", BARE, [("clarify", {})]),
+    ("cut the middle part out", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
+    ("把中间那段删掉", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
+    # a typo that is a real word, where a command word goes
+    ("spilt it at 12 seconds", BARE, [("split", {"at": 12.0})]),
+    ("fad out at the end", BARE, [("fade", {"direction": "out"})]),
+    ("make the tittle bigger", TITLED, [("edit_title", {"size": "bigger"})]),
+    (
+        "remove the sliver van on the right",
+        BARE,
+        [("remove_object", {"target": "silver van on the right"})],
+    ),
+    (
+        "remove the guy in the red shirt",
+        BARE,
+        [("remove_object", {"target": "guy in the red shirt"})],
+    ),
+    # a clip named by what it shows or by its place
+    ("把沙滩那段删掉", TWO, [("remove_clip", {"clip": 2})]),
+    ("街上那段不要了", TWO, [("remove_clip", {"clip": 1})]),
+    ("第二个视频不要了", TWO, [("remove_clip", {"clip": 2})]),
+    ("两段视频调换一下顺序", TWO, [("reorder", {})]),
+    ("change the order of the clips", TWO, [("reorder", {})]),
+    ("第一个片段不要了", BARE, [("clarify", {})]),  # the only clip: never the whole video
+    # times said the Chinese way, and "thru"
+    ("片头三秒半剪掉", BARE, [("trim", {"start": 3.5})]),
+    ("片尾2秒去掉", BARE, [("trim", {"end": 28.0})]),
+    ("take out seconds 10 thru 12", BARE, [("cut", {"start": 10.0, "end": 12.0})]),
+    ("remove seconds 4 through 6", BARE, [("cut", {"start": 4.0, "end": 6.0})]),
+    # split: 拆成两段, and "again at" repeats the verb before
+    ("在8秒那里拆成两段", BARE, [("split", {"at": 8.0})]),
+    ("split at 5 s and again at 12", BARE, [("split", {"at": 5.0}), ("split", {"at": 12.0})]),
+    (
+        "split it at 0:04, then again at 0:09",
+        BARE,
+        [("split", {"at": 4.0}), ("split", {"at": 9.0})],
+    ),
+    # a capability asked, not an edit
+    ("is it possible to blur the background without a tripod?", BARE, [("answer", {})]),
+    ("加字幕可以吗？", BARE, [("answer", {})]),
+    ("去水印能吗", BARE, [("answer", {})]),
+    ("how does this thing work?", BARE, [("help", {})]),
+    ("这个怎么用？", BARE, [("help", {})]),
+    # a thing introduced, then a pronoun; a detail after a comma
+    (
+        "so there's a man in a blue coat near the tree can you erase him",
+        BARE,
+        [("remove_object", {"target": "man in a blue coat near the tree"})],
+    ),
+    (
+        "take the bike out, the one on the left",
+        BARE,
+        [("remove_object", {"target": "bike on the left"})],
+    ),
+    # a title named by its own words
+    ('change hello to "Goodbye"', TITLED, [("edit_title", {"text": "Goodbye"})]),
+    ("make hello blue", TITLED, [("edit_title", {"color": "blue"})]),
+    ("把hello移到顶部", TITLED, [("edit_title", {"position": "top"})]),
+    # what is behind the subject, as scenery; a person cut out
+    ("身后的风景虚化一下", BARE, [("replace_background", {"mode": "blur"})]),
+    ("blur the buildings behind me", BARE, [("replace_background", {"mode": "blur"})]),
+    ("把戴眼镜的大叔抠掉", BARE, [("remove_object", {"target": "戴眼镜的大叔"})]),
+    ("抠像", BARE, [("replace_background", {"mode": "transparent"})]),
+    # the negated part's thing is what "it" names next, when that reads as its edit
+    (
+        "no need to remove the song, lower it to 30%",
+        FULL,
+        [("set_volume", {"target": "music", "level": 0.3})],
+    ),
+    ("不要删掉音乐，把它调小", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("don't touch the music, trim it to 10 s", FULL, [("trim", {"start": 0.0, "end": 10.0})]),
+    # a level said after "down to" / "up to"
+    ("turn the music down to 0.2", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    # several steps typed with spaces, the same kind twice
+    (
+        "开头去掉1秒 结尾去掉2秒",
+        BARE,
+        [("trim", {"start": 1.0}), ("trim", {"start": 0.0, "end": 27.0})],
+    ),
+    # the middle N seconds: that long, centred
+    ("视频中间的5秒删了", BARE, [("cut", {"start": 12.5, "end": 17.5})]),
+    ("cut out the middle 6 seconds", BARE, [("cut", {"start": 12.0, "end": 18.0})]),
+    ("keep the middle 10 seconds", BARE, [("trim", {"start": 10.0, "end": 20.0})]),
+    ("把视频从中间分开", BARE, [("split", {"at": 15.0})]),
+    # a clip named in a remark is what the next clause is about
+    ("the beach part is boring, remove it", TWO, [("remove_clip", {"clip": 2})]),
+    ("海边那段太无聊了，删掉", TWO, [("remove_clip", {"clip": 2})]),
+    ("第二段太慢了，加快一点", TWO, [("set_speed", {"relative": 1.25, "clip": 2})]),
+    ("the second clip is too slow, speed it up", TWO, [("set_speed", {"clip": 2})]),
+    # a level for music that is not there yet, with a song uploaded: it goes on at that level
+    ("music at 30%", SONG, [("add_music", {"file": "lofi.mp3", "volume": 0.3})]),
+    ("put some music on", SONG, [("add_music", {"file": "lofi.mp3"})]),
+    ("make it slo mo", BARE, [("set_speed", {"factor": 0.5})]),
+    # a thing with a time after it is removed during that time, never trimmed away
+    (
+        "remove the car that shows up in the first 5 seconds",
+        BARE,
+        [("remove_object", {"target": "car", "start": 0.0, "end": 5.0})],
+    ),
+    (
+        "delete the bus from 3s to 6s",
+        BARE,
+        [("remove_object", {"target": "bus", "start": 3.0, "end": 6.0})],
+    ),
+    ("remove the first 5 seconds", BARE, [("trim", {"start": 5.0})]),
+    # "instead of X, Y" / "rather than X, Y": Y is done, X is not
+    ("instead of removing the music, mute it", FULL, [("mute", {"target": "music"})]),
+    (
+        "rather than deleting the song, turn it down",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("rather than cutting, speed it up", BARE, [("set_speed", {"factor": 2.0})]),
+    # a volume change by a share is relative to the level now (0.5): "to" names a level
+    ("music down 20%", FULL, [("set_volume", {"target": "music", "level": 0.4})]),
+    ("lower the music by 50 percent", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("音乐调低20%", FULL, [("set_volume", {"target": "music", "level": 0.4})]),
+    ("turn the music down to 20%", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    ("音乐调到20%", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    # "play it at 1.5", "turn off the street noise"
+    ("play it at 1.5", BARE, [("set_speed", {"factor": 1.5})]),
+    ("play the video at 0.5x", BARE, [("set_speed", {"factor": 0.5})]),
+    ("turn off the street noise", FULL, [("mute", {"target": "video"})]),
+    ("switch off the voices", FULL, [("mute", {"target": "video"})]),
+    # "the rest goes" after a keep is what keeping means; after a removal it reads two ways
+    ("保留前10秒，后面的不要", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+    ("只要前10秒 后面都删了", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+    ("keep 0:05 to 0:15, the rest can go", BARE, [("trim", {"start": 5.0, "end": 15.0})]),
+    ("keep the first 8 seconds and delete the rest", BARE, [("trim", {"start": 0.0, "end": 8.0})]),
+    ("剪掉前5秒 后面的不要", BARE, [("clarify", {})]),
+    ("cut the first 5 seconds, delete the rest", BARE, [("clarify", {})]),
+    # a negation run on into what is wanted, no comma
+    ("don't cut it just speed it up", BARE, [("set_speed", {"factor": 2.0})]),
+    (
+        "don't remove the music just lower it",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("do not add music only a title saying Hi", FULL, [("add_title", {"text": "Hi"})]),
+    ("don't just cut it", BARE, [("decline", {})]),
+    (
+        "don't blur the background, remove the car instead",
+        BARE,
+        [("remove_object", {"target": "car"})],
+    ),
+    # several split points listed: each its own split, on the original times
+    ("split at 10 and 20", BARE, [("split", {"at": 10.0}), ("split", {"at": 20.0})]),
+    (
+        "split at 5s, 10s and 15s",
+        BARE,
+        [("split", {"at": 5.0}), ("split", {"at": 10.0}), ("split", {"at": 15.0})],
+    ),
+    ("在5秒和15秒处分割", BARE, [("split", {"at": 5.0}), ("split", {"at": 15.0})]),
+    ("在10秒、20秒处分割", BARE, [("split", {"at": 10.0}), ("split", {"at": 20.0})]),
+    ("split at 10 and 40", BARE, [("decline", {})]),  # one point past the end: none, said
+    ("split at 10s, 9:16", BARE, [("split", {"at": 10.0}), ("set_aspect", {"ratio": "9:16"})]),
+    # a title's own words end where the next instruction starts after a space
+    ("给视频加个标题叫夏天 放在顶部", BARE, [("add_title", {"text": "夏天", "position": "top"})]),
+    ("加个标题叫夏天 颜色红色", BARE, [("add_title", {"text": "夏天", "color": "red"})]),
+    ("加标题叫夏天 旅行", BARE, [("add_title", {"text": "夏天 旅行"})]),
+    # a plural of a title word is not a title's words ("add subtitles" never adds "s")
+    ("add subtitles", BARE, [("clarify", {})]),
+    ("add captions", BARE, [("clarify", {})]),
+    ("add subtitles Hello there", BARE, [("add_title", {"text": "Hello there"})]),
+    # another song and a level in one clause: that song, at that level (one placement)
+    (
+        "replace the song with upbeat at 30%",
+        SONGS,
+        [("add_music", {"file": "upbeat.mp3", "volume": 0.3})],
+    ),
+    ("音乐换成upbeat 音量50%", SONGS, [("add_music", {"file": "upbeat.mp3", "volume": 0.5})]),
+    ("upbeat at 30%", SONGS, [("add_music", {"file": "upbeat.mp3", "volume": 0.3})]),
+    ("lofi at 30%", SONGS, [("set_volume", {"target": "music", "level": 0.3})]),
+    # two things for one removal verb: each its own removal, as in English
+    (
+        "把左边的车和右边的人都去掉",
+        BARE,
+        [("remove_object", {"target": "左边的车"}), ("remove_object", {"target": "右边的人"})],
+    ),
+    (
+        "把车和狗都删了",
+        BARE,
+        [("remove_object", {"target": "车"}), ("remove_object", {"target": "狗"})],
+    ),
+    (
+        "remove the white van and the dog",
+        BARE,
+        [("remove_object", {"target": "white van"}), ("remove_object", {"target": "dog"})],
+    ),
+    # "don't X the A, only the B": X, for B only
+    (
+        "don't cut the first part, only the last 3 seconds",
+        BARE,
+        [("trim", {"start": 0.0, "end": 27.0})],
+    ),
+    ("不要剪开头 只剪掉最后3秒", BARE, [("trim", {"start": 0.0, "end": 27.0})]),
+    ("don't remove the car, only the bike", BARE, [("remove_object", {"target": "bike"})]),
+    # one end named in a remark, then a bare duration cut: from that end
+    ("intro is too long, cut 3 seconds off it", BARE, [("trim", {"start": 3.0})]),
+    ("the ending drags, trim 4 seconds", BARE, [("trim", {"start": 0.0, "end": 26.0})]),
+    ("开头太拖了 剪掉2秒", BARE, [("trim", {"start": 2.0})]),
+    ("结尾太长了，剪掉3秒", BARE, [("trim", {"start": 0.0, "end": 27.0})]),
+    ("the intro is boring", BARE, [("clarify", {})]),
+    # both ends of a keep said in Chinese
+    ("从第3秒开始到第20秒结束", BARE, [("trim", {"start": 3.0, "end": 20.0})]),
+    ("从5秒开始", BARE, [("trim", {"start": 5.0})]),
+    # the title's words named as its words
+    ("标题字改成欢迎", TITLED, [("edit_title", {"text": "欢迎"})]),
+    ("标题字改成红色", TITLED, [("edit_title", {"color": "red"})]),
+    # a question asked as a request: answered, nothing changed
+    ("can you tell me how long it is", FULL, [("answer", {})]),
+    ("tell me the length", FULL, [("answer", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), CASES, ids=[c[0] for c in CASES])
+def test_families(text: str, state: dict, want: list[tuple[str, dict]]) -> None:
+    check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "画面中间那个戴帽子的大叔 去掉",
+        "把画面正中间站着的人删掉",
+        "屏幕中间的那辆车去掉",
+        "remove the man in the middle of the frame",
+        "erase the dog in the middle of the street",
+    ],
+)
+def test_a_place_in_the_picture_is_not_a_time(text: str) -> None:
+    """Never a cut of the middle of the video: an object (or a question), nothing else."""
+    got = plan(text, BARE).intents()
+    assert not {g["tool"] for g in got} & EDIT_TOOLS, (text, got)
+
+
+def test_real_words_are_not_respelled() -> None:
+    from nemo_widgets.engine.agent.language.respell import command_typos
+
+    for c in ("the red car", "remove the parked car", "make it redder", "moving truck"):
+        assert command_typos(c) == c
+    assert command_typos("spilt the clip") == "split the clip"
+    assert command_typos("move the tittle") == "move the title"
+    assert command_typos("split it in haf") == "split it in half"
+
+
+def test_spaces_split_only_where_steps_are() -> None:
+    from nemo_widgets.engine.agent.language.plan import _read
+    from nemo_widgets.engine.agent.language.session import Session
+
+    s = Session.of(FULL)
+
+    def read(x: str):
+        return _read(x, s, [], [])
+
+    assert spaced("原声静音 音乐音量调到80%", read) == ["原声静音", "音乐音量调到80%"]
+    assert spaced("标题换成黑色 放中间", read) == ["标题换成黑色 放中间"]
+    assert spaced("不要删音乐 静音就好", read) == ["不要删音乐", "静音就好"]
+    assert strip_only("静音就好") == "静音"
+    assert strip_only("just turn it down") == "turn it down"

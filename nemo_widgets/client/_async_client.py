@@ -355,9 +355,7 @@ class AsyncSession:
                 idempotent=True,
             )
         except APIError as e:
-            if getattr(e, "status", None) in (404, 405, 501) and not isinstance(
-                e, SessionNotFound
-            ):
+            if getattr(e, "status", None) in (404, 405, 501) and not isinstance(e, SessionNotFound):
                 return None  # no such route there; never taken for a lost session
             raise
         return d if isinstance(d, dict) and d.get("mask_png") else None

@@ -8,7 +8,10 @@ address."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
+
+from nemo_widgets.widgets._util import friendly
 
 ORDINALS = {1: "first", 2: "second", 3: "third"}
 
@@ -60,3 +63,73 @@ def pick_text(n: int) -> str:
     if n not in ORDINALS:
         raise ValueError(f"there is no candidate {n}")
     return f"the {ORDINALS[n]} one"
+
+
+def closed_pickers(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The messages with every open candidate picker closed: a newer message answers it."""
+    return [
+        dict(m, picker=dict(m["picker"], closed=True))
+        if m.get("picker") and not m["picker"].get("closed")
+        else m
+        for m in messages
+    ]
+
+
+class PickerMixin:
+    """The PromptPanel's picker: attach it to the question's reply, take the click."""
+
+    messages: Any
+    busy: Any
+    error: Any
+    controller: Any
+
+    async def _show_picker(self, index: int, question: dict[str, Any], result: Any) -> None:
+        """Attach the candidate picker to the reply at ``index``: the still comes through the
+        kernel (a media slot of this widget); without it the list still shows."""
+        c = self.controller
+        fid = question["still"]
+        entry = still_entry([result.state_delta, c.state], fid)
+        if entry is None:
+            await c.refresh()
+            entry = still_entry([c.state], fid)
+        picker = picker_of(question, entry)
+        picker["id"] = uuid.uuid4().hex[:12]
+        if entry is not None and entry.get("url"):
+            try:
+                session = await c.ensure_connected()
+                folder = c.workdir / "stills"
+                folder.mkdir(parents=True, exist_ok=True)
+                path = await session.client.download(
+                    c._local(str(entry["url"])), folder / f"{fid}.png"
+                )
+                slot = f"still-{picker['id']}"
+                self.publish(slot, path, "image/png", name=path.name)
+                picker["slot"] = slot
+            except Exception as e:  # the list still works without the picture
+                picker["still_error"] = friendly(e)
+        self._update_at(index, picker=picker)
+
+    def _update_at(self, index: int, **changes: Any) -> None:
+        msgs = [dict(m) for m in self.messages]
+        if 0 <= index < len(msgs):
+            msgs[index].update(changes)
+            self.messages = msgs
+
+    def on_pick(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        """A click on candidate ``n`` of the picker in message ``index``: say what the user
+        could type ("the second one"), through the normal run path."""
+        index, n = int(msg.get("index", -1)), int(msg.get("n", 0))
+        picker = (
+            self.messages[index].get("picker") if 0 <= index < len(self.messages) else None
+        ) or {}
+        if not picker or picker.get("closed"):
+            self.error = "That question was already answered; ask again to get new candidates."
+            return
+        if self.busy or self.controller.job:
+            self.error = "A run is in progress; wait for it (sending again would duplicate work)."
+            return
+        if n not in {it["n"] for it in picker.get("candidates") or []}:
+            self.error = f"There is no candidate {n}."
+            return
+        self._update_at(index, picker=dict(picker, answered=n, closed=True))
+        self.say(pick_text(n))

@@ -26,7 +26,6 @@ from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
 from nemo_widgets.widgets._output import PRESETS
 from nemo_widgets.widgets._table import people_html
-from nemo_widgets.widgets._util import friendly
 
 ACCEPT = ",".join(f".{e}" for e in (*C.VIDEO_EXTS, *C.IMAGE_EXTS, *C.AUDIO_EXTS))
 
@@ -206,7 +205,7 @@ def removal_note(result: Any, box: dict[str, Any] | None) -> str:
     return f"Removed: {'; '.join(notes)}." if notes else ""
 
 
-class PromptPanel(Panel):
+class PromptPanel(_picker.PickerMixin, Panel):
     """A chat with the agent: the reply streams in, tool calls show as progress steps."""
 
     _esm = esm("prompt")
@@ -253,7 +252,7 @@ class PromptPanel(Panel):
         self.busy = True
         self.status_line = ""
         self.messages = [
-            *_closed_pickers(self.messages),
+            *_picker.closed_pickers(self.messages),
             {"role": "user", "text": text, "steps": []},
             {"role": "assistant", "text": "", "steps": [], "pending": True},
         ]
@@ -315,57 +314,6 @@ class PromptPanel(Panel):
         if question is not None and self.messages:
             self.run(self._show_picker(len(self.messages) - 1, question, result))
 
-    async def _show_picker(self, index: int, question: dict[str, Any], result: Any) -> None:
-        """Attach the candidate picker to the reply at ``index``: the still comes through the
-        kernel (a media slot of this widget); without it the list still shows."""
-        c = self.controller
-        fid = question["still"]
-        entry = _picker.still_entry([result.state_delta, c.state], fid)
-        if entry is None:
-            await c.refresh()
-            entry = _picker.still_entry([c.state], fid)
-        picker = _picker.picker_of(question, entry)
-        picker["id"] = uuid.uuid4().hex[:12]
-        if entry is not None and entry.get("url"):
-            try:
-                session = await c.ensure_connected()
-                folder = c.workdir / "stills"
-                folder.mkdir(parents=True, exist_ok=True)
-                path = await session.client.download(
-                    c._local(str(entry["url"])), folder / f"{fid}.png"
-                )
-                slot = f"still-{picker['id']}"
-                self.publish(slot, path, "image/png", name=path.name)
-                picker["slot"] = slot
-            except Exception as e:  # the list still works without the picture
-                picker["still_error"] = friendly(e)
-        self._update_at(index, picker=picker)
-
-    def _update_at(self, index: int, **changes: Any) -> None:
-        msgs = [dict(m) for m in self.messages]
-        if 0 <= index < len(msgs):
-            msgs[index].update(changes)
-            self.messages = msgs
-
-    def on_pick(self, msg: dict[str, Any], buffers: list[Any]) -> None:
-        """A click on candidate ``n`` of the picker in message ``index``: say what the user
-        could type ("the second one"), through the normal run path."""
-        index, n = int(msg.get("index", -1)), int(msg.get("n", 0))
-        picker = (
-            self.messages[index].get("picker") if 0 <= index < len(self.messages) else None
-        ) or {}
-        if not picker or picker.get("closed"):
-            self.error = "That question was already answered; ask again to get new candidates."
-            return
-        if self.busy or self.controller.job:
-            self.error = "A run is in progress; wait for it (sending again would duplicate work)."
-            return
-        if n not in {it["n"] for it in picker.get("candidates") or []}:
-            self.error = f"There is no candidate {n}."
-            return
-        self._update_at(index, picker=dict(picker, answered=n, closed=True))
-        self.say(_picker.pick_text(n))
-
     def fail(self, err: BaseException) -> None:
         super().fail(err)
         self.status_line = ""
@@ -389,16 +337,6 @@ class PromptPanel(Panel):
             self.run(self.controller.export())
         elif kind in ("state", "summary"):
             self.run(self.controller.say("status"))
-
-
-def _closed_pickers(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The messages with every open candidate picker closed: a newer message answers it."""
-    return [
-        dict(m, picker=dict(m["picker"], closed=True))
-        if m.get("picker") and not m["picker"].get("closed")
-        else m
-        for m in messages
-    ]
 
 
 def _stopped(steps: Any, status: str) -> list[dict[str, Any]]:

@@ -600,3 +600,38 @@ def test_a_quick_preview_of_the_timeline_after_each_edit(engine, tmp_path: Path)
         assert len(list((c.workdir / "timeline").glob("*.mp4"))) == 1
 
     asyncio.run(main())
+
+
+def test_box_select_shows_the_mask_the_removal_will_use(engine, tmp_path: Path) -> None:
+    """Drawing a box asks the embedded engine for its mask; the overlay (an RGBA PNG the
+    clip's size) comes over the comm and covers the boxed square, not the other."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from tests.test_mask_preview import BOXED, OTHER, _cover, _norm, two_squares
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        box = BoxSelect(c)
+        await c.upload(two_squares(tmp_path / "two.mp4"))
+        await settle(box)
+        want = _norm(BOXED)
+        box._on_front_end(box, {"kind": "preview", "box": want, "time": 0.4}, [])
+        await settle(box)
+        desc = box.media["mask"]
+        assert desc["mime"] == "image/png" and desc["box"] == want and desc["time"] == 0.4
+        assert desc["label"] == "selection" and 0 < desc["share"] < 0.2
+        rgba = np.asarray(Image.open(io.BytesIO(fetch_media(box, "mask"))))
+        assert rgba.shape == (160, 240, 4)
+        shown = rgba[..., 3] > 0
+        assert _cover(shown, BOXED) > 0.98 and _cover(shown, OTHER) < 0.01
+        assert engine.base_url not in str(box.get_state())
+        assert c.selection is None  # a preview selects nothing and runs nothing
+        # A new box replaces the old mask; a service without the route shows none.
+        box._on_front_end(box, {"kind": "preview", "box": _norm(OTHER), "time": 0.2}, [])
+        await settle(box)
+        assert box.media["mask"]["box"] == _norm(OTHER)
+
+    asyncio.run(main())

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import prompt, { messageView, pickerView } from "../src/prompt.js";
 import timeline from "../src/timeline.js";
+import { maskFits } from "../src/box.js";
 import { sendFile } from "../src/upload.js";
 import { fakeModel } from "./fake-model.js";
 
@@ -172,5 +173,15 @@ describe("candidate picker", () => {
     prompt.render({ model, el });
     el.querySelector("polygon[data-n='2']").dispatchEvent(new MouseEvent("click", { bubbles: true }));
     expect(model.sent.at(-1).content).toEqual({ kind: "pick", index: 0, n: 2 });
+  });
+});
+
+describe("mask preview", () => {
+  it("shows a mask only for the box it was made for", () => {
+    const desc = { id: "m", box: [0.1, 0.2, 0.3, 0.4] };
+    expect(maskFits(desc, [0.1, 0.2, 0.3, 0.4])).toBe(true);
+    expect(maskFits(desc, [0.1, 0.2, 0.3, 0.5])).toBe(false);
+    expect(maskFits(null, [0.1, 0.2, 0.3, 0.4])).toBe(false);
+    expect(maskFits(desc, null)).toBe(false);
   });
 });

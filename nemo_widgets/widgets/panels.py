@@ -21,7 +21,7 @@ from nemo_widgets.client._base import check_name
 from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
 from nemo_widgets.client._intents import gui_actions
 from nemo_widgets.draft import Draft, summary
-from nemo_widgets.widgets import _picker, _thumbs
+from nemo_widgets.widgets import _picker, _preview, _thumbs
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
 from nemo_widgets.widgets._output import PRESETS
@@ -573,6 +573,10 @@ class BoxSelect(Panel):
 
     def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
         self.select(msg.get("box", []), float(msg.get("time", 0.0)))
+
+    def on_preview(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        """A box was drawn: show the mask the removal will use, before it runs."""
+        self.run(_preview.show_mask(self, msg.get("box", []), float(msg.get("time", 0.0))))
 
     def select(self, box: Any, time: float = 0.0) -> None:
         """Use ``box`` ([x0, y0, x1, y1] in 0..1 of the picture) at ``time`` seconds for the

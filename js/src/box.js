@@ -25,6 +25,9 @@ function render({ model, el }) {
   const info = h("span", { class: "nemo-stage nemo-box-info" }, "Pause on a frame, then drag a box around what to remove.");
   const use = h("button", { class: "nemo-button nemo-box-use", disabled: true }, "Use this box");
   const loading = h("div", { class: "nemo-stage nemo-box-loading" }, "Loading the clip…");
+  // The mask the removal will use for the drawn box (embedded engine only): an RGBA PNG the
+  // clip's size, drawn over the picture rect.
+  const maskInfo = h("span", { class: "nemo-stage nemo-box-mask-info", hidden: true });
   const details = h(
     "details",
     { class: "nemo-box-details" },
@@ -39,9 +42,6 @@ function render({ model, el }) {
   el.append(details);
   let start = null;
   let box = null;
-  // The mask the removal will use for the drawn box (embedded engine only): an RGBA PNG the
-  // clip's size, drawn over the picture rect.
-  const maskInfo = h("span", { class: "nemo-stage nemo-box-mask-info", hidden: true });
   let mask = null; // { desc, img }
 
   const picture = () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import prompt, { messageView, pickerView } from "../src/prompt.js";
 import timeline from "../src/timeline.js";
-import { maskFits } from "../src/box.js";
+import box, { maskFits } from "../src/box.js";
 import { sendFile } from "../src/upload.js";
 import { fakeModel } from "./fake-model.js";
 
@@ -183,5 +183,14 @@ describe("mask preview", () => {
     expect(maskFits(desc, [0.1, 0.2, 0.3, 0.5])).toBe(false);
     expect(maskFits(null, [0.1, 0.2, 0.3, 0.4])).toBe(false);
     expect(maskFits(desc, null)).toBe(false);
+  });
+});
+
+describe("box panel", () => {
+  it("renders (with its mask line hidden until a mask comes)", () => {
+    const model = fakeModel({ media: {}, clip: {} });
+    const el = document.createElement("div");
+    box.render({ model, el });
+    expect(el.querySelector(".nemo-box-mask-info").hidden).toBe(true);
   });
 });

@@ -107,6 +107,8 @@ class PickerMixin:
                 picker["slot"] = slot
             except Exception as e:  # the list still works without the picture
                 picker["still_error"] = friendly(e)
+        if len(self.messages) > index + 1:  # another message came first: it answered
+            picker["closed"] = True
         self._update_at(index, picker=picker)
 
     def _update_at(self, index: int, **changes: Any) -> None:

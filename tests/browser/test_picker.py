@@ -44,11 +44,11 @@ def _on_screen(page: object, selector: str) -> tuple[float, float, float, float]
     )
 
 
-def test_pick_a_candidate_by_clicking_it(lab: Lab, browser: object) -> None:
+def test_pick_a_candidate_by_clicking_it(lab: Lab, browser: object, front_end: str) -> None:
     from PIL import Image
 
     clip = three_things(lab.root / "things.mp4")
-    name = "picker.ipynb"
+    name = f"picker-{front_end}.ipynb"
     write_notebook(
         lab.root / name,
         "from nemo_widgets import Studio\nstudio = Studio(backend='engine')\nstudio",
@@ -57,7 +57,7 @@ def test_pick_a_candidate_by_clicking_it(lab: Lab, browser: object) -> None:
     errors = page_errors(page)
     blocked = block_all_but_jupyter(page, lab)
     try:
-        open_and_run(page, lab, name)
+        open_and_run(page, lab, name, front_end)
         page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)
         engine_url = ast.literal_eval(kernel_eval(page, lab, "studio.controller.client.base_url"))
         page.set_input_files(".nemo-upload input[type=file]", str(clip))

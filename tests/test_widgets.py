@@ -600,3 +600,89 @@ def test_a_quick_preview_of_the_timeline_after_each_edit(engine, tmp_path: Path)
         assert len(list((c.workdir / "timeline").glob("*.mp4"))) == 1
 
     asyncio.run(main())
+
+
+def test_box_select_shows_the_mask_the_removal_will_use(engine, tmp_path: Path) -> None:
+    """Drawing a box asks the embedded engine for its mask; the overlay (an RGBA PNG the
+    clip's size) comes over the comm and covers the boxed square, not the other."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from tests.test_mask_preview import BOXED, OTHER, _cover, _norm, two_squares
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        box = BoxSelect(c)
+        await c.upload(two_squares(tmp_path / "two.mp4"))
+        await settle(box)
+        want = _norm(BOXED)
+        box._on_front_end(box, {"kind": "preview", "box": want, "time": 0.4}, [])
+        await settle(box)
+        desc = box.media["mask"]
+        assert desc["mime"] == "image/png" and desc["box"] == want and desc["time"] == 0.4
+        assert desc["label"] == "selection" and 0 < desc["share"] < 0.2
+        rgba = np.asarray(Image.open(io.BytesIO(fetch_media(box, "mask"))))
+        assert rgba.shape == (160, 240, 4)
+        shown = rgba[..., 3] > 0
+        assert _cover(shown, BOXED) > 0.98 and _cover(shown, OTHER) < 0.01
+        assert engine.base_url not in str(box.get_state())
+        assert c.selection is None  # a preview selects nothing and runs nothing
+        # A new box replaces the old mask; a service without the route shows none.
+        box._on_front_end(box, {"kind": "preview", "box": _norm(OTHER), "time": 0.2}, [])
+        await settle(box)
+        assert box.media["mask"]["box"] == _norm(OTHER)
+
+    asyncio.run(main())
+
+
+def test_the_candidate_picker_shows_the_question_and_a_click_picks(engine, tmp_path: Path) -> None:
+    """ "remove the toy" among three unnamed things: the reply carries the picker (the still
+    over the comm, the outlines in video pixels); a click on 2 says "the second one" through
+    the normal run path, the disc is gone, the others stay, and the picker is closed."""
+    import io
+
+    from PIL import Image
+
+    from nemo_widgets.synth import frame_at
+    from tests.things import H, W, shares, three_things
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        src = three_things(tmp_path / "things.mp4")
+        await c.upload(src)
+        prompt._on_front_end(prompt, {"kind": "send", "text": "remove the toy"}, [])
+        await settle(prompt)
+        index = len(prompt.messages) - 1
+        picker = prompt.messages[index]["picker"]
+        assert "nothing was changed yet" in prompt.messages[index]["text"]
+        assert (picker["width"], picker["height"]) == (W, H) and not picker["closed"]
+        items = picker["candidates"]
+        assert [it["n"] for it in items] == [1, 2, 3], items
+        for it in items:
+            assert len(it["outline"]) >= 3
+            assert all(0 <= x <= W and 0 <= y <= H for x, y in it["outline"])
+        x0, y0, x1, y1 = items[1]["box"]  # the disc, in the middle
+        assert 130 < (x0 + x1) / 2 < 190 and 110 < (y0 + y1) / 2 < 150, items[1]
+        still = Image.open(io.BytesIO(fetch_media(prompt, picker["slot"])))
+        assert still.size == (W, H) and still.format == "PNG"
+        assert engine.base_url not in str(prompt.get_state())
+        prompt._on_front_end(prompt, {"kind": "pick", "index": index, "n": 2}, [])
+        assert prompt.messages[index]["picker"]["answered"] == 2
+        await settle(prompt)
+        assert [m["text"] for m in prompt.messages if m["role"] == "user"][-1] == "the second one"
+        assert prompt.messages[-1]["text"].startswith("Removed the yellow"), prompt.messages[-1]
+        assert prompt.messages[index]["picker"]["closed"]
+        gen = c.state["generated_media"][-1]
+        assert gen["kind"] == "removed"
+        out = await c.session.client.download(c._local(gen["url"]), tmp_path / "out.mp4")
+        left = shares(frame_at(out, 0.5))
+        assert left["disc"] < 0.05 and left["square"] > 0.95 and left["triangle"] > 0.95, left
+        # Answered: a second click is refused, nothing runs.
+        n = len(prompt.messages)
+        prompt._on_front_end(prompt, {"kind": "pick", "index": index, "n": 3}, [])
+        assert "already answered" in prompt.error and len(prompt.messages) == n
+
+    asyncio.run(main())

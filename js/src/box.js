@@ -5,7 +5,13 @@
 // object-fit: contain, so bars (letterbox/pillarbox) may surround it; the player has no native
 // controls over the picture (a scrub bar sits below it instead), and the canvas covers exactly
 // the video element. Pointer → element px → picture rect (contentRect) → 0..1 of the clip.
-import { bindMedia, boxInPicture, contentRect, errorArea, formatTime, h, watch } from "./shared.js";
+import { bindMedia, boxInPicture, contentRect, errorArea, formatTime, h, mediaUrl, watch } from "./shared.js";
+
+/** Whether the mask described by ``desc`` was made for ``box`` (the box being shown). */
+export function maskFits(desc, box) {
+  if (!desc || !box || !Array.isArray(desc.box) || desc.box.length !== 4) return false;
+  return desc.box.every((v, i) => Math.abs(v - box[i]) < 1e-6);
+}
 
 function render({ model, el }) {
   el.classList.add("nemo-panel", "nemo-box");
@@ -19,6 +25,9 @@ function render({ model, el }) {
   const info = h("span", { class: "nemo-stage nemo-box-info" }, "Pause on a frame, then drag a box around what to remove.");
   const use = h("button", { class: "nemo-button nemo-box-use", disabled: true }, "Use this box");
   const loading = h("div", { class: "nemo-stage nemo-box-loading" }, "Loading the clip…");
+  // The mask the removal will use for the drawn box (embedded engine only): an RGBA PNG the
+  // clip's size, drawn over the picture rect.
+  const maskInfo = h("span", { class: "nemo-stage nemo-box-mask-info", hidden: true });
   const details = h(
     "details",
     { class: "nemo-box-details" },
@@ -27,11 +36,13 @@ function render({ model, el }) {
     stage,
     h("div", { class: "nemo-row nemo-box-controls" }, play, scrub, clock),
     h("div", { class: "nemo-row" }, info, use),
+    maskInfo,
     errors.el,
   );
   el.append(details);
   let start = null;
   let box = null;
+  let mask = null; // { desc, img }
 
   const picture = () => {
     const r = video.getBoundingClientRect();
@@ -53,7 +64,11 @@ function render({ model, el }) {
     ctx.lineWidth = 2;
     ctx.fillStyle = "rgba(255, 59, 48, 0.18)";
     const args = [rect.x + x0 * rect.w, rect.y + y0 * rect.h, (x1 - x0) * rect.w, (y1 - y0) * rect.h];
-    ctx.fillRect(...args);
+    if (mask && maskFits(mask.desc, box)) {
+      ctx.drawImage(mask.img, rect.x, rect.y, rect.w, rect.h);
+    } else {
+      ctx.fillRect(...args);
+    }
     ctx.strokeRect(...args);
   }
   const pos = (e) => {
@@ -68,6 +83,8 @@ function render({ model, el }) {
   };
   canvas.addEventListener("pointerdown", (e) => {
     video.pause();
+    mask = null;
+    maskInfo.hidden = true;
     start = pos(e);
     canvas.setPointerCapture?.(e.pointerId);
   });
@@ -81,7 +98,10 @@ function render({ model, el }) {
     start = null;
     const okBox = box && box[2] - box[0] >= 0.01 && box[3] - box[1] >= 0.01;
     use.disabled = !okBox;
-    if (okBox) info.textContent = `Box ${pixels(box)} at ${formatTime(video.currentTime)}`;
+    if (okBox) {
+      info.textContent = `Box ${pixels(box)} at ${formatTime(video.currentTime)}`;
+      model.send({ kind: "preview", box, time: video.currentTime });
+    }
   });
   use.addEventListener("click", () => {
     model.send({ kind: "box", box, time: video.currentTime });
@@ -120,8 +140,36 @@ function render({ model, el }) {
       loading.textContent = `Could not load the clip: ${e.message || e}`;
     },
   );
+  let maskId = null;
+  const showMask = () => {
+    const desc = (model.get("media") || {}).mask;
+    const id = desc?.id || null;
+    if (id === maskId) return;
+    maskId = id;
+    if (!desc) return;
+    mediaUrl(model, desc).then(
+      (url) => {
+        if (maskId !== id) return;
+        const img = new Image();
+        img.onload = () => {
+          if (maskId !== id || !maskFits(desc, box)) return;
+          mask = { desc, img };
+          const pct = Math.round(100 * (desc.share || 0) * 10) / 10;
+          const what = desc.label && desc.label !== "selection" ? ` (it matched a ${desc.label.replace(/_/g, " ")})` : "";
+          maskInfo.textContent = `Blue: what the removal will fill on this frame, ${pct} % of the picture${what}.`;
+          maskInfo.hidden = false;
+          draw();
+        };
+        img.src = url;
+      },
+      () => {},
+    );
+  };
   details.hidden = true;
-  const stop = watch(model, ["media"], showSource);
+  const stop = watch(model, ["media"], () => {
+    showSource();
+    showMask();
+  });
   return () => {
     stop();
     resize?.disconnect();

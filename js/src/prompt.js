@@ -1,6 +1,6 @@
 // PromptPanel: the chat. Replies stream in; tool calls are progress steps, not chat text; GUI
 // phrases ("click the Export button") become buttons; Enter sends; input waits during a run.
-import { errorArea, formatTime, h, watch } from "./shared.js";
+import { errorArea, formatTime, h, mediaUrl, watch } from "./shared.js";
 
 const STEP_ICON = { running: "⏳", done: "✓", failed: "✗", cancelled: "■" };
 
@@ -13,7 +13,77 @@ export function progressText(p) {
   return parts.join(" · ");
 }
 
-export function messageView(m, onAction) {
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attrs = {}, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  el.append(...children.filter((c) => c != null));
+  return el;
+}
+
+/** "x,y x,y …" for an SVG polygon from an outline in video pixels. */
+export function polygonPoints(outline) {
+  return (outline || []).map(([x, y]) => `${x},${y}`).join(" ");
+}
+
+/**
+ * The candidate picker under a question: the still with each candidate's numbered outline as
+ * an SVG polygon (its viewBox is the video's pixels, so the outlines scale with the picture),
+ * hover highlights, a click picks. Closed once answered (or once another message was sent).
+ */
+export function pickerView(picker, src, onPick) {
+  const w = picker.width || 1;
+  const hgt = picker.height || 1;
+  const open = !picker.closed;
+  const rows = [];
+  const shapes = (picker.candidates || []).map((c) => {
+    const chosen = picker.answered === c.n;
+    const cls = `nemo-cand${chosen ? " nemo-cand-chosen" : ""}`;
+    const label = `${c.n}. ${c.description}`;
+    const poly = svg("polygon", { class: cls, points: polygonPoints(c.outline), "data-n": c.n, tabindex: open ? 0 : -1, role: "button", "aria-label": `Pick ${label}` }, svg("title", {}, label));
+    rows.push(
+      h(
+        "li",
+        {},
+        h("button", { class: `nemo-button nemo-cand-pick${chosen ? " nemo-cand-chosen" : ""}`, "data-n": c.n, disabled: !open, onclick: () => open && onPick(c.n) }, label),
+      ),
+    );
+    return poly;
+  });
+  const overlay = svg("svg", { class: "nemo-picker-svg", viewBox: `0 0 ${w} ${hgt}`, preserveAspectRatio: "none" }, ...shapes);
+  if (open) {
+    overlay.addEventListener("click", (e) => {
+      const n = Number(e.target?.getAttribute?.("data-n"));
+      if (n) onPick(n);
+    });
+    overlay.addEventListener("keydown", (e) => {
+      const n = Number(e.target?.getAttribute?.("data-n"));
+      if (n && (e.key === "Enter" || e.key === " ")) {
+        e.preventDefault();
+        onPick(n);
+      }
+    });
+  }
+  const picture = src || picker.slot
+    ? h("div", { class: "nemo-picker-frame", style: `aspect-ratio: ${w} / ${hgt}` }, h("img", { class: "nemo-picker-still", alt: "The candidates, numbered", src: src || "" }), overlay)
+    : null;
+  const status = picker.answered
+    ? `You picked ${picker.answered}.`
+    : picker.closed
+      ? "Answered in the chat."
+      : "Click the one you mean (or draw a box around it).";
+  return h(
+    "div",
+    { class: `nemo-picker${open ? "" : " nemo-picker-closed"}`, "data-open": String(open) },
+    picture,
+    h("ol", { class: "nemo-picker-list" }, rows),
+    h("div", { class: "nemo-picker-status" }, status),
+    picker.still_error ? h("div", { class: "nemo-msg-note" }, `The picture could not be shown: ${picker.still_error}`) : null,
+  );
+}
+
+export function messageView(m, onAction, picker = null) {
   const steps = (m.steps || []).map((s) =>
     h(
       "li",
@@ -35,6 +105,7 @@ export function messageView(m, onAction) {
     m.silent && m.changes?.length ? h("ul", { class: "nemo-changes" }, m.changes.map((c) => h("li", {}, c))) : null,
     m.note ? h("div", { class: "nemo-msg-note" }, m.note) : null,
     m.error ? h("div", { class: "nemo-error" }, m.error) : null,
+    picker,
     actions.length ? h("div", { class: "nemo-actions" }, actions) : null,
   );
 }
@@ -64,13 +135,22 @@ function render({ model, el }) {
   const onAction = (action) => model.send({ kind: "action", action });
   el.append(log, status, h("div", { class: "nemo-row" }, input, button, cancel), errors.el);
 
-  const stop = watch(model, ["messages", "busy", "status_line", "job"], () => {
+  const stop = watch(model, ["messages", "busy", "status_line", "job", "media"], () => {
     // One state, two views: while a run is the job, its Cancel button shows and the input
     // stays locked, whatever order the kernel's updates arrive in.
     const running = model.get("job") === "run";
     cancel.hidden = !running;
     const msgs = model.get("messages") || [];
-    log.replaceChildren(...msgs.map((m) => messageView(m, onAction)));
+    log.replaceChildren(
+      ...msgs.map((m, index) => {
+        if (!m.picker) return messageView(m, onAction);
+        const view = pickerView(m.picker, null, (n) => model.send({ kind: "pick", index, n }));
+        const img = view.querySelector(".nemo-picker-still");
+        const desc = (model.get("media") || {})[m.picker.slot];
+        if (img && desc) mediaUrl(model, desc).then((url) => { img.src = url; }, () => {});
+        return messageView(m, onAction, view);
+      }),
+    );
     log.scrollTop = log.scrollHeight;
     const busy = model.get("busy") || running;
     input.disabled = busy;

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import prompt, { messageView } from "../src/prompt.js";
+import prompt, { messageView, pickerView } from "../src/prompt.js";
 import timeline from "../src/timeline.js";
+import box, { maskFits } from "../src/box.js";
 import { sendFile } from "../src/upload.js";
 import { fakeModel } from "./fake-model.js";
 
@@ -127,5 +128,69 @@ describe("timeline thumbnails", () => {
     expect(model.sent.map((m) => m.content)).toEqual([{ kind: "media-get", id: "m1", offset: 0 }]);
     await vi.waitFor(() => expect(img.src).toBe("blob:thumb"));
     expect(el.querySelector(".nemo-bar-label").textContent).toBe("clip");
+  });
+});
+
+describe("candidate picker", () => {
+  const picker = {
+    width: 320,
+    height: 180,
+    candidates: [
+      { n: 1, description: "the red thing on the right", outline: [[230, 100], [290, 100], [260, 150]] },
+      { n: 2, description: "the blue thing on the left", outline: [[30, 110], [70, 110], [70, 150], [30, 150]] },
+    ],
+    answered: null,
+    closed: false,
+    slot: "still-x",
+  };
+
+  it("draws each outline in the video's pixels and picks by click", () => {
+    const picked = [];
+    const el = pickerView(picker, "blob:x", (n) => picked.push(n));
+    const svg = el.querySelector("svg");
+    expect(svg.getAttribute("viewBox")).toBe("0 0 320 180");
+    const polys = el.querySelectorAll("polygon");
+    expect(polys).toHaveLength(2);
+    expect(polys[1].getAttribute("points")).toBe("30,110 70,110 70,150 30,150");
+    polys[1].dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    el.querySelectorAll(".nemo-cand-pick")[0].click();
+    expect(picked).toEqual([2, 1]);
+  });
+
+  it("is closed once answered", () => {
+    const picked = [];
+    const el = pickerView({ ...picker, answered: 2, closed: true }, "blob:x", (n) => picked.push(n));
+    el.querySelector("polygon[data-n='1']").dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    el.querySelectorAll(".nemo-cand-pick")[0].click();
+    expect(picked).toEqual([]);
+    expect(el.querySelector("polygon[data-n='2']").getAttribute("class")).toContain("nemo-cand-chosen");
+    expect(el.querySelector(".nemo-picker-status").textContent).toBe("You picked 2.");
+  });
+
+  it("sends the pick with its message over the comm", () => {
+    const model = fakeModel({ messages: [{ role: "assistant", text: "Which one?", steps: [], picker }], status_line: "", placeholder: "", media: {} });
+    const el = document.createElement("div");
+    prompt.render({ model, el });
+    el.querySelector("polygon[data-n='2']").dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(model.sent.at(-1).content).toEqual({ kind: "pick", index: 0, n: 2 });
+  });
+});
+
+describe("mask preview", () => {
+  it("shows a mask only for the box it was made for", () => {
+    const desc = { id: "m", box: [0.1, 0.2, 0.3, 0.4] };
+    expect(maskFits(desc, [0.1, 0.2, 0.3, 0.4])).toBe(true);
+    expect(maskFits(desc, [0.1, 0.2, 0.3, 0.5])).toBe(false);
+    expect(maskFits(null, [0.1, 0.2, 0.3, 0.4])).toBe(false);
+    expect(maskFits(desc, null)).toBe(false);
+  });
+});
+
+describe("box panel", () => {
+  it("renders (with its mask line hidden until a mask comes)", () => {
+    const model = fakeModel({ media: {}, clip: {} });
+    const el = document.createElement("div");
+    box.render({ model, el });
+    expect(el.querySelector(".nemo-box-mask-info").hidden).toBe(true);
   });
 });

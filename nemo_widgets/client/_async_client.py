@@ -39,6 +39,7 @@ from nemo_widgets.client._base import (
 from nemo_widgets.client._batch import arun_batch
 from nemo_widgets.client._errors import (
     APIConnectionError,
+    APIError,
     APITimeoutError,
     AuthError,
     DuplicateRenderId,
@@ -340,6 +341,24 @@ class AsyncSession:
         except NemoError:
             return False
         return bool(isinstance(d, dict) and d.get("cancelled"))
+
+    async def mask_preview(self, box: Any, time: float = 0.0) -> dict[str, Any] | None:
+        """The mask a removal would use for ``box`` ([x0, y0, x1, y1], 0..1 of the picture)
+        drawn at ``time`` s, on that frame, before anything runs: ``{"width", "height",
+        "time", "label", "area", "mask_png"}`` (base64 PNG, white = filled). Costs nothing,
+        changes nothing. ``None`` where the service has no such route (the hosted one)."""
+        try:
+            d = await self.client.request(
+                "POST",
+                self.client._route("mask_preview", sid=self.id),
+                json={"box": [float(v) for v in box], "time": float(time)},
+                idempotent=True,
+            )
+        except APIError as e:
+            if getattr(e, "status", None) in (404, 405, 501) and not isinstance(e, SessionNotFound):
+                return None  # no such route there; never taken for a lost session
+            raise
+        return d if isinstance(d, dict) and d.get("mask_png") else None
 
     async def state(self) -> dict[str, Any]:
         d = await self._call("GET", "state")

@@ -39,6 +39,7 @@ ROUTES = {
     "render_download": "/api/render/proxy/{rid}/download",
     # The embedded engine's extension: stop a session's agent run.
     "run_cancel": "/api/run/nemo_agent/me/{sid}/cancel",
+    "mask_preview": "/api/mask-preview/nemo_agent/me/{sid}",
 }
 
 

@@ -21,7 +21,7 @@ from nemo_widgets.client._base import check_name
 from nemo_widgets.client._errors import FileTooLarge, UnsupportedFile
 from nemo_widgets.client._intents import gui_actions
 from nemo_widgets.draft import Draft, summary
-from nemo_widgets.widgets import _thumbs
+from nemo_widgets.widgets import _picker, _preview, _thumbs
 from nemo_widgets.widgets._base import Panel, esm
 from nemo_widgets.widgets._controller import Controller
 from nemo_widgets.widgets._output import PRESETS
@@ -205,7 +205,7 @@ def removal_note(result: Any, box: dict[str, Any] | None) -> str:
     return f"Removed: {'; '.join(notes)}." if notes else ""
 
 
-class PromptPanel(Panel):
+class PromptPanel(_picker.PickerMixin, Panel):
     """A chat with the agent: the reply streams in, tool calls show as progress steps."""
 
     _esm = esm("prompt")
@@ -252,7 +252,7 @@ class PromptPanel(Panel):
         self.busy = True
         self.status_line = ""
         self.messages = [
-            *self.messages,
+            *_picker.closed_pickers(self.messages),
             {"role": "user", "text": text, "steps": []},
             {"role": "assistant", "text": "", "steps": [], "pending": True},
         ]
@@ -310,6 +310,9 @@ class PromptPanel(Panel):
                 changes=result.changes,
             )
             self.busy, self.status_line = False, ""
+        question = _picker.question_of(result)
+        if question is not None and self.messages:
+            self.run(self._show_picker(len(self.messages) - 1, question, result))
 
     def fail(self, err: BaseException) -> None:
         super().fail(err)
@@ -570,6 +573,10 @@ class BoxSelect(Panel):
 
     def on_box(self, msg: dict[str, Any], buffers: list[Any]) -> None:
         self.select(msg.get("box", []), float(msg.get("time", 0.0)))
+
+    def on_preview(self, msg: dict[str, Any], buffers: list[Any]) -> None:
+        """A box was drawn: show the mask the removal will use, before it runs."""
+        self.run(_preview.show_mask(self, msg.get("box", []), float(msg.get("time", 0.0))))
 
     def select(self, box: Any, time: float = 0.0) -> None:
         """Use ``box`` ([x0, y0, x1, y1] in 0..1 of the picture) at ``time`` seconds for the

@@ -33,6 +33,7 @@ from nemo_widgets.engine.app.core import (
 )
 from nemo_widgets.engine.app.errors import api_error, not_found, os_error, render_error
 from nemo_widgets.engine.app.files import media, openapi
+from nemo_widgets.engine.app.preview import mask_preview
 from nemo_widgets.engine.app.renders import (
     render_cancel,
     render_download,
@@ -73,6 +74,7 @@ def create_app(config: EngineConfig) -> Starlette:
         Route("/run_sse", run_sse, methods=["POST"]),
         Route("/api/run/nemo_agent/me/{sid}/cancel", run_cancel, methods=["POST"]),
         Route("/api/upload-video/nemo_agent/me/{sid}", upload, methods=["POST"]),
+        Route("/api/mask-preview/nemo_agent/me/{sid}", mask_preview, methods=["POST"]),
         Route("/api/credits/balance/simple", credits, methods=["GET"]),
         Route("/api/state/nemo_agent/me/{sid}/latest", state, methods=["GET"]),
         Route("/api/render/proxy/lambda", render_submit, methods=["POST"]),

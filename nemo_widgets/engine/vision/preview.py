@@ -27,7 +27,7 @@ class BoxMask:
 
 def box_mask(src: Path, box: Box, time_s: float) -> BoxMask:
     """The removal's mask for ``box`` (normalised 0..1) drawn at ``time_s`` in ``src``."""
-    from nemo_widgets.engine.video_io import FrameReader
+    from nemo_widgets.video_io import FrameReader
     from nemo_widgets.engine.vision.detect import Detector
     from nemo_widgets.engine.vision.masks import Masker
     from nemo_widgets.engine.vision.remove import Scan, Track, track_from_box

@@ -32,10 +32,20 @@ function render({ model, el }) {
   const quickLabel = h("div", { class: "nemo-note nemo-timeline-preview-label" });
   const quickBox = h("div", { class: "nemo-timeline-quick", hidden: true }, quickLabel, quick);
   el.append(summary, track, quickBox, changes, table);
-  const showQuick = bindMedia(model, "timeline", quick, (desc) => {
-    quickBox.hidden = !desc;
+  // Its place is kept from the first clip on (fixed height), so a preview arriving never
+  // moves what is below, e.g. a box being drawn.
+  const hasClips = () => (model.get("tracks") || []).some((t) => (t.segments || []).length);
+  const bindQuick = bindMedia(model, "timeline", quick, (desc) => {
+    quickBox.hidden = !desc && !(model.get("quick") && hasClips());
     quickLabel.textContent = desc ? `${desc.label || "Quick preview"} — export for the full file` : "";
   });
+  const showQuick = () => {
+    bindQuick();
+    if (!(model.get("media") || {}).timeline) {
+      quickBox.hidden = !(model.get("quick") && hasClips());
+      quickLabel.textContent = "Rendering a quick preview…";
+    }
+  };
   const tellTime = () =>
     window.dispatchEvent(new CustomEvent("nemo-time", { detail: { group: model.get("group"), t: quick.currentTime } }));
   quick.addEventListener("timeupdate", tellTime);
@@ -67,7 +77,7 @@ function render({ model, el }) {
     return img;
   };
 
-  const stop = watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes", "media"], () => {
+  const stop = watch(model, ["tracks", "duration_ms", "summary", "table_html", "changes", "media", "quick"], () => {
     summary.textContent = model.get("summary");
     showQuick();
     ruler.replaceChildren(...ticks(seconds()).map((k) => h("span", { class: "nemo-tick", style: { left: `${k.left}%` } }, formatTime(k.t))));

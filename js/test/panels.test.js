@@ -131,6 +131,24 @@ describe("timeline thumbnails", () => {
   });
 });
 
+describe("timeline quick preview", () => {
+  it("keeps the preview's place from the first clip on, so its arrival moves nothing below", () => {
+    const base = { group: "g", summary: "", table_html: "", changes: [], duration_ms: 0, media: {}, tracks: [], quick: true };
+    const model = fakeModel(base);
+    const el = document.createElement("div");
+    timeline.render({ model, el });
+    const box = el.querySelector(".nemo-timeline-quick");
+    expect(box.hidden).toBe(true); // nothing on the timeline yet
+    model.set("tracks", [{ kind: "video", segments: [{ start: 0, end: 2000, label: "clip", effects: [] }] }]);
+    expect(box.hidden).toBe(false);
+    expect(el.querySelector(".nemo-timeline-preview-label").textContent).toContain("Rendering");
+    const off = fakeModel({ ...base, quick: false, tracks: [{ kind: "video", segments: [{ start: 0, end: 2000, label: "clip", effects: [] }] }] });
+    const el2 = document.createElement("div");
+    timeline.render({ model: off, el: el2 });
+    expect(el2.querySelector(".nemo-timeline-quick").hidden).toBe(true); // no previews coming
+  });
+});
+
 describe("candidate picker", () => {
   const picker = {
     width: 320,

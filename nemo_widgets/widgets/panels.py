@@ -479,6 +479,10 @@ class TimelinePanel(Panel):
     summary = t.Unicode("").tag(sync=True)
     table_html = t.Unicode("").tag(sync=True)
     changes = t.List(t.Unicode()).tag(sync=True)
+    #: Quick previews will come (embedded engine, turned on): the panel keeps their place from
+    #: the first clip on, so a preview arriving never moves the panels below it (a box being
+    #: drawn in the box select, say).
+    quick = t.Bool(False).tag(sync=True)
 
     def bind(self, controller: Controller) -> None:
         self._making: set[str] = set()  # thumbnails being made
@@ -490,6 +494,10 @@ class TimelinePanel(Panel):
         self.publish("timeline", path, "video/mp4", label="Quick preview (low quality)")
 
     def _state(self, state: dict[str, Any], changes: list[str]) -> None:
+        client = self.controller.client
+        self.quick = bool(
+            self.controller.quick_previews and client is not None and client.backend != "hosted"
+        )
         self.show(state.get("draft"), changes)
         if self.controller.session is not None:
             self.run(self._thumbnails())

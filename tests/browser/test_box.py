@@ -94,8 +94,15 @@ def test_the_box_drawn_is_the_box_used(lab: Lab, browser: object, front_end: str
         page.wait_for_timeout(300)
 
         # Find the upper square on screen: a screenshot of the player, in device pixels.
-        rect = video.bounding_box()
-        shot = np.asarray(Image.open(io.BytesIO(video.screenshot())).convert("RGB"))
+        # The Studio may still be laying out (thumbnails, the quick preview, the mask line):
+        # measure the player until it stands still across its screenshot.
+        for _ in range(20):
+            before = video.bounding_box()
+            shot = np.asarray(Image.open(io.BytesIO(video.screenshot())).convert("RGB"))
+            rect = video.bounding_box()
+            if all(abs(before[k] - rect[k]) < 0.5 for k in ("x", "y", "width", "height")):
+                break
+            page.wait_for_timeout(250)
         scale = shot.shape[1] / rect["width"]  # the device pixel ratio, as rendered
         assert abs(scale - 2) < 0.05
         mask = magenta(shot)

@@ -27,10 +27,10 @@ class BoxMask:
 
 def box_mask(src: Path, box: Box, time_s: float) -> BoxMask:
     """The removal's mask for ``box`` (normalised 0..1) drawn at ``time_s`` in ``src``."""
-    from nemo_widgets.video_io import FrameReader
     from nemo_widgets.engine.vision.detect import Detector
     from nemo_widgets.engine.vision.masks import Masker
     from nemo_widgets.engine.vision.remove import Scan, Track, track_from_box
+    from nemo_widgets.video_io import FrameReader
 
     x0, y0, x1, y1 = (float(v) for v in box)
     if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):

@@ -320,9 +320,10 @@ def _hit(item: dict, m: np.ndarray) -> bool:
     return bool(inside.sum() >= 0.5 * m.sum() and inside.sum() >= 0.05 * inside.size)
 
 
-def _right_thing(out: list[np.ndarray], c: Case, region: np.ndarray) -> bool:
-    """Whether the removal took the asked-for thing: most of what changed lies on or next to
-    it, and most of the thing changed (however well the hole was filled)."""
+def _right_thing(out: list[np.ndarray], c: Case, region: np.ndarray) -> tuple[bool, bool]:
+    """Whether the removal took the asked-for thing (most of it changed, however well the
+    hole was filled; a wrong thing leaves it as it was), and whether it spilled (less than
+    60 % of what changed lies on or next to it: a mask much larger than the thing)."""
     near = cv2.dilate(region.astype(np.uint8), np.ones((25, 25), np.uint8)) > 0
     changed = (
         np.mean(
@@ -335,9 +336,9 @@ def _right_thing(out: list[np.ndarray], c: Case, region: np.ndarray) -> bool:
         > 0.5
     )
     if not changed.any():
-        return False
-    strong = c.alpha > 0.3
-    return bool((changed & near).sum() >= 0.6 * changed.sum() and changed[strong].mean() >= 0.3)
+        return False, False
+    took = bool(changed[c.alpha > 0.3].mean() >= 0.3)
+    return took, bool((changed & near).sum() < 0.6 * changed.sum())
 
 
 def run(quick: bool) -> list[Figure]:
@@ -363,8 +364,8 @@ def run(quick: bool) -> list[Figure]:
                 out.write_bytes(api.http.get(gen["url"], headers=api.headers).content)
                 frames = _frames(out)
                 got = _psnr(frames, c.truth, region)
-                right = _right_thing(frames, c, region)
-                row |= {"outcome": "removed" if right else "wrong", "psnr": got}
+                right, spill = _right_thing(frames, c, region)
+                row |= {"outcome": "removed" if right else "wrong", "psnr": got, "spill": spill}
             elif gen.get("kind") == "candidates":
                 ok = any(_hit(it, region) for it in gen["candidates"])
                 row["outcome"] = "asked right" if ok else "asked wrong"
@@ -419,6 +420,13 @@ def figures(rows: list[dict]) -> list[Figure]:
             None,
         ),
     ]
+    out.append(
+        Figure(
+            "nameless: right removals whose mask spilled well beyond the thing",
+            float(sum(bool(r.get("spill")) for r in removed)),
+            "cases",
+        )
+    )
     if removed:
         out.append(
             Figure(

@@ -286,16 +286,20 @@ def propose(
         cands.append(c)
     model = silhouette_model()
     keys = sc.keyframes
-    # Whole-frame saliency on the first, middle and last keyframes of each shot; tiles on
-    # the middle one (U²-Net-p costs ≈0.2 s a look on two cores).
+    # Whole-frame saliency on the middle keyframe of each shot (at most 8 shots), and on the
+    # first and last of the longest shot; tiles on the longest shot's middle keyframe
+    # (U²-Net-p costs ≈0.2 s a look on two cores; a montage must not cost a minute).
     shots = sorted({shot_of(k) for k in keys})
-    tiled = {
+    by_len = sorted(shots, key=lambda s: -sum(shot_of(k) == s for k in keys))
+    mids = {
         min(
             (k for k in keys if shot_of(k) == s), key=lambda k, s=s: abs(k - _mid(keys, shot_of, s))
         )
-        for s in shots
+        for s in by_len[:8]
     }
-    ends = {k for s in shots for k in _ends(keys, shot_of, s)}
+    longest = by_len[0]
+    tiled = {k for k in mids if shot_of(k) == longest}
+    ends = set(_ends(keys, shot_of, longest)) | mids
     looks = sorted(ends | tiled)
     sal: dict[int, list[Look]] = {}
     mov: dict[int, list[Look]] = {}

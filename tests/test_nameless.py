@@ -4,6 +4,7 @@ Every clip is built here over a real street still (a registry sample), with exac
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import av
@@ -175,11 +176,22 @@ def test_unnamed_thing_gets_a_question_with_pictures_then_a_pick(
     sid = api.session()
     api.upload(sid, src)
     before = api.state(sid)["draft"]
+
+    def balance() -> int:
+        r = api.http.get("/api/credits/balance/simple", headers=api.headers)
+        return r.json()["data"]["available"]
+
+    credits = balance()
     reply = _text(api.say(sid, "remove the party hat"))
     assert "nothing was changed yet" in reply and "1. " in reply, reply
     assert "airplane" not in reply  # never the list of the detector's names
     state = api.state(sid)
     assert state["draft"] == before
+    # a question back costs nothing (the run's hold on credits is released just after it ends)
+    deadline = time.monotonic() + 10
+    while balance() != credits and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert balance() == credits
     ask = state["generated_media"][-1]
     assert ask["kind"] == "candidates" and ask["file_type"] == "image"
     items = ask["candidates"]

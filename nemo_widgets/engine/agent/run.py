@@ -107,7 +107,8 @@ class Agent:
                 any_change = any_change or changed
                 msg = result.message_zh if zh else result.message_en
                 (done if result.ok else failed).append(msg)
-                consumed = consumed or result.ok
+                # a credit pays for a change: a question back ("which one?") costs nothing
+                consumed = consumed or (result.ok and changed)
             state = store.state(session_id)
             extra = [
                 replies.step_reply(st, state, zh, self.engine, who.user_id)
@@ -187,7 +188,7 @@ class Agent:
                 store.push_history(session_id, old_draft)
                 self.history.edited(session_id)
             store.update_state(session_id, lambda s, d=delta: s.update(d))
-            changed = result.draft != old_draft
+            changed = result.draft is not None and result.draft != old_draft
         response = {
             "status": "success" if result.ok else "error",
             "message": result.message_en,

@@ -184,11 +184,11 @@ class Agent:
         changed = False
         if delta:
             old_draft = state.get("draft")
-            if name not in ("undo", "redo"):
+            changed = result.draft is not None and result.draft != old_draft
+            if name not in ("undo", "redo") and changed:  # a question back is not an edit
                 store.push_history(session_id, old_draft)
                 self.history.edited(session_id)
             store.update_state(session_id, lambda s, d=delta: s.update(d))
-            changed = result.draft is not None and result.draft != old_draft
         response = {
             "status": "success" if result.ok else "error",
             "message": result.message_en,

@@ -295,3 +295,20 @@ def parse_target(text: str, words: str | None) -> Target:
     return Target(
         label, words or "", colour, motion, depth, side, bool(re.search(_ALL, low)) or plural
     )
+
+
+#: Colours that people use for the same paint or cloth: a "grey" car may read as silver,
+#: white or black in the shade. A qualifier in a near colour ranks lower, never excludes.
+NEAR_COLOURS: dict[str, set[str]] = {
+    "grey": {"white", "black"},
+    "white": {"grey"},
+    "black": {"grey", "brown"},
+    "red": {"orange", "pink", "purple", "brown"},
+    "orange": {"red", "yellow", "brown"},
+    "yellow": {"orange"},
+    "brown": {"orange", "red", "black"},
+    "pink": {"red", "purple"},
+    "purple": {"blue", "pink"},
+    "blue": {"purple", "green"},
+    "green": {"blue", "yellow"},
+}

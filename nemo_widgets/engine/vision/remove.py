@@ -28,7 +28,7 @@ from nemo_widgets.engine.vision.inpaint import (
     inpaint_video,
     thumbnail,
 )
-from nemo_widgets.engine.vision.labels import Target
+from nemo_widgets.engine.vision.labels import NEAR_COLOURS, Target
 from nemo_widgets.engine.vision.masks import Masker
 from nemo_widgets.video_io import CACHE_BYTES, FrameCache, FrameReader
 
@@ -276,23 +276,6 @@ def _join(tracks: list[Track], step: int, gap: int = 4) -> list[Track]:
     return out
 
 
-#: Colours that people use for the same paint: a "grey" car may read as silver, white or
-#: black in the shade; the qualifier then ranks lower, never excludes.
-_NEAR = {
-    "grey": {"white", "black"},
-    "white": {"grey"},
-    "black": {"grey"},
-    "red": {"orange", "pink", "purple"},
-    "orange": {"red", "yellow", "brown"},
-    "yellow": {"orange"},
-    "brown": {"orange", "red", "black"},
-    "pink": {"red", "purple"},
-    "purple": {"blue", "pink"},
-    "blue": {"purple", "green"},
-    "green": {"blue", "yellow"},
-}
-
-
 def rank(scan: Scan, target: Target) -> list[tuple[float, Track]]:
     """Every track of the label with how well it fits the words, best first.
 
@@ -323,7 +306,8 @@ def rank(scan: Scan, target: Target) -> list[tuple[float, Track]]:
             s *= 1.0 if lo_x <= t.centre_x() < lo_x + third else 0.3
         if target.colour:
             c = t.colour()
-            s *= 1.0 if c == target.colour else 0.6 if c in _NEAR.get(target.colour, ()) else 0.3
+            near = c in NEAR_COLOURS.get(target.colour, ())
+            s *= 1.0 if c == target.colour else 0.6 if near else 0.3
         if target.depth == "background":
             s *= (smallest / area[id(t)]) ** 0.5
         elif target.depth == "foreground":

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from nemo_widgets.engine.vision.candidates import Candidate
-from nemo_widgets.engine.vision.labels import COLOURS, to_label
+from nemo_widgets.engine.vision.labels import COLOURS, NEAR_COLOURS, to_label
 
 OVERLAY = re.compile(
     r"\b(logo|logos|watermarks?|timestamps?|time ?stamp|date|clock text|text|caption|captions|"
@@ -139,21 +139,6 @@ def wants(words: str) -> Wants:
     return w
 
 
-_NEAR = {
-    "grey": {"white", "black"},
-    "white": {"grey"},
-    "black": {"grey", "brown"},
-    "red": {"orange", "pink", "purple", "brown"},
-    "orange": {"red", "yellow", "brown"},
-    "yellow": {"orange"},
-    "brown": {"orange", "red", "black"},
-    "pink": {"red", "purple"},
-    "purple": {"blue", "pink"},
-    "blue": {"purple", "green"},
-    "green": {"blue", "yellow"},
-}
-
-
 def fit(c: Candidate, w: Wants, width: int, height: int, biggest: float) -> float:
     """How well ``c`` fits the words: 1 for a perfect fit of every stated quality, lower for
     each quality it misses (never 0: a wrong word lowers, it does not exclude)."""
@@ -176,7 +161,8 @@ def fit(c: Candidate, w: Wants, width: int, height: int, biggest: float) -> floa
         s *= 0.25
     cx, cy = c.centre(width, height)
     if w.colour:
-        s *= 1.0 if c.colour == w.colour else 0.45 if c.colour in _NEAR.get(w.colour, ()) else 0.15
+        near = c.colour in NEAR_COLOURS.get(w.colour, ())
+        s *= 1.0 if c.colour == w.colour else 0.45 if near else 0.15
     if w.side:
         lo = {"left": 0.0, "centre": 1 / 3, "right": 2 / 3}[w.side]
         s *= 1.0 if lo <= cx < lo + 1 / 3 else 0.45 if abs(cx - (lo + 1 / 6)) < 0.4 else 0.15

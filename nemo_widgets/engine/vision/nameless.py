@@ -215,7 +215,7 @@ def nameless(
             if 1 <= pick <= len(offered_ids) and offered_ids[pick - 1] in by_id:
                 chosen = by_id[offered_ids[pick - 1]]
         elif missed is None:
-            chosen = wording.clear_choice(ranked, words)
+            chosen = wording.clear_choice(ranked, words, sc.width, sc.height)
         if chosen is not None:
             invented = remove_candidate(src, out, prop, chosen, job)
             return {"prop": prop, "chosen": chosen, "invented": invented}

@@ -194,12 +194,41 @@ def rank(
     return sorted(out, key=lambda x: -x[0])
 
 
-def clear_choice(ranked: list[tuple[float, Candidate]], words: str) -> Candidate | None:
-    """The one candidate the words clearly point at, or None (then ask)."""
+def contradicts(c: Candidate, w: Wants, width: int, height: int) -> list[str]:
+    """The qualities the words state that ``c`` plainly does not have ("pointed" for a box,
+    "red" for a blue thing, "on the right" for a thing on the left). Ranking only lowers such
+    a candidate; removing it without asking would be a guess."""
+    out = []
+    cx, cy = c.centre(width, height)
+    if w.colour and c.colour != w.colour and c.colour not in NEAR_COLOURS.get(w.colour, ()):
+        out.append("colour")
+    if w.shape and c.shape and c.shape != w.shape:
+        out.append("shape")
+    if w.side:
+        lo = {"left": 0.0, "centre": 1 / 3, "right": 2 / 3}[w.side]
+        if not lo - 0.05 <= cx < lo + 1 / 3 + 0.05:
+            out.append("side")
+    if w.vertical and not (cy < 0.45 if w.vertical == "top" else cy > 0.55):
+        out.append("vertical")
+    if w.label and c.label != w.label:
+        out.append("label")
+    if w.motion and c.moving != (w.motion == "moving"):
+        out.append("motion")
+    return out
+
+
+def clear_choice(
+    ranked: list[tuple[float, Candidate]], words: str, width: int = 0, height: int = 0
+) -> Candidate | None:
+    """The one candidate the words clearly point at, or None (then ask). Never one that
+    contradicts what the words say of it: then the thing meant was not found, and asking
+    with pictures is the honest answer."""
     if not ranked:
         return None
     w = wants(words)
     top, c = ranked[0]
+    if width and height and contradicts(c, w, width, height):
+        return None
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     if top < 0.35:
         return None

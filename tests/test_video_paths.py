@@ -289,3 +289,27 @@ def test_one_pass_analysis_builds_the_same_plates_as_two(tmp_path: Path) -> None
         again = analyse(src, lambda i, rgb: masks[i], known=Known([0, 20], 40, lambda i: None))
     assert fell_back[src.resolve()] == 80
     assert np.array_equal(again.plates[0][0], two.plates[0][0])
+
+
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_a_new_aspect_of_a_phone_clip_frames_it_upright(tmp_path: Path, degrees: int) -> None:
+    """16:9 of a portrait phone clip: pillarboxed, the picture upright in the middle."""
+    src, upright = _phone_clip(tmp_path / "phone.mp4", degrees, seconds=1.0)
+    info = probe(src)
+    d = Draft()
+    edits.add_clip(d, {**info, "file_id": "c", "filename": "phone.mp4"})
+    edits.set_aspect(d, "16:9", "fit")
+    out = tmp_path / "wide.mp4"
+    render(d, lambda ref: (src, info) if ref == "c" else None, out, quality="low")
+    with FrameReader(out) as r:
+        f = next(f for f in r if f.t >= 0.5)
+        assert f.rotation == 0
+        rgb = f.rgb
+    h, w = rgb.shape[:2]
+    assert abs(w / h - 16 / 9) < 0.02, (w, h)
+    uh, uw = upright.shape[:2]
+    s = min(w / uw, h / uh)
+    x0, y0 = round((w - uw * s) / 2), round((h - uh * s) / 2)
+    picture = rgb[y0 : y0 + round(uh * s), x0 : x0 + round(uw * s)]
+    assert rgb[:, : max(1, x0 - 4)].mean() < 20  # the bars are black
+    _marker_where(picture, upright)

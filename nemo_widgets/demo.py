@@ -92,7 +92,8 @@ def _timeline(session: Session) -> None:
         "effects",
     ]
     with pd.option_context("display.width", 140, "display.max_columns", 20):
-        print("\n" + df[cols].to_string(index=False))
+        shown = df[cols].astype(object).where(df[cols].notna(), "")  # no <NA>/NaN noise
+        print("\n" + shown.to_string(index=False))
 
 
 def main(argv: list[str] | None = None) -> int:

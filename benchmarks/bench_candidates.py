@@ -15,15 +15,14 @@ from __future__ import annotations
 import json
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
-import httpx
 import numpy as np
 
 from benchmarks._harness import MEDIA, Figure
+from nemo_widgets.testing import Api
 
 W, H = 320, 180
 
@@ -262,37 +261,17 @@ def cases(quick: bool) -> list[Case]:
     return out
 
 
-class Client:
-    def __init__(self, url: str) -> None:
-        self.http = httpx.Client(base_url=url, timeout=600)
-        r = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": str(uuid.uuid4())})
-        self.headers = {"Authorization": f"Bearer {r.json()['data']['token']}"}
-
-    def ask(self, clip: Path, text: str) -> tuple[str, dict]:
-        sid = self.http.post(
-            "/api/tasks/me/with-session/nemo_agent",
-            headers=self.headers,
-            json={"task_name": "project", "language": "en"},
-        ).json()["data"]["session_id"]
-        self.http.post(
-            f"/api/upload-video/nemo_agent/me/{sid}",
-            headers=self.headers,
-            files=[("files", (clip.name, clip.read_bytes()))],
-        ).raise_for_status()
-        body = {
-            "app_name": "nemo_agent",
-            "user_id": "me",
-            "session_id": sid,
-            "new_message": {"role": "user", "parts": [{"text": text}]},
-        }
-        reply = ""
-        with self.http.stream("POST", "/run_sse", headers=self.headers, json=body) as r:
-            for line in r.iter_lines():
-                if line.startswith("data:"):
-                    parts = (json.loads(line[5:]).get("content") or {}).get("parts") or []
-                    reply = next((p["text"] for p in parts if p.get("text")), reply)
-        state = self.http.get(f"/api/state/nemo_agent/me/{sid}/latest", headers=self.headers)
-        return reply, state.json()["data"]["state"]
+def ask(api: Api, clip: Path, text: str) -> tuple[str, dict]:
+    """A fresh session with ``clip``, one instruction: the reply and the state after it."""
+    sid = api.session()
+    api.upload(sid, clip).raise_for_status()
+    texts = [
+        p["text"]
+        for e in api.say(sid, text)
+        for p in (e.get("content") or {}).get("parts") or []
+        if p.get("text")
+    ]
+    return (texts[-1] if texts else ""), api.state(sid)
 
 
 def _frames(path: Path) -> list[np.ndarray]:
@@ -348,12 +327,12 @@ def run(quick: bool) -> list[Figure]:
     MEDIA.mkdir(parents=True, exist_ok=True)
     rows = []
     with tempfile.TemporaryDirectory() as tmp, start(Path(tmp), credits=10**6) as eng:
-        api = Client(eng.base_url)
+        api = Api(eng, timeout=600)
         for c in cases(quick):
             name = c.name.replace(" ", "_")
             src = write_frames(MEDIA / f"cand_{name}.mp4", c.frames, pix_fmt="yuv444p", crf=12)
             t0 = time.perf_counter()
-            reply, state = api.ask(src, c.instruction)
+            reply, state = ask(api, src, c.instruction)
             took = time.perf_counter() - t0
             gen = (state.get("generated_media") or [{}])[-1]
             region = c.alpha > 0.05

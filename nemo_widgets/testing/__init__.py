@@ -48,10 +48,10 @@ def login(http: httpx.Client) -> tuple[dict[str, str], str]:
 class Api:
     """Raw HTTP against an engine (an :class:`EngineHandle` or a base URL)."""
 
-    def __init__(self, eng: EngineHandle | str) -> None:
+    def __init__(self, eng: EngineHandle | str, timeout: float = 120) -> None:
         self.eng = eng
         base = eng if isinstance(eng, str) else eng.base_url
-        self.http = httpx.Client(base_url=base, timeout=120)
+        self.http = httpx.Client(base_url=base, timeout=timeout)
         self.client_id = str(uuid.uuid4())
         r = self.http.post("/api/auth/anonymous-token", headers={"X-Client-Id": self.client_id})
         r.raise_for_status()

@@ -12,7 +12,6 @@ text list; ``state["candidates"]`` keeps them for the next message.
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -198,7 +197,7 @@ def nameless(
     """Remove what ``words`` describe among the clip's candidates, or the ``pick``-th of
     those offered before; ask with a still when no candidate clearly fits. ``missed``: the
     detector looked for the words' COCO name and found nothing — then only ask."""
-    from nemo_widgets.engine.vision.tools import _frame_count, _record, _store_generated
+    from nemo_widgets.engine.vision.tools import _record, _store_generated, run_heavy_for
 
     pending = ctx.state.get("candidates") or {}
     offered_ids = [it["id"] for it in pending.get("items", [])] if pick else []
@@ -225,15 +224,7 @@ def nameless(
         t, outlines = still_with_outlines(src, prop, offered, still)
         return {"prop": prop, "offered": offered, "time": t, "outlines": outlines}
 
-    ctx.frames_total = _frame_count(clip)
-    t0 = time.perf_counter()
-    try:
-        res = ctx.run_heavy(work)
-    except Exception:
-        out.unlink(missing_ok=True)
-        still.unlink(missing_ok=True)
-        raise
-    took = time.perf_counter() - t0
+    res, took = run_heavy_for(ctx, clip, work, out, still)
     prop: Proposal = res["prop"]
     sc = prop.scan
     if "chosen" in res:

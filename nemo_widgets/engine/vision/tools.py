@@ -197,16 +197,7 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
             progress=job.progress,
         )
 
-    ctx.frames_total = _frame_count(clip)
-    t0 = time.perf_counter()
-    try:
-        res = ctx.run_heavy(work)
-    except Exception:
-        out.unlink(missing_ok=True)
-        if alpha is not None:
-            alpha.unlink(missing_ok=True)
-        raise
-    took = time.perf_counter() - t0
+    res, took = run_heavy_for(ctx, clip, work, out, alpha)
     if res.person_share < 0.005:
         out.unlink(missing_ok=True)
         if alpha is not None:
@@ -258,6 +249,21 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
             "quality": matte,
         },
     )
+
+
+def run_heavy_for(ctx: Any, clip: dict[str, Any], work: Any, *outputs: Path | None) -> Any:
+    """Run a vision tool's heavy ``work`` (progress counted in the clip's frames); the result
+    and the seconds it took. On failure its half-written ``outputs`` are removed."""
+    ctx.frames_total = _frame_count(clip)
+    t0 = time.perf_counter()
+    try:
+        res = ctx.run_heavy(work)
+    except Exception:
+        for path in outputs:
+            if path is not None:
+                path.unlink(missing_ok=True)
+        raise
+    return res, time.perf_counter() - t0
 
 
 def _frame_count(clip: dict[str, Any]) -> int | None:
@@ -318,14 +324,7 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
             progress=job.progress,
         )
 
-    ctx.frames_total = _frame_count(clip)
-    t0 = time.perf_counter()
-    try:
-        res = ctx.run_heavy(work)
-    except Exception:
-        out.unlink(missing_ok=True)
-        raise
-    took = time.perf_counter() - t0
+    res, took = run_heavy_for(ctx, clip, work, out)
     what = (
         " ".join(
             x

@@ -268,3 +268,28 @@ def kernel_eval(page: object, lab: Lab, expr: str) -> str:
         )
     finally:
         kc.stop_channels()
+
+
+def studio_with_clip(page: object, lab: Lab, name: str, front_end: str, clip: Path) -> str:
+    """Run the Studio notebook ``name``, wait until it is ready, upload ``clip`` through the
+    page; the engine's URL (which the page must never call)."""
+    import ast
+
+    open_and_run(page, lab, name, front_end)
+    page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)  # type: ignore[attr-defined]
+    engine_url = ast.literal_eval(kernel_eval(page, lab, "studio.controller.client.base_url"))
+    page.set_input_files(".nemo-upload input[type=file]", str(clip))  # type: ignore[attr-defined]
+    page.wait_for_selector(f".nemo-file-name:has-text('{clip.name}')", timeout=60_000)  # type: ignore[attr-defined]
+    return engine_url
+
+
+def open_box_select(page: object) -> None:
+    """Open the box select and wait until its clip plays from a blob: URL (over the comm)."""
+    page.wait_for_selector(".nemo-box-details:not([hidden])", timeout=60_000)  # type: ignore[attr-defined]
+    page.click(".nemo-box-details summary")  # type: ignore[attr-defined]
+    page.locator(".nemo-box-video").scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => { const v = document.querySelector('.nemo-box-video');"
+        " return v && v.readyState >= 2 && v.src.startsWith('blob:'); }",
+        timeout=60_000,
+    )

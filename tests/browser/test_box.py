@@ -22,8 +22,9 @@ from tests.browser.conftest import (
     Lab,
     block_all_but_jupyter,
     kernel_eval,
-    open_and_run,
+    open_box_select,
     page_errors,
+    studio_with_clip,
     write_notebook,
 )
 
@@ -71,22 +72,11 @@ def test_the_box_drawn_is_the_box_used(lab: Lab, browser: object, front_end: str
     errors = page_errors(page)
     blocked = block_all_but_jupyter(page, lab)
     try:
-        open_and_run(page, lab, name, front_end)
-        page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)
-        engine_url = ast.literal_eval(kernel_eval(page, lab, "studio.controller.client.base_url"))
-        page.set_input_files(".nemo-upload input[type=file]", str(clip))
-        page.wait_for_selector(".nemo-file-name:has-text('squares.mp4')", timeout=60_000)
+        engine_url = studio_with_clip(page, lab, name, front_end, clip)
 
         # The clip arrives through the comm as a blob: URL, and shows a frame.
-        page.wait_for_selector(".nemo-box-details:not([hidden])", timeout=60_000)
-        page.click(".nemo-box-details summary")
+        open_box_select(page)
         video = page.locator(".nemo-box-video")
-        video.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "() => { const v = document.querySelector('.nemo-box-video');"
-            " return v && v.readyState >= 2 && v.src.startsWith('blob:'); }",
-            timeout=60_000,
-        )
         page.evaluate(
             """() => new Promise((ok) => { const v = document.querySelector('.nemo-box-video');
             v.addEventListener('seeked', ok, { once: true }); v.currentTime = 0.5; })"""

@@ -22,8 +22,9 @@ from tests.browser.conftest import (
     Lab,
     block_all_but_jupyter,
     kernel_eval,
-    open_and_run,
+    open_box_select,
     page_errors,
+    studio_with_clip,
     write_notebook,
 )
 from tests.things import DISC, TRIANGLE, H, W, shares, three_things
@@ -57,21 +58,10 @@ def test_pick_a_candidate_by_clicking_it(lab: Lab, browser: object, front_end: s
     errors = page_errors(page)
     blocked = block_all_but_jupyter(page, lab)
     try:
-        open_and_run(page, lab, name, front_end)
-        page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)
-        engine_url = ast.literal_eval(kernel_eval(page, lab, "studio.controller.client.base_url"))
-        page.set_input_files(".nemo-upload input[type=file]", str(clip))
-        page.wait_for_selector(".nemo-file-name:has-text('things.mp4')", timeout=60_000)
+        engine_url = studio_with_clip(page, lab, name, front_end, clip)
 
         # The mask preview: a box drawn around the triangle shows its mask over the frame.
-        page.wait_for_selector(".nemo-box-details:not([hidden])", timeout=60_000)
-        page.click(".nemo-box-details summary")
-        page.locator(".nemo-box-video").scroll_into_view_if_needed()
-        page.wait_for_function(
-            "() => { const v = document.querySelector('.nemo-box-video');"
-            " return v && v.readyState >= 2 && v.src.startsWith('blob:'); }",
-            timeout=60_000,
-        )
+        open_box_select(page)
         x, y, w, h = _on_screen(page, ".nemo-box-video")
         sx, sy = w / W, h / H
         (ax, ay), (bx, by) = (225, 95), (295, 155)  # around the triangle, in clip pixels

@@ -11,15 +11,12 @@ from typing import Any
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
     HELP,
-    HOW_TO,
     IF_Q,
     IF_Q_ZH,
     PERMIT,
     PREFER_BEFORE,
-    Q_START,
     REMARK,
     UNDO,
-    capability,
     is_question,
 )
 from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
@@ -33,7 +30,6 @@ from nemo_widgets.engine.agent.language.context import (
     fold,
     imagine,
     mentioned,
-    no_more,
     noun_phrase,
     refine,
     topic_of,
@@ -54,6 +50,7 @@ from nemo_widgets.engine.agent.language.contrast import (
 )
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
+from nemo_widgets.engine.agent.language.moods import negation, question
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
     NOUNS_EN,
@@ -72,12 +69,6 @@ from nemo_widgets.engine.agent.language.spans import (
 )
 from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
-
-#: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
-TELL_ME = re.compile(
-    r"^(?:tell|show) me (?:how|what|which|whether|if|where|when|the (?:length|duration|status)|"
-    r"about)\b|^let me know\b"
-)
 
 
 @dataclass
@@ -253,68 +244,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             c = again  # "split at 10 s and again at 20": the verb of the clause before
         if (m := INSTEAD.match(c)) is not None and i < len(clauses) - 1:
             c = "don't " + imperative(c[m.end() :])  # "instead of removing the music, mute it"
-        negated = bool(lx.NEGATION.search(c))
-        if negated:
-            core = lx.NEGATION.sub("", c, count=1).strip()
-            declined, neg_core = mentioned(core), core
-            steps = _understand(core, s, norm.quotes, context) if core else None
-            wants_gone = re.match(
-                r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
-                r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not",
-                c,
-            )
-            if wants_gone:
-                core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
-            # "no music" on a project with music: it goes; "no cars" is not enough to remove any
-            gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
-            if gone is None and c.startswith("no ") and object_words(core):
-                # "no cars": most likely "remove the cars", but a removal costs: ask first
-                q = (
-                    f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"
-                    if norm.zh
-                    else f"Remove the {core} from the picture? Say “remove the {core}” and I'll "
-                    "do it (no change yet)."
-                )
-                u.steps.append(Step("clarify", {"question": q}, why="remove_what"))
-                continue
-            if gone is not None:
-                u.steps.append(gone)
-                imagine(s, gone)
-                last_edit = gone
-            elif steps and all(st.tool not in NO_CHANGE for st in steps):
-                u.steps.append(Step("decline", {"what": steps[0].tool}, why="negated"))
-            else:
-                u.steps.append(Step("decline", why="negated"))
+        if lx.NEGATION.search(c):
+            st, declined, neg_core = negation(c, s, norm.quotes, norm.zh, context)
+            u.steps.append(st)
+            if st.tool not in NO_CHANGE:
+                imagine(s, st)  # "no music" on a project with music: it goes
+                last_edit = st
             continue
-        if (
-            is_question(norm.raw, c)
-            or (clause.endswith("?") and Q_START.search(c))
-            or capability(clause)
-            or TELL_ME.match(c)
-        ):
-            steps = _understand(c, s, norm.quotes, context)
-            if (
-                steps
-                and steps[0].tool in ("status", "credits", "help", "export")
-                and not re.search(
-                    r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少", c
-                )
-                and not (
-                    steps[0].tool == "export"
-                    and re.match(
-                        r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|怎么|如何|"
-                        r"为什么|什么|会不会",
-                        c,
-                    )
-                )
-            ):
-                u.steps += steps
-            else:
-                about = steps[0].tool if steps else None
-                if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
-                    u.steps.append(Step("help", {"about": about}))  # "how do I remove an object?"
-                else:
-                    u.steps.append(Step("answer", {"about": about}, why=c))
+        if (asked := question(c, clause, norm.raw, s, norm.quotes, context)) is not None:
+            u.steps += asked
             continue
         if (
             u.steps

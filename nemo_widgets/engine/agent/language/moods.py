@@ -1,0 +1,88 @@
+"""Step 3 of a clause's reading, before its intent: its mood. A negated clause is declined (or,
+"no music", says what goes); a question is answered and changes nothing; a remark (a complaint
+that gives the reason for the step before, narration, a detail allowed "… is fine") adds no
+step of its own."""
+
+from __future__ import annotations
+
+import re
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.acts import HOW_TO, Q_START, capability, is_question
+from nemo_widgets.engine.agent.language.context import mentioned, no_more
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.objects import object_words
+from nemo_widgets.engine.agent.language.read import NO_CHANGE
+from nemo_widgets.engine.agent.language.read import understand_clause as _understand
+from nemo_widgets.engine.agent.language.session import Session
+
+#: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
+TELL_ME = re.compile(
+    r"^(?:tell|show) me (?:how|what|which|whether|if|where|when|the (?:length|duration|status)|"
+    r"about)\b|^let me know\b"
+)
+_WANTS_GONE = re.compile(
+    r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
+    r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not"
+)
+_COST = re.compile(r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少")
+_ASKS = re.compile(
+    r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
+    r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少|吗|呢)[？?]?$"
+)
+
+
+def negation(
+    c: str, s: Session, quotes: list[str], zh: bool, context: list[str]
+) -> tuple[Step, tuple[str, str] | None, str]:
+    """A negated clause → its step (a decline; what goes for "no music"; a question for "no
+    cars"), what it was about, and the clause without its negation."""
+    core = lx.NEGATION.sub("", c, count=1).strip()
+    declined = mentioned(core)
+    steps = _understand(core, s, quotes, context) if core else None
+    wants_gone = _WANTS_GONE.match(c)
+    neg_core = core
+    if wants_gone:
+        core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
+    # "no music" on a project with music: it goes; "no cars" is not enough to remove any
+    gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
+    if gone is None and c.startswith("no ") and object_words(core):
+        # "no cars": most likely "remove the cars", but a removal costs: ask first
+        q = (
+            f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"
+            if zh
+            else f"Remove the {core} from the picture? Say “remove the {core}” and I'll "
+            "do it (no change yet)."
+        )
+        return Step("clarify", {"question": q}, why="remove_what"), declined, neg_core
+    if gone is not None:
+        return gone, declined, neg_core
+    if steps and all(st.tool not in NO_CHANGE for st in steps):
+        return Step("decline", {"what": steps[0].tool}, why="negated"), declined, neg_core
+    return Step("decline", why="negated"), declined, neg_core
+
+
+def question(
+    c: str, clause: str, raw: str, s: Session, quotes: list[str], context: list[str]
+) -> list[Step] | None:
+    """A question → what answers it (a status or credits look-up, help, or an answer that
+    changes nothing); None when the clause is not a question."""
+    if not (
+        is_question(raw, c)
+        or (clause.endswith("?") and Q_START.search(c))
+        or capability(clause)
+        or TELL_ME.match(c)
+    ):
+        return None
+    steps = _understand(c, s, quotes, context)
+    if (
+        steps
+        and steps[0].tool in ("status", "credits", "help", "export")
+        and not _COST.search(c)
+        and not (steps[0].tool == "export" and _ASKS.match(c))
+    ):
+        return steps
+    about = steps[0].tool if steps else None
+    if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
+        return [Step("help", {"about": about})]  # "how do I remove an object?"
+    return [Step("answer", {"about": about}, why=c)]

@@ -31,6 +31,14 @@ CLARIFY = {
         'How far back? Say "undo" for the last change, or e.g. "undo the last 3 changes".',
         "要撤销几步？说“撤销”撤回上一步，或者“撤销三步”。",
     ),
+    "fade_which": (
+        "Fade in at the start, out at the end, or both?",
+        "是开头淡入、结尾淡出，还是两头都要？",
+    ),
+    "length_which": (
+        "Should the whole video become that long, or the title show that long?",
+        "是把整个视频剪成这么长，还是让标题显示这么久？",
+    ),
     "which_sound": (
         "The music or the video's own sound?",
         "是背景音乐，还是视频原声？",

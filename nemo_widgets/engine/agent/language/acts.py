@@ -185,6 +185,8 @@ def is_question(raw: str, c: str) -> bool:
     if Q_START.search(c):
         return True
     if re.search(r"[\u4e00-\u9fff]", c):
+        if re.match(r"\s*请问", raw) and re.search(r"什么|为什么|怎么|如何|多少|多长|哪|几", c):
+            return True  # "请问导出的视频是什么格式？": "may I ask", not "please do"
         if _REQUEST_ZH.search(c) or (
             re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
             and re.search(r"^把|^帮|^给", c)

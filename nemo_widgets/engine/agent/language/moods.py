@@ -25,10 +25,29 @@ _WANTS_GONE = re.compile(
     r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
     r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not"
 )
+#: A relative clause or an aside after a part was named: narration, not a request.
+NARRATION = re.compile(
+    r"(?:where|when|in which|during which|which is where|that'?s where|that'?s when|where'?s|"
+    r"because|cause|cuz|coz|since|as) (?:i|we|he|she|they|you|someone|somebody|the \w+|my \w+|"
+    r"it|there)\b(?!.*\b(?:please|pls)\b)|"
+    r"(?:那里|那儿|那段|那时候?|这里)?(?:我|我们|他|她|有人)(?:不小心)?(?:打了?个?喷嚏|咳嗽|说错|笑场|"
+    r"卡住|忘词|口误|摔|晃)"
+)
+
+
+#: "blurry sides is fine", "两边模糊就行": a detail allowed after the request it belongs to.
+PERMIT_AFTER = re.compile(
+    r"(?:but |and |also )?(.+?)\s+(?:is|are|'s|would be|will be|works)?\s*(?:totally |also |"
+    r"perfectly |completely |absolutely )?(?:fine|ok|okay|alright|all right|acceptable|good|no "
+    r"problem|not a problem)(?: (?:with me|by me|too|though|for me))?|"
+    r"(?:但是?)?(.+?)(?:也|都)?(?:就行|就好|也行|可以|没关系|没问题|无所谓)了?"
+)
+
+
 _COST = re.compile(r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少")
 _ASKS = re.compile(
     r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
-    r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少|吗|呢)[？?]?$"
+    r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少)"
 )
 
 
@@ -86,3 +105,31 @@ def question(
     if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
         return [Step("help", {"about": about})]  # "how do I remove an object?"
     return [Step("answer", {"about": about}, why=c)]
+
+
+def swap(steps: list[Step], old: list[Step], new: list[Step]) -> None:
+    """The steps of a clause read again, in their place (a decline may have come after)."""
+    at = next((i for i, st in enumerate(steps) if old and st is old[0]), len(steps) - len(old))
+    steps[at : at + len(old)] = new
+
+
+def same_but_fit(old: list[Step], new: list[Step] | None) -> bool:
+    """The same steps, with only how they fit (or what they lacked) said: "…, blurry sides
+    is fine" may change the fit, never a title's words."""
+    return (
+        bool(new)
+        and new != old
+        and [x.tool for x in new or []] == [x.tool for x in old]
+        and all(
+            a.args.get(k) == v or k == "fit"
+            for a, b in zip(old, new or [], strict=True)
+            for k, v in b.args.items()
+            if k in a.args
+        )
+    )
+
+
+def overlap(a: tuple, b: tuple) -> bool:
+    """Two spans (start, end or None for the end) that share some time."""
+    inf = float("inf")
+    return a[0] < (b[1] if b[1] is not None else inf) and b[0] < (a[1] if a[1] is not None else inf)

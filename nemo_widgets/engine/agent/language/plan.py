@@ -50,7 +50,15 @@ from nemo_widgets.engine.agent.language.contrast import (
 )
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
-from nemo_widgets.engine.agent.language.moods import negation, question
+from nemo_widgets.engine.agent.language.moods import (
+    NARRATION,
+    PERMIT_AFTER,
+    negation,
+    overlap,
+    question,
+    same_but_fit,
+    swap,
+)
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
     NOUNS_EN,
@@ -63,6 +71,7 @@ from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
 from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.sound import drowned
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
     span_step,
@@ -209,6 +218,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             u.steps.append(Step("help"))
             continue
+        if prev is not None and (m := PERMIT_AFTER.fullmatch(c)) is not None:
+            # "…, blurry sides is fine", "…，两边模糊就行": a detail of the step before
+            detail = m.group(1) or m.group(2)
+            merged = _read(prev[0] + " " + detail, prev[2], norm.quotes, context)
+            if same_but_fit(prev[1], merged):
+                swap(u.steps, prev[1], merged)
+                prev = (prev[0] + " " + detail, merged, prev[2])
+                continue
         if REMARK.match(c):
             # "nice, the background looks better": nothing asked; "OK" if it is all there is
             if len(clauses) == 1:
@@ -226,7 +243,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             else:
                 merged = _read(prev[0] + " " + c[m.end() :], prev[2], norm.quotes, context)
                 if merged and [x.tool for x in merged] == [x.tool for x in prev[1]]:
-                    u.steps[-len(prev[1]) :] = merged
+                    swap(u.steps, prev[1], merged)
                     prev = (prev[0] + " " + c, merged, prev[2])
                 continue
         if context and (better := refine(c, context[-1])) is not None:
@@ -244,6 +261,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             c = again  # "split at 10 s and again at 20": the verb of the clause before
         if (m := INSTEAD.match(c)) is not None and i < len(clauses) - 1:
             c = "don't " + imperative(c[m.end() :])  # "instead of removing the music, mute it"
+        if i and NARRATION.match(c) and not clause.rstrip().endswith(("?", "？")):
+            continue  # "…, from 10 to 14 s, where I sneezed": what happened there, no request
+        if s.music and (loud := drowned(c)) is not None:
+            # "…, the music drowns my voice": the reason; alone, the loud one goes down a step
+            u.steps.append(Step("set_volume", {"target": loud, "relative": "down"}, why="drowned"))
+            continue
         if lx.NEGATION.search(c):
             st, declined, neg_core = negation(c, s, norm.quotes, norm.zh, context)
             u.steps.append(st)
@@ -446,8 +469,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 context.append(noun_phrase(c) or c)
                 continue
             elif (span := time_range(c, s.total)) is not None:
-                if pending is not None:
-                    earlier.append(pending_text)
+                if pending is not None and not overlap(pending, span):
+                    earlier.append(pending_text)  # else "the middle, from 10 to 14 s": one span
                 pending, pending_text = span, c
                 continue
             elif (topic := mentioned(c)) is not None:
@@ -504,12 +527,23 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 u.steps[-1] = st
                 last_edit = st
                 continue
-            if u.steps and fold(u.steps[-1], st, verbless):
+            acts = [
+                x for x in u.steps if x.tool != "decline"
+            ] or u.steps  # "竖屏，不要裁切，两边模糊"
+            if acts and fold(acts[-1], st, verbless):
                 continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
             u.steps.append(st)
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
+    if any(st.tool in ("set_volume", "mute") and st.why != "drowned" for st in u.steps):
+        u.steps = [st for st in u.steps if st.why != "drowned"]  # the reason for that change
+    u.steps = [
+        Step("clarify", why="which_music")
+        if st.why == "same" and st.tool == "replace_music"
+        else st
+        for st in u.steps
+    ]  # "换成 lofi" while lofi plays: which song, then?
     purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
     if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
         # the platform was context for another edit, not an aspect request: leave it, say so

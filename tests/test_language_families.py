@@ -374,3 +374,77 @@ def test_spaces_split_only_where_steps_are() -> None:
     assert spaced("不要删音乐 静音就好", read) == ["不要删音乐", "静音就好"]
     assert strip_only("静音就好") == "静音"
     assert strip_only("just turn it down") == "turn it down"
+
+
+#: Set D's wrong-edit families, each with paraphrases of our own (English and Chinese).
+REASONS = [
+    # a complaint that one sound covers the other is the reason for the change said with it;
+    # alone, the loud one goes down one step (never the covered one's rival up)
+    (
+        "原声大一点，说话都被BGM盖住了",
+        SONGS,
+        [("set_volume", {"target": "video", "relative": "up"})],
+    ),
+    (
+        "说话都被音乐盖住了，原声调大",
+        SONGS,
+        [("set_volume", {"target": "video", "relative": "up"})],
+    ),
+    (
+        "turn my voice up, the music is drowning it out",
+        FULL,
+        [("set_volume", {"target": "video", "relative": "up"})],
+    ),
+    (
+        "I can't hear my voice over the music",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("背景音乐把人声盖住了", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    # one request restated in two clauses runs once; the song that plays named alone: ask
+    ("换首歌，换成 upbeat", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+    ("change the song, use upbeat.mp3", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+    ("把lofi换成另外一首", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+    ("换成 lofi", SONGS, [("clarify", {})]),
+    # narration is not a command; a vague span restated exactly is one span
+    (
+        "There's a bit in the middle, from 10 to 14 seconds, where I sneezed. Take that out pls",
+        BARE,
+        [("cut", {"start": 10.0, "end": 14.0})],
+    ),
+    ("from 12 to 15 seconds, where the dog barks, remove that", BARE, [("cut", {"start": 12.0})]),
+    ("10秒到14秒那里我打了个喷嚏，剪掉", BARE, [("cut", {"start": 10.0, "end": 14.0})]),
+    # "just" before a removal stresses it; it keeps nothing
+    (
+        "so um from twenty seconds to twenty five seconds just take that out",
+        BARE,
+        [("cut", {"start": 20.0, "end": 25.0})],
+    ),
+    ("from 5 to 10 just get rid of it", BARE, [("cut", {"start": 5.0, "end": 10.0})]),
+    ("just keep 0:20 to 0:25", BARE, [("trim", {"start": 20.0, "end": 25.0})]),
+    # typos of in/out after "fade"; a word one edit from neither, or "on", is not guessed
+    ("fade inn the audio", FULL, [("fade", {"direction": "in", "target": "audio"})]),
+    ("fade ni", BARE, [("fade", {"direction": "in"})]),
+    ("fade the music otu", FULL, [("fade", {"direction": "out"})]),
+    ("fade on", BARE, [("clarify", {})]),
+    ("set fade duration=2", BARE, [("clarify", {})]),
+    # "… is fine": a detail of the step before; blurred sides crop nothing either
+    (
+        "make it vertical for tiktok but dont crop anything, blurry sides is fine",
+        BARE,
+        [("set_aspect", {"ratio": "9:16", "fit": "blur"})],
+    ),
+    ("竖屏，不要裁切，两边模糊就行", BARE, [("set_aspect", {"ratio": "9:16", "fit": "blur"})]),
+    ("make it 9:16, cropping is fine", BARE, [("set_aspect", {"ratio": "9:16", "fit": "fill"})]),
+    ("add a title hello, the font is fine", BARE, [("add_title", {"text": "hello"})]),
+    # "it" could be the title: ask; with no title it is the video
+    ("make it 5 seconds", TITLED, [("clarify", {})]),
+    ("make it 5 seconds", BARE, [("trim", {"start": 0.0, "end": 5.0})]),
+    # 请问 asks
+    ("请问导出的视频是什么格式？", BARE, [("answer", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), REASONS, ids=[c[0] for c in REASONS])
+def test_reasons_remarks_and_restatements(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

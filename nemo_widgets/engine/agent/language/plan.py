@@ -139,6 +139,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
         c = imperative(_POLITE.sub("", clause).strip(" ,"))
+        c = re.sub(r"(?<=[\u4e00-\u9fff])也(?=[关删去加调剪换改放静开拿弄淡])", "", c)  # 原声也关掉
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
@@ -226,6 +227,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 swap(u.steps, prev[1], merged)
                 prev = (prev[0] + " " + detail, merged, prev[2])
                 continue
+        if lx.CANCEL.search(c):
+            u.steps.append(Step("decline", why="cancel"))  # "is ok like this", "nah forget it"
+            continue
         if REMARK.match(c):
             # "nice, the background looks better": nothing asked; "OK" if it is all there is
             if len(clauses) == 1:

@@ -229,6 +229,8 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
             if zh
             else f"There are {len(s.clips)} clips on the timeline."
         )
+    if about == "unsupported":  # "can you add stickers?": no, and nothing changed
+        return decline(Step("decline", why="unsupported"), zh)
     if about in _ABOUT:
         return _ABOUT[about][1 if zh else 0] + (tail_zh if zh else tail_en)
     if re.search(r"\btimeline\b|\bclips?\b|时间线|片段", q):

@@ -241,7 +241,7 @@ def aspect(t: str, s: Session) -> Step | None:
         fit = "fit"  # "without cropping": bars, never a crop
     elif re.search(
         r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
-        r"铺满|裁切",
+        r"铺满|裁切|裁掉|裁一点|切掉两边|(?:两边|边上|左右)(?:可以)?(?:裁|切|剪)",
         t,
     ) or (
         re.search(r"\b(?:sides|edges) (?:get |are |being )?(?:cut|cropped|lost)\b", t)

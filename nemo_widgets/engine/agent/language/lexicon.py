@@ -255,7 +255,7 @@ CANCEL = rx(
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
     r"cross-?fades?|cross-?fading|dissolve|wipe transition|"
-    r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
+    r"black and white|grayscale|greyscale|stickers?|emojis?|stabili[sz]e|rotate|flip(?! the order)|"
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
     r"(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"

@@ -44,10 +44,35 @@ PERMIT_AFTER = re.compile(
 )
 
 
+_SPAN_END = r"((?:to|till|until|through|and|-)\s*\d(?:[\d:.]*\d)?\s*(?:s|sec|secs|seconds?)?)"
+#: "0:08 to 0:11 my phone rang", "12 to 16 s is where the bus went past": what happened in a
+#: span named first; the span is what counts.
+_NARRATED = re.compile(
+    rf"{_SPAN_END}\s*,?\s+(?:is |was )?(?:where|when|that'?s where|that'?s when)?\s*"
+    r"(?:i|someone|somebody|there|he|she|they|we|people|it|(?:my|a|an|the|some|this|that|our|his|"
+    r"her)\s+\w+(?:\s+\w+)?)\s+"
+    r"(?!(?:cut|trim|remove|delete|keep|drop|take|get|make|speed|slow|mute|fade|split|add)\b)"
+    r"\w+(?:ed|ing|ght|ng|ew|ame|ent|as|ere|oke|ept|ost|ell|ipped)\b.*$|"
+    r"(秒)(?:左右)?(?:那里|那儿|那段|这段|的时候|时)?(?:我|有人|手机|他|她|突然|旁边|镜头|画面|车|狗)"
+    r"[^,，。剪删去切不]*?了$"
+)
+
+
+def narrated(c: str) -> str:
+    """The clause without what it tells happened in the span it names."""
+    return _NARRATED.sub(lambda m: m.group(1) or m.group(2), c)
+
+
+#: Asked as a question (a yes/no one too): "can you add stickers?", "请问可以加贴纸吗".
+ASKED = re.compile(
+    r"[?？]\s*$|吗\s*[?？]?\s*$|^\s*(?:is it possible|are you able|do you support|does it "
+    r"support|请问)|支不支持|支持.*吗",
+    re.I,
+)
 _COST = re.compile(r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少")
 _ASKS = re.compile(
     r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
-    r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少)"
+    r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少|多长|多久|多大|几)"
 )
 
 

@@ -51,8 +51,10 @@ from nemo_widgets.engine.agent.language.contrast import (
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
+    ASKED,
     NARRATION,
     PERMIT_AFTER,
+    narrated,
     negation,
     overlap,
     question,
@@ -134,6 +136,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         for p in spaced(c, lambda x: _understand(x, s, norm.quotes, []))
     ]
     correcting = False
+    remarks: list[Step] = []  # questions a remark raised ("it's super loud")
     declined: tuple[str, str] | None = None  # what the negated clause before was about
     neg_core = ""  # the negated clause before, without its negation
     end_side: str | None = None  # "the intro is too long, …": the end the next clause means
@@ -265,12 +268,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             c = again  # "split at 10 s and again at 20": the verb of the clause before
         if (m := INSTEAD.match(c)) is not None and i < len(clauses) - 1:
             c = "don't " + imperative(c[m.end() :])  # "instead of removing the music, mute it"
+        c = narrated(c)
         if i and NARRATION.match(c) and not clause.rstrip().endswith(("?", "？")):
             continue  # "…, from 10 to 14 s, where I sneezed": what happened there, no request
-        if s.music and (loud := drowned(c)) is not None:
+        if s.music and (hit := drowned(c)) is not None:
             # "…, the music drowns my voice": the reason; alone, the loud one goes down a step
-            u.steps.append(Step("set_volume", {"target": loud, "relative": "down"}, why="drowned"))
-            continue
+            rest = (c[: hit[1].start()] + " " + c[hit[1].end() :]).strip(" ,，了")
+            said = _understand(rest, s, norm.quotes, context) if rest else None
+            if said and all(st.tool in ("set_volume", "mute") for st in said):
+                c = rest  # "原声再大一点 BGM把说话声盖住了": the request and its reason, one clause
+            else:
+                step = Step("set_volume", {"target": hit[0], "relative": "down"}, why="drowned")
+                u.steps.append(step)
+                continue
         if lx.NEGATION.search(c):
             st, declined, neg_core = negation(c, s, norm.quotes, norm.zh, context)
             u.steps.append(st)
@@ -537,6 +547,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if acts and fold(acts[-1], st, verbless):
                 continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
             u.steps.append(st)
+            if st.tool == "clarify" and verbless and not re.search(r"\?|吗|呢", clause):
+                remarks.append(st)  # "it's super loud": a question only if nothing else is asked
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
@@ -559,12 +571,20 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     acts = [st for st in u.steps if st.tool not in ("decline",)]
     if acts and any(st.tool not in NO_CHANGE for st in acts):
         u.skipped += [st for st in u.steps if st.tool == "decline"]
-        u.steps = [st for st in u.steps if st.tool != "clarify" or st.why != "unknown"]
+        u.steps = [
+            st
+            for st in u.steps
+            if st.tool != "clarify" or (st.why != "unknown" and not any(st is r for r in remarks))
+        ]
         u.steps = [st for st in u.steps if st.tool != "decline"]
     elif len(u.steps) > 1:
         known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
         keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
         u.steps = keep or u.steps[:1]
+    if [st.why for st in u.steps] == ["unsupported"] and ASKED.search(norm.raw):
+        u.steps = [
+            Step("answer", {"about": "unsupported"}, why=norm.raw)
+        ]  # "can you add stickers?"
     if not u.steps:
         u.steps.append(Step("clarify", why="unknown"))
     for st in u.steps:  # things and words in the characters they were typed in

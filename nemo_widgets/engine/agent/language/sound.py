@@ -307,11 +307,11 @@ _COVERS = [
 ]
 
 
-def drowned(t: str) -> str | None:
+def drowned(t: str) -> tuple[str, re.Match[str]] | None:
     """A complaint that one sound covers the other → the loud one ("music" or "video"): the
     reason for a volume change. Said with the change ("原声大一点，说话都被BGM盖住了") it adds
     nothing; said alone, the loud one goes down one step."""
     for loud, pattern in _COVERS:
-        if pattern.search(t):
-            return loud
+        if (m := pattern.search(t)) is not None:
+            return loud, m
     return None

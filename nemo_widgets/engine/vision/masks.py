@@ -50,10 +50,13 @@ class Masker:
     def _expand(self, b: Box) -> tuple[int, int, int, int]:
         w, h = b[2] - b[0], b[3] - b[1]
         m = self.margin
+        # Wider than high: a detector's box often cuts a vehicle's nose or tail off (the
+        # silhouette reaches out there only where it was cut, see silhouette._cut_sides).
+        mx = 2 * m
         return (
-            max(0, int(b[0] - m * w)),
+            max(0, int(b[0] - mx * w)),
             max(0, int(b[1] - m * h)),
-            min(self.scan.width, int(np.ceil(b[2] + m * w))),
+            min(self.scan.width, int(np.ceil(b[2] + mx * w))),
             min(self.scan.height, int(np.ceil(b[3] + (m + 0.1) * h))),
         )  # shadow / feet
 

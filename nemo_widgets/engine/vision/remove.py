@@ -312,17 +312,23 @@ def rank(scan: Scan, target: Target) -> list[tuple[float, Track]]:
         return []
     area = {id(t): t.area() / max(1, scan.width * scan.height) for t in cands}
     biggest, smallest = max(area.values()), min(area.values())
+    speeds = {id(t): t.speed(scan.fps) for t in cands}
+    fastest = max(speeds.values())
     out = []
     for t in cands:
         lo, hi = scan.shot_span(t.first)
         keys = [k for k in scan.keyframes if lo <= k < hi] or [t.first]
         conf = float(np.mean(sorted(t.scores)[-3:]))
         s = conf**2 * (0.3 + len(t.boxes) / len(keys)) * np.sqrt(area[id(t)])
-        speed = t.speed(scan.fps)
+        speed = speeds[id(t)]
         if target.motion == "still":
             s *= float(np.clip(1 - 3 * (speed - 0.15), 0.25, 1))
         elif target.motion == "moving":
-            s *= float(np.clip(0.25 + 5 * speed, 0.25, 1))
+            # Against the fastest candidate too: a loose box that jitters on a parked thing
+            # (a bicycle behind a fence) reads as a little moving, the rider passing by as
+            # much more.
+            rel = speed / fastest if fastest > 0 else 0.0
+            s *= float(np.clip(0.25 + 5 * speed, 0.25, 1)) * float(np.clip(rel, 0.25, 1))
         if target.side:
             third = scan.width / 3
             lo_x = {"left": 0.0, "centre": third, "right": 2 * third}[target.side]

@@ -84,6 +84,9 @@ def object_mask(
     # What the network calls salient outside the box belongs to something else, except for
     # a few pixels of blur at its edges.
     near = cv2.dilate(inside.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    first = _salient_object(fg & near, inside, (x0, y0, x1, y1))
+    if first is not None:
+        near |= _cut_sides(first, (x0, y0, x1, y1))
     fg &= near
     fg = _salient_object(fg, inside, (x0, y0, x1, y1))
     if fg is None:
@@ -98,6 +101,21 @@ def object_mask(
         mx, my = (x1 - x0) // 8, (y1 - y0) // 6
         fg[max(0, y0 + my) : y1 - my // 2, max(0, x0 + mx) : x1 - mx] = True
     return with_shadow(fg, inner)
+
+
+def _cut_sides(fg: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Where the detector's box cut the object off (a car behind a fence is often boxed in
+    pieces): beyond a left or right side that the silhouette fills for much of its height,
+    the crop out to its edge, in the box's rows, may join the silhouette."""
+    h, w = fg.shape
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
+    more = np.zeros((h, w), bool)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return more
+    for col, region in ((x0 + 1, np.s_[y0:y1, :x0]), (x1 - 2, np.s_[y0:y1, x1:])):
+        if fg[y0:y1, col].mean() >= 0.35:
+            more[region] = True
+    return more
 
 
 def _salient_object(

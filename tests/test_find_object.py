@@ -114,3 +114,36 @@ def test_moving_ranks_the_fastest_candidate_first() -> None:
     scan = Scan([loose, rider], W, H, 25.0, 30, cuts=[0], keyframes=keys)
     target = parse_target("remove the motorbike driving past", "motorbike driving past")
     assert choose(scan, target) == [rider]
+
+
+@pytest.mark.slow
+def test_a_silhouette_reaches_past_a_box_that_cut_the_object_off(tmp_path) -> None:
+    """A detector's box often falls short of an object's side (a car seen through a fence is
+    boxed in pieces). The silhouette must take in the part beyond the cut side — measured
+    against the exact alpha of a real cut-out composited into the real street clip — and
+    not spill out past the side the box got right."""
+    from benchmarks._real import composite, cutout, read_clip
+    from nemo_widgets.engine.vision.silhouette import object_mask
+
+    clip = read_clip(sample_path("bikes"), 137, 1)
+    case = composite("walker", "", clip, cutout("man_beige", tmp_path), foot=(300, 262), height=170)
+    alpha = case.alpha[0] >= 0.5
+    ys, xs = np.nonzero(alpha)
+    tx0, ty0, tx1, ty1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
+    w, h = tx1 - tx0, ty1 - ty0
+    raw = (tx0 + 0.3 * w, ty0, tx1, ty1)  # the box cut 30 % short on the left
+    bw = raw[2] - raw[0]
+    x0, y0 = int(raw[0] - 0.5 * bw), int(raw[1] - 0.12 * h)
+    x1, y1 = int(raw[2] + 0.5 * bw), min(272, int(raw[3] + 0.22 * h))
+    crop = case.frames[0][y0:y1, x0:x1]
+    inner = (int(raw[0]) - x0, int(raw[1]) - y0, int(raw[2]) - x0, int(raw[3]) - y0)
+    got = object_mask(crop, inner)
+    assert got is not None
+    truth = alpha[y0:y1, x0:x1]
+    left = truth[:, : inner[0]]  # the part of the man the box left out
+    assert (got[:, : inner[0]] & left).sum() >= 0.8 * left.sum(), (
+        (got[:, : inner[0]] & left).sum(),
+        left.sum(),
+    )
+    right = got[:, inner[2] + 6 :]  # past the side the box got right: a few pixels of edge
+    assert right.mean() < 0.02, right.mean()

@@ -1,7 +1,9 @@
 """Object removal: from "remove the car parked in the background" to a clean clip.
 
-1. find: NanoDet on keyframes (about two a second), detections linked into tracks by IoU
-   within a shot; or the box the user drew, matched to a track (or held for its shot);
+1. find: NanoDet on keyframes (about two a second; a class the user named is looked for
+   harder, by its own score and a mirrored look), detections linked into tracks by IoU
+   within a shot; or the box the user drew, matched to a track (or held for its shot); the
+   chosen object is then carried (:mod:`carry`) through keyframes where it was missed;
 2. choose: the label, then the qualifiers — parked/still vs moving, left/right/centre,
    background (small, far) vs foreground, a colour, "all";
 3. mask (:mod:`masks`): the box with a margin (more below: shadows, feet), tightened by the

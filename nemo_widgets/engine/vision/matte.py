@@ -270,7 +270,9 @@ class Matte:
         mask = self._both_ways(self.seg, small)
         return self._zoomed(rgb, mask) if self.ZOOM < 1 else mask
 
-    def _zoomed(self, rgb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def _zoomed(
+        self, rgb: np.ndarray, mask: np.ndarray, seg: Segmenter | None = None
+    ) -> np.ndarray:
         """A second look, closer: the model run on a crop of ``ZOOM`` × the frame (each
         side) around the people it found (centred on them across, from just above their
         heads down), its mask put back in place and averaged with the whole-frame mask
@@ -290,7 +292,7 @@ class Matte:
         fh, fw = src.shape[:2]
         x0, y0 = round(fx0 * fw), round(fy0 * fh)
         x1, y1 = min(fw, x0 + round(z * fw)), min(fh, y0 + round(z * fh))
-        seg = self.seg
+        seg = seg or self.seg
         crop = downscale(np.ascontiguousarray(src[y0:y1, x0:x1]), seg.w, seg.h)
         view = self._both_ways(seg, crop) if self.quality == "best" else seg(crop)
         # The view's model pixels → the mask's pixels (pixel centres aligned).
@@ -314,6 +316,8 @@ class Matte:
         if self.seg2 is None:
             return mask
         other = self._both_ways(self.seg2, self._small(rgb, self.seg2.w, self.seg2.h))
+        if self.ZOOM < 1:  # its own closer look too (the astronaut's suit: MAD 16 → 12)
+            other = self._zoomed(rgb, other, self.seg2)
         h, w = mask.shape
         return 0.5 * (mask + cv2.resize(other, (w, h), interpolation=cv2.INTER_LINEAR))
 

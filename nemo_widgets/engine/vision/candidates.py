@@ -333,10 +333,8 @@ def propose(
     merged = _merge(cands, sc)
     ov = find_overlays(src, check=check)
     for o in ov.overlays:
-        c = Candidate(
-            "overlay",
-            {0: tuple(map(float, o.box)), max(0, sc.frames - 1): tuple(map(float, o.box))},
-        )  # type: ignore[arg-type]
+        span = (o.first, o.last) if o.present.any() else (0, max(0, sc.frames - 1))
+        c = Candidate("overlay", {k: tuple(map(float, o.box)) for k in span})  # type: ignore[misc]
         c.overlay, c.strength, c.sources = o, o.score, {"overlay"}
         c.colour = _overlay_colour(o)
         merged = [m for m in merged if not _inside(m.box(), c.box(), 0.6)]

@@ -77,6 +77,12 @@ def _grad(g: np.ndarray) -> np.ndarray:
     return cv2.magnitude(gx, gy)
 
 
+def _cgrad(rgb: np.ndarray) -> np.ndarray:
+    """The colour gradient: per pixel, the strongest of the channels' (after a light blur)."""
+    rgb = cv2.GaussianBlur(rgb.astype(np.float32), (0, 0), 0.7)
+    return np.max([_grad(np.ascontiguousarray(rgb[..., c])) for c in range(3)], axis=0)
+
+
 def _sample(
     src: Path, count: int, check: Callable[[], None]
 ) -> tuple[list[np.ndarray], int, float, tuple[int, int]]:
@@ -247,6 +253,7 @@ def _refine(
                 "g": np.zeros(shape, np.float64),
                 "n": 0,
                 "edges": [],
+                "cedges": [],  # per frame, the colour gradient (for presence)
                 "rgb": {},  # a sample of its crops (frame → RGB), for a partial overlay
             }
         )
@@ -263,6 +270,7 @@ def _refine(
                 acc["g"] += grey
                 acc["n"] += 1
                 acc["edges"].append(np.clip(grey + 0.5, 0, 255).astype(np.uint8))
+                acc["cedges"].append(np.clip(_cgrad(crop) + 0.5, 0, 255).astype(np.uint8))
                 if f.index % every == 0:
                     acc["rgb"][f.index] = rgb[y0:y1, x0:x1].copy()
     for o, acc in zip(overlays, sums, strict=True):
@@ -277,8 +285,12 @@ def _refine(
         strong = tpl > max(20.0, float(np.percentile(tpl, 90)))
         if strong.sum() < 8:
             continue
-        # Present where its edges are there: the frame's gradient on the template's edges.
-        ratio = np.median(edges[:, strong] / tpl[strong], axis=1)
+        # Present where its edges are there: the frame's gradient on the template's edges,
+        # in colour (yellow text over a pale sky keeps its edges in blue, not in grey).
+        ctpl = _cgrad((acc["s"] / n).astype(np.float32))
+        cstrong = ctpl > max(20.0, float(np.percentile(ctpl, 90)))
+        cedges = np.stack(acc["cedges"]).astype(np.float32)
+        ratio = np.median(cedges[:, cstrong] / ctpl[cstrong], axis=1)
         present = ratio > 0.55
         if not lasting_run(present):
             continue  # scene edges that line up now and then, not an overlay

@@ -182,8 +182,11 @@ def _contrast_boxes(rgb: np.ndarray) -> list[Look]:
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     k = max(9, (round(small.shape[1] / 6) | 1))
     bg = cv2.cvtColor(cv2.medianBlur(small, min(k, 255)), cv2.COLOR_RGB2LAB).astype(np.float32)
-    # Colour counts more than lightness (a dark fence bar, a shadow, differ in lightness).
-    diff = (lab - bg) * np.array([0.4, 1.0, 1.0], np.float32)
+    # Colour counts more than darkness (a dark fence bar, a shadow, differ in lightness); a
+    # thing paler than its surroundings (a white cone, a rocket against the sky, a pale box
+    # on grey tarmac) differs in lightness alone, and counts in full.
+    diff = lab - bg
+    diff[..., 0] *= np.where(diff[..., 0] > 0, 1.0, 0.4)
     d = np.linalg.norm(diff, axis=2)
     fg = (d > max(30.0, float(np.percentile(d, 97)))).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
@@ -209,8 +212,9 @@ def _inside(a: Box, b: Box, share: float = 0.8) -> bool:
     return inter >= share * min(sa, sb)
 
 
-def _moving_boxes(prev: np.ndarray, cur: np.ndarray) -> list[Box]:
-    """Regions of ``cur`` (grey, small) that moved differently from the camera since ``prev``."""
+def _moving_boxes(prev: np.ndarray, cur: np.ndarray) -> tuple[list[Box], np.ndarray]:
+    """Regions of ``cur`` (grey, small) that moved differently from the camera since ``prev``,
+    and the camera's homography (``prev`` → ``cur``)."""
     orb = cv2.ORB_create(800)
     ka, da = orb.detectAndCompute(prev, None)
     kb, db = orb.detectAndCompute(cur, None)
@@ -231,7 +235,61 @@ def _moving_boxes(prev: np.ndarray, cur: np.ndarray) -> list[Box]:
     moved = ((diff > thr) & valid).astype(np.uint8)
     moved = cv2.morphologyEx(moved, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
     moved = cv2.morphologyEx(moved, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    return [b[:4] for b in _components(moved, 0.003, 0.3)]
+    boxes = [b[:4] for b in _components(moved, 0.003, 0.3)]
+    return [b for b in boxes if _moved_on_its_own(warped, cur, b)], hmat
+
+
+def _moved_on_its_own(warped: np.ndarray, cur: np.ndarray, box: tuple, reach: int = 8) -> bool:
+    """Whether what is in ``box`` of ``cur`` really moved against the camera-aligned
+    ``warped``: its best match nearby lies ≥ 2.5 px away, or nothing nearby matches (it
+    changed shape). A still thing with strong edges leaves a residue of a pixel or so where
+    the camera's alignment is not exact (a handheld shot): that is not motion."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    h, w = cur.shape
+    tpl = cur[y0:y1, x0:x1]
+    sx0, sy0 = max(0, x0 - reach), max(0, y0 - reach)
+    area = warped[sy0 : min(h, y1 + reach), sx0 : min(w, x1 + reach)]
+    if (
+        tpl.size < 16
+        or float(tpl.std()) < 3
+        or area.shape[0] < tpl.shape[0]
+        or area.shape[1] < tpl.shape[1]
+    ):
+        return True
+    res = cv2.matchTemplate(area, tpl, cv2.TM_SQDIFF_NORMED)
+    lo, _, loc, _ = cv2.minMaxLoc(res)
+    shift = np.hypot(loc[0] + sx0 - x0, loc[1] + sy0 - y0)
+    return bool(shift >= 2.5 or lo > 0.15)
+
+
+def _relative_speed(
+    boxes: dict[int, Box], cams: dict[int, tuple[int, np.ndarray]], fps: float
+) -> float | None:
+    """How fast a thing moves against the scene, per second, in box diagonals: per pair of
+    its keyframes, how far its box is from where the camera's motion alone would have taken
+    it (the least moved of each pair of edges, as :meth:`Track.speed`). None where the
+    camera's path between its keyframes is unknown."""
+    ks = sorted(boxes)
+    if len(ks) < 2:
+        return 0.0
+    moves = []
+    for k0, k1 in itertools.pairwise(ks):
+        hm, k = np.eye(3), k1
+        while k > k0:  # chain the camera back from k1 to k0
+            step = cams.get(k)
+            if step is None:
+                return None
+            hm, k = hm @ step[1], step[0]
+        if k != k0:
+            return None
+        a, b = boxes[k0], boxes[k1]
+        pts = np.float32([[[a[0], a[1]], [a[2], a[3]]]])
+        (p0, p1) = cv2.perspectiveTransform(pts, hm)[0]
+        dx = min(abs(b[0] - p0[0]), abs(b[2] - p1[0]))
+        dy = min(abs(b[1] - p0[1]), abs(b[3] - p1[1]))
+        diag = float(np.hypot(a[2] - a[0], a[3] - a[1])) or 1.0
+        moves.append(np.hypot(dx, dy) / diag / max(1e-6, (k1 - k0) / fps))
+    return float(np.median(moves))
 
 
 def _link(
@@ -303,6 +361,7 @@ def propose(
     looks = sorted(ends | tiled)
     sal: dict[int, list[Look]] = {}
     mov: dict[int, list[Look]] = {}
+    cams: dict[int, tuple[int, np.ndarray]] = {}  # keyframe → (previous keyframe, camera)
     scale = min(1.0, 480 / w)
     prev_small: tuple[int, np.ndarray] | None = None
     with FrameReader(src, check=check) as r:
@@ -316,8 +375,10 @@ def propose(
                 cv2.COLOR_RGB2GRAY,
             )
             if prev_small is not None and shot_of(prev_small[0]) == shot_of(i):
-                boxes = _moving_boxes(prev_small[1], small)
+                boxes, hm = _moving_boxes(prev_small[1], small)
                 mov[i] = [(tuple(v / scale for v in b), 0.6, None, "") for b in boxes]  # type: ignore[misc]
+                to_full = np.diag([scale, scale, 1.0])  # the camera in video pixels
+                cams[i] = (prev_small[0], np.linalg.inv(to_full) @ hm @ to_full)
             prev_small = (i, small)
             if model is not None and i in looks:
                 sal[i] = _salient_boxes(model, rgb, tiles=i in tiled)
@@ -339,7 +400,7 @@ def propose(
         c.colour = _overlay_colour(o)
         merged = [m for m in merged if not _inside(m.box(), c.box(), 0.6)]
         merged.append(c)
-    _describe(src, merged, sc, check)
+    _describe(src, merged, sc, check, cams)
     for n, c in enumerate(sorted(merged, key=lambda c: (c.first, c.box()[0]))):
         c.id = f"c{n + 1}"
     progress(100)
@@ -401,7 +462,13 @@ def _merge(cands: list[Candidate], sc: Scan) -> list[Candidate]:
     ]
 
 
-def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], None]) -> None:
+def _describe(
+    src: Path,
+    cands: list[Candidate],
+    sc: Scan,
+    check: Callable[[], None],
+    cams: dict[int, tuple[int, np.ndarray]] | None = None,
+) -> None:
     """Colour and shape of each candidate from its middle keyframe (GrabCut for those the
     saliency pass did not describe), and boxes grown to the whole thing: a salient part (the
     half of a hat on one side of a fence bar) grows over the pixels of its own colour next
@@ -413,7 +480,10 @@ def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], N
         ks = sorted(c.boxes)
         want.setdefault(ks[len(ks) // 2], []).append(c)
         if c.track is not None:
-            c.moving = c.moving or c.track.speed(sc.fps) > 0.15
+            # Against the scene, not the frame: in a handheld or panning shot a parked car
+            # moves across the picture with everything else.
+            rel = _relative_speed(c.track.boxes, cams or {}, sc.fps)
+            c.moving = c.moving or (c.track.speed(sc.fps) if rel is None else rel) > 0.15
     if not want:
         return
     with FrameReader(src, check=check) as r:

@@ -232,6 +232,10 @@ def clear_choice(
     top, c = ranked[0]
     if width and height and contradicts(c, w, width, height):
         return None
+    if c.kind in ("salient", "moving") and len(c.boxes) < 2:
+        # Seen in one look only: a detail of texture as often as a thing (the real one may
+        # not have been proposed at all). Offered, never removed on the words alone.
+        return None
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     if top < 0.35:
         return None

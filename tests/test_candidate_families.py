@@ -10,13 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
-from nemo_widgets.engine.vision.candidates import (
-    Candidate,
-    _contrast_boxes,
-    _moved_on_its_own,
-    _relative_speed,
-)
+from nemo_widgets.engine.vision.candidates import Candidate, _contrast_boxes
 from nemo_widgets.engine.vision.remove import Track
+from nemo_widgets.engine.vision.scene_motion import _moved_on_its_own
+from nemo_widgets.engine.vision.scene_motion import relative_speed as _relative_speed
 from nemo_widgets.engine.vision.wording import clear_choice, fit, rank, wants
 from nemo_widgets.samples import sample_path
 from nemo_widgets.stills import frame

@@ -285,12 +285,17 @@ def _refine(
         strong = tpl > max(20.0, float(np.percentile(tpl, 90)))
         if strong.sum() < 8:
             continue
-        # Present where its edges are there: the frame's gradient on the template's edges,
-        # in colour (yellow text over a pale sky keeps its edges in blue, not in grey).
-        ctpl = _cgrad((acc["s"] / n).astype(np.float32))
-        cstrong = ctpl > max(20.0, float(np.percentile(ctpl, 90)))
-        cedges = np.stack(acc["cedges"]).astype(np.float32)
-        ratio = np.median(cedges[:, cstrong] / ctpl[cstrong], axis=1)
+        # Present where its edges are there: the frame's gradient on the template's edges;
+        # for a coloured overlay in colour (yellow text over a pale sky keeps its edges in
+        # blue, not in grey). A grey one keeps grey edges: the colour edges of the scene would
+        # let a roof line of a pan pass for one.
+        if max(o.colour) - min(o.colour) > 60:
+            ctpl = _cgrad((acc["s"] / n).astype(np.float32))
+            cstrong = ctpl > max(20.0, float(np.percentile(ctpl, 90)))
+            cedges = np.stack(acc["cedges"]).astype(np.float32)
+            ratio = np.median(cedges[:, cstrong] / ctpl[cstrong], axis=1)
+        else:
+            ratio = np.median(edges[:, strong] / tpl[strong], axis=1)
         present = ratio > 0.55
         if not lasting_run(present):
             continue  # scene edges that line up now and then, not an overlay

@@ -512,3 +512,28 @@ def test_still_picture_holds_part_of_the_last_alpha_and_a_changed_one_does_not()
     off = Matte(64, 48, temporal=False)
     off._hold_still(guide, first)
     assert off._hold_still(guide, new) is new
+
+
+def test_closer_view_moves_edges_but_does_not_invent_people() -> None:
+    """Where the whole-frame mask has nobody within a model pixel, what the closer view sees
+    (a red blob the stand-in segmenter calls "person") is not added."""
+    import cv2
+
+    from nemo_widgets.engine.vision.matte import Matte
+
+    w, h = 1280, 720
+    person = np.zeros((h, w, 3), np.uint8)
+    cv2.circle(person, (420, 330), 150, (255, 0, 0), -1, lineType=cv2.LINE_AA)
+    m = Matte(w, h)
+    seg = _RedIsPerson(m.seg.w, m.seg.h)
+    m.seg = seg  # type: ignore[assignment]
+    m._half = None
+    mask = seg(m._small(person, seg.w, seg.h))  # the whole frame saw only the disc
+    blob = person.copy()
+    cv2.circle(blob, (800, 330), 60, (255, 0, 0), -1)
+    m._half = None
+    m._small(blob, seg.w, seg.h)
+    got = m._zoomed(blob, mask)
+    sh, sw = mask.shape
+    assert got[round(330 * sh / h), round(800 * sw / w)] == 0  # not invented
+    assert got.max() > 0.9  # the disc is still there

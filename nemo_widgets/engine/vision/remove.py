@@ -309,7 +309,14 @@ def rank(scan: Scan, target: Target) -> list[tuple[float, Track]]:
     black, a car behind a fence reads green), and "the parked car" with one car in the shot
     means that car. Detector confidence and how long the track lasts weigh in, so a weak,
     fleeting box (bokeh, a reflection) loses to a steady object."""
-    cands = [t for t in scan.tracks if target.label is None or t.label == target.label]
+    # A named class is looked for down to 0.2 (see _detect), but such faint boxes only
+    # extend or confirm an object seen surely once: alone they are not one (a "bus" at
+    # 0.2 in a street of cars).
+    cands = [
+        t
+        for t in scan.tracks
+        if (target.label is None or t.label == target.label) and max(t.scores, default=1) >= 0.3
+    ]
     if not cands:
         return []
     area = {id(t): t.area() / max(1, scan.width * scan.height) for t in cands}

@@ -163,3 +163,20 @@ def test_faint_boxes_alone_are_not_an_object() -> None:
     assert choose(scan, target) == []
     faint.scores[1] = 0.34  # seen surely once: the faint looks are the same bus
     assert choose(scan, target) == [faint]
+
+
+def test_a_faint_piece_of_a_sure_object_is_not_another_object() -> None:
+    """Half a walker boxed faintly (0.29) beside the sure box of the whole walker (0.78)
+    must not start a track of its own (it took the walker's first keyframe); a faint box of
+    its own place stays, and sure boxes are never dropped, however they overlap."""
+    from nemo_widgets.engine.vision.detect import Detection
+    from nemo_widgets.engine.vision.remove import _detect
+
+    found = [
+        Detection("person", 0.78, (90, 124, 143, 267)),
+        Detection("person", 0.29, (115, 128, 154, 260)),  # mostly inside the first
+        Detection("person", 0.25, (287, 135, 320, 266)),  # somewhere else
+        Detection("person", 0.5, (100, 130, 140, 260)),  # sure: another person in front
+    ]
+    kept = _detect(lambda rgb, **kw: found, np.zeros((8, 8, 3), np.uint8), {"person"})
+    assert [d.score for d in kept] == [0.78, 0.25, 0.5]

@@ -147,3 +147,36 @@ def test_a_silhouette_reaches_past_a_box_that_cut_the_object_off(tmp_path) -> No
     )
     right = got[:, inner[2] + 6 :]  # past the side the box got right: a few pixels of edge
     assert right.mean() < 0.02, right.mean()
+
+
+def test_faint_boxes_alone_are_not_an_object() -> None:
+    """Looked for harder, a named class turns up faint boxes (a "bus" at 0.2 in a street of
+    cars): they extend an object seen surely once, but alone they must not be removed —
+    a wrong edit is worse than saying nothing was found."""
+    from nemo_widgets.engine.vision.labels import parse_target
+    from nemo_widgets.engine.vision.remove import choose
+
+    keys = [0, 12, 24]
+    faint = Track("bus", {k: (40.0, 40.0, 200.0, 150.0) for k in keys}, [0.2, 0.29, 0.21])
+    scan = Scan([faint], W, H, 25.0, 30, cuts=[0], keyframes=keys)
+    target = parse_target("remove the red bus on the left", "red bus on the left")
+    assert choose(scan, target) == []
+    faint.scores[1] = 0.34  # seen surely once: the faint looks are the same bus
+    assert choose(scan, target) == [faint]
+
+
+def test_a_faint_piece_of_a_sure_object_is_not_another_object() -> None:
+    """Half a walker boxed faintly (0.29) beside the sure box of the whole walker (0.78)
+    must not start a track of its own (it took the walker's first keyframe); a faint box of
+    its own place stays, and sure boxes are never dropped, however they overlap."""
+    from nemo_widgets.engine.vision.detect import Detection
+    from nemo_widgets.engine.vision.remove import _detect
+
+    found = [
+        Detection("person", 0.78, (90, 124, 143, 267)),
+        Detection("person", 0.29, (115, 128, 154, 260)),  # mostly inside the first
+        Detection("person", 0.25, (287, 135, 320, 266)),  # somewhere else
+        Detection("person", 0.5, (100, 130, 140, 260)),  # sure: another person in front
+    ]
+    kept = _detect(lambda rgb, **kw: found, np.zeros((8, 8, 3), np.uint8), {"person"})
+    assert [d.score for d in kept] == [0.78, 0.25, 0.5]

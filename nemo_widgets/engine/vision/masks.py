@@ -190,16 +190,18 @@ class Masker:
         for t, b, box in self._boxes(i):
             # A parked object keeps its shape: a few looks at it do (first, middle, last).
             looks = sorted(t.boxes)
-            moving = t.speed(self.scan.fps) > 0.15
-            if not moving and len(looks) > 3:
+            speed = t.speed(self.scan.fps)
+            if speed <= 0.15 and len(looks) > 3:
                 looks = [looks[0], looks[len(looks) // 2], looks[-1]]
             key = (id(t), min(looks, key=lambda k: abs(k - i)))
             if key not in self._shape_cache:  # the shape is made on the nearest keyframe
                 shape = self._shape(rgb, t, box, b)
-                if moving:
-                    # Its shape changes between looks (a walker's legs, a rider's wheels) and
-                    # what is behind it is seen in other frames: a generous edge costs
-                    # little, a remnant left standing shows.
+                if speed > 0.3:
+                    # Clearly moving (a handheld camera alone moves a parked object's box by
+                    # up to about a quarter of its size a second): its shape changes between
+                    # looks (a walker's legs, a rider's wheels) and what is behind it is seen
+                    # in other frames, so a generous edge costs little and a remnant left
+                    # standing shows. Around a parked one every extra pixel is invented.
                     r = max(1, round(self.grow * max(shape.shape)))
                     shape = (
                         cv2.dilate(shape.astype(np.uint8), np.ones((2 * r + 1,) * 2, np.uint8)) > 0

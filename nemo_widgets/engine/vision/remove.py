@@ -275,7 +275,24 @@ def _detect(det, rgb: np.ndarray, labels: set[str] | None) -> list:
     dets = det(rgb, labels=labels, threshold=0.2)
     if not any(d.score >= 0.3 for d in dets):
         dets = det(rgb, labels=labels, threshold=0.2, mirror=True)
-    return dets
+    # A faint box mostly inside a surer one of the same class is a piece of that object
+    # (half a walker), not another: left in, it would start a track of its own.
+    return [
+        d
+        for d in dets
+        if d.score >= 0.3
+        or not any(
+            o.score > d.score and o.label == d.label and _inside(d.box, o.box) > 0.5 for o in dets
+        )
+    ]
+
+
+def _inside(a: Box, b: Box) -> float:
+    """How much of box ``a`` lies inside box ``b``."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    area = (a[2] - a[0]) * (a[3] - a[1])
+    return ix * iy / area if area > 0 else 0.0
 
 
 def _join(tracks: list[Track], step: int, gap: int = 4) -> list[Track]:
@@ -309,7 +326,14 @@ def rank(scan: Scan, target: Target) -> list[tuple[float, Track]]:
     black, a car behind a fence reads green), and "the parked car" with one car in the shot
     means that car. Detector confidence and how long the track lasts weigh in, so a weak,
     fleeting box (bokeh, a reflection) loses to a steady object."""
-    cands = [t for t in scan.tracks if target.label is None or t.label == target.label]
+    # A named class is looked for down to 0.2 (see _detect), but such faint boxes only
+    # extend or confirm an object seen surely once: alone they are not one (a "bus" at
+    # 0.2 in a street of cars).
+    cands = [
+        t
+        for t in scan.tracks
+        if (target.label is None or t.label == target.label) and max(t.scores, default=1) >= 0.3
+    ]
     if not cands:
         return []
     area = {id(t): t.area() / max(1, scan.width * scan.height) for t in cands}

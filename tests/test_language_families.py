@@ -504,3 +504,39 @@ TYPED = [
 @pytest.mark.parametrize(("text", "state", "want"), TYPED, ids=[c[0] for c in TYPED])
 def test_what_strangers_type(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+#: Round two: what else a stranger types (each a family, each with a paraphrase).
+MORE = [
+    # a correction said in the clause itself replaces the step before
+    ("cut the first 5 s, i mean the first 3", BARE, [("trim", {"start": 3.0})]),
+    ("剪掉前5秒，不对 前3秒", BARE, [("trim", {"start": 3.0})]),
+    ("add title hi, no wait, hello", BARE, [("add_title", {"text": "hello"})]),
+    ("add title hi, no wait, make it red", BARE, [("add_title", {"text": "hi", "color": "red"})]),
+    # a vague part, then the exact one
+    ("chop off the last bit, the final 3 secs", BARE, [("trim", {"start": 0.0, "end": 27.0})]),
+    # volume to the top; the contrast's verb alone in Chinese
+    ("音乐开到最大", FULL, [("set_volume", {"target": "music", "level": 1.0})]),
+    ("music all the way up", FULL, [("set_volume", {"target": "music", "level": 1.0})]),
+    ("标题别删，改成“夏天”", TITLED, [("edit_title", {"text": "夏天"})]),
+    ("音乐别删，调小一点", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    # fillers and hedges; 将 and 直接; 劈; help asked with an English word inside
+    (
+        "so um the background, make it kind of like a beach background",
+        BARE,
+        [("replace_background", {"mode": "preset", "value": "beach"})],
+    ),
+    ("what kind of edits can you make?", BARE, [("help", {})]),
+    ("背景直接抠掉，弄成透明的", BARE, [("replace_background", {"mode": "transparent"})]),
+    ("请将画面中停放的车辆移除。", BARE, [("remove_object", {"target": "停放的车辆"})]),
+    ("从中间一刀劈开", BARE, [("split", {"at": 15.0})]),
+    ("有啥 command 能用", BARE, [("help", {})]),
+    # one question asked twice by comparison
+    ("wait what does mute do, is it the same as removing the music", FULL, [("answer", {})]),
+    ("拆分是什么意思？和剪掉一样吗", BARE, [("answer", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), MORE, ids=[c[0] for c in MORE])
+def test_corrections_hedges_and_second_tries(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

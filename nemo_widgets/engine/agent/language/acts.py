@@ -41,6 +41,8 @@ HELP = re.compile(
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
+    r"有(?:什么|哪些|啥)(?:\s*(?:命令|指令|功能|commands?|options?)\s*)(?:可以用|能用|可用)?|"
+    r"(?:命令|指令|功能)(?:列表|有哪些|都有什么)|"
     r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|都?会些什么|都会什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"

@@ -39,7 +39,7 @@ _SPLIT = re.compile(
     r"和(?=把|加|改|换|调|剪|删|去)|、(?=再|把|加|剪|删|去|改|换|调|做|设|静|导|变|放|撤))\s*"
 )
 POLITE = re.compile(
-    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|first|next|finally|"
+    r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|wait(?=[\s,]+\w)|first|next|finally|"
     r"lastly|actually|honestly|on second thought)\b[\s,]*)*(?:please\s+|pls\s+|kindly\s+)?"
     r"(?:(?:would|do) you mind\s+|(?:can|could|would|will)\s+(?:you|we)\s+(?:please\s+)?|"
     r"i\s+(?:want|need|would like|"

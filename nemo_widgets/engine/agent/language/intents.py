@@ -413,7 +413,7 @@ def split(t: str, s: Session) -> Step | None:
         r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
         r"(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|分割|"
-        r"拆分|切开|切成|一分为二|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
+        r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
         t,
     ):

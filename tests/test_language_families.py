@@ -540,3 +540,28 @@ MORE = [
 @pytest.mark.parametrize(("text", "state", "want"), MORE, ids=[c[0] for c in MORE])
 def test_corrections_hedges_and_second_tries(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+#: Round three: the means said as the request, "we don't need X anymore", a length reached by
+#: speed, "start over 2 seconds" is a time.
+MEANS = [
+    (
+        "Would it be possible for you to please make the video a little bit shorter by removing "
+        "the first four seconds? Thanks a lot!",
+        BARE,
+        [("trim", {"start": 4.0})],
+    ),
+    ("I don't think we need the music anymore", FULL, [("remove_music", {})]),
+    ("we don't need the music anymore", FULL, [("remove_music", {})]),
+    ("放慢一点，让整个视频变成一分钟那么长", BARE, [("set_speed", {"factor": 0.5})]),
+    ("加快一点，让视频变成15秒", BARE, [("set_speed", {"factor": 2.0})]),
+    ("speed it up so the video is 15 seconds long", BARE, [("set_speed", {"factor": 2.0})]),
+    ("slow it down so it lasts 10 seconds", BARE, [("clarify", {})]),
+    ("fade in at the start, over about two seconds", BARE, [("fade", {"duration": 2.0})]),
+    ("start over", BARE, [("clarify", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), MEANS, ids=[c[0] for c in MEANS])
+def test_means_and_lengths(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

@@ -221,7 +221,8 @@ NEGATION = rx(
     # terse "no fade", "no speed change" (not "no sound": silence; not "no more than 10 s")
     r"^(?:but |and )?no (?!sound\b|audio\b|(?:more|longer|less) than\b|(?:black )?bars\b|"
     r"wait\b|problem|worries\b|(?:i|you|we) \b)(?=[a-z])",
-    r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
+    r"\b(?:i|we) (?:do not|don't|dont) (?:think (?:we|i) )?(?:want|need)(?: you)?(?: to)?\b|"
+    r"\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
     r"^(?:请|我|我们|千万|一定|绝对|可|你|暂时|目前|现在|先)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|"

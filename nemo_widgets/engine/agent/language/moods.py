@@ -33,7 +33,8 @@ TELL_ME = re.compile(
     r"about)\b|^let me know\b"
 )
 _WANTS_GONE = re.compile(
-    r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
+    r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i |we )?(?:do not|don't|dont) (?:think (?:we|i) )?"
+    r"(?:want|need)|"
     r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not"
 )
 #: A relative clause or an aside after a part was named: narration, not a request.
@@ -107,6 +108,7 @@ def negation(
     """A negated clause → its step (a decline; what goes for "no music"; a question for "no
     cars"), what it was about, and the clause without its negation."""
     core = lx.NEGATION.sub("", c, count=1).strip()
+    core = re.sub(r"\s+(?:any ?more|at all|now)$", "", core)  # "we don't need the music anymore"
     declined = mentioned(core)
     steps = _understand(core, s, quotes, context) if core else None
     wants_gone = _WANTS_GONE.match(c)

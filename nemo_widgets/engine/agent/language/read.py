@@ -51,7 +51,8 @@ def understand_clause(
         return [Step("redo")]
     if re.search(
         r"\b(?:undo|revert|reset|roll ?back)\s+(?:all|everything|every (?:change|edit))\b|"
-        r"\bstart (?:over|from scratch)\b|撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始",
+        r"\bstart (?:over|from scratch)\b(?!\s+(?:\d|about|around|roughly|a |half|one|two|three))|"
+        r"撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始",
         c,
     ):
         return [Step("clarify", why="undo_all")]  # how many steps is "everything"? ask

@@ -565,3 +565,21 @@ MEANS = [
 @pytest.mark.parametrize(("text", "state", "want"), MEANS, ids=[c[0] for c in MEANS])
 def test_means_and_lengths(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+#: Round four: hedged negation, a message cancelled at its end, "just the first N s", one
+#: restyle said in two clauses.
+HEDGED = [
+    ("maybe don't make it vertical after all", BARE, [("decline", {})]),
+    ("I was going to ask you to trim it but nvm", BARE, [("decline", {})]),
+    ("cut the first 5 s, never mind", BARE, [("decline", {})]),
+    ("trim to 10 s, that's it", BARE, [("trim", {"end": 10.0})]),
+    ("just the first 10 seconds please", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+    ("just cut the first 5 seconds", BARE, [("trim", {"start": 5.0})]),
+    ("标题改成白色的，放底部", TITLED, [("edit_title", {"color": "white", "position": "bottom"})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), HEDGED, ids=[c[0] for c in HEDGED])
+def test_hedges_and_late_cancels(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

@@ -216,7 +216,8 @@ PORTRAIT_45 = rx(r"\b(?:4 ?by ?5|four by five)\b")
 
 # -- speech acts -------------------------------------------------------------------------------
 NEGATION = rx(
-    r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
+    r"^(?:please |pls |and |but |also |maybe |perhaps |probably |actually |so )?(?:do not|don't|"
+    r"dont|never|no need to|no need for|"
     r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b|"
     # terse "no fade", "no speed change" (not "no sound": silence; not "no more than 10 s")
     r"^(?:but |and )?no (?!sound\b|audio\b|(?:more|longer|less) than\b|(?:black )?bars\b|"

@@ -89,6 +89,14 @@ SAME_AS = re.compile(
 )
 
 
+#: "…, never mind" at the end of a message: nothing of it is wanted.
+DROP_ALL = re.compile(
+    r"(?:(?:but|actually|oh|ah|hmm|ok|okay|no|nah)[\s,]+)*(?:never ?mind|nvm|forget (?:it|that|"
+    r"about it)|cancel (?:that|it|all that)|scratch that|ignore (?:that|all that))|"
+    r"(?:算了|还是算了|不用了|当我没说)(?:吧)?"
+)
+
+
 #: Asked as a question (a yes/no one too): "can you add stickers?", "请问可以加贴纸吗".
 ASKED = re.compile(
     r"[?？]\s*$|吗\s*[?？]?\s*$|^\s*(?:is it possible|are you able|do you support|does it "

@@ -51,6 +51,7 @@ from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
     ASKED,
     CORRECTS,
+    DROP_ALL,
     NARRATION,
     PERMIT_AFTER,
     SAME_AS,
@@ -580,6 +581,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
         keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
         u.steps = keep or u.steps[:1]
+    if len(clauses) > 1 and DROP_ALL.fullmatch(clauses[-1].strip(" .!,")):
+        u.steps = [Step("decline", why="cancel")]  # "I was going to ask you to trim it but nvm"
     if [st.why for st in u.steps] == ["unsupported"] and ASKED.search(norm.raw):
         u.steps = [
             Step("answer", {"about": "unsupported"}, why=norm.raw)

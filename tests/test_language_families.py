@@ -583,3 +583,17 @@ HEDGED = [
 @pytest.mark.parametrize(("text", "state", "want"), HEDGED, ids=[c[0] for c in HEDGED])
 def test_hedges_and_late_cancels(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "want"),
+    [
+        # what stays, said in the same clause as what goes: never the one that stays
+        ("原声关了吧 只留音乐", FULL, [("mute", {"target": "video"})]),
+        ("mute the clip's sound but keep the music", FULL, [("mute", {"target": "video"})]),
+        ("add music but keep it quiet", SONGS, [("add_music", {})]),
+        ("现在有几个片段", TWO, [("answer", {})]),
+    ],
+)
+def test_what_stays_and_how_many(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

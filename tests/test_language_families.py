@@ -504,3 +504,96 @@ TYPED = [
 @pytest.mark.parametrize(("text", "state", "want"), TYPED, ids=[c[0] for c in TYPED])
 def test_what_strangers_type(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+#: Round two: what else a stranger types (each a family, each with a paraphrase).
+MORE = [
+    # a correction said in the clause itself replaces the step before
+    ("cut the first 5 s, i mean the first 3", BARE, [("trim", {"start": 3.0})]),
+    ("剪掉前5秒，不对 前3秒", BARE, [("trim", {"start": 3.0})]),
+    ("add title hi, no wait, hello", BARE, [("add_title", {"text": "hello"})]),
+    ("add title hi, no wait, make it red", BARE, [("add_title", {"text": "hi", "color": "red"})]),
+    # a vague part, then the exact one
+    ("chop off the last bit, the final 3 secs", BARE, [("trim", {"start": 0.0, "end": 27.0})]),
+    # volume to the top; the contrast's verb alone in Chinese
+    ("音乐开到最大", FULL, [("set_volume", {"target": "music", "level": 1.0})]),
+    ("music all the way up", FULL, [("set_volume", {"target": "music", "level": 1.0})]),
+    ("标题别删，改成“夏天”", TITLED, [("edit_title", {"text": "夏天"})]),
+    ("音乐别删，调小一点", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    # fillers and hedges; 将 and 直接; 劈; help asked with an English word inside
+    (
+        "so um the background, make it kind of like a beach background",
+        BARE,
+        [("replace_background", {"mode": "preset", "value": "beach"})],
+    ),
+    ("what kind of edits can you make?", BARE, [("help", {})]),
+    ("背景直接抠掉，弄成透明的", BARE, [("replace_background", {"mode": "transparent"})]),
+    ("请将画面中停放的车辆移除。", BARE, [("remove_object", {"target": "停放的车辆"})]),
+    ("从中间一刀劈开", BARE, [("split", {"at": 15.0})]),
+    ("有啥 command 能用", BARE, [("help", {})]),
+    # one question asked twice by comparison
+    ("wait what does mute do, is it the same as removing the music", FULL, [("answer", {})]),
+    ("拆分是什么意思？和剪掉一样吗", BARE, [("answer", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), MORE, ids=[c[0] for c in MORE])
+def test_corrections_hedges_and_second_tries(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
+
+
+#: Round three: the means said as the request, "we don't need X anymore", a length reached by
+#: speed, "start over 2 seconds" is a time.
+MEANS = [
+    (
+        "Would it be possible for you to please make the video a little bit shorter by removing "
+        "the first four seconds? Thanks a lot!",
+        BARE,
+        [("trim", {"start": 4.0})],
+    ),
+    ("I don't think we need the music anymore", FULL, [("remove_music", {})]),
+    ("we don't need the music anymore", FULL, [("remove_music", {})]),
+    ("放慢一点，让整个视频变成一分钟那么长", BARE, [("set_speed", {"factor": 0.5})]),
+    ("加快一点，让视频变成15秒", BARE, [("set_speed", {"factor": 2.0})]),
+    ("speed it up so the video is 15 seconds long", BARE, [("set_speed", {"factor": 2.0})]),
+    ("slow it down so it lasts 10 seconds", BARE, [("clarify", {})]),
+    ("fade in at the start, over about two seconds", BARE, [("fade", {"duration": 2.0})]),
+    ("start over", BARE, [("clarify", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), MEANS, ids=[c[0] for c in MEANS])
+def test_means_and_lengths(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
+
+
+#: Round four: hedged negation, a message cancelled at its end, "just the first N s", one
+#: restyle said in two clauses.
+HEDGED = [
+    ("maybe don't make it vertical after all", BARE, [("decline", {})]),
+    ("I was going to ask you to trim it but nvm", BARE, [("decline", {})]),
+    ("cut the first 5 s, never mind", BARE, [("decline", {})]),
+    ("trim to 10 s, that's it", BARE, [("trim", {"end": 10.0})]),
+    ("just the first 10 seconds please", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+    ("just cut the first 5 seconds", BARE, [("trim", {"start": 5.0})]),
+    ("标题改成白色的，放底部", TITLED, [("edit_title", {"color": "white", "position": "bottom"})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), HEDGED, ids=[c[0] for c in HEDGED])
+def test_hedges_and_late_cancels(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "want"),
+    [
+        # what stays, said in the same clause as what goes: never the one that stays
+        ("原声关了吧 只留音乐", FULL, [("mute", {"target": "video"})]),
+        ("mute the clip's sound but keep the music", FULL, [("mute", {"target": "video"})]),
+        ("add music but keep it quiet", SONGS, [("add_music", {})]),
+        ("现在有几个片段", TWO, [("answer", {})]),
+    ],
+)
+def test_what_stays_and_how_many(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

@@ -41,6 +41,8 @@ HELP = re.compile(
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
     r"which) commands\b|你会做什么|"
+    r"有(?:什么|哪些|啥)(?:\s*(?:命令|指令|功能|commands?|options?)\s*)(?:可以用|能用|可用)?|"
+    r"(?:命令|指令|功能)(?:列表|有哪些|都有什么)|"
     r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|都?会些什么|都会什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
@@ -197,6 +199,7 @@ def is_question(raw: str, c: str) -> bool:
         return bool(
             re.search(
                 r"什么|为什么|怎么|如何|多少|多长|多久|多大|多响|多快|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
+                r"有几(?:个|段|首|条)|几个片段|"
                 r"有没有",
                 c,
             )

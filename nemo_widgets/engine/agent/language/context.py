@@ -82,6 +82,9 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
             last.args.update({"start": a.args["start"], "end": b.args["end"]})
             last.why = ""
             return True
+    if last.tool == st.tool == "edit_title" and not set(last.args) & set(st.args):
+        last.args.update(st.args)  # "标题改成白色的，放底部": one restyle
+        return True
     if last.tool == "add_title" and st.tool == "edit_title" and "text" not in st.args:
         last.args.update(st.args)
         return True

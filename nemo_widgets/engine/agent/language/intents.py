@@ -295,6 +295,19 @@ def speed(t: str, s: Session) -> Step | None:
         return None
     clip = clip_ref(t, s)
     extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
+    long = re.search(
+        rf"(?:变成|变为|成|到|有)\s*({_T})\s*(?:那么|这么)?长?|\b(?:so (?:that )?)?(?:it|the "
+        rf"video|the clip|the whole thing) (?:is|lasts|becomes|ends up|will be|'s)\s*"
+        rf"(?:about |around )?({_T})\s*long\b|\b(?:lasts?|to last)\s+(?:about |around )?({_T})",
+        t,
+    )
+    if long and s.total and not extra and (v := parse_time(next(g for g in long.groups() if g))):
+        # "放慢一点，让整个视频变成一分钟那么长": the speed that gives that length
+        f = round(s.total / v, 3)
+        slow = re.search(r"\bslow|慢", t) is not None
+        if slow != (f < 1) or f == 1:
+            return Step("clarify", why="which_speed")  # "slow it down so it lasts 10 s"?
+        return Step("set_speed", {"factor": f})
     if clip is None and re.search(
         r"\b(?:first|second|last|final|other|latter|1st|2nd) half\b|"
         rf"\b(?:the )?(?:first|last|final) (?:{_T}|few seconds|part|bit)|"
@@ -413,7 +426,7 @@ def split(t: str, s: Session) -> Step | None:
         r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
         r"(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|分割|"
-        r"拆分|切开|切成|一分为二|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
+        r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
         t,
     ):

@@ -216,12 +216,14 @@ PORTRAIT_45 = rx(r"\b(?:4 ?by ?5|four by five)\b")
 
 # -- speech acts -------------------------------------------------------------------------------
 NEGATION = rx(
-    r"^(?:please |pls |and |but |also )?(?:do not|don't|dont|never|no need to|no need for|"
+    r"^(?:please |pls |and |but |also |maybe |perhaps |probably |actually |so )?(?:do not|don't|"
+    r"dont|never|no need to|no need for|"
     r"stop|avoid|skip the|there's no need to|you don't need to|you dont need to|not)\b|"
     # terse "no fade", "no speed change" (not "no sound": silence; not "no more than 10 s")
     r"^(?:but |and )?no (?!sound\b|audio\b|(?:more|longer|less) than\b|(?:black )?bars\b|"
     r"wait\b|problem|worries\b|(?:i|you|we) \b)(?=[a-z])",
-    r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
+    r"\b(?:i|we) (?:do not|don't|dont) (?:think (?:we|i) )?(?:want|need)(?: you)?(?: to)?\b|"
+    r"\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
     r"^(?:请|我|我们|千万|一定|绝对|可|你|暂时|目前|现在|先)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|"

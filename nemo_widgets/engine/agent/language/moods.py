@@ -8,13 +8,24 @@ from __future__ import annotations
 import re
 
 from nemo_widgets.engine.agent.language import lexicon as lx
-from nemo_widgets.engine.agent.language.acts import HOW_TO, Q_START, capability, is_question
-from nemo_widgets.engine.agent.language.context import mentioned, no_more
+from nemo_widgets.engine.agent.language.acts import (
+    HOW_TO,
+    IF_Q,
+    IF_Q_ZH,
+    Q_START,
+    capability,
+    is_question,
+)
+from nemo_widgets.engine.agent.language.clauses import split_clauses
+from nemo_widgets.engine.agent.language.context import imagine, mentioned, no_more
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.objects import object_words
 from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.spans import span_step
+from nemo_widgets.engine.agent.language.times import time_range
+from nemo_widgets.engine.agent.language.titles import _not_words
 
 #: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
 TELL_ME = re.compile(
@@ -22,7 +33,8 @@ TELL_ME = re.compile(
     r"about)\b|^let me know\b"
 )
 _WANTS_GONE = re.compile(
-    r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
+    r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i |we )?(?:do not|don't|dont) (?:think (?:we|i) )?"
+    r"(?:want|need)|"
     r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not"
 )
 #: A relative clause or an aside after a part was named: narration, not a request.
@@ -63,6 +75,28 @@ def narrated(c: str) -> str:
     return _NARRATED.sub(lambda m: m.group(1) or m.group(2), c)
 
 
+#: "…, i mean the first 3", "…, no wait 3x": the clause corrects the one before.
+CORRECTS = re.compile(
+    r"^(?:(?:no|nah|oh|oops)[\s,]*)?(?:wait|i mean|i meant|sorry|make that|correction|rather|"
+    r"no no|不对|不是|说错了|我是说|应该是)[\s,，]+(?=\S)"
+)
+
+
+#: "…, is it the same as cutting?": the question before, asked again by comparison.
+SAME_AS = re.compile(
+    r"(?:is|does) (?:it|that|this) (?:the same|like|different|work the same)|(?:same|different) "
+    r"(?:as|from|than)|(?:和|跟|与)?.{1,10}(?:一样吗|一样么|一样不|区别|不同|有什么不一样)"
+)
+
+
+#: "…, never mind" at the end of a message: nothing of it is wanted.
+DROP_ALL = re.compile(
+    r"(?:(?:but|actually|oh|ah|hmm|ok|okay|no|nah)[\s,]+)*(?:never ?mind|nvm|forget (?:it|that|"
+    r"about it)|cancel (?:that|it|all that)|scratch that|ignore (?:that|all that))|"
+    r"(?:算了|还是算了|不用了|当我没说)(?:吧)?"
+)
+
+
 #: Asked as a question (a yes/no one too): "can you add stickers?", "请问可以加贴纸吗".
 ASKED = re.compile(
     r"[?？]\s*$|吗\s*[?？]?\s*$|^\s*(?:is it possible|are you able|do you support|does it "
@@ -82,6 +116,7 @@ def negation(
     """A negated clause → its step (a decline; what goes for "no music"; a question for "no
     cars"), what it was about, and the clause without its negation."""
     core = lx.NEGATION.sub("", c, count=1).strip()
+    core = re.sub(r"\s+(?:any ?more|at all|now)$", "", core)  # "we don't need the music anymore"
     declined = mentioned(core)
     steps = _understand(core, s, quotes, context) if core else None
     wants_gone = _WANTS_GONE.match(c)
@@ -104,6 +139,37 @@ def negation(
     if steps and all(st.tool not in NO_CHANGE for st in steps):
         return Step("decline", {"what": steps[0].tool}, why="negated"), declined, neg_core
     return Step("decline", why="negated"), declined, neg_core
+
+
+def corrected_words(c: str, s: Session, quotes: list[str], context: list[str]) -> str | None:
+    """The words a correction gives a title ("…, no wait, make it Hello", "…, i mean Hello",
+    "…, no wait, hello"); None when the clause says something else."""
+    if q := re.search(r"«(\d+)»", c):
+        return quotes[int(q.group(1))]
+    m = re.fullmatch(
+        r"(?:make it(?: say| read)?|change it to|call it|i mean|i meant|rather|"
+        r"it should (?:be|say)|"
+        r"should (?:be|say)|(?:改成|改为|换成|应该是|叫))\s*(.+)",
+        c,
+    )
+    words = m.group(1) if m else c if _understand(c, s, quotes, context) is None else ""
+    words = words.strip(" .!")
+    if not words or len(words.split()) > 4 or _not_words(words):
+        return None  # "…, no wait, make it red": a style, not the words
+    return s.raw_case(words)
+
+
+def if_question(text: str, raw: str, s: Session, quotes: list[str]) -> Step | None:
+    """ "if I trim it to 10 s, does the music get shorter too?": a question about an edit,
+    answered (about that edit), never done."""
+    if not (IF_Q.search(text.lower()) or IF_Q_ZH.search(text)):
+        return None
+    first = split_clauses(text)[0]
+    first = re.sub(
+        r"^(?:(?:if|what if|suppose|supposing|say) (?:i|we|you)\s+|如果|假如|要是)", "", first
+    )
+    steps = _understand(first, s, quotes, [])
+    return Step("answer", {"about": steps[0].tool if steps else None}, why=raw)
 
 
 def question(
@@ -129,7 +195,7 @@ def question(
     about = steps[0].tool if steps else None
     if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
         return [Step("help", {"about": about})]  # "how do I remove an object?"
-    return [Step("answer", {"about": about}, why=c)]
+    return [Step("answer", {"about": None if about == "clarify" else about}, why=c)]
 
 
 def swap(steps: list[Step], old: list[Step], new: list[Step]) -> None:
@@ -158,3 +224,17 @@ def overlap(a: tuple, b: tuple) -> bool:
     """Two spans (start, end or None for the end) that share some time."""
     inf = float("inf")
     return a[0] < (b[1] if b[1] is not None else inf) and b[0] < (a[1] if a[1] is not None else inf)
+
+
+def earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> Step | None:
+    """Spans named before the verb, each read again on what the one before leaves."""
+    last = None
+    for text in texts:
+        span = time_range(text, s.total)
+        if span is None:
+            continue
+        last = span_step(*span, s.total, keep=keep)
+        out.append(last)
+        imagine(s, last)
+    texts.clear()
+    return last

@@ -242,6 +242,25 @@ _COMPARATIVE = {
 }  # fmt: skip
 
 
+#: "an office kind of background", "kinda faster": a hedge; "what kind of edits" is a question.
+_HEDGE = re.compile(
+    r"(?<!what )(?<!which )(?<!any )(?<!the )(?<!a )(?<!some )(?<!all )(?<!this )(?<!that )"
+    r"\b(?:kind of|sort of|kinda|sorta)\b\s*"
+)
+
+
+_DO = {
+    "removing": "remove", "cutting": "cut", "trimming": "trim", "deleting": "delete",
+    "chopping": "chop", "taking": "take", "dropping": "drop", "getting": "get",
+    "speeding": "speed", "slowing": "slow", "lowering": "lower", "muting": "mute",
+}  # fmt: skip
+#: "make it a bit shorter by removing the first 4 seconds": the means is the request.
+_BY_DOING = re.compile(
+    r"\bmake (?:it|the video|the clip|this|the whole thing)\b[^,.?!]{0,25}?\b(?:shorter|faster|"
+    rf"slower|quieter)\s*,?\s+by ({'|'.join(_DO)})\b"
+)
+
+
 def _terse(t: str) -> str:
     """What people type in a hurry or in a second language: "start=3.5 end=18" (from, to),
     "speed=1.25", "[00:04.5, 00:06.0]" (a span), "t=2s" (at), "more fast" (faster)."""
@@ -289,6 +308,11 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"(\d+)\s*秒(?:钟)?半", r"\1.5秒", t)  # 两秒半 = 2.5 s
     t = re.sub(r"\bthru\b", "through", t)
     t = _terse(t)
+    t = _BY_DOING.sub(lambda m: _DO[m.group(1)], t)  # "shorter by removing the first 4 s"
+    t = re.sub(r"\b(?:u+m+|u+h+|e+r+m+|u+h+m+)\b,?\s*", "", t)  # fillers
+    t = re.sub(_HEDGE, "", t)
+    t = re.sub(r"(?:^|(?<=[请你我]))将(?=\S)", "把", t)  # 请将画面中的车移除: 将 is a formal 把
+    t = re.sub(r"直接(?=[抠删去剪加换改调做弄关静])", "", t)  # 背景直接抠掉
     t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t

@@ -11,8 +11,6 @@ from typing import Any
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
     HELP,
-    IF_Q,
-    IF_Q_ZH,
     PERMIT,
     PREFER_BEFORE,
     REMARK,
@@ -52,8 +50,14 @@ from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
     ASKED,
+    CORRECTS,
+    DROP_ALL,
     NARRATION,
     PERMIT_AFTER,
+    SAME_AS,
+    corrected_words,
+    earlier_spans,
+    if_question,
     narrated,
     negation,
     overlap,
@@ -90,20 +94,6 @@ class Understanding:
     text: str = ""
 
 
-def _earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> Step | None:
-    """Spans named before the verb, each read again on what the one before leaves."""
-    last = None
-    for text in texts:
-        span = time_range(text, s.total)
-        if span is None:
-            continue
-        last = span_step(*span, s.total, keep=keep)
-        out.append(last)
-        imagine(s, last)
-    texts.clear()
-    return last
-
-
 def understand(text: str, state: dict[str, Any]) -> Understanding:
     """The whole instruction → ordered steps, each clause read on its own."""
     s = Session.of(state)
@@ -114,14 +104,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     if not norm.text:
         u.steps.append(Step("help", why="empty"))
         return u
-    if IF_Q.search(norm.text.lower()) or IF_Q_ZH.search(norm.text):
-        # "if I trim it to 10 s, does the music get shorter too?": a question about an edit
-        first = split_clauses(norm.text)[0]
-        first = re.sub(
-            r"^(?:(?:if|what if|suppose|supposing|say) (?:i|we|you)\s+|如果|假如|要是)", "", first
-        )
-        steps = _understand(first, s, norm.quotes, [])
-        u.steps.append(Step("answer", {"about": steps[0].tool if steps else None}, why=norm.raw))
+    if (asked := if_question(norm.text, norm.raw, s, norm.quotes)) is not None:
+        u.steps.append(asked)  # "if I trim it to 10 s, does the music get shorter too?"
         return u
     context: list[str] = []
     prev: tuple[str, list[Step], Session] | None = None
@@ -162,7 +146,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             c = about_thing(strip_only(c), declined, norm.zh)
         elif neg_core and (ONLY.search(c) or ONLY.search(clause.strip())):
             c = strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
-        elif declined is not None and re.search(r"\b(?:it|them)\b|它", c):
+        elif declined is not None and re.search(
+            r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开)", c
+        ):
             # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
             # as an edit of the song ("don't add music, make it 9:16": "it" is the video)
             # ("don't touch the title, trim it to 10 s": "it" is the video; it reads without it)
@@ -205,6 +191,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if prev is not None and lx.CORRECTION.fullmatch(clause.strip(" ,.!…").lower()):
             correcting = True  # "cut the first 5 seconds, no wait, the first 3"
             continue
+        if prev is not None and (m := CORRECTS.match(clause.strip().lower())) is not None:
+            correcting = True  # "cut the first 5 s, i mean the first 3"
+            c = CORRECTS.sub("", c).strip() or c
         if (u.steps or i < len(clauses) - 1) and re.fullmatch(
             r"(?:but |and )?(?:keep|leave) (?:the )?(?:music|song|bgm|title|street sound|original "
             r"sound|sound|audio)(?: (?:as it is|as is|normal|on|playing|alone|the same|there))?|"
@@ -288,6 +277,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 imagine(s, st)  # "no music" on a project with music: it goes
                 last_edit = st
             continue
+        if u.steps and u.steps[-1].tool == "answer" and SAME_AS.search(c):
+            continue  # "what does mute do, is it the same as removing the music": one question
         if (asked := question(c, clause, norm.raw, s, norm.quotes, context)) is not None:
             u.steps += asked
             continue
@@ -304,19 +295,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "cut the video at 15 seconds and delete the rest": keep what comes before
             u.steps[-1] = Step("trim", {"start": 0.0, "end": u.steps[-1].args["at"]})
             continue
-        if correcting and prev is not None and len(prev[1]) == 1 and "text" in prev[1][0].args:
-            # "add a title Hi, no wait, make it Hello": the words change, nothing else
-            m = re.fullmatch(
-                r"(?:make it|change it to|call it|i mean|i meant|rather|it should (?:be|say)|"
-                r"should (?:be|say)|(?:改成|改为|换成|应该是|叫))\s*(.+)",
-                c,
-            )
-            words = norm.quotes[int(q.group(1))] if (q := re.search(r"«(\d+)»", c)) else None
-            words = words or (s.raw_case(m.group(1).strip(" .!")) if m else None)
-            if words:
-                u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
-                prev, correcting = (c, [u.steps[-1]], prev[2]), False
-                continue
+        if (
+            correcting
+            and prev is not None
+            and len(prev[1]) == 1
+            and "text" in prev[1][0].args
+            and (words := corrected_words(c, s, norm.quotes, context))
+        ):  # "add a title Hi, no wait, make it Hello": the words change, nothing else
+            u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
+            prev, correcting = (c, [u.steps[-1]], prev[2]), False
+            continue
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
         if (
@@ -362,7 +350,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
-            last_edit = _earlier_spans(earlier, s, keep, u.steps) or last_edit
+            last_edit = earlier_spans(earlier, s, keep, u.steps) or last_edit
             pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
         elif (
@@ -374,7 +362,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             # "前三秒和后三秒都剪掉": the span named before takes the same verb, first
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c))
-            _earlier_spans([*earlier, pending_text], s, keep, u.steps)
+            earlier_spans([*earlier, pending_text], s, keep, u.steps)
             last_edit = u.steps[-1]
             pending = None
             steps = _understand(c, s, norm.quotes, context) or steps
@@ -483,10 +471,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 context.append(noun_phrase(c) or c)
                 continue
             elif (span := time_range(c, s.total)) is not None:
-                if pending is not None and not overlap(pending, span):
+                if i and u.steps and u.steps[-1].tool == "clarify":
+                    more = _understand(clauses[i - 1] + " " + c, s, norm.quotes, context)
+                    if more and more[0].tool in ("trim", "cut"):
+                        steps = more  # "chop off the last bit, the final 3 secs"
+                        u.steps.pop()
+                if steps is None and pending is not None and not overlap(pending, span):
                     earlier.append(pending_text)  # else "the middle, from 10 to 14 s": one span
-                pending, pending_text = span, c
-                continue
+                if steps is None:
+                    pending, pending_text = span, c
+                    continue
             elif (topic := mentioned(c)) is not None:
                 mention = topic
                 continue
@@ -498,7 +492,13 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             else:
                 u.steps.append(Step("clarify", why="unknown"))
                 continue
-        if correcting and prev is not None and steps and u.steps[-len(prev[1]) :] == prev[1]:
+        if (
+            correcting
+            and prev is not None
+            and steps
+            and u.steps[-len(prev[1]) :] == prev[1]
+            and [x.tool for x in prev[1] + steps] != ["add_title", "edit_title"]  # "…, make it red"
+        ):
             # the correction replaces what the clause before asked for
             del u.steps[-len(prev[1]) :]
             s = copy.deepcopy(prev[2])
@@ -581,6 +581,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
         keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
         u.steps = keep or u.steps[:1]
+    if len(clauses) > 1 and DROP_ALL.fullmatch(clauses[-1].strip(" .!,")):
+        u.steps = [Step("decline", why="cancel")]  # "I was going to ask you to trim it but nvm"
     if [st.why for st in u.steps] == ["unsupported"] and ASKED.search(norm.raw):
         u.steps = [
             Step("answer", {"about": "unsupported"}, why=norm.raw)

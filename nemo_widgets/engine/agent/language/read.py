@@ -41,6 +41,14 @@ _SCENERY = re.compile(
 )
 
 
+#: "…，只留音乐", "…, keep the music": the music stays as it is (no step of its own).
+_KEEP_MUSIC = re.compile(
+    r"(?:只|就)(?:留|要|保留)(?:背景)?音乐|(?:留着|保留)(?:背景)?音乐|音乐(?:留着|保留|不变|照旧)|"
+    r"\b(?:but |and )?(?:keep|leave) (?:the )?(?:music|song|bgm)(?: (?:on|as it is|playing))?\b"
+    r"(?!\s*[a-z])"
+)
+
+
 def understand_clause(
     c: str, s: Session, quotes: list[str], context: list[str]
 ) -> list[Step] | None:
@@ -51,7 +59,8 @@ def understand_clause(
         return [Step("redo")]
     if re.search(
         r"\b(?:undo|revert|reset|roll ?back)\s+(?:all|everything|every (?:change|edit))\b|"
-        r"\bstart (?:over|from scratch)\b|撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始",
+        r"\bstart (?:over|from scratch)\b(?!\s+(?:\d|about|around|roughly|a |half|one|two|three))|"
+        r"撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始",
         c,
     ):
         return [Step("clarify", why="undo_all")]  # how many steps is "everything"? ask
@@ -92,6 +101,8 @@ def understand_clause(
             return [st]
     if (st := title(_title_by_text(c, s), s, quotes)) is not None:
         return [st]
+    if (rest := _KEEP_MUSIC.sub("", c).strip(" ,，")) != c.strip(" ,，") and rest:
+        c = rest  # "原声关掉 只留音乐": what stays says nothing to do; the rest does
     if re.fullmatch(
         r"(?:(?:i want |keep )?(?:just|only) (?:the )?(?:music|song|bgm)(?: (?:on|playing))?|"
         r"只要(?:背景)?音乐|只留(?:背景)?音乐|只保留(?:背景)?音乐)",

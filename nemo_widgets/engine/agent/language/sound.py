@@ -124,11 +124,12 @@ def _level(t: str) -> float | None:
         return round(float(m.group(1) or m.group(2)) / 100, 4)
     m = re.search(
         r"\b(half|full|max|maximum|quarter|normal|original)\s+volume\b|(?:音量|声音)(?:调到|调成|"
-        r"变成|降到|减到|减小到|设为)?(一半|最大)",
+        r"变成|降到|减到|减小到|设为)?(一半|最大)|(?:开|调|拉|放)(?:到|成)(最大)(?:声|音量)?|"
+        r"\b(?:all the way|to the max|to max|maxed|max(?:imum)? it)\b(?<!down)(?!\s*down)",
         t,
     )
     if m:
-        return _WORD_LEVEL[m.group(1) or m.group(2)]
+        return _WORD_LEVEL.get(m.group(1) or m.group(2) or m.group(3) or "max", 1.0)
     m = re.search(
         r"(?:音量|声音|音乐|配乐)(?:调到|调成|设为|设成|改成|改为|调为|到)\s*(\d{1,3})(?![\d.]|\s*(?:秒|分|倍|x\b|:))",
         t,

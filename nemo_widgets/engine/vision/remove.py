@@ -213,6 +213,8 @@ def scan(
             h, w = rgb.shape[:2]
             frames = i + 1
             if cache is not None:
+                if i == 0 and total:  # a clip too long to keep is decoded again instead
+                    cache.expect(total, rgb.nbytes)
                 cache.add(f)
             if is_cut(thumbnail(rgb)):
                 cuts.append(i)

@@ -76,10 +76,24 @@ def detect_cuts(small: list[np.ndarray]) -> list[int]:
 
 class MotionTracker:
     """Frame-to-frame homographies (frame i → i-1), estimated while frames stream past, from
-    ORB features outside the hole, at up to ``width`` pixels (full resolution matrices)."""
+    ORB features outside the hole, at up to ``width`` pixels (full resolution matrices).
 
-    def __init__(self, width: int = 960) -> None:
+    The ECC refinement (the costliest step) only matters in a shot whose camera moves, which
+    is known when the shot ends (:meth:`fill`): until then the frames wait for it (their
+    small grey pictures held, up to ``pending_bytes``), and are refined then — or dropped,
+    unrefined, when the shot turns out static (its frames all map by the identity; on a
+    tripod shot a good share of frames shows a sub-pixel shimmer over the threshold). Past the
+    budget the oldest waiting frame is refined at once, so the matrices are the same either
+    way."""
+
+    def __init__(self, width: int = 960, pending_bytes: int = 256 << 20) -> None:
         self.width = width
+        self.pending_bytes = pending_bytes
+        #: Frame → (grey, previous grey, feature estimate, mask, scale), waiting for ECC.
+        self.pending: dict[int, tuple] = {}
+        self._held: dict[int, int] = {}  # id → bytes of the pictures the waiting frames hold
+        self._refs: dict[int, int] = {}  # id → how many waiting frames hold that picture
+        self._last_keep: np.ndarray | None = None
         self.orb = cv2.ORB_create(1000)
         self.matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
         self.prev: tuple | None = None
@@ -101,6 +115,10 @@ class MotionTracker:
                 interpolation=cv2.INTER_NEAREST,
             )
             keep = np.where(cv2.dilate(m, np.ones((9, 9), np.uint8)) > 0, 0, 255).astype(np.uint8)
+            last = self._last_keep
+            if last is not None and last.shape == keep.shape and np.array_equal(last, keep):
+                keep = last  # a parked object's: one held for all the waiting frames
+            self._last_keep = keep
         kp, des = self.orb.detectAndCompute(gray, keep)
         if self.prev is not None:
             pkp, pdes = self.prev
@@ -114,15 +132,36 @@ class MotionTracker:
                     est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
                     if est is not None and inl is not None and inl.sum() >= 8:
                         if self.moves[i] >= 0.35:  # a static camera needs no refinement
-                            est = self._refine(gray, self.prev_gray, est, keep)
-                        s, s_inv = (
-                            np.diag([scale, scale, 1.0]),
-                            np.diag([1 / scale, 1 / scale, 1.0]),
-                        )
-                        hmat = s_inv @ est @ s  # full → small, homography, small → full
+                            assert self.prev_gray is not None
+                            self.pending[i] = (gray, self.prev_gray, est, keep, scale)
+                            self._hold(+1, gray, self.prev_gray, keep)
+                        hmat = _full(est, scale)
             self.rel[i] = hmat
+            while self.pending and sum(self._held.values()) > self.pending_bytes:
+                self._settle(min(self.pending))
         self.prev = (kp, des)
         self.prev_gray = gray
+
+    def _settle(self, i: int) -> None:
+        """Refine the waiting frame ``i`` now."""
+        gray, prev, est, keep, scale = self._drop(i)
+        self.rel[i] = _full(self._refine(gray, prev, est, keep), scale)
+
+    def _drop(self, i: int) -> tuple:
+        item = self.pending.pop(i)
+        self._hold(-1, *item[0:2], item[3])
+        return item
+
+    def _hold(self, by: int, *pictures: np.ndarray | None) -> None:
+        """Count the pictures a waiting frame holds (shared ones once) in or out."""
+        for a in pictures:
+            if a is not None:
+                n = self._refs.get(id(a), 0) + by
+                if n:
+                    self._refs[id(a)], self._held[id(a)] = n, a.nbytes
+                else:
+                    self._refs.pop(id(a), None)
+                    self._held.pop(id(a), None)
 
     def _refine(
         self, gray: np.ndarray, prev: np.ndarray, est: np.ndarray, keep: np.ndarray | None
@@ -158,6 +197,11 @@ class MotionTracker:
         shot.ref = shot.start + (shot.end - shot.start) // 2
         moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]
         shot.static = not moves or float(np.median(moves)) < 0.35
+        for i in [i for i in self.pending if shot.start <= i < shot.end]:
+            if shot.static or i == shot.start:  # the identity, or across the cut: not used
+                self._drop(i)
+            else:
+                self._settle(i)
         chain = {shot.ref: eye}
         for i in range(shot.ref + 1, shot.end):  # i → ref through i-1
             chain[i] = chain[i - 1] @ self.rel.get(i, eye)
@@ -165,6 +209,12 @@ class MotionTracker:
             chain[i] = chain[i + 1] @ np.linalg.inv(self.rel.get(i + 1, eye))
         for i in range(shot.start, shot.end):
             shot.to_ref[i] = eye if shot.static else chain[i]
+
+
+def _full(est: np.ndarray, scale: float) -> np.ndarray:
+    """A homography found at ``scale`` as one at full resolution."""
+    s, s_inv = np.diag([scale, scale, 1.0]), np.diag([1 / scale, 1 / scale, 1.0])
+    return s_inv @ est @ s  # full → small, homography, small → full
 
 
 def bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:

@@ -79,13 +79,16 @@ class Analysis:
 def _median(vals: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Per-pixel median of the valid samples: ``vals`` (S, M, 3), ``valid`` (S, M) → (M, 3),
     NaN where no sample is valid. Sort-based: np.nanmedian takes a slow masked-array path
-    when S is small."""
-    v = np.where(valid[..., None], vals, np.inf)
-    v.sort(axis=0)
+    when S is small. Only the pixels some sample saw are sorted (behind a parked car, most
+    are none)."""
     k = valid.sum(axis=0)
-    mid = np.maximum(k - 1, 0) // 2
-    med = np.take_along_axis(v, mid[None, :, None], axis=0)[0]
-    med[k == 0] = np.nan
+    med = np.full(vals.shape[1:], np.nan, np.float32)
+    cols = np.flatnonzero(k)
+    if cols.size:
+        v = np.where(valid[:, cols, None], vals[:, cols], np.float32(np.inf))
+        v.sort(axis=0)
+        mid = (k[cols] - 1) // 2
+        med[cols] = np.take_along_axis(v, mid[None, :, None], axis=0)[0]
     return med
 
 
@@ -320,8 +323,10 @@ class _Plates:
         flat = plate.reshape(-1, 3)
         missing = np.zeros(need.shape, bool)
         med = _median(vals, np.stack([c.reshape(-1)[idx] for _, c, _, _ in items]))
-        loose = _median(vals, np.stack([v.reshape(-1)[idx] for _, _, v, _ in items]))
-        med = np.where(np.isnan(med), loose, med)  # only halo pixels were ever visible there
+        # Where no clear view was had, the loose ones: only halo pixels were visible there.
+        alone = np.flatnonzero(np.isnan(med[:, 0]))
+        loose = np.stack([v.reshape(-1)[idx[alone]] for _, _, v, _ in items])
+        med[alone] = _median(vals[:, alone], loose)
         gone = np.isnan(med[:, 0])
         flat[idx] = np.nan_to_num(med).astype(np.uint8)
         missing.reshape(-1)[idx[gone]] = True

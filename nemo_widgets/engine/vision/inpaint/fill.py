@@ -10,6 +10,7 @@ timestamps.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,13 @@ from nemo_widgets.engine.vision.inpaint.plate import (
     analyse,
     feather_for,
 )
-from nemo_widgets.video_io import ForwardClock, FrameCache, FrameReader, VideoWriter
+from nemo_widgets.video_io import (
+    ForwardClock,
+    FrameCache,
+    FrameReader,
+    OrderedWorker,
+    VideoWriter,
+)
 
 
 def filled_frames(
@@ -104,10 +111,17 @@ def inpaint_video(
         for packet in inp.audio_packets():
             writer.copy(packet)
         clock = ForwardClock(inp.rate, inp.time_base)
-        for i, frame, rgb in filled_frames(inp, an):
-            filled += i in an.holes
-            writer.write(rgb[: h - h % 2, : w - w % 2], clock(frame.pts))
-            progress(50 + 49 * (i + 1) / max(1, n))
+        # Encoding runs on its own thread, one frame behind the fill.
+        encoder = OrderedWorker()
+        try:
+            for i, frame, rgb in filled_frames(inp, an):
+                filled += i in an.holes
+                picture = rgb[: h - h % 2, : w - w % 2]
+                encoder.submit(functools.partial(writer.write, picture, clock(frame.pts)))
+                progress(50 + 49 * (i + 1) / max(1, n))
+            encoder.close()
+        finally:
+            encoder.join()
     return FillResult(
         n,
         len(an.shots),

@@ -5,11 +5,14 @@ sub-pixel refined by ECC; a static camera is kept exact)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
+from nemo_widgets.video_io import OrderedWorker
 
 MaskFn = Callable[[int, np.ndarray], np.ndarray | None]  # (frame index, rgb) → bool mask or None
 
@@ -84,10 +87,17 @@ class MotionTracker:
     unrefined, when the shot turns out static (its frames all map by the identity; on a
     tripod shot a good share of frames shows a sub-pixel shimmer over the threshold). Past the
     budget the oldest waiting frame is refined at once, so the matrices are the same either
-    way."""
+    way.
 
-    def __init__(self, width: int = 960, pending_bytes: int = 256 << 20) -> None:
+    ``background=True``: :meth:`add` hands the frame to a thread of its own (OpenCV lets go
+    of the GIL), so the features and matching of frame i overlap the decode of frame i + 1;
+    :meth:`fill` waits for it, and :meth:`close` (or ``with``) ends it."""
+
+    def __init__(
+        self, width: int = 960, pending_bytes: int = 256 << 20, *, background: bool = False
+    ) -> None:
         self.width = width
+        self._worker = OrderedWorker(8, "nemo-motion") if background else None
         self.pending_bytes = pending_bytes
         #: Frame → (grey, previous grey, feature estimate, mask, scale), waiting for ECC.
         self.pending: dict[int, tuple] = {}
@@ -102,6 +112,33 @@ class MotionTracker:
         self.moves: dict[int, float] = {}
 
     def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
+        """Frame ``i`` (``hole``: its mask, or None); neither array may change after."""
+        if self._worker is not None:
+            self._worker.submit(functools.partial(self._add, i, rgb, hole))
+        else:
+            self._add(i, rgb, hole)
+
+    def wait(self) -> None:
+        """Until every frame added so far is done (raising what went wrong on the thread)."""
+        if self._worker is not None:
+            self._worker.drain()
+
+    def close(self) -> None:
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.close()
+
+    def __enter__(self) -> MotionTracker:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        elif self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.join()  # the error already raised wins
+
+    def _add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
         h, w = rgb.shape[:2]
         scale = min(1.0, self.width / w)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
@@ -193,6 +230,7 @@ class MotionTracker:
 
     def fill(self, shot: Shot) -> None:
         """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies."""
+        self.wait()
         eye = np.eye(3)
         shot.ref = shot.start + (shot.end - shot.start) // 2
         moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]

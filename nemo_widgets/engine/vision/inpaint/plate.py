@@ -140,10 +140,28 @@ def analyse(
     (one pass when ``known`` says where the shots and the holes are). ``local_flow=False``
     keeps to homographies even where the scene shows parallax (for comparison). ``cache``:
     the source's frames as an earlier pass decoded them (a whole :class:`FrameCache`), read
-    instead of decoding ``src`` again."""
+    instead of decoding ``src`` again. The camera's motion is found on a thread of its own,
+    beside the decode and the masks."""
+    with MotionTracker(motion_width, background=True) as motion:
+        return _analyse(
+            src, masks, motion, check, progress, max_samples, local_flow, stack_bytes, known, cache
+        )
+
+
+def _analyse(
+    src: Path,
+    masks: MaskFn,
+    motion: MotionTracker,
+    check: Callable[[], None],
+    progress: Callable[[float], None],
+    max_samples: int,
+    local_flow: bool,
+    stack_bytes: int,
+    known: Known | None,
+    cache: FrameCache | None,
+) -> Analysis:
     plates = _Plates(max_samples, stack_bytes, local_flow)
     holes: dict[int, Hole] = {}
-    motion = MotionTracker(motion_width)
     is_cut = CutDetector() if known is None else None
     keep = _Keep(known, plates) if known is not None else None
     found = [0]

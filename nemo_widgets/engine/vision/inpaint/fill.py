@@ -27,6 +27,7 @@ from nemo_widgets.engine.vision.inpaint.plate import (
     Known,
     analyse,
     feather_for,
+    timed,
 )
 from nemo_widgets.video_io import (
     ForwardClock,
@@ -85,15 +86,40 @@ def inpaint_video(
     :class:`~nemo_widgets.engine.vision.inpaint.plate.Known`), and the source is decoded
     twice in all; with ``cache`` (the frames a scan decoded, kept) the analysis reads those
     instead, and the source is decoded once here, for the fill."""
-    an = analyse(
-        src,
-        masks,
-        check=check,
-        progress=progress,
-        max_samples=max_samples,
-        known=known,
-        cache=cache,
+    seconds: dict[str, tuple[float, float]] = {}
+    with timed(seconds, "analysis (masks, motion, plates)"):
+        an = analyse(
+            src,
+            masks,
+            check=check,
+            progress=progress,
+            max_samples=max_samples,
+            known=known,
+            cache=cache,
+        )
+    with timed(seconds, "fill and encode"):
+        filled = _fill(src, out, an, quality, progress, check)
+    return FillResult(
+        an.frames,
+        len(an.shots),
+        sum(s.static for s in an.shots),
+        filled,
+        an.never_seen,
+        len(an.parallax),
+        round(an.invented_share, 3),
+        seconds,
     )
+
+
+def _fill(
+    src: Path,
+    out: Path,
+    an: Analysis,
+    quality: str,
+    progress: Callable[[float], None],
+    check: Callable[[], None],
+) -> int:
+    """Pass 3: decode, fill and encode; how many frames had a hole."""
     w, h, n = an.width, an.height, an.frames
     filled = 0
     with (
@@ -122,15 +148,7 @@ def inpaint_video(
             encoder.close()
         finally:
             encoder.join()
-    return FillResult(
-        n,
-        len(an.shots),
-        sum(s.static for s in an.shots),
-        filled,
-        an.never_seen,
-        len(an.parallax),
-        round(an.invented_share, 3),
-    )
+    return filled
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,19 @@ class FillResult:
     #: Of the area the holes covered (in each shot's reference view), the share that no frame
     #: ever showed, so it had to be invented.
     invented_share: float = 0.0
+    #: Where the time went: stage → (wall seconds, CPU seconds of the whole process).
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def timed(into: dict[str, tuple[float, float]], stage: str) -> Iterator[None]:
+    """Add the wall and CPU seconds (every thread of the process) of the block to ``stage``."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        w, c = into.get(stage, (0.0, 0.0))
+        into[stage] = (w + time.perf_counter() - t0, c + time.process_time() - c0)
 
 
 @dataclass

@@ -228,15 +228,17 @@ class MotionTracker:
         ).max()
         return warp.astype(np.float64) if moved < 3 else est
 
-    def fill(self, shot: Shot) -> None:
-        """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies."""
+    def fill(self, shot: Shot, used: bool = True) -> None:
+        """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies;
+        ``used=False``: nothing will be warped by them (the shot has no hole), so the frames
+        waiting for ECC are let go unrefined."""
         self.wait()
         eye = np.eye(3)
         shot.ref = shot.start + (shot.end - shot.start) // 2
         moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]
         shot.static = not moves or float(np.median(moves)) < 0.35
         for i in [i for i in self.pending if shot.start <= i < shot.end]:
-            if shot.static or i == shot.start:  # the identity, or across the cut: not used
+            if shot.static or i == shot.start or not used:  # identity, across the cut, unused
                 self._drop(i)
             else:
                 self._settle(i)

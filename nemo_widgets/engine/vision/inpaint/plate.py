@@ -203,7 +203,7 @@ def _analyse(
     cuts = [*found, n]
     shots = [Shot(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     for shot in shots:
-        motion.fill(shot)
+        motion.fill(shot, used=any(i in holes for i in range(shot.start, shot.end)))
     shot_of = {i: k for k, s in enumerate(shots) for i in range(s.start, s.end)}
     an = Analysis(w, h, n, holes, shots, shot_of)
     if keep is not None:  # the plates were built as each shot ended
@@ -431,6 +431,7 @@ class _Keep:
         crops, bound = self.crops, self.bound
         self.frames, self.crops = [], None
         if not any(i in holes for i in range(shot.start, shot.end)):
+            motion.fill(shot, used=False)  # lets go what the motion held for it
             return
         if bound is None:
             self.ok = False  # holes where no bounds were said: a second pass instead

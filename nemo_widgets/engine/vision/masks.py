@@ -45,6 +45,7 @@ class Masker:
                 if keys and len(t.boxes) >= 0.5 * len(keys):
                     self.spans[id(t)] = (lo, hi - 1)
         self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._speed: dict[int, float] = {}
         self._segmenter: Any = None
 
     def _expand(self, b: Box) -> tuple[int, int, int, int]:
@@ -184,7 +185,9 @@ class Masker:
         for t, b, box in self._boxes(i):
             # A parked object keeps its shape: a few looks at it do (first, middle, last).
             looks = sorted(t.boxes)
-            if t.speed(self.scan.fps) <= 0.15 and len(looks) > 3:
+            if id(t) not in self._speed:  # per track, not per frame (the boxes are final)
+                self._speed[id(t)] = t.speed(self.scan.fps)
+            if self._speed[id(t)] <= 0.15 and len(looks) > 3:
                 looks = [looks[0], looks[len(looks) // 2], looks[-1]]
             key = (id(t), min(looks, key=lambda k: abs(k - i)))
             if key not in self._shape_cache:  # the shape is made on the nearest keyframe

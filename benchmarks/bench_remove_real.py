@@ -316,6 +316,10 @@ def run(quick: bool) -> list[Figure]:
                 for k in z.files:
                     if k != "shape":
                         masks[int(k)] = np.unpackbits(z[k])[: hh * ww].reshape(hh, ww) > 0
+            if got is not None and dump.exists():  # kept per cell, to look at the masks
+                tag = f"{cell.name.split(':')[0]}_{cell.obj}"
+                dump.replace(MEDIA / f"real_masks_{tag}.npz")
+                got = got.replace(MEDIA / f"real_out_{tag}.mp4")
             out = _frames(got) if got is not None else case.frames
             rows.append((cell, score(case, out[: len(case.frames)], masks), reply, took))
         api.http.close()

@@ -423,3 +423,92 @@ def test_matte_shares_the_first_halving_and_gets_the_same_pixels() -> None:
     for size in ((m.seg.w, m.seg.h), (m.gw, m.gh), (w // 2 + 1, h // 2 + 1)):
         assert np.array_equal(m._small(big, *size), downscale(big, *size)), size
     assert m._half is not None and m._half.shape[:2] == (h // 2, w // 2)
+
+
+class _RedIsPerson:
+    """A stand-in segmenter with the model's input size whose "person" is the red channel:
+    exact and position-true, so the closer view's placement can be checked to the pixel."""
+
+    def __init__(self, w: int, h: int) -> None:
+        self.w, self.h = w, h
+        self.seen: list[tuple[int, int]] = []
+
+    def __call__(self, rgb_small: np.ndarray) -> np.ndarray:
+        self.seen.append(rgb_small.shape[:2])
+        return rgb_small[..., 0].astype(np.float32) / 255.0
+
+
+def test_closer_view_is_put_back_where_it_was_cut_from() -> None:
+    """``Matte._zoomed``: the crop around the person, seen at the model's size, lands on the
+    same pixels of the mask (a shifted or scaled placement would smear the disc's edge), and
+    with nobody in the frame the mask is left as it is."""
+    import cv2
+
+    from nemo_widgets.engine.vision.matte import Matte
+    from nemo_widgets.video_io import downscale
+
+    w, h = 1280, 720
+    rgb = np.zeros((h, w, 3), np.uint8)
+    cv2.circle(rgb, (420, 330), 150, (255, 0, 0), -1, lineType=cv2.LINE_AA)  # off-centre
+    m = Matte(w, h)
+    seg = _RedIsPerson(m.seg.w, m.seg.h)
+    m.seg = seg  # type: ignore[assignment]
+    m._half = None
+    small = m._small(rgb, seg.w, seg.h)
+    mask = seg(small)
+    got = m._zoomed(rgb, mask)
+    assert seg.seen[-1] == (seg.h, seg.w)  # the crop went through the model at its size
+    edge = cv2.dilate(((mask > 0.02) & (mask < 0.98)).astype(np.uint8), np.ones((3, 3))) > 0
+    assert edge.any()
+    # The view sees the disc at 1/0.9 the resolution: edges agree to a fraction of a pixel
+    # (0.015 here; placed half a view pixel off, 0.038).
+    assert np.abs(got - mask)[edge].mean() < 0.025
+    assert np.abs(got - mask)[~edge].max() < 0.02
+    # A wrong placement by one model pixel would not pass the same bound.
+    shifted = np.roll(mask, 1, axis=1)
+    assert np.abs(0.5 * (mask + shifted) - mask)[edge].mean() > 0.025
+
+    empty = np.zeros_like(rgb)
+    m._half = None
+    nobody = seg(m._small(empty, seg.w, seg.h))
+    assert m._zoomed(empty, nobody) is nobody
+    assert np.array_equal(downscale(rgb, seg.w, seg.h), small)
+
+
+def test_closer_view_runs_in_both_qualities_and_keeps_the_frame_size() -> None:
+    """The real model with the closer view, on a real frame: the alpha is the frame's size,
+    the person is found, and the zoom can be turned off (``ZOOM = 1``)."""
+    from nemo_widgets.engine.vision.matte import Matte
+
+    rgb = frame_at(sample_path("webcam"), 0.5)
+    h, w = rgb.shape[:2]
+    for quality in ("fast", "best"):
+        a = Matte(w, h, quality=quality)(rgb)
+        assert a.shape == (h, w) and 0.15 < a.mean() < 0.8, quality
+
+    class Off(Matte):
+        ZOOM = 1.0
+
+    b = Off(w, h)(rgb)
+    assert b.shape == (h, w) and not np.array_equal(b, Matte(w, h)(rgb))
+
+
+def test_still_picture_holds_part_of_the_last_alpha_and_a_changed_one_does_not() -> None:
+    """``Matte._hold_still``: where the guide's colours are the same as last frame, the new
+    alpha is pulled halfway to the last one; where they changed a lot, it is left alone;
+    with ``temporal=False`` nothing is held."""
+    from nemo_widgets.engine.vision.matte import Matte
+
+    m = Matte(64, 48)
+    guide = np.full((48, 64, 3), 100, np.uint8)
+    first = np.zeros((48, 64), np.float32)
+    assert m._hold_still(guide, first) is first
+    moved = guide.copy()
+    moved[:, 40:] = 220  # the right part of the picture changed
+    new = np.ones((48, 64), np.float32)
+    out = m._hold_still(moved, new)
+    assert np.allclose(out[:, :30], 1 - m.STILL_KEEP, atol=1e-6)  # still: half held
+    assert np.allclose(out[:, 46:], 1.0, atol=1e-4)  # changed: the new alpha
+    off = Matte(64, 48, temporal=False)
+    off._hold_still(guide, first)
+    assert off._hold_still(guide, new) is new

@@ -374,3 +374,133 @@ def test_spaces_split_only_where_steps_are() -> None:
     assert spaced("不要删音乐 静音就好", read) == ["不要删音乐", "静音就好"]
     assert strip_only("静音就好") == "静音"
     assert strip_only("just turn it down") == "turn it down"
+
+
+#: Set D's wrong-edit families, each with paraphrases of our own (English and Chinese).
+REASONS = [
+    # a complaint that one sound covers the other is the reason for the change said with it;
+    # alone, the loud one goes down one step (never the covered one's rival up)
+    (
+        "原声大一点，说话都被BGM盖住了",
+        SONGS,
+        [("set_volume", {"target": "video", "relative": "up"})],
+    ),
+    (
+        "说话都被音乐盖住了，原声调大",
+        SONGS,
+        [("set_volume", {"target": "video", "relative": "up"})],
+    ),
+    (
+        "turn my voice up, the music is drowning it out",
+        FULL,
+        [("set_volume", {"target": "video", "relative": "up"})],
+    ),
+    (
+        "I can't hear my voice over the music",
+        FULL,
+        [("set_volume", {"target": "music", "relative": "down"})],
+    ),
+    ("背景音乐把人声盖住了", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    # one request restated in two clauses runs once; the song that plays named alone: ask
+    ("换首歌，换成 upbeat", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+    ("change the song, use upbeat.mp3", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+    ("把lofi换成另外一首", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+    ("换成 lofi", SONGS, [("clarify", {})]),
+    # narration is not a command; a vague span restated exactly is one span
+    (
+        "There's a bit in the middle, from 10 to 14 seconds, where I sneezed. Take that out pls",
+        BARE,
+        [("cut", {"start": 10.0, "end": 14.0})],
+    ),
+    ("from 12 to 15 seconds, where the dog barks, remove that", BARE, [("cut", {"start": 12.0})]),
+    ("10秒到14秒那里我打了个喷嚏，剪掉", BARE, [("cut", {"start": 10.0, "end": 14.0})]),
+    # "just" before a removal stresses it; it keeps nothing
+    (
+        "so um from twenty seconds to twenty five seconds just take that out",
+        BARE,
+        [("cut", {"start": 20.0, "end": 25.0})],
+    ),
+    ("from 5 to 10 just get rid of it", BARE, [("cut", {"start": 5.0, "end": 10.0})]),
+    ("just keep 0:20 to 0:25", BARE, [("trim", {"start": 20.0, "end": 25.0})]),
+    # typos of in/out after "fade"; a word one edit from neither, or "on", is not guessed
+    ("fade inn the audio", FULL, [("fade", {"direction": "in", "target": "audio"})]),
+    ("fade ni", BARE, [("fade", {"direction": "in"})]),
+    ("fade the music otu", FULL, [("fade", {"direction": "out"})]),
+    ("fade on", BARE, [("clarify", {})]),
+    ("set fade duration=2", BARE, [("clarify", {})]),
+    # "… is fine": a detail of the step before; blurred sides crop nothing either
+    (
+        "make it vertical for tiktok but dont crop anything, blurry sides is fine",
+        BARE,
+        [("set_aspect", {"ratio": "9:16", "fit": "blur"})],
+    ),
+    ("竖屏，不要裁切，两边模糊就行", BARE, [("set_aspect", {"ratio": "9:16", "fit": "blur"})]),
+    ("make it 9:16, cropping is fine", BARE, [("set_aspect", {"ratio": "9:16", "fit": "fill"})]),
+    ("add a title hello, the font is fine", BARE, [("add_title", {"text": "hello"})]),
+    # "it" could be the title: ask; with no title it is the video
+    ("make it 5 seconds", TITLED, [("clarify", {})]),
+    ("make it 5 seconds", BARE, [("trim", {"start": 0.0, "end": 5.0})]),
+    # 请问 asks
+    ("请问导出的视频是什么格式？", BARE, [("answer", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), REASONS, ids=[c[0] for c in REASONS])
+def test_reasons_remarks_and_restatements(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
+
+
+#: How strangers type: terse keys, a second language's grammar, chat, titles timed in words.
+TYPED = [
+    # cancelling, said chattily; restoring is an undo
+    ("nah forget it", BARE, [("decline", {})]),
+    ("算了算了 不弄了", BARE, [("decline", {})]),
+    ("暂时不需要调整速度，谢谢。", BARE, [("decline", {})]),
+    ("No need to make it vertical, is ok like this.", BARE, [("decline", {})]),
+    ("算了，还是恢复原来的长度吧", EDITED, [("undo", {})]),
+    ("恢复原样", EDITED, [("undo", {})]),
+    # "the sound from it" is the sound; 也 between a thing and its verb
+    ("slow it down to 0.5 and remove the sound from it", BARE, [("set_speed", {}), ("mute", {})]),
+    ("把音乐删了，原声也关掉", FULL, [("remove_music", {}), ("mute", {"target": "video"})]),
+    # key=value, [a, b], "more fast", a typo of "between"
+    ("trim start=3.5 end=18", BARE, [("trim", {"start": 3.5, "end": 18.0})]),
+    ("set speed=1.25", BARE, [("set_speed", {"factor": 1.25})]),
+    ("Remove segment [00:04.5, 00:06.0]", BARE, [("cut", {"start": 4.5, "end": 6.0})]),
+    ("cut out the bit betwen 0:18 and 0:21", BARE, [("cut", {"start": 18.0, "end": 21.0})]),
+    ("Make the video more fast, two times.", BARE, [("set_speed", {"factor": 2.0})]),
+    # a title's time and length in words; quotes with an apostrophe inside
+    ('Add a title "v2.1" at t=2s, duration 4s.', BARE, [("add_title", {"start": 2.0})]),
+    (
+        "I'd love the words 'Grandpa's 80th' to appear at the very beginning, for about 5 seconds",
+        BARE,
+        [("add_title", {"text": "Grandpa's 80th", "start": 0.0, "duration": 5.0})],
+    ),
+    ("在第5秒加一行字“出发啦”，显示两秒", BARE, [("add_title", {"start": 5.0, "duration": 2.0})]),
+    ("标题字号调到48", TITLED, [("edit_title", {"size": 48.0})]),
+    ("字放大一点，挪到画面中间", TITLED, [("edit_title", {"size": "bigger"})]),
+    # a span named with what happened there; a remark's question is dropped when a step is asked
+    (
+        "ok so around 0:08 to 0:11 my phone rang, can you get rid of that bit",
+        BARE,
+        [("cut", {"start": 8.0, "end": 11.0})],
+    ),
+    (
+        "from 12 to 16 seconds is where the bus went past and it's super loud. cut it out please",
+        BARE,
+        [("cut", {"start": 12.0, "end": 16.0})],
+    ),
+    ("10秒到13秒那里有人挡镜头了，删掉", BARE, [("cut", {"start": 10.0, "end": 13.0})]),
+    ("remove the 2 people crossing", BARE, [("remove_object", {"target": "2 people crossing"})]),
+    ("原声再大一点 BGM把说话声盖住了", FULL, [("set_volume", {"target": "video"})]),
+    # an unsupported thing asked about is answered; asked for, declined
+    ("can you add stickers?", BARE, [("answer", {})]),
+    ("请问可以加贴纸吗", BARE, [("answer", {})]),
+    ("can you make the whole thing black and white", BARE, [("decline", {})]),
+    ("请问最多能导出多长的视频？", BARE, [("answer", {})]),
+    ("抖音竖屏 裁掉两边没关系", BARE, [("set_aspect", {"ratio": "9:16", "fit": "fill"})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), TYPED, ids=[c[0] for c in TYPED])
+def test_what_strangers_type(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

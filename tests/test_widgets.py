@@ -686,3 +686,29 @@ def test_the_candidate_picker_shows_the_question_and_a_click_picks(engine, tmp_p
         assert "already answered" in prompt.error and len(prompt.messages) == n
 
     asyncio.run(main())
+
+
+def test_a_picker_click_in_a_chinese_chat_says_it_in_chinese(engine, tmp_path: Path) -> None:
+    """The question asked in Chinese: a click sends 第二个 (what the user could type there),
+    not English words, and the engine removes the second candidate."""
+    from nemo_widgets.synth import frame_at
+    from tests.things import shares, three_things
+
+    async def main() -> None:
+        c = Controller(AsyncNemoClient(engine.base_url, settings=fast()))
+        prompt = PromptPanel(c)
+        await c.upload(three_things(tmp_path / "things.mp4"))
+        prompt._on_front_end(prompt, {"kind": "send", "text": "把那个玩具去掉"}, [])
+        await settle(prompt)
+        index = len(prompt.messages) - 1
+        assert prompt.messages[index].get("picker"), prompt.messages[index]["text"]
+        prompt._on_front_end(prompt, {"kind": "pick", "index": index, "n": 2}, [])
+        await settle(prompt)
+        assert [m["text"] for m in prompt.messages if m["role"] == "user"][-1] == "第二个"
+        gen = c.state["generated_media"][-1]
+        assert gen["kind"] == "removed", prompt.messages[-1]["text"]
+        out = await c.session.client.download(c._local(gen["url"]), tmp_path / "out.mp4")
+        left = shares(frame_at(out, 0.5))
+        assert left["disc"] < 0.05 and left["square"] > 0.95 and left["triangle"] > 0.95, left
+
+    asyncio.run(main())

@@ -14,6 +14,7 @@ from typing import Any
 from nemo_widgets.widgets._util import friendly
 
 ORDINALS = {1: "first", 2: "second", 3: "third"}
+ORDINALS_ZH = {1: "第一个", 2: "第二个", 3: "第三个"}
 
 
 def question_of(result: Any) -> dict[str, Any] | None:
@@ -58,10 +59,14 @@ def picker_of(question: dict[str, Any], entry: dict[str, Any] | None) -> dict[st
     }
 
 
-def pick_text(n: int) -> str:
-    """The message a click on candidate ``n`` sends: what the user could type."""
+def pick_text(n: int, asked: str = "") -> str:
+    """The message a click on candidate ``n`` sends: what the user could type, in the
+    language of the request that was asked about (``asked``: a Chinese chat gets 第二个, not
+    "the second one")."""
     if n not in ORDINALS:
         raise ValueError(f"there is no candidate {n}")
+    if any("\u4e00" <= ch <= "\u9fff" for ch in asked):
+        return ORDINALS_ZH[n]
     return f"the {ORDINALS[n]} one"
 
 
@@ -134,4 +139,8 @@ class PickerMixin:
             self.error = f"There is no candidate {n}."
             return
         self._update_at(index, picker=dict(picker, answered=n, closed=True))
-        self.say(pick_text(n))
+        asked = next(
+            (str(m.get("text") or "") for m in self.messages[index::-1] if m.get("role") == "user"),
+            "",
+        )
+        self.say(pick_text(n, asked))

@@ -31,6 +31,14 @@ CLARIFY = {
         'How far back? Say "undo" for the last change, or e.g. "undo the last 3 changes".',
         "要撤销几步？说“撤销”撤回上一步，或者“撤销三步”。",
     ),
+    "fade_which": (
+        "Fade in at the start, out at the end, or both?",
+        "是开头淡入、结尾淡出，还是两头都要？",
+    ),
+    "length_which": (
+        "Should the whole video become that long, or the title show that long?",
+        "是把整个视频剪成这么长，还是让标题显示这么久？",
+    ),
     "which_sound": (
         "The music or the video's own sound?",
         "是背景音乐，还是视频原声？",
@@ -221,6 +229,8 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
             if zh
             else f"There are {len(s.clips)} clips on the timeline."
         )
+    if about == "unsupported":  # "can you add stickers?": no, and nothing changed
+        return decline(Step("decline", why="unsupported"), zh)
     if about in _ABOUT:
         return _ABOUT[about][1 if zh else 0] + (tail_zh if zh else tail_en)
     if re.search(r"\btimeline\b|\bclips?\b|时间线|片段", q):

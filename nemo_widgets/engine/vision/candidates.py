@@ -29,6 +29,8 @@ import numpy as np
 
 from nemo_widgets.engine.vision.overlays import Overlay, find_overlays
 from nemo_widgets.engine.vision.remove import Box, Scan, Track, iou, scan
+from nemo_widgets.engine.vision.scene_motion import components as _components
+from nemo_widgets.engine.vision.scene_motion import moving_boxes, relative_speed
 from nemo_widgets.video_io import FrameReader
 
 _HUES = (
@@ -107,19 +109,6 @@ class Proposal:
     notes: dict[str, Any] = field(default_factory=dict)
 
 
-def _components(
-    mask: np.ndarray, min_area: float, max_area: float
-) -> list[tuple[int, int, int, int, float]]:
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8))
-    total = mask.shape[0] * mask.shape[1]
-    out = []
-    for c in range(1, n):
-        x, y, bw, bh, a = (int(v) for v in stats[c])
-        if min_area * total <= a <= max_area * total and bw * bh <= 0.5 * total:
-            out.append((x, y, x + bw, y + bh, a / max(1, bw * bh)))
-    return out
-
-
 Look = tuple[Box, float, str | None, str]  # box, strength, colour, shape
 
 
@@ -182,8 +171,11 @@ def _contrast_boxes(rgb: np.ndarray) -> list[Look]:
     lab = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     k = max(9, (round(small.shape[1] / 6) | 1))
     bg = cv2.cvtColor(cv2.medianBlur(small, min(k, 255)), cv2.COLOR_RGB2LAB).astype(np.float32)
-    # Colour counts more than lightness (a dark fence bar, a shadow, differ in lightness).
-    diff = (lab - bg) * np.array([0.4, 1.0, 1.0], np.float32)
+    # Colour counts more than darkness (a dark fence bar, a shadow, differ in lightness); a
+    # thing paler than its surroundings (a white cone, a rocket against the sky, a pale box
+    # on grey tarmac) differs in lightness alone, and counts in full.
+    diff = lab - bg
+    diff[..., 0] *= np.where(diff[..., 0] > 0, 1.0, 0.4)
     d = np.linalg.norm(diff, axis=2)
     fg = (d > max(30.0, float(np.percentile(d, 97)))).astype(np.uint8)
     fg = cv2.morphologyEx(fg, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
@@ -207,31 +199,6 @@ def _inside(a: Box, b: Box, share: float = 0.8) -> bool:
     sa = (a[2] - a[0]) * (a[3] - a[1])
     sb = (b[2] - b[0]) * (b[3] - b[1])
     return inter >= share * min(sa, sb)
-
-
-def _moving_boxes(prev: np.ndarray, cur: np.ndarray) -> list[Box]:
-    """Regions of ``cur`` (grey, small) that moved differently from the camera since ``prev``."""
-    orb = cv2.ORB_create(800)
-    ka, da = orb.detectAndCompute(prev, None)
-    kb, db = orb.detectAndCompute(cur, None)
-    hmat = np.eye(3)
-    if da is not None and db is not None and len(ka) >= 12 and len(kb) >= 12:
-        m = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(da, db)
-        if len(m) >= 12:
-            a = np.float32([ka[x.queryIdx].pt for x in m])
-            b = np.float32([kb[x.trainIdx].pt for x in m])
-            est, _ = cv2.findHomography(a, b, cv2.RANSAC, 3.0)
-            if est is not None:
-                hmat = est
-    h, w = cur.shape
-    warped = cv2.warpPerspective(prev, hmat, (w, h), borderMode=cv2.BORDER_REPLICATE)
-    valid = cv2.warpPerspective(np.ones_like(prev), hmat, (w, h)) > 0
-    diff = cv2.absdiff(cv2.GaussianBlur(warped, (5, 5), 0), cv2.GaussianBlur(cur, (5, 5), 0))
-    thr = max(25.0, float(np.percentile(diff[valid], 98)) if valid.any() else 25.0)
-    moved = ((diff > thr) & valid).astype(np.uint8)
-    moved = cv2.morphologyEx(moved, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8))
-    moved = cv2.morphologyEx(moved, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    return [b[:4] for b in _components(moved, 0.003, 0.3)]
 
 
 def _link(
@@ -303,6 +270,7 @@ def propose(
     looks = sorted(ends | tiled)
     sal: dict[int, list[Look]] = {}
     mov: dict[int, list[Look]] = {}
+    cams: dict[int, tuple[int, np.ndarray]] = {}  # keyframe → (previous keyframe, camera)
     scale = min(1.0, 480 / w)
     prev_small: tuple[int, np.ndarray] | None = None
     with FrameReader(src, check=check) as r:
@@ -316,8 +284,10 @@ def propose(
                 cv2.COLOR_RGB2GRAY,
             )
             if prev_small is not None and shot_of(prev_small[0]) == shot_of(i):
-                boxes = _moving_boxes(prev_small[1], small)
+                boxes, hm = moving_boxes(prev_small[1], small)
                 mov[i] = [(tuple(v / scale for v in b), 0.6, None, "") for b in boxes]  # type: ignore[misc]
+                to_full = np.diag([scale, scale, 1.0])  # the camera in video pixels
+                cams[i] = (prev_small[0], np.linalg.inv(to_full) @ hm @ to_full)
             prev_small = (i, small)
             if model is not None and i in looks:
                 sal[i] = _salient_boxes(model, rgb, tiles=i in tiled)
@@ -333,15 +303,13 @@ def propose(
     merged = _merge(cands, sc)
     ov = find_overlays(src, check=check)
     for o in ov.overlays:
-        c = Candidate(
-            "overlay",
-            {0: tuple(map(float, o.box)), max(0, sc.frames - 1): tuple(map(float, o.box))},
-        )  # type: ignore[arg-type]
+        span = (o.first, o.last) if o.present.any() else (0, max(0, sc.frames - 1))
+        c = Candidate("overlay", {k: tuple(map(float, o.box)) for k in span})  # type: ignore[misc]
         c.overlay, c.strength, c.sources = o, o.score, {"overlay"}
         c.colour = _overlay_colour(o)
         merged = [m for m in merged if not _inside(m.box(), c.box(), 0.6)]
         merged.append(c)
-    _describe(src, merged, sc, check)
+    _describe(src, merged, sc, check, cams)
     for n, c in enumerate(sorted(merged, key=lambda c: (c.first, c.box()[0]))):
         c.id = f"c{n + 1}"
     progress(100)
@@ -403,7 +371,13 @@ def _merge(cands: list[Candidate], sc: Scan) -> list[Candidate]:
     ]
 
 
-def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], None]) -> None:
+def _describe(
+    src: Path,
+    cands: list[Candidate],
+    sc: Scan,
+    check: Callable[[], None],
+    cams: dict[int, tuple[int, np.ndarray]] | None = None,
+) -> None:
     """Colour and shape of each candidate from its middle keyframe (GrabCut for those the
     saliency pass did not describe), and boxes grown to the whole thing: a salient part (the
     half of a hat on one side of a fence bar) grows over the pixels of its own colour next
@@ -415,7 +389,10 @@ def _describe(src: Path, cands: list[Candidate], sc: Scan, check: Callable[[], N
         ks = sorted(c.boxes)
         want.setdefault(ks[len(ks) // 2], []).append(c)
         if c.track is not None:
-            c.moving = c.moving or c.track.speed(sc.fps) > 0.15
+            # Against the scene, not the frame: in a handheld or panning shot a parked car
+            # moves across the picture with everything else.
+            rel = relative_speed(c.track.boxes, cams or {}, sc.fps)
+            c.moving = c.moving or (c.track.speed(sc.fps) if rel is None else rel) > 0.15
     if not want:
         return
     with FrameReader(src, check=check) as r:

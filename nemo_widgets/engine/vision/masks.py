@@ -24,10 +24,13 @@ class Masker:
         scan: Scan,
         *,
         margin: float = 0.12,
+        grow: float = 0.03,
         start_s: float = 0.0,
         end_s: float | None = None,
     ) -> None:
         self.tracks, self.scan, self.margin = tracks, scan, margin
+        #: How much a moving object's shape is grown (of its box's longer side).
+        self.grow = grow
         self.start = int(start_s * scan.fps)
         self.end = int(end_s * scan.fps) if end_s is not None else scan.frames
         self.hold = max(1, round(scan.fps * 0.5))
@@ -51,10 +54,13 @@ class Masker:
     def _expand(self, b: Box) -> tuple[int, int, int, int]:
         w, h = b[2] - b[0], b[3] - b[1]
         m = self.margin
+        # Wider than high: a detector's box often cuts a vehicle's nose or tail off (the
+        # silhouette reaches out there only where it was cut, see silhouette._cut_sides).
+        mx = 2 * m
         return (
-            max(0, int(b[0] - m * w)),
+            max(0, int(b[0] - mx * w)),
             max(0, int(b[1] - m * h)),
-            min(self.scan.width, int(np.ceil(b[2] + m * w))),
+            min(self.scan.width, int(np.ceil(b[2] + mx * w))),
             min(self.scan.height, int(np.ceil(b[3] + (m + 0.1) * h))),
         )  # shadow / feet
 
@@ -187,11 +193,21 @@ class Masker:
             looks = sorted(t.boxes)
             if id(t) not in self._speed:  # per track, not per frame (the boxes are final)
                 self._speed[id(t)] = t.speed(self.scan.fps)
-            if self._speed[id(t)] <= 0.15 and len(looks) > 3:
+            moving = self._speed[id(t)] > 0.15
+            if not moving and len(looks) > 3:
                 looks = [looks[0], looks[len(looks) // 2], looks[-1]]
             key = (id(t), min(looks, key=lambda k: abs(k - i)))
             if key not in self._shape_cache:  # the shape is made on the nearest keyframe
-                self._shape_cache[key] = self._shape(rgb, t, box, b)
+                shape = self._shape(rgb, t, box, b)
+                if moving:
+                    # Its shape changes between looks (a walker's legs, a rider's wheels) and
+                    # what is behind it is seen in other frames: a generous edge costs
+                    # little, a remnant left standing shows.
+                    r = max(1, round(self.grow * max(shape.shape)))
+                    shape = (
+                        cv2.dilate(shape.astype(np.uint8), np.ones((2 * r + 1,) * 2, np.uint8)) > 0
+                    )
+                self._shape_cache[key] = shape
             shape = self._shape_cache[key]
             x0, y0, x1, y1 = box
             if out is None:

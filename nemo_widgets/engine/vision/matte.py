@@ -1,8 +1,9 @@
 """The matte: who is in front, as a full-resolution alpha, and their colour at the edges.
 
 Per frame (see VIDEO-AI.md): MediaPipe selfie segmentation at low resolution (with a
-mirrored second pass), a temporal blend with the previous mask moved by the person's
-motion, a colour model of person and background for the uncertain pixels, then a colour
+mirrored second pass and a closer look at a crop around the people), a temporal blend with
+the previous mask moved by the person's motion, a colour model of person and background for
+the uncertain pixels, part of the last alpha held where the picture is still, then a colour
 guided filter to full resolution (at best quality, then a full-resolution edge step,
 ``sharpen_edges``). ``estimate_foreground`` gives edge pixels the person's own
 colour (blur-fusion) before compositing. Benchmarked in benchmarks/bench_background.py
@@ -225,6 +226,13 @@ class Matte:
     STEADY_GAIN = 3.0
     #: Tile size of the full-resolution edge step's search for the edge band.
     TILE = 32
+    #: The closer second look's crop, as a share of the frame's sides (``_zoomed``);
+    #: 1 turns it off.
+    ZOOM = 0.9
+    #: Where the picture is still, how much of the last alpha is kept, and the colour
+    #: change (0–255) over which that falls off by e (``_hold_still``).
+    STILL_KEEP = 0.5
+    STILL_TOL = 8.0
 
     def __init__(self, w: int, h: int, *, temporal: bool = True, quality: str = "fast") -> None:
         self.w, self.h, self.quality = w, h, quality
@@ -253,11 +261,48 @@ class Matte:
         self.sharpen_eps = 1e-3
         self._last: tuple[np.ndarray, np.ndarray] | None = None
         self._half: np.ndarray | None = None  # this frame at half size, made once
+        self._held: tuple[np.ndarray, np.ndarray] | None = None  # last guide and its alpha
 
-    def _segment(self, small: np.ndarray) -> np.ndarray:
+    def _segment(self, small: np.ndarray, rgb: np.ndarray) -> np.ndarray:
         """The model's mask, averaged with its mask of the mirrored frame: errors that depend
-        on where things are (a post behind one ear) differ between the two and halve."""
-        return self._both_ways(self.seg, small)
+        on where things are (a post behind one ear) differ between the two and halve. Then
+        averaged with its mask of a closer view of the person (``_zoomed``)."""
+        mask = self._both_ways(self.seg, small)
+        return self._zoomed(rgb, mask) if self.ZOOM < 1 else mask
+
+    def _zoomed(
+        self, rgb: np.ndarray, mask: np.ndarray, seg: Segmenter | None = None
+    ) -> np.ndarray:
+        """A second look, closer: the model run on a crop of ``ZOOM`` × the frame (each
+        side) around the people it found (centred on them across, from just above their
+        heads down), its mask put back in place and averaged with the whole-frame mask
+        where the crop covers it. The model sees the people at 1/ZOOM of the resolution and
+        from a different framing, so its edge errors differ and average out: on the RVM
+        reference, median alpha MAD −8 % for one more model call (≈ 5 ms; at best quality
+        the view is mirrored too)."""
+        sh, sw = mask.shape
+        ys, xs = np.nonzero(mask > 0.5)
+        if len(ys) < 10:
+            return mask
+        z = self.ZOOM
+        cx = (xs.min() + xs.max() + 1) / (2 * sw)
+        top = (ys.min() - 0.1 * (ys.max() + 1 - ys.min())) / sh
+        fx0, fy0 = min(max(0.0, cx - z / 2), 1 - z), min(max(0.0, top), 1 - z)
+        src = self._half if self._half is not None else rgb
+        fh, fw = src.shape[:2]
+        x0, y0 = round(fx0 * fw), round(fy0 * fh)
+        x1, y1 = min(fw, x0 + round(z * fw)), min(fh, y0 + round(z * fh))
+        seg = seg or self.seg
+        crop = downscale(np.ascontiguousarray(src[y0:y1, x0:x1]), seg.w, seg.h)
+        view = self._both_ways(seg, crop) if self.quality == "best" else seg(crop)
+        # The view's model pixels → the mask's pixels (pixel centres aligned).
+        kx, ky = (x1 - x0) / fw * sw / seg.w, (y1 - y0) / fh * sh / seg.h
+        m = np.float32(
+            [[kx, 0, x0 / fw * sw + 0.5 * kx - 0.5], [0, ky, y0 / fh * sh + 0.5 * ky - 0.5]]
+        )
+        covered = cv2.warpAffine(np.ones_like(view), m, (sw, sh), flags=cv2.INTER_LINEAR)
+        placed = cv2.warpAffine(view, m, (sw, sh), flags=cv2.INTER_LINEAR)
+        return mask + 0.5 * covered * (placed - mask)
 
     @staticmethod
     def _both_ways(seg: Segmenter, small: np.ndarray) -> np.ndarray:
@@ -271,6 +316,8 @@ class Matte:
         if self.seg2 is None:
             return mask
         other = self._both_ways(self.seg2, self._small(rgb, self.seg2.w, self.seg2.h))
+        if self.ZOOM < 1:  # its own closer look too (the astronaut's suit: MAD 16 → 12)
+            other = self._zoomed(rgb, other, self.seg2)
         h, w = mask.shape
         return 0.5 * (mask + cv2.resize(other, (w, h), interpolation=cv2.INTER_LINEAR))
 
@@ -313,13 +360,13 @@ class Matte:
     def __call__(self, rgb: np.ndarray) -> np.ndarray:
         self._half = None
         small = self._small(rgb, self.seg.w, self.seg.h)
-        mask = self._stabilise(self._second_opinion(rgb, self._segment(small)), small)
+        mask = self._stabilise(self._second_opinion(rgb, self._segment(small, rgb)), small)
         guide8 = self._small(rgb, self.gw, self.gh)
         p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
         p = self.colour.refine(guide8, p)
         # A firmer curve: the model's output is soft far from the true edge.
         p = np.clip((p - 0.5) * 2.2 + 0.5, 0, 1).astype(np.float32)
-        alpha = self._guided(rgb, guide8, p)
+        alpha = self._guided(rgb, guide8, self._hold_still(guide8, p))
         if self.sharpen_passes:
             sharp = sharpen_edges(
                 rgb,
@@ -331,6 +378,21 @@ class Matte:
             )
             alpha = self._steady(alpha, sharp)
         return alpha
+
+    def _hold_still(self, guide8: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """Where the picture has not changed since the last frame (camera and person still
+        there), up to ``STILL_KEEP`` of the last frame's alpha is kept, falling off with the
+        change in colour (``STILL_TOL`` levels, 5×5 mean of the largest channel change):
+        the segmenter's frame-to-frame noise on a still edge averages out, and an edge that
+        moves changes the colours under it and so is not held back. On the RVM reference,
+        dtSSD −6 % and MAD unchanged, for about 1 ms at the guide's size."""
+        prev = self._held
+        if self.temporal and prev is not None and prev[0].shape == guide8.shape:
+            change = cv2.blur(cv2.absdiff(guide8, prev[0]).max(axis=2).astype(np.float32), (5, 5))
+            keep = self.STILL_KEEP * np.exp(change * (-1 / self.STILL_TOL))
+            p = keep * prev[1] + (1 - keep) * p
+        self._held = (guide8, p)
+        return p
 
     def _steady(self, soft: np.ndarray, sharp: np.ndarray) -> np.ndarray:
         """The edge step follows each frame's noise; where the soft alpha it started from

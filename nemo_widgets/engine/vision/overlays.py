@@ -77,6 +77,12 @@ def _grad(g: np.ndarray) -> np.ndarray:
     return cv2.magnitude(gx, gy)
 
 
+def _cgrad(rgb: np.ndarray) -> np.ndarray:
+    """The colour gradient: per pixel, the strongest of the channels' (after a light blur)."""
+    rgb = cv2.GaussianBlur(rgb.astype(np.float32), (0, 0), 0.7)
+    return np.max([_grad(np.ascontiguousarray(rgb[..., c])) for c in range(3)], axis=0)
+
+
 def _sample(
     src: Path, count: int, check: Callable[[], None]
 ) -> tuple[list[np.ndarray], int, float, tuple[int, int]]:
@@ -247,9 +253,12 @@ def _refine(
                 "g": np.zeros(shape, np.float64),
                 "n": 0,
                 "edges": [],
+                "cedges": [],  # per frame, the colour gradient (for presence)
+                "rgb": {},  # a sample of its crops (frame → RGB), for a partial overlay
             }
         )
     with FrameReader(src, check=check) as r:
+        every = max(1, r.frames_hint // 240)
         for f in r:
             rgb = f.rgb
             for o, acc in zip(overlays, sums, strict=True):
@@ -261,6 +270,9 @@ def _refine(
                 acc["g"] += grey
                 acc["n"] += 1
                 acc["edges"].append(np.clip(grey + 0.5, 0, 255).astype(np.uint8))
+                acc["cedges"].append(np.clip(_cgrad(crop) + 0.5, 0, 255).astype(np.uint8))
+                if f.index % every == 0:
+                    acc["rgb"][f.index] = rgb[y0:y1, x0:x1].copy()
     for o, acc in zip(overlays, sums, strict=True):
         n = acc["n"]
         if n < 2:
@@ -273,13 +285,25 @@ def _refine(
         strong = tpl > max(20.0, float(np.percentile(tpl, 90)))
         if strong.sum() < 8:
             continue
-        # Present where its edges are there: the frame's gradient on the template's edges.
-        ratio = np.median(edges[:, strong] / tpl[strong], axis=1)
+        # Present where its edges are there: the frame's gradient on the template's edges,
+        # in colour (yellow text over a pale sky keeps its edges in blue, not in grey).
+        ctpl = _cgrad((acc["s"] / n).astype(np.float32))
+        cstrong = ctpl > max(20.0, float(np.percentile(ctpl, 90)))
+        cedges = np.stack(acc["cedges"]).astype(np.float32)
+        ratio = np.median(cedges[:, cstrong] / ctpl[cstrong], axis=1)
         present = ratio > 0.55
-        if present.mean() < 0.7:  # scene edges that line up now and then, not an overlay
-            continue
+        if not lasting_run(present):
+            continue  # scene edges that line up now and then, not an overlay
         o.present = np.zeros(len(o.present), bool)
         o.present[: len(present)] = present
+        if present.mean() < 0.9:  # a logo that comes in later: its statistics while shown
+            grey_on = np.stack(acc["edges"])[present].astype(np.float32)
+            g = grey_on.mean(0)
+            std = grey_on.std(0)
+            shown = [c for i, c in acc["rgb"].items() if i < len(present) and present[i]]
+            if shown:
+                n = len(shown)
+                acc["s"] = np.sum(np.stack(shown).astype(np.float64), axis=0)
         a_small = cv2.resize(o.alpha, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
         outside = a_small < 0.1
         if outside.sum() < 20:
@@ -322,6 +346,21 @@ def _refine(
             aa = alpha[wgt][:, None]
             cc = (mean_rgb[wgt] - (1 - aa) * ring_rgb) / aa
             o.colour = tuple(int(v) for v in np.clip(np.median(cc, axis=0), 0, 255))  # type: ignore[assignment]
+
+
+def lasting_run(present: np.ndarray, share: float = 0.7, run: float = 0.35) -> bool:
+    """Whether an overlay's presence per frame is an overlay's: shown in most frames, or in
+    one long unbroken stretch (a logo that appears after the intro, a caption that goes):
+    edges of the scene that line up with it now and then flicker instead."""
+    if present.size == 0:
+        return False
+    if present.mean() >= share:
+        return True
+    best = cur = 0
+    for p in present:
+        cur = cur + 1 if p else 0
+        best = max(best, cur)
+    return best >= max(4, run * present.size) and best >= 0.85 * present.sum()
 
 
 def invertible(o: Overlay) -> bool:

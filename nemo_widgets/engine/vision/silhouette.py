@@ -84,20 +84,42 @@ def object_mask(
     # What the network calls salient outside the box belongs to something else, except for
     # a few pixels of blur at its edges.
     near = cv2.dilate(inside.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    first = _salient_object(fg & near, inside, (x0, y0, x1, y1))
+    if first is not None:
+        near |= _cut_sides(first, (x0, y0, x1, y1))
     fg &= near
     fg = _salient_object(fg, inside, (x0, y0, x1, y1))
     if fg is None:
         if person is not None:
             return None
         # Nothing believable (a fence in front draws the network's eye): the box itself,
-        # from which keep_occluders then takes what stands in front.
-        fg = inside.copy()
+        # a little wider (a box drawn on an object seen through a fence often falls short
+        # of its nose and tail; what is left standing shows far more than a strip of road
+        # filled in), from which keep_occluders then takes what stands in front.
+        fg = np.zeros((h, w), bool)
+        grow = (x1 - x0) // 8
+        fg[max(0, y0) : y1, max(0, x0 - grow) : x1 + grow] = True
     elif person is None:
         # The middle of a vehicle's box is the vehicle, whatever the network saw (a fence bar
         # across it splits its saliency): the box's core joins the silhouette.
         mx, my = (x1 - x0) // 8, (y1 - y0) // 6
         fg[max(0, y0 + my) : y1 - my // 2, max(0, x0 + mx) : x1 - mx] = True
     return with_shadow(fg, inner)
+
+
+def _cut_sides(fg: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Where the detector's box cut the object off (a car behind a fence is often boxed in
+    pieces): beyond a left or right side that the silhouette fills for much of its height,
+    the crop out to its edge, in the box's rows, may join the silhouette."""
+    h, w = fg.shape
+    x0, y0, x1, y1 = max(0, box[0]), max(0, box[1]), min(w, box[2]), min(h, box[3])
+    more = np.zeros((h, w), bool)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return more
+    for col, region in ((x0 + 1, np.s_[y0:y1, :x0]), (x1 - 2, np.s_[y0:y1, x1:])):
+        if fg[y0:y1, col].mean() >= 0.35:
+            more[region] = True
+    return more
 
 
 def _salient_object(
@@ -186,12 +208,22 @@ def keep_occluders(crop: np.ndarray, mask: np.ndarray) -> np.ndarray:
             continue  # the mask reaches the crop's edge there: nothing to see beyond it
         if on[before].mean() < 0.5 or on[after].mean() < 0.5:
             continue  # not a bar running on through the object
+        # A rail or a fence runs on well beyond the object on both sides (as far as the
+        # view shows); an edge of the object that happens to line up with something dark
+        # beside it (a sill with the next car's bumper) does not.
+        far = max(reach, int(0.25 * (last - first)))
+        before_far = on[max(0, first - far) : first]
+        after_far = on[last + 1 : last + 1 + far]
+        if before_far.mean() < 0.5 or after_far.mean() < 0.5:
+            continue
         ref = np.concatenate([lab[py[before], px[before]], lab[py[after], px[after]]])
         colour = np.median(ref, axis=0)
         spread = max(10.0, 2.5 * float(np.median(np.abs(ref - colour).sum(1))))
         line = lab[py[first:last], px[first:last]]
         if (np.abs(line - colour).sum(1) < spread).mean() < 0.4:
             continue  # inside, the line does not look like the bar: the object is in front
+        if _like_its_sides(lab, mask, px[first:last], py[first:last], d, width, spread):
+            continue  # an edge of the object itself (a black car's sill over a dark kerb)
         band = np.zeros((h, w), np.uint8)
         cv2.line(band, (int(px[0]), int(py[0])), (int(px[-1]), int(py[-1])), 1, width)
         on_band = (band > 0) & mask
@@ -200,3 +232,32 @@ def keep_occluders(crop: np.ndarray, mask: np.ndarray) -> np.ndarray:
         keep[ys[near], xs[near]] = True
     keep = cv2.morphologyEx(keep.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
     return mask & ~keep
+
+
+def _like_its_sides(
+    lab: np.ndarray,
+    mask: np.ndarray,
+    px: np.ndarray,
+    py: np.ndarray,
+    d: np.ndarray,
+    width: int,
+    spread: float,
+) -> bool:
+    """Whether the line (``px``, ``py`` inside the mask, direction ``d``) has the colour of
+    the object just beside it on both sides: then it is a line of the object (a dark sill on
+    a dark car), not a bar in front of it, and taking it out would leave a stripe of the
+    object standing."""
+    h, w = mask.shape
+    off = width + 2
+    nx, ny = -d[1], d[0]
+    line = lab[py, px]
+    alike = []
+    for sign in (1, -1):
+        qx = np.round(px + sign * off * nx).astype(int)
+        qy = np.round(py + sign * off * ny).astype(int)
+        ok = (qx >= 0) & (qx < w) & (qy >= 0) & (qy < h)
+        ok[ok] &= mask[qy[ok], qx[ok]]
+        if ok.sum() < 0.3 * len(px):
+            return False  # that side is not the object: the line may well be a bar
+        alike.append(float((np.abs(line[ok] - lab[qy[ok], qx[ok]]).sum(1) < spread).mean()))
+    return min(alike) > 0.6

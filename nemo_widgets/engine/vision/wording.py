@@ -157,8 +157,11 @@ def fit(c: Candidate, w: Wants, width: int, height: int, biggest: float) -> floa
     if w.label:
         s *= 1.0 if c.label == w.label else 0.2 if c.label is None else 0.05
     elif w.unknown_noun and c.label is not None:
-        # A word the detector has no name for hardly means a thing it does name.
-        s *= 0.25
+        # A word the detector has no name for hardly means a thing it does name, when it is
+        # sure of the name; an unsure name is often the detector forcing one of its 80 on a
+        # thing outside them (a gift box called a cake).
+        sure = c.track is not None and max(c.track.scores) >= 0.6
+        s *= 0.25 if sure else 0.6
     cx, cy = c.centre(width, height)
     if w.colour:
         near = c.colour in NEAR_COLOURS.get(w.colour, ())
@@ -228,6 +231,10 @@ def clear_choice(
     w = wants(words)
     top, c = ranked[0]
     if width and height and contradicts(c, w, width, height):
+        return None
+    if c.kind in ("salient", "moving") and len(c.boxes) < 2:
+        # Seen in one look only: a detail of texture as often as a thing (the real one may
+        # not have been proposed at all). Offered, never removed on the words alone.
         return None
     second = ranked[1][0] if len(ranked) > 1 else 0.0
     if top < 0.35:

@@ -19,7 +19,8 @@ UNDO = re.compile(
     r"^scratch (?:that|it)\b|"
     r"\bundo\b|\brevert\b|\broll ?back\b|\bgo back\b|\bchange (?:it )?back\b|\bput it back\b|"
     r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
-    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|(?:刚才|刚刚|上一|之前)(?:那|这)?(?:一)?步"
+    r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|恢复(?:成|到|为)?(?:原来|原本|原先|之前|刚才)的?"
+    r"(?:样子|长度|版本|状态)|恢复原样|(?:刚才|刚刚|上一|之前)(?:那|这)?(?:一)?步"
     r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
 )
 REDO = re.compile(
@@ -185,6 +186,8 @@ def is_question(raw: str, c: str) -> bool:
     if Q_START.search(c):
         return True
     if re.search(r"[\u4e00-\u9fff]", c):
+        if re.match(r"\s*请问", raw) and re.search(r"什么|为什么|怎么|如何|多少|多长|哪|几", c):
+            return True  # "请问导出的视频是什么格式？": "may I ask", not "please do"
         if _REQUEST_ZH.search(c) or (
             re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
             and re.search(r"^把|^帮|^给", c)

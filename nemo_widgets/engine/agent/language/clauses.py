@@ -50,7 +50,7 @@ POLITE = re.compile(
     r"help me\s+|how about\s+|what about\s+|try\s+)?"
     r"(?:please\s+|just\s+)?"
     r"(?:(?:like )?i (?:said|told you|already said|asked)\s*,?\s+)?"
-    r"|^(?:请|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
+    r"|^(?:请(?!问)|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
     r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"
 )
 #: Verbs that begin a command (imperative) when they follow a finished one.

@@ -105,6 +105,14 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         last.args["volume"] = round(step, 4)
         return True
     if (
+        last.tool == st.tool == "replace_music"
+        and last.why == "any"
+        and st.why in ("named", "same")
+    ):
+        # "换首歌，换成 upbeat": the second clause names the song the first asked for
+        last.args["file"], last.why = st.args["file"], "named"
+        return True
+    if (
         last.tool in ("replace_music", "add_music")
         and st.tool == "add_music"
         and st.args.get("file") in (None, last.args.get("file"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.normalise import _edits
 from nemo_widgets.engine.agent.language.objects import object_phrase, object_words
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.times import (
@@ -96,6 +97,7 @@ def fade(t: str, s: Session) -> list[Step] | None:
         return None  # a transition between clips: not a fade of the whole (unsupported)
     if re.match(r"(?:but |and )?no (?:more )?(?:fades?|fading|fade[- ](?:in|out)s?)\b", t):
         return [Step("decline", {"what": "fade"}, why="negated")]  # "no fade": none added
+    t = _fade_typo(t)
     dirs = []
     if re.search(
         r"\bfade[sd]?\s*(?:it |the \w+ )?in\b|\bfade-in\b|淡入|渐入|渐强|渐显|\bat the (?:start|"
@@ -111,6 +113,14 @@ def fade(t: str, s: Session) -> list[Step] | None:
         t,
     ):
         dirs.append("out")
+    if not dirs and re.search(
+        r"\bfade (?:duration|length|time)\b|\b(?:duration|length) of the fade\b|"
+        r"渐变时[长间]|淡化时[长间]",
+        t,
+    ):
+        return [Step("clarify", why="fade_which")]  # "set fade duration=2": in, or out?
+    if not dirs and re.search(r"\bfade[sd]? (?:on|un)\b", t):
+        return [Step("clarify", why="fade_which")]  # "fade on": a typo of "in", or on what?
     if not dirs:
         dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
     # "fade everything out, video and music": the music is one of the things, not the only one
@@ -147,6 +157,24 @@ def fade(t: str, s: Session) -> list[Step] | None:
             a["music_only"] = True
         steps.append(Step("fade", a))
     return steps
+
+
+#: Short words after "fade" that are words, not typos of "in" or "out".
+_NOT_A_TYPO = {"is", "it", "if", "on", "an", "un", "at", "to", "of", "so", "up", "as", "our", "or"}
+
+
+def _fade_typo(t: str) -> str:
+    """'fade inn', 'fade ni', 'fade otu' → 'fade in' / 'fade out'; one edit from one of them
+    only (a word one edit from both is left alone, and then reads as no direction)."""
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(2)
+        if w in ("in", "out") or w in _NOT_A_TYPO:
+            return m.group(0)
+        near = [d for d in ("in", "out") if w[0] in d[:2] and _edits(w, d) == 1]
+        return m.group(1) + near[0] if len(near) == 1 else m.group(0)
+
+    return re.sub(r"(\bfade[sd]?[ -](?:it |them |the \w+ )?)([a-z]{2,4})\b", fix, t)
 
 
 def colour_in(t: str) -> str | None:
@@ -201,17 +229,19 @@ def aspect(t: str, s: Session) -> Step | None:
             return Step("clarify", why="which_ratio")
         return None
     fit = "fit"
-    if re.search(
+    if re.search(r"\bblur(?:red|ry|ring)?\b|模糊", t) and not re.search(
+        r"\b(?:without|no|don'?t|do not|not) (?:any )?blur|不要模糊|别模糊|不模糊", t
+    ):
+        fit = "blur"  # "don't crop, blurry sides": blurred bars crop nothing either
+    elif re.search(
         r"\b(?:without|no|don'?t|do not|not) (?:any )?(?:crop|cropping|cutting)|"
         r"不(?:要)?裁|别裁|不剪裁",
         t,
     ):
         fit = "fit"  # "without cropping": bars, never a crop
-    elif re.search(r"\bblur(?:red)?\b|模糊", t):
-        fit = "blur"
     elif re.search(
         r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
-        r"铺满|裁切",
+        r"铺满|裁切|裁掉|裁一点|切掉两边|(?:两边|边上|左右)(?:可以)?(?:裁|切|剪)",
         t,
     ) or (
         re.search(r"\b(?:sides|edges) (?:get |are |being )?(?:cut|cropped|lost)\b", t)

@@ -73,7 +73,7 @@ MUSIC = rx(
 TITLE = rx(
     r"\btitles?\b|\bcaptions?\b|\bsubtitles?\b|\btext\b|\bheading\b|\bheadline\b|"
     r"\blower third\b|\boverlay text\b|\bthe words\b|\bwording\b",
-    r"标题|字幕|文字|文案|大字",
+    r"标题|字幕|文字|文案|大字|(?:一行|几个|一句|一段|行)字|字(?=放|挪|移|改|换|调|变|大|小|号|体|的颜色)|^字",
 )
 CLIP = rx(
     r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",
@@ -224,7 +224,7 @@ NEGATION = rx(
     r"\bi (?:do not|don't|dont) (?:want|need)(?: you)?(?: to)?\b|\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",
-    r"^(?:请|我|我们|千万|一定|绝对|可|你)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|"
+    r"^(?:请|我|我们|千万|一定|绝对|可|你|暂时|目前|现在|先)?(?:不要|别|不用|无需|不需要|没必要|先不要|先别|不想要|不想|"
     r"不必|用不着)",
     r"^(?:我)?(?:没让你|没叫你|没要你|没有让你|没说要|没说过要|谁让你|不是让你|不是叫你|不是要你|"
     r"不是说要)",
@@ -234,7 +234,10 @@ NEGATION = rx(
     r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
 )
 CANCEL = rx(
-    r"^(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
+    r"^(?:(?:nah|no|ok|okay|oh|hmm+|um+|eh|meh|ugh|actually|wait|sorry|hey)[\s,.!]+)*"
+    r"(?:never ?mind|nevermind|nvm|cancel(?: that| it)?|forget (?:it|that|about it)|"
+    r"(?:it'?s |its |it is |is |that'?s |thats |looks |it looks |all )?(?:ok|okay|fine|good|"
+    r"alright|all right)(?: (?:like this|like that|as it is|as is|the way it is|how it is))|"
     r"ignore that|no thanks|no thank you|nope|nah|nothing(?: else)?|that's all|that is all|"
     r"that'?s it|thats it|that'?ll be all|all done|i'?m done|done|nothing more|"
     r"(?:i )?changed my mind|(?:oh )?wait,? no|no,? wait|hold on|actually no|"
@@ -243,14 +246,16 @@ CANCEL = rx(
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
     r"(?: do (?:it|that))?)\W*$",
-    r"^(?:算了|不用了|取消|没事了?|不改了|就这样|先这样|保持原样|可以了|好了|行了|够了|差不多了|"
-    r"就这些|没有了|没了)(?:吧|啊|了)?"
+    r"^(?:(?:算了|哎|唉|嗯|呃|额)[\s,，]*)*(?:算了|不用了|取消|没事了?|不改了|就这样|先这样|保持原样|"
+    r"可以了|好了|行了|够了|差不多了|就这些|没有了|没了|(?:先|暂时|还是)?不(?:弄|做|搞|改|剪|折腾|"
+    r"动)了|(?:先|暂时)不(?:弄|做|搞|改|剪|动)|暂时不用了?|这样(?:就)?(?:挺好|可以|行|好)(?:的)?)"
+    r"(?:吧|啊|了|的)?"
     r"(?:[\s,，]*(?:不用了|不要了|不改了|不用改了|取消吧?|没事了?))?\W*$",
 )
 UNSUPPORTED = rx(
     r"\b(?:reverse(?! the order)|backwards|rewind effect|transition|transitions|filter|sepia|"
     r"cross-?fades?|cross-?fading|dissolve|wipe transition|"
-    r"black and white|grayscale|greyscale|sticker|emoji|stabili[sz]e|rotate|flip(?! the order)|"
+    r"black and white|grayscale|greyscale|stickers?|emojis?|stabili[sz]e|rotate|flip(?! the order)|"
     r"mirror|"
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
     r"(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"

@@ -24,7 +24,7 @@ from nemo_widgets.engine.agent.language.spelling import (
 )
 
 _QUOTE = re.compile(
-    r"[\"“”]([^\"“”]+)[\"“”]|[「『]([^」』]+)[」』]|(?<![a-z])['‘’]([^'‘’]+)['‘’](?![a-z])"
+    r"[\"“”]([^\"“”]+)[\"“”]|[「『]([^」』]+)[」』]|(?<![A-Za-z])['‘’]((?:[^'‘’]|(?<=[A-Za-z])['’](?=[a-z]))+)['‘’](?![A-Za-z])"
 )
 
 
@@ -39,7 +39,7 @@ def _words(text: str) -> list[str]:
 #: Words the grammar keys on: a typo of one of these is read as that word.
 KEYWORDS = _words(
     """
-track tracks soundtrack
+track tracks soundtrack between until through ending
 section portion piece segment original remove delete erase erasing removing deleting
 eliminate disappear photoshop paint rid background backdrop blur blurry blurred bokeh
 transparent replace change swap studio office beach screen green white black blue red yellow
@@ -235,6 +235,31 @@ def is_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
+_COMPARATIVE = {
+    "fast": "faster", "slow": "slower", "loud": "louder", "quiet": "quieter", "big": "bigger",
+    "small": "smaller", "short": "shorter", "long": "longer", "bright": "brighter",
+    "dark": "darker", "high": "higher", "low": "lower",
+}  # fmt: skip
+
+
+def _terse(t: str) -> str:
+    """What people type in a hurry or in a second language: "start=3.5 end=18" (from, to),
+    "speed=1.25", "[00:04.5, 00:06.0]" (a span), "t=2s" (at), "more fast" (faster)."""
+    num = r"(\d+(?::\d+)*(?:\.\d+)?\s*(?:s|sec|secs|seconds?)?)"
+    t = re.sub(rf"\[\s*{num}\s*[,;]\s*{num}\s*\]", r"from \1 to \2", t)
+    t = re.sub(rf"\b(?:start|from|begin|in)\s*[=:]\s*{num}", r"from \1", t)
+    t = re.sub(rf"\b(?:end|to|stop|out)\s*[=:]\s*{num}", r"to \1", t)
+    t = re.sub(rf"\b(?:t|at|time)\s*=\s*{num}", r"at \1", t)
+    t = re.sub(r"\b(speed|volume)\s*=\s*(?=\d)", r"\1 to ", t)
+    t = re.sub(r"\b(set (?:the )?(?:speed|volume)) (?=\d)", r"\1 to ", t)
+    t = re.sub(r"\b(duration|ratio|aspect|size|text|title|color|colour)\s*=\s*", r"\1 ", t)
+    return re.sub(
+        r"\bmore (fast|slow|loud|quiet|big|small|short|long|bright|dark|high|low)\b",
+        lambda m: _COMPARATIVE[m.group(1)],
+        t,
+    )
+
+
 def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
     raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
@@ -263,6 +288,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"(\d+)\s*分(?:钟)?半(?:钟)?", r"\1分30秒", t)  # 两分半 = 2 min 30 s
     t = re.sub(r"(\d+)\s*秒(?:钟)?半", r"\1.5秒", t)  # 两秒半 = 2.5 s
     t = re.sub(r"\bthru\b", "through", t)
+    t = _terse(t)
     t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t

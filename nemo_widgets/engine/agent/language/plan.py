@@ -11,15 +11,12 @@ from typing import Any
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
     HELP,
-    HOW_TO,
     IF_Q,
     IF_Q_ZH,
     PERMIT,
     PREFER_BEFORE,
-    Q_START,
     REMARK,
     UNDO,
-    capability,
     is_question,
 )
 from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
@@ -33,7 +30,6 @@ from nemo_widgets.engine.agent.language.context import (
     fold,
     imagine,
     mentioned,
-    no_more,
     noun_phrase,
     refine,
     topic_of,
@@ -54,6 +50,17 @@ from nemo_widgets.engine.agent.language.contrast import (
 )
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
+from nemo_widgets.engine.agent.language.moods import (
+    ASKED,
+    NARRATION,
+    PERMIT_AFTER,
+    narrated,
+    negation,
+    overlap,
+    question,
+    same_but_fit,
+    swap,
+)
 from nemo_widgets.engine.agent.language.normalise import Norm, normalise
 from nemo_widgets.engine.agent.language.objects import (
     NOUNS_EN,
@@ -66,18 +73,13 @@ from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
 from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.sound import drowned
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
     span_step,
 )
 from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
-
-#: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
-TELL_ME = re.compile(
-    r"^(?:tell|show) me (?:how|what|which|whether|if|where|when|the (?:length|duration|status)|"
-    r"about)\b|^let me know\b"
-)
 
 
 @dataclass
@@ -134,11 +136,13 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         for p in spaced(c, lambda x: _understand(x, s, norm.quotes, []))
     ]
     correcting = False
+    remarks: list[Step] = []  # questions a remark raised ("it's super loud")
     declined: tuple[str, str] | None = None  # what the negated clause before was about
     neg_core = ""  # the negated clause before, without its negation
     end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
         c = imperative(_POLITE.sub("", clause).strip(" ,"))
+        c = re.sub(r"(?<=[\u4e00-\u9fff])也(?=[关删去加调剪换改放静开拿弄淡])", "", c)  # 原声也关掉
         c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
@@ -218,6 +222,17 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         ):
             u.steps.append(Step("help"))
             continue
+        if prev is not None and (m := PERMIT_AFTER.fullmatch(c)) is not None:
+            # "…, blurry sides is fine", "…，两边模糊就行": a detail of the step before
+            detail = m.group(1) or m.group(2)
+            merged = _read(prev[0] + " " + detail, prev[2], norm.quotes, context)
+            if same_but_fit(prev[1], merged):
+                swap(u.steps, prev[1], merged)
+                prev = (prev[0] + " " + detail, merged, prev[2])
+                continue
+        if lx.CANCEL.search(c):
+            u.steps.append(Step("decline", why="cancel"))  # "is ok like this", "nah forget it"
+            continue
         if REMARK.match(c):
             # "nice, the background looks better": nothing asked; "OK" if it is all there is
             if len(clauses) == 1:
@@ -235,7 +250,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             else:
                 merged = _read(prev[0] + " " + c[m.end() :], prev[2], norm.quotes, context)
                 if merged and [x.tool for x in merged] == [x.tool for x in prev[1]]:
-                    u.steps[-len(prev[1]) :] = merged
+                    swap(u.steps, prev[1], merged)
                     prev = (prev[0] + " " + c, merged, prev[2])
                 continue
         if context and (better := refine(c, context[-1])) is not None:
@@ -253,68 +268,28 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             c = again  # "split at 10 s and again at 20": the verb of the clause before
         if (m := INSTEAD.match(c)) is not None and i < len(clauses) - 1:
             c = "don't " + imperative(c[m.end() :])  # "instead of removing the music, mute it"
-        negated = bool(lx.NEGATION.search(c))
-        if negated:
-            core = lx.NEGATION.sub("", c, count=1).strip()
-            declined, neg_core = mentioned(core), core
-            steps = _understand(core, s, norm.quotes, context) if core else None
-            wants_gone = re.match(
-                r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
-                r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not",
-                c,
-            )
-            if wants_gone:
-                core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
-            # "no music" on a project with music: it goes; "no cars" is not enough to remove any
-            gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
-            if gone is None and c.startswith("no ") and object_words(core):
-                # "no cars": most likely "remove the cars", but a removal costs: ask first
-                q = (
-                    f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"
-                    if norm.zh
-                    else f"Remove the {core} from the picture? Say “remove the {core}” and I'll "
-                    "do it (no change yet)."
-                )
-                u.steps.append(Step("clarify", {"question": q}, why="remove_what"))
+        c = narrated(c)
+        if i and NARRATION.match(c) and not clause.rstrip().endswith(("?", "？")):
+            continue  # "…, from 10 to 14 s, where I sneezed": what happened there, no request
+        if s.music and (hit := drowned(c)) is not None:
+            # "…, the music drowns my voice": the reason; alone, the loud one goes down a step
+            rest = (c[: hit[1].start()] + " " + c[hit[1].end() :]).strip(" ,，了")
+            said = _understand(rest, s, norm.quotes, context) if rest else None
+            if said and all(st.tool in ("set_volume", "mute") for st in said):
+                c = rest  # "原声再大一点 BGM把说话声盖住了": the request and its reason, one clause
+            else:
+                step = Step("set_volume", {"target": hit[0], "relative": "down"}, why="drowned")
+                u.steps.append(step)
                 continue
-            if gone is not None:
-                u.steps.append(gone)
-                imagine(s, gone)
-                last_edit = gone
-            elif steps and all(st.tool not in NO_CHANGE for st in steps):
-                u.steps.append(Step("decline", {"what": steps[0].tool}, why="negated"))
-            else:
-                u.steps.append(Step("decline", why="negated"))
+        if lx.NEGATION.search(c):
+            st, declined, neg_core = negation(c, s, norm.quotes, norm.zh, context)
+            u.steps.append(st)
+            if st.tool not in NO_CHANGE:
+                imagine(s, st)  # "no music" on a project with music: it goes
+                last_edit = st
             continue
-        if (
-            is_question(norm.raw, c)
-            or (clause.endswith("?") and Q_START.search(c))
-            or capability(clause)
-            or TELL_ME.match(c)
-        ):
-            steps = _understand(c, s, norm.quotes, context)
-            if (
-                steps
-                and steps[0].tool in ("status", "credits", "help", "export")
-                and not re.search(
-                    r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少", c
-                )
-                and not (
-                    steps[0].tool == "export"
-                    and re.match(
-                        r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|怎么|如何|"
-                        r"为什么|什么|会不会",
-                        c,
-                    )
-                )
-            ):
-                u.steps += steps
-            else:
-                about = steps[0].tool if steps else None
-                if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
-                    u.steps.append(Step("help", {"about": about}))  # "how do I remove an object?"
-                else:
-                    u.steps.append(Step("answer", {"about": about}, why=c))
+        if (asked := question(c, clause, norm.raw, s, norm.quotes, context)) is not None:
+            u.steps += asked
             continue
         if (
             u.steps
@@ -508,8 +483,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 context.append(noun_phrase(c) or c)
                 continue
             elif (span := time_range(c, s.total)) is not None:
-                if pending is not None:
-                    earlier.append(pending_text)
+                if pending is not None and not overlap(pending, span):
+                    earlier.append(pending_text)  # else "the middle, from 10 to 14 s": one span
                 pending, pending_text = span, c
                 continue
             elif (topic := mentioned(c)) is not None:
@@ -566,12 +541,25 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 u.steps[-1] = st
                 last_edit = st
                 continue
-            if u.steps and fold(u.steps[-1], st, verbless):
+            acts = [
+                x for x in u.steps if x.tool != "decline"
+            ] or u.steps  # "竖屏，不要裁切，两边模糊"
+            if acts and fold(acts[-1], st, verbless):
                 continue  # "加标题“你好”，放在顶部", "make it faster, like 1.5x"
             u.steps.append(st)
+            if st.tool == "clarify" and verbless and not re.search(r"\?|吗|呢", clause):
+                remarks.append(st)  # "it's super loud": a question only if nothing else is asked
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
+    if any(st.tool in ("set_volume", "mute") and st.why != "drowned" for st in u.steps):
+        u.steps = [st for st in u.steps if st.why != "drowned"]  # the reason for that change
+    u.steps = [
+        Step("clarify", why="which_music")
+        if st.why == "same" and st.tool == "replace_music"
+        else st
+        for st in u.steps
+    ]  # "换成 lofi" while lofi plays: which song, then?
     purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
     if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
         # the platform was context for another edit, not an aspect request: leave it, say so
@@ -583,12 +571,20 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     acts = [st for st in u.steps if st.tool not in ("decline",)]
     if acts and any(st.tool not in NO_CHANGE for st in acts):
         u.skipped += [st for st in u.steps if st.tool == "decline"]
-        u.steps = [st for st in u.steps if st.tool != "clarify" or st.why != "unknown"]
+        u.steps = [
+            st
+            for st in u.steps
+            if st.tool != "clarify" or (st.why != "unknown" and not any(st is r for r in remarks))
+        ]
         u.steps = [st for st in u.steps if st.tool != "decline"]
     elif len(u.steps) > 1:
         known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
         keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
         u.steps = keep or u.steps[:1]
+    if [st.why for st in u.steps] == ["unsupported"] and ASKED.search(norm.raw):
+        u.steps = [
+            Step("answer", {"about": "unsupported"}, why=norm.raw)
+        ]  # "can you add stickers?"
     if not u.steps:
         u.steps.append(Step("clarify", why="unknown"))
     for st in u.steps:  # things and words in the characters they were typed in

@@ -103,6 +103,7 @@ def understand_clause(
         ]
     if (st := sound.music(c, s)) is not None:
         return [st]
+    c = re.sub(r"\b((?:sound|audio|noise)s?) (?:from|in|of|on) (?:it|this|that)\b", r"\1", c)
     if lx.REMOVE.search(c) or _CUT_OUT_THING.search(c):
         # "把穿红衣服的小姐姐抠掉": a person cut out of the picture is a removal, not a matte
         st = removal(_CUT_OUT_THING.sub("删掉", c), s, context)

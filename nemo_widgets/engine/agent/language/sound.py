@@ -65,14 +65,22 @@ def music(t: str, s: Session) -> Step | None:
         and not re.search(r"\badd\b|加|添加", t)
     )
     if (replace and (s.music or not re.search(r"\badd\b|加", t))) or swap_named:
-        f = (
-            named
-            if named and named.get("filename") != s.music
-            else (others[-1] if others else None)
-        )
+        if named is not None and named.get("filename") == s.music:
+            stem = re.escape(str(named["filename"]).rsplit(".", 1)[0].lower())
+            if re.search(r"\b(?:another|other|different|new)\b|另|别的|其他", t) or not re.search(
+                rf"(?:换成|改成|换为|改为|用|\bto|\bwith|\binto|\bfor|\buse)\s*(?:the\s+)?"
+                rf"(?:song\s+)?{stem}",
+                t,
+            ):
+                named = None  # "把lofi换成…", "replace lofi": the song that goes, not the new one
+        if named is not None and named.get("filename") == s.music:
+            # the song that plays, named: "换首歌，换成 upbeat" says once what the clause before
+            # chose; alone, nothing to change: which song then?
+            return Step("replace_music", {"file": s.music}, why="same")
+        f = named or (others[-1] if others else None)
         if f is None:
             return Step("clarify", why="which_music")
-        return Step("replace_music", {"file": f["filename"]})
+        return Step("replace_music", {"file": f["filename"]}, why="named" if f is named else "any")
     adding = re.search(
         r"\b(?:add|use|play|put|throw|include|insert|give|need|want|slap|stick|set|lay|attach)\b|"
         r"加|添加|配上|配|放|用|来一首|来点",
@@ -256,3 +264,54 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
     if down:
         return Step("set_volume", {"target": tgt, "relative": "down"})
     return Step("clarify", why="volume_level")
+
+
+_LOUD_MUSIC = r"(?:the |that |this )?(?:music|song|bgm|background music|track|beat|soundtrack)"
+_QUIET_VOICE = (
+    r"(?:the |my |his |her |their |our )?(?:voices?|talking|speech|speaking|dialog(?:ue)?|words|"
+    r"narration|voice ?over|vocals|original (?:audio|sound)|(?:clip|video)'?s? (?:audio|sound)|"
+    r"(?:what|anything) (?:i|we|he|she|they|people) (?:say|said|are saying|is saying)|me|us|him|"
+    r"her|them)"
+)
+_NOISE = (
+    r"(?:the )?(?:street |traffic |wind |city |crowd |background |car |engine |ambient |road )?"
+    r"(?:noise|sounds?)"
+)
+#: "the music drowns out my voice", "说话都被BGM盖住了": the loud one and the one it covers.
+_COVERS = [
+    (
+        "music",
+        re.compile(
+            rf"\b{_LOUD_MUSIC} (?:(?:is |keeps |kinda |totally |completely |really )?"
+            rf"(?:drown(?:s|ing)?|cover(?:s|ing)?|bur(?:ies|ying)|overpower(?:s|ing)?|"
+            rf"swallow(?:s|ing)?|drowns? out)|is (?:way |much |a lot )?louder than)\b|"
+            rf"\b{_QUIET_VOICE} (?:is|are|gets?|got) (?:\w+ )?(?:drowned|covered|buried|"
+            rf"overpowered|lost)(?: out)? (?:by|under|in) {_LOUD_MUSIC}\b|"
+            rf"\b(?:can'?t|cannot|can not|barely|hardly|could not|couldn'?t) (?:\w+ )?hear "
+            rf"{_QUIET_VOICE} (?:over|above|under|through|because of|with|for) {_LOUD_MUSIC}\b|"
+            r"被(?:背景)?(?:音乐|配乐|歌|bgm)(?:给)?(?:盖|压|淹|遮)|"
+            r"(?:背景)?(?:音乐|配乐|歌|bgm)(?:声)?(?:都|全|完全|把人声|把说话声?|把原声)?"
+            r"(?:盖过|压过|盖住|压住|淹没|遮住|比人声大|比说话声?大|比原声大)|"
+            r"(?:音乐|配乐|歌|bgm)(?:太)?(?:吵|响)(?:了)?[,，]?(?:得|的)?(?:都|我)?听不(?:清|见|到)"
+        ),
+    ),
+    (
+        "video",
+        re.compile(
+            rf"\b{_NOISE} (?:(?:is |keeps )?(?:drown(?:s|ing)?|cover(?:s|ing)?|bur(?:ies|ying)|"
+            rf"overpower(?:s|ing)?|drowns? out)|is (?:way |much )?louder than) {_LOUD_MUSIC}\b|"
+            r"(?:音乐|配乐|歌|bgm)(?:都|全)?被(?:原声|噪音|杂音|环境音|风声|车声)(?:给)?(?:盖|压|淹|遮)|"
+            r"(?:原声|噪音|杂音|环境音|风声|车声)(?:把)?(?:音乐|配乐|歌|bgm)?(?:都)?(?:盖过|压过|盖住|压住)"
+        ),
+    ),
+]
+
+
+def drowned(t: str) -> tuple[str, re.Match[str]] | None:
+    """A complaint that one sound covers the other → the loud one ("music" or "video"): the
+    reason for a volume change. Said with the change ("原声大一点，说话都被BGM盖住了") it adds
+    nothing; said alone, the loud one goes down one step."""
+    for loud, pattern in _COVERS:
+        if (m := pattern.search(t)) is not None:
+            return loud, m
+    return None

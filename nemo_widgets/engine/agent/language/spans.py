@@ -76,6 +76,16 @@ def trim_cut(t: str, s: Session) -> Step | None:
             rf"(?:剪成|剪到|剪至|剪短到|缩短到|缩短为|缩到|压缩到|截取|截到|截成|裁到|保留|只要)\s*({TIME})",
             t,
         )
+        if (
+            m
+            and m.group(2)
+            and s.titles
+            and re.match(r"make (?:it|this)\b", m.group(0))
+            and not re.search(r"\b(?:trim|cut|shorten|shorter|video|clip|whole)\b", t)
+        ):
+            return Step(
+                "clarify", why="length_which"
+            )  # "make it 5 seconds": the video, or the title?
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
             if v and s.total and v > s.total + 0.05:
@@ -116,8 +126,11 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if s.total and (a >= s.total - 0.05 or (b is not None and b > s.total + 0.05)):
         return out_of_range(a, b, s)
     keep = bool(_KEEPING.search(t)) and not re.search(
-        r"\b(?:cut|trim|chop)\s+(?:off|out|away)\b|剪掉|删掉|去掉|不要", t
-    )
+        r"\b(?:cut|trim|chop|snip|take|clip|lop)\s+(?:(?:it|this|that|them|those)\s+)?"
+        r"(?:off|out|away)\b|\b(?:just|only|simply)\s+(?:remove|delete|drop|lose|get rid of|"
+        r"skip|ditch|throw (?:it |that )?away)\b|剪掉|删掉|去掉|不要",
+        t,
+    )  # "just take that out": "just" stresses the removal, it keeps nothing
     if how in ("from", "range") and (
         # "trim it from 0:20 to the end": trim keeps the span it names (cut takes it out)
         (re.search(r"\btrim\b(?!\s+(?:off|out|away))", t) and not _REMOVING.search(t))

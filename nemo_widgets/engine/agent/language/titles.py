@@ -26,7 +26,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         and s.named(quoted) is None  # 'add "upbeat.mp3"' is a file, not words
         and re.search(
             r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
-            r"insert|label|name|call)\b|"
+            r"insert|label|name|call|appear|appears|pop up|pops up|come up|comes up)\b|"
             r"写|打上|"
             r"显示",
             t,
@@ -48,6 +48,12 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         size = "bigger"  # "the title is too small": what it should become
     elif re.search(r"\btoo (?:big|large|huge)\b|太大", t):
         size = "smaller"
+    if m_size := re.search(
+        r"(?:字号|字体大小|字的大小|\bfont ?size|\btext size|\bsize)\s*(?:调到|调成|改成|改为|设为|"
+        r"设成|设置为|\bto|\bof|=|:)?\s*(\d{1,3})\s*(?:号|px|pt|points?)?(?!\s*(?:%|秒|s\b))",
+        t,
+    ):
+        size = float(m_size.group(1))  # "标题字号调到48", "font size 48"
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
@@ -127,7 +133,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         rng = time_range(t, s.total)
         vals = times(re.sub(r"«\d+»", "", t))
         mfor = re.search(
-            r"\bfor\s*(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|持续\s*(\d+(?:\.\d+)?)", t
+            r"\b(?:for|lasting|duration(?: of)?|lasts?)\s*(?:about |around |roughly |like |maybe )?"
+            r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|"
+            r"(?:持续|显示|停留|出现|保持)(?:大概|大约|约)?\s*(\d+(?:\.\d+)?)\s*秒",
+            t,
         )
         if rng and rng[2] == "first" and rng[1]:
             args["start"], args["duration"] = 0.0, rng[1]
@@ -140,19 +149,22 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             if mfor:
                 args["duration"] = float(mfor.group(1) or mfor.group(2))
             mat = re.search(
-                r"\b(?:at|from|starting at|start at)\s*(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|"
-                r"seconds?)?)\b|在\s*(\d+(?:\.\d+)?)\s*秒",
+                r"\b(?:at|from|starting at|start at|starting from|starts at)\s*(?:the\s+)?"
+                r"(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|seconds?)?)(?:\s*mark)?\b|"
+                r"在\s*(\d+(?:\.\d+)?)\s*秒|(?:从)\s*(\d+(?:\.\d+)?)\s*秒(?:开始)",
                 t,
             )
             if mat:
                 args["start"] = (
                     vals[0]
                     if vals and mat.group(1) is None
-                    else _secs(mat.group(1) or mat.group(2))
+                    else _secs(mat.group(1) or mat.group(2) or mat.group(3))
                 )
             elif re.search(r"\bat the end\b|结尾", t) and s.total:
                 args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
-            elif re.search(r"\bat the (?:start|beginning)\b|\bin the beginning\b|开头|开始时", t):
+            elif re.search(
+                r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|开头|开始时", t
+            ):
                 args["start"] = 0.0
         if pos:
             args["position"] = pos

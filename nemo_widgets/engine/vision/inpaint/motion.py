@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -81,6 +82,12 @@ class MotionTracker:
     """Frame-to-frame homographies (frame i → i-1), estimated while frames stream past, from
     ORB features outside the hole, at up to ``width`` pixels (full resolution matrices).
 
+    Each frame is also matched straight to an anchor (the first frame, and again whenever too
+    few features still match it): a camera that drifts slowly (a handheld, a slow pan, well
+    under a pixel a frame) is not static even though each step is tiny — over a shot it can
+    wander ten pixels, and a plate built as if it stood still puts what was seen in the wrong
+    place. The direct homographies also chain no error from step to step.
+
     The ECC refinement (the costliest step) only matters in a shot whose camera moves, which
     is known when the shot ends (:meth:`fill`): until then the frames wait for it (their
     small grey pictures held, up to ``pending_bytes``), and are refined then — or dropped,
@@ -110,6 +117,26 @@ class MotionTracker:
         self.prev_gray: np.ndarray | None = None
         self.rel: dict[int, np.ndarray] = {}
         self.moves: dict[int, float] = {}
+        self.anchor: tuple[int, Any, Any] | None = None
+        #: Frame → (its anchor, homography frame → anchor at full resolution).
+        self.anchored: dict[int, tuple[int, np.ndarray]] = {}
+        self.size = (0, 0)
+
+    def _to_anchor(self, i: int, kp: Any, des: Any, scale: float) -> None:
+        eye = np.eye(3)
+        if self.anchor is not None and des is not None and self.anchor[2] is not None:
+            j, akp, ades = self.anchor
+            matches = self.matcher.match(des, ades) if len(kp) >= 8 and len(akp) >= 8 else []
+            if len(matches) >= 40:
+                a = np.float32([kp[m.queryIdx].pt for m in matches])
+                b = np.float32([akp[m.trainIdx].pt for m in matches])
+                est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
+                if est is not None and inl is not None and inl.sum() >= max(40, len(akp) // 8):
+                    s, s_inv = np.diag([scale, scale, 1.0]), np.diag([1 / scale, 1 / scale, 1.0])
+                    self.anchored[i] = (j, s_inv @ est @ s)
+                    return
+        self.anchor = (i, kp, des)
+        self.anchored[i] = (i, eye)
 
     def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
         """Frame ``i`` (``hole``: its mask, or None); neither array may change after."""
@@ -157,6 +184,8 @@ class MotionTracker:
                 keep = last  # a parked object's: one held for all the waiting frames
             self._last_keep = keep
         kp, des = self.orb.detectAndCompute(gray, keep)
+        self.size = (w, h)
+        self._to_anchor(i, kp, des, scale)
         if self.prev is not None:
             pkp, pdes = self.prev
             hmat = np.eye(3)
@@ -228,17 +257,28 @@ class MotionTracker:
         ).max()
         return warp.astype(np.float64) if moved < 3 else est
 
-    def fill(self, shot: Shot, used: bool = True) -> None:
-        """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies;
-        ``used=False``: nothing will be warped by them (the shot has no hole), so the frames
-        waiting for ECC are let go unrefined."""
+    def fill(self, shot: Shot, used: bool = True, drift_px: float = 0.75) -> None:
+        """``shot.to_ref`` and ``shot.static`` from the homographies: static when the camera
+        moves under ``drift_px`` over the whole shot (then kept exactly still). ``used=False``:
+        nothing will be warped by them (the shot has no hole), so the frames waiting for ECC
+        are let go unrefined; so are they when one anchor saw the whole shot (its direct
+        homographies are used, not the chain ECC refines)."""
         self.wait()
         eye = np.eye(3)
         shot.ref = shot.start + (shot.end - shot.start) // 2
         moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]
         shot.static = not moves or float(np.median(moves)) < 0.35
+        span = range(shot.start, shot.end)
+        anchors = {self.anchored[i][0] for i in span if i in self.anchored}
+        direct: dict[int, np.ndarray] | None = None
+        if len(anchors) == 1 and all(i in self.anchored for i in span):
+            # One anchor saw the whole shot: direct homographies, and the drift they show.
+            from_ref = np.linalg.inv(self.anchored[shot.ref][1])
+            direct = {i: from_ref @ self.anchored[i][1] for i in span}
+            shot.static = self.drift(direct) < drift_px
         for i in [i for i in self.pending if shot.start <= i < shot.end]:
-            if shot.static or i == shot.start or not used:  # identity, across the cut, unused
+            # identity, across the cut, unused, or not chained: no refinement needed
+            if shot.static or i == shot.start or not used or direct is not None:
                 self._drop(i)
             else:
                 self._settle(i)
@@ -247,8 +287,24 @@ class MotionTracker:
             chain[i] = chain[i - 1] @ self.rel.get(i, eye)
         for i in range(shot.ref - 1, shot.start - 1, -1):  # i → ref through i+1
             chain[i] = chain[i + 1] @ np.linalg.inv(self.rel.get(i + 1, eye))
-        for i in range(shot.start, shot.end):
+        if direct is not None:
+            chain = direct
+        for i in span:
             shot.to_ref[i] = eye if shot.static else chain[i]
+
+    def drift(self, to_ref: dict[int, np.ndarray], share: float = 90) -> float:
+        """How far (full-resolution pixels) the homographies move points spread over the
+        middle of the picture: the ``share`` percentile over the frames (a frame whose
+        estimate went astray does not make a still camera move)."""
+        w, h = self.size
+        grid = np.float32(
+            [[x * w, y * h] for x in (0.2, 0.5, 0.8) for y in (0.2, 0.5, 0.8)]
+        ).reshape(-1, 1, 2)
+        moved = [
+            float(np.median(np.linalg.norm((cv2.perspectiveTransform(grid, m) - grid), axis=2)))
+            for m in to_ref.values()
+        ]
+        return float(np.percentile(moved, share)) if moved else 0.0
 
 
 def _full(est: np.ndarray, scale: float) -> np.ndarray:

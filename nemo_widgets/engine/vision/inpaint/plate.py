@@ -292,39 +292,74 @@ class _Plates:
         # of interest, within a memory budget: each frame is then filled from the nearest
         # frames in time that saw the spot, so what passes behind the object (traffic,
         # people) is there.
+        # A moving camera keeps them too, each warped into the reference view.
         inside = [holes[i] for i in range(shot.start, shot.end) if i in holes]
-        if not shot.static:
-            return
         x0, y0, x1, y1 = roi
         union = np.zeros((y1 - y0, x1 - x0), bool)
-        for hl in inside:
-            union |= hl.full(h, w)[y0:y1, x0:x1]
+        for i in range(shot.start, shot.end):
+            if i in holes:
+                union |= self._warped_hole(shot, i, roi) > 0
         moves = union.sum() > 1.3 * np.mean([hl.crop.sum() for hl in inside])
         if moves and (shot.end - shot.start) * union.size * 4 <= self.stack_bytes:
             self.stacks[k] = ([], [])
+
+    def _warped_hole(self, shot: Shot, i: int, roi: Box) -> np.ndarray:
+        """Frame ``i``'s hole in the reference view's region ``roi`` (uint8)."""
+        w, h = self.size
+        x0, y0, x1, y1 = roi
+        if shot.static:
+            return self.holes[i].full(h, w)[y0:y1, x0:x1].astype(np.uint8)
+        hb = self.holes[i].box
+        at = shift(shot.to_ref[i] @ shift(np.eye(3), hb[0], hb[1]), -x0, -y0)
+        crop = self.holes[i].crop.astype(np.uint8)
+        return cv2.warpPerspective(crop, at, (x1 - x0, y1 - y0), flags=cv2.INTER_NEAREST)
 
     def wants(self, k: int, i: int) -> bool:
         """Whether frame ``i`` of shot ``k`` is a sample or goes on a stack."""
         return k in self.stacks or (k in self.rois and not (i - self.shots[k].start) % self.step[k])
 
-    def add(self, k: int, i: int, rgb: np.ndarray | None, crop: np.ndarray | None = None) -> None:
-        """Frame ``i`` of shot ``k`` (``crop``: its stack region, when cut out already;
-        ``rgb`` None: not a sample, the crop is all that is needed)."""
+    def add(
+        self,
+        k: int,
+        i: int,
+        rgb: np.ndarray | None,
+        crop: np.ndarray | None = None,
+        origin: tuple[int, int] = (0, 0),
+    ) -> None:
+        """Frame ``i`` of shot ``k`` (``crop``: its stack region, when cut out already — for
+        a moving camera, the part of the frame from ``origin`` that may be needed; ``rgb``
+        None: not a sample, the crop is all that is needed)."""
         w, h = self.size
         holes = self.holes
         feather = feather_for(w, h)
         x0, y0, x1, y1 = self.rois[k]
+        shot = self.shots[k]
         if k in self.stacks:
-            away = np.ones((y1 - y0, x1 - x0), bool)
-            if i in holes:  # clear of the object and the blur around it
-                near = holes[i].full(h, w)[y0:y1, x0:x1].astype(np.uint8)
-                away = cv2.dilate(near, np.ones((2 * feather + 1,) * 2, np.uint8)) == 0
-            if crop is None:
-                assert rgb is not None
-                crop = rgb[y0:y1, x0:x1].copy()
+            grow = np.ones((2 * feather + 1,) * 2, np.uint8)
+            if shot.static:
+                away = np.ones((y1 - y0, x1 - x0), bool)
+                if i in holes:  # clear of the object and the blur around it
+                    near = holes[i].full(h, w)[y0:y1, x0:x1].astype(np.uint8)
+                    away = cv2.dilate(near, grow) == 0
+                if crop is None:
+                    assert rgb is not None
+                    crop = rgb[y0:y1, x0:x1].copy()
+            else:  # warped into the reference view (``crop``: the frame from ``origin``)
+                ox, oy = origin if crop is not None else (0, 0)
+                pic = crop if crop is not None else rgb
+                assert pic is not None
+                at = shift(shot.to_ref[i] @ shift(np.eye(3), ox, oy), -x0, -y0)
+                size = (x1 - x0, y1 - y0)
+                crop = cv2.warpPerspective(
+                    pic, at, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+                )
+                inside = np.ones(pic.shape[:2], np.uint8)
+                seen = cv2.warpPerspective(inside, at, size, flags=cv2.INTER_NEAREST) > 0
+                seen = cv2.erode(seen.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+                near = self._warped_hole(shot, i, self.rois[k]) if i in holes else None
+                away = seen if near is None else seen & (cv2.dilate(near, grow) == 0)
             self.stacks[k][0].append(crop)
             self.stacks[k][1].append(away)
-        shot = self.shots[k]
         if rgb is None or (i - shot.start) % self.step[k]:
             return
         hmat = shift(shot.to_ref[i], -x0, -y0)  # frame i → the ROI of the reference
@@ -440,7 +475,9 @@ class _Keep:
         motion.fill(shot)
         plates = self.plates
         plates.start(k, shot, holes, w, h)
-        if k in plates.stacks and (crops is None or not _within(plates.rois[k], bound)):
+        if k in plates.stacks and (
+            crops is None or (shot.static and not _within(plates.rois[k], bound))
+        ):
             self.ok = False  # the stack was not kept (over budget, or outside the bounds)
             return
         bx0, by0 = bound[0], bound[1]
@@ -448,10 +485,12 @@ class _Keep:
         for j, i in enumerate(range(shot.start, shot.end)):
             crop = None
             if k in plates.stacks and crops is not None:
-                crop = crops[j][y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0].copy()
+                crop = crops[j]
+                if shot.static:
+                    crop = crop[y0 - by0 : y1 - by0, x0 - bx0 : x1 - bx0].copy()
             if plates.wants(k, i):
                 sample = samples.pop(i, None)
-                plates.add(k, i, sample.rgb if sample is not None else None, crop)
+                plates.add(k, i, sample.rgb if sample is not None else None, crop, (bx0, by0))
         if k in plates.rois:
             plates.finish(k)
 

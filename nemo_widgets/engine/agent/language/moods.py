@@ -1,0 +1,160 @@
+"""Step 3 of a clause's reading, before its intent: its mood. A negated clause is declined (or,
+"no music", says what goes); a question is answered and changes nothing; a remark (a complaint
+that gives the reason for the step before, narration, a detail allowed "… is fine") adds no
+step of its own."""
+
+from __future__ import annotations
+
+import re
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.acts import HOW_TO, Q_START, capability, is_question
+from nemo_widgets.engine.agent.language.context import mentioned, no_more
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.objects import object_words
+from nemo_widgets.engine.agent.language.read import NO_CHANGE
+from nemo_widgets.engine.agent.language.read import understand_clause as _understand
+from nemo_widgets.engine.agent.language.session import Session
+
+#: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
+TELL_ME = re.compile(
+    r"^(?:tell|show) me (?:how|what|which|whether|if|where|when|the (?:length|duration|status)|"
+    r"about)\b|^let me know\b"
+)
+_WANTS_GONE = re.compile(
+    r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i )?(?:do not|don't|dont) (?:want|need)|"
+    r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not"
+)
+#: A relative clause or an aside after a part was named: narration, not a request.
+NARRATION = re.compile(
+    r"(?:where|when|in which|during which|which is where|that'?s where|that'?s when|where'?s|"
+    r"because|cause|cuz|coz|since|as) (?:i|we|he|she|they|you|someone|somebody|the \w+|my \w+|"
+    r"it|there)\b(?!.*\b(?:please|pls)\b)|"
+    r"(?:那里|那儿|那段|那时候?|这里)?(?:我|我们|他|她|有人)(?:不小心)?(?:打了?个?喷嚏|咳嗽|说错|笑场|"
+    r"卡住|忘词|口误|摔|晃)"
+)
+
+
+#: "blurry sides is fine", "两边模糊就行": a detail allowed after the request it belongs to.
+PERMIT_AFTER = re.compile(
+    r"(?:but |and |also )?(.+?)\s+(?:is|are|'s|would be|will be|works)?\s*(?:totally |also |"
+    r"perfectly |completely |absolutely )?(?:fine|ok|okay|alright|all right|acceptable|good|no "
+    r"problem|not a problem)(?: (?:with me|by me|too|though|for me))?|"
+    r"(?:但是?)?(.+?)(?:也|都)?(?:就行|就好|也行|可以|没关系|没问题|无所谓)了?"
+)
+
+
+_SPAN_END = r"((?:to|till|until|through|and|-)\s*\d(?:[\d:.]*\d)?\s*(?:s|sec|secs|seconds?)?)"
+#: "0:08 to 0:11 my phone rang", "12 to 16 s is where the bus went past": what happened in a
+#: span named first; the span is what counts.
+_NARRATED = re.compile(
+    rf"{_SPAN_END}\s*,?\s+(?:is |was )?(?:where|when|that'?s where|that'?s when)?\s*"
+    r"(?:i|someone|somebody|there|he|she|they|we|people|it|(?:my|a|an|the|some|this|that|our|his|"
+    r"her)\s+\w+(?:\s+\w+)?)\s+"
+    r"(?!(?:cut|trim|remove|delete|keep|drop|take|get|make|speed|slow|mute|fade|split|add)\b)"
+    r"\w+(?:ed|ing|ght|ng|ew|ame|ent|as|ere|oke|ept|ost|ell|ipped)\b.*$|"
+    r"(秒)(?:左右)?(?:那里|那儿|那段|这段|的时候|时)?(?:我|有人|手机|他|她|突然|旁边|镜头|画面|车|狗)"
+    r"[^,，。剪删去切不]*?了$"
+)
+
+
+def narrated(c: str) -> str:
+    """The clause without what it tells happened in the span it names."""
+    return _NARRATED.sub(lambda m: m.group(1) or m.group(2), c)
+
+
+#: Asked as a question (a yes/no one too): "can you add stickers?", "请问可以加贴纸吗".
+ASKED = re.compile(
+    r"[?？]\s*$|吗\s*[?？]?\s*$|^\s*(?:is it possible|are you able|do you support|does it "
+    r"support|请问)|支不支持|支持.*吗",
+    re.I,
+)
+_COST = re.compile(r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少")
+_ASKS = re.compile(
+    r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
+    r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少|多长|多久|多大|几)"
+)
+
+
+def negation(
+    c: str, s: Session, quotes: list[str], zh: bool, context: list[str]
+) -> tuple[Step, tuple[str, str] | None, str]:
+    """A negated clause → its step (a decline; what goes for "no music"; a question for "no
+    cars"), what it was about, and the clause without its negation."""
+    core = lx.NEGATION.sub("", c, count=1).strip()
+    declined = mentioned(core)
+    steps = _understand(core, s, quotes, context) if core else None
+    wants_gone = _WANTS_GONE.match(c)
+    neg_core = core
+    if wants_gone:
+        core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
+    # "no music" on a project with music: it goes; "no cars" is not enough to remove any
+    gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
+    if gone is None and c.startswith("no ") and object_words(core):
+        # "no cars": most likely "remove the cars", but a removal costs: ask first
+        q = (
+            f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"
+            if zh
+            else f"Remove the {core} from the picture? Say “remove the {core}” and I'll "
+            "do it (no change yet)."
+        )
+        return Step("clarify", {"question": q}, why="remove_what"), declined, neg_core
+    if gone is not None:
+        return gone, declined, neg_core
+    if steps and all(st.tool not in NO_CHANGE for st in steps):
+        return Step("decline", {"what": steps[0].tool}, why="negated"), declined, neg_core
+    return Step("decline", why="negated"), declined, neg_core
+
+
+def question(
+    c: str, clause: str, raw: str, s: Session, quotes: list[str], context: list[str]
+) -> list[Step] | None:
+    """A question → what answers it (a status or credits look-up, help, or an answer that
+    changes nothing); None when the clause is not a question."""
+    if not (
+        is_question(raw, c)
+        or (clause.endswith("?") and Q_START.search(c))
+        or capability(clause)
+        or TELL_ME.match(c)
+    ):
+        return None
+    steps = _understand(c, s, quotes, context)
+    if (
+        steps
+        and steps[0].tool in ("status", "credits", "help", "export")
+        and not _COST.search(c)
+        and not (steps[0].tool == "export" and _ASKS.match(c))
+    ):
+        return steps
+    about = steps[0].tool if steps else None
+    if HOW_TO.match(c) and about not in (None, "credits", "status", "answer"):
+        return [Step("help", {"about": about})]  # "how do I remove an object?"
+    return [Step("answer", {"about": about}, why=c)]
+
+
+def swap(steps: list[Step], old: list[Step], new: list[Step]) -> None:
+    """The steps of a clause read again, in their place (a decline may have come after)."""
+    at = next((i for i, st in enumerate(steps) if old and st is old[0]), len(steps) - len(old))
+    steps[at : at + len(old)] = new
+
+
+def same_but_fit(old: list[Step], new: list[Step] | None) -> bool:
+    """The same steps, with only how they fit (or what they lacked) said: "…, blurry sides
+    is fine" may change the fit, never a title's words."""
+    return (
+        bool(new)
+        and new != old
+        and [x.tool for x in new or []] == [x.tool for x in old]
+        and all(
+            a.args.get(k) == v or k == "fit"
+            for a, b in zip(old, new or [], strict=True)
+            for k, v in b.args.items()
+            if k in a.args
+        )
+    )
+
+
+def overlap(a: tuple, b: tuple) -> bool:
+    """Two spans (start, end or None for the end) that share some time."""
+    inf = float("inf")
+    return a[0] < (b[1] if b[1] is not None else inf) and b[0] < (a[1] if a[1] is not None else inf)

@@ -330,3 +330,24 @@ def test_qualifiers_rank_candidates_and_never_eliminate_the_only_one() -> None:
     assert choose(scan, parse_target("remove the red car", "red car")) == [red]
     assert choose(scan, parse_target("remove the car driving past", "car")) == [blue]
     assert choose(scan, parse_target("remove the parked car", "parked car")) == [red]
+
+
+@pytest.mark.parametrize("pan", [True, False])
+def test_motion_refines_only_what_a_moving_shot_uses(background, pan: bool) -> None:
+    """The ECC refinement waits until the shot's end says whether the camera moves: the
+    homographies are those of refining every frame at once, and a still shot refines none."""
+    from nemo_widgets.engine.vision.inpaint import MotionTracker, Shot
+
+    frames, _, masks = _scene(background, pan=pan, moving=True)
+    now, later = MotionTracker(pending_bytes=0), MotionTracker()
+    for i, (f, m) in enumerate(zip(frames, masks, strict=True)):
+        now.add(i, f, m)
+        later.add(i, f, m)
+    assert later.pending or not pan
+    shots = Shot(0, N), Shot(0, N)
+    now.fill(shots[0])
+    later.fill(shots[1])
+    assert shots[0].static == shots[1].static == (not pan)
+    assert not later.pending and not later._held
+    for i in range(N):
+        np.testing.assert_array_equal(shots[0].to_ref[i], shots[1].to_ref[i])

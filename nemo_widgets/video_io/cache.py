@@ -82,6 +82,13 @@ class FrameCache:
         self.times.append(f.t)
         self.pts.append(f.pts)
 
+    def expect(self, frames: int, nbytes: int) -> bool:
+        """Say that about ``frames`` frames of ``nbytes`` each are coming: a cache that could
+        not hold them gives up now, instead of writing up to its budget for nothing."""
+        if self.whole and frames * nbytes > self.budget:
+            self._give_up()
+        return self.whole
+
     def _give_up(self) -> None:
         self.whole = False
         self.close()

@@ -104,6 +104,16 @@ class OrderedWorker:
             raise self._error
         self._jobs.put(job)
 
+    def drain(self) -> None:
+        """Wait until every job submitted so far has run; raise the first error a job raised."""
+        done = threading.Event()
+        self.submit(done.set)
+        while not done.wait(0.05):
+            if self._error is not None or not self._thread.is_alive():
+                break
+        if self._error is not None:
+            raise self._error
+
     def join(self) -> None:
         if self._thread.is_alive():
             self._jobs.put(None)

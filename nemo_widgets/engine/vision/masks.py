@@ -48,6 +48,7 @@ class Masker:
                 if keys and len(t.boxes) >= 0.5 * len(keys):
                     self.spans[id(t)] = (lo, hi - 1)
         self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._speed: dict[int, float] = {}
         self._segmenter: Any = None
 
     def _expand(self, b: Box) -> tuple[int, int, int, int]:
@@ -190,7 +191,9 @@ class Masker:
         for t, b, box in self._boxes(i):
             # A parked object keeps its shape: a few looks at it do (first, middle, last).
             looks = sorted(t.boxes)
-            speed = t.speed(self.scan.fps)
+            if id(t) not in self._speed:  # per track, not per frame (the boxes are final)
+                self._speed[id(t)] = t.speed(self.scan.fps)
+            speed = self._speed[id(t)]
             if speed <= 0.15 and len(looks) > 3:
                 looks = [looks[0], looks[len(looks) // 2], looks[-1]]
             key = (id(t), min(looks, key=lambda k: abs(k - i)))

@@ -31,6 +31,7 @@ from nemo_widgets.engine.vision.inpaint import (
     inpaint_video,
     thumbnail,
 )
+from nemo_widgets.engine.vision.inpaint.plate import timed
 from nemo_widgets.engine.vision.labels import NEAR_COLOURS, Target
 from nemo_widgets.engine.vision.masks import Masker
 from nemo_widgets.video_io import CACHE_BYTES, FrameCache, FrameReader
@@ -222,6 +223,8 @@ def scan(
             h, w = rgb.shape[:2]
             frames = i + 1
             if cache is not None:
+                if i == 0 and total:  # a clip too long to keep is decoded again instead
+                    cache.expect(total, rgb.nbytes)
                 cache.add(f)
             if is_cut(thumbnail(rgb)):
                 cuts.append(i)
@@ -425,6 +428,8 @@ class Removal:
     tracks: list[Track]
     fill: FillResult | None
     scan: Scan
+    #: Where the time went: stage → (wall seconds, CPU seconds of the whole process).
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def remove_object(
@@ -449,12 +454,14 @@ def remove_object(
     analysis between them; a longer clip is decoded a third time for the analysis."""
     labels = None if box is not None or target.label is None else {target.label}
     cache = FrameCache(out.parent, cache_bytes)
+    seconds: dict[str, tuple[float, float]] = {}
     try:
-        sc = scan(src, labels, check=check, progress=progress, cache=cache)
-        cache.finish()
+        with timed(seconds, "scan (decode, cuts, detection)"):
+            sc = scan(src, labels, check=check, progress=progress, cache=cache)
+            cache.finish()
         tracks = [track_from_box(sc, box, box_time)] if box is not None else choose(sc, target)
         if not tracks:
-            return Removal([], None, sc)
+            return Removal([], None, sc, seconds)
         if box is None:
             for t in tracks:  # through the keyframes where the detector missed it
                 carry(t, sc)
@@ -482,6 +489,6 @@ def remove_object(
         )
         if dump:
             np.savez_compressed(dump, shape=np.array([sc.height, sc.width]), **used)
-        return Removal(tracks, fill, sc)
+        return Removal(tracks, fill, sc, {**seconds, **fill.seconds})
     finally:
         cache.close()

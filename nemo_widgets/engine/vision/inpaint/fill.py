@@ -10,6 +10,7 @@ timestamps.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +27,15 @@ from nemo_widgets.engine.vision.inpaint.plate import (
     Known,
     analyse,
     feather_for,
+    timed,
 )
-from nemo_widgets.video_io import ForwardClock, FrameCache, FrameReader, VideoWriter
+from nemo_widgets.video_io import (
+    ForwardClock,
+    FrameCache,
+    FrameReader,
+    OrderedWorker,
+    VideoWriter,
+)
 
 
 def filled_frames(
@@ -41,6 +49,7 @@ def filled_frames(
         return
     flow = LocalFlow() if an.parallax else None
     carried: Carried | None = None  # what the previous frame passes on (parallax shots only)
+    memo: dict = {}  # the last hole's mask, ring and alpha (a parked object's repeat)
     for f in src:
         i, frame, rgb = f.index, f.frame, f.rgb
         k = an.shot_of.get(i)
@@ -54,7 +63,7 @@ def filled_frames(
             plate = an.plates[k]
             if k in an.stacks:
                 plate = (an.stacks[k].plate(i, plate[0]), *plate[1:])
-            rgb, passed = _composite(rgb, an.holes[i], plate, to_ref[i], local, prior)
+            rgb, passed = _composite(rgb, an.holes[i], plate, to_ref[i], local, prior, memo=memo)
         carried = passed
         yield i, frame, rgb
 
@@ -77,15 +86,40 @@ def inpaint_video(
     :class:`~nemo_widgets.engine.vision.inpaint.plate.Known`), and the source is decoded
     twice in all; with ``cache`` (the frames a scan decoded, kept) the analysis reads those
     instead, and the source is decoded once here, for the fill."""
-    an = analyse(
-        src,
-        masks,
-        check=check,
-        progress=progress,
-        max_samples=max_samples,
-        known=known,
-        cache=cache,
+    seconds: dict[str, tuple[float, float]] = {}
+    with timed(seconds, "analysis (masks, motion, plates)"):
+        an = analyse(
+            src,
+            masks,
+            check=check,
+            progress=progress,
+            max_samples=max_samples,
+            known=known,
+            cache=cache,
+        )
+    with timed(seconds, "fill and encode"):
+        filled = _fill(src, out, an, quality, progress, check)
+    return FillResult(
+        an.frames,
+        len(an.shots),
+        sum(s.static for s in an.shots),
+        filled,
+        an.never_seen,
+        len(an.parallax),
+        round(an.invented_share, 3),
+        seconds,
     )
+
+
+def _fill(
+    src: Path,
+    out: Path,
+    an: Analysis,
+    quality: str,
+    progress: Callable[[float], None],
+    check: Callable[[], None],
+) -> int:
+    """Pass 3: decode, fill and encode; how many frames had a hole."""
     w, h, n = an.width, an.height, an.frames
     filled = 0
     with (
@@ -103,19 +137,18 @@ def inpaint_video(
         for packet in inp.audio_packets():
             writer.copy(packet)
         clock = ForwardClock(inp.rate, inp.time_base)
-        for i, frame, rgb in filled_frames(inp, an):
-            filled += i in an.holes
-            writer.write(rgb[: h - h % 2, : w - w % 2], clock(frame.pts))
-            progress(50 + 49 * (i + 1) / max(1, n))
-    return FillResult(
-        n,
-        len(an.shots),
-        sum(s.static for s in an.shots),
-        filled,
-        an.never_seen,
-        len(an.parallax),
-        round(an.invented_share, 3),
-    )
+        # Encoding runs on its own thread, one frame behind the fill.
+        encoder = OrderedWorker()
+        try:
+            for i, frame, rgb in filled_frames(inp, an):
+                filled += i in an.holes
+                picture = rgb[: h - h % 2, : w - w % 2]
+                encoder.submit(functools.partial(writer.write, picture, clock(frame.pts)))
+                progress(50 + 49 * (i + 1) / max(1, n))
+            encoder.close()
+        finally:
+            encoder.join()
+    return filled
 
 
 @dataclass
@@ -136,13 +169,15 @@ def _composite(
     prior: tuple[Carried, np.ndarray] | None = None,
     tau: float = 6.0,
     keep: float = 0.5,
+    memo: dict | None = None,
 ) -> tuple[np.ndarray, Carried | None]:
     """The frame with its hole filled from the plate, and (with ``flow``, for parallax) what
     the next frame carries on. With parallax the plate is moved onto the frame by local flow;
     ``prior`` (the previous filled frame and the homography from this frame to it) is carried
     onto this frame the same way and blended in — weight exp(−age/τ), at least ``keep`` — so
     what was seen one frame ago wins over the plate's longer reach, and the fill does not
-    flicker as the per-frame flow changes."""
+    flicker as the per-frame flow changes. ``memo``: what the mask alone decides (its ring
+    and feathered alpha), kept from the last call for a hole that has not changed."""
     plate, (x0, y0, _x1, _y1), _missing = plate_info
     h, w = rgb.shape[:2]
     feather = feather_for(w, h)
@@ -156,12 +191,24 @@ def _composite(
     frame_from_ref = np.linalg.inv(shift(to_ref, -x0, -y0))
     local = shift(frame_from_ref, -bx0, -by0)
     size = (bx1 - bx0, by1 - by0)
-    fill = cv2.warpPerspective(
-        plate, local, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
-    )
+    fill = _warp(plate, local, size)
     region = rgb[by0:by1, bx0:bx1]
-    m = np.zeros((by1 - by0, bx1 - bx0), np.uint8)
-    m[hb[1] - by0 : hb[3] - by0, hb[0] - bx0 : hb[2] - bx0] = hole.crop
+    key = (hb, bx0, by0, bx1, by1, feather, hole.crop.tobytes())
+    if memo is not None and memo.get("key") == key:
+        m, ring, alpha = memo["m"], memo["ring"], memo["alpha"]
+    else:
+        m = np.zeros((by1 - by0, bx1 - bx0), np.uint8)
+        m[hb[1] - by0 : hb[3] - by0, hb[0] - bx0 : hb[2] - bx0] = hole.crop
+        ring = (cv2.dilate(m, np.ones((2 * feather + 1,) * 2, np.uint8)) > 0) & (m == 0)
+        alpha = cv2.GaussianBlur(
+            cv2.dilate(m, np.ones((feather, feather), np.uint8)).astype(np.float32),
+            (0, 0),
+            feather / 2,
+        )
+        alpha = np.maximum(alpha, m.astype(np.float32))
+        ring = np.flatnonzero(ring)  # as flat indices: gathered faster than by a mask
+        if memo is not None:
+            memo.update(key=key, m=m, ring=ring, alpha=alpha)
     age = None
     if flow is not None:
         f, _ = flow(region, fill, m > 0, check=False)
@@ -184,16 +231,9 @@ def _composite(
         else:
             age = np.where(m > 0, 1e3, 0).astype(np.float32)
     # Gain match: the plate's exposure to this frame's, on a ring just outside the hole.
-    ring = (cv2.dilate(m, np.ones((2 * feather + 1,) * 2, np.uint8)) > 0) & (m == 0)
-    if ring.sum() > 20:
-        gain = (region[ring].astype(np.float32).mean(0) + 1) / (
-            fill[ring].astype(np.float32).mean(0) + 1
-        )
-        fill = np.clip(fill.astype(np.float32) * np.clip(gain, 0.8, 1.25), 0, 255).astype(np.uint8)
-    alpha = cv2.GaussianBlur(
-        cv2.dilate(m, np.ones((feather, feather), np.uint8)).astype(np.float32), (0, 0), feather / 2
-    )
-    alpha = np.maximum(alpha, m.astype(np.float32))
+    if ring.size > 20:
+        gain = (_ring_mean(region, ring) + 1) / (_ring_mean(fill, ring) + 1)
+        fill = _scaled(fill, np.clip(gain, 0.8, 1.25))
     out = rgb.copy()
     out[by0:by1, bx0:bx1] = cv2.blendLinear(fill, region, alpha, 1 - alpha)
     if age is None:
@@ -201,3 +241,36 @@ def _composite(
     full_age = np.zeros((h, w), np.float32)
     full_age[by0:by1, bx0:bx1] = age
     return out, Carried(out, full_age)
+
+
+def _warp(plate: np.ndarray, hmat: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``plate`` warped by ``hmat`` (plate → output) to ``size`` (cubic, border replicated);
+    a whole-pixel shift that stays inside the plate — every frame of a static shot — is the
+    same pixels cut out, without the warp."""
+    t = hmat / hmat[2, 2]
+    tx, ty = -t[0, 2], -t[1, 2]
+    w, h = size
+    if (
+        np.allclose(t[:2, :2], np.eye(2), rtol=0, atol=1e-9)
+        and np.allclose(t[2, :2], 0, rtol=0, atol=1e-12)
+        and abs(tx - round(tx)) < 1e-6
+        and abs(ty - round(ty)) < 1e-6
+    ):
+        x, y = round(tx), round(ty)
+        if x >= 0 and y >= 0 and x + w <= plate.shape[1] and y + h <= plate.shape[0]:
+            return plate[y : y + h, x : x + w].copy()
+    return cv2.warpPerspective(
+        plate, hmat, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def _scaled(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """``img`` (uint8 RGB) times a gain per channel, clipped and cut to uint8 — by a lookup
+    table of the same float32 products (the same pixels as multiplying every one)."""
+    lut = np.clip(np.arange(256, dtype=np.float32)[:, None] * gain[None, :], 0, 255)
+    return cv2.LUT(np.ascontiguousarray(img), lut.astype(np.uint8).reshape(256, 1, 3))
+
+
+def _ring_mean(img: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """The mean colour (float32) of ``img`` at the flat pixel indices ``ring``."""
+    return np.take(img.reshape(-1, 3), ring, axis=0).astype(np.float32).mean(0)

@@ -5,11 +5,14 @@ sub-pixel refined by ECC; a static camera is kept exact)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+
+from nemo_widgets.video_io import OrderedWorker
 
 MaskFn = Callable[[int, np.ndarray], np.ndarray | None]  # (frame index, rgb) → bool mask or None
 
@@ -76,10 +79,31 @@ def detect_cuts(small: list[np.ndarray]) -> list[int]:
 
 class MotionTracker:
     """Frame-to-frame homographies (frame i → i-1), estimated while frames stream past, from
-    ORB features outside the hole, at up to ``width`` pixels (full resolution matrices)."""
+    ORB features outside the hole, at up to ``width`` pixels (full resolution matrices).
 
-    def __init__(self, width: int = 960) -> None:
+    The ECC refinement (the costliest step) only matters in a shot whose camera moves, which
+    is known when the shot ends (:meth:`fill`): until then the frames wait for it (their
+    small grey pictures held, up to ``pending_bytes``), and are refined then — or dropped,
+    unrefined, when the shot turns out static (its frames all map by the identity; on a
+    tripod shot a good share of frames shows a sub-pixel shimmer over the threshold). Past the
+    budget the oldest waiting frame is refined at once, so the matrices are the same either
+    way.
+
+    ``background=True``: :meth:`add` hands the frame to a thread of its own (OpenCV lets go
+    of the GIL), so the features and matching of frame i overlap the decode of frame i + 1;
+    :meth:`fill` waits for it, and :meth:`close` (or ``with``) ends it."""
+
+    def __init__(
+        self, width: int = 960, pending_bytes: int = 256 << 20, *, background: bool = False
+    ) -> None:
         self.width = width
+        self._worker = OrderedWorker(8, "nemo-motion") if background else None
+        self.pending_bytes = pending_bytes
+        #: Frame → (grey, previous grey, feature estimate, mask, scale), waiting for ECC.
+        self.pending: dict[int, tuple] = {}
+        self._held: dict[int, int] = {}  # id → bytes of the pictures the waiting frames hold
+        self._refs: dict[int, int] = {}  # id → how many waiting frames hold that picture
+        self._last_keep: tuple[np.ndarray, np.ndarray] | None = None  # (hole, its mask)
         self.orb = cv2.ORB_create(1000)
         self.matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
         self.prev: tuple | None = None
@@ -88,19 +112,50 @@ class MotionTracker:
         self.moves: dict[int, float] = {}
 
     def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
+        """Frame ``i`` (``hole``: its mask, or None); neither array may change after."""
+        if self._worker is not None:
+            self._worker.submit(functools.partial(self._add, i, rgb, hole))
+        else:
+            self._add(i, rgb, hole)
+
+    def wait(self) -> None:
+        """Until every frame added so far is done (raising what went wrong on the thread)."""
+        if self._worker is not None:
+            self._worker.drain()
+
+    def close(self) -> None:
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.close()
+
+    def __enter__(self) -> MotionTracker:
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        elif self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.join()  # the error already raised wins
+
+    def _add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
         h, w = rgb.shape[:2]
         scale = min(1.0, self.width / w)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         if scale < 1:
             gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
         keep = None
-        if hole is not None:
+        last = self._last_keep
+        if hole is not None and last is not None and np.array_equal(last[0], hole):
+            keep = last[1]  # a parked object's hole: the same mask, held once for all frames
+        elif hole is not None:
             m = cv2.resize(
                 hole.astype(np.uint8),
                 (gray.shape[1], gray.shape[0]),
                 interpolation=cv2.INTER_NEAREST,
             )
             keep = np.where(cv2.dilate(m, np.ones((9, 9), np.uint8)) > 0, 0, 255).astype(np.uint8)
+            self._last_keep = (hole, keep)
         kp, des = self.orb.detectAndCompute(gray, keep)
         if self.prev is not None:
             pkp, pdes = self.prev
@@ -114,15 +169,36 @@ class MotionTracker:
                     est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
                     if est is not None and inl is not None and inl.sum() >= 8:
                         if self.moves[i] >= 0.35:  # a static camera needs no refinement
-                            est = self._refine(gray, self.prev_gray, est, keep)
-                        s, s_inv = (
-                            np.diag([scale, scale, 1.0]),
-                            np.diag([1 / scale, 1 / scale, 1.0]),
-                        )
-                        hmat = s_inv @ est @ s  # full → small, homography, small → full
+                            assert self.prev_gray is not None
+                            self.pending[i] = (gray, self.prev_gray, est, keep, scale)
+                            self._hold(+1, gray, self.prev_gray, keep)
+                        hmat = _full(est, scale)
             self.rel[i] = hmat
+            while self.pending and sum(self._held.values()) > self.pending_bytes:
+                self._settle(min(self.pending))
         self.prev = (kp, des)
         self.prev_gray = gray
+
+    def _settle(self, i: int) -> None:
+        """Refine the waiting frame ``i`` now."""
+        gray, prev, est, keep, scale = self._drop(i)
+        self.rel[i] = _full(self._refine(gray, prev, est, keep), scale)
+
+    def _drop(self, i: int) -> tuple:
+        item = self.pending.pop(i)
+        self._hold(-1, *item[0:2], item[3])
+        return item
+
+    def _hold(self, by: int, *pictures: np.ndarray | None) -> None:
+        """Count the pictures a waiting frame holds (shared ones once) in or out."""
+        for a in pictures:
+            if a is not None:
+                n = self._refs.get(id(a), 0) + by
+                if n:
+                    self._refs[id(a)], self._held[id(a)] = n, a.nbytes
+                else:
+                    self._refs.pop(id(a), None)
+                    self._held.pop(id(a), None)
 
     def _refine(
         self, gray: np.ndarray, prev: np.ndarray, est: np.ndarray, keep: np.ndarray | None
@@ -152,12 +228,20 @@ class MotionTracker:
         ).max()
         return warp.astype(np.float64) if moved < 3 else est
 
-    def fill(self, shot: Shot) -> None:
-        """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies."""
+    def fill(self, shot: Shot, used: bool = True) -> None:
+        """``shot.to_ref`` and ``shot.static`` from the frame-to-frame homographies;
+        ``used=False``: nothing will be warped by them (the shot has no hole), so the frames
+        waiting for ECC are let go unrefined."""
+        self.wait()
         eye = np.eye(3)
         shot.ref = shot.start + (shot.end - shot.start) // 2
         moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]
         shot.static = not moves or float(np.median(moves)) < 0.35
+        for i in [i for i in self.pending if shot.start <= i < shot.end]:
+            if shot.static or i == shot.start or not used:  # identity, across the cut, unused
+                self._drop(i)
+            else:
+                self._settle(i)
         chain = {shot.ref: eye}
         for i in range(shot.ref + 1, shot.end):  # i → ref through i-1
             chain[i] = chain[i - 1] @ self.rel.get(i, eye)
@@ -165,6 +249,12 @@ class MotionTracker:
             chain[i] = chain[i + 1] @ np.linalg.inv(self.rel.get(i + 1, eye))
         for i in range(shot.start, shot.end):
             shot.to_ref[i] = eye if shot.static else chain[i]
+
+
+def _full(est: np.ndarray, scale: float) -> np.ndarray:
+    """A homography found at ``scale`` as one at full resolution."""
+    s, s_inv = np.diag([scale, scale, 1.0]), np.diag([1 / scale, 1 / scale, 1.0])
+    return s_inv @ est @ s  # full → small, homography, small → full
 
 
 def bbox(mask: np.ndarray) -> tuple[int, int, int, int] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,19 @@ class FillResult:
     #: Of the area the holes covered (in each shot's reference view), the share that no frame
     #: ever showed, so it had to be invented.
     invented_share: float = 0.0
+    #: Where the time went: stage → (wall seconds, CPU seconds of the whole process).
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def timed(into: dict[str, tuple[float, float]], stage: str) -> Iterator[None]:
+    """Add the wall and CPU seconds (every thread of the process) of the block to ``stage``."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        w, c = into.get(stage, (0.0, 0.0))
+        into[stage] = (w + time.perf_counter() - t0, c + time.process_time() - c0)
 
 
 @dataclass
@@ -79,13 +93,16 @@ class Analysis:
 def _median(vals: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Per-pixel median of the valid samples: ``vals`` (S, M, 3), ``valid`` (S, M) → (M, 3),
     NaN where no sample is valid. Sort-based: np.nanmedian takes a slow masked-array path
-    when S is small."""
-    v = np.where(valid[..., None], vals, np.inf)
-    v.sort(axis=0)
+    when S is small. Only the pixels some sample saw are sorted (behind a parked car, most
+    are none)."""
     k = valid.sum(axis=0)
-    mid = np.maximum(k - 1, 0) // 2
-    med = np.take_along_axis(v, mid[None, :, None], axis=0)[0]
-    med[k == 0] = np.nan
+    med = np.full(vals.shape[1:], np.nan, np.float32)
+    cols = np.flatnonzero(k)
+    if cols.size:
+        v = np.where(valid[:, cols, None], vals[:, cols], np.float32(np.inf))
+        v.sort(axis=0)
+        mid = (k[cols] - 1) // 2
+        med[cols] = np.take_along_axis(v, mid[None, :, None], axis=0)[0]
     return med
 
 
@@ -137,10 +154,28 @@ def analyse(
     (one pass when ``known`` says where the shots and the holes are). ``local_flow=False``
     keeps to homographies even where the scene shows parallax (for comparison). ``cache``:
     the source's frames as an earlier pass decoded them (a whole :class:`FrameCache`), read
-    instead of decoding ``src`` again."""
+    instead of decoding ``src`` again. The camera's motion is found on a thread of its own,
+    beside the decode and the masks."""
+    with MotionTracker(motion_width, background=True) as motion:
+        return _analyse(
+            src, masks, motion, check, progress, max_samples, local_flow, stack_bytes, known, cache
+        )
+
+
+def _analyse(
+    src: Path,
+    masks: MaskFn,
+    motion: MotionTracker,
+    check: Callable[[], None],
+    progress: Callable[[float], None],
+    max_samples: int,
+    local_flow: bool,
+    stack_bytes: int,
+    known: Known | None,
+    cache: FrameCache | None,
+) -> Analysis:
     plates = _Plates(max_samples, stack_bytes, local_flow)
     holes: dict[int, Hole] = {}
-    motion = MotionTracker(motion_width)
     is_cut = CutDetector() if known is None else None
     keep = _Keep(known, plates) if known is not None else None
     found = [0]
@@ -168,7 +203,7 @@ def analyse(
     cuts = [*found, n]
     shots = [Shot(a, b) for a, b in itertools.pairwise(cuts) if b > a]
     for shot in shots:
-        motion.fill(shot)
+        motion.fill(shot, used=any(i in holes for i in range(shot.start, shot.end)))
     shot_of = {i: k for k, s in enumerate(shots) for i in range(s.start, s.end)}
     an = Analysis(w, h, n, holes, shots, shot_of)
     if keep is not None:  # the plates were built as each shot ended
@@ -320,8 +355,10 @@ class _Plates:
         flat = plate.reshape(-1, 3)
         missing = np.zeros(need.shape, bool)
         med = _median(vals, np.stack([c.reshape(-1)[idx] for _, c, _, _ in items]))
-        loose = _median(vals, np.stack([v.reshape(-1)[idx] for _, _, v, _ in items]))
-        med = np.where(np.isnan(med), loose, med)  # only halo pixels were ever visible there
+        # Where no clear view was had, the loose ones: only halo pixels were visible there.
+        alone = np.flatnonzero(np.isnan(med[:, 0]))
+        loose = np.stack([v.reshape(-1)[idx[alone]] for _, _, v, _ in items])
+        med[alone] = _median(vals[:, alone], loose)
         gone = np.isnan(med[:, 0])
         flat[idx] = np.nan_to_num(med).astype(np.uint8)
         missing.reshape(-1)[idx[gone]] = True
@@ -394,6 +431,7 @@ class _Keep:
         crops, bound = self.crops, self.bound
         self.frames, self.crops = [], None
         if not any(i in holes for i in range(shot.start, shot.end)):
+            motion.fill(shot, used=False)  # lets go what the motion held for it
             return
         if bound is None:
             self.ok = False  # holes where no bounds were said: a second pass instead

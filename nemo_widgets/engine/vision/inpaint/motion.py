@@ -103,7 +103,7 @@ class MotionTracker:
         self.pending: dict[int, tuple] = {}
         self._held: dict[int, int] = {}  # id → bytes of the pictures the waiting frames hold
         self._refs: dict[int, int] = {}  # id → how many waiting frames hold that picture
-        self._last_keep: np.ndarray | None = None
+        self._last_keep: tuple[np.ndarray, np.ndarray] | None = None  # (hole, its mask)
         self.orb = cv2.ORB_create(1000)
         self.matcher = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True)
         self.prev: tuple | None = None
@@ -145,17 +145,17 @@ class MotionTracker:
         if scale < 1:
             gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
         keep = None
-        if hole is not None:
+        last = self._last_keep
+        if hole is not None and last is not None and np.array_equal(last[0], hole):
+            keep = last[1]  # a parked object's hole: the same mask, held once for all frames
+        elif hole is not None:
             m = cv2.resize(
                 hole.astype(np.uint8),
                 (gray.shape[1], gray.shape[0]),
                 interpolation=cv2.INTER_NEAREST,
             )
             keep = np.where(cv2.dilate(m, np.ones((9, 9), np.uint8)) > 0, 0, 255).astype(np.uint8)
-            last = self._last_keep
-            if last is not None and last.shape == keep.shape and np.array_equal(last, keep):
-                keep = last  # a parked object's: one held for all the waiting frames
-            self._last_keep = keep
+            self._last_keep = (hole, keep)
         kp, des = self.orb.detectAndCompute(gray, keep)
         if self.prev is not None:
             pkp, pdes = self.prev

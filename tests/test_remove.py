@@ -351,3 +351,34 @@ def test_motion_refines_only_what_a_moving_shot_uses(background, pan: bool) -> N
     assert not later.pending and not later._held
     for i in range(N):
         np.testing.assert_array_equal(shots[0].to_ref[i], shots[1].to_ref[i])
+
+
+def test_fill_shortcuts_give_the_same_pixels() -> None:
+    """The fast paths of the per-frame fill and the plate are the same numbers as the plain
+    ones: a whole-pixel shift cut out instead of warped, the gain by lookup table, the median
+    sorted only where a sample saw the pixel."""
+    from nemo_widgets.engine.vision.inpaint.fill import _scaled, _warp
+    from nemo_widgets.engine.vision.inpaint.plate import _median
+
+    rng = np.random.default_rng(5)
+    plate = rng.integers(0, 256, (120, 160, 3), np.uint8)
+    for tx, ty in ((0, 0), (-7, -3), (-30, -50), (4, 0), (-0.5, 0)):
+        hmat = np.array([[1, 0, tx], [0, 1, ty], [0, 0, 1]], np.float64)
+        want = cv2.warpPerspective(
+            plate, hmat, (90, 60), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+        )
+        np.testing.assert_array_equal(_warp(plate, hmat, (90, 60)), want)
+    for _ in range(20):
+        img = rng.integers(0, 256, (31, 47, 3), np.uint8)
+        gain = np.clip(rng.uniform(0.7, 1.3, 3).astype(np.float32), 0.8, 1.25)
+        want = np.clip(img.astype(np.float32) * gain, 0, 255).astype(np.uint8)
+        np.testing.assert_array_equal(_scaled(img, gain), want)
+    vals = rng.uniform(0, 255, (9, 500, 3)).astype(np.float32)
+    valid = rng.random((9, 500)) < 0.3
+    valid[:, :100] = False
+    v = np.where(valid[..., None], vals, np.inf)
+    v.sort(axis=0)
+    k = valid.sum(axis=0)
+    want = np.take_along_axis(v, (np.maximum(k - 1, 0) // 2)[None, :, None], axis=0)[0]
+    want[k == 0] = np.nan
+    np.testing.assert_array_equal(_median(vals, valid), want)

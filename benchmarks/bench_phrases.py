@@ -312,6 +312,25 @@ def plan_of(events: list[dict]) -> tuple[list[dict], list[dict]]:
     return steps, ok
 
 
+def same_edit(step: dict, total: float) -> dict:
+    """A step spelled by what it leaves: cutting the first N seconds is trimming to
+    (N, end) and cutting from N to the end is trimming to (0, N) — the same timeline, so
+    the same edit whichever tool name the plan used. Other steps are returned as they are."""
+    if step.get("tool") != "cut" or "start" not in step:
+        return step
+    start, end = step.get("start"), step.get("end")
+    if not isinstance(start, int | float):
+        return step
+    if end is not None and not isinstance(end, int | float):
+        return step
+    rest = {k: v for k, v in step.items() if k not in ("tool", "start", "end")}
+    if abs(float(start)) <= 0.05 and end is not None:
+        return {"tool": "trim", "start": end, "end": None, **rest}
+    if end is None or abs(float(end) - total) <= 0.05:
+        return {"tool": "trim", "start": 0, "end": start, **rest}
+    return step
+
+
 def score(
     case: dict,
     got: list[dict],
@@ -324,7 +343,9 @@ def score(
     """(right, wrong edit). ``before`` is the starting state (draft and uploads) and
     ``after`` the draft the engine left; with both, a plan that reaches the expected
     timeline by other steps is right."""
-    want = case["expect"]
+    want = [same_edit(w, total) for w in case["expect"]]
+    got = [same_edit(g, total) for g in got]
+    ok_calls = [same_edit(c, total) for c in ok_calls]
 
     def match(w: dict, g: dict) -> bool:
         if w["tool"] in QUESTION and g["tool"] in QUESTION:

@@ -49,9 +49,7 @@ from nemo_widgets.engine.agent.language.contrast import (
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
-    ASKED,
     CORRECTS,
-    DROP_ALL,
     NARRATION,
     PERMIT_AFTER,
     SAME_AS,
@@ -77,12 +75,12 @@ from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
 from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.settle import settle
 from nemo_widgets.engine.agent.language.sound import drowned
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
     span_step,
 )
-from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
 
 
@@ -552,45 +550,5 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
-    if any(st.tool in ("set_volume", "mute") and st.why != "drowned" for st in u.steps):
-        u.steps = [st for st in u.steps if st.why != "drowned"]  # the reason for that change
-    u.steps = [
-        Step("clarify", why="which_music")
-        if st.why == "same" and st.tool == "replace_music"
-        else st
-        for st in u.steps
-    ]  # "换成 lofi" while lofi plays: which song, then?
-    purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
-    if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
-        # the platform was context for another edit, not an aspect request: leave it, say so
-        u.steps = [st for st in u.steps if st not in purpose]
-        u.skipped += [
-            Step("decline", {"what": "set_aspect", "ratio": st.args["ratio"]}, why="purpose")
-            for st in purpose
-        ]
-    acts = [st for st in u.steps if st.tool not in ("decline",)]
-    if acts and any(st.tool not in NO_CHANGE for st in acts):
-        u.skipped += [st for st in u.steps if st.tool == "decline"]
-        u.steps = [
-            st
-            for st in u.steps
-            if st.tool != "clarify" or (st.why != "unknown" and not any(st is r for r in remarks))
-        ]
-        u.steps = [st for st in u.steps if st.tool != "decline"]
-    elif len(u.steps) > 1:
-        known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
-        keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
-        u.steps = keep or u.steps[:1]
-    if len(clauses) > 1 and DROP_ALL.fullmatch(clauses[-1].strip(" .!,")):
-        u.steps = [Step("decline", why="cancel")]  # "I was going to ask you to trim it but nvm"
-    if [st.why for st in u.steps] == ["unsupported"] and ASKED.search(norm.raw):
-        u.steps = [
-            Step("answer", {"about": "unsupported"}, why=norm.raw)
-        ]  # "can you add stickers?"
-    if not u.steps:
-        u.steps.append(Step("clarify", why="unknown"))
-    for st in u.steps:  # things and words in the characters they were typed in
-        for k in ("target", "text"):
-            if isinstance(st.args.get(k), str):
-                st.args[k] = as_typed(st.args[k], norm.raw)
+    settle(u, clauses, remarks, norm.raw)
     return u

@@ -75,6 +75,16 @@ SAME = {
 
 def fold(last: Step, st: Step, verbless: bool) -> bool:
     """Fold a step into the one before when it only adds detail to it."""
+    if (
+        last.tool == st.tool
+        and st.tool in ("set_speed", "split")
+        and st.why == "implied"
+        and last.why != "implied"
+        and last.args.get("clip") == st.args.get("clip")
+    ):
+        # "从8秒那里切开，分成两段", "speed up 3 times, make it a timelapse": the value stated
+        # wins over the one a word only implies — the same step said twice
+        return True
     if last.tool == st.tool == "trim" and {last.why, st.why} == {"starts_at", "ends_at"}:
         # "so it starts at 3s and ends at 18s": one span, both times on the same clock
         a, b = (last, st) if last.why == "starts_at" else (st, last)

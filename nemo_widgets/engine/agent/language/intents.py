@@ -229,7 +229,7 @@ def aspect(t: str, s: Session) -> Step | None:
             return Step("clarify", why="which_ratio")
         return None
     fit = "fit"
-    if re.search(r"\bblur(?:red|ry|ring)?\b|模糊", t) and not re.search(
+    if re.search(r"\bblur(?:red|ry|ring)?\b|模糊|虚化|糊", t) and not re.search(
         r"\b(?:without|no|don'?t|do not|not) (?:any )?blur|不要模糊|别模糊|不模糊", t
     ):
         fit = "blur"  # "don't crop, blurry sides": blurred bars crop nothing either
@@ -250,8 +250,9 @@ def aspect(t: str, s: Session) -> Step | None:
         fit = "fill"
     purpose = bool(
         re.search(
-            r"要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|\b(?:it'?s|this is|it is) for\b|"
-            r"\bgoing (?:on|to)\b",
+            r"要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|是(?:个|一个)?\S{0,6}(?:用的|预告|视频)|"
+            r"\b(?:it'?s|its|this is|this'?s|it is|that'?s|thats)\b|\bfor (?:my |the |a |our )?\w+|"
+            r"\bgoing (?:on|to)\b|\b(?:teaser|trailer|promo|post|upload)\b",
             t,
         )
         and not re.search(
@@ -293,6 +294,10 @@ def speed(t: str, s: Session) -> Step | None:
         t,
     ):
         return None
+    if (lx.MUSIC.search(t) or s.named(t, "audio")) and not re.search(
+        r"\bspeed|速度|倍速|\bvideo\b|\bclip\b|视频|画面", t
+    ):
+        return None  # "this lofi song is way too slow": the song's tempo, not the video's speed
     clip = clip_ref(t, s)
     extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
     long = re.search(
@@ -387,7 +392,7 @@ def speed(t: str, s: Session) -> Step | None:
     ) is not None:
         return Step("set_speed", {"factor": f, **extra})  # "slow motion, like 0.25": the value
     if re.search(r"\bslow[- ]?mo|\bslo[- ]?mo\b|\bslow motion\b|慢动作|慢放|慢镜头", t):
-        return Step("set_speed", {"factor": 0.5, **extra})
+        return Step("set_speed", {"factor": 0.5, **extra}, why="implied")
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
     if re.search(
@@ -396,7 +401,7 @@ def speed(t: str, s: Session) -> Step | None:
         r"变快|\btime ?lapse\b",
         t,
     ):
-        return Step("set_speed", {"factor": 2.0, **extra})
+        return Step("set_speed", {"factor": 2.0, **extra}, why="implied")
     if slower:
         return Step("set_speed", {"factor": 0.5, **extra})
     return Step("clarify", why="which_speed")
@@ -444,7 +449,7 @@ def split(t: str, s: Session) -> Step | None:
         )
         and s.total
     ):
-        return Step("split", {"at": round(s.total / 2, 2)})
+        return Step("split", {"at": round(s.total / 2, 2)}, why="implied")
     return Step("clarify", why="split_where")
 
 

@@ -4,6 +4,7 @@ step answers goes, and the words come back in the characters they were typed in.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from nemo_widgets.engine.agent.language.intents import Step
@@ -22,6 +23,7 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
         else st
         for st in u.steps
     ]  # "换成 lofi" while lofi plays: which song, then?
+    aspect_fill(u, raw)
     purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
     if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
         # the platform was context for another edit, not an aspect request: leave it, say so
@@ -53,3 +55,32 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
         for k in ("target", "text"):
             if isinstance(st.args.get(k), str):
                 st.args[k] = as_typed(st.args[k], raw)
+
+
+#: The background meant as the bars an aspect change leaves, not the scene behind someone.
+_FILL = re.compile(
+    r"\bfill|\bsides?\b|\bbars?\b|\bedges?\b|\bgaps?\b|\bempty\b|\btop and bottom\b|"
+    r"填充|填满|两边|两侧|上下|左右|空白|黑边"
+)
+_SUBJECT = re.compile(r"\bbehind (?:me|him|her|them|the)\b|\bperson\b|人物|人像|主体|人后面")
+
+
+def aspect_fill(u: Any, raw: str) -> None:
+    """An aspect change and a blurred background in one message: "转成9:16，背景模糊填充",
+    "vertical, blur the sides to fill" — the aspect's blurred fill, not a new background; and
+    "portrait mode" next to a vertical platform is the vertical frame, not a bokeh."""
+    aspect = next((st for st in u.steps if st.tool == "set_aspect"), None)
+    blur = [
+        st for st in u.steps if st.tool == "replace_background" and st.args.get("mode") == "blur"
+    ]
+    if aspect is None or not blur:
+        return
+    low = raw.lower()
+    if re.search(r"\bportrait mode\b|人像模式", low) and aspect.args.get("ratio") == "9:16":
+        u.steps = [st for st in u.steps if st not in blur]
+        aspect.why = ""  # "portrait mode pls, its for youtube shorts": asked, not context
+        return
+    if _FILL.search(low) or not _SUBJECT.search(low):
+        u.steps = [st for st in u.steps if st not in blur]
+        aspect.args["fit"] = "blur"
+        aspect.why = ""

@@ -95,6 +95,11 @@ def music(t: str, s: Session) -> Step | None:
     )
     if not adding and named is None:
         return None  # music mentioned, but nothing asked of it
+    if not adding and (
+        named.get("filename") == s.music
+        or re.search(r"太|有点|好|真|\b(?:is|are|was|sounds?|feels?|too|so|kinda|really)\b", t)
+    ):
+        return None  # "这个lofi太丧了", "lofi is boring": a song named as it is, nothing asked
     f = (
         named
         or (others[-1] if others else None)

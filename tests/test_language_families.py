@@ -115,8 +115,10 @@ CASES = [
     # a bare "cut" with a vague extent reads two ways: ask
     ("cut the middle bit", BARE, [("clarify", {})]),
     ("cut the middle section", BARE, [("clarify", {})]),
-    ("cut the middle part out", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
-    ("把中间那段删掉", BARE, [("cut", {"start": 10.0, "end": 20.0})]),
+    # a middle with no length: how much of it? ask (the middle N seconds is a span)
+    ("cut the middle part out", BARE, [("clarify", {})]),
+    ("把中间那段删掉", BARE, [("clarify", {})]),
+    ("把中间6秒删掉", BARE, [("cut", {"start": 12.0, "end": 18.0})]),
     # a typo that is a real word, where a command word goes
     ("spilt it at 12 seconds", BARE, [("split", {"at": 12.0})]),
     ("fad out at the end", BARE, [("fade", {"direction": "out"})]),

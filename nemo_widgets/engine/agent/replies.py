@@ -68,6 +68,10 @@ CLARIFY = {
         'Which part should I keep or cut? E.g. "keep 0:03 to 0:20" or "cut the first 5 seconds".',
         "要保留或剪掉哪一段？例如“保留 0:03 到 0:20”或“剪掉前 5 秒”。",
     ),
+    "which_part": (
+        'Which part do you mean? Tell me its times, e.g. "0:10 to 0:15".',
+        "是哪一段？请告诉我时间，例如“0:10 到 0:15”。",
+    ),
     "remove_what": (
         'What should I remove — an object in the picture (e.g. "the parked car"), a clip, the '
         "music or the title?",

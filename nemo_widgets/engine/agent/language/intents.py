@@ -127,7 +127,12 @@ def fade(t: str, s: Session) -> list[Step] | None:
     music_only = bool(lx.MUSIC.search(t)) and not re.search(
         r"\b(?:video|picture|image|visuals?|everything|all|both|whole thing)\b|画面|视频|全部|都", t
     )
-    target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
+    target = (
+        "audio"
+        if music_only
+        or re.search(r"\b(?:audio|sound|voices?|talking|speech)\b|声音|音频|原声|原音|人声|说话", t)
+        else None
+    )
     if target is None and lx.MUSIC.search(t):
         target = "both"  # "fade everything out, video and music"
     if (

@@ -238,3 +238,26 @@ def earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> 
         imagine(s, last)
     texts.clear()
     return last
+
+
+#: A part of the video named by a judgement, not by its times: "the boring part", "无聊的那段".
+JUDGED_PART = re.compile(
+    r"\b(?:boring|dull|slow|draggy|bad|good|best|cool|funny|awkward|interesting|exciting|fun|"
+    r"nice|ugly|weird|shaky|dark|sad|important|key|main|useless|pointless|cringe|cringey|"
+    r"unnecessary|extra|annoying|epic|highlight|action)\s+(?:part|bit|section|segment|moment|"
+    r"scene|stretch|portion|stuff)s?\b|\b(?:highlights?|the good stuff|the boring stuff)\b|"
+    r"(?:无聊|没意思|拖沓|拖|精彩|好看|难看|不好看|有趣|搞笑|尴尬|重要|关键|没用|多余|废|卡|"
+    r"抖|晃|没劲|啰嗦|冗长|高光|好玩)的?(?:部分|那段|那几段|地方|片段|镜头|一段|那一段|段落|画面)"
+)
+#: The steps that need a part of the video told by its times.
+_SPAN_TOOLS = ("trim", "cut", "split", "set_speed", "fade", "remove_clip")
+
+
+def judged_part(c: str, steps: list[Step] | None) -> list[Step] | None:
+    """ "speed up the boring part", "把无聊的部分加速": which part is a judgement only the
+    user can make — ask for its times instead of guessing one (None when this is not that)."""
+    if not steps or not JUDGED_PART.search(c) or re.search(r"\d", c) or time_range(c, 30.0):
+        return None
+    if not any(st.tool in _SPAN_TOOLS for st in steps):
+        return None
+    return [Step("clarify", why="which_part")]

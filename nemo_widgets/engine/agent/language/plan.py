@@ -56,6 +56,7 @@ from nemo_widgets.engine.agent.language.moods import (
     corrected_words,
     earlier_spans,
     if_question,
+    judged_part,
     narrated,
     negation,
     overlap,
@@ -80,6 +81,7 @@ from nemo_widgets.engine.agent.language.sound import drowned
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
     span_step,
+    vague_middle,
 )
 from nemo_widgets.engine.agent.language.times import time_range
 
@@ -325,6 +327,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             more = _understand(fixed, s, norm.quotes, context)
             if more and all(st.tool not in ("clarify", "decline") for st in more):
                 steps, c = more, fixed
+        steps = judged_part(c, steps) or steps  # "speed up the boring part": which part?
         weak = steps is None or all(st.tool == "clarify" for st in steps)
         verbless = not VERB.search(c)
         if (
@@ -351,6 +354,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             last_edit = earlier_spans(earlier, s, keep, u.steps) or last_edit
             pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
+            if steps[0].tool == "cut" and vague_middle(pending_text):
+                steps = [Step("clarify", why="trim_which")]  # "中间那段不好看，删了": how much?
         elif (
             pending is not None
             and steps
@@ -452,6 +457,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             and mention is None
             and (topic := mentioned(c)) is not None
             and topic[0] == "the original sound"
+            and (i < len(clauses) - 1 or not steps)
         ):
             # "the traffic sound is annoying, …": what "it" will mean, not a question yet
             mention = topic

@@ -246,6 +246,10 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         # "turn it down" with music on the timeline: "it" is the music or the clip's own
         # sound, nothing says which: ask (a clause before that names it has set the target)
         return Step("clarify", why="which_sound")
+    if target is None and s.music and s.total:
+        # "声音大一点", "a bit louder", "volume 50" with music on the timeline: the music or
+        # the clip's own sound? two readings: ask
+        return Step("clarify", why="which_sound")
     tgt = target or ("music" if s.music else "video")
     cur = s.music_volume if tgt == "music" else 1.0
     if re.search(r"\bhalve\b|\bhalf as loud\b|音量减半", t):

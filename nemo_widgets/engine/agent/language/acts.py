@@ -60,7 +60,9 @@ EXPORT = re.compile(
     r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|"
     r"\brender\b|"
     r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频|"
-    r"\b(?:get|give|send) me the (?:final )?(?:video|file|version|cut)\b"
+    r"\b(?:get|give|send|hand) me (?:the |my |a |an )?(?:final |finished |edited |whole )?"
+    r"(?:video|file|version|cut|mp4|mov|result|movie|output|render)\b|"
+    r"(?:把)?(?:成片|成品|最终版|视频文件|mp4)(?:给我|发我|发给我)|(?:给我|发我)(?:成片|成品|mp4|视频文件)"
 )
 STATUS = re.compile(
     r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
@@ -68,7 +70,11 @@ STATUS = re.compile(
     r"did) (?:i|we|you) "
     r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|"
     r"ize)\b|"
-    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
+    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么|"
+    r"\b(?:current |present )?state of (?:the |my |this )?(?:project|timeline|video|edit|draft)\b|"
+    r"\bwhat (?:does|do) (?:the |my )?(?:project|timeline|draft|edit) look like\b|"
+    r"\bshow (?:me )?(?:the |my )?(?:current |latest )?(?:state|progress|project)\b|"
+    r"现在(?:是)?(?:什么|啥)样|现在的样子|目前(?:的)?(?:情况|样子)"
 )
 
 

@@ -196,7 +196,11 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     if (
         lx.MUSIC.search(core)
         and s.music
-        and re.search(r"了$|^(?:the )?(?:music|songs?|bgm|soundtrack)$|^(?:背景)?音乐|^配乐", core)
+        and re.search(
+            r"了$|^(?:the )?(?:background |backing )?(?:music|songs?|bgm|soundtrack|tunes?)$|"
+            r"^(?:背景)?音乐|^配乐",
+            core,
+        )
     ):
         return Step("remove_music")
     if (

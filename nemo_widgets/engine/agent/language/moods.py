@@ -17,7 +17,7 @@ from nemo_widgets.engine.agent.language.acts import (
     is_question,
 )
 from nemo_widgets.engine.agent.language.clauses import split_clauses
-from nemo_widgets.engine.agent.language.context import imagine, mentioned, no_more
+from nemo_widgets.engine.agent.language.context import VERB, imagine, mentioned, no_more
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.objects import object_words
 from nemo_widgets.engine.agent.language.read import NO_CHANGE
@@ -125,7 +125,7 @@ def negation(
         core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
     # "no music" on a project with music: it goes; "no cars" is not enough to remove any
     gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
-    if gone is None and c.startswith("no ") and object_words(core):
+    if gone is None and c.startswith("no ") and object_words(core) and not VERB.search(core):
         # "no cars": most likely "remove the cars", but a removal costs: ask first
         q = (
             f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"

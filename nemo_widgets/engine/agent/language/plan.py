@@ -74,7 +74,7 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
-from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos
+from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos, object_typos
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.settle import settle
 from nemo_widgets.engine.agent.language.sound import drowned
@@ -100,6 +100,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     norm: Norm = normalise(text, protect=s.names())
     s.raw = norm.raw
     norm.text = colour_typos(norm.text, NOUNS_EN)  # "the sliver car" is the silver one
+    norm.text = object_typos(norm.text, NOUNS_EN)  # "the bycicle rider" is a bicycle's
     u = Understanding(zh=norm.zh, text=norm.raw)
     if not norm.text:
         u.steps.append(Step("help", why="empty"))

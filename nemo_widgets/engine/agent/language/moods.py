@@ -103,7 +103,10 @@ ASKED = re.compile(
     r"support|请问)|支不支持|支持.*吗",
     re.I,
 )
-_COST = re.compile(r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少")
+_COST = re.compile(
+    r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少|"
+    r"扣(?:积分|点|钱)|收费|要钱|花钱|免费|付费"
+)
 _ASKS = re.compile(
     r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
     r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少|多长|多久|多大|几)"

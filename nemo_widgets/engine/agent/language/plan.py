@@ -11,6 +11,7 @@ from typing import Any
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
     HELP,
+    MESSED,
     PERMIT,
     PREFER_BEFORE,
     REMARK,
@@ -228,6 +229,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if len(clauses) == 1:
                 u.steps.append(Step("decline", why="cancel"))
             continue
+        if MESSED.search(c) and any(UNDO.search(o) for o in clauses if o is not clause):
+            continue  # "go back, I messed up the trim": the reason for the undo
         if PREFER_BEFORE.search(c):
             # "I liked it better before the trim, put it back": the undo, said once
             if not any(UNDO.search(o) for o in clauses if o is not clause):

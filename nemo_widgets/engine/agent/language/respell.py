@@ -79,7 +79,11 @@ def object_typos(t: str, nouns: list[str]) -> str:
         if len(w) < 5 or w in KEYWORDS or w in _KEEP or is_word(w) is not False:
             return w
         hits = {
-            n for n in singles if n[0] == w[0] and abs(len(n) - len(w)) <= 2 and _edits(w, n) <= 2
+            n
+            for n in singles
+            if n[0] == w[0]
+            and abs(len(n) - len(w)) <= 2
+            and _edits(w, n) <= (1 if len(w) < 7 else 2)
         }
         return hits.pop() if len(hits) == 1 else w
 

@@ -80,7 +80,7 @@ def aspect_fill(u: Any, raw: str) -> None:
         u.steps = [st for st in u.steps if st not in blur]
         aspect.why = ""  # "portrait mode pls, its for youtube shorts": asked, not context
         return
-    if _FILL.search(low) or not _SUBJECT.search(low):
+    if _FILL.search(low) and not _SUBJECT.search(low):
         u.steps = [st for st in u.steps if st not in blur]
         aspect.args["fit"] = "blur"
         aspect.why = ""

@@ -197,7 +197,7 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
         lx.MUSIC.search(core)
         and s.music
         and re.search(
-            r"了$|^(?:the )?(?:background |backing )?(?:music|songs?|bgm|soundtrack|tunes?)$|"
+            r"了$|^(?:the )?(?:background |backing )?(?:music|songs?|bgm|soundtrack|tunes?|track)$|"
             r"^(?:背景)?音乐|^配乐",
             core,
         )

@@ -95,7 +95,7 @@ def repeat_verb(c: str, before: str) -> str | None:
     if re.match(r"(?:fade|fading|淡)", before) and (
         d := re.match(
             r"^(?:and\s+|then\s+|also\s+)?(?:(in|out)\b(?!\s+(?:the|a|an|last|first|final|"
-            r"middle))|(淡入|淡出))",
+            r"middle)\b)|(淡入|淡出))",
             c,
         )
     ):

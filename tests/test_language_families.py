@@ -606,6 +606,12 @@ def test_what_stays_and_how_many(text: str, state: dict, want: list) -> None:
 #: sound, object typos, wishes said negatively, undo by what comes back, questions about the
 #: tool — each family in paraphrases of our own.
 STRANGERS = [
+    # a complaint about the song that goes is its reason; a part named by where it is
+    ("lofi太吵了，换upbeat", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+    ("the music is too loud, change it to upbeat", SONGS, [("replace_music", {})]),
+    ("slow down the end", BARE, [("decline", {})]),
+    ("结尾放慢一点", BARE, [("decline", {})]),
+    ("我是新手，帮我剪掉前5秒", BARE, [("trim", {"start": 5.0})]),
     (
         "trim it to the first 12 seconds, it's a reels teaser",
         BARE,

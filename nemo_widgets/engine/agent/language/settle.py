@@ -24,6 +24,19 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
         for st in u.steps
     ]  # "换成 lofi" while lofi plays: which song, then?
     aspect_fill(u, raw)
+    if any(st.tool == "replace_music" for st in u.steps) and re.search(r"太|\btoo\b|\bso\b", raw):
+        # "lofi太吵了，换upbeat": the complaint is why the song goes, not a volume change
+        u.steps = [
+            st
+            for st in u.steps
+            if not (
+                st.tool == "set_volume"
+                and st.args.get("target") == "music"
+                and "relative" in st.args
+            )
+        ]
+    if any(st.tool not in NO_CHANGE for st in u.steps):
+        u.steps = [st for st in u.steps if st.tool != "help"]  # "我是新手，帮我剪掉前5秒"
     purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
     if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
         # the platform was context for another edit, not an aspect request: leave it, say so

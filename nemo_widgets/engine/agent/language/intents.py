@@ -324,7 +324,8 @@ def speed(t: str, s: Session) -> Step | None:
         rf"\bfrom\s+{_T}\s+(?:to|until|till)\b|\bbetween\s+{_T}\s+(?:and|&)\b|"
         rf"(?:前|后)(?:半|一半|半段|半部分)|(?:前|后|最后|开头)\s*{_T}|{_T}\s*(?:到|至)\s*{_T}|"
         # "slow down the end", "结尾放慢一点": a part too, named by where it is
-        r"\b(?:at|near|towards?|in|during) the (?:end|ending|start|beginning|intro|outro|opening)\b|"
+        r"\b(?:at|near|towards?|in|during) the (?:end|ending|start|beginning|intro|outro|"
+        r"opening)\b|"
         r"\bthe (?:end|ending|intro|outro|opening|beginning)\b|^(?:结尾|开头|片头|片尾|最后|末尾)",
         t,
     ):

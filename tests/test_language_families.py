@@ -713,3 +713,20 @@ STRANGERS = [
 @pytest.mark.parametrize(("text", "state", "want"), STRANGERS, ids=[c[0] for c in STRANGERS])
 def test_what_a_stranger_means(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("导出要扣积分吗", "导出不扣积分"),
+        ("does it cost anything to export?", "Exporting costs no credits"),
+        ("视频最长能做到1分20秒吗", "4 小时"),
+        ("can a video be longer than 2 minutes?", "4 hours"),
+        ("剪切和修剪有啥区别", "修剪是保留"),
+        ("what's the difference between split and cut", "Splitting cuts the video"),
+    ],
+)
+def test_questions_about_the_tool_are_answered(text: str, words: str) -> None:
+    p = plan(text, BARE)
+    assert [s["tool"] for s in p.intents()] == ["answer"], (text, p.intents())
+    assert words in p.reply, (text, p.reply)

@@ -612,6 +612,7 @@ STRANGERS = [
     ("slow down the end", BARE, [("decline", {})]),
     ("结尾放慢一点", BARE, [("decline", {})]),
     ("我是新手，帮我剪掉前5秒", BARE, [("trim", {"start": 5.0})]),
+    ("hi, i'm new here. where do i start?", BARE, [("help", {})]),  # one help, said once
     (
         "trim it to the first 12 seconds, it's a reels teaser",
         BARE,

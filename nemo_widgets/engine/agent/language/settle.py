@@ -37,6 +37,10 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
         ]
     if any(st.tool not in NO_CHANGE for st in u.steps):
         u.steps = [st for st in u.steps if st.tool != "help"]  # "我是新手，帮我剪掉前5秒"
+    helps = [st for st in u.steps if st.tool == "help"]
+    u.steps = [
+        st for st in u.steps if st.tool != "help" or st is helps[0]
+    ]  # "i'm new, where do i start?"
     purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
     if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
         # the platform was context for another edit, not an aspect request: leave it, say so

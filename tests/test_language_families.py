@@ -613,6 +613,12 @@ STRANGERS = [
     ("结尾放慢一点", BARE, [("decline", {})]),
     ("我是新手，帮我剪掉前5秒", BARE, [("trim", {"start": 5.0})]),
     ("hi, i'm new here. where do i start?", BARE, [("help", {})]),  # one help, said once
+    # a part of the video is no thing in the picture, silence no mute; "by 3" reads two ways
+    ("remove the shaky bit at the start", BARE, [("clarify", {})]),
+    ("trim the awkward silence at the end", BARE, [("clarify", {})]),
+    ("把没声音的地方剪掉", BARE, [("clarify", {})]),
+    ("speed it up by 3", BARE, [("clarify", {})]),
+    ("slow down by a factor of 4", BARE, [("set_speed", {"factor": 0.25})]),
     (
         "trim it to the first 12 seconds, it's a reels teaser",
         BARE,

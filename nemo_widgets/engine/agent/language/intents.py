@@ -378,6 +378,12 @@ def speed(t: str, s: Session) -> Step | None:
     if mp:
         p = float(mp.group(1)) / 100
         return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})
+    if m is None:
+        m = re.search(r"\bfactor of (\d+(?:\.\d+)?)()", t)  # "by a factor of 2": 2x
+    if not (m or mw) and re.search(
+        r"\bby \d+(?:\.\d+)?\b(?!\s*(?:%|percent|s\b|secs?\b|seconds?\b|x\b))", t
+    ):
+        return Step("clarify", why="which_speed")  # "speed it up by 3": 3x, or 3 s shorter?
     if m or mw:
         f = float(m.group(1) or m.group(2)) if m else float(_NUM_WORDS[mw.group(1)])
         if slower and f > 1:

@@ -252,6 +252,16 @@ JUDGED_PART = re.compile(
     r"(?:无聊|没意思|拖沓|拖|精彩|好看|难看|不好看|有趣|搞笑|尴尬|重要|关键|没用|多余|废|卡|"
     r"抖|晃|没劲|啰嗦|冗长|高光|好玩)的?(?:部分|那段|那几段|地方|片段|镜头|一段|那一段|段落|画面)"
 )
+#: A removal's "thing" that is a part of the video ("the shaky bit at the start").
+_PART_NOUN = re.compile(
+    r"^(?:\w+\s+){0,2}(?:part|bit|section|segment|moment|scene|portion|stretch|pause|silence)s?"
+    r"\b|(?:部分|那段|片段|一段|镜头|停顿)$"
+)
+#: Silence as a part to take out: "trim the awkward silence", "把没声音的地方剪掉".
+_SILENT_PART = re.compile(
+    r"\b(?:trim|cut|remove|delete|drop|skip|chop)\b.*\b(?:silence|silent|pauses?|dead air)\b|"
+    r"(?:剪|删|去)掉?.*(?:静音|没声音|空白|停顿)|(?:静音|没声音|空白|停顿)的?(?:部分|地方|段)"
+)
 #: The steps that need a part of the video told by its times.
 _SPAN_TOOLS = ("trim", "cut", "split", "set_speed", "fade", "remove_clip")
 
@@ -259,7 +269,18 @@ _SPAN_TOOLS = ("trim", "cut", "split", "set_speed", "fade", "remove_clip")
 def judged_part(c: str, steps: list[Step] | None) -> list[Step] | None:
     """ "speed up the boring part", "把无聊的部分加速": which part is a judgement only the
     user can make — ask for its times instead of guessing one (None when this is not that)."""
-    if not steps or not JUDGED_PART.search(c) or re.search(r"\d", c) or time_range(c, 30.0):
+    if not steps:
+        return None
+    if any(
+        st.tool == "remove_object"
+        and isinstance(st.args.get("target"), str)
+        and _PART_NOUN.search(st.args["target"])
+        for st in steps
+    ) or (any(st.tool == "mute" for st in steps) and _SILENT_PART.search(c)):
+        # "remove the shaky bit at the start": a part of the video, not a thing in the
+        # picture; "trim the awkward silence at the end": a part too, not a mute
+        return [Step("clarify", why="which_part")]
+    if not JUDGED_PART.search(c) or re.search(r"\d", c) or time_range(c, 30.0):
         return None
     if not any(st.tool in _SPAN_TOOLS for st in steps):
         return None

@@ -689,6 +689,7 @@ STRANGERS = [
         [("remove_object", {"target": "pedestrian on the left"})],
     ),
     ("erase the umbrela", BARE, [("remove_object", {"target": "umbrella"})]),
+    ("delete hte bycicle", BARE, [("remove_object", {"target": "bicycle"})]),
     ("get rid of the motorcyle", BARE, [("remove_object", {"target": "motorcycle"})]),
     ("背景弄糊一点", BARE, [("replace_background", {"mode": "blur"})]),
     ("背景太杂了 糊掉吧", BARE, [("replace_background", {"mode": "blur"})]),

@@ -87,4 +87,5 @@ def object_typos(t: str, nouns: list[str]) -> str:
         }
         return hits.pop() if len(hits) == 1 else w
 
+    t = re.sub(r"\b(?:teh|hte|th)\b(?=\s+[a-z])", "the", t)  # "remove teh car"
     return re.sub(r"\b[a-z]{5,}\b", fix, t)

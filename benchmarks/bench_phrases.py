@@ -12,8 +12,10 @@ same for a question about the project, and ``help`` on an edit answers "how do I
 also right when the plan is spelled differently but leads to the same timeline: the expected
 plan's timeline edits are applied to a copy of the starting state with the engine's own tools,
 and the drafts compared (segment spans within 0.05 s; titles, music, volume, aspect and speed
-exactly). A wrong edit is any case where the timeline changed in a way the expected plan does
-not contain.
+exactly). Cutting the first N seconds and trimming to (N, end) — or cutting from N to the end
+and trimming to (0, N) — are the same edit whatever the plan's order (an undo before them cannot
+be replayed here, so they are compared step by step as what they leave). A wrong edit is any
+case where the timeline changed in a way the expected plan does not contain.
 
 The vision tools (remove_object, replace_background) are planned and streamed but not
 executed here (they take minutes on a CPU); every timeline edit really runs.

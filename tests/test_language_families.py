@@ -694,6 +694,8 @@ STRANGERS = [
     ("背景弄糊一点", BARE, [("replace_background", {"mode": "blur"})]),
     ("背景太杂了 糊掉吧", BARE, [("replace_background", {"mode": "blur"})]),
     ("i dont want any background music anymore", FULL, [("remove_music", {})]),
+    ("we no longer need the music", FULL, [("remove_music", {})]),
+    ("i no longer want it vertical", BARE, [("decline", {})]),
     ("we don't need the backing track anymore, get rid of it", FULL, [("remove_music", {})]),
     ("no need to erase the bike, it's fine", BARE, [("decline", {})]),
     ("no need to remove the person, leave him", BARE, [("decline", {})]),

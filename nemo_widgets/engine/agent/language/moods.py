@@ -34,7 +34,7 @@ TELL_ME = re.compile(
 )
 _WANTS_GONE = re.compile(
     r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i |we )?(?:do not|don't|dont) (?:think (?:we|i) )?"
-    r"(?:want|need)|"
+    r"(?:want|need)|(?:i |we )?(?:no longer|don'?t really) (?:want|need)|"
     r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not"
 )
 #: A relative clause or an aside after a part was named: narration, not a request.

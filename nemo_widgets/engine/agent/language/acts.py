@@ -29,6 +29,7 @@ UNDO = re.compile(
     r"seconds?|ending|end|start|beginning|intro)) (?:you|i|we)(?: just)? (?:cut|trimmed|removed|"
     r"deleted|chopped|took|dropped)\b|"
     r"(?:恢复|回|退|变回|还原)到?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
+    r"\b(?:the |my )?(?:original|full|whole|previous) (?:length|version|video|clip) back\b|"
     r"(?:刚才|刚刚|之前)(?:剪|删|裁|去)掉的.{0,6}(?:找回来|恢复|加回来|放回来|还原|回来)"
 )
 #: "I messed up the trim", "剪错了": the reason for an undo said with it, no request of its own.
@@ -79,6 +80,7 @@ EXPORT = re.compile(
     r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频|"
     r"\b(?:get|give|send|hand) me (?:the |my |a |an )?(?:final |finished |edited |whole )?"
     r"(?:video|file|version|cut|mp4|mov|result|movie|output|render)\b|"
+    r"\bsend (?:it|the video|this) (?:over|to me)\b|\b(?:send|give|save) (?:it )?as (?:an? )?mp4\b|"
     r"(?:把)?(?:成片|成品|最终版|视频文件|mp4)(?:给我|发我|发给我)|(?:给我|发我)(?:成片|成品|mp4|视频文件)"
 )
 STATUS = re.compile(
@@ -91,7 +93,7 @@ STATUS = re.compile(
     r"\b(?:current |present )?state of (?:the |my |this )?(?:project|timeline|video|edit|draft)\b|"
     r"\bwhat (?:does|do) (?:the |my )?(?:project|timeline|draft|edit) look like\b|"
     r"\bshow (?:me )?(?:the |my )?(?:current |latest )?(?:state|progress|project)\b|"
-    r"现在(?:是)?(?:什么|啥)样|现在的样子|目前(?:的)?(?:情况|样子)"
+    r"现在(?:是)?(?:什么|啥)样|现在的样子|目前(?:的)?(?:情况|样子)|\brecap\b"
 )
 
 
@@ -199,7 +201,8 @@ GENERAL_Q = re.compile(
     r"^(?:can|could|may|is|are|does|do|will) (?:a|an|any|my|your|the) (?:video|clip|project|"
     r"file|export|upload)s?\b(?: here)? (?:be|have|go|get|last|run|take)\b.*\?$|"
     r"\b(?:max(?:imum)?|min(?:imum)?|limit|longest|shortest)\b.*\?$|"
-    r"^(?:what'?s|what is) the (?:difference|diff)\b"
+    r"^(?:what'?s|what is) the (?:difference|diff)\b|"
+    r"^(?:does|do|will|would|is|are|can) (?:\w+ ){1,3}(?:cost|charge|use up|eat)\b.*\?$"
 )
 
 

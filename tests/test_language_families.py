@@ -657,6 +657,11 @@ STRANGERS = [
     ("speed up the dull section", BARE, [("clarify", {})]),
     ("slow down the best moment", BARE, [("clarify", {})]),
     ("把无聊的部分加速", BARE, [("clarify", {})]),
+    (
+        "remove the car and speed up the boring part",
+        BARE,
+        [("remove_object", {"target": "car"}), ("clarify", {})],
+    ),
     ("delete the middle part", BARE, [("clarify", {})]),
     ("中间那段不好看，删了", BARE, [("clarify", {})]),
     ("remove the middle 6 seconds", BARE, [("cut", {"start": 12.0, "end": 18.0})]),

@@ -332,7 +332,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if more and all(st.tool not in ("clarify", "decline") for st in more):
                 steps, c = more, fixed
         steps = judged_part(c, steps) or steps  # "speed up the boring part": which part?
-        weak = steps is None or all(st.tool == "clarify" for st in steps)
+        weak = steps is None or all(st.tool == "clarify" and st.why != "which_part" for st in steps)
         verbless = not VERB.search(c)
         if (
             weak

@@ -12,8 +12,10 @@ same for a question about the project, and ``help`` on an edit answers "how do I
 also right when the plan is spelled differently but leads to the same timeline: the expected
 plan's timeline edits are applied to a copy of the starting state with the engine's own tools,
 and the drafts compared (segment spans within 0.05 s; titles, music, volume, aspect and speed
-exactly). A wrong edit is any case where the timeline changed in a way the expected plan does
-not contain.
+exactly). Cutting the first N seconds and trimming to (N, end) — or cutting from N to the end
+and trimming to (0, N) — are the same edit whatever the plan's order (an undo before them cannot
+be replayed here, so they are compared step by step as what they leave). A wrong edit is any
+case where the timeline changed in a way the expected plan does not contain.
 
 The vision tools (remove_object, replace_background) are planned and streamed but not
 executed here (they take minutes on a CPU); every timeline edit really runs.
@@ -312,6 +314,25 @@ def plan_of(events: list[dict]) -> tuple[list[dict], list[dict]]:
     return steps, ok
 
 
+def same_edit(step: dict, total: float) -> dict:
+    """A step spelled by what it leaves: cutting the first N seconds is trimming to
+    (N, end) and cutting from N to the end is trimming to (0, N) — the same timeline, so
+    the same edit whichever tool name the plan used. Other steps are returned as they are."""
+    if step.get("tool") != "cut" or "start" not in step:
+        return step
+    start, end = step.get("start"), step.get("end")
+    if not isinstance(start, int | float):
+        return step
+    if end is not None and not isinstance(end, int | float):
+        return step
+    rest = {k: v for k, v in step.items() if k not in ("tool", "start", "end")}
+    if abs(float(start)) <= 0.05 and end is not None:
+        return {"tool": "trim", "start": end, "end": None, **rest}
+    if end is None or abs(float(end) - total) <= 0.05:
+        return {"tool": "trim", "start": 0, "end": start, **rest}
+    return step
+
+
 def score(
     case: dict,
     got: list[dict],
@@ -324,7 +345,9 @@ def score(
     """(right, wrong edit). ``before`` is the starting state (draft and uploads) and
     ``after`` the draft the engine left; with both, a plan that reaches the expected
     timeline by other steps is right."""
-    want = case["expect"]
+    want = [same_edit(w, total) for w in case["expect"]]
+    got = [same_edit(g, total) for g in got]
+    ok_calls = [same_edit(c, total) for c in ok_calls]
 
     def match(w: dict, g: dict) -> bool:
         if w["tool"] in QUESTION and g["tool"] in QUESTION:

@@ -55,6 +55,26 @@ def test_chop_the_end_equals_trim_from_zero() -> None:
     assert judge(want, [{"tool": "trim", "start": 0.0, "end": 25.0}], st) == (True, False)
 
 
+def test_cut_the_start_after_an_undo_is_trim_to_the_rest() -> None:
+    # an undo cannot be replayed here: the steps themselves are judged by what they leave
+    st = start_state()
+    want = [{"tool": "undo"}, {"tool": "cut", "start": 0, "end": 5}]
+    got = [{"tool": "undo"}, {"tool": "trim", "start": 5.0, "end": None}]
+    assert score({"expect": want}, got, got[1:], True, 30.0, st, st["draft"]) == (True, False)
+    got = [{"tool": "undo"}, {"tool": "cut", "start": 25.0, "end": None}]
+    want = [{"tool": "undo"}, {"tool": "trim", "start": 0, "end": 25}]
+    assert score({"expect": want}, got, got[1:], True, 30.0, st, st["draft"]) == (True, False)
+
+
+def test_cut_from_the_middle_is_not_a_trim() -> None:
+    st = start_state()
+    want = [{"tool": "undo"}, {"tool": "cut", "start": 0, "end": 5}]
+    got = [{"tool": "undo"}, {"tool": "trim", "start": 0.0, "end": 5.0}]
+    assert score({"expect": want}, got, got[1:], True, 30.0, st, st["draft"]) == (False, True)
+    got = [{"tool": "undo"}, {"tool": "cut", "start": 5.0, "end": 10.0}]
+    assert score({"expect": want}, got, got[1:], True, 30.0, st, st["draft"]) == (False, True)
+
+
 def test_a_different_span_is_a_wrong_edit() -> None:
     st = start_state()
     want = [{"tool": "trim", "start": 20, "end": None}]

@@ -69,7 +69,7 @@ FAMILIES = [
     ("剪掉前5秒", "trim", {"start": 5, "end": None}),
     ("keep 1m20s to 1m25s"[:0] + "keep 0:03-0:20", "trim", {"start": 3, "end": 20}),
     ("remove 0:10 to 0:15", "cut", {"start": 10, "end": 15}),
-    ("cut out the middle part", "cut", {"start": 10, "end": 20}),
+    ("cut out the middle 10 seconds", "cut", {"start": 10, "end": 20}),
     ("split at 0:12", "split", {"at": 12}),
     # speed: words, factors, relative
     ("make it half speed", "set_speed", {"factor": 0.5}),

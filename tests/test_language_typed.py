@@ -75,7 +75,7 @@ TYPED = [
     ("在第十二秒分割", BARE, [("split", {"at": 12.0})]),
     ("make it nine by sixteen", BARE, [("set_aspect", {"ratio": "9:16"})]),
     ("change it to sixteen nine", BARE, [("set_aspect", {"ratio": "16:9"})]),
-    ("音量调到三十", FULL, [("set_volume", {"level": 0.3})]),
+    ("音量调到三十", BARE, [("set_volume", {"level": 0.3})]),
     ("cut the first second and the last second", BARE, [("trim", {}), ("trim", {})]),
     # terse values
     ("speed 1.5", BARE, [("set_speed", {"factor": 1.5})]),

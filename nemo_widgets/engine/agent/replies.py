@@ -9,6 +9,7 @@ from typing import Any
 from nemo_widgets.draft import Draft, summary
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.media import MAX_DURATION_S
 
 CLARIFY = {
     "title_text": (
@@ -67,6 +68,10 @@ CLARIFY = {
     "trim_which": (
         'Which part should I keep or cut? E.g. "keep 0:03 to 0:20" or "cut the first 5 seconds".',
         "要保留或剪掉哪一段？例如“保留 0:03 到 0:20”或“剪掉前 5 秒”。",
+    ),
+    "which_part": (
+        'Which part do you mean? Tell me its times, e.g. "0:10 to 0:15".',
+        "是哪一段？请告诉我时间，例如“0:10 到 0:15”。",
     ),
     "remove_what": (
         'What should I remove — an object in the picture (e.g. "the parked car"), a clip, the '
@@ -195,6 +200,8 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
     d = Draft.parse(state.get("draft") or {})
     s = Session.of(state)
     tail_en, tail_zh = " (Nothing was changed.)", "（没有做任何修改。）"
+    if (general := _general(q, zh)) is not None:
+        return general + (tail_zh if zh else tail_en)
     if re.search(r"how long|duration|length|多长|时长|几秒|多少秒", q):
         secs = d.end / 1000
         return f"视频时长 {secs:.1f} 秒。" if zh else f"The timeline is {secs:.1f} s long."
@@ -240,6 +247,52 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
         if zh
         else "That sounds like a question, so I changed nothing. " + help_text(state, zh)
     )
+
+
+def _general(q: str, zh: bool) -> str | None:
+    """Questions about the tool itself, not this project: what things cost, the longest
+    clip, how two edits differ."""
+    low = q.lower()
+    if re.search(
+        r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|\bcredits?\b|积分|收费|扣|钱|免费|付费|消耗", low
+    ) and not re.search(r"\bhow many (?:credits )?(?:do i|have i|are)\b|还剩|余额|剩多少", low):
+        if zh:
+            return (
+                "导出不扣积分；每次改时间线（剪辑、标题、音乐等）扣 1 积分，"
+                "去掉物体或换背景扣 5 积分，片段超过 10 秒后每多 10 秒再加 1。"
+            )
+        return (
+            "Exporting costs no credits; each timeline edit (trim, title, music…) costs 1, and "
+            "removing an object or replacing the background costs 5, plus 1 for every 10 s of "
+            "clip over the first 10."
+        )
+    if re.search(
+        r"\bmax(?:imum)?\b|\blongest\b|\blonger than\b|\blimit\b|最长|上限|限制|最多多长", low
+    ):
+        hours = MAX_DURATION_S // 3600
+        if zh:
+            return f"上传的视频最长可以到 {hours} 小时；再长的请先剪短再上传。"
+        return f"An uploaded video can be up to {hours} hours long; trim longer ones first."
+    if re.search(r"\bdifference\b|\bdiffer|\bdifferent\b|区别|不同|不一样", low):
+        kinds = [
+            k
+            for k, rx in (
+                ("trim", r"\btrim|修剪|截取"),
+                ("cut", r"\bcut\b|剪切|剪掉|删"),
+                ("split", r"\bsplit|分割|切开"),
+            )
+            if re.search(rx, low)
+        ]
+        if len(kinds) >= 2:
+            return " ".join(_ABOUT.get(k, _SPLIT)[1 if zh else 0] for k in kinds)
+    return None
+
+
+_SPLIT = (
+    'Splitting cuts the video into two clips at a moment and removes nothing, e.g. "split at '
+    '0:10".',
+    "分割是在某一秒把视频切成两段，不删任何内容，例如“在 0:10 分割”。",
+)
 
 
 def status(state: dict[str, Any], zh: bool) -> str:

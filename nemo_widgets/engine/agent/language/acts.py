@@ -21,7 +21,22 @@ UNDO = re.compile(
     r"\bprevious version\b|撤销|撤消|撤回|回退|恢复到?(?:修改|编辑|之)前|改回去|变回去|回到原来|"
     r"返回上一步|恢复上一步|回到上一步|上一步|还原|退回|恢复(?:成|到|为)?(?:原来|原本|原先|之前|刚才)的?"
     r"(?:样子|长度|版本|状态)|恢复原样|(?:刚才|刚刚|上一|之前)(?:那|这)?(?:一)?步"
-    r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本"
+    r"(?:不要了?|取消|算了|撤了)|(?:回到|恢复到?|返回)(?:上一?个|之前的?|刚才的?)版本|"
+    # what the last edit took, asked back: "bring back the part you just cut off", "回到剪之前"
+    r"\b(?:bring|put|get|give|add)\b.{0,25}\bback\b.{0,30}\b(?:you|i|we)(?: just)?(?: have)? "
+    r"(?:cut|trimmed|removed|deleted|chopped|took|dropped|lost)\b|"
+    r"\b(?:restore|recover|bring back|put back|get back) (?:what|the (?:part|bit|section|piece|"
+    r"seconds?|ending|end|start|beginning|intro)) (?:you|i|we)(?: just)? (?:cut|trimmed|removed|"
+    r"deleted|chopped|took|dropped)\b|"
+    r"(?:恢复|回|退|变回|还原)到?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
+    r"\b(?:the |my )?(?:original|full|whole|previous) (?:length|version|video|clip) back\b|"
+    r"(?:刚才|刚刚|之前)(?:剪|删|裁|去)掉的.{0,6}(?:找回来|恢复|加回来|放回来|还原|回来)"
+)
+#: "I messed up the trim", "剪错了": the reason for an undo said with it, no request of its own.
+MESSED = re.compile(
+    r"\b(?:i|we|you) (?:messed|screwed|mucked|f[a-z]*ed) (?:it |that |this )?up\b|\bwrong "
+    r"(?:trim|cut|edit|one|part|bit)\b|\bmy (?:bad|mistake)\b|\b(?:a |my )?mistake\b|搞错|弄错|"
+    r"剪错|剪坏|弄坏|删错|失误|手滑"
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|重新来.*撤销|撤销的.*(?:重新|再来|加回|回来)|\bredo\b|"
@@ -37,6 +52,9 @@ HELP = re.compile(
     r"\bhow (?:does|do) (?:this|it|this thing|this tool|this app|the editor|you) work\b|"
     r"\bhow (?:do|can|should) i use (?:this|it|you|the editor)\b|"
     r"^(?:这个|这)?(?:东西|工具)?(?:怎么|如何)(?:用|使用|玩)[?？吗呢啊]*$|"
+    # "新手求教程", "tutorial please", "第一次用，不会用": a newcomer asks how it all works
+    r"教程|新手|入门指南|不会用|不知道怎么用|\btutorials?\b|\bnewbie\b|\bbeginner\b|"
+    r"\bi'?m new\b|\bnew here\b|\bfirst time (?:using|here|with)\b|\bwalk me through\b|"
     r"\bshow me what you can do\b|\b(?:what|"
     r"how) can you help\b|"
     r"\bwhat can i (?:do|say|ask)\b|\b(?:what|"
@@ -60,7 +78,10 @@ EXPORT = re.compile(
     r"^(?:export|render|download|save|publish|output|finali[sz]e|finish|send me)\b|\bexport\b|"
     r"\brender\b|"
     r"\bdownload\b|\bsave (?:it|the video|my video|as)\b|导出|下载|渲染|生成视频|输出视频|保存视频|"
-    r"\b(?:get|give|send) me the (?:final )?(?:video|file|version|cut)\b"
+    r"\b(?:get|give|send|hand) me (?:the |my |a |an )?(?:final |finished |edited |whole )?"
+    r"(?:video|file|version|cut|mp4|mov|result|movie|output|render)\b|"
+    r"\bsend (?:it|the video|this) (?:over|to me)\b|\b(?:send|give|save) (?:it )?as (?:an? )?mp4\b|"
+    r"(?:把)?(?:成片|成品|最终版|视频文件|mp4)(?:给我|发我|发给我)|(?:给我|发我)(?:成片|成品|mp4|视频文件)"
 )
 STATUS = re.compile(
     r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
@@ -68,7 +89,11 @@ STATUS = re.compile(
     r"did) (?:i|we|you) "
     r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|"
     r"ize)\b|"
-    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么"
+    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么|"
+    r"\b(?:current |present )?state of (?:the |my |this )?(?:project|timeline|video|edit|draft)\b|"
+    r"\bwhat (?:does|do) (?:the |my )?(?:project|timeline|draft|edit) look like\b|"
+    r"\bshow (?:me )?(?:the |my )?(?:current |latest )?(?:state|progress|project)\b|"
+    r"现在(?:是)?(?:什么|啥)样|现在的样子|目前(?:的)?(?:情况|样子)|\brecap\b"
 )
 
 
@@ -164,12 +189,25 @@ IF_Q = re.compile(
 IF_Q_ZH = re.compile(r"^(?:如果|假如|要是)[^。！!]*(?:会不会|会吗|吗|呢|？|\?)\W*$")
 _Q_ZH_ALWAYS = re.compile(
     r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会|"
-    r"会(?:怎么样|怎样|咋样|如何)|^要不要|^(?:该不该|应不应该|需不需要)"
+    r"会(?:怎么样|怎样|咋样|如何)|^要不要|^(?:该不该|应不应该|需不需要)|"
+    # "剪切和修剪有啥区别", "视频最长能做到1分20秒吗", "导出要扣积分吗": about the tool, asked
+    r"有(?:啥|什么|哪些)?(?:区别|不同)|区别(?:是|在)|"
+    r"(?:最长|最短|最多|最大|上限|限制|时长限制|收费|扣(?:积分|点|钱)|要钱|花钱|免费|付费).*"
+    r"(?:吗|么|嘛|呢|？|\?|多少|几)\s*[?？]?$"
+)
+#: A question about videos in general ("can a video be longer than 1m20s?", "is there a max
+#: length?"): asked about the tool, not a request to change this one.
+GENERAL_Q = re.compile(
+    r"^(?:can|could|may|is|are|does|do|will) (?:a|an|any|my|your|the) (?:video|clip|project|"
+    r"file|export|upload)s?\b(?: here)? (?:be|have|go|get|last|run|take)\b.*\?$|"
+    r"\b(?:max(?:imum)?|min(?:imum)?|limit|longest|shortest)\b.*\?$|"
+    r"^(?:what'?s|what is) the (?:difference|diff)\b|"
+    r"^(?:does|do|will|would|is|are|can) (?:\w+ ){1,3}(?:cost|charge|use up|eat)\b.*\?$"
 )
 
 
 def is_question(raw: str, c: str) -> bool:
-    if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c):
+    if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c) or GENERAL_Q.search(c):
         return True
     if re.match(
         r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"

@@ -75,6 +75,16 @@ SAME = {
 
 def fold(last: Step, st: Step, verbless: bool) -> bool:
     """Fold a step into the one before when it only adds detail to it."""
+    if (
+        last.tool == st.tool
+        and st.tool in ("set_speed", "split")
+        and st.why == "implied"
+        and last.why != "implied"
+        and last.args.get("clip") == st.args.get("clip")
+    ):
+        # "从8秒那里切开，分成两段", "speed up 3 times, make it a timelapse": the value stated
+        # wins over the one a word only implies — the same step said twice
+        return True
     if last.tool == st.tool == "trim" and {last.why, st.why} == {"starts_at", "ends_at"}:
         # "so it starts at 3s and ends at 18s": one span, both times on the same clock
         a, b = (last, st) if last.why == "starts_at" else (st, last)
@@ -186,7 +196,11 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     if (
         lx.MUSIC.search(core)
         and s.music
-        and re.search(r"了$|^(?:the )?(?:music|songs?|bgm|soundtrack)$|^(?:背景)?音乐|^配乐", core)
+        and re.search(
+            r"了$|^(?:the )?(?:background |backing )?(?:music|songs?|bgm|soundtrack|tunes?|track)$|"
+            r"^(?:背景)?音乐|^配乐",
+            core,
+        )
     ):
         return Step("remove_music")
     if (

@@ -92,6 +92,15 @@ def about(c: str, thing: tuple[str, str], zh: bool) -> str:
 def repeat_verb(c: str, before: str) -> str | None:
     """ "…and again at 20", "once more at 0:25", "再在20秒处来一次": the clause before's verb
     with this clause's details; None when the clause is not such a repeat."""
+    if re.match(r"(?:fade|fading|淡)", before) and (
+        d := re.match(
+            r"^(?:and\s+|then\s+|also\s+)?(?:(in|out)\b(?!\s+(?:the|a|an|last|first|final|"
+            r"middle)\b)|(淡入|淡出))",
+            c,
+        )
+    ):
+        # "fade in 1s at the start and out 1s at the end": the other direction, the same verb
+        return f"fade {c[d.start(1) :]}" if d.group(1) else c
     m = re.match(r"^(?:and\s+)?(?:again|once more|one more time|also)\b[\s,]*(.+)$", c)
     if m is None:
         m = re.match(r"^(?:再|还)(?:在|到)?(.+?)(?:来一次|也一样|再来一次|一次)$", c)

@@ -127,7 +127,12 @@ def fade(t: str, s: Session) -> list[Step] | None:
     music_only = bool(lx.MUSIC.search(t)) and not re.search(
         r"\b(?:video|picture|image|visuals?|everything|all|both|whole thing)\b|画面|视频|全部|都", t
     )
-    target = "audio" if music_only or re.search(r"\b(?:audio|sound)\b|声音|音频", t) else None
+    target = (
+        "audio"
+        if music_only
+        or re.search(r"\b(?:audio|sound|voices?|talking|speech)\b|声音|音频|原声|原音|人声|说话", t)
+        else None
+    )
     if target is None and lx.MUSIC.search(t):
         target = "both"  # "fade everything out, video and music"
     if (
@@ -229,7 +234,7 @@ def aspect(t: str, s: Session) -> Step | None:
             return Step("clarify", why="which_ratio")
         return None
     fit = "fit"
-    if re.search(r"\bblur(?:red|ry|ring)?\b|模糊", t) and not re.search(
+    if re.search(r"\bblur(?:red|ry|ring)?\b|模糊|虚化|糊", t) and not re.search(
         r"\b(?:without|no|don'?t|do not|not) (?:any )?blur|不要模糊|别模糊|不模糊", t
     ):
         fit = "blur"  # "don't crop, blurry sides": blurred bars crop nothing either
@@ -250,8 +255,9 @@ def aspect(t: str, s: Session) -> Step | None:
         fit = "fill"
     purpose = bool(
         re.search(
-            r"要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|\b(?:it'?s|this is|it is) for\b|"
-            r"\bgoing (?:on|to)\b",
+            r"要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|是(?:个|一个)?\S{0,6}(?:用的|预告|视频)|"
+            r"\b(?:it'?s|its|this is|this'?s|it is|that'?s|thats)\b|\bfor (?:my |the |a |our )?\w+|"
+            r"\bgoing (?:on|to)\b|\b(?:teaser|trailer|promo|post|upload)\b",
             t,
         )
         and not re.search(
@@ -293,6 +299,10 @@ def speed(t: str, s: Session) -> Step | None:
         t,
     ):
         return None
+    if (lx.MUSIC.search(t) or s.named(t, "audio")) and not re.search(
+        r"\bspeed|速度|倍速|\bvideo\b|\bclip\b|视频|画面", t
+    ):
+        return None  # "this lofi song is way too slow": the song's tempo, not the video's speed
     clip = clip_ref(t, s)
     extra = {"clip": clip} if clip is not None and len(s.clips) > 1 else {}
     long = re.search(
@@ -312,7 +322,11 @@ def speed(t: str, s: Session) -> Step | None:
         r"\b(?:first|second|last|final|other|latter|1st|2nd) half\b|"
         rf"\b(?:the )?(?:first|last|final) (?:{_T}|few seconds|part|bit)|"
         rf"\bfrom\s+{_T}\s+(?:to|until|till)\b|\bbetween\s+{_T}\s+(?:and|&)\b|"
-        rf"(?:前|后)(?:半|一半|半段|半部分)|(?:前|后|最后|开头)\s*{_T}|{_T}\s*(?:到|至)\s*{_T}",
+        rf"(?:前|后)(?:半|一半|半段|半部分)|(?:前|后|最后|开头)\s*{_T}|{_T}\s*(?:到|至)\s*{_T}|"
+        # "slow down the end", "结尾放慢一点": a part too, named by where it is
+        r"\b(?:at|near|towards?|in|during) the (?:end|ending|start|beginning|intro|outro|"
+        r"opening)\b|"
+        r"\bthe (?:end|ending|intro|outro|opening|beginning)\b|^(?:结尾|开头|片头|片尾|最后|末尾)",
         t,
     ):
         # "speed up the second half": speed is per clip; a part of one would be a wrong edit
@@ -364,6 +378,12 @@ def speed(t: str, s: Session) -> Step | None:
     if mp:
         p = float(mp.group(1)) / 100
         return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})
+    if m is None:
+        m = re.search(r"\bfactor of (\d+(?:\.\d+)?)()", t)  # "by a factor of 2": 2x
+    if not (m or mw) and re.search(
+        r"\bby \d+(?:\.\d+)?\b(?!\s*(?:%|percent|s\b|secs?\b|seconds?\b|x\b))", t
+    ):
+        return Step("clarify", why="which_speed")  # "speed it up by 3": 3x, or 3 s shorter?
     if m or mw:
         f = float(m.group(1) or m.group(2)) if m else float(_NUM_WORDS[mw.group(1)])
         if slower and f > 1:
@@ -387,7 +407,7 @@ def speed(t: str, s: Session) -> Step | None:
     ) is not None:
         return Step("set_speed", {"factor": f, **extra})  # "slow motion, like 0.25": the value
     if re.search(r"\bslow[- ]?mo|\bslo[- ]?mo\b|\bslow motion\b|慢动作|慢放|慢镜头", t):
-        return Step("set_speed", {"factor": 0.5, **extra})
+        return Step("set_speed", {"factor": 0.5, **extra}, why="implied")
     if lx.A_BIT.search(t) or re.search(r"\bmore\b|\bless\b|\bagain\b|再", t):
         return Step("set_speed", {"relative": 0.8 if slower else 1.25, **extra})
     if re.search(
@@ -396,7 +416,7 @@ def speed(t: str, s: Session) -> Step | None:
         r"变快|\btime ?lapse\b",
         t,
     ):
-        return Step("set_speed", {"factor": 2.0, **extra})
+        return Step("set_speed", {"factor": 2.0, **extra}, why="implied")
     if slower:
         return Step("set_speed", {"factor": 0.5, **extra})
     return Step("clarify", why="which_speed")
@@ -444,7 +464,7 @@ def split(t: str, s: Session) -> Step | None:
         )
         and s.total
     ):
-        return Step("split", {"at": round(s.total / 2, 2)})
+        return Step("split", {"at": round(s.total / 2, 2)}, why="implied")
     return Step("clarify", why="split_where")
 
 

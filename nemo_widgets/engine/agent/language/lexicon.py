@@ -223,6 +223,7 @@ NEGATION = rx(
     r"^(?:but |and )?no (?!sound\b|audio\b|(?:more|longer|less) than\b|(?:black )?bars\b|"
     r"wait\b|problem|worries\b|(?:i|you|we) \b)(?=[a-z])",
     r"\b(?:i|we) (?:do not|don't|dont) (?:think (?:we|i) )?(?:want|need)(?: you)?(?: to)?\b|"
+    r"\b(?:i|we) (?:no longer|don'?t really|do not really) (?:want|need)(?: you)?(?: to)?\b|"
     r"\bi'?d rather not\b|"
     r"\b(?:keep|leave)\b.*\b(?:as it is|as is|alone|unchanged|the same|untouched)\b|"
     r"\b(?:as it is|the way it is|as is)$|^(?:leave|keep) (?:the |my )?[a-z]+$",

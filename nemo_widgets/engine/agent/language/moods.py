@@ -17,7 +17,7 @@ from nemo_widgets.engine.agent.language.acts import (
     is_question,
 )
 from nemo_widgets.engine.agent.language.clauses import split_clauses
-from nemo_widgets.engine.agent.language.context import imagine, mentioned, no_more
+from nemo_widgets.engine.agent.language.context import VERB, imagine, mentioned, no_more
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.objects import object_words
 from nemo_widgets.engine.agent.language.read import NO_CHANGE
@@ -34,7 +34,7 @@ TELL_ME = re.compile(
 )
 _WANTS_GONE = re.compile(
     r"(?:请|我|我们)?(?:不要|不想要|不需要)|(?:i |we )?(?:do not|don't|dont) (?:think (?:we|i) )?"
-    r"(?:want|need)|"
+    r"(?:want|need)|(?:i |we )?(?:no longer|don'?t really) (?:want|need)|"
     r"(?:but |and )?no\b|i(?:'?d| would)? (?:prefer|rather) not"
 )
 #: A relative clause or an aside after a part was named: narration, not a request.
@@ -103,7 +103,10 @@ ASKED = re.compile(
     r"support|请问)|支不支持|支持.*吗",
     re.I,
 )
-_COST = re.compile(r"\bcost|\bprice|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少")
+_COST = re.compile(
+    r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少|"
+    r"扣(?:积分|点|钱)|收费|要钱|花钱|免费|付费"
+)
 _ASKS = re.compile(
     r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
     r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少|多长|多久|多大|几)"
@@ -125,7 +128,7 @@ def negation(
         core = re.sub(r"^(?:want|need|have|see)\s+(?:to see\s+)?", "", core)
     # "no music" on a project with music: it goes; "no cars" is not enough to remove any
     gone = no_more(core, s, things=not c.startswith("no ")) if wants_gone else None
-    if gone is None and c.startswith("no ") and object_words(core):
+    if gone is None and c.startswith("no ") and object_words(core) and not VERB.search(core):
         # "no cars": most likely "remove the cars", but a removal costs: ask first
         q = (
             f"要把画面里的{core}去掉吗？说“去掉{core}”我就开始（现在没有改动）。"
@@ -238,3 +241,47 @@ def earlier_spans(texts: list[str], s: Session, keep: bool, out: list[Step]) -> 
         imagine(s, last)
     texts.clear()
     return last
+
+
+#: A part of the video named by a judgement, not by its times: "the boring part", "无聊的那段".
+JUDGED_PART = re.compile(
+    r"\b(?:boring|dull|slow|draggy|bad|good|best|cool|funny|awkward|interesting|exciting|fun|"
+    r"nice|ugly|weird|shaky|dark|sad|important|key|main|useless|pointless|cringe|cringey|"
+    r"unnecessary|extra|annoying|epic|highlight|action)\s+(?:part|bit|section|segment|moment|"
+    r"scene|stretch|portion|stuff)s?\b|\b(?:highlights?|the good stuff|the boring stuff)\b|"
+    r"(?:无聊|没意思|拖沓|拖|精彩|好看|难看|不好看|有趣|搞笑|尴尬|重要|关键|没用|多余|废|卡|"
+    r"抖|晃|没劲|啰嗦|冗长|高光|好玩)的?(?:部分|那段|那几段|地方|片段|镜头|一段|那一段|段落|画面)"
+)
+#: A removal's "thing" that is a part of the video ("the shaky bit at the start").
+_PART_NOUN = re.compile(
+    r"^(?:\w+\s+){0,2}(?:part|bit|section|segment|moment|scene|portion|stretch|pause|silence)s?"
+    r"\b|(?:部分|那段|片段|一段|镜头|停顿)$"
+)
+#: Silence as a part to take out: "trim the awkward silence", "把没声音的地方剪掉".
+_SILENT_PART = re.compile(
+    r"\b(?:trim|cut|remove|delete|drop|skip|chop)\b.*\b(?:silence|silent|pauses?|dead air)\b|"
+    r"(?:剪|删|去)掉?.*(?:静音|没声音|空白|停顿)|(?:静音|没声音|空白|停顿)的?(?:部分|地方|段)"
+)
+#: The steps that need a part of the video told by its times.
+_SPAN_TOOLS = ("trim", "cut", "split", "set_speed", "fade", "remove_clip")
+
+
+def judged_part(c: str, steps: list[Step] | None) -> list[Step] | None:
+    """ "speed up the boring part", "把无聊的部分加速": which part is a judgement only the
+    user can make — ask for its times instead of guessing one (None when this is not that)."""
+    if not steps:
+        return None
+    if any(
+        st.tool == "remove_object"
+        and isinstance(st.args.get("target"), str)
+        and _PART_NOUN.search(st.args["target"])
+        for st in steps
+    ) or (any(st.tool == "mute" for st in steps) and _SILENT_PART.search(c)):
+        # "remove the shaky bit at the start": a part of the video, not a thing in the
+        # picture; "trim the awkward silence at the end": a part too, not a mute
+        return [Step("clarify", why="which_part")]
+    if not JUDGED_PART.search(c) or re.search(r"\d", c) or time_range(c, 30.0):
+        return None
+    if not any(st.tool in _SPAN_TOOLS for st in steps):
+        return None
+    return [Step("clarify", why="which_part")]

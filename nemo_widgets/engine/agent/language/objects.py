@@ -322,7 +322,7 @@ def _background(
         r"\bblur|\bbokeh\b|\bportrait mode\b|人像模式|\bout of focus\b|\bdefocus|\bsoft(?:en|"
         r"er)?\b|"
         r"\bfuzzy\b|\bdepth of field\b|"
-        r"虚化|模糊|景深|虚一点",
+        r"虚化|模糊|景深|虚一点|虚掉|(?:弄|搞|打)?糊(?:掉|一点|一下|一些|些|了|化)|弄糊|搞糊",
         t,
     ):
         return "replace_background", {"mode": "blur"}

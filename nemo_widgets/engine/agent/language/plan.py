@@ -11,6 +11,7 @@ from typing import Any
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
     HELP,
+    MESSED,
     PERMIT,
     PREFER_BEFORE,
     REMARK,
@@ -49,15 +50,14 @@ from nemo_widgets.engine.agent.language.contrast import (
 from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
-    ASKED,
     CORRECTS,
-    DROP_ALL,
     NARRATION,
     PERMIT_AFTER,
     SAME_AS,
     corrected_words,
     earlier_spans,
     if_question,
+    judged_part,
     narrated,
     negation,
     overlap,
@@ -75,14 +75,15 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
-from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos
+from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos, object_typos
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.settle import settle
 from nemo_widgets.engine.agent.language.sound import drowned
 from nemo_widgets.engine.agent.language.spans import (
     BEFORE_GOES,
     span_step,
+    vague_middle,
 )
-from nemo_widgets.engine.agent.language.spelling import as_typed
 from nemo_widgets.engine.agent.language.times import time_range
 
 
@@ -100,6 +101,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     norm: Norm = normalise(text, protect=s.names())
     s.raw = norm.raw
     norm.text = colour_typos(norm.text, NOUNS_EN)  # "the sliver car" is the silver one
+    norm.text = object_typos(norm.text, NOUNS_EN)  # "the bycicle rider" is a bicycle's
     u = Understanding(zh=norm.zh, text=norm.raw)
     if not norm.text:
         u.steps.append(Step("help", why="empty"))
@@ -227,6 +229,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if len(clauses) == 1:
                 u.steps.append(Step("decline", why="cancel"))
             continue
+        if MESSED.search(c) and any(UNDO.search(o) for o in clauses if o is not clause):
+            continue  # "go back, I messed up the trim": the reason for the undo
         if PREFER_BEFORE.search(c):
             # "I liked it better before the trim, put it back": the undo, said once
             if not any(UNDO.search(o) for o in clauses if o is not clause):
@@ -327,7 +331,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             more = _understand(fixed, s, norm.quotes, context)
             if more and all(st.tool not in ("clarify", "decline") for st in more):
                 steps, c = more, fixed
-        weak = steps is None or all(st.tool == "clarify" for st in steps)
+        steps = judged_part(c, steps) or steps  # "speed up the boring part": which part?
+        weak = steps is None or all(st.tool == "clarify" and st.why != "which_part" for st in steps)
         verbless = not VERB.search(c)
         if (
             weak
@@ -353,6 +358,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             last_edit = earlier_spans(earlier, s, keep, u.steps) or last_edit
             pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None
+            if steps[0].tool == "cut" and vague_middle(pending_text):
+                steps = [Step("clarify", why="trim_which")]  # "中间那段不好看，删了": how much?
         elif (
             pending is not None
             and steps
@@ -454,6 +461,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             and mention is None
             and (topic := mentioned(c)) is not None
             and topic[0] == "the original sound"
+            and (i < len(clauses) - 1 or not steps)
         ):
             # "the traffic sound is annoying, …": what "it" will mean, not a question yet
             mention = topic
@@ -552,45 +560,5 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
-    if any(st.tool in ("set_volume", "mute") and st.why != "drowned" for st in u.steps):
-        u.steps = [st for st in u.steps if st.why != "drowned"]  # the reason for that change
-    u.steps = [
-        Step("clarify", why="which_music")
-        if st.why == "same" and st.tool == "replace_music"
-        else st
-        for st in u.steps
-    ]  # "换成 lofi" while lofi plays: which song, then?
-    purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
-    if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
-        # the platform was context for another edit, not an aspect request: leave it, say so
-        u.steps = [st for st in u.steps if st not in purpose]
-        u.skipped += [
-            Step("decline", {"what": "set_aspect", "ratio": st.args["ratio"]}, why="purpose")
-            for st in purpose
-        ]
-    acts = [st for st in u.steps if st.tool not in ("decline",)]
-    if acts and any(st.tool not in NO_CHANGE for st in acts):
-        u.skipped += [st for st in u.steps if st.tool == "decline"]
-        u.steps = [
-            st
-            for st in u.steps
-            if st.tool != "clarify" or (st.why != "unknown" and not any(st is r for r in remarks))
-        ]
-        u.steps = [st for st in u.steps if st.tool != "decline"]
-    elif len(u.steps) > 1:
-        known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
-        keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
-        u.steps = keep or u.steps[:1]
-    if len(clauses) > 1 and DROP_ALL.fullmatch(clauses[-1].strip(" .!,")):
-        u.steps = [Step("decline", why="cancel")]  # "I was going to ask you to trim it but nvm"
-    if [st.why for st in u.steps] == ["unsupported"] and ASKED.search(norm.raw):
-        u.steps = [
-            Step("answer", {"about": "unsupported"}, why=norm.raw)
-        ]  # "can you add stickers?"
-    if not u.steps:
-        u.steps.append(Step("clarify", why="unknown"))
-    for st in u.steps:  # things and words in the characters they were typed in
-        for k in ("target", "text"):
-            if isinstance(st.args.get(k), str):
-                st.args[k] = as_typed(st.args[k], norm.raw)
+    settle(u, clauses, remarks, norm.raw)
     return u

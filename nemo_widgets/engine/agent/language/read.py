@@ -68,7 +68,11 @@ def understand_clause(
         r"\bback to (?:normal|the original) speed\b|\b(?:music|sound|title) back\b", c
     ):
         n = 1
-        m = re.search(r"\b(2|3|4|5|two|three|twice|thrice)\b|(两|三|四|五|2|3|4|5)(?:步|次)", c)
+        m = re.search(
+            r"\b(2|3|4|5|two|three|twice|thrice)\b(?!\s*(?:s\b|secs?\b|seconds?\b|%|percent))|"
+            r"(两|三|四|五|2|3|4|5)(?:步|次)",
+            c,
+        )  # "bring back the first 5 seconds you cut": one undo, not five
         if m:
             n = {
                 "two": 2,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from nemo_widgets.engine.agent.language.normalise import _KEEP, KEYWORDS, _edits
+from nemo_widgets.engine.agent.language.normalise import _KEEP, KEYWORDS, _edits, is_word
 
 _COLOURS = (
     "silver", "grey", "gray", "red", "blue", "green", "white", "black", "yellow", "orange",
@@ -66,3 +66,26 @@ def colour_typos(t: str, nouns: list[str]) -> str:
         return (_near(w, _COLOURS) or w) + m.group(2)
 
     return re.sub(rf"\b([a-z]{{3,}})(\s+(?:{noun})\b)", fix, t)
+
+
+def object_typos(t: str, nouns: list[str]) -> str:
+    """ "the bycicle rider" → "the bicycle rider", "pedestrain" → "pedestrian": a word that
+    is no word (the dictionary says so) within two edits of one thing's name — the only one,
+    with the same first letter — is that thing. Real words and short words stay."""
+    singles = [n for n in nouns if " " not in n and len(n) >= 5 and n.isalpha()]
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        if len(w) < 5 or w in KEYWORDS or w in _KEEP or is_word(w) is not False:
+            return w
+        hits = {
+            n
+            for n in singles
+            if n[0] == w[0]
+            and abs(len(n) - len(w)) <= 2
+            and _edits(w, n) <= (1 if len(w) < 7 else 2)
+        }
+        return hits.pop() if len(hits) == 1 else w
+
+    t = re.sub(r"\b(?:teh|hte|th)\b(?=\s+[a-z])", "the", t)  # "remove teh car"
+    return re.sub(r"\b[a-z]{5,}\b", fix, t)

@@ -95,6 +95,11 @@ def music(t: str, s: Session) -> Step | None:
     )
     if not adding and named is None:
         return None  # music mentioned, but nothing asked of it
+    if not adding and (
+        named.get("filename") == s.music
+        or re.search(r"太|有点|好|真|\b(?:is|are|was|sounds?|feels?|too|so|kinda|really)\b", t)
+    ):
+        return None  # "这个lofi太丧了", "lofi is boring": a song named as it is, nothing asked
     f = (
         named
         or (others[-1] if others else None)
@@ -240,6 +245,10 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
     ):
         # "turn it down" with music on the timeline: "it" is the music or the clip's own
         # sound, nothing says which: ask (a clause before that names it has set the target)
+        return Step("clarify", why="which_sound")
+    if target is None and s.music and s.total:
+        # "声音大一点", "a bit louder", "volume 50" with music on the timeline: the music or
+        # the clip's own sound? two readings: ask
         return Step("clarify", why="which_sound")
     tgt = target or ("music" if s.music else "video")
     cur = s.music_volume if tgt == "music" else 1.0

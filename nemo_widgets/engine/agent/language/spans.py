@@ -131,6 +131,9 @@ def trim_cut(t: str, s: Session) -> Step | None:
         r"skip|ditch|throw (?:it |that )?away)\b|剪掉|删掉|去掉|不要",
         t,
     )  # "just take that out": "just" stresses the removal, it keeps nothing
+    if how == "middle" and not keep and vague_middle(t):
+        # "中间那段删了", "delete the middle part": how much of the middle? ask, never guess
+        return Step("clarify", why="trim_which")
     if how in ("from", "range") and (
         # "trim it from 0:20 to the end": trim keeps the span it names (cut takes it out)
         (re.search(r"\btrim\b(?!\s+(?:off|out|away))", t) and not _REMOVING.search(t))
@@ -145,6 +148,16 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if not trimish and how in ("first", "last"):
         return None
     return span_step(a, b, how, s.total, keep=False)
+
+
+def vague_middle(t: str) -> bool:
+    """ "the middle part", "中间那段": a middle with no length or times given."""
+    return (
+        time_range(t, 30.0) is not None
+        and time_range(t, 30.0)[2] == "middle"
+        and not times(t)
+        and not re.search(r"\d", t)
+    )
 
 
 def _bare_cut(t: str) -> bool:

@@ -1,0 +1,103 @@
+"""Step 5: the steps read clause by clause, settled as one plan — a reason another step
+already acts on goes, a platform named as context is no aspect request, a question another
+step answers goes, and the words come back in the characters they were typed in."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.moods import ASKED, DROP_ALL
+from nemo_widgets.engine.agent.language.read import NO_CHANGE
+from nemo_widgets.engine.agent.language.spelling import as_typed
+
+
+def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
+    """``u`` (an Understanding) with its steps settled, in place."""
+    if any(st.tool in ("set_volume", "mute") and st.why != "drowned" for st in u.steps):
+        u.steps = [st for st in u.steps if st.why != "drowned"]  # the reason for that change
+    u.steps = [
+        Step("clarify", why="which_music")
+        if st.why == "same" and st.tool == "replace_music"
+        else st
+        for st in u.steps
+    ]  # "换成 lofi" while lofi plays: which song, then?
+    aspect_fill(u, raw)
+    if any(st.tool == "replace_music" for st in u.steps) and re.search(r"太|\btoo\b|\bso\b", raw):
+        # "lofi太吵了，换upbeat": the complaint is why the song goes, not a volume change
+        u.steps = [
+            st
+            for st in u.steps
+            if not (
+                st.tool == "set_volume"
+                and st.args.get("target") == "music"
+                and "relative" in st.args
+            )
+        ]
+    if any(st.tool not in NO_CHANGE for st in u.steps):
+        u.steps = [st for st in u.steps if st.tool != "help"]  # "我是新手，帮我剪掉前5秒"
+    helps = [st for st in u.steps if st.tool == "help"]
+    u.steps = [
+        st for st in u.steps if st.tool != "help" or st is helps[0]
+    ]  # "i'm new, where do i start?"
+    purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
+    if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
+        # the platform was context for another edit, not an aspect request: leave it, say so
+        u.steps = [st for st in u.steps if st not in purpose]
+        u.skipped += [
+            Step("decline", {"what": "set_aspect", "ratio": st.args["ratio"]}, why="purpose")
+            for st in purpose
+        ]
+    acts = [st for st in u.steps if st.tool not in ("decline",)]
+    if acts and any(st.tool not in NO_CHANGE for st in acts):
+        u.skipped += [st for st in u.steps if st.tool == "decline"]
+        u.steps = [
+            st
+            for st in u.steps
+            if st.tool != "clarify" or (st.why != "unknown" and not any(st is r for r in remarks))
+        ]
+        u.steps = [st for st in u.steps if st.tool != "decline"]
+    elif len(u.steps) > 1:
+        known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
+        keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
+        u.steps = keep or u.steps[:1]
+    if len(clauses) > 1 and DROP_ALL.fullmatch(clauses[-1].strip(" .!,")):
+        u.steps = [Step("decline", why="cancel")]  # "I was going to ask you to trim it but nvm"
+    if [st.why for st in u.steps] == ["unsupported"] and ASKED.search(raw):
+        u.steps = [Step("answer", {"about": "unsupported"}, why=raw)]  # "can you add stickers?"
+    if not u.steps:
+        u.steps.append(Step("clarify", why="unknown"))
+    for st in u.steps:  # things and words in the characters they were typed in
+        for k in ("target", "text"):
+            if isinstance(st.args.get(k), str):
+                st.args[k] = as_typed(st.args[k], raw)
+
+
+#: The background meant as the bars an aspect change leaves, not the scene behind someone.
+_FILL = re.compile(
+    r"\bfill|\bsides?\b|\bbars?\b|\bedges?\b|\bgaps?\b|\bempty\b|\btop and bottom\b|"
+    r"填充|填满|两边|两侧|上下|左右|空白|黑边"
+)
+_SUBJECT = re.compile(r"\bbehind (?:me|him|her|them|the)\b|\bperson\b|人物|人像|主体|人后面")
+
+
+def aspect_fill(u: Any, raw: str) -> None:
+    """An aspect change and a blurred background in one message: "转成9:16，背景模糊填充",
+    "vertical, blur the sides to fill" — the aspect's blurred fill, not a new background; and
+    "portrait mode" next to a vertical platform is the vertical frame, not a bokeh."""
+    aspect = next((st for st in u.steps if st.tool == "set_aspect"), None)
+    blur = [
+        st for st in u.steps if st.tool == "replace_background" and st.args.get("mode") == "blur"
+    ]
+    if aspect is None or not blur:
+        return
+    low = raw.lower()
+    if re.search(r"\bportrait mode\b|人像模式", low) and aspect.args.get("ratio") == "9:16":
+        u.steps = [st for st in u.steps if st not in blur]
+        aspect.why = ""  # "portrait mode pls, its for youtube shorts": asked, not context
+        return
+    if _FILL.search(low) and not _SUBJECT.search(low):
+        u.steps = [st for st in u.steps if st not in blur]
+        aspect.args["fit"] = "blur"
+        aspect.why = ""

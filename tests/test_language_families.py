@@ -726,6 +726,18 @@ STRANGERS = [
     ("第一次用，不会用", BARE, [("help", {})]),
     ("tutorial please", BARE, [("help", {})]),
     ("有教程吗", BARE, [("help", {})]),
+    # Instagram alone is three shapes: ask; a post, a story or a shape said is an edit
+    ("make it for instagram", BARE, [("clarify", {})]),
+    ("can u make it fit insta", BARE, [("clarify", {})]),
+    ("改成适合发ins的", BARE, [("clarify", {})]),
+    ("instagram post please", BARE, [("set_aspect", {"ratio": "1:1"})]),
+    ("for my insta story", BARE, [("set_aspect", {"ratio": "9:16"})]),
+    ("make it vertical for instagram", BARE, [("set_aspect", {"ratio": "9:16"})]),
+    # a platform said as where the export goes is no aspect change
+    ("导出吧，我要发视频号", BARE, [("export", {})]),
+    ("export it, it's for tiktok", BARE, [("export", {})]),
+    ("render it please, going on reels", BARE, [("export", {})]),
+    ("做成抖音竖版", BARE, [("set_aspect", {"ratio": "9:16"})]),
 ]
 
 

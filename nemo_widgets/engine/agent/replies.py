@@ -48,6 +48,10 @@ CLARIFY = {
         "Louder or quieter — or to which level (e.g. 30%)?",
         "调大还是调小？或者调到多少（例如 30%）？",
     ),
+    "which_instagram": (
+        "For Instagram: 9:16 for Reels and Stories, or a post in 1:1 (square) or 4:5 — which?",
+        "发 Instagram 的话：Reels 和快拍用 9:16，帖子用 1:1 方形或 4:5——要哪种？",
+    ),
     "which_ratio": (
         "Which shape: 9:16 (vertical), 16:9 (widescreen), 1:1 (square) or 4:5?",
         "要哪种画幅：9:16 竖屏、16:9 横屏、1:1 方形还是 4:5？",

@@ -23,6 +23,7 @@ ANSWERS = {
     "trim_which": ("trim", "cut"),
     "which_speed": ("set_speed",),
     "which_ratio": ("set_aspect",),
+    "which_instagram": ("set_aspect",),
     "which_background": ("replace_background",),
     "volume_level": ("set_volume", "mute"),
     "which_sound": ("set_volume", "mute"),

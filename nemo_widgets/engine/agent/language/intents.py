@@ -220,11 +220,11 @@ def aspect(t: str, s: Session) -> Step | None:
         ratio = spoken.group(1).replace(" ", ":")  # "make it nine sixteen"
     elif lx.PORTRAIT_45.search(t):
         ratio = "4:5"
-    elif lx.SQUARE.search(t) or (
-        re.search(r"\binstagram\b|\binsta\b|\big\b|\bins\b", t)
-        and not re.search(r"\b(?:story|stories|reels?)\b", t)
-    ):
+    elif lx.SQUARE.search(t):
         ratio = "1:1"
+    elif re.search(r"\binstagram\b|\binsta\b|\big\b|\bins\b", t) and not lx.PORTRAIT.search(t):
+        # Instagram alone is three shapes (Reels and Stories 9:16, a post 1:1 or 4:5): ask
+        return Step("clarify", why="which_instagram")
     elif lx.PORTRAIT.search(t):
         ratio = "9:16"
     elif lx.LANDSCAPE.search(t):
@@ -255,7 +255,7 @@ def aspect(t: str, s: Session) -> Step | None:
         fit = "fill"
     purpose = bool(
         re.search(
-            r"要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|是(?:个|一个)?\S{0,6}(?:用的|预告|视频)|"
+            r"^发|要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|是(?:个|一个)?\S{0,6}(?:用的|预告|视频)|"
             r"\b(?:it'?s|its|this is|this'?s|it is|that'?s|thats)\b|\bfor (?:my |the |a |our )?\w+|"
             r"\bgoing (?:on|to)\b|\b(?:teaser|trailer|promo|post|upload)\b",
             t,

@@ -42,8 +42,11 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
         st for st in u.steps if st.tool != "help" or st is helps[0]
     ]  # "i'm new, where do i start?"
     purpose = [st for st in u.steps if st.tool == "set_aspect" and st.why == "purpose"]
-    if purpose and any(st.tool not in NO_CHANGE and st not in purpose for st in u.steps):
-        # the platform was context for another edit, not an aspect request: leave it, say so
+    if purpose and any(
+        (st.tool not in NO_CHANGE or st.tool == "export") and st not in purpose for st in u.steps
+    ):
+        # the platform was context for another edit or the export ("导出吧，我要发视频号"), not
+        # an aspect request: leave it, say so
         u.steps = [st for st in u.steps if st not in purpose]
         u.skipped += [
             Step("decline", {"what": "set_aspect", "ratio": st.args["ratio"]}, why="purpose")

@@ -18,7 +18,6 @@ also prints what the hole took beyond the footprint (more than 3 px off it) and 
 from __future__ import annotations
 
 import os
-import statistics
 import time
 
 import cv2
@@ -27,6 +26,7 @@ import numpy as np
 from benchmarks._harness import MEDIA, Figure, main_for
 from benchmarks._real import SHARED
 from benchmarks.bench_remove_real import CELLS, Cell, _frames, build, score
+from benchmarks.bench_remove_real import figures as remove_figures
 from nemo_widgets.engine.vision.inpaint import inpaint_video
 from nemo_widgets.synth import write_frames
 
@@ -104,56 +104,7 @@ def run(quick: bool) -> list[Figure]:
 
 
 def figures(rows: list[tuple[Cell, dict[str, float], float]]) -> list[Figure]:
-    out: list[Figure] = []
-    for cell, r, took in rows:
-        kind = "moving" if cell.dx else "parked"
-        out.append(
-            Figure(
-                f"fill, {HOLE} hole: {cell.name} [{kind}, {cell.camera}]: hole PSNR",
-                r["psnr"],
-                "dB",
-                27.0 if cell.dx else round(max(r["psnr_telea"], r["psnr_input"]), 2),
-                r["psnr_telea"],
-                "Telea",
-                higher_is_better=True,
-                note=(
-                    f"input {r['psnr_input']:.2f} dB; SSIM {r['ssim']:.3f} (Telea "
-                    f"{r['ssim_telea']:.3f}, input {r['ssim_input']:.3f}); texture "
-                    f"{r['texture']:.2f} (Telea {r['texture_telea']:.2f}); E_warp "
-                    f"{r['ewarp']:.4f} (Telea {r['ewarp_telea']:.4f}); {took:.1f} s"
-                ),
-            )
-        )
-    if not rows:
-        return out
-
-    def med(key: str, sel=lambda c: True) -> float:
-        vals = [r[key] for c, r, _ in rows if sel(c)]
-        return statistics.median(vals) if vals else float("nan")
-
-    moving, parked = (lambda c: bool(c.dx)), (lambda c: not c.dx)
-    n = len(rows)
-    out += [
-        Figure(f"fill, {HOLE} hole ({n} cells): median hole PSNR", med("psnr"), "dB", None,
-               med("psnr_telea"), "Telea", higher_is_better=True,
-               note=f"untouched input {med('psnr_input'):.2f} dB"),
-        Figure(f"fill, {HOLE} hole ({n} cells): median hole SSIM", med("ssim"), "", None,
-               med("ssim_telea"), "Telea", higher_is_better=True,
-               note=f"untouched input {med('ssim_input'):.3f}"),
-        Figure(f"fill, {HOLE} hole, moving objects: median hole PSNR", med("psnr", moving), "dB",
-               27.0, med("psnr_telea", moving), "Telea", higher_is_better=True),
-        Figure(f"fill, {HOLE} hole, moving objects: median E_warp ×10⁻²", med("ewarp", moving), "",
-               0.02, med("ewarp_telea", moving), "Telea"),
-        Figure(f"fill, {HOLE} hole, parked (never seen): median hole PSNR", med("psnr", parked),
-               "dB", round(med("psnr_telea", parked), 2), med("psnr_telea", parked), "Telea",
-               higher_is_better=True, note=f"untouched input {med('psnr_input', parked):.2f} dB"),
-        Figure(f"fill, {HOLE} hole, parked (never seen): median texture ratio",
-               med("texture", parked), "", None, med("texture_telea", parked), "Telea",
-               higher_is_better=True, note="target 0.6–1.5 (truth 1; a smear ≈ 0.2)"),
-        Figure(f"fill, {HOLE} hole: cells worse than the untouched input",
-               sum(r["psnr"] < r["psnr_input"] for _, r, _ in rows), "", 0.0),
-    ]  # fmt: skip
-    return [f for f in out if f.value == f.value]
+    return remove_figures([(c, r, None, took) for c, r, took in rows], label=f"fill, {HOLE} hole")
 
 
 if __name__ == "__main__":

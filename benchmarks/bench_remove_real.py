@@ -329,13 +329,21 @@ def run(quick: bool) -> list[Figure]:
     return figures(rows) + speed(5 if quick else 30)
 
 
-def figures(rows: list[tuple[Cell, dict[str, float], str, float]]) -> list[Figure]:
+def figures(
+    rows: list[tuple[Cell, dict[str, float], str | None, float]], label: str = "real removal"
+) -> list[Figure]:
+    """Per cell and as medians. ``reply`` None: the fill alone on a given hole
+    (``bench_fill_real``), so no mask or reply figures; ``label`` names the run."""
     out: list[Figure] = []
+    whole = any(reply is not None for _, _, reply, _ in rows)
+    prefix = "real" if whole else f"{label}:"
     for cell, r, reply, took in rows:
         kind = "moving" if cell.dx else "parked"
+        mask = f"mask recall {r['recall']:.3f} precision {r['precision']:.3f}; " if whole else ""
+        said = f"; reply: {reply[:140]!r}" if reply is not None else ""
         out.append(
             Figure(
-                f"real {cell.name} [{kind}, {cell.camera}]: hole PSNR",
+                f"{prefix} {cell.name} [{kind}, {cell.camera}]: hole PSNR",
                 r["psnr"],
                 "dB",
                 27.0 if cell.dx else round(max(r["psnr_telea"], r["psnr_input"]), 2),
@@ -344,11 +352,9 @@ def figures(rows: list[tuple[Cell, dict[str, float], str, float]]) -> list[Figur
                 higher_is_better=True,
                 note=(
                     f"input {r['psnr_input']:.2f} dB; SSIM {r['ssim']:.3f} (Telea "
-                    f"{r['ssim_telea']:.3f}, input {r['ssim_input']:.3f}); mask recall "
-                    f"{r['recall']:.3f} precision {r['precision']:.3f}; texture "
+                    f"{r['ssim_telea']:.3f}, input {r['ssim_input']:.3f}); {mask}texture "
                     f"{r['texture']:.2f} (Telea {r['texture_telea']:.2f}); E_warp "
-                    f"{r['ewarp']:.4f} (Telea {r['ewarp_telea']:.4f}); {took:.1f} s; "
-                    f"reply: {reply[:140]!r}"
+                    f"{r['ewarp']:.4f} (Telea {r['ewarp_telea']:.4f}); {took:.1f} s{said}"
                 ),
             )
         )
@@ -361,28 +367,31 @@ def figures(rows: list[tuple[Cell, dict[str, float], str, float]]) -> list[Figur
 
     moving, parked = (lambda c: bool(c.dx)), (lambda c: not c.dx)
     n = len(rows)
+    if whole:
+        out += [
+            Figure(f"{label} ({n} cells): median mask recall", med("recall"), "", 0.97,
+                   higher_is_better=True),
+            Figure(f"{label} ({n} cells): median mask precision", med("precision"), "", 0.7,
+                   higher_is_better=True),
+        ]  # fmt: skip
     out += [
-        Figure(f"real removal ({n} cells): median mask recall", med("recall"), "", 0.97,
-               higher_is_better=True),
-        Figure(f"real removal ({n} cells): median mask precision", med("precision"), "", 0.7,
-               higher_is_better=True),
-        Figure(f"real removal ({n} cells): median hole PSNR", med("psnr"), "dB", None,
+        Figure(f"{label} ({n} cells): median hole PSNR", med("psnr"), "dB", None,
                med("psnr_telea"), "Telea", higher_is_better=True,
                note=f"untouched input {med('psnr_input'):.2f} dB"),
-        Figure(f"real removal ({n} cells): median hole SSIM", med("ssim"), "", None,
+        Figure(f"{label} ({n} cells): median hole SSIM", med("ssim"), "", None,
                med("ssim_telea"), "Telea", higher_is_better=True,
                note=f"untouched input {med('ssim_input'):.3f}"),
-        Figure("real removal, moving objects: median hole PSNR", med("psnr", moving), "dB",
+        Figure(f"{label}, moving objects: median hole PSNR", med("psnr", moving), "dB",
                27.0, med("psnr_telea", moving), "Telea", higher_is_better=True),
-        Figure("real removal, moving objects: median E_warp ×10⁻²", med("ewarp", moving), "",
+        Figure(f"{label}, moving objects: median E_warp ×10⁻²", med("ewarp", moving), "",
                0.02, med("ewarp_telea", moving), "Telea"),
-        Figure("real removal, parked (never seen): median hole PSNR", med("psnr", parked), "dB",
+        Figure(f"{label}, parked (never seen): median hole PSNR", med("psnr", parked), "dB",
                round(med("psnr_telea", parked), 2), med("psnr_telea", parked), "Telea",
-               higher_is_better=True),
-        Figure("real removal, parked (never seen): median texture ratio", med("texture", parked),
+               higher_is_better=True, note=f"untouched input {med('psnr_input', parked):.2f} dB"),
+        Figure(f"{label}, parked (never seen): median texture ratio", med("texture", parked),
                "", None, med("texture_telea", parked), "Telea", higher_is_better=True,
                note="target 0.6–1.5 (truth 1; a smear ≈ 0.2)"),
-        Figure("real removal: cells worse than the untouched input",
+        Figure(f"{label}: cells worse than the untouched input",
                sum(r["psnr"] < r["psnr_input"] for _, r, _, _ in rows), "", 0.0),
     ]  # fmt: skip
     # A kind of cell that did not run (the quick run has one cell) has no figure, not a NaN.

@@ -36,10 +36,12 @@ class Masker:
         self.hold = max(1, round(scan.fps * 0.5))
         #: Per track, the frames its mask covers beyond its keyframes.
         self.spans: dict[int, tuple[int, int]] = {}
+        #: Per track, how fast it moves (its boxes are final here: once, not per frame).
+        self._speed = {id(t): t.speed(scan.fps) for t in tracks}
         for t in tracks:
             lo, hi = scan.shot_span(t.first)
             self.spans[id(t)] = (t.first - self.hold, t.last + self.hold)
-            if len(t.boxes) >= 3 and t.speed(scan.fps) <= 0.15:
+            if len(t.boxes) >= 3 and self._speed[id(t)] <= 0.15:
                 t.fixed = tuple(np.median(np.array(list(t.boxes.values())), axis=0).tolist())  # type: ignore[assignment]
                 # Parked for most of its shot: parked for all of it (the detector loses a car
                 # behind a fence or a passer-by now and then; a car that drove off would
@@ -48,7 +50,6 @@ class Masker:
                 if keys and len(t.boxes) >= 0.5 * len(keys):
                     self.spans[id(t)] = (lo, hi - 1)
         self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
-        self._speed: dict[int, float] = {}
         self._segmenter: Any = None
 
     def _expand(self, b: Box) -> tuple[int, int, int, int]:
@@ -191,8 +192,6 @@ class Masker:
         for t, b, box in self._boxes(i):
             # A parked object keeps its shape: a few looks at it do (first, middle, last).
             looks = sorted(t.boxes)
-            if id(t) not in self._speed:  # per track, not per frame (the boxes are final)
-                self._speed[id(t)] = t.speed(self.scan.fps)
             speed = self._speed[id(t)]
             if speed <= 0.15 and len(looks) > 3:
                 looks = [looks[0], looks[len(looks) // 2], looks[-1]]

@@ -37,7 +37,7 @@ def _pan(photo: np.ndarray, n: int, step: tuple[float, float]) -> list[np.ndarra
 def _scan(frames: list[np.ndarray], track: Track, keyframes: list[int], cuts=(0,)) -> Scan:
     s = thumbnail_scale(W, H)
     thumbs = {k: grey_thumb(frames[k], s) for k in keyframes}
-    return Scan([track], W, H, 25.0, len(frames), list(cuts), keyframes, thumbs, s)
+    return Scan([track], W, H, 25.0, len(frames), list(cuts), keyframes, thumbs)
 
 
 def test_a_parked_object_detected_once_is_carried_through_a_panning_shot(photo) -> None:

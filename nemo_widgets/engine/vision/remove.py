@@ -179,7 +179,10 @@ class Scan:
     keyframes: list[int]
     #: Small grey keyframes (scaled by ``thumb_scale``) to follow a chosen object with.
     thumbs: dict[int, np.ndarray] = field(default_factory=dict)
-    thumb_scale: float = 1.0
+
+    @property
+    def thumb_scale(self) -> float:
+        return thumbnail_scale(self.width, self.height)
 
     def shot_span(self, frame: int) -> tuple[int, int]:
         """First frame and one past the last of the shot ``frame`` is in."""
@@ -263,9 +266,7 @@ def scan(
             active = [t for t in active if i - t.last <= 2 * step]
             if total:
                 progress(min(40.0, 40 * i / total))
-    sc = Scan(_join(tracks, step), w, h, fps, frames, cuts, keyframes, thumbs)
-    sc.thumb_scale = thumbnail_scale(w, h)
-    return sc
+    return Scan(_join(tracks, step), w, h, fps, frames, cuts, keyframes, thumbs)
 
 
 def _detect(det, rgb: np.ndarray, labels: set[str] | None) -> list:

@@ -23,6 +23,8 @@ from nemo_widgets.draft import Effect
 from nemo_widgets.engine.toolkit import ToolResult
 from nemo_widgets.engine.vision import wording
 from nemo_widgets.engine.vision.candidates import Candidate, Proposal, propose
+from nemo_widgets.engine.vision.labels import SYNONYMS
+from nemo_widgets.engine.vision.remove import Scan, Track
 
 _ORD_ZH = "一二三"
 _COLOURS = ((230, 60, 60), (40, 150, 255), (250, 200, 30))
@@ -64,7 +66,7 @@ def remove_candidate(
 
         return remove_overlays(src, out, [c.overlay], check=check, progress=progress).invented_share
     from nemo_widgets.engine.vision.inpaint import inpaint_video
-    from nemo_widgets.engine.vision.remove import Masker, Track
+    from nemo_widgets.engine.vision.remove import Masker
 
     # A thing without a name is removed with its whole (grown) box: the silhouette network
     # misses the pale tip of a hat, and a part left behind is worse than a larger fill.
@@ -197,7 +199,7 @@ def nameless(
     """Remove what ``words`` describe among the clip's candidates, or the ``pick``-th of
     those offered before; ask with a still when no candidate clearly fits. ``missed``: the
     detector looked for the words' COCO name and found nothing — then only ask."""
-    from nemo_widgets.engine.vision.tools import _record, _store_generated, run_heavy_for
+    from nemo_widgets.engine.vision.tools import _record, run_heavy_for
 
     pending = ctx.state.get("candidates") or {}
     offered_ids = [it["id"] for it in pending.get("items", [])] if pick else []
@@ -279,7 +281,47 @@ def nameless(
             ok=False,
         )
     items = [_item(c, prop, n) for n, c in enumerate(offered, start=1)]
-    for it, poly in zip(items, res["outlines"], strict=True):
+    n = len(items)
+    which = "Which one is it? Say" if n > 1 else "Is that it? Say"
+    head = (
+        f"{missed} by that name in {clip['filename']}, so nothing was changed yet. "
+        if missed
+        else f'I can\'t tell for sure which thing is "{words}" in {clip["filename"]}, so '
+        "nothing was changed yet. "
+    )
+    return _question(
+        ctx,
+        clip,
+        (prop, offered, items, res["outlines"], res["time"], still),
+        words,
+        head
+        + f"I found {n} candidate{'s' if n != 1 else ''} (numbered in the picture): "
+        + "{listing}"
+        + f'. {which} "the {"second" if n > 1 else "first"} one" '
+        f'(or "第{"二" if n > 1 else "一"}个"), or draw a box around it.',
+        f"我不确定“{words}”是哪一个，暂未修改。找到 {n} 个候选（图中已编号）：{{listing}}。"
+        f"请说“第{_ORD_ZH[min(n, 2) - 1]}个”，或框选它。",
+    )
+
+
+def _question(
+    ctx: Any,
+    clip: dict[str, Any],
+    shown: tuple[Proposal, list[Candidate], list[dict[str, Any]], list, float, Path],
+    words: str,
+    en: str,
+    zh: str,
+    *,
+    named: bool = False,
+) -> ToolResult:
+    """Ask which of the ``shown`` candidates (proposal, candidates, their items, outlines,
+    the still's time and file) is meant; ``en`` / ``zh`` hold ``{listing}`` for the list.
+    Nothing changes; ``state["candidates"]`` keeps them for the pick."""
+    from nemo_widgets.engine.vision.tools import _store_generated
+
+    prop, offered, items, outlines, time_s, still = shown
+    sc = prop.scan
+    for it, poly in zip(items, outlines, strict=True):
         it["outline"] = poly
     info = {"file_type": "image", "format": "png", "width": sc.width, "height": sc.height}
     gen = _store_generated(ctx, clip, still, "candidates.png", info)
@@ -290,44 +332,86 @@ def nameless(
         "source": clip["file_id"],
         "url": ctx.engine.media_url(None, gen.file_id, ctx.user_id, gen.filename),
         **info,
-        "time_s": round(res["time"], 3),
+        "time_s": round(time_s, 3),
         "words": words,
         "candidates": items,
     }
     generated = [*ctx.state.get("generated_media", []), entry]
     listing = "; ".join(f"{it['n']}. {it['description']}" for it in items)
-    zh_list = "；".join(f"{it['n']}. {_zh(c)}" for it, c in zip(items, offered, strict=True))
-    n = len(items)
-    which = "Which one is it? Say" if n > 1 else "Is that it? Say"
+    zh_list = "；".join(
+        f"{it['n']}. {_zh(c, it['centre'][0])}" for it, c in zip(items, offered, strict=True)
+    )
+    pending = {"source": clip["file_id"], "words": words, "media": gen.file_id, "items": items}
     return ToolResult(
-        (
-            f"{missed} by that name in {clip['filename']}, so nothing was changed yet. "
-            if missed
-            else f'I can\'t tell for sure which thing is "{words}" in {clip["filename"]}, so '
-            "nothing was changed yet. "
-        )
-        + f"I found {n} candidate{'s' if n != 1 else ''} (numbered in the picture): "
-        f'{listing}. {which} "the {"second" if n > 1 else "first"} one" '
-        f'(or "第{"二" if n > 1 else "一"}个"), or draw a box around it.',
-        f"我不确定“{words}”是哪一个，暂未修改。找到 {n} 个候选（图中已编号）：{zh_list}。"
-        f"请说“第{_ORD_ZH[min(n, 2) - 1]}个”，或框选它。",
+        en.replace("{listing}", listing),
+        zh.replace("{listing}", zh_list),
         state={
             "generated_media": generated,
-            "candidates": {
-                "source": clip["file_id"],
-                "words": words,
-                "media": gen.file_id,
-                "items": items,
-            },
+            "candidates": {**pending, "named": True} if named else pending,
         },
         ok=True,
         data={"question": True, "candidates": items, "still": gen.file_id},
     )
 
 
-def _zh(c: Candidate) -> str:
+def ask_which(
+    ctx: Any, clip: dict[str, Any], src: Path, sc: Scan, tracks: list[Track], words: str
+) -> ToolResult:
+    """The words name only a class and several objects of it fit alike (``remove.rivals``):
+    ask which, with the numbered still; a pick removes that object (by its box)."""
+    cands = []
+    for n, t in enumerate(tracks, start=1):
+        c = Candidate("object", dict(t.boxes), t.label, colour=t.colour(), track=t, id=f"t{n}")
+        c.strength, c.moving, c.shot = float(max(t.scores)), t.speed(sc.fps) > 0.15, t.shot
+        cands.append(c)
+    prop = Proposal(cands, sc)
+    still = ctx.engine.store.tmp_path(".png")
+    time_s, outlines = still_with_outlines(src, prop, cands, still)
+    items = [_item(c, prop, n) for n, c in enumerate(cands, start=1)]
+    for it, c in zip(items, cands, strict=True):
+        k = sorted(c.boxes)[len(c.boxes) // 2]  # where the pick looks for it again
+        x0, y0, x1, y1 = c.boxes[k]
+        it["at_s"] = round(k / sc.fps, 3)
+        it["at_box"] = [x0 / sc.width, y0 / sc.height, x1 / sc.width, y1 / sc.height]
+    label = (tracks[0].label or "object").replace("_", " ")
+    many = {"person": "people", "bus": "buses"}.get(label, label + "s")
+    n = len(items)
+    return _question(
+        ctx,
+        clip,
+        (prop, cands, items, outlines, time_s, still),
+        words,
+        f"I see {n} {many} in {clip['filename']} and can't tell which one you mean, so "
+        "nothing was changed yet. They are numbered in the picture: {listing}. Which one is "
+        f'it? Say "the first one" or "the second one" (or describe it: colour, left/right, '
+        f'parked/moving), "remove all the {many}", or draw a box around it.',
+        f"{clip['filename']} 里有 {n} 个{_ZH_NAMES.get(label, '物体')}，我不确定你指的是哪一个，"
+        "暂未修改。图中已编号：{listing}。请说“第一个”或“第二个”，或框选它。",
+        named=True,
+    )
+
+
+#: Chinese names of the detector's classes (the first Chinese synonym of each).
+_ZH_NAMES: dict[str, str] = {}
+for _w, _l in SYNONYMS.items():
+    if _w and "\u4e00" <= _w[0] <= "\u9fff":
+        _ZH_NAMES.setdefault(_l.replace("_", " "), _w)
+
+
+def _zh(c: Candidate, centre_x: float | None = None) -> str:
+    """The candidate in Chinese: 穿黑色衣服的人（中间）, 白色的车, 台标/水印."""
     colours = {"red": "红色", "blue": "蓝色", "green": "绿色", "yellow": "黄色", "white": "白色"}
     colours |= {"black": "黑色", "grey": "灰色", "orange": "橙色", "brown": "棕色"}
     colours |= {"purple": "紫色", "pink": "粉色"}
-    what = "台标/水印" if c.kind == "overlay" else "物体"
-    return f"{colours.get(c.colour or '', '')}{what}"
+    colour = colours.get(c.colour or "", "")
+    name = _ZH_NAMES.get((c.label or "").replace("_", " "))
+    if c.kind == "overlay" or not name:
+        what = f"{colour}{'台标/水印' if c.kind == 'overlay' else '物体'}"
+    elif name == "人":
+        what = f"穿{colour}衣服的人" if colour else "人"
+    else:
+        what = f"{colour}的{name}" if colour else name
+    if centre_x is None:
+        return what
+    side = "左边" if centre_x < 1 / 3 else "右边" if centre_x >= 2 / 3 else "中间"
+    return f"{what}（{side}）"

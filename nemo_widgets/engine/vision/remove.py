@@ -391,6 +391,26 @@ def choose(scan: Scan, target: Target) -> list[Track]:
     return [ranked[0][1]]
 
 
+def rivals(scan: Scan, target: Target) -> list[Track]:
+    """The objects that fit words naming only a class ("remove the car", "删掉那个人") about as
+    well as the best one: the best first, then up to two more; empty when the choice is clear.
+
+    With two cars in the shot and nothing said of which, removing one is a guess, and a wrong
+    removal is worse than a question. A rival must be a clear object itself (seen in two
+    keyframes or more, a confident box at least once). A qualifier (a colour, a side, parked or
+    moving, in the background) lets the ranking decide unless two still fit it nearly alike;
+    "all" never asks."""
+    if target.all:
+        return []
+    ranked = rank(scan, target)
+    if len(ranked) < 2:
+        return []
+    qualified = any((target.colour, target.motion, target.depth, target.side))
+    near = ranked[0][0] * (0.8 if qualified else 0.4)
+    close = [t for s, t in ranked[1:] if s >= near and max(t.scores) >= 0.4 and len(t.boxes) >= 2]
+    return [ranked[0][1], *close[:2]] if close else []
+
+
 def track_from_box(scan: Scan, box: Box, time_s: float) -> Track:
     """The track under a box the user drew at ``time_s`` (normalised 0..1 coordinates)."""
     x0, y0, x1, y1 = box
@@ -431,6 +451,9 @@ class Removal:
     scan: Scan
     #: Where the time went: stage → (wall seconds, CPU seconds of the whole process).
     seconds: dict[str, tuple[float, float]] = field(default_factory=dict)
+    #: When the words fit several objects equally (see :func:`rivals`): those, and nothing
+    #: was removed; the tool asks which one.
+    ask: list[Track] = field(default_factory=list)
 
 
 def remove_object(
@@ -448,18 +471,22 @@ def remove_object(
     cache_bytes: int = CACHE_BYTES,
 ) -> Removal:
     """Find what ``target`` (or ``box``) describes and remove it; ``fill`` is None when
-    nothing matched (and no file is written).
+    nothing matched, or when the words fit several objects alike (``ask``): then no file is
+    written.
 
     The source is decoded twice: the scan, and the fill. The frames the scan decodes are
     kept (up to ``cache_bytes`` of raw RGB, in a file beside ``out``, deleted after) for the
     analysis between them; a longer clip is decoded a third time for the analysis."""
-    labels = None if box is not None or target.label is None else {target.label}
+    # A drawn box (or a pick) with a name looks for that class under it; a bare box, for any.
+    labels = None if target.label is None else {target.label}
     cache = FrameCache(out.parent, cache_bytes)
     seconds: dict[str, tuple[float, float]] = {}
     try:
         with timed(seconds, "scan (decode, cuts, detection)"):
             sc = scan(src, labels, check=check, progress=progress, cache=cache)
             cache.finish()
+        if box is None and (several := rivals(sc, target)):
+            return Removal([], None, sc, seconds, ask=several)
         tracks = [track_from_box(sc, box, box_time)] if box is not None else choose(sc, target)
         if not tracks:
             return Removal([], None, sc, seconds)

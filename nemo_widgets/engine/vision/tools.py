@@ -293,12 +293,19 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
         return ToolResult(
             "The clip's file is missing; upload it again.", "视频文件丢失，请重新上传。", ok=False
         )
+    pick = args.get("candidate")
+    pending = ctx.state.get("candidates") or {}
+    items = pending.get("items") or []
+    if box is None and pick and pending.get("named") and 1 <= pick <= len(items):
+        # The pick answers "which car?" (nameless.ask_which): that object, found by its box.
+        box, selection = items[pick - 1]["at_box"], {"time": items[pick - 1]["at_s"]}
+        words = str(pending.get("words") or words)
+        parsed = parse_target(words, words)
+        label = parsed.label
     if box is None:
         from nemo_widgets.engine.vision.nameless import nameless, wants_nameless
 
-        pick = args.get("candidate")
         if pick or wants_nameless(words, label):
-            pending = ctx.state.get("candidates") or {}
             return nameless(ctx, clip, src, pending.get("words") or words if pick else words, pick)
     target = Target(
         label,
@@ -347,6 +354,10 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
     )
     if res.fill is None:
         out.unlink(missing_ok=True)
+        if res.ask:
+            from nemo_widgets.engine.vision.nameless import ask_which
+
+            return ask_which(ctx, clip, src, res.scan, res.ask, words)
         if box is None:
             # Not found by name: the things in the clip, offered with a picture (never
             # removed without the user's pick).
@@ -406,6 +417,6 @@ def tool_remove_object(ctx: Any, args: dict[str, Any]) -> Any:
             else ""
         ),
         d.to_dict(),
-        state={"generated_media": generated, "selection": None},
+        state={"generated_media": generated, "selection": None, "candidates": None},
         data={"objects": removed, "seconds": round(took, 2), "generated": gen.file_id},
     )

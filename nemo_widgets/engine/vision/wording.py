@@ -266,5 +266,8 @@ def describe(c: Candidate, width: int, height: int, fps: float) -> str:
             "box": "box-shaped object",
         }.get(c.shape, "object")
         moving = " moving" if c.moving else ""
-        head = f"the {c.colour + ' ' if c.colour else ''}{name}{moving} {horiz}"
+        if name == "person" and c.colour:  # a person's colour is what they wear
+            head = f"the person in {c.colour}{moving} {horiz}"
+        else:
+            head = f"the {c.colour + ' ' if c.colour else ''}{name}{moving} {horiz}"
     return f"{head}, {c.first / fps:.0f}–{c.last / fps:.0f} s"

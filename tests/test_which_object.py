@@ -85,10 +85,22 @@ def test_which_person_is_asked_then_the_pick_removes_that_one_only(api: Api, peo
             assert diff.mean() < 4, it  # the others stay
 
 
-def test_the_question_is_asked_in_chinese(api: Api, people) -> None:
+def test_the_question_is_asked_in_chinese_and_all_of_them_can_go(api: Api, people) -> None:
     sid = api.session()
     api.upload(sid, people)
     reply = api.say(sid, "把那个人删掉")[-1]["content"]["parts"][0]["text"]
     assert "暂未修改" in reply and "第一个" in reply, reply
     assert not any(w in reply for w in ("person", "the ", "nothing")), reply
     assert api.state(sid)["candidates"]["named"] is True
+    reply = api.say(sid, "都删掉")[-1]["content"]["parts"][0]["text"]  # "all of them"
+    assert reply.startswith("已从"), reply
+    state = api.state(sid)
+    assert state.get("candidates") is None
+    gen = state["generated_media"][-1]
+    assert gen["kind"] == "removed"
+    out = people.parent / "out_all.mp4"
+    out.write_bytes(api.http.get(gen["url"]).content)
+    got, orig = _read(out)[12].astype(float), _read(people)[12].astype(float)
+    for it in state["generated_media"][-2]["candidates"]:
+        x0, y0, x1, y1 = (int(v) for v in it["box"])
+        assert np.abs(got - orig)[y0:y1, x0:x1].mean() > 12, it  # every one of them is gone

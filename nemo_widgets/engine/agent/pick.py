@@ -86,6 +86,14 @@ def _side_of(item: dict[str, Any]) -> str:
     return "left" if cx < 1 / 3 else "right" if cx >= 2 / 3 else "centre"
 
 
+#: "Both" / "all of them" after "which car?": every object of the class.
+_ALL_PICK = re.compile(
+    _LEAD + r"(?:both|all|all of them|them all|both of them|all (?:two|three|3)|every one"
+    r"(?: of them)?)(?:\s+please)?[.!]?$"
+    r"|^(?:都|全部|全都|两个都|三个都)(?:删掉|删了|去掉|删|要删)?(?:吧|。)?$"
+)
+
+
 _BURNT_IN = re.compile(
     r"^(?:please\s+)?(?:remove|delete|erase|get rid of|take out|hide)\s+(?:the\s+|that\s+)?"
     r"((?:\w+\s+)?(?:text|caption|captions|subtitles?|words|writing|lettering)\b.*?)[.!]?$"
@@ -106,6 +114,9 @@ def pick_plan(text: str, state: dict[str, Any]) -> Any:
     from nemo_widgets.engine.agent.planner import from_steps
 
     pending = state.get("candidates") or {}
+    if pending.get("named") and _ALL_PICK.match(text.strip().lower()):
+        step = Step("remove_object", {"target": f"all {pending.get('words') or 'of them'}"})
+        return from_steps([step], state, is_chinese(text))
     k = picked(text, pending.get("items") or [])
     if k is None:
         m = _BURNT_IN.match(text.strip().lower())

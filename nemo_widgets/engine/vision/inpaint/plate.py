@@ -365,11 +365,16 @@ class _Plates:
         self.plates[k] = (synthesise(plate, missing), self.rois[k], missing)
         if k in self.stacks:
             frames, valid = self.stacks.pop(k)
+            drift = _drift(frames, valid)
+            if drift is not None:  # a hand held still drifts: each frame onto the middle one
+                frames = [_moved(f, -d) for f, d in zip(frames, drift, strict=True)]
+                valid = [_moved(v.astype(np.uint8), -d, cv2.INTER_NEAREST, 0) > 0
+                         for v, d in zip(valid, drift, strict=True)]  # fmt: skip
             ok = np.stack(valid)
             idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
             last = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)
             after = np.minimum.accumulate(np.where(ok, idx, len(frames))[::-1], axis=0)[::-1]
-            self.done_stacks[k] = Stack(self.shots[k].start, np.stack(frames), last, after)
+            self.done_stacks[k] = Stack(self.shots[k].start, np.stack(frames), last, after, drift)
 
     def into(self, an: Analysis) -> None:
         an.plates, an.stacks = self.plates, self.done_stacks
@@ -470,6 +475,9 @@ class Stack:
     frames: np.ndarray  # (n, h, w, 3) uint8
     last: np.ndarray  # (n, h, w) int32
     after: np.ndarray
+    #: Per frame, where its picture sits against the middle frame's (x, y pixels; None: the
+    #: camera held still): frames, last and after are then in the middle frame's view.
+    drift: np.ndarray | None = None
 
     def plate(self, i: int, base: np.ndarray) -> np.ndarray:
         """``base`` (the shot's plate) with each pixel that changed replaced by what the
@@ -489,9 +497,55 @@ class Stack:
         plate = base.astype(np.float32)
         # Where the nearest frames agree with the shot's median, the median (many samples,
         # less noise); where they differ, something passed there: what they saw.
+        if self.drift is not None:  # back into frame i's own view
+            d = self.drift[j]
+            near = _moved(near, d, cv2.INTER_CUBIC, None)
+            tot = _moved(tot, d, cv2.INTER_NEAREST, 0)[..., None]
         same = np.abs(near - plate).sum(2, keepdims=True) < 24
         out = np.where((tot > 0) & ~same, near, plate)
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _moved(
+    img: np.ndarray, d: np.ndarray, interpolation: int = cv2.INTER_CUBIC, border: int | None = None
+) -> np.ndarray:
+    """``img`` with its content moved by ``d`` (x, y pixels): out(p) = img(p − d); ``border``
+    None replicates the edge, else fills with that value."""
+    m = np.float32([[1, 0, d[0]], [0, 1, d[1]]])
+    mode = cv2.BORDER_REPLICATE if border is None else cv2.BORDER_CONSTANT
+    size = (img.shape[1], img.shape[0])
+    return cv2.warpAffine(
+        img, m, size, flags=interpolation, borderMode=mode, borderValue=border or 0
+    )
+
+
+def _drift(
+    frames: list[np.ndarray], valid: list[np.ndarray], least: float = 2.0
+) -> np.ndarray | None:
+    """Where each frame's picture sits against the middle frame's (n × (x, y) pixels), by
+    ECC (translation) on the parts clear of the hole, chained outward from the middle; None
+    when it never strays ``least`` pixels (a tripod: the stack stays exact). A camera that
+    creeps a quarter pixel a frame reads as still frame to frame, yet ends many pixels off."""
+    n = len(frames)
+    if n < 3:
+        return None
+    grey = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
+    mid = n // 2
+    drift = np.zeros((n, 2), np.float32)
+    crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-4)
+    for order in (range(mid + 1, n), range(mid - 1, -1, -1)):
+        for j in order:
+            prev = j - 1 if j > mid else j + 1
+            warp = np.float32([[1, 0, drift[prev][0]], [0, 1, drift[prev][1]]])
+            mask = (valid[j] & valid[mid]).astype(np.uint8)
+            with contextlib.suppress(cv2.error):  # no convergence: the neighbour's estimate
+                _, warp = cv2.findTransformECC(
+                    grey[mid], grey[j], warp, cv2.MOTION_TRANSLATION, crit, mask, 5
+                )
+            drift[j] = warp[:, 2]
+    if np.abs(drift).max() < least:
+        return None
+    return drift
 
 
 Sample = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # crop, valid, loosely valid, need

@@ -520,12 +520,17 @@ def _moved(
 
 
 def _drift(
-    frames: list[np.ndarray], valid: list[np.ndarray], least: float = 2.0
+    frames: list[np.ndarray],
+    valid: list[np.ndarray],
+    least: float = 1.0,
+    better: float = 0.5,
 ) -> np.ndarray | None:
     """Where each frame's picture sits against the middle frame's (n × (x, y) pixels), by
     ECC (translation) on the parts clear of the hole, chained outward from the middle; None
-    when it never strays ``least`` pixels (a tripod: the stack stays exact). A camera that
-    creeps a quarter pixel a frame reads as still frame to frame, yet ends many pixels off."""
+    when it never strays ``least`` pixels (a tripod: the stack stays exact), or when moving
+    the frames by it does not bring them closer to the middle one by ``better`` grey levels
+    (mean absolute difference, over the frames). A camera that creeps a quarter pixel a
+    frame reads as still frame to frame, yet ends many pixels off."""
     n = len(frames)
     if n < 3:
         return None
@@ -544,6 +549,19 @@ def _drift(
                 )
             drift[j] = warp[:, 2]
     if np.abs(drift).max() < least:
+        return None
+    # Kept only when it lines the frames up better than leaving them be (someone moving in
+    # the view, a talking head, pulls ECC off a tripod by a pixel or two).
+    gain = []
+    for j in range(n):
+        m = valid[j] & valid[mid]
+        if j != mid and m.sum() > 100:
+            back = _moved(grey[j], -drift[j], cv2.INTER_LINEAR)
+            gain.append(
+                float(np.mean(cv2.absdiff(grey[j], grey[mid])[m]))
+                - float(np.mean(cv2.absdiff(back, grey[mid])[m]))
+            )
+    if not gain or np.mean(gain) < better:
         return None
     return drift
 

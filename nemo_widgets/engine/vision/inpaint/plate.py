@@ -32,6 +32,7 @@ from nemo_widgets.engine.vision.inpaint.motion import (
     shift,
     thumbnail,
 )
+from nemo_widgets.engine.vision.inpaint.stack import Stack
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
 from nemo_widgets.video_io import FrameCache, FrameReader
 
@@ -365,16 +366,7 @@ class _Plates:
         self.plates[k] = (synthesise(plate, missing), self.rois[k], missing)
         if k in self.stacks:
             frames, valid = self.stacks.pop(k)
-            drift = _drift(frames, valid)
-            if drift is not None:  # a hand held still drifts: each frame onto the middle one
-                frames = [_moved(f, -d) for f, d in zip(frames, drift, strict=True)]
-                valid = [_moved(v.astype(np.uint8), -d, cv2.INTER_NEAREST, 0) > 0
-                         for v, d in zip(valid, drift, strict=True)]  # fmt: skip
-            ok = np.stack(valid)
-            idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
-            last = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)
-            after = np.minimum.accumulate(np.where(ok, idx, len(frames))[::-1], axis=0)[::-1]
-            self.done_stacks[k] = Stack(self.shots[k].start, np.stack(frames), last, after, drift)
+            self.done_stacks[k] = Stack.of(self.shots[k].start, frames, valid)
 
     def into(self, an: Analysis) -> None:
         an.plates, an.stacks = self.plates, self.done_stacks
@@ -463,107 +455,6 @@ class _Keep:
     def held(self, n: int) -> bool:
         """Whether every shot's plate was built in the pass (else a second pass does it)."""
         return self.ok and self.k == len(self.shots) and n == self.known.frames
-
-
-@dataclass
-class Stack:
-    """Every frame's region of interest of a static shot, and for each frame and pixel the
-    nearest frame at or before it, and at or after it, where that pixel was clear of the
-    hole (−1 / len when none)."""
-
-    start: int
-    frames: np.ndarray  # (n, h, w, 3) uint8
-    last: np.ndarray  # (n, h, w) int32
-    after: np.ndarray
-    #: Per frame, where its picture sits against the middle frame's (x, y pixels; None: the
-    #: camera held still): frames, last and after are then in the middle frame's view.
-    drift: np.ndarray | None = None
-
-    def plate(self, i: int, base: np.ndarray) -> np.ndarray:
-        """``base`` (the shot's plate) with each pixel that changed replaced by what the
-        nearest frames in time saw there, weighted by nearness; pixels never clear, or where
-        the nearest frames agree with it, keep ``base``."""
-        j = i - self.start
-        n = len(self.frames)
-        a, b = self.last[j], self.after[j]
-        has_a, has_b = a >= 0, b < n
-        ys, xs = np.indices(a.shape)
-        va = self.frames[np.clip(a, 0, n - 1), ys, xs].astype(np.float32)
-        vb = self.frames[np.clip(b, 0, n - 1), ys, xs].astype(np.float32)
-        wa = np.where(has_a, 1.0 / (1 + j - a), 0.0)[..., None]
-        wb = np.where(has_b, 1.0 / (1 + b - j), 0.0)[..., None]
-        tot = wa + wb
-        near = (va * wa + vb * wb) / np.maximum(tot, 1e-6)
-        plate = base.astype(np.float32)
-        # Where the nearest frames agree with the shot's median, the median (many samples,
-        # less noise); where they differ, something passed there: what they saw.
-        if self.drift is not None:  # back into frame i's own view
-            d = self.drift[j]
-            near = _moved(near, d, cv2.INTER_CUBIC, None)
-            tot = _moved(tot, d, cv2.INTER_NEAREST, 0)[..., None]
-        same = np.abs(near - plate).sum(2, keepdims=True) < 24
-        out = np.where((tot > 0) & ~same, near, plate)
-        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
-
-
-def _moved(
-    img: np.ndarray, d: np.ndarray, interpolation: int = cv2.INTER_CUBIC, border: int | None = None
-) -> np.ndarray:
-    """``img`` with its content moved by ``d`` (x, y pixels): out(p) = img(p − d); ``border``
-    None replicates the edge, else fills with that value."""
-    m = np.float32([[1, 0, d[0]], [0, 1, d[1]]])
-    mode = cv2.BORDER_REPLICATE if border is None else cv2.BORDER_CONSTANT
-    size = (img.shape[1], img.shape[0])
-    return cv2.warpAffine(
-        img, m, size, flags=interpolation, borderMode=mode, borderValue=border or 0
-    )
-
-
-def _drift(
-    frames: list[np.ndarray],
-    valid: list[np.ndarray],
-    least: float = 1.0,
-    better: float = 0.5,
-) -> np.ndarray | None:
-    """Where each frame's picture sits against the middle frame's (n × (x, y) pixels), by
-    ECC (translation) on the parts clear of the hole, chained outward from the middle; None
-    when it never strays ``least`` pixels (a tripod: the stack stays exact), or when moving
-    the frames by it does not bring them closer to the middle one by ``better`` grey levels
-    (mean absolute difference, over the frames). A camera that creeps a quarter pixel a
-    frame reads as still frame to frame, yet ends many pixels off."""
-    n = len(frames)
-    if n < 3:
-        return None
-    grey = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
-    mid = n // 2
-    drift = np.zeros((n, 2), np.float32)
-    crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-4)
-    for order in (range(mid + 1, n), range(mid - 1, -1, -1)):
-        for j in order:
-            prev = j - 1 if j > mid else j + 1
-            warp = np.float32([[1, 0, drift[prev][0]], [0, 1, drift[prev][1]]])
-            mask = (valid[j] & valid[mid]).astype(np.uint8)
-            with contextlib.suppress(cv2.error):  # no convergence: the neighbour's estimate
-                _, warp = cv2.findTransformECC(
-                    grey[mid], grey[j], warp, cv2.MOTION_TRANSLATION, crit, mask, 5
-                )
-            drift[j] = warp[:, 2]
-    if np.abs(drift).max() < least:
-        return None
-    # Kept only when it lines the frames up better than leaving them be (someone moving in
-    # the view, a talking head, pulls ECC off a tripod by a pixel or two).
-    gain = []
-    for j in range(n):
-        m = valid[j] & valid[mid]
-        if j != mid and m.sum() > 100:
-            back = _moved(grey[j], -drift[j], cv2.INTER_LINEAR)
-            gain.append(
-                float(np.mean(cv2.absdiff(grey[j], grey[mid])[m]))
-                - float(np.mean(cv2.absdiff(back, grey[mid])[m]))
-            )
-    if not gain or np.mean(gain) < better:
-        return None
-    return drift
 
 
 Sample = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # crop, valid, loosely valid, need

@@ -22,7 +22,7 @@ class Stack:
     frames: np.ndarray  # (n, h, w, 3) uint8
     last: np.ndarray  # (n, h, w) int32
     after: np.ndarray
-    #: Per frame, where its picture sits against the middle frame's (x, y pixels; None: the
+    #: Per frame, its picture against the middle frame's (2×3, middle → frame; None: the
     #: camera held still): frames, last and after are then in the middle frame's view.
     drift: np.ndarray | None = None
 
@@ -32,8 +32,8 @@ class Stack:
         and where it was clear of the hole (``valid``)."""
         shifts = drift(frames, valid)
         if shifts is not None:  # a hand held still drifts: each frame onto the middle one
-            frames = [moved(f, -d) for f, d in zip(frames, shifts, strict=True)]
-            valid = [moved(v.astype(np.uint8), -d, cv2.INTER_NEAREST, 0) > 0
+            frames = [moved(f, d) for f, d in zip(frames, shifts, strict=True)]
+            valid = [moved(v.astype(np.uint8), d, cv2.INTER_NEAREST, 0) > 0
                      for v, d in zip(valid, shifts, strict=True)]  # fmt: skip
         ok = np.stack(valid)
         idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
@@ -61,24 +61,28 @@ class Stack:
         # less noise); where they differ, something passed there: what they saw.
         if self.drift is not None:  # back into frame i's own view
             d = self.drift[j]
-            near = moved(near, d, cv2.INTER_CUBIC, None)
-            tot = moved(tot, d, cv2.INTER_NEAREST, 0)[..., None]
+            near = moved(near, d, cv2.INTER_CUBIC, None, into=True)
+            tot = moved(tot, d, cv2.INTER_NEAREST, 0, into=True)[..., None]
         same = np.abs(near - plate).sum(2, keepdims=True) < 24
         out = np.where((tot > 0) & ~same, near, plate)
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def moved(
-    img: np.ndarray, d: np.ndarray, interpolation: int = cv2.INTER_CUBIC, border: int | None = None
+    img: np.ndarray,
+    warp: np.ndarray,
+    interpolation: int = cv2.INTER_CUBIC,
+    border: int | None = None,
+    *,
+    into: bool = False,
 ) -> np.ndarray:
-    """``img`` with its content moved by ``d`` (x, y pixels): out(p) = img(p − d); ``border``
-    None replicates the edge, else fills with that value."""
-    m = np.float32([[1, 0, d[0]], [0, 1, d[1]]])
+    """``img`` seen through ``warp`` (2×3, middle frame → this frame, as ECC finds it):
+    out(x) = img(warp·x), the frame in the middle frame's view; ``into``: the other way,
+    out(warp·x) = img(x). ``border`` None replicates the edge, else fills with that value."""
     mode = cv2.BORDER_REPLICATE if border is None else cv2.BORDER_CONSTANT
+    flags = interpolation | (0 if into else cv2.WARP_INVERSE_MAP)
     size = (img.shape[1], img.shape[0])
-    return cv2.warpAffine(
-        img, m, size, flags=interpolation, borderMode=mode, borderValue=border or 0
-    )
+    return cv2.warpAffine(img, warp, size, flags=flags, borderMode=mode, borderValue=border or 0)
 
 
 def drift(
@@ -98,19 +102,21 @@ def drift(
         return None
     grey = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
     mid = n // 2
-    drift = np.zeros((n, 2), np.float32)
+    # Translation only: affine follows the walker and the traffic as much as the camera
+    # (on the street cell 2 dB worse).
+    motion = cv2.MOTION_TRANSLATION
+    drift = np.repeat(np.eye(2, 3, dtype=np.float32)[None], n, axis=0)
     crit = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 1e-4)
     for order in (range(mid + 1, n), range(mid - 1, -1, -1)):
         for j in order:
-            prev = j - 1 if j > mid else j + 1
-            warp = np.float32([[1, 0, drift[prev][0]], [0, 1, drift[prev][1]]])
+            warp = drift[j - 1 if j > mid else j + 1].copy()
             mask = (valid[j] & valid[mid]).astype(np.uint8)
             with contextlib.suppress(cv2.error):  # no convergence: the neighbour's estimate
-                _, warp = cv2.findTransformECC(
-                    grey[mid], grey[j], warp, cv2.MOTION_TRANSLATION, crit, mask, 5
-                )
-            drift[j] = warp[:, 2]
-    if np.abs(drift).max() < least:
+                _, warp = cv2.findTransformECC(grey[mid], grey[j], warp, motion, crit, mask, 5)
+            drift[j] = warp
+    corners = np.float32([[0, 0, 1], [grey[0].shape[1], grey[0].shape[0], 1]])
+    off = np.abs(corners @ drift.transpose(0, 2, 1) - corners[:, :2]).max()
+    if off < least:
         return None
     # Kept only when it lines the frames up better than leaving them be (someone moving in
     # the view, a talking head, pulls ECC off a tripod by a pixel or two).
@@ -118,7 +124,7 @@ def drift(
     for j in range(n):
         m = valid[j] & valid[mid]
         if j != mid and m.sum() > 100:
-            back = moved(grey[j], -drift[j], cv2.INTER_LINEAR)
+            back = moved(grey[j], drift[j], cv2.INTER_LINEAR)
             gain.append(
                 float(np.mean(cv2.absdiff(grey[j], grey[mid])[m]))
                 - float(np.mean(cv2.absdiff(back, grey[mid])[m]))

@@ -18,9 +18,10 @@ Memory stays bounded: analysis runs on small frames; the plate is built from at 
 
 The package follows that flow: ``motion.py`` (cuts, holes, camera motion) → ``flow.py``
 (local flow for parallax) → ``plate.py`` (passes 1 and 2: the analysis and each shot's plate)
-→ ``synthesis.py`` (pixels never seen) → ``fill.py`` (pass 3: composite and encode). Given the
-frames an earlier pass decoded (a :class:`~nemo_widgets.video_io.FrameCache`, as object removal
-keeps from its scan), the analysis reads those instead of decoding the source.
+and ``stack.py`` (a still shot's frames, for a moving hole) → ``synthesis.py`` (pixels never
+seen) → ``fill.py`` (pass 3: composite and encode). Given the frames an earlier pass decoded
+(a :class:`~nemo_widgets.video_io.FrameCache`, as object removal keeps from its scan), the
+analysis reads those instead of decoding the source.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from nemo_widgets.engine.vision.inpaint.motion import (
     detect_cuts,
     thumbnail,
 )
-from nemo_widgets.engine.vision.inpaint.plate import Analysis, FillResult, Known, Stack, analyse
+from nemo_widgets.engine.vision.inpaint.plate import Analysis, FillResult, Known, analyse
+from nemo_widgets.engine.vision.inpaint.stack import Stack
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
 
 __all__ = [

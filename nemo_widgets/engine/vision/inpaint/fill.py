@@ -63,7 +63,9 @@ def filled_frames(
             plate = an.plates[k]
             if k in an.stacks:
                 plate = (an.stacks[k].plate(i, plate[0]), *plate[1:])
-            rgb, passed = _composite(rgb, an.holes[i], plate, to_ref[i], local, prior, memo=memo)
+            rgb, passed = _composite(
+                rgb, an.holes[i], plate, to_ref[i], local, prior, memo=memo, robust=k in an.stacks
+            )
         carried = passed
         yield i, frame, rgb
 
@@ -170,6 +172,7 @@ def _composite(
     tau: float = 6.0,
     keep: float = 0.5,
     memo: dict | None = None,
+    robust: bool = False,
 ) -> tuple[np.ndarray, Carried | None]:
     """The frame with its hole filled from the plate, and (with ``flow``, for parallax) what
     the next frame carries on. With parallax the plate is moved onto the frame by local flow;
@@ -177,7 +180,10 @@ def _composite(
     onto this frame the same way and blended in — weight exp(−age/τ), at least ``keep`` — so
     what was seen one frame ago wins over the plate's longer reach, and the fill does not
     flicker as the per-frame flow changes. ``memo``: what the mask alone decides (its ring
-    and feathered alpha), kept from the last call for a hole that has not changed."""
+    and feathered alpha), kept from the last call for a hole that has not changed.
+    ``robust``: the gain is the per-pixel ratio's median on the ring, not the ratio of its
+    means — for a moving hole, whose ring the plate shows from other moments (someone
+    passing beside it would tilt a mean)."""
     plate, (x0, y0, _x1, _y1), _missing = plate_info
     h, w = rgb.shape[:2]
     feather = feather_for(w, h)
@@ -232,7 +238,11 @@ def _composite(
             age = np.where(m > 0, 1e3, 0).astype(np.float32)
     # Gain match: the plate's exposure to this frame's, on a ring just outside the hole.
     if ring.size > 20:
-        gain = (_ring_mean(region, ring) + 1) / (_ring_mean(fill, ring) + 1)
+        if robust:
+            ratio = (_ring_values(region, ring) + 1) / (_ring_values(fill, ring) + 1)
+            gain = np.median(ratio, axis=0)
+        else:
+            gain = (_ring_mean(region, ring) + 1) / (_ring_mean(fill, ring) + 1)
         fill = _scaled(fill, np.clip(gain, 0.8, 1.25))
     out = rgb.copy()
     out[by0:by1, bx0:bx1] = cv2.blendLinear(fill, region, alpha, 1 - alpha)
@@ -271,6 +281,11 @@ def _scaled(img: np.ndarray, gain: np.ndarray) -> np.ndarray:
     return cv2.LUT(np.ascontiguousarray(img), lut.astype(np.uint8).reshape(256, 1, 3))
 
 
+def _ring_values(img: np.ndarray, ring: np.ndarray) -> np.ndarray:
+    """The colours (float32, one row per pixel) of ``img`` at the flat pixel indices ``ring``."""
+    return np.take(img.reshape(-1, 3), ring, axis=0).astype(np.float32)
+
+
 def _ring_mean(img: np.ndarray, ring: np.ndarray) -> np.ndarray:
     """The mean colour (float32) of ``img`` at the flat pixel indices ``ring``."""
-    return np.take(img.reshape(-1, 3), ring, axis=0).astype(np.float32).mean(0)
+    return _ring_values(img, ring).mean(0)

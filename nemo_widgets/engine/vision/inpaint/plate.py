@@ -32,6 +32,7 @@ from nemo_widgets.engine.vision.inpaint.motion import (
     shift,
     thumbnail,
 )
+from nemo_widgets.engine.vision.inpaint.stack import Stack
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
 from nemo_widgets.video_io import FrameCache, FrameReader
 
@@ -365,11 +366,7 @@ class _Plates:
         self.plates[k] = (synthesise(plate, missing), self.rois[k], missing)
         if k in self.stacks:
             frames, valid = self.stacks.pop(k)
-            ok = np.stack(valid)
-            idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
-            last = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)
-            after = np.minimum.accumulate(np.where(ok, idx, len(frames))[::-1], axis=0)[::-1]
-            self.done_stacks[k] = Stack(self.shots[k].start, np.stack(frames), last, after)
+            self.done_stacks[k] = Stack.of(self.shots[k].start, frames, valid)
 
     def into(self, an: Analysis) -> None:
         an.plates, an.stacks = self.plates, self.done_stacks
@@ -458,40 +455,6 @@ class _Keep:
     def held(self, n: int) -> bool:
         """Whether every shot's plate was built in the pass (else a second pass does it)."""
         return self.ok and self.k == len(self.shots) and n == self.known.frames
-
-
-@dataclass
-class Stack:
-    """Every frame's region of interest of a static shot, and for each frame and pixel the
-    nearest frame at or before it, and at or after it, where that pixel was clear of the
-    hole (−1 / len when none)."""
-
-    start: int
-    frames: np.ndarray  # (n, h, w, 3) uint8
-    last: np.ndarray  # (n, h, w) int32
-    after: np.ndarray
-
-    def plate(self, i: int, base: np.ndarray) -> np.ndarray:
-        """``base`` (the shot's plate) with each pixel that changed replaced by what the
-        nearest frames in time saw there, weighted by nearness; pixels never clear, or where
-        the nearest frames agree with it, keep ``base``."""
-        j = i - self.start
-        n = len(self.frames)
-        a, b = self.last[j], self.after[j]
-        has_a, has_b = a >= 0, b < n
-        ys, xs = np.indices(a.shape)
-        va = self.frames[np.clip(a, 0, n - 1), ys, xs].astype(np.float32)
-        vb = self.frames[np.clip(b, 0, n - 1), ys, xs].astype(np.float32)
-        wa = np.where(has_a, 1.0 / (1 + j - a), 0.0)[..., None]
-        wb = np.where(has_b, 1.0 / (1 + b - j), 0.0)[..., None]
-        tot = wa + wb
-        near = (va * wa + vb * wb) / np.maximum(tot, 1e-6)
-        plate = base.astype(np.float32)
-        # Where the nearest frames agree with the shot's median, the median (many samples,
-        # less noise); where they differ, something passed there: what they saw.
-        same = np.abs(near - plate).sum(2, keepdims=True) < 24
-        out = np.where((tot > 0) & ~same, near, plate)
-        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 Sample = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # crop, valid, loosely valid, need

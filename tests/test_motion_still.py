@@ -1,0 +1,76 @@
+"""The camera-motion tracker's shortcut for a tripod shot: a frame whose keypoints are found
+again at the very same places is still, and is neither described nor matched; a frame that
+moves is matched and refined as before."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from nemo_widgets.engine.vision.inpaint import MotionTracker, Shot
+from nemo_widgets.samples import sample_path
+from nemo_widgets.stills import frame
+
+W, H, N = 320, 180, 24
+
+
+@pytest.fixture(scope="module")
+def street() -> np.ndarray:
+    still = np.asarray(frame(sample_path("bikes"), 6.5).convert("RGB"))
+    return cv2.resize(still, (480, 204), interpolation=cv2.INTER_AREA)
+
+
+class CountingMatcher:
+    """The tracker's matcher, counting the frames it matched."""
+
+    def __init__(self, matcher: cv2.BFMatcher) -> None:
+        self.matcher, self.calls = matcher, 0
+
+    def match(self, a: np.ndarray, b: np.ndarray):
+        self.calls += 1
+        return self.matcher.match(a, b)
+
+
+def _track(bg: np.ndarray, step: float) -> tuple[MotionTracker, Shot, CountingMatcher]:
+    """A shot over the street (sensor noise, a blob moving through it as the hole) whose
+    camera pans ``step`` pixels a frame (sub-pixel steps by a warp)."""
+    rng = np.random.default_rng(7)
+    tracker = MotionTracker()
+    counter = CountingMatcher(tracker.matcher)
+    tracker.matcher = counter  # type: ignore[assignment]
+    for i in range(N):
+        move = np.float32([[1, 0, -40 - step * i], [0, 1, -10]])
+        img = cv2.warpAffine(bg, move, (W, H), flags=cv2.INTER_CUBIC)
+        img = np.clip(img + rng.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
+        hole = np.zeros((H, W), np.uint8)
+        cv2.ellipse(hole, (100 + 3 * i, 110), (26, 18), 20, 0, 360, 1, -1)
+        img[hole > 0] = (220, 40, 170)
+        tracker.add(i, img, hole.astype(bool))
+    shot = Shot(0, N)
+    tracker.fill(shot)
+    return tracker, shot, counter
+
+
+def test_a_still_camera_is_known_without_matching(street) -> None:
+    tracker, shot, counter = _track(street, 0.0)
+    assert shot.static
+    # Nearly every frame is found still by its keypoints alone (sensor noise moves a few).
+    assert len(tracker.still) >= 0.8 * (N - 1)
+    assert counter.calls <= 0.2 * (N - 1)
+    for i in range(N):
+        np.testing.assert_array_equal(shot.to_ref[i], np.eye(3))
+
+
+@pytest.mark.parametrize("step", [2.0, 0.75])
+def test_a_moving_camera_is_still_matched_and_followed(street, step: float) -> None:
+    tracker, shot, counter = _track(street, step)
+    assert not shot.static
+    assert not tracker.still
+    assert counter.calls == N - 1  # every frame matched to the one before
+    for i in range(N):
+        # Frame i sees the street shifted by step * (i - ref): its map to the reference
+        # moves a point by that much, to a fraction of a pixel.
+        p = shot.to_ref[i] @ np.array([W / 2, H / 2, 1.0])
+        dx = p[0] / p[2] - W / 2
+        assert abs(dx - step * (i - shot.ref)) < 0.25, (i, dx)

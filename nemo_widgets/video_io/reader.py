@@ -97,13 +97,14 @@ class DecodedFrame:
         w, h = self.frame.width, self.frame.height
         return (h, w) if self.rotation in (90, 270) else (w, h)
 
-    def scaled(self, width: int, height: int) -> np.ndarray:
+    def scaled(self, width: int, height: int, interpolation: str | None = None) -> np.ndarray:
         """Upright RGB ``width`` × ``height`` (upright size), scaled while converting, so a
-        small picture of a large frame costs no full-size RGB frame (previews)."""
+        small picture of a large frame costs no full-size RGB frame (previews);
+        ``interpolation``: swscale's ("AREA" averages, as a thumbnail wants)."""
         if (width, height) == self.size:
             return self.rgb
         w, h = (height, width) if self.rotation in (90, 270) else (width, height)
-        rgb = self.frame.to_ndarray(width=w, height=h, format="rgb24")
+        rgb = self.frame.to_ndarray(width=w, height=h, format="rgb24", interpolation=interpolation)
         return rotate(rgb, self.rotation)
 
 

@@ -114,6 +114,7 @@ class MotionTracker:
         self.moves: dict[int, float] = {}
         #: Frames found still by their keypoints alone (no descriptors, no matching).
         self.still: set[int] = set()
+        self._was_still = False
 
     def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
         """Frame ``i`` (``hole``: its mask, or None); neither array may change after."""
@@ -164,13 +165,17 @@ class MotionTracker:
         # and descriptors as ``detectAndCompute``.
         kp, des = self.orb.detect(gray, keep), None
         places = _places(kp)
-        if self.prev is not None and _still(places, self.prev[2]):
+        # Hysteresis: a still camera stays still down to a lower share (sensor noise moves
+        # some keypoints); from a moving one it takes the full share.
+        share = STILL_SHARE if self._was_still else MOVED_SHARE
+        if self.prev is not None and _still(places, self.prev[2], share):
             # A tripod's frame: most keypoints found again at the very same place (to the
             # quarter pixel, same pyramid level), which is what a match would have said
             # (its median move is 0) at a fifth of the cost. The previous frame's
             # descriptors are made later if a frame that moves needs them.
             self.moves[i], self.rel[i] = 0.0, np.eye(3)
             self.still.add(i)
+            self._was_still = True
         elif self.prev is not None:
             pkp, pdes, _ = self.prev
             if pdes is None and len(pkp):
@@ -193,6 +198,7 @@ class MotionTracker:
                             self._hold(+1, gray, self.prev_gray, keep)
                         hmat = _full(est, scale)
             self.rel[i] = hmat
+            self._was_still = self.moves.get(i, 0.0) < 0.35
             while self.pending and sum(self._held.values()) > self.pending_bytes:
                 self._settle(min(self.pending))
         self.prev = (kp, des, places)
@@ -272,11 +278,15 @@ class MotionTracker:
 
 #: Share of a frame's keypoints found again at the very same place (to the quarter pixel, on
 #: the same pyramid level) in the previous frame from which the camera is taken as still
-#: without matching: half of them there means the match's median move would be 0 (see
-#: ``moves``), the mark of a still frame. Measured at 960 px on real clips (a tripod street,
-#: a time-lapse, talking heads, handheld ones): frames that move share at most 0.42; still
-#: ones 0.33–0.9 (those under the mark are matched, as before).
-STILL_SHARE = 0.5
+#: without matching. Half of them there (``MOVED_SHARE``, after a frame that moved) means the
+#: match's median move would be 0 (see ``moves``); a camera already still stays still down to
+#: ``STILL_SHARE`` (sensor noise and passers-by move some). Measured at 960 px on real clips
+#: (a tripod street at 1080p, a time-lapse, talking heads, handheld ones): frames a match
+#: finds moving share at most 0.42, still ones 0.33–0.9; under the mark they are matched, as
+#: before. A still frame's map is the identity where the match's would have been a
+#: near-identity estimate (a fifth of a pixel on a handheld clip).
+STILL_SHARE = 0.4
+MOVED_SHARE = 0.5
 
 
 def _places(kp: tuple) -> np.ndarray:

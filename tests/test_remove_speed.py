@@ -1,16 +1,23 @@
-"""The camera-motion tracker's shortcut for a tripod shot: a frame whose keypoints are found
-again at the very same places is still, and is neither described nor matched; a frame that
-moves is matched and refined as before."""
+"""The removal's speed path, pinned by what it does rather than by a clock: the camera-motion
+tracker's shortcut for a tripod shot (a frame whose keypoints are found again at the very same
+places is still, and is neither described nor matched; a frame that moves is matched and
+refined as before), and the scan of a clip too long to keep (only its keyframes converted
+whole, the same cuts and detections)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
 from nemo_widgets.engine.vision.inpaint import MotionTracker, Shot
+from nemo_widgets.engine.vision.remove import scan
 from nemo_widgets.samples import sample_path
 from nemo_widgets.stills import frame
+from nemo_widgets.video_io import FrameCache
+from nemo_widgets.video_io.reader import DecodedFrame
 
 W, H, N = 320, 180, 24
 
@@ -74,3 +81,31 @@ def test_a_moving_camera_is_still_matched_and_followed(street, step: float) -> N
         p = shot.to_ref[i] @ np.array([W / 2, H / 2, 1.0])
         dx = p[0] / p[2] - W / 2
         assert abs(dx - step * (i - shot.ref)) < 0.25, (i, dx)
+
+
+def test_a_clip_too_long_to_keep_is_scanned_converting_only_its_keyframes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """The street sample (five hard cuts): kept whole, every frame is converted to RGB; too
+    long to keep, only the keyframes are, and the cuts and the tracks are the same."""
+    converted = [0]
+    plain = DecodedFrame.rgb
+
+    def counting(self: DecodedFrame) -> np.ndarray:
+        if self._rgb is None:
+            converted[0] += 1
+        return plain.fget(self)
+
+    monkeypatch.setattr(DecodedFrame, "rgb", property(counting))
+    src = sample_path("bikes")
+    scans = []
+    for budget in (1 << 30, 1):
+        converted[0] = 0
+        with FrameCache(tmp_path, budget) as cache:
+            scans.append((scan(src, {"car"}, cache=cache), converted[0], cache.whole))
+    (kept, n_kept, whole), (lean, n_lean, lean_whole) = scans
+    assert whole and not lean_whole
+    assert n_kept == kept.frames
+    assert n_lean == len(lean.keyframes) < kept.frames / 5
+    assert len(kept.cuts) >= 5 and lean.cuts == kept.cuts
+    assert [t.boxes for t in lean.tracks] == [t.boxes for t in kept.tracks]

@@ -32,9 +32,9 @@ class Stack:
         and where it was clear of the hole (``valid``)."""
         shifts = drift(frames, valid)
         if shifts is not None:  # a hand held still drifts: each frame onto the middle one
-            frames = [moved(f, d) for f, d in zip(frames, shifts, strict=True)]
-            valid = [moved(v.astype(np.uint8), d, cv2.INTER_NEAREST, 0) > 0
-                     for v, d in zip(valid, shifts, strict=True)]  # fmt: skip
+            for j, d in enumerate(shifts):  # in place: one frame's copy at a time
+                frames[j] = moved(frames[j], d)
+                valid[j] = moved(valid[j].astype(np.uint8), d, cv2.INTER_NEAREST, 0) > 0
         ok = np.stack(valid)
         idx = np.arange(len(frames), dtype=np.int32)[:, None, None]
         last = np.maximum.accumulate(np.where(ok, idx, -1), axis=0)

@@ -81,7 +81,7 @@ def test_parked_person_never_seen_beats_telea_and_keeps_texture(
     out, _ = _fill(tmp_path, case)
     ours, telea, untouched = _psnr(out, case), _psnr(_telea(case), case), _psnr(case.frames, case)
     tex, tex_telea = _texture(out, case), _texture(_telea(case), case)
-    # Measured 16.5 dB against Telea's 15.9 (untouched 10.3); texture 0.59 against 0.45 (the
+    # Measured 16.2 dB against Telea's 15.9 (untouched 10.3); texture 0.59 against 0.45 (the
     # issue asks 0.6–1.5: this case is just short of it).
     assert ours >= telea and ours > untouched + 3, (ours, telea, untouched)
     assert 0.5 <= tex <= 1.5 and tex > tex_telea + 0.08, (tex, tex_telea)

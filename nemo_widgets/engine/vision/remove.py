@@ -34,6 +34,7 @@ from nemo_widgets.engine.vision.inpaint import (
 from nemo_widgets.engine.vision.inpaint.plate import timed
 from nemo_widgets.engine.vision.labels import NEAR_COLOURS, Target
 from nemo_widgets.engine.vision.masks import Masker
+from nemo_widgets.engine.vision.scene_motion import camera_motion, relative_speed
 from nemo_widgets.video_io import CACHE_BYTES, FrameCache, FrameReader
 
 Box = tuple[float, float, float, float]
@@ -183,6 +184,31 @@ class Scan:
     @property
     def thumb_scale(self) -> float:
         return thumbnail_scale(self.width, self.height)
+
+    def scene_speed(self, t: Track) -> float:
+        """How fast ``t`` moves against the scene (:meth:`Track.speed` with the camera's own
+        motion between its keyframes taken out, measured on the keyframes' thumbnails away
+        from the thing itself): a parked motorbike in a handheld shot crosses the frame with
+        the camera, and is still parked. :meth:`Track.speed` where the camera's path is not
+        known."""
+        ks = sorted(t.boxes)
+        if not all(k in self.thumbs for k in ks):
+            return t.speed(self.fps)
+        s = self.thumb_scale
+        to_thumb = np.diag([s, s, 1.0])
+
+        def away(k: int) -> np.ndarray:
+            m = np.full(self.thumbs[k].shape, 255, np.uint8)
+            x0, y0, x1, y1 = (round(v * s) for v in t.boxes[k])
+            m[max(0, y0 - 2) : y1 + 2, max(0, x0 - 2) : x1 + 2] = 0
+            return m
+
+        cameras = {}
+        for a, b in itertools.pairwise(ks):
+            hm = camera_motion(self.thumbs[a], self.thumbs[b], (away(a), away(b)))
+            cameras[b] = (a, np.linalg.inv(to_thumb) @ hm @ to_thumb)
+        rel = relative_speed(t.boxes, cameras, self.fps)
+        return t.speed(self.fps) if rel is None else rel
 
     def shot_span(self, frame: int) -> tuple[int, int]:
         """First frame and one past the last of the shot ``frame`` is in."""
@@ -452,7 +478,7 @@ def describe(t: Track, scan: Scan) -> str:
     if t.label == "person" and t.colour():
         label = f"person in {t.colour()}"
     what = " ".join(x for x in (colour, label) if x)
-    still = t.speed(scan.fps) <= 0.15
+    still = scan.scene_speed(t) <= 0.15
     how = ("standing" if t.label == "person" else "parked") if still else "moving"
     return f"the {what}, {how} {side} of the frame"
 

@@ -6,11 +6,13 @@ its own."""
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.vision.remove import Box
+if TYPE_CHECKING:
+    from nemo_widgets.engine.vision.remove import Box
 
 
 def components(
@@ -31,18 +33,7 @@ def components(
 def moving_boxes(prev: np.ndarray, cur: np.ndarray) -> tuple[list[Box], np.ndarray]:
     """Regions of ``cur`` (grey, small) that moved differently from the camera since ``prev``,
     and the camera's homography (``prev`` → ``cur``)."""
-    orb = cv2.ORB_create(800)
-    ka, da = orb.detectAndCompute(prev, None)
-    kb, db = orb.detectAndCompute(cur, None)
-    hmat = np.eye(3)
-    if da is not None and db is not None and len(ka) >= 12 and len(kb) >= 12:
-        m = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(da, db)
-        if len(m) >= 12:
-            a = np.float32([ka[x.queryIdx].pt for x in m])
-            b = np.float32([kb[x.trainIdx].pt for x in m])
-            est, _ = cv2.findHomography(a, b, cv2.RANSAC, 3.0)
-            if est is not None:
-                hmat = est
+    hmat = camera_motion(prev, cur)
     h, w = cur.shape
     warped = cv2.warpPerspective(prev, hmat, (w, h), borderMode=cv2.BORDER_REPLICATE)
     valid = cv2.warpPerspective(np.ones_like(prev), hmat, (w, h)) > 0
@@ -53,6 +44,30 @@ def moving_boxes(prev: np.ndarray, cur: np.ndarray) -> tuple[list[Box], np.ndarr
     moved = cv2.morphologyEx(moved, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     boxes = [b[:4] for b in components(moved, 0.003, 0.3)]
     return [b for b in boxes if _moved_on_its_own(warped, cur, b)], hmat
+
+
+def camera_motion(
+    prev: np.ndarray,
+    cur: np.ndarray,
+    masks: tuple[np.ndarray, np.ndarray] | tuple[None, None] = (None, None),
+) -> np.ndarray:
+    """The camera's homography from ``prev`` to ``cur`` (grey, small; ORB + RANSAC), the
+    identity where too little matches. ``masks`` (uint8, non-zero where features may be
+    taken): keep a big moving thing's own features out (a walker filling a third of the
+    frame otherwise reads as the camera panning)."""
+    orb = cv2.ORB_create(800)
+    ka, da = orb.detectAndCompute(prev, masks[0])
+    kb, db = orb.detectAndCompute(cur, masks[1])
+    hmat = np.eye(3)
+    if da is not None and db is not None and len(ka) >= 12 and len(kb) >= 12:
+        m = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(da, db)
+        if len(m) >= 12:
+            a = np.float32([ka[x.queryIdx].pt for x in m])
+            b = np.float32([kb[x.trainIdx].pt for x in m])
+            est, _ = cv2.findHomography(a, b, cv2.RANSAC, 3.0)
+            if est is not None:
+                hmat = est
+    return hmat
 
 
 def _moved_on_its_own(warped: np.ndarray, cur: np.ndarray, box: tuple, reach: int = 8) -> bool:

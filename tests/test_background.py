@@ -537,3 +537,22 @@ def test_closer_view_moves_edges_but_does_not_invent_people() -> None:
     sh, sw = mask.shape
     assert got[round(330 * sh / h), round(800 * sw / w)] == 0  # not invented
     assert got.max() > 0.9  # the disc is still there
+
+
+@pytest.mark.parametrize(
+    ("size", "landscape"),
+    [((352, 288), False), ((400, 400), False), ((400, 300), True), ((1280, 720), True)],
+)
+def test_near_square_frames_get_the_general_model(size: tuple[int, int], landscape: bool) -> None:
+    """CIF / 5:4 and square frames go to the 256×256 model, 4:3 and wider to the landscape
+    one; best quality adds the other model, whichever the first is."""
+    from nemo_widgets.engine.vision.matte import Matte
+
+    w, h = size
+    m = Matte(w, h)
+    assert (m.seg.w, m.seg.h) == ((256, 144) if landscape else (256, 256))
+    best = Matte(w, h, quality="best")
+    assert best.seg2 is not None and {(best.seg.w, best.seg.h), (best.seg2.w, best.seg2.h)} == {
+        (256, 144),
+        (256, 256),
+    }

@@ -64,6 +64,15 @@ CLARIFY = {
         'Where should I split it? E.g. "split at 0:10".',
         "要在哪里分割？例如“在 0:10 分割”。",
     ),
+    "add_what": (
+        "Add what, and how: the picture as a clip on the timeline, or as the background?",
+        "要添加什么、怎么加：把图片作为片段放进时间线，还是用作背景？",
+    ),
+    "cut_or_split": (
+        "Split the video into two parts there (nothing is removed), or cut off everything after "
+        "that point?",
+        "是在那里分割成两段（不删任何内容），还是把那之后的部分都剪掉？",
+    ),
     "reorder_where": (
         "Where should that clip go — to the start or the end?",
         "这个片段要移到哪里：开头还是结尾？",
@@ -209,7 +218,7 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
     if re.search(r"how long|duration|length|多长|时长|几秒|多少秒", q):
         secs = d.end / 1000
         return f"视频时长 {secs:.1f} 秒。" if zh else f"The timeline is {secs:.1f} s long."
-    if re.search(r"\bmusic\b|\bsong\b|音乐", q) and about in (
+    if re.search(r"\bmusic\b|\bsong\b|\bbgm\b|\btrack\b|音乐|配乐|歌|曲子", q) and about in (
         None,
         "add_music",
         "set_volume",

@@ -28,6 +28,7 @@ ANSWERS = {
     "volume_level": ("set_volume", "mute"),
     "which_sound": ("set_volume", "mute"),
     "split_where": ("split",),
+    "cut_or_split": ("split", "trim", "cut"),
     "remove_what": ("remove_object", "remove_music", "remove_title", "remove_clip", "trim", "cut"),
     "which_music": ("replace_music", "add_music"),
     "which_clip": ("remove_clip", "reorder"),
@@ -190,7 +191,7 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     )
     if re.fullmatch(
         r"(?:the )?(?:original|clip'?s?|video'?s?|own|camera|street|background) (?:sound|audio|"
-        r"noise)|原声|原音|视频原声|现场声音?",
+        r"noise)|(?:视频的?)?(?:原声|原音|现场声音?)(?:了|啦)?",
         core,
     ):
         return Step("mute", {"target": "video"})  # "I don't want the original sound"

@@ -122,6 +122,11 @@ REST_GOES = re.compile(
     r"(?:后面|后边|剩下|剩余|其他|其余|别的|之后)(?:的)?(?:部分|内容)?(?:都|全|全部)?(?:不要了?|删掉?了?|"
     r"去掉|剪掉|扔掉|丢掉)(?:吧)?"
 )
+#: "the rest goes" said of everything but the part just named (not "后面的": after it only)
+OTHERS_GO = re.compile(
+    r"(?:其他|其余|别的|剩下|剩余)(?:的)?(?:部分|内容)?(?:都|全|全部)?(?:不要|删|去掉|剪掉|扔掉|丢掉)|"
+    r"\b(?:the rest|the remainder|everything else)\b"
+)
 _KEEPS = re.compile(r"\b(?:keep|only)\b|保留|只要|只留|留下|截取")
 
 

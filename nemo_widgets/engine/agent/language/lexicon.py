@@ -171,8 +171,10 @@ QUIETER = rx(
     r"too loud|not so loud|duck|fainter)\b|"
     r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b|"
     r"\b(?:drop|cut|bring down|take down)\b.*\b(?:volume|level|loudness)\b",
+    r"\b(?:blasting|deafening|ear-?splitting|hurts? my ears|overpowering)\b",
     r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大|"
-    r"(?:别|不要)(?:那么|这么|太)(?:吵|大声|响)",
+    r"(?:别|不要)(?:那么|这么|太)(?:吵|大声|响)|太炸|炸耳|震耳|刺耳|吵死|太闹|耳朵(?:受不了|疼|痛)|"
+    r"吵得",
 )
 A_BIT = rx(
     r"\b(?:a bit|a little|slightly|little|somewhat|a tad|a touch|bit|kinda|a notch|a little bit)\b",
@@ -234,7 +236,10 @@ NEGATION = rx(
     r"^i (?:didn'?t|did not|never) (?:ask|tell|say|want)(?: you)?(?: to)?\b|"
     r"^who (?:told|asked) you to\b|^(?:make sure|be sure) (?:not to|you don'?t|to not)\b|"
     r"\bi(?:'?d| would)? (?:prefer|rather) not(?: to)?(?: have)?\b",
-    r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
+    # "骑车那个人别去掉", "音乐不要删": the thing first, then its negated verb
+    r"(?<![分特区告])(?:不用|不要|别|无需|不需要|不必|千万别|可别)(?:再)?(?:给我)?(?:改|动|换|变|调|"
+    r"删除?|加|剪|去掉|去除|拿掉|抹掉|抹去|擦掉|移除|[pP]掉|抠掉|关|碰)(?:掉|了|吧|啊|哦|呀|哈|"
+    r"就行|就好|就可以|就成)*[。!！.~～]*$",
 )
 CANCEL = rx(
     r"^(?:(?:nah|no|ok|okay|oh|hmm+|um+|eh|meh|ugh|actually|wait|sorry|hey)[\s,.!]+)*"

@@ -299,7 +299,10 @@ def _background(
 ) -> tuple[str, dict[str, Any]] | None:
     from nemo_widgets.engine.agent.language.intents import colour_in
 
-    if not lx.BACKGROUND.search(t) or re.search(
+    bare = t
+    for f in files:  # "add backdrop.jpg to the timeline": a file's name says no "background"
+        bare = bare.replace(simplified(str(f.get("filename", "")).lower()) or "\0", " ")
+    if not lx.BACKGROUND.search(bare) or re.search(
         r"背景音乐|background (?:music|song|track|audio|noise|sound)", t
     ):
         return None

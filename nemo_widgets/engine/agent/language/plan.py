@@ -36,6 +36,7 @@ from nemo_widgets.engine.agent.language.context import (
 from nemo_widgets.engine.agent.language.contrast import (
     INSTEAD,
     ONLY,
+    OTHERS_GO,
     REST_GOES,
     TOPIC_TOOLS,
     at_end,
@@ -179,8 +180,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             u.steps.append(Step("clarify", why="trim_which"))
             continue
         if u.steps and u.steps[-1].tool == "trim" and REST_GOES.fullmatch(c.strip(" .!。")):
-            if prev is not None and keeps(prev[0]):
-                continue  # "保留前10秒，后面的不要": the keep said it
+            if prev is not None and (keeps(prev[0]) or not VERB.search(prev[0])):
+                continue  # "保留前10秒，后面的不要", "从0:12到结尾，其他不要了": the kept part
             u.steps[-1] = Step("clarify", why="trim_which")  # "cut the first 5 s, the rest goes"
             continue
         if u.steps and re.fullmatch(
@@ -288,7 +289,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue
         if (
             u.steps
-            and u.steps[-1].tool == "split"
+            and (u.steps[-1].tool == "split" or u.steps[-1].why == "cut_or_split")
             and re.search(
                 r"\b(?:delete|remove|drop|lose|cut|get rid of|throw away|trash)\s+(?:the\s+)?"
                 r"(?:rest|remainder|everything else|other part|second part)\b|剩下的|"
@@ -355,6 +356,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
+            # "0:05到0:20，其余的不要了": the span named stays
+            keep = keep or bool(OTHERS_GO.search(c) or REST_GOES.search(c))
             last_edit = earlier_spans(earlier, s, keep, u.steps) or last_edit
             pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None

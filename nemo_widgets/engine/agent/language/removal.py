@@ -91,6 +91,13 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         )  # "去掉原声", "视频的声音去掉", "remove the voices"
     if is_background_only(phrase):
         return None  # the background family handles it
+    if re.fullmatch(
+        r"(?:the |all the |all )?(?:rest|remainder|everything else|other parts?)(?: of it)?|"
+        r"(?:剩下|剩余|其他|其余|别的|后面|后边)的?(?:部分|内容)?",
+        phrase,
+    ):
+        # "…, delete everything else", "剩下的都删掉": the part named before stays; alone, ask
+        return Step("clarify", why="trim_which")
     if BEFORE_GOES.search(c) or re.fullmatch(
         r"(?:everything|anything|all|the (?:part|bit|stuff)) (?:before|until)(?: (?:it|that))?|"
         r"(?:之前|前面|前边)的?",

@@ -15,7 +15,8 @@ from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_rang
 _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
     r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off)\b|"
-    r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了"
+    r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了|拿掉|拿走|弄掉|干掉|砍掉|扔掉|丢掉|"
+    r"移除|清除|抹掉"
 )
 _KEEPING = re.compile(
     r"\bkeep\b|\bonly\b|\bjust\b|\bto\s+(?:the\s+|just\s+the\s+|only\s+the\s+)?(?:first|last|"

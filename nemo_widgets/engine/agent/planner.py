@@ -120,7 +120,8 @@ def finish(p: Plan, state: dict[str, Any]) -> Plan:
             f"were used ({asked}). Upload a video first, then ask again."
         )
         kept = [st for st in p.steps if st.tool in NO_CHANGE]
-        p.steps = [Step("decline", {"reason": reason}), *kept]
+        # something essential is missing (the video): a question, not a refusal
+        p.steps = [Step("clarify", {"question": reason}, why="no_video"), *kept]
         p.calls = []
     if not p.calls:
         from nemo_widgets.engine.agent.replies import no_change_reply

@@ -445,7 +445,8 @@ def split(t: str, s: Session) -> Step | None:
         r"(?:two|2|half|halves)\b|"
         r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
         r"(?:in two |into two )?at\b|"
-        r"\binto two (?:clips|parts|pieces)\b|分割|"
+        r"\binto two (?:clips|parts|pieces)\b|\b(?:cut|split|edit) (?:point|mark)s?\b|"
+        r"分割|分割点|切点|"
         r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
         t,

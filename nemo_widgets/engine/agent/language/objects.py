@@ -198,12 +198,16 @@ def object_phrase(t: str) -> str | None:
     )
     if m:
         return _clean(m.group(1)) or None
-    m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t) or re.search(
-        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
-        r"out of (?:the )?"
-        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
-        r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
-        t,
+    m = (
+        re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
+        or re.search(rf"\bmake\s+(?:disappear|vanish|go away)\s+(.+?)(?={_STOP})", t)
+        or re.search(
+            r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
+            r"out of (?:the )?"
+            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+            r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
+            t,
+        )
     )
     if m:
         return _clean(next((g for g in m.groups() if g), "")) or None

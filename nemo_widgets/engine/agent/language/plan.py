@@ -29,8 +29,10 @@ from nemo_widgets.engine.agent.language.context import (
     fold,
     imagine,
     mentioned,
+    new_one,
     noun_phrase,
     refine,
+    split_piece,
     topic_of,
 )
 from nemo_widgets.engine.agent.language.contrast import (
@@ -225,6 +227,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if lx.CANCEL.search(c):
             u.steps.append(Step("decline", why="cancel"))  # "is ok like this", "nah forget it"
             continue
+        if u.steps and not UNDO.search(c) and re.fullmatch(r"(.{1,6}?)(?:[\s,，]*\1)+[!！~]*", c):
+            continue  # "加速到2倍 快点快点", "…, quick quick": urging, said of the step before
         if REMARK.match(c):
             # "nice, the background looks better": nothing asked; "OK" if it is all there is
             if len(clauses) == 1:
@@ -287,6 +291,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if (asked := question(c, clause, norm.raw, s, norm.quotes, context)) is not None:
             u.steps += asked
             continue
+        if u.steps and u.steps[-1].tool == "split" and (piece := split_piece(c, s)) is not None:
+            u.steps.append(piece)  # "split at 10 and delete the second half": that piece goes
+            last_edit = piece
+            imagine(s, piece)
+            continue
         if (
             u.steps
             and (u.steps[-1].tool == "split" or u.steps[-1].why == "cut_or_split")
@@ -310,6 +319,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
             prev, correcting = (c, [u.steps[-1]], prev[2]), False
             continue
+        c = new_one(c, last_edit)  # "…, and add a new one saying Thanks": a new title
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
         if (

@@ -71,6 +71,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if phrase and re.search(r"[\u4e00-\u9fff]", phrase):
         # "…的路人全部删掉", "…人影也去掉": how many / "too" is not part of the thing
         phrase = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", phrase) or phrase
+    if phrase:  # "the portion which is from 0:16 until 0:19": the relative clause's start
+        phrase = re.sub(r"\s+(?:which|that|who)(?:\s+(?:is|are|was|goes|runs))?$", "", phrase)
     if phrase and re.search(r"«\d+»", phrase):
         return None
     if phrase is None or lx.PRONOUN.match(phrase):

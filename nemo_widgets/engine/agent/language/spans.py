@@ -16,6 +16,7 @@ _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
     r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off)\b|"
     r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了|拿掉|拿走|弄掉|干掉|砍掉|扔掉|丢掉|"
+    r"(?:剪|裁|切|砍)了(?!.*(?:到|成|至))|"
     r"移除|清除|抹掉"
 )
 _KEEPING = re.compile(
@@ -25,7 +26,7 @@ _KEEPING = re.compile(
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
     r"只留|截取|剩下(?!的)|只剩|就留|(?<![保停])留(?=前|后|最后|开头|结尾|中间|\s*\d)|"
-    r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
+    r"剪成|剪到|剪至|裁成|裁到|裁至|截成|截到|截至|缩短到|缩短为|只保留|留下|留着"
 )
 
 

@@ -71,6 +71,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     )
     weak_add = re.search(
         r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个|"
+        r"\b(?:put|place|show|display|overlay|pop)\s+(?:up\s+)?(?:the\s+)?(?:text|caption|words?|"
+        r"heading)\b(?!\s+(?:to|up|down|higher|lower|at the|on the|in the))|"
         r"\b(?:put|place|show|display)\b.*\b(?:saying|that says|which says|that reads|with the "
         r"words)\b",
         t,

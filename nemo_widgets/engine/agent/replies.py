@@ -162,6 +162,8 @@ def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
         lead = (
             "请输入指令。"
             if why == "empty"
+            else "你好！"
+            if why == "greeting"
             else "没听懂这句话，没有做任何修改。"
             if why == "unknown"
             else ""
@@ -183,6 +185,8 @@ def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
     lead = (
         "Please type an instruction. "
         if why == "empty"
+        else "Hi! "
+        if why == "greeting"
         else "I didn't understand that, so nothing was changed. "
         if why == "unknown"
         else ""

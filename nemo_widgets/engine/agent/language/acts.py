@@ -72,7 +72,6 @@ HELP = re.compile(
     r"\bwhat (?:else )?(?:can|could|does|is|are) (?:this|the|your) (?:tool|app|thing|editor|bot|"
     r"assistant|agent|program)(?: able to| capable of)? (?:do|doing)\b|"
     r"\bwhat (?:are|is) (?:you|this (?:tool|app|thing)) (?:able to|capable of) (?:do|doing)\b|"
-    r"^(?:hi|hello|hey|hiya|yo|你好|您好|嗨|哈喽)[\s!！,.。~]*$|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
     r"can) you (?:support|understand|handle)\b|"
     r"\bwhat are (?:the|your|my) (?:options|features|commands)\b|\bhow does this work\b|"
@@ -80,6 +79,11 @@ HELP = re.compile(
     r"\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
     r"有什么功能|你可以做什么|能干嘛|会干嘛|可以干嘛|能做嘛|能干些啥|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"
+)
+#: A message that only greets: what can be done here is the answer.
+GREETING = re.compile(
+    r"(?:(?:hi|hello|hey|hiya|yo|hi there|hello there|good (?:morning|afternoon|evening)|你好|"
+    r"您好|嗨|哈喽|哈啰|在吗)[\s!！,，.。~]*)+"
 )
 CREDITS = re.compile(
     r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"

@@ -10,6 +10,7 @@ from typing import Any
 
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
+    GREETING,
     HELP,
     MESSED,
     PERMIT,
@@ -106,8 +107,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     norm.text = colour_typos(norm.text, NOUNS_EN)  # "the sliver car" is the silver one
     norm.text = object_typos(norm.text, NOUNS_EN)  # "the bycicle rider" is a bicycle's
     u = Understanding(zh=norm.zh, text=norm.raw)
-    if not norm.text:
-        u.steps.append(Step("help", why="empty"))
+    if not norm.text or GREETING.fullmatch(norm.text):
+        # nothing, or only "hi!": what can be done here
+        u.steps.append(Step("help", why="greeting" if norm.text else "empty"))
         return u
     if (asked := if_question(norm.text, norm.raw, s, norm.quotes)) is not None:
         u.steps.append(asked)  # "if I trim it to 10 s, does the music get shorter too?"

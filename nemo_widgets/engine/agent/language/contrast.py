@@ -154,7 +154,10 @@ _KEEPS = re.compile(r"\b(?:keep|only)\b|保留|只要|只留|留下|截取")
 def split_rest(c: str) -> tuple[str, bool]:
     """ "保留前10秒 后面的不要" → ("保留前10秒", True): the clause without a "the rest goes" tail,
     and whether it had one."""
-    m = re.search(r"[\s,，]+(?:" + REST_GOES.pattern + r")\s*$", c)
+    before = (  # "最后10秒 前面的不要": what comes before goes
+        r"(?:前面|之前|前边)(?:的)?(?:部分|内容)?(?:都|全|全部)?(?:不要了?|删掉?了?|去掉|剪掉)(?:吧)?"
+    )
+    m = re.search(r"[\s,，]+(?:" + REST_GOES.pattern + "|" + before + r")\s*$", c)
     return (c[: m.start()].strip(), True) if m and m.start() > 0 else (c, False)
 
 

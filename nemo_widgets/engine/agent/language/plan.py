@@ -134,7 +134,13 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     for i, clause in enumerate(clauses):
         c = imperative(_POLITE.sub("", clause).strip(" ,"))
         c = re.sub(r"(?<=[\u4e00-\u9fff])也(?=[关删去加调剪换改放静开拿弄淡])", "", c)  # 原声也关掉
-        c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
+        if not re.search(
+            r"\b(?:saying|says|say|reads?|reading|called|named|text|title)\s+(?:thanks|thank you|"
+            r"thx|please)$",
+            c,
+        ):
+            # "…, thanks" — not the words of "a title saying Thanks"
+            c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
         if not c:
             continue
         if (
@@ -178,10 +184,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         end_side = end_remark(c)
         if end_side and i < len(clauses) - 1:
             continue  # a remark about one end: the next clause says what to do with it
-        c, rest = split_rest(c)
-        if rest and not keeps(c) and time_range(c, s.total) is not None:
-            # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask
-            u.steps.append(Step("clarify", why="trim_which"))
+        whole, (c, rest) = c, split_rest(c)
+        if rest and not keeps(c) and (span := time_range(c, s.total)) is not None:
+            # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask;
+            # "前5秒 后面的不要", "5到20秒 其他都删了": no verb, the span named is what stays
+            st = Step("clarify", why="trim_which")
+            if not VERB.search(c) and span[2] != "middle":
+                alone = _understand(c, s, norm.quotes, context)  # "从8秒开始到20秒" reads whole
+                keep = alone[0] if alone and alone[0].tool == "trim" else None
+                st = keep or span_step(*span, s.total, keep=True)
+            u.steps.append(st)
+            if st.tool != "clarify":
+                last_edit = st
+                imagine(s, st)
             continue
         if u.steps and u.steps[-1].tool == "trim" and REST_GOES.fullmatch(c.strip(" .!。")):
             if prev is not None and (keeps(prev[0]) or not VERB.search(prev[0])):
@@ -365,11 +380,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if more and more[0].tool in ("trim", "cut"):
                 steps, weak = more, False
         refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
-        if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
+        if pending is not None and (
+            (refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)))
+            or REST_GOES.fullmatch(whole.strip(" .!。"))  # "0:02 to 0:12, the rest can go"
+        ):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
             # "0:05到0:20，其余的不要了": the span named stays
-            keep = keep or bool(OTHERS_GO.search(c) or REST_GOES.search(c))
+            keep = keep or bool(OTHERS_GO.search(whole) or REST_GOES.search(whole))
             last_edit = earlier_spans(earlier, s, keep, u.steps) or last_edit
             pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None

@@ -106,7 +106,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         if text is None:
             m2 = re.search(
                 r"\b(?:title|caption|text|heading|subtitle)s?\b\s*(?:saying|that says|which says|"
-                r"reading|"
+                r"reading|called|named|titled|"
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"

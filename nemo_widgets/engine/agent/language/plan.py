@@ -19,7 +19,6 @@ from nemo_widgets.engine.agent.language.acts import (
     UNDO,
     is_question,
 )
-from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
 from nemo_widgets.engine.agent.language.clauses import imperative, split_clauses
 from nemo_widgets.engine.agent.language.context import (
     ANSWERS,
@@ -38,10 +37,8 @@ from nemo_widgets.engine.agent.language.context import (
 )
 from nemo_widgets.engine.agent.language.contrast import (
     INSTEAD,
-    ONLY,
     OTHERS_GO,
     REST_GOES,
-    TOPIC_TOOLS,
     at_end,
     end_remark,
     join_points,
@@ -49,9 +46,7 @@ from nemo_widgets.engine.agent.language.contrast import (
     repeat_verb,
     spaced,
     split_rest,
-    strip_only,
 )
-from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
     CORRECTS,
@@ -89,6 +84,7 @@ from nemo_widgets.engine.agent.language.spans import (
     vague_middle,
 )
 from nemo_widgets.engine.agent.language.times import time_range
+from nemo_widgets.engine.agent.language.wanted import after_negation, cleaned, span_and_rest
 
 
 @dataclass
@@ -132,52 +128,11 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     neg_core = ""  # the negated clause before, without its negation
     end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
-        c = imperative(_POLITE.sub("", clause).strip(" ,"))
-        c = re.sub(r"(?<=[\u4e00-\u9fff])也(?=[关删去加调剪换改放静开拿弄淡])", "", c)  # 原声也关掉
-        if not re.search(
-            r"\b(?:saying|says|say|reads?|reading|called|named|text|title)\s+(?:thanks|thank you|"
-            r"thx|please)$",
-            c,
-        ):
-            # "…, thanks" — not the words of "a title saying Thanks"
-            c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
+        c = cleaned(clause)
         if not c:
             continue
-        if (
-            neg_core
-            and (ONLY.search(c) or ONLY.search(clause.strip()))
-            and not VERB.search(strip_only(c))
-            and (time_range(strip_only(c), s.total) is not None or object_words(strip_only(c)))
-        ):
-            # "don't cut the first part, only the last 3 seconds": the verb said before, for
-            # this part only
-            verb = re.match(r"(?:[a-z]+(?: off| out| away)?|[\u4e00-\u9fff]{1,2})", neg_core)
-            if verb is not None:
-                c = f"{verb.group(0)} {strip_only(c)}"
-        elif declined is not None and (ONLY.search(c) or ONLY.search(clause.strip())):
-            # "don't remove the music, just lower it"
-            c = about_thing(strip_only(c), declined, norm.zh)
-        elif neg_core and (ONLY.search(c) or ONLY.search(clause.strip())):
-            c = strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
-        elif declined is not None and re.search(
-            r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开)", c
-        ):
-            # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
-            # as an edit of the song ("don't add music, make it 9:16": "it" is the video)
-            # ("don't touch the title, trim it to 10 s": "it" is the video; it reads without it)
-            alone = _understand(c, s, norm.quotes, context)
-            again = about_thing(c, declined, norm.zh)
-            more = _understand(again, s, norm.quotes, context) if again != c else None
-            if (
-                (
-                    not alone
-                    or all(st.tool == "clarify" for st in alone)
-                    or all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in alone)
-                )
-                and more
-                and all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in more)
-            ):
-                c = again
+        if neg_core or declined is not None:
+            c = after_negation(c, clause, (neg_core, declined), s, norm, context)
         declined, neg_core = None, ""
         if end_side and (again := at_end(c, end_side)) is not None:
             c = again  # "the intro is too long, cut 3 seconds off it": the first 3 seconds
@@ -185,15 +140,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if end_side and i < len(clauses) - 1:
             continue  # a remark about one end: the next clause says what to do with it
         whole, (c, rest) = c, split_rest(c)
-        if rest and not keeps(c) and (span := time_range(c, s.total)) is not None:
-            # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask;
-            # "前5秒 后面的不要", "5到20秒 其他都删了": no verb, the span named is what stays
-            st = Step("clarify", why="trim_which")
-            if not VERB.search(c) and span[2] != "middle":
-                alone = _understand(c, s, norm.quotes, context)  # "从8秒开始到20秒" reads whole
-                keep = alone[0] if alone and alone[0].tool == "trim" else None
-                st = keep or span_step(*span, s.total, keep=True)
-            u.steps.append(st)
+        if rest and not keeps(c) and (st := span_and_rest(c, s, norm, context)) is not None:
+            u.steps.append(st)  # "前5秒 后面的不要": the span stays; "剪掉前5秒 后面的不要": ask
             if st.tool != "clarify":
                 last_edit = st
                 imagine(s, st)

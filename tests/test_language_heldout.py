@@ -180,6 +180,9 @@ CASES = [
     ("I regret the last change, please make it like before", EDITED, [("undo", {})]),
     ("make it the way it was", EDITED, [("undo", {})]),
     ("我后悔了，改回原来那样", EDITED, [("undo", {})]),
+    # what a removal is for: no step of its own
+    ("remove the people, I want a clean shot", BARE, [("remove_object", {"target": "people"})]),
+    ("把车删了，想要干净的画面", BARE, [("remove_object", {"target": "车"})]),
     # object removal with the verb first
     ("please make disappear the red car", BARE, [("remove_object", {"target": "red car"})]),
     # export to the phone

@@ -84,7 +84,12 @@ from nemo_widgets.engine.agent.language.spans import (
     vague_middle,
 )
 from nemo_widgets.engine.agent.language.times import time_range
-from nemo_widgets.engine.agent.language.wanted import after_negation, cleaned, span_and_rest
+from nemo_widgets.engine.agent.language.wanted import (
+    PURPOSE,
+    after_negation,
+    cleaned,
+    span_and_rest,
+)
 
 
 @dataclass
@@ -128,6 +133,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     neg_core = ""  # the negated clause before, without its negation
     end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
+        if (
+            last_edit is not None
+            and last_edit.tool == "remove_object"
+            and PURPOSE.search(clause.strip(" .!。！").lower())
+        ):
+            continue  # "…, I want an empty street": what the removal is for
         c = cleaned(clause)
         if not c:
             continue

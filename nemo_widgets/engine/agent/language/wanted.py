@@ -30,6 +30,18 @@ _WORDS_OF = re.compile(
 )
 
 
+#: What a removal is for ("…, I want an empty street", "…，想要空无一人的街道"): the result
+#: described, no step of its own.
+PURPOSE = re.compile(
+    r"^(?:(?:so |and )?(?:i|we) (?:just )?(?:want|need|'d like|would like)|so (?:that )?(?:it'?s|"
+    r"there'?s|we (?:get|have)|i (?:get|have))|for)\s+(?:an? |the |it )?(?:(?:totally|completely|"
+    r"nice|clean|clear|empty|deserted|quiet|people-free|car-free|uncluttered|tidy)\b[\s,]*)+"
+    r"(?:[a-z]+\s*){0,2}$|"
+    r"^(?:我|我们)?(?:想要|要|希望|想)(?:一个|个)?(?:空无一人|空荡荡|干净|干干净净|清爽|没人|没有人|"
+    r"清净)"
+)
+
+
 def cleaned(clause: str) -> str:
     """The clause without the politeness around it ("please", "…, thanks", "也")."""
     c = imperative(POLITE.sub("", clause).strip(" ,"))

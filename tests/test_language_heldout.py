@@ -245,3 +245,20 @@ def test_spaces_typed_around_english_go_with_it_but_not_between_chinese_words() 
     assert mixed("加 bgm") == "加音乐"
     assert mixed("竖屏 加bgm用upbeat") == "竖屏 加音乐用upbeat"
     assert mixed("加个 title 叫 Hello") == "加个标题叫 Hello"
+
+
+def test_chinese_replies_name_edits_and_colours_in_chinese() -> None:
+    from nemo_widgets.draft import Draft
+    from nemo_widgets.engine import edits
+
+    reply = plan("去掉背景里的车，再剪掉前5秒", EMPTY).reply or ""
+    assert "去掉物体" in reply and "修剪" in reply, reply
+    assert not any("a" <= ch.lower() <= "z" for ch in reply), reply
+    d = Draft.parse(TITLED["draft"])
+    done = edits.edit_title(d, color="red")
+    assert "红色" in done.zh and "red" not in done.zh and "red" in done.en
+
+
+def test_english_replies_hold_no_chinese() -> None:
+    reply = plan("what does 9:16 mean?", BARE).reply or ""
+    assert "9:16" in reply and not any("\u4e00" <= ch <= "\u9fff" for ch in reply), reply

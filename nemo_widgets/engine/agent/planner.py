@@ -112,7 +112,11 @@ def finish(p: Plan, state: dict[str, Any]) -> Plan:
     An edit on a project with no video yet changes nothing and costs nothing: it says to
     upload one first (questions in the same message are still answered)."""
     if p.calls and not _has_video(state):
-        asked = ", ".join(dict.fromkeys(c.name.replace("_", " ") for c in p.calls))
+        from nemo_widgets.engine.agent.replies import tool_name
+
+        asked = ("、" if p.zh else ", ").join(
+            dict.fromkeys(tool_name(c.name, p.zh) for c in p.calls)
+        )
         reason = (
             f"这个项目里还没有视频，所以没有做任何改动，也没有扣积分（{asked}）。请先上传视频，再说一遍。"
             if p.zh

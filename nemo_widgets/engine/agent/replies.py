@@ -102,6 +102,22 @@ CLARIFY = {
     ),
 }
 
+#: The edits by name, for a Chinese reply that has to name one.
+TOOL_ZH = {
+    "remove_object": "去掉物体", "replace_background": "换背景", "trim": "修剪", "cut": "剪掉一段",
+    "split": "分割", "set_speed": "变速", "fade": "淡入淡出", "add_title": "添加标题",
+    "edit_title": "修改标题", "remove_title": "删除标题", "add_music": "添加音乐",
+    "replace_music": "换音乐", "remove_music": "删除音乐", "set_volume": "调音量", "mute": "静音",
+    "unmute": "取消静音", "set_aspect": "改画幅", "remove_clip": "删除片段", "reorder": "调整顺序",
+    "add_clip": "添加片段", "undo": "撤销", "redo": "重做",
+}  # fmt: skip
+
+
+def tool_name(name: str, zh: bool) -> str:
+    """An edit's name as the user's language says it."""
+    return TOOL_ZH.get(name, "修改") if zh else name.replace("_", " ")
+
+
 _DECLINE = {
     "negated": (
         "OK — I won't do that; nothing was changed.",
@@ -118,7 +134,7 @@ _DECLINE = {
 _ABOUT = {
     "set_aspect": (
         "Aspect ratio is the frame's width to height: 9:16 is vertical (TikTok, Reels, Shorts, "
-        "抖音), "
+        "Douyin), "
         "16:9 is widescreen (YouTube), 1:1 is square (Instagram posts), 4:5 is a tall feed post.",
         "画幅是画面宽高比：9:16 是竖屏（抖音、小红书、Reels），16:9 是横屏（YouTube、B站），1:1 "
         "是方形，4:5 是竖版信息流。",

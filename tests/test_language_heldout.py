@@ -96,6 +96,17 @@ CASES = [
     ("最后10秒 前面的不要", BARE, [("trim", {"start": 20.0, "end": None})]),
     ("从第8秒开始到第20秒 其他的全删掉", BARE, [("trim", {"start": 8.0, "end": 20.0})]),
     ("剪掉最后10秒 前面的不要", BARE, [("clarify", {})]),
+    # one amount off both ends: "first and last" is one span word, not two steps' join
+    (
+        "trim the first and last 2 seconds",
+        BARE,
+        [("trim", {"start": 2.0, "end": None}), ("trim", {"start": 0.0, "end": 26.0})],
+    ),
+    (
+        "前后各剪掉2秒",
+        BARE,
+        [("trim", {"start": 2.0, "end": None}), ("trim", {"start": 0.0, "end": 26.0})],
+    ),
     # removal verbs for a span, and a relative clause after "the part"
     ("11秒至14秒这部分拿掉，前后接起来", BARE, [("cut", {"start": 11.0, "end": 14.0})]),
     ("把5到8秒拿走", BARE, [("cut", {"start": 5.0, "end": 8.0})]),

@@ -148,7 +148,7 @@ TYPED = [
     ("剩下前十五秒就可以", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
     ("刚刚那一步不要了", FULL, [("undo", {})]),
     ("undo undo undo", FULL, [("undo", {}), ("undo", {}), ("undo", {})]),
-    ("snip the video at 9 seconds", BARE, [("split", {"at": 9.0})]),
+    ("snip the video in two at 9 seconds", BARE, [("split", {"at": 9.0})]),
     ("text at the top saying Good Luck", BARE, [("add_title", {"text": "Good Luck"})]),
     ("I can't hear the talking over the music", FULL, [("set_volume", {"relative": "down"})]),
     ("how do I blur the background?", BARE, [("help", {"about": "replace_background"})]),

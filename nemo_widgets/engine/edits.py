@@ -257,6 +257,15 @@ def reorder(d: Draft, clip: int | None, to: int | None) -> Done:
     return Done(f"New order: {order}.", f"新顺序：{order}。")
 
 
+#: Colour names as a Chinese reply says them (hex values stay as they are).
+_COLOUR_ZH = {
+    "red": "红色", "white": "白色", "black": "黑色", "yellow": "黄色", "blue": "蓝色",
+    "green": "绿色", "pink": "粉色", "orange": "橙色", "purple": "紫色", "grey": "灰色",
+    "gray": "灰色", "gold": "金色", "silver": "银色", "brown": "棕色", "cyan": "青色",
+    "navy": "深蓝色", "beige": "米色", "magenta": "品红色",
+}  # fmt: skip
+
+
 def _text_track(d: Draft, create: bool = False) -> Track | None:
     tr = next((t for t in d.tracks if t.kind == "text"), None)
     if tr is None and create:
@@ -353,7 +362,7 @@ def edit_title(
         zh.append(f"文字改为“{text}”")
     if color is not None:
         en.append(f"made it {color}")
-        zh.append(f"颜色改为{color}")
+        zh.append(f"颜色改为{_COLOUR_ZH.get(str(color).lower(), color)}")
     if size is not None:
         en.append(
             "made it bigger"

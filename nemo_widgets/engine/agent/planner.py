@@ -112,7 +112,11 @@ def finish(p: Plan, state: dict[str, Any]) -> Plan:
     An edit on a project with no video yet changes nothing and costs nothing: it says to
     upload one first (questions in the same message are still answered)."""
     if p.calls and not _has_video(state):
-        asked = ", ".join(dict.fromkeys(c.name.replace("_", " ") for c in p.calls))
+        from nemo_widgets.engine.agent.replies import tool_name
+
+        asked = ("、" if p.zh else ", ").join(
+            dict.fromkeys(tool_name(c.name, p.zh) for c in p.calls)
+        )
         reason = (
             f"这个项目里还没有视频，所以没有做任何改动，也没有扣积分（{asked}）。请先上传视频，再说一遍。"
             if p.zh
@@ -120,7 +124,8 @@ def finish(p: Plan, state: dict[str, Any]) -> Plan:
             f"were used ({asked}). Upload a video first, then ask again."
         )
         kept = [st for st in p.steps if st.tool in NO_CHANGE]
-        p.steps = [Step("decline", {"reason": reason}), *kept]
+        # something essential is missing (the video): a question, not a refusal
+        p.steps = [Step("clarify", {"question": reason}, why="no_video"), *kept]
         p.calls = []
     if not p.calls:
         from nemo_widgets.engine.agent.replies import no_change_reply

@@ -64,6 +64,15 @@ CLARIFY = {
         'Where should I split it? E.g. "split at 0:10".',
         "要在哪里分割？例如“在 0:10 分割”。",
     ),
+    "add_what": (
+        "Add what, and how: the picture as a clip on the timeline, or as the background?",
+        "要添加什么、怎么加：把图片作为片段放进时间线，还是用作背景？",
+    ),
+    "cut_or_split": (
+        "Split the video into two parts there (nothing is removed), or cut off everything after "
+        "that point?",
+        "是在那里分割成两段（不删任何内容），还是把那之后的部分都剪掉？",
+    ),
     "reorder_where": (
         "Where should that clip go — to the start or the end?",
         "这个片段要移到哪里：开头还是结尾？",
@@ -93,6 +102,22 @@ CLARIFY = {
     ),
 }
 
+#: The edits by name, for a Chinese reply that has to name one.
+TOOL_ZH = {
+    "remove_object": "去掉物体", "replace_background": "换背景", "trim": "修剪", "cut": "剪掉一段",
+    "split": "分割", "set_speed": "变速", "fade": "淡入淡出", "add_title": "添加标题",
+    "edit_title": "修改标题", "remove_title": "删除标题", "add_music": "添加音乐",
+    "replace_music": "换音乐", "remove_music": "删除音乐", "set_volume": "调音量", "mute": "静音",
+    "unmute": "取消静音", "set_aspect": "改画幅", "remove_clip": "删除片段", "reorder": "调整顺序",
+    "add_clip": "添加片段", "undo": "撤销", "redo": "重做",
+}  # fmt: skip
+
+
+def tool_name(name: str, zh: bool) -> str:
+    """An edit's name as the user's language says it."""
+    return TOOL_ZH.get(name, "修改") if zh else name.replace("_", " ")
+
+
 _DECLINE = {
     "negated": (
         "OK — I won't do that; nothing was changed.",
@@ -109,7 +134,7 @@ _DECLINE = {
 _ABOUT = {
     "set_aspect": (
         "Aspect ratio is the frame's width to height: 9:16 is vertical (TikTok, Reels, Shorts, "
-        "抖音), "
+        "Douyin), "
         "16:9 is widescreen (YouTube), 1:1 is square (Instagram posts), 4:5 is a tall feed post.",
         "画幅是画面宽高比：9:16 是竖屏（抖音、小红书、Reels），16:9 是横屏（YouTube、B站），1:1 "
         "是方形，4:5 是竖版信息流。",
@@ -153,6 +178,8 @@ def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
         lead = (
             "请输入指令。"
             if why == "empty"
+            else "你好！"
+            if why == "greeting"
             else "没听懂这句话，没有做任何修改。"
             if why == "unknown"
             else ""
@@ -174,6 +201,8 @@ def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
     lead = (
         "Please type an instruction. "
         if why == "empty"
+        else "Hi! "
+        if why == "greeting"
         else "I didn't understand that, so nothing was changed. "
         if why == "unknown"
         else ""
@@ -209,7 +238,7 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
     if re.search(r"how long|duration|length|多长|时长|几秒|多少秒", q):
         secs = d.end / 1000
         return f"视频时长 {secs:.1f} 秒。" if zh else f"The timeline is {secs:.1f} s long."
-    if re.search(r"\bmusic\b|\bsong\b|音乐", q) and about in (
+    if re.search(r"\bmusic\b|\bsong\b|\bbgm\b|\btrack\b|音乐|配乐|歌|曲子", q) and about in (
         None,
         "add_music",
         "set_volume",

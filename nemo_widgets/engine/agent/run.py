@@ -163,7 +163,7 @@ class Agent:
             if name in skip:
                 result = ToolResult(
                     f"{name} was planned but not run (this engine skips it).",
-                    f"已计划 {name}，但本引擎跳过了执行。",
+                    f"已计划{replies.tool_name(tool.name, True)}，但本引擎跳过了执行。",
                     ok=False,
                     data={"skipped": True},
                 )

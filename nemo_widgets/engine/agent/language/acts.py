@@ -29,14 +29,19 @@ UNDO = re.compile(
     r"seconds?|ending|end|start|beginning|intro)) (?:you|i|we)(?: just)? (?:cut|trimmed|removed|"
     r"deleted|chopped|took|dropped)\b|"
     r"(?:恢复|回|退|变回|还原)到?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
+    r"(?:改|变|弄|调|恢复)回(?:到)?(?:原来|之前|刚才|以前)(?:那样|的样子)?|"
     r"\b(?:the |my )?(?:original|full|whole|previous) (?:length|version|video|clip) back\b|"
+    # "make it like before", "put it back the way it was", "i regret the last change"
+    r"\b(?:make|change|turn|set|put) (?:it|this|everything|things) (?:back )?(?:like|as|the way) "
+    r"(?:it was )?(?:before|it was|earlier)\b|\bregret (?:the |that |my )?(?:last )?"
+    r"(?:change|edit|step)\b|"
     r"(?:刚才|刚刚|之前)(?:剪|删|裁|去)掉的.{0,6}(?:找回来|恢复|加回来|放回来|还原|回来)"
 )
 #: "I messed up the trim", "剪错了": the reason for an undo said with it, no request of its own.
 MESSED = re.compile(
     r"\b(?:i|we|you) (?:messed|screwed|mucked|f[a-z]*ed) (?:it |that |this )?up\b|\bwrong "
     r"(?:trim|cut|edit|one|part|bit)\b|\bmy (?:bad|mistake)\b|\b(?:a |my )?mistake\b|搞错|弄错|"
-    r"剪错|剪坏|弄坏|删错|失误|手滑"
+    r"剪错|剪坏|弄坏|删错|失误|手滑|\bregret\b|后悔"
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|重新来.*撤销|撤销的.*(?:重新|再来|加回|回来)|\bredo\b|"
@@ -63,6 +68,10 @@ HELP = re.compile(
     r"(?:命令|指令|功能)(?:列表|有哪些|都有什么)|"
     r"你会干什么|能干什么|能干啥|会干啥|能做啥|会做啥|会些啥|都?会些什么|都会什么|"
     r"\bwhat (?:else )?can you (?:do|make|edit)\b|"
+    # "what is this tool able to do for me", "what can this app do?"
+    r"\bwhat (?:else )?(?:can|could|does|is|are) (?:this|the|your) (?:tool|app|thing|editor|bot|"
+    r"assistant|agent|program)(?: able to| capable of)? (?:do|doing)\b|"
+    r"\bwhat (?:are|is) (?:you|this (?:tool|app|thing)) (?:able to|capable of) (?:do|doing)\b|"
     r"\bwhat (?:kind|sort|type)s? of (?:edits|things|stuff|changes)\b|\bwhat (?:do|"
     r"can) you (?:support|understand|handle)\b|"
     r"\bwhat are (?:the|your|my) (?:options|features|commands)\b|\bhow does this work\b|"
@@ -70,6 +79,11 @@ HELP = re.compile(
     r"\bhow do i use (?:this|you)\b|"
     r"\bwhat (?:can|should) i (?:say|ask|type)\b|帮助|你能做什么|你会什么|能做什么|怎么用|"
     r"有什么功能|你可以做什么|能干嘛|会干嘛|可以干嘛|能做嘛|能干些啥|(?:有)?哪些功能|功能有哪些|什么功能|都能做(?:什么|啥|哪些)|能做哪些"
+)
+#: A message that only greets: what can be done here is the answer.
+GREETING = re.compile(
+    r"(?:(?:hi|hello|hey|hiya|yo|hi there|hello there|good (?:morning|afternoon|evening)|你好|"
+    r"您好|嗨|哈喽|哈啰|在吗)[\s!！,，.。~]*)+"
 )
 CREDITS = re.compile(
     r"\bcredits?\b|\bbalance\b|\bhow much (?:do i have )?left\b|\bquota\b|积分|余额|点数|额度"
@@ -81,7 +95,11 @@ EXPORT = re.compile(
     r"\b(?:get|give|send|hand) me (?:the |my |a |an )?(?:final |finished |edited |whole )?"
     r"(?:video|file|version|cut|mp4|mov|result|movie|output|render)\b|"
     r"\bsend (?:it|the video|this) (?:over|to me)\b|\b(?:send|give|save) (?:it )?as (?:an? )?mp4\b|"
-    r"(?:把)?(?:成片|成品|最终版|视频文件|mp4)(?:给我|发我|发给我)|(?:给我|发我)(?:成片|成品|mp4|视频文件)"
+    r"(?:把)?(?:成片|成品|最终版|视频文件|mp4)(?:给我|发我|发给我)|(?:给我|发我)(?:成片|成品|mp4|视频文件)|"
+    # "保存到相册", "存到手机里", "save it to my camera roll"
+    r"(?:保存|存|导)(?:到|进|在)(?:我的?)?(?:相册|手机|本地|电脑|桌面)|"
+    r"\bsave (?:it |this |the video )?(?:to|on|in)(?: my| the)? (?:phone|camera roll|gallery|"
+    r"photos|computer|laptop|desktop|disk|device)\b"
 )
 STATUS = re.compile(
     r"^status\b|\bstatus\b|\bwhat'?s on (?:the|my) timeline\b|\bwhat is on (?:the|my) timeline\b|"
@@ -238,7 +256,8 @@ def is_question(raw: str, c: str) -> bool:
             re.search(
                 r"什么|为什么|怎么|如何|多少|多长|多久|多大|多响|多快|几比几|哪个|哪里|哪儿|在哪|是不是|是否|"
                 r"有几(?:个|段|首|条)|几个片段|"
-                r"有没有",
+                r"有没有|(?:一共|总共|现在|目前|还剩|剩)(?:有)?几|几(?:秒|分钟?)(?:钟)?[啊呀呢了]+$|"
+                r"哪(?:一)?[首张条些位]|(?:是|写的?|叫|用的?)啥|啥(?:字|内容|歌|音乐|意思|颜色|样子?)",
                 c,
             )
             or (re.search(r"几", c) and c.endswith("?"))

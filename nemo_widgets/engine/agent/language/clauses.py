@@ -28,9 +28,11 @@ _PROTECT = [
     ),
     (r"\bup and down\b", "up & down"),
     (r"(开头|前面)和(结尾|后面|最后)", r"\1&&\2"),
+    # "cut the first and last 2 seconds": one amount off both ends, one step
+    (r"\b(first|start|beginning|opening) and (?:the )?(last|end|ending|final)\b", r"\1 & \2"),
 ]
 _SPLIT = re.compile(
-    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|"
+    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\s\+\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|"
     r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"

@@ -28,6 +28,7 @@ ANSWERS = {
     "volume_level": ("set_volume", "mute"),
     "which_sound": ("set_volume", "mute"),
     "split_where": ("split",),
+    "cut_or_split": ("split", "trim", "cut"),
     "remove_what": ("remove_object", "remove_music", "remove_title", "remove_clip", "trim", "cut"),
     "which_music": ("replace_music", "add_music"),
     "which_clip": ("remove_clip", "reorder"),
@@ -63,6 +64,42 @@ def topic_of(step: Step) -> tuple[str, str] | None:
     if step.tool in ("set_volume", "mute") and step.args.get("target") == "video":
         return ("the original sound", "原声")
     return TOPIC.get(step.tool)
+
+
+_KIND = {
+    "add_title": "title", "edit_title": "title", "remove_title": "title",
+    "add_music": "song", "replace_music": "song", "remove_music": "song",
+}  # fmt: skip
+
+
+def new_one(c: str, last: Step | None) -> str:
+    """ "remove the title and add a new one saying Thanks": "one" is a thing of the kind the
+    step before was about ("a new title")."""
+    kind = _KIND.get(last.tool) if last is not None else None
+    if kind is None:
+        return c
+    return re.sub(r"\b(new|another|different|other) one\b", rf"\1 {kind}", c)
+
+
+_PIECE = re.compile(
+    r"\b(?:delete|remove|drop|lose|cut|get rid of|throw away|trash|ditch)\s+(?:the\s+)?"
+    r"(?P<en>first|1st|former|second|2nd|latter|last)\s+(?:half|piece|clip|segment|bit)\b|"
+    r"(?:把)?(?P<zh>前面|后面|前|后|第一|第二|最后)(?:那|这|一)?(?:个)?(?:段|半|半段|部分|片段)(?:给)?(?:都)?"
+    r"(?:删|去掉|不要|剪掉|拿掉)"
+)
+
+
+def split_piece(c: str, s: Session) -> Step | None:
+    """ "split at 10 and delete the second half", "10秒处分割 再把后面那段删了": one of the two
+    pieces the split just made goes (a clip of its own now)."""
+    m = _PIECE.search(c)
+    if m is None:
+        return None
+    if len(s.clips) != 2 or s.clips[0] != s.clips[1]:
+        return Step("clarify", why="which_clip")  # only one clip's two halves are known pieces
+    which = m.group("en") or m.group("zh")
+    first = which in ("first", "1st", "former", "前面", "前", "第一")
+    return Step("remove_clip", {"clip": 1 if first else 2})
 
 
 SAME = {
@@ -190,7 +227,7 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
     )
     if re.fullmatch(
         r"(?:the )?(?:original|clip'?s?|video'?s?|own|camera|street|background) (?:sound|audio|"
-        r"noise)|原声|原音|视频原声|现场声音?",
+        r"noise)|(?:视频的?)?(?:原声|原音|现场声音?)(?:了|啦)?",
         core,
     ):
         return Step("mute", {"target": "video"})  # "I don't want the original sound"

@@ -63,6 +63,9 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
         return parts  # "不要删音乐 静音就好": declined, then done
     if any(negated):
         return [c]
+    parts = _grouped(parts, read)  # "背景虚化 加标题 新品": the title's words go with it
+    if len(parts) < 2:
+        return [c]
     readings = [read(p) for p in parts]
     if not all(
         r and all(st.tool not in ("clarify", "decline", "answer", "help") for st in r)
@@ -74,6 +77,24 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
     if any(a == b for i, a in enumerate(steps) for b in steps[i + 1 :]) or pieces == _key(read(c)):
         return [c]  # the same step twice, or the whole says it already ("标题换成黑色 放中间")
     return parts
+
+
+def _good(steps: list[Step] | None) -> bool:
+    return bool(steps) and all(
+        st.tool not in ("clarify", "decline", "answer", "help") for st in steps or []
+    )
+
+
+def _grouped(parts: list[str], read: Callable[[str], list[Step] | None]) -> list[str]:
+    """Pieces that do not read as a step alone ("加标题" asks what it says, "新品" is no step)
+    join the piece before them when together they read as one."""
+    out = [parts[0]]
+    for p in parts[1:]:
+        if (not _good(read(out[-1])) or not _good(read(p))) and _good(read(f"{out[-1]} {p}")):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
 
 
 def about(c: str, thing: tuple[str, str], zh: bool) -> str:
@@ -122,13 +143,21 @@ REST_GOES = re.compile(
     r"(?:后面|后边|剩下|剩余|其他|其余|别的|之后)(?:的)?(?:部分|内容)?(?:都|全|全部)?(?:不要了?|删掉?了?|"
     r"去掉|剪掉|扔掉|丢掉)(?:吧)?"
 )
+#: "the rest goes" said of everything but the part just named (not "后面的": after it only)
+OTHERS_GO = re.compile(
+    r"(?:其他|其余|别的|剩下|剩余)(?:的)?(?:部分|内容)?(?:都|全|全部)?(?:不要|删|去掉|剪掉|扔掉|丢掉)|"
+    r"\b(?:the rest|the remainder|everything else)\b"
+)
 _KEEPS = re.compile(r"\b(?:keep|only)\b|保留|只要|只留|留下|截取")
 
 
 def split_rest(c: str) -> tuple[str, bool]:
     """ "保留前10秒 后面的不要" → ("保留前10秒", True): the clause without a "the rest goes" tail,
     and whether it had one."""
-    m = re.search(r"[\s,，]+(?:" + REST_GOES.pattern + r")\s*$", c)
+    before = (  # "最后10秒 前面的不要": what comes before goes
+        r"(?:前面|之前|前边)(?:的)?(?:部分|内容)?(?:都|全|全部)?(?:不要了?|删掉?了?|去掉|剪掉)(?:吧)?"
+    )
+    m = re.search(r"[\s,，]+(?:" + REST_GOES.pattern + "|" + before + r")\s*$", c)
     return (c[: m.start()].strip(), True) if m and m.start() > 0 else (c, False)
 
 

@@ -445,7 +445,8 @@ def split(t: str, s: Session) -> Step | None:
         r"(?:two|2|half|halves)\b|"
         r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
         r"(?:in two |into two )?at\b|"
-        r"\binto two (?:clips|parts|pieces)\b|分割|"
+        r"\binto two (?:clips|parts|pieces)\b|\b(?:cut|split|edit) (?:point|mark)s?\b|"
+        r"分割|分割点|切点|"
         r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
         t,
@@ -454,6 +455,9 @@ def split(t: str, s: Session) -> Step | None:
     m = re.search(rf"\b(?:at|from)\s+(?:the\s+)?({TIME})|在\s*({TIME})|({TIME})\s*(?:处|的地方)", t)
     at = parse_time(m.group(1) or m.group(2) or m.group(3)) if m else None
     vals = [v for v in times(t) if v > 2 or has_unit(t)] if at is None else [at]
+    if vals and _cut_at_only(t):
+        # "cut at 10 seconds", "chop the video at 12 s": split there, or cut off what follows?
+        return Step("clarify", {"at": vals[0]}, why="cut_or_split")
     if vals:
         return Step("split", {"at": vals[0]})
     if (
@@ -466,6 +470,24 @@ def split(t: str, s: Session) -> Step | None:
     ):
         return Step("split", {"at": round(s.total / 2, 2)}, why="implied")
     return Step("clarify", why="split_where")
+
+
+_CUT_AT = re.compile(
+    r"\b(?:cut|chop|snip|slice)\b(?! (?:it |the video |the clip |this )?(?:in|into) )"
+    r"(?: (?:it|the video|the clip|this|the footage|everything))? (?:right )?at\b"
+)
+_TWO_PIECES = re.compile(
+    r"\b(?:a|one) (?:cut|split|break)\b|\b(?:two|2) (?:clips|parts|pieces|halves|bits)\b|"
+    r"\b(?:in|into) (?:two|2|half|halves)\b|\b(?:split|divide|separate)\b|"
+    r"\b(?:do not|don't|dont|without) (?:delete|delet|remove|lose|drop|cut)\w* anything\b"
+)
+
+
+def _cut_at_only(t: str) -> bool:
+    """ "cut at 10 s" with nothing else that says how: the verb for a point in time reads as
+    "split there" and as "cut off what follows" alike, so a careful editor asks. "a cut at",
+    "in two", "into two parts", "split" say it is a split."""
+    return bool(_CUT_AT.search(t)) and not _TWO_PIECES.search(t)
 
 
 def _other_ref(text: str) -> str:
@@ -529,8 +551,8 @@ def clips(t: str, s: Session) -> Step | None:
     f = s.named(t, "video") or s.named(t, "image")
     if (
         lx.ADD.search(t)
-        and re.search(r"\b(?:clip|video|footage|it)\b|视频|片段", t)
-        and not lx.BACKGROUND.search(t)
+        and (re.search(r"\b(?:clip|video|footage|it|timeline)\b|视频|片段|时间[线轴]", t) or f)
+        and not lx.BACKGROUND.search(t.replace(f["filename"].lower(), " ") if f else t)
     ):
         f = (
             f
@@ -538,6 +560,13 @@ def clips(t: str, s: Session) -> Step | None:
             else (videos[-1] if videos else None)
         )
         if f is not None and re.search(r"\b(?:add|append|insert|put|include)\b|加|添加|插入", t):
+            if f.get("file_type") == "image" and not re.search(
+                r"\b(?:clip|video|footage|timeline|end|start|beginning|after|before|slide)\b|"
+                r"视频|片段|时间[线轴]|结尾|开头|后面|前面|之后|之前",
+                t,
+            ):
+                # "add it", "add backdrop.jpg": a picture as a clip, or as the background? ask
+                return Step("clarify", why="add_what")
             return Step("add_clip", {"file": f["filename"]})
     return None
 

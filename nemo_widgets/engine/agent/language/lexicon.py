@@ -20,7 +20,8 @@ REMOVE = rx(
     r"hide|"
     r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
     r"drop|lose|ditch|scrub|kill|strip out|strip)\b",
-    r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b",
+    r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b|"
+    r"\bmake (?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
     r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
@@ -171,8 +172,10 @@ QUIETER = rx(
     r"too loud|not so loud|duck|fainter)\b|"
     r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b|"
     r"\b(?:drop|cut|bring down|take down)\b.*\b(?:volume|level|loudness)\b",
+    r"\b(?:blasting|deafening|ear-?splitting|hurts? my ears|overpowering)\b",
     r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大|"
-    r"(?:别|不要)(?:那么|这么|太)(?:吵|大声|响)",
+    r"(?:别|不要)(?:那么|这么|太)(?:吵|大声|响)|太炸|炸耳|震耳|刺耳|吵死|太闹|耳朵(?:受不了|疼|痛)|"
+    r"吵得",
 )
 A_BIT = rx(
     r"\b(?:a bit|a little|slightly|little|somewhat|a tad|a touch|bit|kinda|a notch|a little bit)\b",
@@ -234,7 +237,11 @@ NEGATION = rx(
     r"^i (?:didn'?t|did not|never) (?:ask|tell|say|want)(?: you)?(?: to)?\b|"
     r"^who (?:told|asked) you to\b|^(?:make sure|be sure) (?:not to|you don'?t|to not)\b|"
     r"\bi(?:'?d| would)? (?:prefer|rather) not(?: to)?(?: have)?\b",
-    r"(?:不用|不要|别|无需|不需要|不必)(?:改|动|换|变|调|删|加|剪)了?$",
+    # "骑车那个人别去掉", "音乐不要删": the thing first, then its negated verb
+    r"(?<![分特区告])(?:不用|不要|别|无需|不需要|不必|千万别|可别)(?:再)?(?:给我)?(?:改|动|换|变|调|"
+    r"删除?|加|剪|去掉|去除|拿掉|抹掉|抹去|擦掉|移除|[pP]掉|抠掉|关|碰|静音|加速|减速|放慢|替换|虚化|"
+    r"模糊|淡出|淡入|裁)(?:掉|了|吧|啊|哦|呀|哈|"
+    r"就行|就好|就可以|就成)*[。!！.~～]*$",
 )
 CANCEL = rx(
     r"^(?:(?:nah|no|ok|okay|oh|hmm+|um+|eh|meh|ugh|actually|wait|sorry|hey)[\s,.!]+)*"
@@ -266,9 +273,11 @@ UNSUPPORTED = rx(
     r"blur (?:out )?(?:the |his |her |their |all |my )?(?:faces?|license plates?|number plates?|"
     r"plates?)|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
-    r"4k|denoise|sharpen)\b",
+    r"4k|denoise|sharpen|speed ?ramp(?:ing|s)?|ramp (?:the )?speed|"
+    r"(?:slow|fast) (?:into|then|to) (?:fast|slow)|keyframes?|freeze ?frames?)\b",
     r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解|"
-    r"马赛克|打码|(?:人脸|脸部|车牌)(?:模糊|虚化)|(?:模糊|虚化)(?:人脸|脸|车牌)",
+    r"马赛克|打码|(?:人脸|脸部|车牌)(?:模糊|虚化)|(?:模糊|虚化)(?:人脸|脸|车牌)|曲线变速|变速曲线|"
+    r"渐变速|定格|关键帧|(?:由|从|先)(?:慢|快)(?:到|变|后|再)(?:快|慢)|越来越(?:快|慢)|逐渐(?:加速|减速|变快|变慢)",
 )
 
 #: Subtitles made from speech: not something the titles can do.

@@ -104,7 +104,9 @@ ASKED = re.compile(
     re.I,
 )
 _COST = re.compile(
-    r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|多少钱|费用|花多少|要多少|消耗|扣多少|需要多少|"
+    r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|\b(?:use|uses|using|eat|eats|take|takes|burn|burns)"
+    r" (?:up )?(?:any |my |a |some )?credits?\b|\bspend|\bconsume|\bdeduct|"
+    r"多少钱|费用|花多少|要多少|消耗|扣多少|需要多少|"
     r"扣(?:积分|点|钱)|收费|要钱|花钱|免费|付费"
 )
 _ASKS = re.compile(
@@ -119,6 +121,12 @@ def negation(
     """A negated clause → its step (a decline; what goes for "no music"; a question for "no
     cars"), what it was about, and the clause without its negation."""
     core = lx.NEGATION.sub("", c, count=1).strip()
+    # "no more bgm pls its too much": the politeness and the reason after the thing
+    core = re.sub(
+        r"\s+(?:pls|please|plz|thanks|thx|(?:it'?s|it is|because|cause|cuz|since|as) \w+)\b.*$",
+        "",
+        core,
+    )
     core = re.sub(r"\s+(?:any ?more|at all|now)$", "", core)  # "we don't need the music anymore"
     declined = mentioned(core)
     steps = _understand(core, s, quotes, context) if core else None

@@ -148,6 +148,11 @@ def _en_numerals(t: str) -> str:
 def _fix_word(w: str, protect: set[str]) -> str:
     if len(w) < 4 or w in KEYWORDS or w in _KEEP or w in protect or not w.isalpha():
         return w
+    if re.fullmatch(r"[a-z]*([a-z])\1[a-z]*", w):
+        # a doubled letter ("cutt", "trimm", "mutte"): the keyword with it typed once
+        for i in range(1, len(w)):
+            if w[i] == w[i - 1] and (once := w[:i] + w[i + 1 :]) in KEYWORDS and not is_word(w):
+                return once
     known = is_word(w)
     if known is not None:
         # With a dictionary: a real word is never "corrected"; a non-word one edit (two for

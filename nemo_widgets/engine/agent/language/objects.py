@@ -198,12 +198,16 @@ def object_phrase(t: str) -> str | None:
     )
     if m:
         return _clean(m.group(1)) or None
-    m = re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t) or re.search(
-        r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
-        r"out of (?:the )?"
-        r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
-        r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
-        t,
+    m = (
+        re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
+        or re.search(rf"\bmake\s+(?:disappear|vanish|go away)\s+(.+?)(?={_STOP})", t)
+        or re.search(
+            r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
+            r"out of (?:the )?"
+            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+            r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
+            t,
+        )
     )
     if m:
         return _clean(next((g for g in m.groups() if g), "")) or None
@@ -299,7 +303,10 @@ def _background(
 ) -> tuple[str, dict[str, Any]] | None:
     from nemo_widgets.engine.agent.language.intents import colour_in
 
-    if not lx.BACKGROUND.search(t) or re.search(
+    bare = t
+    for f in files:  # "add backdrop.jpg to the timeline": a file's name says no "background"
+        bare = bare.replace(simplified(str(f.get("filename", "")).lower()) or "\0", " ")
+    if not lx.BACKGROUND.search(bare) or re.search(
         r"背景音乐|background (?:music|song|track|audio|noise|sound)", t
     ):
         return None

@@ -10,6 +10,7 @@ from typing import Any
 
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.acts import (
+    GREETING,
     HELP,
     MESSED,
     PERMIT,
@@ -18,7 +19,6 @@ from nemo_widgets.engine.agent.language.acts import (
     UNDO,
     is_question,
 )
-from nemo_widgets.engine.agent.language.clauses import POLITE as _POLITE
 from nemo_widgets.engine.agent.language.clauses import imperative, split_clauses
 from nemo_widgets.engine.agent.language.context import (
     ANSWERS,
@@ -29,15 +29,16 @@ from nemo_widgets.engine.agent.language.context import (
     fold,
     imagine,
     mentioned,
+    new_one,
     noun_phrase,
     refine,
+    split_piece,
     topic_of,
 )
 from nemo_widgets.engine.agent.language.contrast import (
     INSTEAD,
-    ONLY,
+    OTHERS_GO,
     REST_GOES,
-    TOPIC_TOOLS,
     at_end,
     end_remark,
     join_points,
@@ -45,9 +46,7 @@ from nemo_widgets.engine.agent.language.contrast import (
     repeat_verb,
     spaced,
     split_rest,
-    strip_only,
 )
-from nemo_widgets.engine.agent.language.contrast import about as about_thing
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
     CORRECTS,
@@ -85,6 +84,12 @@ from nemo_widgets.engine.agent.language.spans import (
     vague_middle,
 )
 from nemo_widgets.engine.agent.language.times import time_range
+from nemo_widgets.engine.agent.language.wanted import (
+    PURPOSE,
+    after_negation,
+    cleaned,
+    span_and_rest,
+)
 
 
 @dataclass
@@ -103,8 +108,9 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     norm.text = colour_typos(norm.text, NOUNS_EN)  # "the sliver car" is the silver one
     norm.text = object_typos(norm.text, NOUNS_EN)  # "the bycicle rider" is a bicycle's
     u = Understanding(zh=norm.zh, text=norm.raw)
-    if not norm.text:
-        u.steps.append(Step("help", why="empty"))
+    if not norm.text or GREETING.fullmatch(norm.text):
+        # nothing, or only "hi!": what can be done here
+        u.steps.append(Step("help", why="greeting" if norm.text else "empty"))
         return u
     if (asked := if_question(norm.text, norm.raw, s, norm.quotes)) is not None:
         u.steps.append(asked)  # "if I trim it to 10 s, does the music get shorter too?"
@@ -127,60 +133,33 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     neg_core = ""  # the negated clause before, without its negation
     end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
-        c = imperative(_POLITE.sub("", clause).strip(" ,"))
-        c = re.sub(r"(?<=[\u4e00-\u9fff])也(?=[关删去加调剪换改放静开拿弄淡])", "", c)  # 原声也关掉
-        c = re.sub(r"\s*(?:please|pls|thanks|thank you|thx|for me)\s*$", "", c).strip(" ,") or c
+        if (
+            last_edit is not None
+            and last_edit.tool == "remove_object"
+            and PURPOSE.search(clause.strip(" .!。！").lower())
+        ):
+            continue  # "…, I want an empty street": what the removal is for
+        c = cleaned(clause)
         if not c:
             continue
-        if (
-            neg_core
-            and (ONLY.search(c) or ONLY.search(clause.strip()))
-            and not VERB.search(strip_only(c))
-            and (time_range(strip_only(c), s.total) is not None or object_words(strip_only(c)))
-        ):
-            # "don't cut the first part, only the last 3 seconds": the verb said before, for
-            # this part only
-            verb = re.match(r"(?:[a-z]+(?: off| out| away)?|[\u4e00-\u9fff]{1,2})", neg_core)
-            if verb is not None:
-                c = f"{verb.group(0)} {strip_only(c)}"
-        elif declined is not None and (ONLY.search(c) or ONLY.search(clause.strip())):
-            # "don't remove the music, just lower it"
-            c = about_thing(strip_only(c), declined, norm.zh)
-        elif neg_core and (ONLY.search(c) or ONLY.search(clause.strip())):
-            c = strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
-        elif declined is not None and re.search(
-            r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开)", c
-        ):
-            # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
-            # as an edit of the song ("don't add music, make it 9:16": "it" is the video)
-            # ("don't touch the title, trim it to 10 s": "it" is the video; it reads without it)
-            alone = _understand(c, s, norm.quotes, context)
-            again = about_thing(c, declined, norm.zh)
-            more = _understand(again, s, norm.quotes, context) if again != c else None
-            if (
-                (
-                    not alone
-                    or all(st.tool == "clarify" for st in alone)
-                    or all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in alone)
-                )
-                and more
-                and all(st.tool in TOPIC_TOOLS.get(declined[0], ()) for st in more)
-            ):
-                c = again
+        if neg_core or declined is not None:
+            c = after_negation(c, clause, (neg_core, declined), s, norm, context)
         declined, neg_core = None, ""
         if end_side and (again := at_end(c, end_side)) is not None:
             c = again  # "the intro is too long, cut 3 seconds off it": the first 3 seconds
         end_side = end_remark(c)
         if end_side and i < len(clauses) - 1:
             continue  # a remark about one end: the next clause says what to do with it
-        c, rest = split_rest(c)
-        if rest and not keeps(c) and time_range(c, s.total) is not None:
-            # "剪掉前5秒 后面的不要": the start goes, and the rest too? two readings: ask
-            u.steps.append(Step("clarify", why="trim_which"))
+        whole, (c, rest) = c, split_rest(c)
+        if rest and not keeps(c) and (st := span_and_rest(c, s, norm, context)) is not None:
+            u.steps.append(st)  # "前5秒 后面的不要": the span stays; "剪掉前5秒 后面的不要": ask
+            if st.tool != "clarify":
+                last_edit = st
+                imagine(s, st)
             continue
         if u.steps and u.steps[-1].tool == "trim" and REST_GOES.fullmatch(c.strip(" .!。")):
-            if prev is not None and keeps(prev[0]):
-                continue  # "保留前10秒，后面的不要": the keep said it
+            if prev is not None and (keeps(prev[0]) or not VERB.search(prev[0])):
+                continue  # "保留前10秒，后面的不要", "从0:12到结尾，其他不要了": the kept part
             u.steps[-1] = Step("clarify", why="trim_which")  # "cut the first 5 s, the rest goes"
             continue
         if u.steps and re.fullmatch(
@@ -224,6 +203,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if lx.CANCEL.search(c):
             u.steps.append(Step("decline", why="cancel"))  # "is ok like this", "nah forget it"
             continue
+        if u.steps and not UNDO.search(c) and re.fullmatch(r"(.{1,6}?)(?:[\s,，]*\1)+[!！~]*", c):
+            continue  # "加速到2倍 快点快点", "…, quick quick": urging, said of the step before
         if REMARK.match(c):
             # "nice, the background looks better": nothing asked; "OK" if it is all there is
             if len(clauses) == 1:
@@ -286,9 +267,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         if (asked := question(c, clause, norm.raw, s, norm.quotes, context)) is not None:
             u.steps += asked
             continue
+        if u.steps and u.steps[-1].tool == "split" and (piece := split_piece(c, s)) is not None:
+            u.steps.append(piece)  # "split at 10 and delete the second half": that piece goes
+            last_edit = piece
+            imagine(s, piece)
+            continue
         if (
             u.steps
-            and u.steps[-1].tool == "split"
+            and (u.steps[-1].tool == "split" or u.steps[-1].why == "cut_or_split")
             and re.search(
                 r"\b(?:delete|remove|drop|lose|cut|get rid of|throw away|trash)\s+(?:the\s+)?"
                 r"(?:rest|remainder|everything else|other part|second part)\b|剩下的|"
@@ -309,6 +295,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
             prev, correcting = (c, [u.steps[-1]], prev[2]), False
             continue
+        c = new_one(c, last_edit)  # "…, and add a new one saying Thanks": a new title
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
         if (
@@ -352,9 +339,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if more and more[0].tool in ("trim", "cut"):
                 steps, weak = more, False
         refers = re.search(REFER, c) or len(c) <= 4 or (weak and len(c.split()) <= 3)
-        if pending is not None and refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)):
+        if pending is not None and (
+            (refers and (lx.REMOVE.search(c) or SPAN_VERB.search(c)))
+            or REST_GOES.fullmatch(whole.strip(" .!。"))  # "0:02 to 0:12, the rest can go"
+        ):
             # "the first 3 seconds are boring, cut them", "中间那段不好看，删了"
             keep = bool(re.search(r"\bkeep\b|保留|留着|只要", c) or BEFORE_GOES.search(c))
+            # "0:05到0:20，其余的不要了": the span named stays
+            keep = keep or bool(OTHERS_GO.search(whole) or REST_GOES.search(whole))
             last_edit = earlier_spans(earlier, s, keep, u.steps) or last_edit
             pending = time_range(pending_text, s.total) or pending
             steps, weak, pending = [span_step(*pending, s.total, keep=keep)], False, None

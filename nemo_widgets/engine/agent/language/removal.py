@@ -71,6 +71,8 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if phrase and re.search(r"[\u4e00-\u9fff]", phrase):
         # "…的路人全部删掉", "…人影也去掉": how many / "too" is not part of the thing
         phrase = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", phrase) or phrase
+    if phrase:  # "the portion which is from 0:16 until 0:19": the relative clause's start
+        phrase = re.sub(r"\s+(?:which|that|who)(?:\s+(?:is|are|was|goes|runs))?$", "", phrase)
     if phrase and re.search(r"«\d+»", phrase):
         return None
     if phrase is None or lx.PRONOUN.match(phrase):
@@ -91,6 +93,13 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         )  # "去掉原声", "视频的声音去掉", "remove the voices"
     if is_background_only(phrase):
         return None  # the background family handles it
+    if re.fullmatch(
+        r"(?:the |all the |all )?(?:rest|remainder|everything else|other parts?)(?: of it)?|"
+        r"(?:剩下|剩余|其他|其余|别的|后面|后边)的?(?:部分|内容)?",
+        phrase,
+    ):
+        # "…, delete everything else", "剩下的都删掉": the part named before stays; alone, ask
+        return Step("clarify", why="trim_which")
     if BEFORE_GOES.search(c) or re.fullmatch(
         r"(?:everything|anything|all|the (?:part|bit|stuff)) (?:before|until)(?: (?:it|that))?|"
         r"(?:之前|前面|前边)的?",

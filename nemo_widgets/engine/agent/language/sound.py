@@ -100,6 +100,12 @@ def music(t: str, s: Session) -> Step | None:
         or re.search(r"太|有点|好|真|\b(?:is|are|was|sounds?|feels?|too|so|kinda|really)\b", t)
     ):
         return None  # "这个lofi太丧了", "lofi is boring": a song named as it is, nothing asked
+    if (
+        named is None
+        and re.search(r"\b(?:another|different|other)\b|另一首|别的|其他", t)
+        and len(s.uploads("audio")) <= 1
+    ):
+        return Step("clarify", why="which_music")  # "add another song": not the one there is
     f = (
         named
         or (others[-1] if others else None)

@@ -15,7 +15,9 @@ from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_rang
 _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
     r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off)\b|"
-    r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了"
+    r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了|拿掉|拿走|弄掉|干掉|砍掉|扔掉|丢掉|"
+    r"(?:剪|裁|切|砍)了(?!.*(?:到|成|至))|"
+    r"移除|清除|抹掉"
 )
 _KEEPING = re.compile(
     r"\bkeep\b|\bonly\b|\bjust\b|\bto\s+(?:the\s+|just\s+the\s+|only\s+the\s+)?(?:first|last|"
@@ -24,7 +26,7 @@ _KEEPING = re.compile(
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
     r"只留|截取|剩下(?!的)|只剩|就留|(?<![保停])留(?=前|后|最后|开头|结尾|中间|\s*\d)|"
-    r"剪成|剪到|裁成|截成|缩短到|缩短为|只保留|留下|留着"
+    r"剪成|剪到|剪至|裁成|裁到|裁至|截成|截到|截至|缩短到|缩短为|只保留|留下|留着"
 )
 
 
@@ -204,7 +206,8 @@ def both_ends(t: str, total: float) -> list[Step] | None:
     if (two := _two_ends(t, total)) is not None:
         return two
     m = re.search(
-        rf"(?:开头和结尾|首尾|两头|前后)各?\s*({TIME})|\b(?:first and last|start and end|"
+        rf"(?:开头和?结尾|首尾|两头|前后)(?:都)?各?(?:剪掉|去掉|删掉|切掉|剪|去|删)?\s*({TIME})|"
+        rf"\b(?:first and (?:the )?last|start and end|"
         rf"beginning and "
         rf"end|both ends|each end)\b\D{{0,12}}?({TIME})|({TIME})\s*(?:from|off|at) (?:both|"
         rf"each) ends?",

@@ -125,10 +125,31 @@ def mixed(text: str, protect: set[str] | frozenset[str] = frozenset()) -> str:
 
     head = re.sub(r"[a-z0-9_\-]+(?:\.[a-z0-9]+)?", hide, head)
     for rx, zh in _MIXED_RX:
-        head = rx.sub(zh, head)
+        head = rx.sub(f"\x01{zh}\x02", head)
     head = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], head)
-    head = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", head)
+    head = _spaced_words(head)
     return head + tail
+
+
+def _spaced_words(head: str) -> str:
+    """ "把 bgm 关掉": the spaces typed around an English word (both sides, or one side and the
+    text's end) go with it; "竖屏 加bgm": a space between two Chinese words stays (it may
+    separate two steps). The words are marked \x01…\x02 by :func:`mixed`."""
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\x01([^\x02]*)\x02", head):
+        before, after = head[: m.start()], head[m.end() :]
+        left = re.search(r"\s+$", before)
+        right = re.match(r"\s+", after)
+        if (left or not before.strip()) and (right or not after.strip()):
+            keep = head[pos : left.start()] if left else head[pos : m.start()]
+            out += [keep, m.group(1)]
+            pos = m.end() + (right.end() if right else 0)
+        else:
+            out += [head[pos : m.start()], m.group(1)]
+            pos = m.end()
+    out.append(head[pos:])
+    return "".join(out).strip()
 
 
 # -- shorthand ------------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     m = re.search(
         rf"(?:the |最)?(?:first|opening|beginning|start|前面|前|开头|片头|"
         rf"开始)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
-        rf"|({TIME})\s*(?:of the (?:beginning|start)|(?:from|off) the (?:start|beginning|front)|"
+        rf"|({TIME})\s*(?:of the (?:beginning|start|head)|(?:from|off) the (?:start|beginning|"
+        rf"front|head|top)|"
         rf"at the "
         rf"(?:beginning|start))",
         t,
@@ -112,7 +113,7 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     m = re.search(
         rf"(?:the )?(?:last|final|ending|end|最后面|最后|后面|后|结尾|片尾|"
         rf"末尾)\s*(?:的|那|这)?\s*(?:by\s+)?({TIME})"
-        rf"|({TIME})\s*(?:of the end|(?:from|off) the end|at the end)",
+        rf"|({TIME})\s*(?:of the (?:end|tail)|(?:from|off) the (?:end|tail|back)|at the end)",
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:

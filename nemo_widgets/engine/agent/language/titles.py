@@ -71,6 +71,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     )
     weak_add = re.search(
         r"\b(?:put|place|need|want|show)\s+(?:a|an|another|new|some)\b|放一个|放个|"
+        r"\b(?:put|place|show|display|overlay|pop)\s+(?:up\s+)?(?:the\s+)?(?:text|caption|words?|"
+        r"heading)\b(?!\s+(?:to|up|down|higher|lower|at the|on the|in the))|"
         r"\b(?:put|place|show|display)\b.*\b(?:saying|that says|which says|that reads|with the "
         r"words)\b",
         t,
@@ -104,7 +106,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         if text is None:
             m2 = re.search(
                 r"\b(?:title|caption|text|heading|subtitle)s?\b\s*(?:saying|that says|which says|"
-                r"reading|"
+                r"reading|called|named|titled|"
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"

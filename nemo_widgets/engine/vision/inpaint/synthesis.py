@@ -9,6 +9,12 @@ import numpy as np
 from nemo_widgets.engine.vision.inpaint.flow import push_pull
 from nemo_widgets.engine.vision.inpaint.motion import bbox
 
+#: The copied texture's amplitude over the smooth base. Its pieces are copied at a reduced
+#: scale and cut from a blurred band: at 1 the fill had 0.52 of the truth's texture on the
+#: real never-seen cells (exact hole); 1.25 gives 0.64 for 0.15 dB of hole PSNR (1.4: 0.72
+#: for 0.3 dB).
+TEXTURE_GAIN = 1.25
+
 
 def synthesise(plate: np.ndarray, missing: np.ndarray, budget: int = 250_000) -> np.ndarray:
     """Fill pixels no frame ever showed, once per shot, so every frame gets the same fill (no
@@ -66,7 +72,8 @@ def synthesise(plate: np.ndarray, missing: np.ndarray, budget: int = 250_000) ->
         sigma = max(1.0, 2.0 * scale)
         low = cv2.GaussianBlur(detail.astype(np.float32), (0, 0), sigma)
         base = cv2.GaussianBlur(smooth.astype(np.float32), (0, 0), sigma)
-        fill = np.clip(detail.astype(np.float32) - low + base + 0.5, 0, 255).astype(np.uint8)
+        texture = TEXTURE_GAIN * (detail.astype(np.float32) - low)
+        fill = np.clip(texture + base + 0.5, 0, 255).astype(np.uint8)
     except (ImportError, OSError):  # PyPatchMatch missing or its library unloadable
         pass
     if scale < 1:

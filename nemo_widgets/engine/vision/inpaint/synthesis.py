@@ -32,7 +32,8 @@ def synthesise(plate: np.ndarray, missing: np.ndarray, budget: int = 250_000) ->
     nothing bleeds black into the ring the fill grows from (that was a dark blob where a
     parked car had been). Measured on the real never-seen cells (``bench_fill_real``, exact
     hole): above per-frame Telea's hole PSNR with 1.5–5× its texture; the lines raised the
-    median by 0.5 dB on the exact hole and by 0.5 dB end to end; frequency-selective
+    median from 11.6 to 12.0 dB on the exact hole and from 10.6 to 11.1 end to end (Telea
+    10.8), with the texture gain; frequency-selective
     reconstruction as the low frequencies measured lower. Without PyPatchMatch: the smooth
     continuation alone."""
     if not missing.any():

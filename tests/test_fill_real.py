@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from benchmarks._real import CUTS, Case, composite, grabcut_cutout, read_clip
+from benchmarks._real import CUTS, Case, composite, cutout, grabcut_cutout, read_clip
 from nemo_widgets.engine.vision.inpaint import inpaint_video
 from nemo_widgets.samples import sample_path
 from nemo_widgets.synth import write_frames
@@ -81,14 +81,27 @@ def test_parked_person_never_seen_beats_telea_and_keeps_texture(
     out, _ = _fill(tmp_path, case)
     ours, telea, untouched = _psnr(out, case), _psnr(_telea(case), case), _psnr(case.frames, case)
     tex, tex_telea = _texture(out, case), _texture(_telea(case), case)
-    # Measured 16.2 dB against Telea's 15.9 (untouched 10.3); texture 0.59 against 0.45 (the
-    # issue asks 0.6–1.5: this case is just short of it).
+    # Measured 16.1 dB against Telea's 15.9 (untouched 10.3); texture 0.69 against 0.45.
     assert ours >= telea and ours > untouched + 3, (ours, telea, untouched)
-    assert 0.5 <= tex <= 1.5 and tex > tex_telea + 0.08, (tex, tex_telea)
+    assert 0.6 <= tex <= 1.5 and tex > tex_telea + 0.15, (tex, tex_telea)
     # One synthesis carried to every frame: the fill does not flicker.
     m = case.changed(0)
     flicker = np.mean([np.abs(b.astype(float) - a)[m].mean() for a, b in itertools.pairwise(out)])
     assert flicker < 3.0, flicker
+
+
+def test_box_left_on_the_road_is_filled_with_road_not_a_smear(tmp_path: Path, street) -> None:
+    """A gift box (exact alpha, from a registry photo) left on the road for the whole shot:
+    the road and its lines carried across the hole, with the road's grain, well above
+    per-frame Telea and the untouched frame, measured in the same run."""
+    case = composite("parked", "", street, cutout("gift", tmp_path), foot=(420, 250), height=70)
+    out, _ = _fill(tmp_path, case)
+    ours, telea, untouched = _psnr(out, case), _psnr(_telea(case), case), _psnr(case.frames, case)
+    tex, tex_telea = _texture(out, case), _texture(_telea(case), case)
+    # Measured 14.7 dB against Telea's 12.9 and the untouched 12.4 (14.3 before the lines
+    # crossing the ring were carried across); texture 1.03 against Telea's 0.59.
+    assert ours >= telea + 1.2 and ours >= untouched + 1.5, (ours, telea, untouched)
+    assert 0.6 <= tex <= 1.5 and tex > tex_telea + 0.15, (tex, tex_telea)
 
 
 def test_person_walking_past_is_filled_from_what_was_seen(tmp_path: Path, street, person) -> None:

@@ -332,6 +332,37 @@ def test_qualifiers_rank_candidates_and_never_eliminate_the_only_one() -> None:
     assert choose(scan, parse_target("remove the parked car", "parked car")) == [red]
 
 
+def test_a_parked_thing_in_a_handheld_shot_is_called_parked() -> None:
+    """The reply says "parked" for a parked motorbike in a handheld shot, whose box crosses
+    the frame with the camera (its speed in the frame alone reads as moving), and "moving" for
+    one that rides past: the camera's motion, found in the keyframes away from the object, is
+    taken out. A real street frame is the scene; the camera drifts 12 px per keyframe."""
+    from benchmarks._real import read_clip
+    from nemo_widgets.engine.vision.carry import grey_thumb
+    from nemo_widgets.engine.vision.remove import describe
+
+    scene = read_clip(sample_path("bikes"), 137, 1)[0]
+    w, h, keys = 480, 270, [0, 12, 24, 36]
+    offsets = {k: (12 * n, 3 * n) for n, k in enumerate(keys)}  # the camera's drift
+
+    def seen(box: Box, k: int, ride: float = 0.0) -> Box:
+        ox, oy = offsets[k]
+        return (box[0] - ox + ride * k, box[1] - oy, box[2] - ox + ride * k, box[3] - oy)
+
+    parked_box, riding_box = (200.0, 120.0, 300.0, 190.0), (60.0, 150.0, 160.0, 220.0)
+    parked = Track("motorcycle", {k: seen(parked_box, k) for k in keys}, [0.8] * 4)
+    riding = Track("motorcycle", {k: seen(riding_box, k, 3.0) for k in keys}, [0.8] * 4)
+    scan = Scan([parked, riding], w, h, 25.0, 40, cuts=[0], keyframes=keys)
+    for k in keys:
+        ox, oy = offsets[k]
+        scan.thumbs[k] = grey_thumb(np.ascontiguousarray(scene[oy : oy + h, ox : ox + w]),
+                                    scan.thumb_scale)  # fmt: skip
+    assert parked.speed(scan.fps) > 0.15  # in the frame alone it reads as moving
+    assert scan.scene_speed(parked) < 0.05, scan.scene_speed(parked)
+    assert describe(parked, scan).startswith("the motorcycle, parked")
+    assert scan.scene_speed(riding) > 0.5 and ", moving" in describe(riding, scan)
+
+
 @pytest.mark.parametrize("pan", [True, False])
 def test_motion_refines_only_what_a_moving_shot_uses(background, pan: bool) -> None:
     """The ECC refinement waits until the shot's end says whether the camera moves: the

@@ -79,7 +79,10 @@ def detect_cuts(small: list[np.ndarray]) -> list[int]:
 
 class MotionTracker:
     """Frame-to-frame homographies (frame i → i-1), estimated while frames stream past, from
-    ORB features outside the hole, at up to ``width`` pixels (full resolution matrices).
+    ORB features outside the hole, at up to ``width`` pixels (full resolution matrices). A
+    frame whose keypoints sit where the previous frame's did (see :data:`STILL_SHARE`) is
+    still: identity, its keypoints neither described nor matched (on a tripod shot a fifth
+    of the cost); the next frame that moves gets the previous descriptors made then.
 
     The ECC refinement (the costliest step) only matters in a shot whose camera moves, which
     is known when the shot ends (:meth:`fill`): until then the frames wait for it (their

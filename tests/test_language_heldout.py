@@ -174,6 +174,10 @@ CASES = [
     ),
     ("add a title saying Thanks", BARE, [("add_title", {"text": "Thanks"})]),
     ("add a title called Thank You", BARE, [("add_title", {"text": "Thank You"})]),
+    # a title's words after 写 / 写上 (never "上你好")
+    ("加个标题写上你好", BARE, [("add_title", {"text": "你好"})]),
+    ("标题写 一起去看海", BARE, [("add_title", {"text": "一起去看海"})]),
+    ("标题写成欢迎", TITLED, [("edit_title", {"text": "欢迎"})]),
     # titles put as text
     (
         "put text NEW ARRIVALS for 5 seconds",

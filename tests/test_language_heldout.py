@@ -200,6 +200,10 @@ CASES = [
     ("把车删了，想要干净的画面", BARE, [("remove_object", {"target": "车"})]),
     # object removal with the verb first
     ("please make disappear the red car", BARE, [("remove_object", {"target": "red car"})]),
+    # thanks and praise alone change nothing; after a request they are politeness
+    ("thanks!", BARE, [("decline", {})]),
+    ("完美，谢谢", BARE, [("decline", {})]),
+    ("剪掉前5秒，谢谢", BARE, [("trim", {"start": 5.0, "end": None})]),
     # export to the phone
     ("好了 保存到相册", BARE, [("export", {})]),
     ("save it to my camera roll", BARE, [("export", {})]),

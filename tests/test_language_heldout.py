@@ -51,6 +51,9 @@ ASKS = [
     ("cut it at 0:12", BARE),
     ("chop the video at 8s", BARE),
     ("snip at 20 seconds", BARE),
+    # "from" a point, with nothing after: what goes, the part before or after?
+    ("cut from 10s", BARE),
+    ("从10秒剪", BARE),
     # "it" names nothing, and a picture can be a clip or the background
     ("add it", PICTURE),
     ("add backdrop.jpg", PICTURE),

@@ -51,6 +51,9 @@ ASKS = [
     ("cut it at 0:12", BARE),
     ("chop the video at 8s", BARE),
     ("snip at 20 seconds", BARE),
+    # "from" a point, with nothing after: what goes, the part before or after?
+    ("cut from 10s", BARE),
+    ("从10秒剪", BARE),
     # "it" names nothing, and a picture can be a clip or the background
     ("add it", PICTURE),
     ("add backdrop.jpg", PICTURE),
@@ -174,6 +177,10 @@ CASES = [
     ),
     ("add a title saying Thanks", BARE, [("add_title", {"text": "Thanks"})]),
     ("add a title called Thank You", BARE, [("add_title", {"text": "Thank You"})]),
+    # a title's words after 写 / 写上 (never "上你好")
+    ("加个标题写上你好", BARE, [("add_title", {"text": "你好"})]),
+    ("标题写 一起去看海", BARE, [("add_title", {"text": "一起去看海"})]),
+    ("标题写成欢迎", TITLED, [("edit_title", {"text": "欢迎"})]),
     # titles put as text
     (
         "put text NEW ARRIVALS for 5 seconds",
@@ -196,6 +203,10 @@ CASES = [
     ("把车删了，想要干净的画面", BARE, [("remove_object", {"target": "车"})]),
     # object removal with the verb first
     ("please make disappear the red car", BARE, [("remove_object", {"target": "red car"})]),
+    # thanks and praise alone change nothing; after a request they are politeness
+    ("thanks!", BARE, [("decline", {})]),
+    ("完美，谢谢", BARE, [("decline", {})]),
+    ("剪掉前5秒，谢谢", BARE, [("trim", {"start": 5.0, "end": None})]),
     # export to the phone
     ("好了 保存到相册", BARE, [("export", {})]),
     ("save it to my camera roll", BARE, [("export", {})]),

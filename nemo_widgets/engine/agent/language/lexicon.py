@@ -255,9 +255,10 @@ CANCEL = rx(
     r"leave it(?: as it is)?|"
     r"keep it as it is|it's fine|its fine|all good|no|no changes?|don't change anything|"
     r"do nothing|nothing to change|leave everything|don'?t|dont|do not|no,? (?:don'?t|dont|do not)"
-    r"(?: do (?:it|that))?)\W*$",
+    r"(?: do (?:it|that))?|thanks?(?: you)?(?: so much| a lot)?|thx|ty|cheers|perfect|great|"
+    r"awesome|(?:that'?s |thats )?enough(?: for (?:now|today))?|bye|goodbye|see you)\W*$",
     r"^(?:(?:算了|哎|唉|嗯|呃|额)[\s,，]*)*(?:算了|不用了|取消|没事了?|不改了|就这样|先这样|保持原样|"
-    r"可以了|好了|行了|够了|差不多了|就这些|没有了|没了|(?:先|暂时|还是)?不(?:弄|做|搞|改|剪|折腾|"
+    r"可以了|好了|行了|够了|差不多了|就这些|没有了|没了|谢谢|多谢|谢了|完美|太好了|很好|不错|拜拜|再见|(?:先|暂时|还是)?不(?:弄|做|搞|改|剪|折腾|"
     r"动)了|(?:先|暂时)不(?:弄|做|搞|改|剪|动)|暂时不用了?|这样(?:就)?(?:挺好|可以|行|好)(?:的)?)"
     r"(?:吧|啊|了|的)?"
     r"(?:[\s,，]*(?:不用了|不要了|不改了|不用改了|取消吧?|没事了?))?\W*$",

@@ -39,6 +39,12 @@ BEFORE_GOES = re.compile(
 )
 
 
+_BARE_FROM = re.compile(
+    rf"(?:cut|chop|trim|snip|clip)(?: it| the video| the clip)?\s+(?:from|starting (?:at|from))\s+"
+    rf"(?:the\s+)?(?:{TIME})(?:\s*mark)?|从\s*(?:{TIME})\s*(?:开始|那里|处)?\s*(?:剪|切|裁)(?:一下)?"
+)
+
+
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
@@ -123,6 +129,9 @@ def trim_cut(t: str, s: Session) -> Step | None:
     a, b, how = rng
     if not trimish and how not in ("first", "last"):
         return None
+    if how == "from" and _BARE_FROM.fullmatch(t.strip(" .!。")):
+        # "cut from 10s", "从10秒剪": the part after goes, or the video starts there? ask
+        return Step("clarify", why="trim_which")
     if how == "middle" and _bare_cut(t):
         return Step("clarify", why="trim_which")  # "cut the middle part": out, or down to it?
     if s.total and (a >= s.total - 0.05 or (b is not None and b > s.total + 0.05)):

@@ -58,7 +58,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
         r"read)\s+(.+)$|"
-        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成)(.+)$",
+        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写)\s*(.+)$",
         t,
     )
     new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
@@ -94,8 +94,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         r"beginning|end|screen|video|clip)|$)",
         t,
     )
+    zh_says = re.search(r"(?:标题|字幕)(?:就|上)?写(?!上)", t) and not s.titles  # "标题写 你好"
     adding = (
         strong_add
+        or zh_says
         or (weak_add and not edit_words)
         or (not s.titles and (quoted or labelled or says) and not edit_words)
     )
@@ -110,7 +112,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"
-                r"(?:标题|字幕|文字)(?:叫做?|名为|名叫|为|是|写着|写|内容是|内容为)?[:：]?\s*(.+?)"
+                r"(?:标题|字幕|文字)\s*(?:叫做?|名为|名叫|为|是|写着|写上|写成|写|内容是|内容为)?[:：]?\s*(.+?)"
                 # … up to a space before the next instruction ("叫夏天 放在顶部")
                 r"(?:持续|从|在|\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|加|变)|$)",
                 t,

@@ -9,6 +9,9 @@ from typing import Any
 
 from nemo_widgets.engine.agent.language.spelling import simplified
 
+#: Chinese numerals, as a number in the normalised text may have been typed.
+_NUMERALS = "[零〇一二两三四五六七八九十百千万]+"
+
 
 @dataclass
 class Session:
@@ -29,7 +32,13 @@ class Session:
     def raw_case(self, words: str) -> str:
         """``words`` (from the lower-cased text) as the user typed them."""
         i = self.raw.lower().find(words)
-        return self.raw[i : i + len(words)] if i >= 0 else words
+        if i >= 0:
+            return self.raw[i : i + len(words)]
+        # Normalising turned some of it into digits (第一个 → 第1个, "Top Ten" stays): the
+        # user's own words, with a number matching the numerals it came from.
+        pat = re.sub(r"\d+", lambda m: f"(?:{m.group(0)}|{_NUMERALS})", re.escape(words))
+        m = re.search(pat.replace("\\ ", r"\s*"), self.raw, re.IGNORECASE)
+        return m.group(0) if m else words
 
     @classmethod
     def of(cls, state: dict[str, Any]) -> Session:

@@ -37,7 +37,12 @@ def test_studio_end_to_end(lab: Lab, browser: object, front_end: str) -> None:
         page.wait_for_selector(".nemo-status[data-ok='true']", timeout=120_000)
         assert "Ready!" in page.inner_text(".nemo-status")
         assert "embedded engine" in page.inner_text(".nemo-status")
-        assert "credits" in page.inner_text(".nemo-credits")
+        # The balance is read just after the connection is announced: it follows within
+        # seconds (a busy kernel once showed "Ready!" a moment before it).
+        page.wait_for_function(
+            "document.querySelector('.nemo-credits').textContent.includes('credits')",
+            timeout=30_000,
+        )
 
         # Upload through the widget's own file input (chunked transfer to the kernel).
         page.set_input_files(".nemo-upload input[type=file]", str(clip))

@@ -352,14 +352,19 @@ def speed(t: str, s: Session) -> Step | None:
     mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
     mabs = re.search(
         r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|"
-        r"速度(?:调到|调成|设为|设成|变成|改成|是)?\s*(\d+)\s*%",
+        r"速度(?:调到|调成|设为|设成|变成|改成|是)?\s*(\d+)\s*%|"
+        # "speed to 75%", "slow it down to 50 percent", "play at 80%": a level of normal speed
+        r"(?:\bto|\bat|=|调到|调成|设为|设成|变成|改成|降到|放慢到|减到)\s*(?:(?:like|about|around|maybe)\s+)?"
+        r"(\d+(?:\.\d+)?)\s*(?:%|percent)",
         t,
     )
     if mabs:
-        return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})
+        f = float(next(g for g in mabs.groups() if g)) / 100
+        return Step("set_speed", {"factor": f, **extra})
     mto = re.search(
-        r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|"
-        r"minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|秒|分))",
+        r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:%|percent|s\b|sec|seconds?|"
+        r"mins?|minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?![\d.])"
+        r"(?!\s*(?:%|秒|分))",
         t,
     )
     if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:

@@ -94,6 +94,13 @@ def trim_cut(t: str, s: Session) -> Step | None:
             return Step(
                 "clarify", why="length_which"
             )  # "make it 5 seconds": the video, or the title?
+        if (
+            m
+            and m.group(2)
+            and re.match(r"make (?:it|this)\b", m.group(0))
+            and not re.search(r"\blong\b|\b(?:trim|cut|shorten|shorter|keep|begin\w*|start)\b", t)
+        ):
+            return Step("clarify", why="length_how")  # "make it 15 s": cut down, or sped up?
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
             if v and s.total and v > s.total + 0.05:

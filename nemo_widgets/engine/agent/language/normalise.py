@@ -326,6 +326,9 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = _en_numerals(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
+    # "before the 4 second mark", "at the 0:12 mark": the mark is that time
+    t = re.sub(r"\b(?:the\s+)?(\d+(?:\.\d+)?)[- ]?(?:s|secs?|seconds?)\s+mark\b", r"\1 seconds", t)
+    t = re.sub(r"\b(?:the\s+)?(\d+:\d{2}(?:\.\d+)?)\s+mark\b", r"\1", t)
     t = re.sub(r"[a-z]+", lambda m: _fix_word(m.group(0), protect), t)
     t = re.sub(r"[ \t]+", " ", t).strip()
     return Norm(raw, t, quotes, is_chinese(raw))

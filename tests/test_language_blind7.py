@@ -1,0 +1,56 @@
+"""Families a held-out set (G) showed missing, each held with paraphrases of our own: a
+percent is a level of normal speed or volume ("speed to 75%", "down to like 30 percent"), a
+bare number with two readings asks ("make it 15 seconds": cut down or sped up?), a time span
+beats an object reading ("someone sneezes at 9 to 11 s, cut that out"), and the step not
+wanted and the undo that takes it back are one undo."""
+
+from __future__ import annotations
+
+import pytest
+
+from nemo_widgets.engine.agent import plan
+from tests.test_language_heldout import BARE, EDITED, FULL, check
+
+CASES = [
+    ("set the playback speed to 80%", BARE, [("set_speed", {"factor": 0.8})]),
+    ("slow it down to 50 percent", BARE, [("set_speed", {"factor": 0.5})]),
+    ("播放速度调到百分之八十", BARE, [("set_speed", {"factor": 0.8})]),
+    ("speed it up by 20%", BARE, [("set_speed", {"relative": 1.2})]),
+    (
+        "the music is way too loud, turn it down to about 20 percent",
+        FULL,
+        [("set_volume", {"target": "music", "level": 0.2})],
+    ),
+    ("音乐太吵了，调到百分之二十", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    ("music down 20%", FULL, [("set_volume", {"target": "music", "level": 0.4})]),
+    ("not 50%, put the music at 25", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("make it 20 seconds long", BARE, [("trim", {"start": 0.0, "end": 20.0})]),
+    ("cut everything before the 6 second mark", BARE, [("trim", {"start": 6.0, "end": None})]),
+    ("视频到20秒就结束", BARE, [("trim", {"start": 0.0, "end": 20.0})]),
+    ("excise 10s to 12s", BARE, [("cut", {"start": 10.0, "end": 12.0})]),
+    (
+        "a dog barks from 5 to 7 seconds, can you cut that out",
+        BARE,
+        [("cut", {"start": 5.0, "end": 7.0})],
+    ),
+    ("0:08到0:10这段有人挡住了，删了", BARE, [("cut", {"start": 8.0, "end": 10.0})]),
+    ("这步不要了，撤销", EDITED, [("undo", {})]),
+    ("oops that was wrong, undo", EDITED, [("undo", {})]),
+    ("undo undo", EDITED, [("undo", {}), ("undo", {})]),
+    ("撤销两步", EDITED, [("undo", {}), ("undo", {})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), CASES)
+def test_blind7_families(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [("make it 12 seconds", BARE), ("put the song at 15", FULL), ("put the music at 10", FULL)],
+)
+def test_a_bare_number_with_two_readings_asks(text: str, state: dict) -> None:
+    got = plan(text, state)
+    assert [s["tool"] for s in got.intents()] == ["clarify"], (text, got.intents())
+    assert not got.calls and got.reply

@@ -36,6 +36,26 @@ CASES = [
     ("0:08到0:10这段有人挡住了，删了", BARE, [("cut", {"start": 8.0, "end": 10.0})]),
     ("这步不要了，撤销", EDITED, [("undo", {})]),
     ("oops that was wrong, undo", EDITED, [("undo", {})]),
+    (
+        "nuke the guy in the blue shirt",
+        BARE,
+        [("remove_object", {"target": "guy in the blue shirt"})],
+    ),
+    ("zap the bin on the left", BARE, [("remove_object", {"target": "bin on the left"})]),
+    ("把左边那辆白色SUV去掉", BARE, [("remove_object", {"target": "左边白色suv"})]),
+    (
+        "i'd prefer the clip not to have the red car in it",
+        BARE,
+        [("remove_object", {"target": "red car"})],
+    ),
+    ("画面里不要有那个骑车的人", BARE, [("remove_object", {"target": "骑车的人"})]),
+    (
+        "I was wondering if you could erase the cyclist on the right? thanks",
+        BARE,
+        [("remove_object", {"target": "cyclist on the right"})],
+    ),
+    ("i was wondering if you could cut the first 3 seconds?", BARE, [("trim", {"start": 3.0})]),
+    ("视频里不要有音乐", FULL, [("remove_music", {})]),
     ("undo undo", EDITED, [("undo", {}), ("undo", {})]),
     ("撤销两步", EDITED, [("undo", {}), ("undo", {})]),
 ]

@@ -228,6 +228,12 @@ def is_question(raw: str, c: str) -> bool:
     if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c) or GENERAL_Q.search(c):
         return True
     if re.match(
+        r"^i (?:was |am |'m )?wondering (?:if|whether) (?:you|u) (?:could|can|would|might)\s+"
+        r"(?:possibly\s+|please\s+|maybe\s+)*(?!tell\b|show\b|explain\b)",
+        c,
+    ):
+        return False  # "i was wondering if you could possibly erase the van": a polite request
+    if re.match(
         r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"
         r"^(?:do|does) (?:you|anyone) know (?:if|whether|what|how|which|where|when|why)\b|"
         r"^(?:tell|show) me (?:if|whether)\b|^i (?:wonder|was wondering) (?:if|whether)\b",

@@ -326,6 +326,17 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = _en_numerals(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
+    # "i'd like the video to not have that guy in it", "画面里不要有那辆车": a thing that goes
+    t = re.sub(
+        r"^(?:i'?d like|i want|i'?d prefer|i need|id like)\s+(?:the|this|my)\s+(?:video|clip|"
+        r"footage|shot|picture)\s+(?:to\s+)?not\s+(?:to\s+)?(?:have|show|contain|include)\s+"
+        r"(.+?)\s+(?:in it|in there)\b",
+        r"remove \1",
+        t,
+    )
+    t = re.sub(
+        r"^(?:我想|希望)?(?:视频|画面)(?:里|中)?(?:面)?不要(?:再)?(?:有|出现)(.+)$", r"把\1去掉", t
+    )
     # "before the 4 second mark", "at the 0:12 mark": the mark is that time
     t = re.sub(r"\b(?:the\s+)?(\d+(?:\.\d+)?)[- ]?(?:s|secs?|seconds?)\s+mark\b", r"\1 seconds", t)
     t = re.sub(r"\b(?:the\s+)?(\d+:\d{2}(?:\.\d+)?)\s+mark\b", r"\1", t)

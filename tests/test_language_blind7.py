@@ -56,6 +56,16 @@ CASES = [
     ),
     ("i was wondering if you could cut the first 3 seconds?", BARE, [("trim", {"start": 3.0})]),
     ("视频里不要有音乐", FULL, [("remove_music", {})]),
+    ("oops, I didn't want that cut, put it back", EDITED, [("undo", {})]),
+    ("删错了，恢复到删之前", EDITED, [("undo", {})]),
+    ("结尾慢慢黑下去", BARE, [("fade", {"direction": "out", "target": "video"})]),
+    (
+        "at the end let it slowly go black",
+        BARE,
+        [("fade", {"direction": "out", "target": "video"})],
+    ),
+    ("开头慢慢亮起来", BARE, [("fade", {"direction": "in", "target": "video"})]),
+    ("start with a fade from black", BARE, [("fade", {"direction": "in", "target": "video"})]),
     ("undo undo", EDITED, [("undo", {}), ("undo", {})]),
     ("撤销两步", EDITED, [("undo", {}), ("undo", {})]),
 ]

@@ -28,7 +28,7 @@ UNDO = re.compile(
     r"\b(?:restore|recover|bring back|put back|get back) (?:what|the (?:part|bit|section|piece|"
     r"seconds?|ending|end|start|beginning|intro)) (?:you|i|we)(?: just)? (?:cut|trimmed|removed|"
     r"deleted|chopped|took|dropped)\b|"
-    r"(?:恢复|回|退|变回|还原)到?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
+    r"(?:恢复|回|退|变回|还原)(?:到|成|为)?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
     r"(?:改|变|弄|调|恢复)回(?:到)?(?:原来|之前|刚才|以前)(?:那样|的样子)?|"
     r"\b(?:the |my )?(?:original|full|whole|previous) (?:length|version|video|clip) back\b|"
     # "make it like before", "put it back the way it was", "i regret the last change"

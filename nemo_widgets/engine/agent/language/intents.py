@@ -89,7 +89,8 @@ def _shows(t: str, name: str) -> re.Match[str] | None:
 def fade(t: str, s: Session) -> list[Step] | None:
     if not re.search(
         r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显|"
-        r"(?:渐渐|慢慢|逐渐)(?:消失|变小|变弱|变暗|出现|变大|变亮)",
+        r"(?:渐渐|慢慢|逐渐)(?:地)?(?:消失|变小|变弱|变暗|变黑|黑下去|暗下去|出现|变大|变亮|亮起来)|"
+        r"\b(?:slowly |gradually )?(?:go|goes|going|get|gets) (?:dark|black)\b",
         t,
     ):
         return None
@@ -107,7 +108,8 @@ def fade(t: str, s: Session) -> list[Step] | None:
     ):
         dirs.append("in")
     if re.search(
-        r"\bout\b|\baway\b|淡出|渐出|渐弱|渐隐|消失|变小|变弱|变暗|\bat the end\b|结尾|"
+        r"\bout\b|\baway\b|淡出|渐出|渐弱|渐隐|消失|变小|变弱|变暗|变黑|黑下去|暗下去|"
+        r"\bat the end\b|结尾|\b(?:go|goes|get|gets|turn|turns) (?:dark|black)\b|"
         r"\bin and out\b|\bto black\b|\bending\b|"
         r"\b(?:close|closing|outro|finish)\b|\bends\b",
         t,
@@ -148,7 +150,11 @@ def fade(t: str, s: Session) -> list[Step] | None:
     if target is None:
         target = (
             "video"
-            if re.search(r"\b(?:picture|image|video|visuals?|to black|from black)\b|画面|黑场", t)
+            if re.search(
+                r"\b(?:picture|image|video|visuals?|to black|from black|dark|black)\b|画面|黑场|"
+                r"变黑|黑下去|亮起来|变亮|变暗",
+                t,
+            )
             else "both"
         )
     args: dict[str, Any] = {"target": target}

@@ -147,6 +147,14 @@ _UNWANTED = re.compile(
 def _one_undo(u: Any, clauses: list[str], raw: str) -> None:
     """ "刚才那步不要了，撤回": the step not wanted and the undo that takes it back are one undo,
     said twice — unless a count says more ("撤销两步", "undo twice")."""
+    if (
+        any(st.tool == "undo" for st in u.steps)
+        and all(st.tool in ("undo", "clarify") for st in u.steps)
+        and (_UNWANTED.search(raw) or re.search(r"错", raw))
+    ):
+        # "I didn't mean to trim it, put it back", "剪错了 恢复成剪之前的样子": the mistake is
+        # why the undo is asked, not a request of its own
+        u.steps = [st for st in u.steps if st.tool == "undo"]
     undos = [st for st in u.steps if st.tool == "undo"]
     if (
         len(undos) > 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from nemo_widgets.engine.agent import plan
-from tests.test_language_heldout import BARE, EDITED, FULL, check
+from tests.test_language_heldout import BARE, EDITED, FULL, TITLED, check
 
 CASES = [
     ("set the playback speed to 80%", BARE, [("set_speed", {"factor": 0.8})]),
@@ -66,6 +66,13 @@ CASES = [
     ),
     ("开头慢慢亮起来", BARE, [("fade", {"direction": "in", "target": "video"})]),
     ("start with a fade from black", BARE, [("fade", {"direction": "in", "target": "video"})]),
+    ("swap 'Hello' for 'Bonjour'", TITLED, [("edit_title", {"text": "Bonjour"})]),
+    ("把Hello去掉", TITLED, [("remove_title", {})]),
+    ("字幕不要了", TITLED, [("remove_title", {})]),
+    ("加个标题：今天吃什么", BARE, [("add_title", {"text": "今天吃什么"})]),
+    ("add a title: where to next?", BARE, [("add_title", {"text": "where to next?"})]),
+    ("标题改成：周末去哪儿", TITLED, [("edit_title", {"text": "周末去哪儿"})]),
+    ("title: bigger, yellow", TITLED, [("edit_title", {"size": "bigger", "color": "yellow"})]),
     ("undo undo", EDITED, [("undo", {}), ("undo", {})]),
     ("撤销两步", EDITED, [("undo", {}), ("undo", {})]),
 ]

@@ -290,6 +290,19 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     raw = re.sub(r"(\d{6})\d+", r"\1", raw)
     raw = re.sub(r"(\S)\1{20,}", r"\1" * 20, raw)
     quotes: list[str] = []
+    head = raw.split(":", 1)[0] if ":" in raw else ""
+    if not _QUOTE.search(raw) and re.search(
+        r"\b(?:add|put|insert|write|create|change|set|rename)\b|加|写|改|换|放", head, re.IGNORECASE
+    ):
+        # "加个标题：周末去哪儿", "add a title: see you soon": the words after the colon are the
+        # title's, quoted (a question word in them asks nothing)
+        raw = re.sub(
+            r"((?:标题|字幕|\b(?:title|caption|subtitle))\s*(?:是|为|写|叫|改成|换成|改为|says?|reads?)?\s*:\s*)"
+            r"(\S[^\n]*?)\s*$",
+            r"\1“\2”",
+            raw,
+            flags=re.IGNORECASE,
+        )
 
     def keep(m: re.Match[str]) -> str:
         quotes.append(next(g for g in m.groups() if g is not None).strip())
@@ -336,6 +349,10 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     )
     t = re.sub(
         r"^(?:我想|希望)?(?:视频|画面)(?:里|中)?(?:面)?不要(?:再)?(?:有|出现)(.+)$", r"把\1去掉", t
+    )
+    # "标题不要了": the title is not wanted, it goes
+    t = re.sub(
+        r"^(?:这个|那个)?(标题|字幕)(?:就|也)?不要了?吧?$", lambda m: f"把{m.group(1)}删掉", t
     )
     # "before the 4 second mark", "at the 0:12 mark": the mark is that time
     t = re.sub(r"\b(?:the\s+)?(\d+(?:\.\d+)?)[- ]?(?:s|secs?|seconds?)\s+mark\b", r"\1 seconds", t)

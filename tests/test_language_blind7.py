@@ -91,3 +91,20 @@ def test_a_bare_number_with_two_readings_asks(text: str, state: dict) -> None:
     got = plan(text, state)
     assert [s["tool"] for s in got.intents()] == ["clarify"], (text, got.intents())
     assert not got.calls and got.reply
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("去掉路人要用积分吗", "answer"),
+        ("换背景要花积分吗", "answer"),
+        ("还剩多少积分", "credits"),
+        ("你都有哪些功能", "help"),
+        ("what tools do you have?", "help"),
+        ("Is it possible to edit videos here? What features are there?", "help"),
+    ],
+)
+def test_cost_questions_answer_and_feature_questions_get_the_help(text: str, tool: str) -> None:
+    got = plan(text, BARE)
+    assert [s["tool"] for s in got.intents()] == [tool], (text, got.intents())
+    assert not got.calls

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from nemo_widgets.engine.agent import plan
-from tests.test_language_heldout import BARE, EDITED, FULL, TITLED, check
+from tests.test_language_heldout import BARE, EDITED, FULL, PICTURE, TITLED, check
 
 CASES = [
     ("set the playback speed to 80%", BARE, [("set_speed", {"factor": 0.8})]),
@@ -73,6 +73,29 @@ CASES = [
     ("add a title: where to next?", BARE, [("add_title", {"text": "where to next?"})]),
     ("标题改成：周末去哪儿", TITLED, [("edit_title", {"text": "周末去哪儿"})]),
     ("title: bigger, yellow", TITLED, [("edit_title", {"size": "bigger", "color": "yellow"})]),
+    (
+        "put a beach behind me instead of the street",
+        BARE,
+        [("replace_background", {"mode": "preset", "value": "beach"})],
+    ),
+    (
+        "背景换成海滩而不是街道",
+        BARE,
+        [("replace_background", {"mode": "preset", "value": "beach"})],
+    ),
+    (
+        "标题去掉，在第5秒加个“出发”",
+        TITLED,
+        [("remove_title", {}), ("add_title", {"text": "出发", "start": 5.0})],
+    ),
+    (
+        "remove the grey car then put backdrop.jpg behind everyone",
+        PICTURE,
+        [
+            ("remove_object", {"target": "grey car"}),
+            ("replace_background", {"mode": "image", "value": "backdrop.jpg"}),
+        ],
+    ),
     ("undo undo", EDITED, [("undo", {}), ("undo", {})]),
     ("撤销两步", EDITED, [("undo", {}), ("undo", {})]),
 ]

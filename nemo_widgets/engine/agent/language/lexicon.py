@@ -56,7 +56,8 @@ TRIM_WORD = rx(r"\b(?:trim|cut|shorten|crop|chop|snip|clip it|shave)\b", r"剪|�
 BACKGROUND = rx(
     r"\bbackground\b|\bbackdrop\b|\bbg\b|\bback ground\b|\bsetting behind\b|\bbehind me\b",
     r"\b(?:everything|what'?s|whatever'?s|stuff) behind\b",
-    r"\bbehind (?:me|us|him|her|them|the (?:people|person|speaker|subject))\b",
+    r"\bbehind (?:me|us|him|her|them|everything|everyone|it all|the (?:people|person|speaker|"
+    r"subject))\b",
     r"\b(?:look|looks) like (?:i'?m|we'?re|they'?re|he'?s|she'?s|i am|we are) (?:in|at|on)\b",
     r"\bas if (?:i'?m|we'?re|i was|we were) (?:in|at|on)\b",
     r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",

@@ -49,6 +49,12 @@ _KEEP_MUSIC = re.compile(
 )
 
 
+_NOT_THAT = re.compile(
+    r"\s*\b(?:instead of|rather than)\s+(?:the |a |an |this |that |our |my )?[a-z' ]+$|"
+    r"[，,]?\s*(?:而不是|不要再是|代替)[\u4e00-\u9fff]+$"
+)
+
+
 def understand_clause(
     c: str, s: Session, quotes: list[str], context: list[str]
 ) -> list[Step] | None:
@@ -131,7 +137,8 @@ def understand_clause(
         return [Step("clarify", why="which_ratio")]
     if _IN_BACKGROUND.search(c):
         return None  # "the car in the background" names a thing, not the background
-    bg = background(_SCENERY.sub("背景", c), s.files, bool(s.music))
+    # "a beach instead of the street": the scene that goes is no second choice
+    bg = background(_SCENERY.sub("背景", _NOT_THAT.sub("", c)), s.files, bool(s.music))
     if bg is not None:
         return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
     for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):

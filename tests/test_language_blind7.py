@@ -96,6 +96,14 @@ CASES = [
             ("replace_background", {"mode": "image", "value": "backdrop.jpg"}),
         ],
     ),
+    ("把戴帽子的去掉", BARE, [("remove_object", {"target": "戴帽子的人"})]),
+    ("把右边的去掉", BARE, [("remove_object", {"target": "右边的"})]),
+    ("给我把穿红衣服的那个男的抹掉", BARE, [("remove_object", {"target": "穿红衣服的男人"})]),
+    (
+        "get rid of the fella in the green coat",
+        BARE,
+        [("remove_object", {"target": "man in the green coat"})],
+    ),
     ("undo undo", EDITED, [("undo", {}), ("undo", {})]),
     ("撤销两步", EDITED, [("undo", {}), ("undo", {})]),
 ]

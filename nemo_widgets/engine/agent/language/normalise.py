@@ -339,6 +339,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = _en_numerals(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
+    t = re.sub(r"\b(?:bloke|fella|chap)(s?)\b", r"man\1", t)  # British and casual: a man
     # "i'd like the video to not have that guy in it", "画面里不要有那辆车": a thing that goes
     t = re.sub(
         r"^(?:i'?d like|i want|i'?d prefer|i need|id like)\s+(?:the|this|my)\s+(?:video|clip|"

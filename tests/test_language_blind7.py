@@ -104,6 +104,7 @@ CASES = [
         BARE,
         [("remove_object", {"target": "man in the green coat"})],
     ),
+    ("那个骑车的太抢镜了，删了吧", BARE, [("remove_object", {"target": "骑车的人"})]),
     ("undo undo", EDITED, [("undo", {}), ("undo", {})]),
     ("撤销两步", EDITED, [("undo", {}), ("undo", {})]),
 ]

@@ -77,7 +77,7 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         return None
     if phrase is None or lx.PRONOUN.match(phrase):
         if context:
-            return Step("remove_object", {"target": context[-1]})
+            return Step("remove_object", {"target": _person(context[-1])})
         if (thing := _introduced(c)) is not None:
             return Step("remove_object", {"target": thing})
         if s.selection:

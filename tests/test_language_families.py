@@ -439,9 +439,10 @@ REASONS = [
     ("竖屏，不要裁切，两边模糊就行", BARE, [("set_aspect", {"ratio": "9:16", "fit": "blur"})]),
     ("make it 9:16, cropping is fine", BARE, [("set_aspect", {"ratio": "9:16", "fit": "fill"})]),
     ("add a title hello, the font is fine", BARE, [("add_title", {"text": "hello"})]),
-    # "it" could be the title: ask; with no title it is the video
+    # "it" could be the title: ask; with no title, cut down or sped up to fit: ask too
     ("make it 5 seconds", TITLED, [("clarify", {})]),
-    ("make it 5 seconds", BARE, [("trim", {"start": 0.0, "end": 5.0})]),
+    ("make it 5 seconds", BARE, [("clarify", {})]),
+    ("make it 5 seconds long", BARE, [("trim", {"start": 0.0, "end": 5.0})]),
     # 请问 asks
     ("请问导出的视频是什么格式？", BARE, [("answer", {})]),
 ]

@@ -40,6 +40,15 @@ CLARIFY = {
         "Should the whole video become that long, or the title show that long?",
         "是把整个视频剪成这么长，还是让标题显示这么久？",
     ),
+    "length_how": (
+        "Cut it down to that length (keep the start), or speed it up to fit? Say e.g. "
+        "“trim to 0:15” or “make it 2x faster”.",
+        "是剪到这么长（保留开头），还是加速压缩到这么长？例如说“剪到15秒”。",
+    ),
+    "level_or_time": (
+        "Is that a volume (e.g. “music at 10%”) or a time (e.g. “start the music at 0:10”)?",
+        "是音量（例如“音乐音量10%”），还是时间（例如“音乐从第10秒开始”）？",
+    ),
     "which_sound": (
         "The music or the video's own sound?",
         "是背景音乐，还是视频原声？",

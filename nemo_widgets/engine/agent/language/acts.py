@@ -28,7 +28,7 @@ UNDO = re.compile(
     r"\b(?:restore|recover|bring back|put back|get back) (?:what|the (?:part|bit|section|piece|"
     r"seconds?|ending|end|start|beginning|intro)) (?:you|i|we)(?: just)? (?:cut|trimmed|removed|"
     r"deleted|chopped|took|dropped)\b|"
-    r"(?:恢复|回|退|变回|还原)到?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
+    r"(?:恢复|回|退|变回|还原)(?:到|成|为)?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
     r"(?:改|变|弄|调|恢复)回(?:到)?(?:原来|之前|刚才|以前)(?:那样|的样子)?|"
     r"\b(?:the |my )?(?:original|full|whole|previous) (?:length|version|video|clip) back\b|"
     # "make it like before", "put it back the way it was", "i regret the last change"
@@ -51,6 +51,8 @@ REDO = re.compile(
 HELP = re.compile(
     r"^(?:help|help me|\?|menu|commands|options)$|\bthings you can do\b|"
     r"\blist (?:the |all |all the |your |of )?(?:commands|options|features|tools)\b|"
+    r"\bwhat (?:features|functions|tools|options|edits) (?:are there|do you have|does it have|"
+    r"are available|have you got|can i use)\b|(?:有|都有)(?:哪些|什么)功能|"
     r"\bwhere (?:do|should|can) i (?:start|begin)\b|\bhow do i (?:get started|begin|start)\b|"
     r"从哪(?:里|儿)?开始|怎么开始|"
     # "how does this thing work?", "how do I use this?", "这个怎么用？": how to use the editor
@@ -210,7 +212,8 @@ _Q_ZH_ALWAYS = re.compile(
     r"会(?:怎么样|怎样|咋样|如何)|^要不要|^(?:该不该|应不应该|需不需要)|"
     # "剪切和修剪有啥区别", "视频最长能做到1分20秒吗", "导出要扣积分吗": about the tool, asked
     r"有(?:啥|什么|哪些)?(?:区别|不同)|区别(?:是|在)|"
-    r"(?:最长|最短|最多|最大|上限|限制|时长限制|收费|扣(?:积分|点|钱)|要钱|花钱|免费|付费).*"
+    r"(?:最长|最短|最多|最大|上限|限制|时长限制|收费|(?:扣|花|费|用)(?:积分|点|钱)|要钱|花钱|免费|"
+    r"付费).*"
     r"(?:吗|么|嘛|呢|？|\?|多少|几)\s*[?？]?$"
 )
 #: A question about videos in general ("can a video be longer than 1m20s?", "is there a max
@@ -227,6 +230,12 @@ GENERAL_Q = re.compile(
 def is_question(raw: str, c: str) -> bool:
     if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c) or GENERAL_Q.search(c):
         return True
+    if re.match(
+        r"^i (?:was |am |'m )?wondering (?:if|whether) (?:you|u) (?:could|can|would|might)\s+"
+        r"(?:possibly\s+|please\s+|maybe\s+)*(?!tell\b|show\b|explain\b)",
+        c,
+    ):
+        return False  # "i was wondering if you could possibly erase the van": a polite request
     if re.match(
         r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"
         r"^(?:do|does) (?:you|anyone) know (?:if|whether|what|how|which|where|when|why)\b|"

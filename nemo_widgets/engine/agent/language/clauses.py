@@ -50,6 +50,8 @@ POLITE = re.compile(
     r"let'?s\s+|go ahead and\s+|try to\s+|is it possible (?:for you )?to\s+|"
     r"(?:would|will) it be possible (?:for you )?to\s+|"
     r"are you able to\s+|"
+    r"i (?:was |am |'m )?wondering (?:if|whether) (?:you|u) (?:could|can|would|might)\s+"
+    r"(?:possibly\s+|maybe\s+)?|"
     r"help me\s+|how about\s+|what about\s+|try\s+)?"
     r"(?:please\s+|just\s+(?!(?:the\s+)?(?:first|last|final|opening|beginning|end)\b))?"
     r"(?:(?:like )?i (?:said|told you|already said|asked)\s*,?\s+)?"

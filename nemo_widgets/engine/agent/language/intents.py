@@ -89,7 +89,8 @@ def _shows(t: str, name: str) -> re.Match[str] | None:
 def fade(t: str, s: Session) -> list[Step] | None:
     if not re.search(
         r"\bfades?\b|\bfading\b|\bfaded\b|淡入|淡出|渐入|渐出|渐强|渐弱|渐隐|渐显|"
-        r"(?:渐渐|慢慢|逐渐)(?:消失|变小|变弱|变暗|出现|变大|变亮)",
+        r"(?:渐渐|慢慢|逐渐)(?:地)?(?:消失|变小|变弱|变暗|变黑|黑下去|暗下去|出现|变大|变亮|亮起来)|"
+        r"\b(?:slowly |gradually )?(?:go|goes|going|get|gets) (?:dark|black)\b",
         t,
     ):
         return None
@@ -107,7 +108,8 @@ def fade(t: str, s: Session) -> list[Step] | None:
     ):
         dirs.append("in")
     if re.search(
-        r"\bout\b|\baway\b|淡出|渐出|渐弱|渐隐|消失|变小|变弱|变暗|\bat the end\b|结尾|"
+        r"\bout\b|\baway\b|淡出|渐出|渐弱|渐隐|消失|变小|变弱|变暗|变黑|黑下去|暗下去|"
+        r"\bat the end\b|结尾|\b(?:go|goes|get|gets|turn|turns) (?:dark|black)\b|"
         r"\bin and out\b|\bto black\b|\bending\b|"
         r"\b(?:close|closing|outro|finish)\b|\bends\b",
         t,
@@ -148,7 +150,11 @@ def fade(t: str, s: Session) -> list[Step] | None:
     if target is None:
         target = (
             "video"
-            if re.search(r"\b(?:picture|image|video|visuals?|to black|from black)\b|画面|黑场", t)
+            if re.search(
+                r"\b(?:picture|image|video|visuals?|to black|from black|dark|black)\b|画面|黑场|"
+                r"变黑|黑下去|亮起来|变亮|变暗",
+                t,
+            )
             else "both"
         )
     args: dict[str, Any] = {"target": target}
@@ -352,14 +358,19 @@ def speed(t: str, s: Session) -> Step | None:
     mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)
     mabs = re.search(
         r"(\d+(?:\.\d+)?)\s*(?:%|percent)\s*(?:speed|速度|的速度)|"
-        r"速度(?:调到|调成|设为|设成|变成|改成|是)?\s*(\d+)\s*%",
+        r"速度(?:调到|调成|设为|设成|变成|改成|是)?\s*(\d+)\s*%|"
+        # "speed to 75%", "slow it down to 50 percent", "play at 80%": a level of normal speed
+        r"(?:\bto|\bat|=|调到|调成|设为|设成|变成|改成|降到|放慢到|减到)\s*(?:(?:like|about|around|maybe)\s+)?"
+        r"(\d+(?:\.\d+)?)\s*(?:%|percent)",
         t,
     )
     if mabs:
-        return Step("set_speed", {"factor": float(mabs.group(1) or mabs.group(2)) / 100, **extra})
+        f = float(next(g for g in mabs.groups() if g)) / 100
+        return Step("set_speed", {"factor": f, **extra})
     mto = re.search(
-        r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|"
-        r"minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?!\s*(?:%|秒|分))",
+        r"\bspeed\s+(?:to|of|at|=)\s*(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:%|percent|s\b|sec|seconds?|"
+        r"mins?|minutes?|:))|速度(?:调到|调成|设为|设成|改成|改为)\s*(\d+(?:\.\d+)?)(?![\d.])"
+        r"(?!\s*(?:%|秒|分))",
         t,
     )
     if mto and 0.1 <= (f := float(mto.group(1) or mto.group(2))) <= 8:

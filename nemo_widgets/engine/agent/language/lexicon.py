@@ -19,7 +19,7 @@ REMOVE = rx(
     r"\b(?:remove|removing|delete|deleting|erase|erasing|eliminate|get rid of|take out|clean up|"
     r"hide|"
     r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
-    r"drop|lose|ditch|scrub|kill|strip out|strip)\b",
+    r"drop|lose|ditch|scrub|kill|strip out|strip|nuke|zap|axe)\b",
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b|"
     r"\bmake (?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
@@ -56,7 +56,8 @@ TRIM_WORD = rx(r"\b(?:trim|cut|shorten|crop|chop|snip|clip it|shave)\b", r"剪|�
 BACKGROUND = rx(
     r"\bbackground\b|\bbackdrop\b|\bbg\b|\bback ground\b|\bsetting behind\b|\bbehind me\b",
     r"\b(?:everything|what'?s|whatever'?s|stuff) behind\b",
-    r"\bbehind (?:me|us|him|her|them|the (?:people|person|speaker|subject))\b",
+    r"\bbehind (?:me|us|him|her|them|everything|everyone|it all|the (?:people|person|speaker|"
+    r"subject))\b",
     r"\b(?:look|looks) like (?:i'?m|we'?re|they'?re|he'?s|she'?s|i am|we are) (?:in|at|on)\b",
     r"\bas if (?:i'?m|we'?re|i was|we were) (?:in|at|on)\b",
     r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",

@@ -107,7 +107,7 @@ _COST = re.compile(
     r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|\b(?:use|uses|using|eat|eats|take|takes|burn|burns)"
     r" (?:up )?(?:any |my |a |some )?credits?\b|\bspend|\bconsume|\bdeduct|"
     r"多少钱|费用|花多少|要多少|消耗|扣多少|需要多少|"
-    r"扣(?:积分|点|钱)|收费|要钱|花钱|免费|付费"
+    r"扣(?:积分|点|钱)|(?:花|费|用)(?:积分|点数|钱)|收费|要钱|花钱|免费|付费"
 )
 _ASKS = re.compile(
     r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"

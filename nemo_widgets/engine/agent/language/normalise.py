@@ -290,6 +290,19 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     raw = re.sub(r"(\d{6})\d+", r"\1", raw)
     raw = re.sub(r"(\S)\1{20,}", r"\1" * 20, raw)
     quotes: list[str] = []
+    head = raw.split(":", 1)[0] if ":" in raw else ""
+    if not _QUOTE.search(raw) and re.search(
+        r"\b(?:add|put|insert|write|create|change|set|rename)\b|加|写|改|换|放", head, re.IGNORECASE
+    ):
+        # "加个标题：周末去哪儿", "add a title: see you soon": the words after the colon are the
+        # title's, quoted (a question word in them asks nothing)
+        raw = re.sub(
+            r"((?:标题|字幕|\b(?:title|caption|subtitle))\s*(?:是|为|写|叫|改成|换成|改为|says?|reads?)?\s*:\s*)"
+            r"(\S[^\n]*?)\s*$",
+            r"\1“\2”",
+            raw,
+            flags=re.IGNORECASE,
+        )
 
     def keep(m: re.Match[str]) -> str:
         quotes.append(next(g for g in m.groups() if g is not None).strip())
@@ -326,6 +339,25 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = _en_numerals(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
+    t = re.sub(r"\b(?:bloke|fella|chap)(s?)\b", r"man\1", t)  # British and casual: a man
+    # "i'd like the video to not have that guy in it", "画面里不要有那辆车": a thing that goes
+    t = re.sub(
+        r"^(?:i'?d like|i want|i'?d prefer|i need|id like)\s+(?:the|this|my)\s+(?:video|clip|"
+        r"footage|shot|picture)\s+(?:to\s+)?not\s+(?:to\s+)?(?:have|show|contain|include)\s+"
+        r"(.+?)\s+(?:in it|in there)\b",
+        r"remove \1",
+        t,
+    )
+    t = re.sub(
+        r"^(?:我想|希望)?(?:视频|画面)(?:里|中)?(?:面)?不要(?:再)?(?:有|出现)(.+)$", r"把\1去掉", t
+    )
+    # "标题不要了": the title is not wanted, it goes
+    t = re.sub(
+        r"^(?:这个|那个)?(标题|字幕)(?:就|也)?不要了?吧?$", lambda m: f"把{m.group(1)}删掉", t
+    )
+    # "before the 4 second mark", "at the 0:12 mark": the mark is that time
+    t = re.sub(r"\b(?:the\s+)?(\d+(?:\.\d+)?)[- ]?(?:s|secs?|seconds?)\s+mark\b", r"\1 seconds", t)
+    t = re.sub(r"\b(?:the\s+)?(\d+:\d{2}(?:\.\d+)?)\s+mark\b", r"\1", t)
     t = re.sub(r"[a-z]+", lambda m: _fix_word(m.group(0), protect), t)
     t = re.sub(r"[ \t]+", " ", t).strip()
     return Norm(raw, t, quotes, is_chinese(raw))

@@ -149,9 +149,9 @@ NOUNS_ZH = sorted(
     reverse=True,
 )
 _NOUN_RX = re.compile(
-    r"\b(?:"
+    r"(?<![a-z0-9])(?:"  # "黑色suv": a Latin noun right after Chinese is still a word
     + "|".join(re.escape(n) for n in NOUNS_EN)
-    + r")\b|"
+    + r")(?![a-z0-9])|"
     + "|".join(re.escape(n) for n in NOUNS_ZH)
 )
 
@@ -218,7 +218,7 @@ def object_phrase(t: str) -> str | None:
         r"\b(?:remove|delete|erase|eliminate|get rid of|take out|take away|wipe out|wipe|edit out|"
         r"paint out|photoshop out|clean out|clear out|clean up|cut out|ditch|scrub|strip out|lose|"
         r"drop|"
-        r"kill|hide|mask out|blot out)\s+"
+        r"kill|hide|mask out|blot out|nuke|zap|axe)\s+"
         rf"(?:all\s+(?:of\s+)?)?(.+?)(?={_STOP})",
         t,
     )

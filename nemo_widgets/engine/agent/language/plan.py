@@ -460,6 +460,10 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue
         if steps is None:
             words = object_words(c)
+            span = time_range(c, s.total)
+            said = clauses[i + 1] if i + 1 < len(clauses) else ""
+            if span and span[2] == "range" and not re.search(r"\b(?:him|her)\b|他|她", said):
+                words = []  # "someone sneezes at 9 to 11 s, cut that out": a span beats a thing
             if (
                 words
                 and last_edit is not None
@@ -470,7 +474,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             elif words:
                 context.append(noun_phrase(c) or c)
                 continue
-            elif (span := time_range(c, s.total)) is not None:
+            elif span is not None:
                 if i and u.steps and u.steps[-1].tool == "clarify":
                     more = _understand(clauses[i - 1] + " " + c, s, norm.quotes, context)
                     if more and more[0].tool in ("trim", "cut"):

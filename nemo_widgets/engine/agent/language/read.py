@@ -49,6 +49,12 @@ _KEEP_MUSIC = re.compile(
 )
 
 
+_NOT_THAT = re.compile(
+    r"\s*\b(?:instead of|rather than)\s+(?:the |a |an |this |that |our |my )?[a-z' ]+$|"
+    r"[，,]?\s*(?:而不是|不要再是|代替)[\u4e00-\u9fff]+$"
+)
+
+
 def understand_clause(
     c: str, s: Session, quotes: list[str], context: list[str]
 ) -> list[Step] | None:
@@ -103,7 +109,7 @@ def understand_clause(
     for fam in (it.aspect,):
         if (st := fam(c, s)) is not None:
             return [st]
-    if (st := title(_title_by_text(c, s), s, quotes)) is not None:
+    if (st := title(_title_by_text(c, s, quotes), s, quotes)) is not None:
         return [st]
     if (rest := _KEEP_MUSIC.sub("", c).strip(" ,，")) != c.strip(" ,，") and rest:
         c = rest  # "原声关掉 只留音乐": what stays says nothing to do; the rest does
@@ -131,7 +137,8 @@ def understand_clause(
         return [Step("clarify", why="which_ratio")]
     if _IN_BACKGROUND.search(c):
         return None  # "the car in the background" names a thing, not the background
-    bg = background(_SCENERY.sub("背景", c), s.files, bool(s.music))
+    # "a beach instead of the street": the scene that goes is no second choice
+    bg = background(_SCENERY.sub("背景", _NOT_THAT.sub("", c)), s.files, bool(s.music))
     if bg is not None:
         return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
     for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
@@ -155,14 +162,21 @@ def _each_thing(st: Step) -> list[Step]:
     return [Step("remove_object", {**st.args, "target": p}) for p in parts]
 
 
-def _title_by_text(c: str, s: Session) -> str:
-    """ "change hello to "Slow Down" in yellow": a title named by its own words is the title."""
+def _title_by_text(c: str, s: Session, quotes: list[str] | None = None) -> str:
+    """ "change hello to "Slow Down" in yellow", "把那个Hello删了", "replace 'Hello' with
+    'Hola'": a title named by its own words is the title."""
     # "标题字改成欢迎", "标题内容换成…": the title's words are the title
     c = re.sub(r"(标题|字幕)的?(?:字|文字|内容|文案)(?=改|换|变|写)", r"\1", c)
     if lx.TITLE.search(c):
         return c
-    if not re.search(r"\b(?:change|rename|edit|make|move|turn|put|set)\b|改|换|移|放|调", c):
+    if not re.search(
+        r"\b(?:change|rename|edit|make|move|turn|put|set|replace|swap)\b|改|换|移|放|调", c
+    ) and not lx.REMOVE.search(c):
         return c
+    for i, q in enumerate(quotes or []):
+        if any(q.strip().lower() == x.strip().lower() for x in s.titles):
+            name = "标题" if re.search(r"[\u4e00-\u9fff]", c) else "the title"
+            return c.replace(f"«{i}»", name, 1)
     for text in s.titles:
         words = text.strip().lower()
         m = re.search(rf"(?<![a-z0-9]){re.escape(words)}(?![a-z0-9])", c) if words else None

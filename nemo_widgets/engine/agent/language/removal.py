@@ -77,7 +77,7 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         return None
     if phrase is None or lx.PRONOUN.match(phrase):
         if context:
-            return Step("remove_object", {"target": context[-1]})
+            return Step("remove_object", {"target": _person(context[-1])})
         if (thing := _introduced(c)) is not None:
             return Step("remove_object", {"target": thing})
         if s.selection:
@@ -151,8 +151,18 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         if time_range(c, s.total) is not None:
             return trim_cut(c, s) or Step("clarify", why="trim_which")  # "from 10s on delete all"
         return Step("clarify", why="remove_what")
-    args: dict[str, Any] = {"target": phrase}
+    args: dict[str, Any] = {"target": _person(phrase)}
     rng = time_range(c, s.total)
     if rng and rng[2] in ("range", "from", "before"):
         args["start"], args["end"] = rng[0], rng[1]
     return Step("remove_object", args)
+
+
+def _person(phrase: str) -> str:
+    """ "骑车的" → "骑车的人", "穿红衣服的男的" → "穿红衣服的男人": a thing named by what it
+    does, or 男的/女的, is a person, named as one."""
+    if not re.search(r"[\u4e00-\u9fff]", phrase):
+        return phrase
+    phrase = re.sub(r"(男|女)的$", r"\1人", phrase)
+    acts = re.search(r"[骑穿戴走跑站坐拿抱牵推打背遛开]", phrase)
+    return phrase + "人" if phrase.endswith("的") and acts else phrase

@@ -24,6 +24,15 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
         for st in u.steps
     ]  # "换成 lofi" while lofi plays: which song, then?
     aspect_fill(u, raw)
+    if re.search(r"%|percent|音量|\bvolume\b", raw):  # "not 50%, put the music at 25": a level
+        u.steps = [
+            Step("set_volume", {"target": "music", "level": st.args["level"]})
+            if st.why == "level_or_time"
+            else st
+            for st in u.steps
+        ]
+    _one_level(u)
+    _one_undo(u, clauses, raw)
     if any(st.tool == "replace_music" for st in u.steps) and re.search(r"太|\btoo\b|\bso\b", raw):
         # "lofi太吵了，换upbeat": the complaint is why the song goes, not a volume change
         u.steps = [
@@ -104,3 +113,54 @@ def aspect_fill(u: Any, raw: str) -> None:
         u.steps = [st for st in u.steps if st not in blur]
         aspect.args["fit"] = "blur"
         aspect.why = ""
+
+
+def _one_level(u: Any) -> None:
+    """ "way too loud, bring it down to like 30 percent": a nudge and then the level it goes to,
+    on the same thing — the level is the request, the nudge only its complaint."""
+    keep: list[Step] = []
+    for i, st in enumerate(u.steps):
+        nxt = u.steps[i + 1] if i + 1 < len(u.steps) else None
+        if (
+            nxt is not None
+            and st.tool == nxt.tool
+            and st.tool in ("set_volume", "set_speed")
+            and "relative" in st.args
+            and "relative" not in nxt.args
+            and st.args.get("target") == nxt.args.get("target")
+        ):
+            continue
+        keep.append(st)
+    u.steps = keep
+
+
+_COUNTED = re.compile(
+    r"\b(?:two|three|twice|thrice|again|both|\d+)\b|[两二三俩再\d]|又", re.IGNORECASE
+)
+_UNWANTED = re.compile(
+    r"不要了|不要|不想要|错了|\bdidn'?t mean\b|\bdon'?t want\b|\bmistake\b|\bwrong\b|"
+    r"\boops\b|\bmy bad\b",
+    re.IGNORECASE,
+)
+
+
+def _one_undo(u: Any, clauses: list[str], raw: str) -> None:
+    """ "刚才那步不要了，撤回": the step not wanted and the undo that takes it back are one undo,
+    said twice — unless a count says more ("撤销两步", "undo twice")."""
+    if (
+        any(st.tool == "undo" for st in u.steps)
+        and all(st.tool in ("undo", "clarify") for st in u.steps)
+        and (_UNWANTED.search(raw) or re.search(r"错", raw))
+    ):
+        # "I didn't mean to trim it, put it back", "剪错了 恢复成剪之前的样子": the mistake is
+        # why the undo is asked, not a request of its own
+        u.steps = [st for st in u.steps if st.tool == "undo"]
+    undos = [st for st in u.steps if st.tool == "undo"]
+    if (
+        len(undos) > 1
+        and len(undos) == len(u.steps)
+        and len(clauses) > 1
+        and _UNWANTED.search(raw)
+        and not _COUNTED.search(raw)
+    ):
+        u.steps = undos[:1]

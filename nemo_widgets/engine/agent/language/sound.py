@@ -186,10 +186,14 @@ _STRONG_SOUND = re.compile(
 )
 
 
+#: "down to like 30 percent", "to about 20%": a hedge before the number leaves it a level
+_HEDGE = r"(?:(?:like|about|around|maybe|roughly|approximately|say|just|only)\s+){1,2}"
+
+
 def _by_percent(t: str) -> float | None:
     """ "down 20%", "lower it by 20 percent", "调低20%": a change by a share of the level now
     (a factor), not a level — "down to 20%", "调到20%" are levels."""
-    if re.search(r"\bto\s+\d|到\s*\d|为\s*\d|成\s*\d", t):
+    if re.search(rf"\bto\s+(?:{_HEDGE})?\d|到\s*\d|为\s*\d|成\s*\d", t):
         return None
     m = re.search(
         r"\b(down|up|lower|reduce|decrease|increase|raise|quieter|louder|softer)\b(?:\s+\w+){0,3}?"
@@ -273,6 +277,17 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
     ):
         # "music at 30%" with no music on the timeline but a song uploaded: it goes on, there
         return Step("add_music", {"file": s.uploads("audio")[-1]["filename"], "volume": level})
+    if (
+        level is not None
+        and tgt == "music"
+        and (at := re.search(r"\b(?:music|song|bgm|track)\s+at\s+(\d{1,2})\b(?![\d.%:])", t))
+        and s.total
+        and int(at.group(1)) < s.total
+        and not re.search(r"%|percent|\bvolume\b|\blevel\b|\bloud|\bquiet|音量", t)
+    ):
+        return Step(
+            "clarify", {"level": level}, why="level_or_time"
+        )  # "put the music at 10": 10 % or from 0:10?
     if level is not None:
         return Step("set_volume", {"target": tgt, "level": level})
     if up and not down:

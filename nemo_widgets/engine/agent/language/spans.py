@@ -14,7 +14,8 @@ from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_rang
 
 _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
-    r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off)\b|"
+    r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off|"
+    r"excise|edit out|splice out)\b|"
     r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了|拿掉|拿走|弄掉|干掉|砍掉|扔掉|丢掉|"
     r"(?:剪|裁|切|砍)了(?!.*(?:到|成|至))|"
     r"移除|清除|抹掉"
@@ -69,7 +70,7 @@ def trim_cut(t: str, s: Session) -> Step | None:
         return Step("trim", {"start": v, "end": None}, why="starts_at")
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
-        rf"到\s*({TIME})\s*(?:结束|为止|停)",
+        rf"到\s*({TIME})\s*(?:就)?\s*(?:结束|为止|停)",
         t,
     )
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
@@ -94,6 +95,13 @@ def trim_cut(t: str, s: Session) -> Step | None:
             return Step(
                 "clarify", why="length_which"
             )  # "make it 5 seconds": the video, or the title?
+        if (
+            m
+            and m.group(2)
+            and re.match(r"make (?:it|this)\b", m.group(0))
+            and not re.search(r"\blong\b|\b(?:trim|cut|shorten|shorter|keep|begin\w*|start)\b", t)
+        ):
+            return Step("clarify", why="length_how")  # "make it 15 s": cut down, or sped up?
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
             if v and s.total and v > s.total + 0.05:

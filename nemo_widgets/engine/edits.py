@@ -258,7 +258,7 @@ def reorder(d: Draft, clip: int | None, to: int | None) -> Done:
 
 
 #: Colour names as a Chinese reply says them (hex values stay as they are).
-_COLOUR_ZH = {
+COLOUR_ZH = {
     "red": "红色", "white": "白色", "black": "黑色", "yellow": "黄色", "blue": "蓝色",
     "green": "绿色", "pink": "粉色", "orange": "橙色", "purple": "紫色", "grey": "灰色",
     "gray": "灰色", "gold": "金色", "silver": "银色", "brown": "棕色", "cyan": "青色",
@@ -362,7 +362,7 @@ def edit_title(
         zh.append(f"文字改为“{text}”")
     if color is not None:
         en.append(f"made it {color}")
-        zh.append(f"颜色改为{_COLOUR_ZH.get(str(color).lower(), color)}")
+        zh.append(f"颜色改为{COLOUR_ZH.get(str(color).lower(), color)}")
     if size is not None:
         en.append(
             "made it bigger"

@@ -42,18 +42,23 @@ class Plan:
         return [{"tool": s.tool, **s.args} for s in self.steps]
 
 
+#: Credits: a timeline edit; vision work (removal, background) on its first ``VISION_STEP_S``
+#: seconds of clip, and then per further ``VISION_STEP_S``.
+EDIT_CREDITS, VISION_CREDITS, VISION_STEP_S = 1, 5, 10
+
+
 def vision_cost(state: dict[str, Any]) -> int:
     """Vision work costs by clip length: 5 credits, plus 1 for every 10 s over the first 10."""
     videos = [f for f in state.get("video_infos", []) if f.get("file_type") == "video"]
     seconds = float(videos[-1].get("duration") or 0) if videos else 0.0
-    return 5 + max(0, int(seconds - 10) // 10)
+    return VISION_CREDITS + max(0, int(seconds - VISION_STEP_S) // VISION_STEP_S)
 
 
 def _cost(name: str, state: dict[str, Any]) -> int:
     t = TOOLS[name]
     if t.vision:
         return vision_cost(state)
-    return 1 if t.edits else 0
+    return EDIT_CREDITS if t.edits else 0
 
 
 def from_steps(steps: list[Step], state: dict[str, Any], zh: bool) -> Plan:

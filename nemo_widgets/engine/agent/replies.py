@@ -9,6 +9,7 @@ from typing import Any
 from nemo_widgets.draft import Draft, summary
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.planner import EDIT_CREDITS, VISION_CREDITS, VISION_STEP_S
 from nemo_widgets.engine.media import MAX_DURATION_S
 
 CLARIFY = {
@@ -298,15 +299,16 @@ def _general(q: str, zh: bool) -> str | None:
     if re.search(
         r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|\bcredits?\b|积分|收费|扣|钱|免费|付费|消耗", low
     ) and not re.search(r"\bhow many (?:credits )?(?:do i|have i|are)\b|还剩|余额|剩多少", low):
+        one, five, step = EDIT_CREDITS, VISION_CREDITS, VISION_STEP_S
         if zh:
             return (
-                "导出不扣积分；每次改时间线（剪辑、标题、音乐等）扣 1 积分，"
-                "去掉物体或换背景扣 5 积分，片段超过 10 秒后每多 10 秒再加 1。"
+                f"导出不扣积分；每次改时间线（剪辑、标题、音乐等）扣 {one} 积分，"
+                f"去掉物体或换背景扣 {five} 积分，片段超过 {step} 秒后每多 {step} 秒再加 1。"
             )
         return (
-            "Exporting costs no credits; each timeline edit (trim, title, music…) costs 1, and "
-            "removing an object or replacing the background costs 5, plus 1 for every 10 s of "
-            "clip over the first 10."
+            f"Exporting costs no credits; each timeline edit (trim, title, music…) costs {one}, "
+            f"and removing an object or replacing the background costs {five}, plus 1 for every "
+            f"{step} s of clip over the first {step}."
         )
     if re.search(
         r"\bmax(?:imum)?\b|\blongest\b|\blonger than\b|\blimit\b|最长|上限|限制|最多多长", low

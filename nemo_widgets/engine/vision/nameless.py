@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from nemo_widgets.draft import Effect
+from nemo_widgets.engine.edits import COLOUR_ZH
 from nemo_widgets.engine.toolkit import ToolResult
 from nemo_widgets.engine.vision import wording
 from nemo_widgets.engine.vision.candidates import Candidate, Proposal, propose
@@ -400,10 +401,7 @@ for _w, _l in SYNONYMS.items():
 
 def _zh(c: Candidate, centre_x: float | None = None) -> str:
     """The candidate in Chinese: 穿黑色衣服的人（中间）, 白色的车, 台标/水印."""
-    colours = {"red": "红色", "blue": "蓝色", "green": "绿色", "yellow": "黄色", "white": "白色"}
-    colours |= {"black": "黑色", "grey": "灰色", "orange": "橙色", "brown": "棕色"}
-    colours |= {"purple": "紫色", "pink": "粉色"}
-    colour = colours.get(c.colour or "", "")
+    colour = COLOUR_ZH.get(c.colour or "", "")
     name = _ZH_NAMES.get((c.label or "").replace("_", " "))
     if c.kind == "overlay" or not name:
         what = f"{colour}{'台标/水印' if c.kind == 'overlay' else '物体'}"

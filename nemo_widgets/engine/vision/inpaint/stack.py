@@ -91,8 +91,9 @@ def drift(
     least: float = 1.0,
     better: float = 0.5,
 ) -> np.ndarray | None:
-    """Where each frame's picture sits against the middle frame's (n × (x, y) pixels), by
-    ECC (translation) on the parts clear of the hole, chained outward from the middle; None
+    """Where each frame's picture sits against the middle frame's (n 2×3 warps, middle →
+    frame, translation only), by ECC on the parts clear of the hole, chained outward from
+    the middle; None
     when it never strays ``least`` pixels (a tripod: the stack stays exact), or when moving
     the frames by it does not bring them closer to the middle one by ``better`` grey levels
     (mean absolute difference, over the frames). A camera that creeps a quarter pixel a

@@ -89,6 +89,8 @@ class Runner:
         self.headers = {"Authorization": f"Bearer {r.json()['data']['token']}"}
         self.files = {k: v.read_bytes() for k, v in files.items()}
         self.templates: dict[tuple[str, ...], dict[str, Any]] = {}
+        #: per session of the "edited" setup, the length (s) an undo returns to
+        self.undone: dict[str, float] = {}
 
     def session(self) -> str:
         r = self.http.post(
@@ -141,6 +143,7 @@ class Runner:
                 "draft": st.get("draft"),
             }
         if "edited" in setup:
+            self.undone[sid] = Draft.parse(self.state(sid)["draft"]).end / 1000
             self.say(sid, "keep 0:00 to 0:20")
             if abs(Draft.parse(self.state(sid)["draft"]).end - 20000) > 50:
                 raise RuntimeError("the 'edited' setup did not trim to 20 s")
@@ -333,6 +336,17 @@ def same_edit(step: dict, total: float) -> dict:
     return step
 
 
+def respell(plan: list[dict], total: float, undone: float | None) -> list[dict]:
+    """``same_edit`` on each step, measured against the timeline it meets: after an undo
+    that is the one before the last edit (``undone`` long), not the one the case began with."""
+    out = []
+    for step in plan:
+        out.append(same_edit(step, total))
+        if step.get("tool") == "undo" and undone is not None:
+            total = undone
+    return out
+
+
 def score(
     case: dict,
     got: list[dict],
@@ -341,13 +355,14 @@ def score(
     total: float,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    undone: float | None = None,
 ) -> tuple[bool, bool]:
     """(right, wrong edit). ``before`` is the starting state (draft and uploads) and
     ``after`` the draft the engine left; with both, a plan that reaches the expected
-    timeline by other steps is right."""
-    want = [same_edit(w, total) for w in case["expect"]]
-    got = [same_edit(g, total) for g in got]
-    ok_calls = [same_edit(c, total) for c in ok_calls]
+    timeline by other steps is right. ``undone`` is the length (s) an undo goes back to."""
+    want = respell(case["expect"], total, undone)
+    got = respell(got, total, undone)
+    ok_calls = respell(ok_calls, total, undone)
 
     def match(w: dict, g: dict) -> bool:
         if w["tool"] in QUESTION and g["tool"] in QUESTION:
@@ -415,7 +430,10 @@ def evaluate(cases: list[dict], show: bool = False) -> dict[str, Any]:
             times.append(time.perf_counter() - t0)
             after = runner.state(sid).get("draft")
             got, ok_calls = plan_of(events)
-            right, wrong = score(case, got, ok_calls, before != after, total, start_state, after)
+            undone = runner.undone.get(sid)
+            right, wrong = score(
+                case, got, ok_calls, before != after, total, start_state, after, undone
+            )
             reply = next(
                 (
                     p["text"]

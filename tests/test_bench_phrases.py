@@ -66,6 +66,23 @@ def test_cut_the_start_after_an_undo_is_trim_to_the_rest() -> None:
     assert score({"expect": want}, got, got[1:], True, 30.0, st, st["draft"]) == (True, False)
 
 
+def test_chop_the_end_after_an_undo_is_measured_on_the_restored_length() -> None:
+    # the case began trimmed to 20 s; the undo brings back all 30 s, and "cut the last
+    # 5 seconds" then means 25-30 whichever tool spells it
+    st = start_state()
+    want = [{"tool": "undo"}, {"tool": "cut", "start": 25, "end": 30}]
+    got = [{"tool": "undo"}, {"tool": "trim", "start": 0.0, "end": 25.0}]
+    assert score({"expect": want}, got, got[1:], True, 20.0, st, st["draft"], 30.0) == (
+        True,
+        False,
+    )
+    # without the undo the same trim is measured on 20 s, where 25-30 is not its end
+    assert score({"expect": want[1:]}, got[1:], got[1:], True, 20.0, st, st["draft"]) == (
+        False,
+        True,
+    )
+
+
 def test_cut_from_the_middle_is_not_a_trim() -> None:
     st = start_state()
     want = [{"tool": "undo"}, {"tool": "cut", "start": 0, "end": 5}]

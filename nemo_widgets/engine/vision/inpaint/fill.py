@@ -11,9 +11,10 @@ timestamps.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import cv2
@@ -34,16 +35,17 @@ from nemo_widgets.video_io import (
     FrameCache,
     FrameReader,
     OrderedWorker,
+    Prefetch,
     VideoWriter,
 )
 
 
 def filled_frames(
-    src: Path | FrameReader, an: Analysis
+    src: Path | Iterable[Any], an: Analysis
 ) -> Iterator[tuple[int, av.VideoFrame, np.ndarray]]:
     """Pass 3: each frame with the plate, in its own view, inside its hole (``src``: a path,
-    or a reader already open at the first frame)."""
-    if not isinstance(src, FrameReader):
+    or the frames of a reader already open at the first frame)."""
+    if isinstance(src, str | Path):
         with FrameReader(src) as frames:
             yield from filled_frames(frames, an)
         return
@@ -139,14 +141,16 @@ def _fill(
         for packet in inp.audio_packets():
             writer.copy(packet)
         clock = ForwardClock(inp.rate, inp.time_base)
-        # Encoding runs on its own thread, one frame behind the fill.
+        # Decoding (and the conversion to RGB) runs on a thread of its own ahead of the fill,
+        # encoding on another behind it: a pipeline, as long as its slowest stage.
         encoder = OrderedWorker()
         try:
-            for i, frame, rgb in filled_frames(inp, an):
-                filled += i in an.holes
-                picture = rgb[: h - h % 2, : w - w % 2]
-                encoder.submit(functools.partial(writer.write, picture, clock(frame.pts)))
-                progress(50 + 49 * (i + 1) / max(1, n))
+            with Prefetch(inp) as frames:
+                for i, frame, rgb in filled_frames(frames, an):
+                    filled += i in an.holes
+                    picture = rgb[: h - h % 2, : w - w % 2]
+                    encoder.submit(functools.partial(writer.write, picture, clock(frame.pts)))
+                    progress(50 + 49 * (i + 1) / max(1, n))
             encoder.close()
         finally:
             encoder.join()

@@ -34,7 +34,7 @@ from nemo_widgets.engine.vision.inpaint.motion import (
 )
 from nemo_widgets.engine.vision.inpaint.stack import Stack
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
-from nemo_widgets.video_io import FrameCache, FrameReader
+from nemo_widgets.video_io import FrameCache, FrameReader, Prefetch
 
 
 @dataclass
@@ -237,7 +237,8 @@ def _frames(
     if cache is not None and cache.whole:
         yield cache.frames(check)
         return
-    with FrameReader(src, check=check, check_every=16) as frames:
+    # Decoded (and converted) on a thread of its own, ahead of the masks and the motion.
+    with FrameReader(src, check=check, check_every=16) as reader, Prefetch(reader) as frames:
         yield frames
 
 

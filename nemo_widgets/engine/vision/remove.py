@@ -547,9 +547,10 @@ def remove_object(
     nothing matched, or when the words fit several objects alike (``ask``): then no file is
     written.
 
-    The source is decoded twice: the scan, and the fill. The frames the scan decodes are
-    kept (up to ``cache_bytes`` of raw RGB, in a file beside ``out``, deleted after) for the
-    analysis between them; a longer clip is decoded a third time for the analysis."""
+    The source is decoded once: the frames the scan decodes are kept (up to ``cache_bytes``
+    of raw RGB, in a file beside ``out``, deleted after) and read back by the analysis and
+    the fill. A clip too long to keep is decoded again by each (three passes, each with its
+    decoder on a thread of its own, beside the work)."""
     # A drawn box (or a pick) with a name looks for that class under it; a bare box, for any.
     labels = None if target.label is None else {target.label}
     cache = FrameCache(out.parent, cache_bytes)

@@ -10,6 +10,7 @@ timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -43,8 +44,9 @@ from nemo_widgets.video_io import (
 def filled_frames(
     src: Path | Iterable[Any], an: Analysis
 ) -> Iterator[tuple[int, av.VideoFrame, np.ndarray]]:
-    """Pass 3: each frame with the plate, in its own view, inside its hole (``src``: a path,
-    or the frames of a reader already open at the first frame)."""
+    """Pass 3: each frame (index, the decoded or cached frame itself, filled RGB) with the
+    plate, in its own view, inside its hole (``src``: a path, or the frames of a reader
+    already open at the first frame, or of a :class:`FrameCache`)."""
     if isinstance(src, str | Path):
         with FrameReader(src) as frames:
             yield from filled_frames(frames, an)
@@ -53,7 +55,7 @@ def filled_frames(
     carried: Carried | None = None  # what the previous frame passes on (parallax shots only)
     memo: dict = {}  # the last hole's mask, ring and alpha (a parked object's repeat)
     for f in src:
-        i, frame, rgb = f.index, f.frame, f.rgb
+        i, rgb = f.index, f.rgb
         k = an.shot_of.get(i)
         passed = None
         if i in an.holes and k in an.plates:
@@ -69,7 +71,7 @@ def filled_frames(
                 rgb, an.holes[i], plate, to_ref[i], local, prior, memo=memo, robust=k in an.stacks
             )
         carried = passed
-        yield i, frame, rgb
+        yield i, f, rgb
 
 
 def inpaint_video(
@@ -88,8 +90,8 @@ def inpaint_video(
     original audio is copied and every frame keeps its timestamp. ``known``: what a scan
     already found (shots, where the holes are): the analysis then decodes once (see
     :class:`~nemo_widgets.engine.vision.inpaint.plate.Known`), and the source is decoded
-    twice in all; with ``cache`` (the frames a scan decoded, kept) the analysis reads those
-    instead, and the source is decoded once here, for the fill."""
+    twice in all; with ``cache`` (the frames a scan decoded, kept whole) the analysis and
+    the fill read those instead, and the source is not decoded here at all."""
     seconds: dict[str, tuple[float, float]] = {}
     with timed(seconds, "analysis (masks, motion, plates)"):
         an = analyse(
@@ -102,7 +104,7 @@ def inpaint_video(
             cache=cache,
         )
     with timed(seconds, "fill and encode"):
-        filled = _fill(src, out, an, quality, progress, check)
+        filled = _fill(src, out, an, quality, progress, check, cache)
     return FillResult(
         an.frames,
         len(an.shots),
@@ -122,8 +124,10 @@ def _fill(
     quality: str,
     progress: Callable[[float], None],
     check: Callable[[], None],
+    cache: FrameCache | None = None,
 ) -> int:
-    """Pass 3: decode, fill and encode; how many frames had a hole."""
+    """Pass 3: decode (or read ``cache``, when it holds the whole clip), fill and encode;
+    how many frames had a hole."""
     w, h, n = an.width, an.height, an.frames
     filled = 0
     with (
@@ -145,11 +149,17 @@ def _fill(
         # encoding on another behind it: a pipeline, as long as its slowest stage.
         encoder = OrderedWorker()
         try:
-            with Prefetch(inp) as frames:
-                for i, frame, rgb in filled_frames(frames, an):
+            # The frames a scan kept are read back rather than decoded a second time.
+            source: Any = (
+                contextlib.nullcontext(cache.frames(check))
+                if cache is not None and cache.whole
+                else Prefetch(inp)
+            )
+            with source as frames:
+                for i, f, rgb in filled_frames(frames, an):
                     filled += i in an.holes
                     picture = rgb[: h - h % 2, : w - w % 2]
-                    encoder.submit(functools.partial(writer.write, picture, clock(frame.pts)))
+                    encoder.submit(functools.partial(writer.write, picture, clock(f.pts)))
                     progress(50 + 49 * (i + 1) / max(1, n))
             encoder.close()
         finally:

@@ -68,7 +68,15 @@ def filled_frames(
             if k in an.stacks:
                 plate = (an.stacks[k].plate(i, plate[0]), *plate[1:])
             rgb, passed = _composite(
-                rgb, an.holes[i], plate, to_ref[i], local, prior, memo=memo, robust=k in an.stacks
+                rgb,
+                an.holes[i],
+                plate,
+                to_ref[i],
+                local,
+                prior,
+                memo=memo,
+                robust=k in an.stacks,
+                inplace=True,  # the frame's own picture, used for nothing else
             )
         carried = passed
         yield i, f, rgb
@@ -187,6 +195,7 @@ def _composite(
     keep: float = 0.5,
     memo: dict | None = None,
     robust: bool = False,
+    inplace: bool = False,
 ) -> tuple[np.ndarray, Carried | None]:
     """The frame with its hole filled from the plate, and (with ``flow``, for parallax) what
     the next frame carries on. With parallax the plate is moved onto the frame by local flow;
@@ -197,7 +206,8 @@ def _composite(
     and feathered alpha), kept from the last call for a hole that has not changed.
     ``robust``: the gain is the per-pixel ratio's median on the ring, not the ratio of its
     means — for a moving hole, whose ring the plate shows from other moments (someone
-    passing beside it would tilt a mean)."""
+    passing beside it would tilt a mean). ``inplace``: the hole is filled in ``rgb`` itself
+    (only the region around it is written), not in a copy of the whole frame."""
     plate, (x0, y0, _x1, _y1), _missing = plate_info
     h, w = rgb.shape[:2]
     feather = feather_for(w, h)
@@ -258,8 +268,9 @@ def _composite(
         else:
             gain = (_ring_mean(region, ring) + 1) / (_ring_mean(fill, ring) + 1)
         fill = _scaled(fill, np.clip(gain, 0.8, 1.25))
-    out = rgb.copy()
-    out[by0:by1, bx0:bx1] = cv2.blendLinear(fill, region, alpha, 1 - alpha)
+    blended = cv2.blendLinear(fill, region, alpha, 1 - alpha)
+    out = rgb if inplace else rgb.copy()
+    out[by0:by1, bx0:bx1] = blended
     if age is None:
         return out, None
     full_age = np.zeros((h, w), np.float32)

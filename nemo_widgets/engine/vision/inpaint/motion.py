@@ -154,7 +154,11 @@ class MotionTracker:
             gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
         keep = None
         last = self._last_keep
-        if hole is not None and last is not None and np.array_equal(last[0], hole):
+        if (
+            hole is not None
+            and last is not None
+            and (last[0] is hole or np.array_equal(last[0], hole))
+        ):
             keep = last[1]  # a parked object's hole: the same mask, held once for all frames
         elif hole is not None:
             m = cv2.resize(

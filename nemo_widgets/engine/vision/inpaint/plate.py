@@ -181,6 +181,7 @@ def _analyse(
     keep = _Keep(known, plates) if known is not None else None
     found = [0]
     w = h = n = 0
+    last: tuple[Any, Hole | None] = (None, None)
     with _frames(src, cache, check) as frames:
         for f in frames:
             i, rgb = f.index, f.rgb
@@ -188,7 +189,10 @@ def _analyse(
             if is_cut is not None and is_cut(thumbnail(rgb)) and i > 0:
                 found.append(i)
             m = masks(i, rgb)
-            hole = Hole.of(m.astype(bool)) if m is not None else None
+            # The same mask as the frame before's (a parked object's): the same hole.
+            if m is None or m is not last[0]:
+                last = (m, Hole.of(m.astype(bool)) if m is not None else None)
+            hole = last[1]
             if hole is not None:
                 holes[i] = hole
             motion.add(i, rgb, m)

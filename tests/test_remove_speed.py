@@ -1,7 +1,7 @@
 """The removal's speed path, pinned by what it does rather than by a clock: the camera-motion
-tracker's shortcut for a tripod shot (a frame whose keypoints are found again at the very same
+tracker's shortcuts for a tripod shot (a frame whose keypoints are found again at the very same
 places is still, and is neither described nor matched; a frame that moves is matched and
-refined as before), and the scan of a clip too long to keep (only its keyframes converted
+refined as before; a shot known static halfway is not looked at further), and the scan of a clip too long to keep (only its keyframes converted
 whole, the same cuts and detections)."""
 
 from __future__ import annotations
@@ -39,11 +39,16 @@ class CountingMatcher:
         return self.matcher.match(a, b)
 
 
-def _track(bg: np.ndarray, step: float) -> tuple[MotionTracker, Shot, CountingMatcher]:
+def _track(
+    bg: np.ndarray, step: float, *, expect: bool = False
+) -> tuple[MotionTracker, Shot, CountingMatcher]:
     """A shot over the street (sensor noise, a blob moving through it as the hole) whose
-    camera pans ``step`` pixels a frame (sub-pixel steps by a warp)."""
+    camera pans ``step`` pixels a frame (sub-pixel steps by a warp); ``expect``: the tracker
+    is told the shot ahead (as removal's scan tells it)."""
     rng = np.random.default_rng(7)
     tracker = MotionTracker()
+    if expect:
+        tracker.expect([0], N)
     counter = CountingMatcher(tracker.matcher)
     tracker.matcher = counter  # type: ignore[assignment]
     for i in range(N):
@@ -67,6 +72,23 @@ def test_a_still_camera_is_known_without_matching(street) -> None:
     assert counter.calls <= 0.2 * (N - 1)
     for i in range(N):
         np.testing.assert_array_equal(shot.to_ref[i], np.eye(3))
+
+
+@pytest.mark.parametrize("step", [0.0, 2.0])
+def test_a_shot_known_static_halfway_is_not_looked_at_further(street, step: float) -> None:
+    """Told the shot ahead, the tracker stops looking once more than half of its frames
+    moved under the static mark (the median is then under it, whatever the rest show): a
+    tripod shot is about half the work, with the very same maps; a moving one, all of it."""
+    _, plain_shot, _ = _track(street, step)
+    told, told_shot, _ = _track(street, step, expect=True)
+    assert told_shot.static == plain_shot.static == (step == 0)
+    for i in range(N):
+        np.testing.assert_array_equal(told_shot.to_ref[i], plain_shot.to_ref[i])
+    if step:
+        assert not told.skipped
+    else:
+        assert N // 3 <= len(told.skipped) <= N // 2  # the last frame is always looked at
+        assert N - 1 not in told.skipped and len(told.rel) == N - 1 - len(told.skipped)
 
 
 @pytest.mark.parametrize("step", [2.0, 0.75])

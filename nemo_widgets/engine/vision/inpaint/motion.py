@@ -5,7 +5,9 @@ sub-pixel refined by ECC; a static camera is kept exact)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -118,9 +120,37 @@ class MotionTracker:
         #: Frames found still by their keypoints alone (no descriptors, no matching).
         self.still: set[int] = set()
         self._was_still = False
+        #: The shots ahead, when known (see :meth:`expect`), each shot's still frames so
+        #: far (by its first frame), and the frames not looked at.
+        self._shots: list[tuple[int, int]] = []
+        self._stills: dict[int, int] = {}
+        self.skipped: set[int] = set()
+
+    def expect(self, cuts: list[int], frames: int) -> None:
+        """The shots to come (``cuts``: their first frames; ``frames`` in all), as a scan that
+        read the clip found them. A shot more than half of whose frames (after its first)
+        moved less than :data:`STILL_MOVE` (found still, or matched) is static whatever the
+        others show — the median of its frames' moves is under it (see :meth:`fill`) — and
+        all its frames map to its reference by the identity: the frames after that are not
+        looked at (on a tripod shot, about half the cost), except its last one, which the
+        next shot's first is compared with."""
+        bounds = sorted({0, *(c for c in cuts if 0 < c < frames)})
+        self._shots = [(a, b) for a, b in itertools.pairwise([*bounds, frames]) if b > a]
+
+    def _shot_of(self, i: int) -> tuple[int, int] | None:
+        k = bisect.bisect_right(self._shots, (i, float("inf"))) - 1
+        return self._shots[k] if k >= 0 and i < self._shots[k][1] else None
 
     def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
         """Frame ``i`` (``hole``: its mask, or None); neither array may change after."""
+        shot = self._shot_of(i) if self._shots else None
+        if (
+            shot is not None
+            and shot[0] < i < shot[1] - 1
+            and self._stills.get(shot[0], 0) > (shot[1] - shot[0] - 1) / 2
+        ):
+            self.skipped.add(i)  # in a shot already known static (see expect)
+            return
         if self._worker is not None:
             self._worker.submit(functools.partial(self._add, i, rgb, hole))
         else:
@@ -208,6 +238,9 @@ class MotionTracker:
             self._was_still = self.moves.get(i, 0.0) < 0.35
             while self.pending and sum(self._held.values()) > self.pending_bytes:
                 self._settle(min(self.pending))
+        shot = self._shot_of(i) if self._shots else None
+        if shot is not None and shot[0] < i and self.moves.get(i, STILL_MOVE) < STILL_MOVE:
+            self._stills[shot[0]] = self._stills.get(shot[0], 0) + 1
         self.prev = (kp, des, places)
         self.prev_gray = gray
 
@@ -268,7 +301,7 @@ class MotionTracker:
         eye = np.eye(3)
         shot.ref = shot.start + (shot.end - shot.start) // 2
         moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]
-        shot.static = not moves or float(np.median(moves)) < 0.35
+        shot.static = not moves or float(np.median(moves)) < STILL_MOVE
         for i in [i for i in self.pending if shot.start <= i < shot.end]:
             if shot.static or i == shot.start or not used:  # identity, across the cut, unused
                 self._drop(i)
@@ -294,6 +327,8 @@ class MotionTracker:
 #: near-identity estimate (a fifth of a pixel on a handheld clip).
 STILL_SHARE = 0.4
 MOVED_SHARE = 0.5
+#: A shot whose frames' median move (pixels, full resolution) is under this is static.
+STILL_MOVE = 0.35
 
 
 def _places(kp: tuple) -> np.ndarray:

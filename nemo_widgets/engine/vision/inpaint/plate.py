@@ -179,6 +179,8 @@ def _analyse(
     holes: dict[int, Hole] = {}
     is_cut = CutDetector() if known is None else None
     keep = _Keep(known, plates) if known is not None else None
+    if known is not None:
+        motion.expect(known.cuts, known.frames)
     found = [0]
     w = h = n = 0
     last: tuple[Any, Hole | None] = (None, None)

@@ -131,3 +131,61 @@ def test_a_clip_too_long_to_keep_is_scanned_converting_only_its_keyframes(
     assert n_lean == len(lean.keyframes) < kept.frames / 5
     assert len(kept.cuts) >= 5 and lean.cuts == kept.cuts
     assert [t.boxes for t in lean.tracks] == [t.boxes for t in kept.tracks]
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_removal_is_one_reader_one_writer_in_a_pipeline(
+    tmp_path: Path, street, monkeypatch, keep: bool
+) -> None:
+    """Where each pass's work runs, counted on the real decoder and encoder: a clip that fits
+    the frame cache is decoded once (by the scan); one too long to keep is decoded by the
+    analysis and the fill again, each on a decoder thread of its own ahead of the work.
+    Detection runs beside the scan's decode, encoding beside the fill (that the output is
+    the same either way: test_video_paths)."""
+    import threading
+
+    from nemo_widgets.engine.vision.detect import Detector
+    from nemo_widgets.engine.vision.labels import Target
+    from nemo_widgets.engine.vision.remove import remove_object
+    from nemo_widgets.synth import write_frames
+    from nemo_widgets.video_io import FrameReader, VideoWriter
+
+    rng = np.random.default_rng(5)
+    frames = []
+    for i in range(30):
+        img = street[10 : 10 + H, 60 : 60 + W].copy()
+        img = np.clip(img + rng.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
+        cv2.rectangle(img, (120 + i, 90), (170 + i, 130), (220, 40, 170), -1)
+        frames.append(img)
+    src = write_frames(tmp_path / "src.mp4", frames, crf=14)
+    threads: dict[str, list[str]] = {"decode": [], "detect": [], "encode": []}
+
+    def spying(kind: str, plain):
+        def spy(*a, **k):
+            out = plain(*a, **k)
+            if kind != "decode" or out is not None:
+                threads[kind].append(threading.current_thread().name)
+            return out
+
+        return spy
+
+    for kind, cls, name in (
+        ("decode", FrameReader, "_next"),
+        ("detect", Detector, "__call__"),
+        ("encode", VideoWriter, "write"),
+    ):
+        monkeypatch.setattr(cls, name, spying(kind, getattr(cls, name)))
+    res = remove_object(
+        src,
+        tmp_path / "out.mp4",
+        Target(None, "this"),
+        box=(0.3, 0.4, 0.6, 0.8),
+        cache_bytes=1 << 30 if keep else 0,
+    )
+    assert res.fill is not None and res.fill.frames == len(frames)
+    decoded = threads["decode"]
+    assert decoded.count("MainThread") == len(frames)  # the scan's own pass
+    assert decoded.count("nemo-decoder") == (0 if keep else 2 * len(frames))
+    assert len(decoded) == (1 if keep else 3) * len(frames)
+    assert threads["detect"] and all(t.startswith("nemo-detect") for t in threads["detect"])
+    assert threads["encode"] == ["nemo-writer"] * len(frames)

@@ -1,7 +1,7 @@
 """The removal's speed path, pinned by what it does rather than by a clock: the camera-motion
-tracker's shortcut for a tripod shot (a frame whose keypoints are found again at the very same
+tracker's shortcuts for a tripod shot (a frame whose keypoints are found again at the very same
 places is still, and is neither described nor matched; a frame that moves is matched and
-refined as before), and the scan of a clip too long to keep (only its keyframes converted
+refined as before; a shot known static halfway is not looked at further), and the scan of a clip too long to keep (only its keyframes converted
 whole, the same cuts and detections)."""
 
 from __future__ import annotations
@@ -39,11 +39,16 @@ class CountingMatcher:
         return self.matcher.match(a, b)
 
 
-def _track(bg: np.ndarray, step: float) -> tuple[MotionTracker, Shot, CountingMatcher]:
+def _track(
+    bg: np.ndarray, step: float, *, expect: bool = False
+) -> tuple[MotionTracker, Shot, CountingMatcher]:
     """A shot over the street (sensor noise, a blob moving through it as the hole) whose
-    camera pans ``step`` pixels a frame (sub-pixel steps by a warp)."""
+    camera pans ``step`` pixels a frame (sub-pixel steps by a warp); ``expect``: the tracker
+    is told the shot ahead (as removal's scan tells it)."""
     rng = np.random.default_rng(7)
     tracker = MotionTracker()
+    if expect:
+        tracker.expect([0], N)
     counter = CountingMatcher(tracker.matcher)
     tracker.matcher = counter  # type: ignore[assignment]
     for i in range(N):
@@ -67,6 +72,23 @@ def test_a_still_camera_is_known_without_matching(street) -> None:
     assert counter.calls <= 0.2 * (N - 1)
     for i in range(N):
         np.testing.assert_array_equal(shot.to_ref[i], np.eye(3))
+
+
+@pytest.mark.parametrize("step", [0.0, 2.0])
+def test_a_shot_known_static_halfway_is_not_looked_at_further(street, step: float) -> None:
+    """Told the shot ahead, the tracker stops looking once more than half of its frames
+    moved under the static mark (the median is then under it, whatever the rest show): a
+    tripod shot is about half the work, with the very same maps; a moving one, all of it."""
+    _, plain_shot, _ = _track(street, step)
+    told, told_shot, _ = _track(street, step, expect=True)
+    assert told_shot.static == plain_shot.static == (step == 0)
+    for i in range(N):
+        np.testing.assert_array_equal(told_shot.to_ref[i], plain_shot.to_ref[i])
+    if step:
+        assert not told.skipped
+    else:
+        assert N // 3 <= len(told.skipped) <= N // 2  # the last frame is always looked at
+        assert N - 1 not in told.skipped and len(told.rel) == N - 1 - len(told.skipped)
 
 
 @pytest.mark.parametrize("step", [2.0, 0.75])
@@ -109,3 +131,61 @@ def test_a_clip_too_long_to_keep_is_scanned_converting_only_its_keyframes(
     assert n_lean == len(lean.keyframes) < kept.frames / 5
     assert len(kept.cuts) >= 5 and lean.cuts == kept.cuts
     assert [t.boxes for t in lean.tracks] == [t.boxes for t in kept.tracks]
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_removal_is_one_reader_one_writer_in_a_pipeline(
+    tmp_path: Path, street, monkeypatch, keep: bool
+) -> None:
+    """Where each pass's work runs, counted on the real decoder and encoder: a clip that fits
+    the frame cache is decoded once (by the scan); one too long to keep is decoded by the
+    analysis and the fill again, each on a decoder thread of its own ahead of the work.
+    Detection runs beside the scan's decode, encoding beside the fill (that the output is
+    the same either way: test_video_paths)."""
+    import threading
+
+    from nemo_widgets.engine.vision.detect import Detector
+    from nemo_widgets.engine.vision.labels import Target
+    from nemo_widgets.engine.vision.remove import remove_object
+    from nemo_widgets.synth import write_frames
+    from nemo_widgets.video_io import FrameReader, VideoWriter
+
+    rng = np.random.default_rng(5)
+    frames = []
+    for i in range(30):
+        img = street[10 : 10 + H, 60 : 60 + W].copy()
+        img = np.clip(img + rng.normal(0, 2.0, img.shape), 0, 255).astype(np.uint8)
+        cv2.rectangle(img, (120 + i, 90), (170 + i, 130), (220, 40, 170), -1)
+        frames.append(img)
+    src = write_frames(tmp_path / "src.mp4", frames, crf=14)
+    threads: dict[str, list[str]] = {"decode": [], "detect": [], "encode": []}
+
+    def spying(kind: str, plain):
+        def spy(*a, **k):
+            out = plain(*a, **k)
+            if kind != "decode" or out is not None:
+                threads[kind].append(threading.current_thread().name)
+            return out
+
+        return spy
+
+    for kind, cls, name in (
+        ("decode", FrameReader, "_next"),
+        ("detect", Detector, "__call__"),
+        ("encode", VideoWriter, "write"),
+    ):
+        monkeypatch.setattr(cls, name, spying(kind, getattr(cls, name)))
+    res = remove_object(
+        src,
+        tmp_path / "out.mp4",
+        Target(None, "this"),
+        box=(0.3, 0.4, 0.6, 0.8),
+        cache_bytes=1 << 30 if keep else 0,
+    )
+    assert res.fill is not None and res.fill.frames == len(frames)
+    decoded = threads["decode"]
+    assert decoded.count("MainThread") == len(frames)  # the scan's own pass
+    assert decoded.count("nemo-decoder") == (0 if keep else 2 * len(frames))
+    assert len(decoded) == (1 if keep else 3) * len(frames)
+    assert threads["detect"] and all(t.startswith("nemo-detect") for t in threads["detect"])
+    assert threads["encode"] == ["nemo-writer"] * len(frames)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nemo_widgets.synth import audio_of, make_clip, set_display_rotation, write_frames
-from nemo_widgets.video_io import FrameReader, NoFrames, VideoWriter
+from nemo_widgets.video_io import FrameReader, NoFrames, Prefetch, VideoWriter
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 
@@ -129,6 +129,48 @@ def test_reader_checks_for_cancel(tmp_path: Path) -> None:
         for f in src:
             seen.append(f.index)
     assert len(seen) == 16
+
+
+def test_prefetch_decodes_ahead_on_its_own_thread(tmp_path: Path) -> None:
+    """The same frames, in order, converted on the decoder thread; a cancel check raised
+    there reaches the loop; leaving the loop early ends the thread."""
+    import threading
+
+    clip = make_clip(tmp_path / "c.mp4", seconds=2, width=64, height=64, audio=False)
+    with FrameReader(clip) as src:
+        plain = [f.rgb for f in src]
+    where: list[str] = []
+
+    def check() -> None:
+        where.append(threading.current_thread().name)
+
+    with FrameReader(clip, check=check, check_every=1) as src, Prefetch(src, depth=2) as ahead:
+        got = []
+        for f in ahead:
+            assert f._rgb is not None  # converted before it was handed over
+            got.append(f.rgb)
+    assert len(got) == len(plain)
+    assert all(np.array_equal(a, b) for a, b in zip(got, plain, strict=True))
+    assert set(where) == {"nemo-decoder"}
+
+    class Stop(Exception):
+        pass
+
+    def stop() -> None:
+        if threading.current_thread().name == "nemo-decoder" and len(seen) >= 5:
+            raise Stop
+
+    seen: list[int] = []
+    with FrameReader(clip, check=stop, check_every=1) as src, pytest.raises(Stop):
+        for f in Prefetch(src, depth=1):
+            seen.append(f.index)
+    assert 5 <= len(seen) < len(plain)
+    with FrameReader(clip) as src:
+        early = Prefetch(src, depth=1)
+        for f in early:
+            if f.index == 3:
+                break
+        assert not early._thread.is_alive()
 
 
 def test_reader_refuses_a_file_without_frames(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@ writer, and the picture helpers between them.
 
 - :class:`FrameReader` (``reader.py``): decode with display rotation, colour tags, forward
   timestamps (variable frame rate, rebuilt timestamps), seeking and cancel checks;
-  :func:`counting_decodes` tallies the frames decoded, per source.
+  :func:`counting_decodes` tallies the frames decoded, per source; :class:`Prefetch` decodes
+  on a thread of its own, ahead of the consumer.
 - :class:`VideoWriter` (``writer.py``): the encoder settings (:data:`QUALITY`), yuv420p
   conversion, AAC / Opus audio or copied audio packets, VP9 with alpha; plus
   :class:`ForwardClock`, :class:`CopiedStream` and :class:`OrderedWorker` for pipelines that
@@ -25,6 +26,7 @@ from nemo_widgets.video_io.reader import (
     DecodedFrame,
     FrameReader,
     NoFrames,
+    Prefetch,
     counting_decodes,
 )
 from nemo_widgets.video_io.writer import (
@@ -54,6 +56,7 @@ __all__ = [
     "FrameReader",
     "NoFrames",
     "OrderedWorker",
+    "Prefetch",
     "VideoWriter",
     "counting_decodes",
     "downscale",

@@ -29,6 +29,8 @@ no decodable frame raises :class:`NoFrames`.
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from fractions import Fraction
@@ -244,6 +246,72 @@ class FrameReader:
             self.container.close()
 
     def __enter__(self) -> FrameReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Prefetch:
+    """A decoder thread in front of a consumer: the frames of ``frames`` (a
+    :class:`FrameReader`, or any iterator of decoded frames) decoded, and with ``rgb`` also
+    converted, on a thread of their own, at most ``depth`` ahead, handed over in order. PyAV
+    lets go of the GIL while it decodes and converts, so on two cores the decode of frame
+    n + 1 runs beside the work on frame n (and an encoder thread beside both): the pass takes
+    about as long as its slowest stage, not the sum. An error on the thread (a cancel check,
+    a broken file) is raised by the consumer's loop; leaving the loop early (``close``, or a
+    ``with`` block) stops the thread.
+
+        with FrameReader(src) as r, Prefetch(r) as frames:
+            for f in frames:                 # f.rgb already converted
+                ...
+    """
+
+    _END = object()
+
+    def __init__(self, frames: Any, depth: int = 3, *, rgb: bool = True) -> None:
+        self._frames, self._rgb = frames, rgb
+        self._q: queue.Queue[Any] = queue.Queue(max(1, depth))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="nemo-decoder", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._q.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            for f in self._frames:
+                if self._rgb:
+                    f.rgb  # noqa: B018 - converted here, on this thread
+                if not self._put(f):
+                    return
+            self._put(self._END)
+        except BaseException as e:  # raised again by the consumer
+            self._put(e)
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            while (item := self._q.get()) is not self._END:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the thread (frames not taken yet are dropped)."""
+        self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join()
+
+    def __enter__(self) -> Prefetch:
         return self
 
     def __exit__(self, *exc: object) -> None:

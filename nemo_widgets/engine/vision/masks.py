@@ -51,6 +51,8 @@ class Masker:
                     self.spans[id(t)] = (lo, hi - 1)
         self._shape_cache: dict[tuple[int, int], np.ndarray] = {}
         self._segmenter: Any = None
+        #: The last mask made, with what it was made of (see :meth:`__call__`).
+        self._last: tuple[tuple, np.ndarray] | None = None
 
     def _expand(self, b: Box) -> tuple[int, int, int, int]:
         w, h = b[2] - b[0], b[3] - b[1]
@@ -188,14 +190,27 @@ class Masker:
         )
 
     def __call__(self, i: int, rgb: np.ndarray) -> np.ndarray | None:
-        out = None
+        """Frame ``i``'s mask (None: nothing to remove there). A frame whose mask is made of
+        the same shapes in the same boxes as the frame before's (a parked object, frame
+        after frame) gets the very same array back, made once: it must not be changed."""
+        items = []
         for t, b, box in self._boxes(i):
             # A parked object keeps its shape: a few looks at it do (first, middle, last).
             looks = sorted(t.boxes)
-            speed = self._speed[id(t)]
-            if speed <= 0.15 and len(looks) > 3:
+            if self._speed[id(t)] <= 0.15 and len(looks) > 3:
                 looks = [looks[0], looks[len(looks) // 2], looks[-1]]
-            key = (id(t), min(looks, key=lambda k: abs(k - i)))
+            items.append((t, b, box, (id(t), min(looks, key=lambda k: abs(k - i)))))
+        sig = tuple((key, box) for _, _, box, key in items)
+        if items and self._last is not None and self._last[0] == sig:
+            return self._last[1]
+        out = self._draw(items, rgb)
+        self._last = (sig, out) if out is not None else None
+        return out
+
+    def _draw(self, items: list, rgb: np.ndarray) -> np.ndarray | None:
+        out = None
+        for t, b, box, key in items:
+            speed = self._speed[id(t)]
             if key not in self._shape_cache:  # the shape is made on the nearest keyframe
                 shape = self._shape(rgb, t, box, b)
                 if speed > 0.3:

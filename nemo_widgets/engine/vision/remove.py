@@ -14,11 +14,14 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -237,67 +240,98 @@ def scan(
     active: list[Track] = []
     keyframes: list[int] = []
     thumbs: dict[int, np.ndarray] = {}
-    with FrameReader(src, check=check, check_every=16) as c:
-        fps = float(c.stream.average_rate or 25)
-        total = (c.stream.frames or int(c.duration * fps)) if c.duration else 0
-        if total and total < 4 * fps:  # a short clip: more looks, still cheap
-            every_s = min(every_s, 0.25)
-        step = max(1, round(fps * every_s))
-        w = h = 0
-        shot = 0
-        is_cut = CutDetector()
-        cuts = [0]
-        kept = cache is not None
-        for f in c:
-            i = f.index
-            w, h = f.size
-            frames = i + 1
-            if cache is not None and kept:
-                if i == 0 and total:  # a clip too long to keep is decoded again instead
-                    cache.expect(total, w * h * 3)
-                cache.add(f)
-                kept = cache.whole
-            # A clip too long to keep: only its keyframes are converted whole, and the cut
-            # detector's thumbnails are scaled while converting.
-            small = thumbnail(f.rgb) if kept else _thumb(f, w, h)
-            if is_cut(small):
-                cuts.append(i)
-                shot += 1
+    # Detection runs on a thread of its own (onnxruntime lets go of the GIL), a few keyframes
+    # behind the decode; its results are linked into tracks in frame order, with the cuts
+    # found in between, so the tracks are what a loop doing both in turn would make.
+    events: collections.deque = collections.deque()  # ("cut",) or (frame, shot, future)
+    pool = ThreadPoolExecutor(1, thread_name_prefix="nemo-detect")
+
+    def look(f: Any, w: int, h: int) -> tuple[np.ndarray, np.ndarray, list]:
+        rgb = f.rgb
+        return (
+            grey_thumb(rgb, thumbnail_scale(w, h)),
+            cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV),
+            _detect(det, rgb, labels),
+        )
+
+    def link(i: int, shot: int, hsv: np.ndarray, dets: list) -> None:
+        nonlocal active
+        used: set[int] = set()
+        for d in dets:
+            best, best_fit = None, 0.25
+            for t in active:
+                if t.label != d.label or id(t) in used:
+                    continue
+                o = _fit(t, i, d.box)
+                if o > best_fit:
+                    best, best_fit = t, o
+            if best is None:
+                best = Track(d.label, shot=shot)
+                tracks.append(best)
+                active.append(best)
+            used.add(id(best))
+            best.boxes[i] = d.box
+            best.scores.append(d.score)
+            x0, y0, x1, y1 = (int(v) for v in d.box)
+            cx0, cy0 = x0 + (x1 - x0) // 4, y0 + (y1 - y0) // 4
+            inner = hsv[
+                cy0 : max(cy0 + 1, y1 - (y1 - y0) // 4), cx0 : max(cx0 + 1, x1 - (x1 - x0) // 4)
+            ]
+            if inner.size:
+                best.colours.append(np.median(inner.reshape(-1, 3), axis=0).astype(np.float32))
+        # Tracks not seen for two keyframes stop (a car that left does not come back).
+        active = [t for t in active if i - t.last <= 2 * step]
+
+    def settle(ahead: int) -> None:
+        """Link what was detected, in order, until at most ``ahead`` keyframes wait."""
+        nonlocal active
+        while events and (len(events) > ahead or events[0][0] == "cut"):
+            ev = events.popleft()
+            if ev[0] == "cut":
                 active = []
-            if i % step:
                 continue
-            rgb = f.rgb
-            keyframes.append(i)
-            thumbs[i] = grey_thumb(rgb, thumbnail_scale(w, h))
-            hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-            dets = _detect(det, rgb, labels)
-            used: set[int] = set()
-            for d in dets:
-                best, best_fit = None, 0.25
-                for t in active:
-                    if t.label != d.label or id(t) in used:
-                        continue
-                    o = _fit(t, i, d.box)
-                    if o > best_fit:
-                        best, best_fit = t, o
-                if best is None:
-                    best = Track(d.label, shot=shot)
-                    tracks.append(best)
-                    active.append(best)
-                used.add(id(best))
-                best.boxes[i] = d.box
-                best.scores.append(d.score)
-                x0, y0, x1, y1 = (int(v) for v in d.box)
-                cx0, cy0 = x0 + (x1 - x0) // 4, y0 + (y1 - y0) // 4
-                inner = hsv[
-                    cy0 : max(cy0 + 1, y1 - (y1 - y0) // 4), cx0 : max(cx0 + 1, x1 - (x1 - x0) // 4)
-                ]
-                if inner.size:
-                    best.colours.append(np.median(inner.reshape(-1, 3), axis=0).astype(np.float32))
-            # Tracks not seen for two keyframes stop (a car that left does not come back).
-            active = [t for t in active if i - t.last <= 2 * step]
-            if total:
-                progress(min(40.0, 40 * i / total))
+            i, shot_i, fut = ev
+            thumbs[i], hsv, dets = fut.result()
+            link(i, shot_i, hsv, dets)
+
+    try:
+        with FrameReader(src, check=check, check_every=16) as c:
+            fps = float(c.stream.average_rate or 25)
+            total = (c.stream.frames or int(c.duration * fps)) if c.duration else 0
+            if total and total < 4 * fps:  # a short clip: more looks, still cheap
+                every_s = min(every_s, 0.25)
+            step = max(1, round(fps * every_s))
+            w = h = 0
+            shot = 0
+            is_cut = CutDetector()
+            cuts = [0]
+            kept = cache is not None
+            for f in c:
+                i = f.index
+                w, h = f.size
+                frames = i + 1
+                if cache is not None and kept:
+                    if i == 0 and total:  # a clip too long to keep is decoded again instead
+                        cache.expect(total, w * h * 3)
+                    cache.add(f)
+                    kept = cache.whole
+                # A clip too long to keep: only its keyframes are converted whole, and the
+                # cut detector's thumbnails are scaled while converting.
+                small = thumbnail(f.rgb) if kept else _thumb(f, w, h)
+                if is_cut(small):
+                    cuts.append(i)
+                    shot += 1
+                    events.append(("cut",))
+                if i % step:
+                    continue
+                keyframes.append(i)
+                events.append((i, shot, pool.submit(look, f, w, h)))
+                settle(ahead=2)
+                if total:
+                    progress(min(40.0, 40 * i / total))
+        settle(ahead=0)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return Scan(_join(tracks, step), w, h, fps, frames, cuts, keyframes, thumbs)
 
 
@@ -513,9 +547,10 @@ def remove_object(
     nothing matched, or when the words fit several objects alike (``ask``): then no file is
     written.
 
-    The source is decoded twice: the scan, and the fill. The frames the scan decodes are
-    kept (up to ``cache_bytes`` of raw RGB, in a file beside ``out``, deleted after) for the
-    analysis between them; a longer clip is decoded a third time for the analysis."""
+    The source is decoded once: the frames the scan decodes are kept (up to ``cache_bytes``
+    of raw RGB, in a file beside ``out``, deleted after) and read back by the analysis and
+    the fill. A clip too long to keep is decoded again by each (three passes, each with its
+    decoder on a thread of its own, beside the work)."""
     # A drawn box (or a pick) with a name looks for that class under it; a bare box, for any.
     labels = None if target.label is None else {target.label}
     cache = FrameCache(out.parent, cache_bytes)

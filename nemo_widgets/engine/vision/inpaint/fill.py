@@ -10,10 +10,12 @@ timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import cv2
@@ -34,16 +36,18 @@ from nemo_widgets.video_io import (
     FrameCache,
     FrameReader,
     OrderedWorker,
+    Prefetch,
     VideoWriter,
 )
 
 
 def filled_frames(
-    src: Path | FrameReader, an: Analysis
+    src: Path | Iterable[Any], an: Analysis
 ) -> Iterator[tuple[int, av.VideoFrame, np.ndarray]]:
-    """Pass 3: each frame with the plate, in its own view, inside its hole (``src``: a path,
-    or a reader already open at the first frame)."""
-    if not isinstance(src, FrameReader):
+    """Pass 3: each frame (index, the decoded or cached frame itself, filled RGB) with the
+    plate, in its own view, inside its hole (``src``: a path, or the frames of a reader
+    already open at the first frame, or of a :class:`FrameCache`)."""
+    if isinstance(src, str | Path):
         with FrameReader(src) as frames:
             yield from filled_frames(frames, an)
         return
@@ -51,7 +55,7 @@ def filled_frames(
     carried: Carried | None = None  # what the previous frame passes on (parallax shots only)
     memo: dict = {}  # the last hole's mask, ring and alpha (a parked object's repeat)
     for f in src:
-        i, frame, rgb = f.index, f.frame, f.rgb
+        i, rgb = f.index, f.rgb
         k = an.shot_of.get(i)
         passed = None
         if i in an.holes and k in an.plates:
@@ -64,10 +68,18 @@ def filled_frames(
             if k in an.stacks:
                 plate = (an.stacks[k].plate(i, plate[0]), *plate[1:])
             rgb, passed = _composite(
-                rgb, an.holes[i], plate, to_ref[i], local, prior, memo=memo, robust=k in an.stacks
+                rgb,
+                an.holes[i],
+                plate,
+                to_ref[i],
+                local,
+                prior,
+                memo=memo,
+                robust=k in an.stacks,
+                inplace=True,  # the frame's own picture, used for nothing else
             )
         carried = passed
-        yield i, frame, rgb
+        yield i, f, rgb
 
 
 def inpaint_video(
@@ -86,8 +98,8 @@ def inpaint_video(
     original audio is copied and every frame keeps its timestamp. ``known``: what a scan
     already found (shots, where the holes are): the analysis then decodes once (see
     :class:`~nemo_widgets.engine.vision.inpaint.plate.Known`), and the source is decoded
-    twice in all; with ``cache`` (the frames a scan decoded, kept) the analysis reads those
-    instead, and the source is decoded once here, for the fill."""
+    twice in all; with ``cache`` (the frames a scan decoded, kept whole) the analysis and
+    the fill read those instead, and the source is not decoded here at all."""
     seconds: dict[str, tuple[float, float]] = {}
     with timed(seconds, "analysis (masks, motion, plates)"):
         an = analyse(
@@ -100,7 +112,7 @@ def inpaint_video(
             cache=cache,
         )
     with timed(seconds, "fill and encode"):
-        filled = _fill(src, out, an, quality, progress, check)
+        filled = _fill(src, out, an, quality, progress, check, cache)
     return FillResult(
         an.frames,
         len(an.shots),
@@ -120,8 +132,10 @@ def _fill(
     quality: str,
     progress: Callable[[float], None],
     check: Callable[[], None],
+    cache: FrameCache | None = None,
 ) -> int:
-    """Pass 3: decode, fill and encode; how many frames had a hole."""
+    """Pass 3: decode (or read ``cache``, when it holds the whole clip), fill and encode;
+    how many frames had a hole."""
     w, h, n = an.width, an.height, an.frames
     filled = 0
     with (
@@ -139,14 +153,22 @@ def _fill(
         for packet in inp.audio_packets():
             writer.copy(packet)
         clock = ForwardClock(inp.rate, inp.time_base)
-        # Encoding runs on its own thread, one frame behind the fill.
+        # Decoding (and the conversion to RGB) runs on a thread of its own ahead of the fill,
+        # encoding on another behind it: a pipeline, as long as its slowest stage.
         encoder = OrderedWorker()
         try:
-            for i, frame, rgb in filled_frames(inp, an):
-                filled += i in an.holes
-                picture = rgb[: h - h % 2, : w - w % 2]
-                encoder.submit(functools.partial(writer.write, picture, clock(frame.pts)))
-                progress(50 + 49 * (i + 1) / max(1, n))
+            # The frames a scan kept are read back rather than decoded a second time.
+            source: Any = (
+                contextlib.nullcontext(cache.frames(check))
+                if cache is not None and cache.whole
+                else Prefetch(inp)
+            )
+            with source as frames:
+                for i, f, rgb in filled_frames(frames, an):
+                    filled += i in an.holes
+                    picture = rgb[: h - h % 2, : w - w % 2]
+                    encoder.submit(functools.partial(writer.write, picture, clock(f.pts)))
+                    progress(50 + 49 * (i + 1) / max(1, n))
             encoder.close()
         finally:
             encoder.join()
@@ -173,6 +195,7 @@ def _composite(
     keep: float = 0.5,
     memo: dict | None = None,
     robust: bool = False,
+    inplace: bool = False,
 ) -> tuple[np.ndarray, Carried | None]:
     """The frame with its hole filled from the plate, and (with ``flow``, for parallax) what
     the next frame carries on. With parallax the plate is moved onto the frame by local flow;
@@ -183,7 +206,8 @@ def _composite(
     and feathered alpha), kept from the last call for a hole that has not changed.
     ``robust``: the gain is the per-pixel ratio's median on the ring, not the ratio of its
     means — for a moving hole, whose ring the plate shows from other moments (someone
-    passing beside it would tilt a mean)."""
+    passing beside it would tilt a mean). ``inplace``: the hole is filled in ``rgb`` itself
+    (only the region around it is written), not in a copy of the whole frame."""
     plate, (x0, y0, _x1, _y1), _missing = plate_info
     h, w = rgb.shape[:2]
     feather = feather_for(w, h)
@@ -244,8 +268,9 @@ def _composite(
         else:
             gain = (_ring_mean(region, ring) + 1) / (_ring_mean(fill, ring) + 1)
         fill = _scaled(fill, np.clip(gain, 0.8, 1.25))
-    out = rgb.copy()
-    out[by0:by1, bx0:bx1] = cv2.blendLinear(fill, region, alpha, 1 - alpha)
+    blended = cv2.blendLinear(fill, region, alpha, 1 - alpha)
+    out = rgb if inplace else rgb.copy()
+    out[by0:by1, bx0:bx1] = blended
     if age is None:
         return out, None
     full_age = np.zeros((h, w), np.float32)

@@ -5,9 +5,14 @@ sub-pixel refined by ECC; a static camera is kept exact)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -101,6 +106,8 @@ class MotionTracker:
     ) -> None:
         self.width = width
         self._worker = OrderedWorker(8, "nemo-motion") if background else None
+        self._pool = ThreadPoolExecutor(2, "nemo-features") if background else None
+        self._local = threading.local()
         self.pending_bytes = pending_bytes
         #: Frame → (grey, previous grey, feature estimate, mask, scale), waiting for ECC.
         self.pending: dict[int, tuple] = {}
@@ -118,13 +125,47 @@ class MotionTracker:
         #: Frames found still by their keypoints alone (no descriptors, no matching).
         self.still: set[int] = set()
         self._was_still = False
+        #: The shots ahead, when known (see :meth:`expect`), each shot's still frames so
+        #: far (by its first frame), and the frames not looked at.
+        self._shots: list[tuple[int, int]] = []
+        self._stills: dict[int, int] = {}
+        self.skipped: set[int] = set()
+
+    def expect(self, cuts: list[int], frames: int) -> None:
+        """The shots to come (``cuts``: their first frames; ``frames`` in all), as a scan that
+        read the clip found them. A shot more than half of whose frames (after its first)
+        moved less than :data:`STILL_MOVE` (found still, or matched) is static whatever the
+        others show — the median of its frames' moves is under it (see :meth:`fill`) — and
+        all its frames map to its reference by the identity: the frames after that are not
+        looked at (on a tripod shot, about half the cost), except its last one, which the
+        next shot's first is compared with."""
+        bounds = sorted({0, *(c for c in cuts if 0 < c < frames)})
+        self._shots = [(a, b) for a, b in itertools.pairwise([*bounds, frames]) if b > a]
+
+    def _shot_of(self, i: int) -> tuple[int, int] | None:
+        k = bisect.bisect_right(self._shots, (i, float("inf"))) - 1
+        return self._shots[k] if k >= 0 and i < self._shots[k][1] else None
 
     def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
         """Frame ``i`` (``hole``: its mask, or None); neither array may change after."""
-        if self._worker is not None:
-            self._worker.submit(functools.partial(self._add, i, rgb, hole))
-        else:
+        shot = self._shot_of(i) if self._shots else None
+        if (
+            shot is not None
+            and shot[0] < i < shot[1] - 1
+            and self._stills.get(shot[0], 0) > (shot[1] - shot[0] - 1) / 2
+        ):
+            self.skipped.add(i)  # in a shot already known static (see expect)
+            return
+        if self._worker is None:
             self._add(i, rgb, hole)
+            return
+        # The features of a frame need no other frame: found on a pool of threads, a few
+        # frames at once; what compares a frame with the one before runs in order.
+        h, w = rgb.shape[:2]
+        scale = min(1.0, self.width / w)
+        keep = self._keep((int(w * scale), int(h * scale)), hole)
+        job = self._pool.submit(self._pool_features, rgb, keep)
+        self._worker.submit(functools.partial(self._add, i, rgb, hole, _Found(job, keep)))
 
     def wait(self) -> None:
         """Until every frame added so far is done (raising what went wrong on the thread)."""
@@ -134,7 +175,15 @@ class MotionTracker:
     def close(self) -> None:
         if self._worker is not None:
             worker, self._worker = self._worker, None
-            worker.close()
+            try:
+                worker.close()
+            finally:
+                self._end_pool()
+
+    def _end_pool(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> MotionTracker:
         return self
@@ -145,29 +194,50 @@ class MotionTracker:
         elif self._worker is not None:
             worker, self._worker = self._worker, None
             worker.join()  # the error already raised wins
+            self._end_pool()
 
-    def _add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
+    def _keep(self, size: tuple[int, int], hole: np.ndarray | None) -> np.ndarray | None:
+        """Where features may be found in a grey picture of ``size`` (w, h): away from the
+        hole (None: everywhere)."""
+        last = self._last_keep
+        if hole is None:
+            return None
+        if last is not None and (last[0] is hole or np.array_equal(last[0], hole)):
+            return last[1]  # a parked object's hole: the same mask, held once for all frames
+        m = cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+        keep = np.where(cv2.dilate(m, np.ones((9, 9), np.uint8)) > 0, 0, 255).astype(np.uint8)
+        self._last_keep = (hole, keep)
+        return keep
+
+    def _features(self, rgb: np.ndarray, keep: np.ndarray | None, orb: Any = None) -> tuple:
+        """The grey picture the features are found in, its scale, and its keypoints (no
+        descriptors yet) with their places: what needs no other frame."""
         h, w = rgb.shape[:2]
         scale = min(1.0, self.width / w)
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         if scale < 1:
             gray = cv2.resize(gray, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA)
-        keep = None
-        last = self._last_keep
-        if hole is not None and last is not None and np.array_equal(last[0], hole):
-            keep = last[1]  # a parked object's hole: the same mask, held once for all frames
-        elif hole is not None:
-            m = cv2.resize(
-                hole.astype(np.uint8),
-                (gray.shape[1], gray.shape[0]),
-                interpolation=cv2.INTER_NEAREST,
-            )
-            keep = np.where(cv2.dilate(m, np.ones((9, 9), np.uint8)) > 0, 0, 255).astype(np.uint8)
-            self._last_keep = (hole, keep)
-        # Detection, then descriptors only where a match needs them: the same keypoints
-        # and descriptors as ``detectAndCompute``.
-        kp, des = self.orb.detect(gray, keep), None
-        places = _places(kp)
+        kp = (orb or self.orb).detect(gray, keep)
+        return gray, scale, kp, _places(kp)
+
+    def _pool_features(self, rgb: np.ndarray, keep: np.ndarray | None) -> tuple:
+        """:meth:`_features` on a pool thread, with that thread's own ORB (same settings)."""
+        orb = getattr(self._local, "orb", None)
+        if orb is None:
+            orb = self._local.orb = cv2.ORB_create(1000)
+        return self._features(rgb, keep, orb)
+
+    def _add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None, found: Any = None) -> None:
+        """Frame ``i`` after frame i − 1 (``found``: its features, or a future of them)."""
+        if found is None:
+            h, w = rgb.shape[:2]
+            scale = min(1.0, self.width / w)
+            keep = self._keep((int(w * scale), int(h * scale)), hole)
+            found = (self._features(rgb, keep), keep)
+        elif not isinstance(found, tuple):
+            found = found.result()
+        (gray, scale, kp, places), keep = found
+        des = None
         # Hysteresis: a still camera stays still down to a lower share (sensor noise moves
         # some keypoints); from a moving one it takes the full share.
         share = STILL_SHARE if self._was_still else MOVED_SHARE
@@ -204,6 +274,9 @@ class MotionTracker:
             self._was_still = self.moves.get(i, 0.0) < 0.35
             while self.pending and sum(self._held.values()) > self.pending_bytes:
                 self._settle(min(self.pending))
+        shot = self._shot_of(i) if self._shots else None
+        if shot is not None and shot[0] < i and self.moves.get(i, STILL_MOVE) < STILL_MOVE:
+            self._stills[shot[0]] = self._stills.get(shot[0], 0) + 1
         self.prev = (kp, des, places)
         self.prev_gray = gray
 
@@ -264,7 +337,7 @@ class MotionTracker:
         eye = np.eye(3)
         shot.ref = shot.start + (shot.end - shot.start) // 2
         moves = [self.moves[i] for i in range(shot.start + 1, shot.end) if i in self.moves]
-        shot.static = not moves or float(np.median(moves)) < 0.35
+        shot.static = not moves or float(np.median(moves)) < STILL_MOVE
         for i in [i for i in self.pending if shot.start <= i < shot.end]:
             if shot.static or i == shot.start or not used:  # identity, across the cut, unused
                 self._drop(i)
@@ -290,6 +363,18 @@ class MotionTracker:
 #: near-identity estimate (a fifth of a pixel on a handheld clip).
 STILL_SHARE = 0.4
 MOVED_SHARE = 0.5
+#: A shot whose frames' median move (pixels, full resolution) is under this is static.
+STILL_MOVE = 0.35
+
+
+class _Found:
+    """A frame's features being found on the pool, with the mask they were found in."""
+
+    def __init__(self, job: Future, keep: np.ndarray | None) -> None:
+        self.job, self.keep = job, keep
+
+    def result(self) -> tuple:
+        return self.job.result(), self.keep
 
 
 def _places(kp: tuple) -> np.ndarray:

@@ -34,7 +34,7 @@ from nemo_widgets.engine.vision.inpaint.motion import (
 )
 from nemo_widgets.engine.vision.inpaint.stack import Stack
 from nemo_widgets.engine.vision.inpaint.synthesis import synthesise
-from nemo_widgets.video_io import FrameCache, FrameReader
+from nemo_widgets.video_io import FrameCache, FrameReader, Prefetch
 
 
 @dataclass
@@ -179,8 +179,11 @@ def _analyse(
     holes: dict[int, Hole] = {}
     is_cut = CutDetector() if known is None else None
     keep = _Keep(known, plates) if known is not None else None
+    if known is not None:
+        motion.expect(known.cuts, known.frames)
     found = [0]
     w = h = n = 0
+    last: tuple[Any, Hole | None] = (None, None)
     with _frames(src, cache, check) as frames:
         for f in frames:
             i, rgb = f.index, f.rgb
@@ -188,7 +191,10 @@ def _analyse(
             if is_cut is not None and is_cut(thumbnail(rgb)) and i > 0:
                 found.append(i)
             m = masks(i, rgb)
-            hole = Hole.of(m.astype(bool)) if m is not None else None
+            # The same mask as the frame before's (a parked object's): the same hole.
+            if m is None or m is not last[0]:
+                last = (m, Hole.of(m.astype(bool)) if m is not None else None)
+            hole = last[1]
             if hole is not None:
                 holes[i] = hole
             motion.add(i, rgb, m)
@@ -237,7 +243,8 @@ def _frames(
     if cache is not None and cache.whole:
         yield cache.frames(check)
         return
-    with FrameReader(src, check=check, check_every=16) as frames:
+    # Decoded (and converted) on a thread of its own, ahead of the masks and the motion.
+    with FrameReader(src, check=check, check_every=16) as reader, Prefetch(reader) as frames:
         yield frames
 
 

@@ -16,7 +16,7 @@ from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background, obj
 from nemo_widgets.engine.agent.language.removal import removal
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
-from nemo_widgets.engine.agent.language.times import times
+from nemo_widgets.engine.agent.language.times import time_range, times
 from nemo_widgets.engine.agent.language.titles import title
 
 #: Steps that change nothing (answered in the reply, free of charge).
@@ -59,8 +59,67 @@ def understand_clause(
     c: str, s: Session, quotes: list[str], context: list[str]
 ) -> list[Step] | None:
     """One clause → steps (usually one), or None if it says nothing the planner knows."""
+    c = halfway(c, s.total)
+    steps = _clause(c, s, quotes, context)
+    return _whole_only(c, steps, s) if steps else steps
+
+
+#: Edits that act on the whole video (or the whole track): a part of it named with them is
+#: not theirs to take — done anyway, it would change what the user said to leave alone.
+_WHOLE = {
+    "set_speed": ("the speed", "速度"),
+    "mute": ("muting", "静音"),
+    "unmute": ("unmuting", "取消静音"),
+    "set_volume": ("the volume", "音量"),
+    "edit_title": ("a change to the title", "标题的修改"),
+    "replace_background": ("the background", "背景"),
+    "set_aspect": ("the aspect ratio", "画幅"),
+    "remove_music": ("removing the music", "删除音乐"),
+    "replace_music": ("changing the music", "换音乐"),
+}
+_EXPLICIT_TIME = re.compile(
+    r"\d:\d|\d\s*(?:s|secs?|seconds?|mins?|minutes?|秒|分钟)(?![a-z])|第\s*\d+\s*秒|"
+    r"\b(?:first|last|final) (?:few )?(?:seconds?|\d)|(?:前|后|最后)\s*(?:几|\d)\s*秒"
+)
+
+
+def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
+    """ "mute the music from 5 to 10 seconds", "从15秒开始加速", "blur the background for the
+    first 5 seconds": the edit would change the whole video, the user named a part: say so,
+    change nothing (a question is better than a wrong edit)."""
+    if not s.total or not _EXPLICIT_TIME.search(c):
+        return steps
+    span = time_range(c, s.total)
+    if span is None or span[2] == "middle":
+        return steps
+    out = []
+    for st in steps:
+        name = _WHOLE.get(st.tool)
+        if name is None or (st.tool == "set_speed" and "clip" in st.args):
+            out.append(st)
+            continue
+        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+        reason = (
+            f"{name[1]}只能改整个视频，不能只改其中一段，所以没有修改。"
+            if zh
+            else f"{name[0][0].upper() + name[0][1:]} applies to the whole video, not to a "
+            "part of it, so nothing was changed."
+        )
+        if st.tool == "set_speed" and span[0] > 0:
+            reason += (
+                f"要只改一段，先分割（如“在{span[0]:g}秒处分割”），再说“第2个片段加快”。"
+                if zh
+                else f" To change one part, split first (e.g. “split at {span[0]:g}s”), then "
+                "say “make clip 2 faster”."
+            )
+        out.append(Step("decline", {"reason": reason}, why="part_only"))
+    return out
+
+
+def _clause(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
     if lx.CANCEL.search(c):
         return [Step("decline", why="cancel")]
+    c = _RENDER_STYLE.sub("make", c) if _restyles(c) else c
     if REDO.search(c):
         return [Step("redo")]
     if re.search(
@@ -149,6 +208,47 @@ def understand_clause(
                 return more
             return [st]
     return None
+
+
+#: "the halfway point", "halfway through", "the midpoint", "一半的地方": the middle of the video
+#: as a time ("split it halfway", "trim off everything after the halfway point").
+_HALFWAY = re.compile(
+    r"(?P<pre>\b(?:at|after|past|from|before|until|till|to|through|by)\s+)?"
+    r"(?:\b(?:the\s+)?(?:half-?\s?way|mid-?\s?point)(?:\s+(?:point|mark|through|in))?"
+    r"(?:\s+(?:of|in|through)\s+(?:the|this|my)\s+(?:video|clip|footage))?\b|"
+    r"\bin the (?:very )?middle of the (?:video|clip|footage)\b)"
+    r"|(?<!画面)(?<!屏幕)(?<!画面的)(?:视频|片子)?的?(?:一半|正中间|中间)的?(?:地方|位置|处|那里|时间点|时候)"
+    r"|(?<![前后])一半(?=之后|以后|之前|以前|开始)"
+)
+
+
+def halfway(c: str, total: float) -> str:
+    """ "split the clip halfway" → "split the clip at 15s" on a 30 s video."""
+    if not total:
+        return c
+
+    def sub(m: re.Match[str]) -> str:
+        v = f"{round(total / 2, 2):g}"
+        if m.group(0) == "一半":
+            return f"{v}秒"  # "一半之后" → "15秒之后"
+        if re.search(r"[\u4e00-\u9fff]", m.group(0)):
+            return f"{v}秒处"
+        return f"{m.group('pre') or 'at '}{v}s"
+
+    return _HALFWAY.sub(sub, c)
+
+
+#: "render the caption smaller", "make the caption render in a smaller font": a restyle when a
+#: title word and a style word are both there (the verb of drawing it, not of exporting).
+_RENDER_STYLE = re.compile(r"\brender(?:ed|s)?\b")
+_STYLE = re.compile(
+    r"\b(?:smaller|bigger|larger|font|size|bold|italic|colou?r|red|white|black|yellow|blue|"
+    r"green|top|bottom|cent(?:er|re)|left|right)\b|字号|字体|颜色|大一点|小一点"
+)
+
+
+def _restyles(c: str) -> bool:
+    return bool(_RENDER_STYLE.search(c) and lx.TITLE.search(c) and _STYLE.search(c))
 
 
 def _each_thing(st: Step) -> list[Step]:

@@ -56,8 +56,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         size = float(m_size.group(1))  # "标题字号调到48", "font size 48"
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
-        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
-        r"read)\s+(.+)$|"
+        r"(?:text|title|caption|heading|wording)\s+(?:(?:should|must|needs? to|has to|ought to|"
+        r"could|will|would|can)\s+(?:now\s+|instead\s+|actually\s+)?)?(?:to|into|so it says|"
+        r"to say|to read|say|read|says|reads)\s+(.+?)(?:\s+instead)?$|"
         r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写)\s*(.+)$",
         t,
     )

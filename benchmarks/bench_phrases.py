@@ -146,6 +146,12 @@ class Runner:
                 raise RuntimeError("the 'edited' setup did not trim to 20 s")
         return sid
 
+    def undone(self, setup: list[str]) -> dict[str, Any] | None:
+        """What one undo brings back in the "edited" setup: its state before the edit."""
+        if "edited" not in setup:
+            return None
+        return self.templates.get(tuple(sorted(x for x in setup if x != "edited")))
+
     def _build(self, setup: tuple[str, ...]) -> str:
         sid = self.session()
         files = (
@@ -341,13 +347,25 @@ def score(
     total: float,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    undone: dict[str, Any] | None = None,
 ) -> tuple[bool, bool]:
     """(right, wrong edit). ``before`` is the starting state (draft and uploads) and
     ``after`` the draft the engine left; with both, a plan that reaches the expected
-    timeline by other steps is right."""
-    want = [same_edit(w, total) for w in case["expect"]]
-    got = [same_edit(g, total) for g in got]
-    ok_calls = [same_edit(c, total) for c in ok_calls]
+    timeline by other steps is right. ``undone`` is the state an undo brings back (the
+    "edited" setup's state before its edit): after an undo, "cut the last 5 s" and "trim to
+    0–25 s" of the 30 s it brings back are the same edit."""
+    seen = total  # the length each step sees: after one undo, the length before the edit undone
+    if (
+        undone is not None
+        and [x["tool"] for x in case["expect"][:2]].count("undo") == 1
+        and case["expect"][0]["tool"] == "undo"
+        and got[:1]
+        and got[0]["tool"] == "undo"
+    ):
+        seen = Draft.parse(undone.get("draft") or {}).end / 1000
+    want = [same_edit(w, seen) for w in case["expect"]]
+    got = [same_edit(g, seen) for g in got]
+    ok_calls = [same_edit(c, seen) for c in ok_calls]
 
     def match(w: dict, g: dict) -> bool:
         if w["tool"] in QUESTION and g["tool"] in QUESTION:
@@ -363,7 +381,7 @@ def score(
                 if k == "end" and v is None:
                     continue  # an omitted end is the end
                 return False
-            if not arg_matches(k, v, g[k], total):
+            if not arg_matches(k, v, g[k], seen):
                 return False
         return True
 
@@ -384,7 +402,7 @@ def score(
     def consistent(w: dict, g: dict) -> bool:
         """The call made is (part of) an expected one: same tool, no argument contradicts."""
         return w["tool"] == g["tool"] and all(
-            arg_matches(k, w[k], v, total) for k, v in g.items() if k in w and k != "tool"
+            arg_matches(k, w[k], v, seen) for k, v in g.items() if k in w and k != "tool"
         )
 
     wrong = changed and (
@@ -415,7 +433,16 @@ def evaluate(cases: list[dict], show: bool = False) -> dict[str, Any]:
             times.append(time.perf_counter() - t0)
             after = runner.state(sid).get("draft")
             got, ok_calls = plan_of(events)
-            right, wrong = score(case, got, ok_calls, before != after, total, start_state, after)
+            right, wrong = score(
+                case,
+                got,
+                ok_calls,
+                before != after,
+                total,
+                start_state,
+                after,
+                runner.undone(case.get("setup", [])),
+            )
             reply = next(
                 (
                     p["text"]

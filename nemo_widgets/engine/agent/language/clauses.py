@@ -17,7 +17,11 @@ from __future__ import annotations
 import re
 
 _PROTECT = [
-    (r"\bbetween\s+(\S+)\s+and\s+", r"between \1 & "),
+    (
+        r"\bbetween\s+(?:the\s+)?(\S+(?:\s*(?:s|secs?|seconds?|mins?|minutes?)\b)?(?:\s+mark)?)\s+"
+        r"and\s+",
+        r"between \1 & ",
+    ),
     (r"\bfade (?:it )?in and (?:fade )?out\b", "fade in & fade out"),
     (r"\bin and out\b", "in & out"),
     (r"\bblack and white\b", "black & white"),

@@ -25,7 +25,7 @@ from nemo_widgets.engine.agent.language.read import understand_clause as _unders
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import span_step
 from nemo_widgets.engine.agent.language.times import time_range
-from nemo_widgets.engine.agent.language.titles import _not_words
+from nemo_widgets.engine.agent.language.titles import _not_words, without_title_words
 
 #: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
 TELL_ME = re.compile(
@@ -188,8 +188,12 @@ def question(
 ) -> list[Step] | None:
     """A question → what answers it (a status or credits look-up, help, or an answer that
     changes nothing); None when the clause is not a question."""
+    if not re.search(r"[?？]\s*$", clause) and not re.search(r"[吗呢]\s*$", c):
+        c_asks = without_title_words(c)  # "标题改成 周末去哪儿": the words, not a question
+    else:
+        c_asks = c
     if not (
-        is_question(raw, c)
+        is_question(raw if c_asks == c else c_asks, c_asks)
         or (clause.endswith("?") and Q_START.search(c))
         or capability(clause)
         or TELL_ME.match(c)

@@ -11,6 +11,13 @@ from nemo_widgets.engine.agent.language.intents import Step, colour_in
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_range, times
 
+#: When and for how long, said after a title's words ("title: Day 2 for 3 seconds").
+_SLOTS_AFTER = re.compile(
+    r"(?:\s+(?:at|from|for|starting at|until|till|to)\s+(?:the\s+)?(?:\d+:\d+(?:\.\d+)?|"
+    r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b)(?:\s*mark)?|"
+    r"\s*(?:持续|在|从)\s*\d+(?:\.\d+)?\s*秒(?:钟|开始|处)?)+\s*$"
+)
+
 
 def _q(text: str, quotes: list[str]) -> str | None:
     """The first quoted text in the clause."""
@@ -57,9 +64,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:(?:should|must|needs? to|has to|ought to|"
-        r"could|will|would|can)\s+(?:now\s+|instead\s+|actually\s+)?)?(?:to|into|so it says|"
-        r"to say|to read|say|read|says|reads)\s+(.+?)(?:\s+instead)?$|"
-        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写)\s*(.+)$",
+        r"could|will|would|can)\s+(?:now\s+|instead\s+|actually\s+)?)?(?:to(?!\s+be\b)|into|"
+        r"so it says|to say|to read|say|read|says|reads)\s+(.+?)(?:\s+instead)?$|"
+        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写)\s*(?![的了着])"
+        r"(.+?)(?:\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|变)|$)",
         t,
     )
     new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
@@ -103,7 +111,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         or (not s.titles and (quoted or labelled or says) and not edit_words)
     )
     if adding and not (edit_words and s.titles and not strong_add):
-        text = quoted or (s.raw_case(labelled.group(1).strip(" .!")) if labelled else None)
+        text = quoted or (
+            s.raw_case(_SLOTS_AFTER.sub("", labelled.group(1)).strip(" .!")) if labelled else None
+        )
         if text is None and says:
             text = s.raw_case(says.group(1).strip(" .!"))  # "title at the bottom saying Hi"
         if text is None:
@@ -113,7 +123,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"
-                r"(?:标题|字幕|文字)\s*(?:叫做?|名为|名叫|为|是|写着|写上|写成|写|内容是|内容为)?[:：]?\s*(.+?)"
+                r"(?:标题|字幕|文字|一行字|一句话|一行话|几个字|字(?!幕))\s*(?:叫做?|名为|名叫|为|是|写着|写上|写成|写|"
+                r"显示|内容是|内容为)?[:：]?\s*(?![的了着吧吗呢])(.+?)"
                 # … up to a space before the next instruction ("叫夏天 放在顶部")
                 r"(?:持续|从|在|\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|加|变)|$)",
                 t,
@@ -181,6 +192,18 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     args = {}
     if new_text:
         args["text"] = new_text
+        if not quoted and m is not None:
+            # the style is what is said beside the words: "change the title to Big Red Day"
+            # gives words only, no colour "red"
+            beside = t[: m.start(m.lastindex or 1)] + " " + t[m.end(m.lastindex or 1) :]
+            words, tail = _style_tail(new_text)
+            if tail:  # "change the title to Top Gun in red": the words, then their colour
+                args["text"], beside = words, beside + " " + tail
+            colour = colour_in(beside)
+            size = (
+                size if (lx.BIGGER.search(beside) or lx.SMALLER.search(beside) or m_size) else None
+            )
+            pos = next((p for p, r in lx.POSITIONS if r.search(beside)), None)
     if colour and not (new_text and colour == new_text.lower()):
         args["color"] = colour
     if size:
@@ -194,16 +217,64 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     return None
 
 
+#: Where a title's own words begin: "标题改成 X", "字幕写 X", "加一行字 显示 X", "title: X",
+#: "change the title to X", "a caption saying X". What follows is the user's text, as typed.
+_WORDS_START = re.compile(
+    r"(?:标题|字幕|文字|文案|一行字|字)(?:的)?(?:文字|内容|文案)?\s*(?:改成|改为|换成|写成|就写|写上|写|"
+    r"叫做|叫|显示|为)\s*(?![的了着啥])|"
+    r"(?:加|添加|加上|放)(?:一行|个|一个|一句|几个)?(?:字|文字|标题|字幕)(?:\s*(?:写|显示|内容是|叫)\s*|\s+)|"
+    r"\b(?:titles?|captions?|text|heading)\b[^:：]{0,12}[:：]\s*|"
+    r"\b(?:titles?|captions?|text|heading|wording)\s+(?:(?:should|must|needs? to|has to)\s+)?"
+    r"(?:to|into|to say|to read|say|says|read|reads|saying|that says|reading|called)\s+|"
+    r"\b(?:saying|that says|which says|that reads|with the words)\s+"
+)
+
+
+def without_title_words(c: str) -> str:
+    """The clause with a title's own words set aside: "标题改成 周末去哪儿" asks nothing, it
+    names the words (a question word inside them is the user's text, not a question)."""
+    m = _WORDS_START.search(c)
+    if m is None or not c[m.end() :].strip():
+        return c
+    if re.match(r"\s*(?:(.)不\1|可不可以|会不会|能不能|是不是|要不要|好不好|行不行)", c[m.end() :]):
+        return c  # "加个标题会不会挡住画面": asks
+    return c[: m.end()] + "«words»"
+
+
+_STYLE_WORDS = re.compile(
+    r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger|big|small|size|"
+    r"bold|font|colou?r|the|a|in|at|on|to|of|be|more|much|bit|little|position|side|corner|"
+    r"upper|lower|text|please|instead)\b|顶部|底部|顶端|底端|上方|下方|上面|下面|中间|中央|居中|"
+    r"正中|左边|右边|左上角|右上角|左下角|右下角|大一点|小一点|大一些|小一些|大点|小点|放大|缩小|"
+    r"变大|变小|更大|更小|^大$|^小$|颜色|色|字体|字号|的|一点|点|些|吧|了"
+)
+
+
 def _not_words(x: str) -> bool:
-    """An unquoted "new text" that is really a style: a colour, a place, a size."""
-    return len(x) <= 16 and bool(
-        colour_in(x)
-        or re.search(
-            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|"
-            r"大|小",
-            x,
-        )
+    """An unquoted "new text" that is really a style: a colour, a place, a size — said with
+    nothing else ("change the title to red", "标题改成红色"; "大理旅行" is words)."""
+    if len(x) > 24:
+        return False
+    rest = lx._COLOUR_RX.sub(" ", x.lower())
+    return not re.sub(r"[^\w\u4e00-\u9fff]+", "", _STYLE_WORDS.sub(" ", rest))
+
+
+def _style_tail(text: str) -> tuple[str, str]:
+    """ "Top Gun in red" → ("Top Gun", "in red"), "小王的生日 红色" → ("小王的生日", "红色"): a
+    style said after the words, joined by in / and / a comma (or a space in Chinese)."""
+    m = re.search(
+        r"(?:\s*,\s*|\s+(?:in|and(?: make it| put it| move it)?)\s+|(?<=[\u4e00-\u9fff])\s+)"
+        r"(?P<tail>[^,]{1,24})$",
+        text,
     )
+    if m is None or not m.start():
+        return text, ""
+    tail = m.group("tail")
+    styled = lx.colour_in(tail.lower()) or lx.BIGGER.search(tail) or lx.SMALLER.search(tail)
+    styled = styled or any(r.search(tail.lower()) for _, r in lx.POSITIONS)
+    if not styled or not _not_words(tail):
+        return text, ""
+    return text[: m.start()], tail
 
 
 def _secs(x: str) -> float:

@@ -458,7 +458,7 @@ def split(t: str, s: Session) -> Step | None:
         r"(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|\b(?:cut|split|edit) (?:point|mark)s?\b|"
         r"分割|分割点|切点|"
-        r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|拆成(?:两|2)|切一刀|剪一刀|切一下|剪开|分开|剪断|切断|"
+        r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|拆成(?:两|2)|[切剪][一1]刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
         t,
     ):

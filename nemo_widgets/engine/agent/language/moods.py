@@ -188,10 +188,11 @@ def question(
 ) -> list[Step] | None:
     """A question → what answers it (a status or credits look-up, help, or an answer that
     changes nothing); None when the clause is not a question."""
-    if not re.search(r"[?？]\s*$", clause) and not re.search(r"[吗呢]\s*$", c):
+    c_asks = c
+    if not re.search(r"[?？]\s*$", clause):
         c_asks = without_title_words(c)  # "标题改成 周末去哪儿": the words, not a question
-    else:
-        c_asks = c
+        if re.search(r"[吗呢]\s*$", c) and not re.search(r"(?:写|叫|显示|[:：])\s+\S", c):
+            c_asks = c  # "标题写什么好呢" asks; "加个标题 写 你吃了吗" gives the words
     if not (
         is_question(raw if c_asks == c else c_asks, c_asks)
         or (clause.endswith("?") and Q_START.search(c))

@@ -114,7 +114,11 @@ def compares(c: str, steps: list[Step], s: Session, quotes: list[str], context: 
     same edit again with another value ("blue, like a green screen" is no second, green
     background); after a vague or implied value it is the value ("slow mo, like quarter speed",
     "one of your presets, like an office")."""
-    if not steps or not LIKE.search(c) or re.search(r"\d|%", c):
+    if (
+        not steps
+        or not LIKE.search(c)
+        or re.search(r"\d|%|\b(?:half|quarter|third|double|twice)\b", c)
+    ):
         return False
     last = steps[-1]
     if last.tool in NO_CHANGE or last.why == "implied":
@@ -125,7 +129,7 @@ def compares(c: str, steps: list[Step], s: Session, quotes: list[str], context: 
     ):
         return False
     again = _understand(c, s, quotes, context)
-    return bool(again) and again[0].tool == last.tool
+    return not again or again[0].tool == last.tool  # "…, kind of like a studio": a remark
 
 
 def understand(text: str, state: dict[str, Any]) -> Understanding:

@@ -17,7 +17,7 @@ from nemo_widgets.engine.agent.language.removal import removal
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range, times
-from nemo_widgets.engine.agent.language.titles import title
+from nemo_widgets.engine.agent.language.titles import title, without_title_words
 
 #: Steps that change nothing (answered in the reply, free of charge).
 NO_CHANGE = ("export", "credits", "status", "help", "answer", "clarify", "decline")
@@ -151,13 +151,14 @@ def _clause(c: str, s: Session, quotes: list[str], context: list[str]) -> list[S
             }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
         n = max(n, len(re.findall(r"\bundo\b|撤销", c)))  # "undo undo"
         return [Step("undo")] * n
-    if HELP.search(c):
+    said = without_title_words(c)  # "change the title to Where Are We Going": no status asked
+    if HELP.search(said):
         return [Step("help")]
-    if CREDITS.search(c):
+    if CREDITS.search(said):
         return [Step("credits")]
-    if STATUS.search(c) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
+    if STATUS.search(said) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
         return [Step("status")]
-    if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
+    if EXPORT.search(said) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
         return [Step("export")]
     if (ends := both_ends(c, s.total)) is not None:
         return ends

@@ -210,7 +210,7 @@ def _by_percent(t: str) -> float | None:
         return None  # "make it quieter like 25%", "down, about 30 percent": a level, said loosely
     m = re.search(
         r"\b(down|up|lower|reduce|decrease|increase|raise|quieter|louder|softer)\b(?:\s+\w+){0,3}?"
-        r"\s+(?:by\s+)?(\d+(?:\.\d+)?)\s*(?:%|percent)|"
+        rf"\s+(?:by\s+)?(?:{_HEDGE})?(\d+(?:\.\d+)?)\s*(?:%|percent)|"
         r"(降低|调低|减少|减小|小|低|提高|调高|增加|增大|大|高)了?\s*(\d+(?:\.\d+)?)\s*%",
         t,
     )

@@ -10,7 +10,14 @@ import re
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_range, times
+from nemo_widgets.engine.agent.language.times import (
+    TIME,
+    counted,
+    has_unit,
+    parse_time,
+    time_range,
+    times,
+)
 
 _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
@@ -51,6 +58,8 @@ def _r(x: float | None) -> float | None:
 
 
 def trim_cut(t: str, s: Session) -> Step | None:
+    if counted(t) and not has_unit(t):
+        return None  # "trim the video to 2 clips", "剪成2段": a count of things, not seconds
     trimish = lx.TRIM_WORD.search(t) or _KEEPING.search(t) or _REMOVING.search(t)
     m = re.search(
         rf"\b(?:start|begin)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|from)\s+({TIME})|"

@@ -58,10 +58,28 @@ def times(text: str) -> list[float]:
             continue
         if re.match(r"\s*(x|%|倍|percent|times)", after) or re.match(r"\s*x\b", after):
             continue
+        if not has_unit(m.group(0)) and _COUNTED.match(text, m.end()):
+            continue  # "trim the video to 2 clips": a count of things, not seconds
         v = parse_time(m.group(0))
         if v is not None:
             out.append(v)
     return out
+
+
+#: A bare number that counts things ("2 clips", "3 people", "两个片段") is not a time.
+_COUNTED = re.compile(
+    r"\s*(?:clips?|parts?|pieces?|people|persons?|guys?|cars?|segments?|sections?|scenes?|shots?|"
+    r"songs?|tracks?|titles?|captions?|frames? per|fps|px|pixels?|steps?|changes?|edits?|versions?|"
+    r"files?|videos?|halves|things?|objects?|layers?|words?|lines?|colou?rs?)\b|"
+    r"\s*(?:个|段|首|条|张|人|辆|次|步|行|遍)"
+)
+
+
+def counted(text: str) -> bool:
+    """A bare number in the text counts things ("2 clips", "3个人")."""
+    return any(
+        _COUNTED.match(text, m.end()) for m in re.finditer(r"(?<![\d.:])\d+(?:\.\d+)?", text)
+    )
 
 
 RATIOS = ("9:16", "16:9", "1:1", "4:5", "4:3", "3:4", "5:4", "21:9", "2:1")

@@ -105,7 +105,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     )
     zh_says = re.search(r"(?:标题|字幕)(?:就|上)?写(?!上)", t) and not s.titles  # "标题写 你好"
     adding = (
-        strong_add
+        # "put 'Chapter 2' on screen at 12s": words of their own, not "the title" named
+        (quoted and not about and not edit_words and s.named(quoted) is None)
+        or strong_add
         or zh_says
         or (weak_add and not edit_words)
         or (not s.titles and (quoted or labelled or says) and not edit_words)
@@ -164,6 +166,12 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         else:
             if mfor:
                 args["duration"] = float(mfor.group(1) or mfor.group(2))
+            elif m_len := re.search(
+                r"\b(?:a|an)\s+(\d+(?:\.\d+)?)[\s-]*(?:s|sec|secs|second)\s+(?:long\s+)?"
+                r"(?:title|caption|text|heading)",
+                t,
+            ):
+                args["duration"] = float(m_len.group(1))  # "add a 5 second title saying hi"
             mat = re.search(
                 r"\b(?:at|from|starting at|start at|starting from|starts at)\s*(?:the\s+)?"
                 r"(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|seconds?)?)(?:\s*mark)?\b|"
@@ -189,6 +197,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         return Step("add_title", args)
     if new_text and not quoted and _not_words(new_text):
         new_text = None  # "change the title to red": a colour, not the words "red"
+    if new_text and not quoted and re.fullmatch(rf"(?:the\s+)?(?:{TIME})(?:\s*mark)?", new_text):
+        return Step("clarify", why="title_change")  # "move the title to 0:05": when, not words
     args = {}
     if new_text:
         args["text"] = new_text

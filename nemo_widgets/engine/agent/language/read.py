@@ -76,7 +76,13 @@ _WHOLE = {
     "set_aspect": ("the aspect ratio", "画幅"),
     "remove_music": ("removing the music", "删除音乐"),
     "replace_music": ("changing the music", "换音乐"),
+    "add_music": ("the music", "背景音乐"),
 }
+#: Cuts of the timeline: "trim the music to 10 seconds" is not the video's trim.
+_TIMELINE = ("trim", "cut", "split")
+_VIDEO_WORD = re.compile(
+    r"\b(?:video|clip|footage|whole thing|everything|movie|vid)\b|视频|片段|片子|整个|画面"
+)
 _EXPLICIT_TIME = re.compile(
     r"\d:\d|\d\s*(?:s|secs?|seconds?|mins?|minutes?|秒|分钟)(?![a-z])|第\s*\d+\s*秒|"
     r"\b(?:first|last|final) (?:few )?(?:seconds?|\d)|(?:前|后|最后)\s*(?:几|\d)\s*秒"
@@ -90,12 +96,32 @@ def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
     if not s.total or not _EXPLICIT_TIME.search(c):
         return steps
     span = time_range(c, s.total)
-    if span is None or span[2] == "middle":
-        return steps
+    if span is not None and span[2] == "middle":
+        span = None
+    if span is None and re.search(
+        r"\b(?:at|from|starting(?: at| from)?|after|until|till)\s+(?:the\s+)?\d|从\s*\d|在\s*\d", c
+    ):
+        span = (0.0, None, "at")  # "add lofi starting at 10s": a time the edit cannot take
     out = []
     for st in steps:
+        if (
+            st.tool in _TIMELINE
+            and (lx.MUSIC.search(c) or lx.TITLE.search(c))
+            and not _VIDEO_WORD.search(c)
+        ):
+            # "trim the music to 10 seconds", "音乐从10秒开始": the span is the music's (or the
+            # title's), never the video's; only the whole timeline is cut here
+            zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+            reason = (
+                "音乐和标题跟着整个视频走，不能单独剪，所以没有修改。"
+                if zh
+                else "The music and the title follow the whole video; they can't be trimmed or "
+                "moved on their own here, so nothing was changed."
+            )
+            out.append(Step("decline", {"reason": reason}, why="part_only"))
+            continue
         name = _WHOLE.get(st.tool)
-        if name is None or (st.tool == "set_speed" and "clip" in st.args):
+        if span is None or name is None or (st.tool == "set_speed" and "clip" in st.args):
             out.append(st)
             continue
         zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))

@@ -75,6 +75,11 @@ def after_negation(
         verb = re.match(r"(?:[a-z]+(?: off| out| away)?|[\u4e00-\u9fff]{1,2})", neg_core)
         return f"{verb.group(0)} {strip_only(c)}" if verb is not None else c
     if declined is not None and only:
+        alone = _understand(strip_only(c), s, norm.quotes, context)
+        if alone and all(
+            st.tool in ("trim", "cut", "split", "set_aspect", "add_title", "undo") for st in alone
+        ):
+            return strip_only(c)  # "don't add music, just trim to 15 seconds": the video's trim
         return about_thing(
             strip_only(c), declined, norm.zh
         )  # "don't remove the music, just lower it"

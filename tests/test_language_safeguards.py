@@ -1,0 +1,136 @@
+"""Families from the ninth held-out round, each with our own paraphrases (English and Chinese),
+and the safeguards that keep unseen phrasings from becoming wrong edits: a part of the video
+named with an edit of the whole video, a span said of the music or the title, a number that
+counts things, a time given as a title's words — each asks or declines and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from nemo_widgets.engine.agent import plan
+from tests.test_language_families import BARE, EDIT_TOOLS, FULL, SONGS, TITLED, check
+
+FAMILIES = [
+    # the halfway point is a time: half of the 30 s video
+    ("split the clip halfway", BARE, [("split", {"at": 15.0})]),
+    ("split it right at the halfway mark", BARE, [("split", {"at": 15.0})]),
+    ("cut the video into two at the midpoint", BARE, [("split", {"at": 15.0})]),
+    ("trim off everything after the halfway point", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    ("drop everything before the midpoint", BARE, [("trim", {"start": 15.0, "end": None})]),
+    ("在视频一半的地方切开", BARE, [("split", {"at": 15.0})]),
+    ("在正中间的地方剪一刀", BARE, [("split", {"at": 15.0})]),
+    ("一半以后的都不要了", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    # "render" with a title word and a style word restyles; alone it exports
+    ("Kindly render the caption in a smaller font size.", TITLED, [("edit_title", {"size": "smaller"})]),
+    ("render the text in yellow", TITLED, [("edit_title", {"color": "yellow"})]),
+    ("render it now please", TITLED, [("export", {})]),
+    # what the title should say
+    ("the title should say Grandma's 80th instead", TITLED, [("edit_title", {"text": "Grandma's 80th"})]),
+    ("title should read Happy Days", TITLED, [("edit_title", {"text": "Happy Days"})]),
+    ("the title should be red", TITLED, [("edit_title", {"color": "red"})]),
+    ("change the title to Top Gun in red", TITLED, [("edit_title", {"text": "Top Gun", "color": "red"})]),
+    ("change the title to Big Red Day", TITLED, [("edit_title", {"text": "Big Red Day"})]),
+    # a title's words as typed: a question word or a numeral in them asks nothing
+    ("标题改成 周末去哪儿", TITLED, [("edit_title", {"text": "周末去哪儿"})]),
+    ("标题改成 大理旅行", TITLED, [("edit_title", {"text": "大理旅行"})]),
+    ("标题改成 谁是卧底 放在顶部", TITLED, [("edit_title", {"text": "谁是卧底", "position": "top"})]),
+    ("加个标题 写 你吃了吗", BARE, [("add_title", {"text": "你吃了吗"})]),
+    ("开头加个标题 写 我的第一个vlog", BARE, [("add_title", {"text": "我的第一个vlog"})]),
+    ("change the title to Where Are We Going", TITLED, [("edit_title", {"text": "Where Are We Going"})]),
+    ("标题是什么", TITLED, [("answer", {})]),
+    ("加个标题会不会挡住画面", BARE, [("answer", {})]),
+    # a line of words, with when and for how long
+    ("在第5秒加一行字 显示 好吃到哭 持续3秒", BARE, [("add_title", {"text": "好吃到哭", "start": 5.0, "duration": 3.0})]),
+    ("在8秒的时候加一句话 显示 再见", BARE, [("add_title", {"text": "再见", "start": 8.0})]),
+    ("add title: Day 1 at 0:05 for 2s", BARE, [("add_title", {"text": "Day 1", "start": 5.0, "duration": 2.0})]),
+    ("title: Day 2 for 3 seconds", BARE, [("add_title", {"text": "Day 2", "duration": 3.0})]),
+    ("在第5秒加一行字", BARE, [("clarify", {})]),
+    # a comparison is no second step
+    ("背景改成蓝色吧 像绿幕那种纯色", BARE, [("replace_background", {"mode": "color", "value": "blue"})]),
+    ("make the background blue, like a green screen", BARE, [("replace_background", {"value": "blue"})]),
+    ("turn the background white, kind of like a studio", BARE, [("replace_background", {"value": "white"})]),
+    ("can we get this in slow mo, like quarter speed", BARE, [("set_speed", {"factor": 0.25})]),
+    # half of the music's level now (50 %): relative; "half volume" is the level
+    ("音乐声音减半", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("halve the music volume", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("music at half", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("cut the music volume in half", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("音乐降一半", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("set the music to half volume", FULL, [("set_volume", {"target": "music", "level": 0.5})]),
+    # a level said loosely is a level; "by" is a change
+    ("make the music quieter like 25%", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
+    ("turn the music down to around 15%", FULL, [("set_volume", {"target": "music", "level": 0.15})]),
+    ("lower the music by about 20%", FULL, [("set_volume", {"target": "music", "level": 0.4})]),
+    ("音乐小一点 大概20%", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    (
+        "replace the music with the upbeat one and make it quieter like 25%",
+        SONGS,
+        [("replace_music", {"file": "upbeat.mp3"}), ("set_volume", {"target": "music", "level": 0.25})],
+    ),
+    # a number word typed as its sound-alike, where only a number fits
+    ("delete the last for seconds", BARE, [("trim", {"start": 0.0, "end": 26.0})]),
+    ("cut off the first for seconds", BARE, [("trim", {"start": 4.0})]),
+    # the part wanted, said as a span
+    ("I only want the part between seven seconds and twenty seconds", BARE, [("trim", {"start": 7.0, "end": 20.0})]),
+    ("从第3秒到第12秒 其他的都不要", BARE, [("trim", {"start": 3.0, "end": 12.0})]),
+    ("take out everything between 10 seconds and 14 seconds", BARE, [("cut", {"start": 10.0, "end": 14.0})]),
+    ("don't add music, just trim to 15 seconds", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "state", "want"), FAMILIES, ids=[c[0] for c in FAMILIES])
+def test_families(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
+
+
+#: Phrasings that would change the timeline wrongly if read by their loudest word: each
+#: must change nothing (a decline or a question).
+NO_EDIT = [
+    # a part of the video, with an edit that acts on all of it
+    ("speed up from 10s to 15s", BARE),
+    ("从15秒开始加速", BARE),
+    ("从一半开始加速", BARE),
+    ("after 10 seconds make it faster", BARE),
+    ("10秒之后放慢", BARE),
+    ("mute the music from 5 to 10 seconds", FULL),
+    ("5秒到10秒把音乐静音", FULL),
+    ("turn the music down in the last 5 seconds", FULL),
+    ("最后3秒音乐小声一点", FULL),
+    ("make the title red after 5 seconds", TITLED),
+    ("blur the background for the first 5 seconds", BARE),
+    ("前5秒背景虚化", BARE),
+    # a span said of the music or the title is not the video's
+    ("trim the music to 10 seconds", FULL),
+    ("music only in the first 10 seconds", FULL),
+    ("only keep the first 10 seconds of the music", FULL),
+    ("音乐从10秒开始", FULL),
+    ("add lofi starting at 10s", BARE),
+    # a number that counts things is not seconds
+    ("trim the video to 2 clips", BARE),
+    ("keep 2 people", BARE),
+    # a time given as the title's words
+    ("move the title to 0:05", TITLED),
+    ("shorten the title to 2 seconds", TITLED),
+    # a question word inside words that ask
+    ("标题改成什么好？", TITLED),
+    ("字幕写的什么", TITLED),
+]
+
+
+@pytest.mark.parametrize(("text", "state"), NO_EDIT, ids=[c[0] for c in NO_EDIT])
+def test_no_wrong_edit(text: str, state: dict) -> None:
+    p = plan(text, state)
+    assert not p.calls, (text, p.intents())
+    assert not [s for s in p.intents() if s["tool"] in EDIT_TOOLS], (text, p.intents())
+    assert p.reply, text  # it says why, in the user's language
+
+
+def test_a_part_named_is_said_in_the_users_language() -> None:
+    en = plan("mute the music from 5 to 10 seconds", FULL).reply or ""
+    zh = plan("5秒到10秒把音乐静音", FULL).reply or ""
+    assert "whole video" in en and "nothing was changed" in en
+    assert "整个视频" in zh and not any(w in zh for w in ("the ", "video"))
+
+
+def test_split_where_a_number_counts_pieces() -> None:
+    check("剪成2段", BARE, [("split", {"at": 15.0})])

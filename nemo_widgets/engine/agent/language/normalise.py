@@ -323,6 +323,14 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = shorthand(t)
     t = re.sub(r"\bfade(in|out)\b", r"fade \1", t)
     t = re.sub(r"百分之\s*([零〇一二两三四五六七八九十百\d.]+)", r"\1%", t)
+    # "前三分之一": a share of the video, not 3 minutes
+    t = re.sub(
+        r"([二两三四五])\s*分之\s*[一1]",
+        lambda m: {"二": "一半", "两": "一半", "三": " third ", "四": " quarter ", "五": " fifth "}[
+            m.group(1)
+        ],
+        t,
+    )
     t = _cn_numerals(t)
     t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
     t = re.sub(r"第\s*(\d+(?:\.\d+)?)\s*秒", r"\1秒", t)

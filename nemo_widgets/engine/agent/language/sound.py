@@ -182,8 +182,8 @@ def _level(t: str) -> float | None:
     )
     if m and (v := m.group(1) or m.group(2)):
         x = float(v)
-        if x > 100:
-            return None
+        if x > 100 or re.fullmatch(r"[2-9]", v):
+            return None  # "music 2": 2 %, 2 of 10, twice as loud? ask
         return round(x if "." in v or v in ("0", "1") else x / 100, 4)
     return None
 

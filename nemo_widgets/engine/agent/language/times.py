@@ -153,6 +153,18 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     m = re.search(rf"(?:before|up to|until|till)\s*({TIME})|({TIME})\s*(?:之前|以前)", t)
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return 0.0, v, "before"
+    m = re.search(
+        r"\b(?:the )?(first|opening|last|final) (quarter|third|fifth)\b|"
+        r"(前|后|最后)\s*(quarter|third|fifth)",
+        t,
+    )
+    if m and total:
+        share = {"quarter": 4, "third": 3, "fifth": 5}[m.group(2) or m.group(4)]
+        if share >= 2:
+            part = round(total / share, 2)  # "the first quarter", "前三分之一"
+            if (m.group(1) or m.group(3)) in ("first", "opening", "前"):
+                return 0.0, part, "first"
+            return round(total - part, 2), None, "last"
     if re.search(r"\b(?:first|1st|opening|beginning) half\b|前半(?:段|部分)?|前一半", t):
         return 0.0, round(total / 2, 2), "first"
     if re.search(r"\b(?:second|2nd|last|latter|back|final) half\b|后半(?:段|部分)?|后一半", t):

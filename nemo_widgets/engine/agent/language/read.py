@@ -61,7 +61,29 @@ def understand_clause(
     """One clause → steps (usually one), or None if it says nothing the planner knows."""
     c = halfway(c, s.total)
     steps = _clause(c, s, quotes, context)
+    if steps:
+        steps = _title_not_video(c, steps, s)
     return _whole_only(c, steps, s) if steps else steps
+
+
+def _title_not_video(c: str, steps: list[Step], s: Session) -> list[Step]:
+    """ "make the title fade in", "标题淡入", "speed up the title": a fade or a speed of the
+    title alone is not there; done to the video it would change what was not asked."""
+    if not lx.TITLE.search(without_title_words(c)) or _VIDEO_WORD.search(c) or lx.MUSIC.search(c):
+        return steps
+    out = []
+    for st in steps:
+        if st.tool in ("fade", "set_speed"):
+            zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+            reason = (
+                "标题不能单独淡入淡出或变速（只能改整个视频），所以没有修改。"
+                if zh
+                else "A title can't fade or change speed on its own here (only the whole video "
+                "can), so nothing was changed."
+            )
+            st = Step("decline", {"reason": reason}, why="unsupported")
+        out.append(st)
+    return out
 
 
 #: Edits that act on the whole video (or the whole track): a part of it named with them is

@@ -25,7 +25,18 @@ def _q(text: str, quotes: list[str]) -> str | None:
     return quotes[int(m.group(1))] if m else None
 
 
+#: Writing on a thing in the picture ("the text on the sign", "牌子上的字"): a thing, not our title.
+_WRITING_ON = re.compile(
+    r"\b(?:text|writing|words|lettering|letters|logo)\s+(?:on|in)\s+(?:the|a|an|that|this|his|her|"
+    r"their|my)\s+(?!screen\b|video\b|clip\b|top\b|bottom\b|middle\b|cent(?:er|re)\b|frame\b|end\b|"
+    r"start\b|beginning\b|corner\b|left\b|right\b|first\b|last\b|intro\b|outro\b)[a-z]+|"
+    r"(?:牌子|招牌|衣服|墙|车|车身|杯子|屏幕里|海报|广告牌|路牌|横幅|T恤|帽子)上的?(?:字|文字|logo)"
+)
+
+
 def title(t: str, s: Session, quotes: list[str]) -> Step | None:
+    if _WRITING_ON.search(t):
+        return None  # "remove the text on the sign": writing in the picture, an object
     quoted = _q(t, quotes)
     about = lx.TITLE.search(t)
     if not about and not (
@@ -61,7 +72,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         t,
     ):
         size = float(m_size.group(1))  # "标题字号调到48", "font size 48"
-    pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
+    pos = _position(t)
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:(?:should|must|needs? to|has to|ought to|"
         r"could|will|would|can)\s+(?:now\s+|instead\s+|actually\s+)?)?(?:to(?!\s+be\b)|into|"
@@ -267,6 +278,17 @@ def _not_words(x: str) -> bool:
         return False
     rest = lx._COLOUR_RX.sub(" ", x.lower())
     return not re.sub(r"[^\w\u4e00-\u9fff]+", "", _STYLE_WORDS.sub(" ", rest))
+
+
+def _position(t: str) -> str | None:
+    """Where the title goes: the place after "to" when two are named ("move the text on the
+    top to the bottom", "从顶部移到底部")."""
+    to = list(re.finditer(r"\b(?:to|into|towards?|onto)\b|移到|放到|挪到|放在|移至|到", t))
+    if to:
+        after = t[to[-1].end() :]
+        if (p := next((p for p, r in lx.POSITIONS if r.search(after)), None)) is not None:
+            return p
+    return next((p for p, r in lx.POSITIONS if r.search(t)), None)
 
 
 def _style_tail(text: str) -> tuple[str, str]:

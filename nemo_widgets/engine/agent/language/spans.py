@@ -232,7 +232,7 @@ def both_ends(t: str, total: float) -> list[Step] | None:
     if (two := _two_ends(t, total)) is not None:
         return two
     m = re.search(
-        rf"(?:开头和?结尾|首尾|两头|前后)(?:都)?各?(?:剪掉|去掉|删掉|切掉|剪|去|删)?\s*({TIME})|"
+        rf"(?:开头和?结尾|首尾|头尾|两头|两端|前后)(?:都)?各?(?:剪掉|去掉|删掉|切掉|剪|去|删)?\s*({TIME})|"
         rf"\b(?:first and (?:the )?last|start and end|"
         rf"beginning and "
         rf"end|both ends|each end)\b\D{{0,12}}?({TIME})|({TIME})\s*(?:from|off|at) (?:both|"

@@ -19,7 +19,7 @@ REMOVE = rx(
     r"\b(?:remove|removing|delete|deleting|erase|erasing|eliminate|get rid of|take out|clean up|"
     r"hide|"
     r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
-    r"drop|lose|ditch|scrub|kill|strip out|strip|nuke|zap|axe)\b",
+    r"drop|lose|ditch|scrub|kill|strip out|strip|nuke|zap|axe|nix|scrap)\b",
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b|"
     r"\bmake (?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"

@@ -340,6 +340,9 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"(\d+)\s*秒(?:钟)?半", r"\1.5秒", t)  # 两秒半 = 2.5 s
     t = re.sub(r"\bthru\b", "through", t)
     t = _terse(t)
+    t = re.sub(
+        r"\b(?:a )?couple(?: of)? (seconds?|secs?)\b", r"2 \1", t
+    )  # "the first couple seconds"
     # "the last for seconds", "first to secs": a number word typed as its sound-alike, where
     # only a number can stand (between first/last and a time unit)
     t = re.sub(

@@ -75,6 +75,19 @@ FAMILIES = [
     ("从第3秒到第12秒 其他的都不要", BARE, [("trim", {"start": 3.0, "end": 12.0})]),
     ("take out everything between 10 seconds and 14 seconds", BARE, [("cut", {"start": 10.0, "end": 14.0})]),
     ("don't add music, just trim to 15 seconds", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    # a share of the video, both ends, two spans
+    ("remove the first quarter", BARE, [("trim", {"start": 7.5, "end": None})]),
+    ("剪掉前三分之一", BARE, [("trim", {"start": 10.0, "end": None})]),
+    ("头尾各去掉2秒", BARE, [("trim", {"start": 2.0}), ("trim", {"start": 0.0, "end": 26.0})]),
+    ("删掉5到8秒和12到15秒", BARE, [("cut", {"start": 5.0, "end": 8.0}), ("cut", {})]),
+    ("lose the first couple seconds", BARE, [("trim", {"start": 2.0, "end": None})]),
+    # a level, never a removal; writing in the picture is a thing; the place a title goes to
+    ("the traffic is really loud, drop it to about 20 percent", BARE, [("set_volume", {"target": "video", "level": 0.2})]),
+    ("remove the text on the sign", TITLED, [("remove_object", {"target": "text on the sign"})]),
+    ("去掉牌子上的字", TITLED, [("remove_object", {"target": "牌子上的字"})]),
+    ("move the text on the top to the bottom", TITLED, [("edit_title", {"position": "bottom"})]),
+    ("把标题从顶部移到底部", TITLED, [("edit_title", {"position": "bottom"})]),
+    ("put 'Chapter 2' on screen at 12s for 4 seconds", TITLED, [("add_title", {"text": "Chapter 2", "start": 12.0, "duration": 4.0})]),
 ]  # fmt: skip
 
 
@@ -111,6 +124,14 @@ NO_EDIT = [
     # a time given as the title's words
     ("move the title to 0:05", TITLED),
     ("shorten the title to 2 seconds", TITLED),
+    # a fade or speed of the title alone; the original asked for: how far back?
+    ("make the title fade in", TITLED),
+    ("标题淡入", TITLED),
+    ("恢复原样", TITLED),
+    ("go back to the original", TITLED),
+    # a removal with only time or amount left, a bare small number as a level
+    ("头尾各", BARE),
+    ("music 2", FULL),
     # a question word inside words that ask
     ("标题改成什么好？", TITLED),
     ("字幕写的什么", TITLED),

@@ -127,10 +127,11 @@ NO_EDIT = [
     # a fade or speed of the title alone; the original asked for: how far back?
     ("make the title fade in", TITLED),
     ("标题淡入", TITLED),
-    ("恢复原样", TITLED),
+    ("回到最开始", TITLED),
     ("go back to the original", TITLED),
     # a removal with only time or amount left, a bare small number as a level
     ("头尾各", BARE),
+    ("从第8秒开始切", BARE),
     ("music 2", FULL),
     # a question word inside words that ask
     ("标题改成什么好？", TITLED),

@@ -173,7 +173,7 @@ def _clause(c: str, s: Session, quotes: list[str], context: list[str]) -> list[S
     if re.search(
         r"\b(?:undo|revert|reset|roll ?back)\s+(?:all|everything|every (?:change|edit))\b|"
         r"\bstart (?:over|from scratch)\b(?!\s+(?:\d|about|around|roughly|a |half|one|two|three))|"
-        r"撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始|恢复原样|恢复成原样|恢复到?原始|"
+        r"撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始|恢复到?原始|"
         r"回到(?:最开始|最初|原始|原版)|还原到?(?:最初|原始|原版)|"
         r"\b(?:back to|restore) the original(?: video| version)?\b(?! speed)",
         c,

@@ -69,6 +69,11 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         if s.total and v >= s.total - 0.05:
             return out_of_range(v, None, s)
+        if m.group(2) and re.match(r"\s*(?:往后|向后)?(?:切|剪|删|砍|去掉|不要)", t[m.end() :]):
+            # "从第8秒开始切": where the cut starts — a split there, or all after it gone?
+            if re.search(r"后面|之后|以后|到结尾|到最后|剩下", t[m.end() :]):
+                return Step("trim", {"start": 0.0, "end": v})  # "从8秒开始 后面的都剪掉"
+            return Step("clarify", {"at": v}, why="cut_or_split")
         e = re.search(rf"到\s*({TIME})\s*(?:结束|为止|停)?(?!\s*(?:到|-))", t[m.end() :])
         w = parse_time(e.group(1)) if e else None
         if w is not None and w > v:

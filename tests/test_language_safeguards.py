@@ -81,6 +81,8 @@ FAMILIES = [
     ("头尾各去掉2秒", BARE, [("trim", {"start": 2.0}), ("trim", {"start": 0.0, "end": 26.0})]),
     ("删掉5到8秒和12到15秒", BARE, [("cut", {"start": 5.0, "end": 8.0}), ("cut", {})]),
     ("lose the first couple seconds", BARE, [("trim", {"start": 2.0, "end": None})]),
+    ("trim everything after 10 s", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+    ("trim everything before 10s", BARE, [("trim", {"start": 10.0, "end": None})]),
     # a level, never a removal; writing in the picture is a thing; the place a title goes to
     ("the traffic is really loud, drop it to about 20 percent", BARE, [("set_volume", {"target": "video", "level": 0.2})]),
     ("remove the text on the sign", TITLED, [("remove_object", {"target": "text on the sign"})]),

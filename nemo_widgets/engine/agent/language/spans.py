@@ -60,6 +60,15 @@ def _r(x: float | None) -> float | None:
 def trim_cut(t: str, s: Session) -> Step | None:
     if counted(t) and not has_unit(t):
         return None  # "trim the video to 2 clips", "剪成2段": a count of things, not seconds
+    m = re.search(
+        rf"\btrim\s+(?:off\s+|away\s+)?(?:everything|all|anything|the (?:part|bit|stuff|rest)|"
+        rf"whatever(?: comes)?)\s+(?:that comes\s+|which comes\s+)?(?:after|past|beyond)\s+"
+        rf"(?:the\s+)?({TIME})",
+        t,
+    )
+    if m and (v := parse_time(m.group(1))) is not None and 0 < v < (s.total or 1e9):
+        # "trim everything after 10 s": what is named goes, as "trim everything before 4 s"
+        return Step("trim", {"start": 0.0, "end": v})
     trimish = lx.TRIM_WORD.search(t) or _KEEPING.search(t) or _REMOVING.search(t)
     m = re.search(
         rf"\b(?:start|begin)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|from)\s+({TIME})|"

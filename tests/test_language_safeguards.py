@@ -135,6 +135,9 @@ NO_EDIT = [
     ("头尾各", BARE),
     ("从第8秒开始切", BARE),
     ("music 2", FULL),
+    # a thing said to be there during a span, then "remove it": the thing, or the seconds?
+    ("there's a dog from 3 to 6 seconds, get rid of it", BARE),
+    ("3秒到6秒有只狗 删了", BARE),
     # a question word inside words that ask
     ("标题改成什么好？", TITLED),
     ("字幕写的什么", TITLED),

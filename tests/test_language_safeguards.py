@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from nemo_widgets.engine.agent import plan
-from tests.test_language_families import BARE, EDIT_TOOLS, FULL, SONGS, TITLED, check
+from tests.test_language_families import BARE, EDIT_TOOLS, FULL, SONGS, TITLED, TWO, check
 
 FAMILIES = [
     # the halfway point is a time: half of the 30 s video
@@ -83,6 +83,9 @@ FAMILIES = [
     ("lose the first couple seconds", BARE, [("trim", {"start": 2.0, "end": None})]),
     ("trim everything after 10 s", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
     ("trim everything before 10s", BARE, [("trim", {"start": 10.0, "end": None})]),
+    ("make it twice as slow", BARE, [("set_speed", {"factor": 0.5})]),
+    ("fade out the last clip", TWO, [("fade", {"direction": "out"})]),
+    ("speed up the first clip", TWO, [("set_speed", {"clip": 1})]),
     # a level, never a removal; writing in the picture is a thing; the place a title goes to
     ("the traffic is really loud, drop it to about 20 percent", BARE, [("set_volume", {"target": "video", "level": 0.2})]),
     ("remove the text on the sign", TITLED, [("remove_object", {"target": "text on the sign"})]),
@@ -138,6 +141,10 @@ NO_EDIT = [
     # a thing said to be there during a span, then "remove it": the thing, or the seconds?
     ("there's a dog from 3 to 6 seconds, get rid of it", BARE),
     ("3秒到6秒有只狗 删了", BARE),
+    # one clip of several with an edit of the whole project
+    ("mute the second clip", TWO),
+    ("第一个片段静音", TWO),
+    ("fade in the last clip", TWO),
     # a question word inside words that ask
     ("标题改成什么好？", TITLED),
     ("字幕写的什么", TITLED),

@@ -100,6 +100,8 @@ _WHOLE = {
     "replace_music": ("changing the music", "换音乐"),
     "add_music": ("the music", "背景音乐"),
 }
+#: Edits of the whole project that no single clip takes (speed does: "speed up the 2nd clip").
+_PER_PROJECT = ("mute", "unmute", "set_volume", "fade", "replace_background", "set_aspect")
 #: Cuts of the timeline: "trim the music to 10 seconds" is not the video's trim.
 _TIMELINE = ("trim", "cut", "split")
 _VIDEO_WORD = re.compile(
@@ -115,6 +117,34 @@ def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
     """ "mute the music from 5 to 10 seconds", "从15秒开始加速", "blur the background for the
     first 5 seconds": the edit would change the whole video, the user named a part: say so,
     change nothing (a question is better than a wrong edit)."""
+    ends = re.search(
+        r"\b(?:fade (?:it )?out|fade-out)\b.*\blast (?:clip|video|segment|shot)\b|"
+        r"\b(?:fade (?:it )?in|fade-in)\b.*\bfirst (?:clip|video|segment|shot)\b",
+        c,
+    )  # "fade out the last clip": the end of the project is the end of its last clip
+    if (
+        len(s.clips) > 1
+        and not ends
+        and any(st.tool in _PER_PROJECT for st in steps)
+        and re.search(
+            r"\b(?:first|second|third|last|1st|2nd|3rd)\s+(?:clip|video|segment|shot)\b|"
+            r"\b(?:clip|segment)\s*#?\s*\d\b|第\s*[一二三四五12345]\s*(?:个|段)?\s*(?:片段|视频|段|镜头)",
+            c,
+        )
+    ):
+        # "mute the second clip", "第一个片段静音": the sound and the look are the project's,
+        # one clip of several cannot take them alone
+        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+        reason = (
+            "声音、淡入淡出和画面设置是整个项目的，不能只改其中一个片段，所以没有修改。"
+            if zh
+            else "Sound, fades and the picture's settings apply to the whole project, not to one "
+            "clip of several, so nothing was changed."
+        )
+        return [
+            Step("decline", {"reason": reason}, why="part_only") if st.tool in _PER_PROJECT else st
+            for st in steps
+        ]
     if not s.total or not _EXPLICIT_TIME.search(c):
         return steps
     span = time_range(c, s.total)

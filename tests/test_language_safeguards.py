@@ -84,6 +84,11 @@ FAMILIES = [
     ("trim everything after 10 s", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
     ("trim everything before 10s", BARE, [("trim", {"start": 10.0, "end": None})]),
     ("make it twice as slow", BARE, [("set_speed", {"factor": 0.5})]),
+    # a style said beside the words, never from inside them
+    ("add a caption at the top saying Day 3 in yellow", BARE, [("add_title", {"text": "Day 3", "position": "top", "color": "yellow"})]),
+    ("add a title saying Lady in Red", BARE, [("add_title", {"text": "Lady in Red"})]),
+    ("add a title saying Top of the World", BARE, [("add_title", {"text": "Top of the World"})]),
+    ("加个标题 写 红色高跟鞋", BARE, [("add_title", {"text": "红色高跟鞋"})]),
     ("fade out the last clip", TWO, [("fade", {"direction": "out"})]),
     ("speed up the first clip", TWO, [("set_speed", {"clip": 1})]),
     # a level, never a removal; writing in the picture is a thing; the place a title goes to

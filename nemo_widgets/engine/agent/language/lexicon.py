@@ -75,7 +75,7 @@ MUSIC = rx(
 TITLE = rx(
     r"\btitles?\b|\bcaptions?\b|\bsubtitles?\b|\btext\b|\bheading\b|\bheadline\b|"
     r"\blower third\b|\boverlay text\b|\bthe words\b|\bwording\b",
-    r"标题|字幕|文字|文案|大字|(?:一行|几个|一句|一段|行)字|(?<=加|添|打|放)(?:一|个)?(?:句|行)话|字(?=放|挪|移|改|换|调|变|大|小|号|体|的颜色)|^字",
+    r"标题|字幕|文字|文案|大字|(?:一行|几个|一句|一段|行)字|(?<=加|添|打|放)(?:一|个)?(?:句|行)话|(?<=加|添)一句(?=\s|[:：])|字(?=放|挪|移|改|换|调|变|大|小|号|体|的颜色)|^字",
 )
 CLIP = rx(
     r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",

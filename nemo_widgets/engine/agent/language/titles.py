@@ -136,7 +136,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"
-                r"(?:标题|字幕|文字|一行字|一句话|一行话|几个字|字(?!幕))\s*(?:叫做?|名为|名叫|为|是|写着|写上|写成|写|"
+                r"(?:标题|字幕|文字|一行字|一句话|一行话|一句(?=\s|[:：])|几个字|字(?!幕))\s*(?:叫做?|名为|名叫|为|是|写着|写上|写成|写|"
                 r"显示|内容是|内容为)?[:：]?\s*(?![的了着吧吗呢])(.+?)"
                 # … up to a space before the next instruction ("叫夏天 放在顶部")
                 r"(?:持续|从|在|\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|加|变)|$)",
@@ -158,6 +158,11 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 text = s.raw_case(cand)
         if not text:
             return Step("clarify", why="title_text")
+        if not quoted:
+            text = _style_tail(text)[0]  # "a caption at the top saying Day 3 in yellow"
+            beside = t.replace(text.lower(), " ")  # the style is said beside the words
+            colour = colour_in(beside)  # "add a title saying Lady in Red": no colour
+            pos = _position(beside)  # "…saying Top of the World": no place
         args: dict[str, Any] = {"text": text}
         rng = time_range(t, s.total)
         vals = times(re.sub(r"«\d+»", "", t))
@@ -195,10 +200,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                     if vals and mat.group(1) is None
                     else _secs(mat.group(1) or mat.group(2) or mat.group(3))
                 )
-            elif re.search(r"\bat the end\b|结尾", t) and s.total:
+            elif re.search(r"\bat the end\b|结尾|片尾", t) and s.total:
                 args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
             elif re.search(
-                r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|开头|开始时", t
+                r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|开头|开始时|片头", t
             ):
                 args["start"] = 0.0
         if pos:
@@ -302,6 +307,8 @@ def _style_tail(text: str) -> tuple[str, str]:
     if m is None or not m.start():
         return text, ""
     tail = m.group("tail")
+    if re.search(r"[A-Z]", tail):
+        return text, ""  # "Lady in Red": capitals as typed say the words go on
     styled = lx.colour_in(tail.lower()) or lx.BIGGER.search(tail) or lx.SMALLER.search(tail)
     styled = styled or any(r.search(tail.lower()) for _, r in lx.POSITIONS)
     if not styled or not _not_words(tail):

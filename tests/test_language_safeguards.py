@@ -150,6 +150,10 @@ NO_EDIT = [
     ("mute the second clip", TWO),
     ("第一个片段静音", TWO),
     ("fade in the last clip", TWO),
+    # a part named by what happens in it, never the whole video or a thing in the picture
+    ("add slow motion to the part where he jumps", BARE),
+    ("他跳起来的那段慢放", BARE),
+    ("get rid of the black frames at the end", BARE),
     # a question word inside words that ask
     ("标题改成什么好？", TITLED),
     ("字幕写的什么", TITLED),

@@ -267,7 +267,8 @@ JUDGED_PART = re.compile(
 )
 #: A removal's "thing" that is a part of the video ("the shaky bit at the start").
 _PART_NOUN = re.compile(
-    r"^(?:\w+\s+){0,2}(?:part|bit|section|segment|moment|scene|portion|stretch|pause|silence)s?"
+    r"^(?:\w+\s+){0,2}(?:part|bit|section|segment|moment|scene|portion|stretch|pause|silence|"
+    r"frame|black screen)s?"
     r"\b|(?:部分|那段|片段|一段|镜头|停顿)$"
 )
 #: Silence as a part to take out: "trim the awkward silence", "把没声音的地方剪掉".
@@ -276,6 +277,12 @@ _SILENT_PART = re.compile(
     r"(?:剪|删|去)掉?.*(?:静音|没声音|空白|停顿)|(?:静音|没声音|空白|停顿)的?(?:部分|地方|段)"
 )
 #: The steps that need a part of the video told by its times.
+#: A part named by what happens in it ("the part where he jumps", "他跳起来的那段").
+_CONTENT_PART = re.compile(
+    r"\b(?:part|bit|section|segment|moment|scene|shot)s?\s+(?:where|when|in which|with|that "
+    r"shows|showing)\b|(?<!开头)(?<!结尾)(?<!一半)(?<!中间)(?<!最后)(?<!开始)(?<!结束)"
+    r"(?<=[\u4e00-\u9fff]{2})的(?:那段|那一段|那部分|那几秒|镜头)"
+)
 _SPAN_TOOLS = ("trim", "cut", "split", "set_speed", "fade", "remove_clip")
 
 
@@ -292,6 +299,13 @@ def judged_part(c: str, steps: list[Step] | None) -> list[Step] | None:
     ) or (any(st.tool == "mute" for st in steps) and _SILENT_PART.search(c)):
         # "remove the shaky bit at the start": a part of the video, not a thing in the
         # picture; "trim the awkward silence at the end": a part too, not a mute
+        return [Step("clarify", why="which_part")]
+    if (
+        _CONTENT_PART.search(c)
+        and not re.search(r"\d", c)
+        and any(st.tool in _SPAN_TOOLS for st in steps)
+    ):
+        # "add slow motion to the part where he jumps": a part named by what happens in it
         return [Step("clarify", why="which_part")]
     if not JUDGED_PART.search(c) or re.search(r"\d", c) or time_range(c, 30.0):
         return None

@@ -154,6 +154,12 @@ NO_EDIT = [
     ("add slow motion to the part where he jumps", BARE),
     ("他跳起来的那段慢放", BARE),
     ("get rid of the black frames at the end", BARE),
+    # a part named by where it is, without times, with an edit of all of it
+    ("remove the music for the intro", FULL),
+    ("mute the music at the end", FULL),
+    ("开头的音乐去掉", FULL),
+    # a place or a time is not a title's words
+    ("add a title at the start", BARE),
     # a question word inside words that ask
     ("标题改成什么好？", TITLED),
     ("字幕写的什么", TITLED),

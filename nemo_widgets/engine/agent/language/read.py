@@ -102,6 +102,12 @@ _WHOLE = {
 }
 #: Edits of the whole project that no single clip takes (speed does: "speed up the 2nd clip").
 _PER_PROJECT = ("mute", "unmute", "set_volume", "fade", "replace_background", "set_aspect")
+#: A part of the video named by where it is, without times ("for the intro", "在结尾").
+_VAGUE_PART = re.compile(
+    r"\b(?:for|during|in|at|over|through) (?:the )?(?:intro|outro|opening|ending|end|beginning|"
+    r"start|first part|last part|middle part|first few seconds|last few seconds|credits)\b|"
+    r"(?:开头|结尾|片头|片尾|前面|后面|中间)(?:那段|部分|几秒|的时候)?(?:的)?(?:音乐|声音|背景|速度|标题)"
+)
 #: Cuts of the timeline: "trim the music to 10 seconds" is not the video's trim.
 _TIMELINE = ("trim", "cut", "split")
 _VIDEO_WORD = re.compile(
@@ -145,6 +151,19 @@ def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
             Step("decline", {"reason": reason}, why="part_only") if st.tool in _PER_PROJECT else st
             for st in steps
         ]
+    vague = _VAGUE_PART.search(c)
+    if vague and s.total:
+        # "remove the music for the intro", "mute it at the end": a part, without its times
+        out = []
+        for st in steps:
+            if (
+                st.tool in _WHOLE
+                and st.tool != "add_music"
+                and not (st.tool == "set_speed" and "clip" in st.args)
+            ):
+                st = Step("clarify", why="which_part")
+            out.append(st)
+        return out
     if not s.total or not _EXPLICIT_TIME.search(c):
         return steps
     span = time_range(c, s.total)

@@ -151,7 +151,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 cand,
             )
             if cand and not re.fullmatch(
-                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
+                r"(?:(?:at|in|on|for|from|to|near|over|during|by)\s+(?:the\s+)?(?:very\s+)?(?:start|beginning|end|"
+                r"top|bottom|middle|cent(?:er|re)|intro|outro|ending|opening|left|right)\b.*|"
+                r"please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
                 r"[吗嘛呢吧啊呀?？!！]+)",
                 cand,
             ):

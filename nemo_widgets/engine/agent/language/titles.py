@@ -215,6 +215,13 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         return Step("add_title", args)
     if new_text and not quoted and _not_words(new_text):
         new_text = None  # "change the title to red": a colour, not the words "red"
+    elif (
+        new_text
+        and not quoted
+        and re.match(r"[\u4e00-\u9fff]+\s", new_text.strip())
+        and _not_words(re.split(r"\s+", new_text.strip())[0])
+    ):
+        new_text = None  # "标题改成白色 背景也是": a style, then another thing's
     if new_text and not quoted and re.fullmatch(rf"(?:the\s+)?(?:{TIME})(?:\s*mark)?", new_text):
         return Step("clarify", why="title_change")  # "move the title to 0:05": when, not words
     args = {}

@@ -38,6 +38,10 @@ FAMILIES = [
     ("开头加个标题 写 我的第一个vlog", BARE, [("add_title", {"text": "我的第一个vlog"})]),
     ("change the title to Where Are We Going", TITLED, [("edit_title", {"text": "Where Are We Going"})]),
     ("标题是什么", TITLED, [("answer", {})]),
+    ("标题应该是什么", TITLED, [("answer", {})]),
+    ("标题应该是 毕业快乐", TITLED, [("edit_title", {"text": "毕业快乐"})]),
+    ("title should say: We did it", TITLED, [("edit_title", {"text": "We did it"})]),
+    ("标题改成白色 背景也是", TITLED, [("edit_title", {"color": "white"})]),
     ("加个标题会不会挡住画面", BARE, [("answer", {})]),
     # a line of words, with when and for how long
     ("在第5秒加一行字 显示 好吃到哭 持续3秒", BARE, [("add_title", {"text": "好吃到哭", "start": 5.0, "duration": 3.0})]),

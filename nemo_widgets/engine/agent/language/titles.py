@@ -76,8 +76,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:(?:should|must|needs? to|has to|ought to|"
         r"could|will|would|can)\s+(?:now\s+|instead\s+|actually\s+)?)?(?:to(?!\s+be\b)|into|"
-        r"so it says|to say|to read|say|read|says|reads)\s+(.+?)(?:\s+instead)?$|"
-        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写)\s*(?![的了着])"
+        r"so it says|to say|to read|say|read|says|reads)(?:\s*[:：]\s*|\s+)(.+?)(?:\s+instead)?$|"
+        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写|应该是|应该叫|就叫|要叫)\s*(?![的了着]|什么|啥)"
         r"(.+?)(?:\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|变)|$)",
         t,
     )
@@ -105,7 +105,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     labelled = re.match(
         r"^(?:title|caption|heading|text|subtitle|on-?screen text|text on (?:the )?screen|标题|"
         r"字幕)"
-        r"[^:：]{0,12}[:：]\s*(\S.*)$",
+        r"[^:：]{0,20}[:：]\s*(\S.*)$",
         t,
     )
     says = re.search(
@@ -256,7 +256,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
 #: "change the title to X", "a caption saying X". What follows is the user's text, as typed.
 _WORDS_START = re.compile(
     r"(?:标题|字幕|文字|文案|一行字|字)(?:的)?(?:文字|内容|文案)?\s*(?:改成|改为|换成|写成|就写|写上|写|"
-    r"叫做|叫|显示|为)\s*(?![的了着啥])|"
+    r"叫做|叫|显示|为|应该是|应该叫|就叫|要叫)\s*(?![的了着啥]|什么)|"
     r"(?:加|添加|加上|放)(?:一行|个|一个|一句|几个)?(?:字|文字|标题|字幕)(?:\s*(?:写|显示|内容是|叫)\s*|\s+)|"
     r"\b(?:titles?|captions?|text|heading)\b[^:：]{0,12}[:：]\s*|"
     r"\b(?:titles?|captions?|text|heading|wording)\s+(?:(?:should|must|needs? to|has to)\s+)?"

@@ -53,6 +53,8 @@ from nemo_widgets.engine.agent.language.moods import (
     NARRATION,
     PERMIT_AFTER,
     SAME_AS,
+    THERE_IS,
+    compares,
     corrected_words,
     earlier_spans,
     if_question,
@@ -98,42 +100,6 @@ class Understanding:
     zh: bool = False
     skipped: list[Step] = field(default_factory=list)  # negated clauses when others act
     text: str = ""
-
-
-#: A clause that only compares ("like a green screen", "像绿幕那种纯色", "跟证件照一样"): what the
-#: step before should look like, never a step of its own (a number in it is a value: "like 1.5x").
-LIKE = re.compile(
-    r"^(?:(?:kind of|sort of|kinda|just|something|maybe|a bit|more) )?(?:like|similar to|same as|"
-    r"as in|the way|as if)\b|^(?:就|有点|就是)?(?:像|类似|好像|仿佛)|"
-    r"^(?:跟|和|同)\S{1,12}(?:一样|似的|那样|差不多)"
-)
-
-
-#: "there's a dog …", "有只狗": a thing said to be there (not an event, as "someone sneezes").
-THERE_IS = re.compile(r"\bthere(?:'s| is| are| was|s)\b|有(?:一)?(?:只|个|辆|条|位|台|群|头|匹)")
-
-
-def compares(c: str, steps: list[Step], s: Session, quotes: list[str], context: list) -> bool:
-    """A comparison after a step that already says what it wants: read alone it would be the
-    same edit again with another value ("blue, like a green screen" is no second, green
-    background); after a vague or implied value it is the value ("slow mo, like quarter speed",
-    "one of your presets, like an office")."""
-    if (
-        not steps
-        or not LIKE.search(c)
-        or re.search(r"\d|%|\b(?:half|quarter|third|double|twice)\b", c)
-    ):
-        return False
-    last = steps[-1]
-    if last.tool in NO_CHANGE or last.why == "implied":
-        return False
-    if any(
-        isinstance(v, str) and re.search(r"\b(?:one|some|any|your|presets?|something)\b", v)
-        for v in last.args.values()
-    ):
-        return False
-    again = _understand(c, s, quotes, context)
-    return not again or again[0].tool == last.tool  # "…, kind of like a studio": a remark
 
 
 def understand(text: str, state: dict[str, Any]) -> Understanding:

@@ -79,6 +79,7 @@ FAMILIES = [
     ("从第3秒到第12秒 其他的都不要", BARE, [("trim", {"start": 3.0, "end": 12.0})]),
     ("take out everything between 10 seconds and 14 seconds", BARE, [("cut", {"start": 10.0, "end": 14.0})]),
     ("don't add music, just trim to 15 seconds", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    ("音乐不用换 音量小点", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
     # a share of the video, both ends, two spans
     ("remove the first quarter", BARE, [("trim", {"start": 7.5, "end": None})]),
     ("剪掉前三分之一", BARE, [("trim", {"start": 10.0, "end": None})]),

@@ -86,7 +86,9 @@ def after_negation(
     if neg_core and only:
         return strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
     if declined is not None and re.search(
-        r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开)", c
+        r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开|音量|声音|小声|大声)|"
+        r"^(?:(?:the )?volume|quieter|louder|softer)\b",
+        c,
     ):
         # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
         # as an edit of the song ("don't add music, make it 9:16": "it" is the video)

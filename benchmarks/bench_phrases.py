@@ -89,8 +89,6 @@ class Runner:
         self.headers = {"Authorization": f"Bearer {r.json()['data']['token']}"}
         self.files = {k: v.read_bytes() for k, v in files.items()}
         self.templates: dict[tuple[str, ...], dict[str, Any]] = {}
-        #: per session of the "edited" setup, the length (s) an undo returns to
-        self.undone: dict[str, float] = {}
 
     def session(self) -> str:
         r = self.http.post(
@@ -143,11 +141,16 @@ class Runner:
                 "draft": st.get("draft"),
             }
         if "edited" in setup:
-            self.undone[sid] = Draft.parse(self.state(sid)["draft"]).end / 1000
             self.say(sid, "keep 0:00 to 0:20")
             if abs(Draft.parse(self.state(sid)["draft"]).end - 20000) > 50:
                 raise RuntimeError("the 'edited' setup did not trim to 20 s")
         return sid
+
+    def undone(self, setup: list[str]) -> dict[str, Any] | None:
+        """What one undo brings back in the "edited" setup: its state before the edit."""
+        if "edited" not in setup:
+            return None
+        return self.templates.get(tuple(sorted(x for x in setup if x != "edited")))
 
     def _build(self, setup: tuple[str, ...]) -> str:
         sid = self.session()
@@ -336,17 +339,6 @@ def same_edit(step: dict, total: float) -> dict:
     return step
 
 
-def respell(plan: list[dict], total: float, undone: float | None) -> list[dict]:
-    """``same_edit`` on each step, measured against the timeline it meets: after an undo
-    that is the one before the last edit (``undone`` long), not the one the case began with."""
-    out = []
-    for step in plan:
-        out.append(same_edit(step, total))
-        if step.get("tool") == "undo" and undone is not None:
-            total = undone
-    return out
-
-
 def score(
     case: dict,
     got: list[dict],
@@ -355,14 +347,25 @@ def score(
     total: float,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    undone: float | None = None,
+    undone: dict[str, Any] | None = None,
 ) -> tuple[bool, bool]:
     """(right, wrong edit). ``before`` is the starting state (draft and uploads) and
     ``after`` the draft the engine left; with both, a plan that reaches the expected
-    timeline by other steps is right. ``undone`` is the length (s) an undo goes back to."""
-    want = respell(case["expect"], total, undone)
-    got = respell(got, total, undone)
-    ok_calls = respell(ok_calls, total, undone)
+    timeline by other steps is right. ``undone`` is the state an undo brings back (the
+    "edited" setup's state before its edit): after an undo, "cut the last 5 s" and "trim to
+    0–25 s" of the 30 s it brings back are the same edit."""
+    seen = total  # the length each step sees: after one undo, the length before the edit undone
+    if (
+        undone is not None
+        and [x["tool"] for x in case["expect"][:2]].count("undo") == 1
+        and case["expect"][0]["tool"] == "undo"
+        and got[:1]
+        and got[0]["tool"] == "undo"
+    ):
+        seen = Draft.parse(undone.get("draft") or {}).end / 1000
+    want = [same_edit(w, seen) for w in case["expect"]]
+    got = [same_edit(g, seen) for g in got]
+    ok_calls = [same_edit(c, seen) for c in ok_calls]
 
     def match(w: dict, g: dict) -> bool:
         if w["tool"] in QUESTION and g["tool"] in QUESTION:
@@ -378,7 +381,7 @@ def score(
                 if k == "end" and v is None:
                     continue  # an omitted end is the end
                 return False
-            if not arg_matches(k, v, g[k], total):
+            if not arg_matches(k, v, g[k], seen):
                 return False
         return True
 
@@ -399,7 +402,7 @@ def score(
     def consistent(w: dict, g: dict) -> bool:
         """The call made is (part of) an expected one: same tool, no argument contradicts."""
         return w["tool"] == g["tool"] and all(
-            arg_matches(k, w[k], v, total) for k, v in g.items() if k in w and k != "tool"
+            arg_matches(k, w[k], v, seen) for k, v in g.items() if k in w and k != "tool"
         )
 
     wrong = changed and (
@@ -430,9 +433,15 @@ def evaluate(cases: list[dict], show: bool = False) -> dict[str, Any]:
             times.append(time.perf_counter() - t0)
             after = runner.state(sid).get("draft")
             got, ok_calls = plan_of(events)
-            undone = runner.undone.get(sid)
             right, wrong = score(
-                case, got, ok_calls, before != after, total, start_state, after, undone
+                case,
+                got,
+                ok_calls,
+                before != after,
+                total,
+                start_state,
+                after,
+                runner.undone(case.get("setup", [])),
             )
             reply = next(
                 (

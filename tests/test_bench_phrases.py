@@ -66,21 +66,19 @@ def test_cut_the_start_after_an_undo_is_trim_to_the_rest() -> None:
     assert score({"expect": want}, got, got[1:], True, 30.0, st, st["draft"]) == (True, False)
 
 
-def test_chop_the_end_after_an_undo_is_measured_on_the_restored_length() -> None:
-    # the case began trimmed to 20 s; the undo brings back all 30 s, and "cut the last
-    # 5 seconds" then means 25-30 whichever tool spells it
-    st = start_state()
+def test_after_an_undo_the_end_is_the_end_the_undo_brings_back() -> None:
+    # "撤销 然后把最后5秒剪掉" on a timeline trimmed to 20 s: the undo brings back 30 s, so
+    # cutting 25–30 and trimming to 0–25 are the same edit; trimming to 0–15 is not
+    full = start_state()
+    d = Draft.parse(full["draft"])
+    edits.trim(d, 0.0, 20.0)
+    edited = {**full, "draft": d.to_dict()}
     want = [{"tool": "undo"}, {"tool": "cut", "start": 25, "end": 30}]
     got = [{"tool": "undo"}, {"tool": "trim", "start": 0.0, "end": 25.0}]
-    assert score({"expect": want}, got, got[1:], True, 20.0, st, st["draft"], 30.0) == (
-        True,
-        False,
-    )
-    # without the undo the same trim is measured on 20 s, where 25-30 is not its end
-    assert score({"expect": want[1:]}, got[1:], got[1:], True, 20.0, st, st["draft"]) == (
-        False,
-        True,
-    )
+    assert score({"expect": want}, got, got[1:], True, 20.0, edited, None, full) == (True, False)
+    assert score({"expect": want}, got, got[1:], True, 20.0, edited, None) == (False, True)
+    got = [{"tool": "undo"}, {"tool": "trim", "start": 0.0, "end": 15.0}]
+    assert score({"expect": want}, got, got[1:], True, 20.0, edited, None, full) == (False, True)
 
 
 def test_cut_from_the_middle_is_not_a_trim() -> None:

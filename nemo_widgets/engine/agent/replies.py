@@ -13,6 +13,11 @@ from nemo_widgets.engine.agent.planner import EDIT_CREDITS, VISION_CREDITS, VISI
 from nemo_widgets.engine.media import MAX_DURATION_S
 
 CLARIFY = {
+    "thing_or_span": (
+        "Should I remove that thing from the picture during that time, or cut that part out of "
+        "the video? Nothing was changed yet.",
+        "是把那段时间里的这个东西从画面里去掉，还是把这段视频剪掉？现在还没有改动。",
+    ),
     "title_text": (
         'What should the title say? E.g. add the title "Summer 2024".',
         "标题写什么？例如：添加标题“夏日 2024”。",

@@ -17,7 +17,11 @@ from __future__ import annotations
 import re
 
 _PROTECT = [
-    (r"\bbetween\s+(\S+)\s+and\s+", r"between \1 & "),
+    (
+        r"\bbetween\s+(?:the\s+)?(\S+(?:\s*(?:s|secs?|seconds?|mins?|minutes?)\b)?(?:\s+mark)?)\s+"
+        r"and\s+",
+        r"between \1 & ",
+    ),
     (r"\bfade (?:it )?in and (?:fade )?out\b", "fade in & fade out"),
     (r"\bin and out\b", "in & out"),
     (r"\bblack and white\b", "black & white"),
@@ -36,7 +40,7 @@ _SPLIT = re.compile(
     r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|再(?=加|把|改|换|"
+    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|和(?=\s*\d+(?:\.\d+)?\s*秒?\s*(?:到|至|-|~)\s*\d)|再(?=加|把|改|换|"
     r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
     r"和(?=把|加|改|换|调|剪|删|去)|、(?=再|把|加|剪|删|去|改|换|调|做|设|静|导|变|放|撤))\s*"
 )

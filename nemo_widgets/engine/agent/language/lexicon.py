@@ -19,7 +19,7 @@ REMOVE = rx(
     r"\b(?:remove|removing|delete|deleting|erase|erasing|eliminate|get rid of|take out|clean up|"
     r"hide|"
     r"take away|wipe out|wipe|edit out|paint out|photoshop out|clean out|clear out|cut out|"
-    r"drop|lose|ditch|scrub|kill|strip out|strip|nuke|zap|axe)\b",
+    r"drop|lose|ditch|scrub|kill|strip out|strip|nuke|zap|axe|nix|scrap)\b",
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b|"
     r"\bmake (?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
@@ -75,7 +75,7 @@ MUSIC = rx(
 TITLE = rx(
     r"\btitles?\b|\bcaptions?\b|\bsubtitles?\b|\btext\b|\bheading\b|\bheadline\b|"
     r"\blower third\b|\boverlay text\b|\bthe words\b|\bwording\b",
-    r"标题|字幕|文字|文案|大字|(?:一行|几个|一句|一段|行)字|字(?=放|挪|移|改|换|调|变|大|小|号|体|的颜色)|^字",
+    r"标题|字幕|文字|文案|大字|(?:一行|几个|一句|一段|行)字|(?<=加|添|打|放)(?:一|个)?(?:句|行)话|(?<=加|添)一句(?=\s|[:：])|字(?=放|挪|移|改|换|调|变|大|小|号|体|的颜色)|^字",
 )
 CLIP = rx(
     r"\b(?:clip|clips|video|videos|segment|segments|shot|part|scene|footage)\b",

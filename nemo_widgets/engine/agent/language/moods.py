@@ -25,7 +25,7 @@ from nemo_widgets.engine.agent.language.read import understand_clause as _unders
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import span_step
 from nemo_widgets.engine.agent.language.times import time_range
-from nemo_widgets.engine.agent.language.titles import _not_words
+from nemo_widgets.engine.agent.language.titles import _not_words, without_title_words
 
 #: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
 TELL_ME = re.compile(
@@ -188,8 +188,13 @@ def question(
 ) -> list[Step] | None:
     """A question → what answers it (a status or credits look-up, help, or an answer that
     changes nothing); None when the clause is not a question."""
+    c_asks = c
+    if not re.search(r"[?？]\s*$", clause):
+        c_asks = without_title_words(c)  # "标题改成 周末去哪儿": the words, not a question
+        if re.search(r"[吗呢]\s*$", c) and not re.search(r"(?:写|叫|显示|[:：])\s+\S", c):
+            c_asks = c  # "标题写什么好呢" asks; "加个标题 写 你吃了吗" gives the words
     if not (
-        is_question(raw, c)
+        is_question(raw if c_asks == c else c_asks, c_asks)
         or (clause.endswith("?") and Q_START.search(c))
         or capability(clause)
         or TELL_ME.match(c)
@@ -262,7 +267,8 @@ JUDGED_PART = re.compile(
 )
 #: A removal's "thing" that is a part of the video ("the shaky bit at the start").
 _PART_NOUN = re.compile(
-    r"^(?:\w+\s+){0,2}(?:part|bit|section|segment|moment|scene|portion|stretch|pause|silence)s?"
+    r"^(?:\w+\s+){0,2}(?:part|bit|section|segment|moment|scene|portion|stretch|pause|silence|"
+    r"frame|black screen)s?"
     r"\b|(?:部分|那段|片段|一段|镜头|停顿)$"
 )
 #: Silence as a part to take out: "trim the awkward silence", "把没声音的地方剪掉".
@@ -271,6 +277,12 @@ _SILENT_PART = re.compile(
     r"(?:剪|删|去)掉?.*(?:静音|没声音|空白|停顿)|(?:静音|没声音|空白|停顿)的?(?:部分|地方|段)"
 )
 #: The steps that need a part of the video told by its times.
+#: A part named by what happens in it ("the part where he jumps", "他跳起来的那段").
+_CONTENT_PART = re.compile(
+    r"\b(?:part|bit|section|segment|moment|scene|shot)s?\s+(?:where|when|in which|with|that "
+    r"shows|showing)\b|(?<!开头)(?<!结尾)(?<!一半)(?<!中间)(?<!最后)(?<!开始)(?<!结束)"
+    r"(?<=[\u4e00-\u9fff]{2})的(?:那段|那一段|那部分|那几秒|镜头)"
+)
 _SPAN_TOOLS = ("trim", "cut", "split", "set_speed", "fade", "remove_clip")
 
 
@@ -288,8 +300,51 @@ def judged_part(c: str, steps: list[Step] | None) -> list[Step] | None:
         # "remove the shaky bit at the start": a part of the video, not a thing in the
         # picture; "trim the awkward silence at the end": a part too, not a mute
         return [Step("clarify", why="which_part")]
+    if (
+        _CONTENT_PART.search(c)
+        and not re.search(r"\d", c)
+        and any(st.tool in _SPAN_TOOLS for st in steps)
+    ):
+        # "add slow motion to the part where he jumps": a part named by what happens in it
+        return [Step("clarify", why="which_part")]
     if not JUDGED_PART.search(c) or re.search(r"\d", c) or time_range(c, 30.0):
         return None
     if not any(st.tool in _SPAN_TOOLS for st in steps):
         return None
     return [Step("clarify", why="which_part")]
+
+
+#: A clause that only compares ("like a green screen", "像绿幕那种纯色", "跟证件照一样"): what the
+#: step before should look like, never a step of its own (a number in it is a value: "like 1.5x").
+LIKE = re.compile(
+    r"^(?:(?:kind of|sort of|kinda|just|something|maybe|a bit|more) )?(?:like|similar to|same as|"
+    r"as in|the way|as if)\b|^(?:就|有点|就是)?(?:像|类似|好像|仿佛)|"
+    r"^(?:跟|和|同)\S{1,12}(?:一样|似的|那样|差不多)"
+)
+
+
+#: "there's a dog …", "有只狗": a thing said to be there (not an event, as "someone sneezes").
+THERE_IS = re.compile(r"\bthere(?:'s| is| are| was|s)\b|有(?:一)?(?:只|个|辆|条|位|台|群|头|匹)")
+
+
+def compares(c: str, steps: list[Step], s: Session, quotes: list[str], context: list) -> bool:
+    """A comparison after a step that already says what it wants: read alone it would be the
+    same edit again with another value ("blue, like a green screen" is no second, green
+    background); after a vague or implied value it is the value ("slow mo, like quarter speed",
+    "one of your presets, like an office")."""
+    if (
+        not steps
+        or not LIKE.search(c)
+        or re.search(r"\d|%|\b(?:half|quarter|third|double|twice)\b", c)
+    ):
+        return False
+    last = steps[-1]
+    if last.tool in NO_CHANGE or last.why == "implied":
+        return False
+    if any(
+        isinstance(v, str) and re.search(r"\b(?:one|some|any|your|presets?|something)\b", v)
+        for v in last.args.values()
+    ):
+        return False
+    again = _understand(c, s, quotes, context)
+    return not again or again[0].tool == last.tool  # "…, kind of like a studio": a remark

@@ -266,6 +266,9 @@ _BY_DOING = re.compile(
 )
 
 
+_SOUNDS_LIKE = {"for": 4, "fore": 4, "to": 2, "too": 2, "tree": 3, "won": 1}
+
+
 def _terse(t: str) -> str:
     """What people type in a hurry or in a second language: "start=3.5 end=18" (from, to),
     "speed=1.25", "[00:04.5, 00:06.0]" (a span), "t=2s" (at), "more fast" (faster)."""
@@ -298,8 +301,11 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         # title's, quoted (a question word in them asks nothing)
         raw = re.sub(
             r"((?:标题|字幕|\b(?:title|caption|subtitle))\s*(?:是|为|写|叫|改成|换成|改为|says?|reads?)?\s*:\s*)"
-            r"(\S[^\n]*?)\s*$",
-            r"\1“\2”",
+            # … up to when and for how long, said after the words ("title: Day 1 at 0:05 for 2s")
+            r"(\S[^\n]*?)((?:\s+(?:at|from|for|starting at|until|till|to)\s+(?:the\s+)?"
+            r"(?:\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b)(?:\s*mark)?|"
+            r"\s*(?:持续|在|从)\s*(?:第\s*)?\d+(?:\.\d+)?\s*秒(?:钟|开始|处)?)*)\s*$",
+            r"\1“\2”\3",
             raw,
             flags=re.IGNORECASE,
         )
@@ -317,6 +323,14 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = shorthand(t)
     t = re.sub(r"\bfade(in|out)\b", r"fade \1", t)
     t = re.sub(r"百分之\s*([零〇一二两三四五六七八九十百\d.]+)", r"\1%", t)
+    # "前三分之一": a share of the video, not 3 minutes
+    t = re.sub(
+        r"([二两三四五])\s*分之\s*[一1]",
+        lambda m: {"二": "一半", "两": "一半", "三": " third ", "四": " quarter ", "五": " fifth "}[
+            m.group(1)
+        ],
+        t,
+    )
     t = _cn_numerals(t)
     t = re.sub(r"(\d)\s*(?:×|✕)", r"\1x", t)
     t = re.sub(r"第\s*(\d+(?:\.\d+)?)\s*秒", r"\1秒", t)
@@ -326,6 +340,19 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"(\d+)\s*秒(?:钟)?半", r"\1.5秒", t)  # 两秒半 = 2.5 s
     t = re.sub(r"\bthru\b", "through", t)
     t = _terse(t)
+    t = re.sub(
+        r"\b(?:a )?couple(?: of)? (seconds?|secs?)\b", r"2 \1", t
+    )  # "the first couple seconds"
+    t = re.sub(r"\btwice as slow\b", "half speed", t)  # never "twice" = 2x faster
+    t = re.sub(r"\b(\d+(?:\.\d+)?) times as slow\b", r"\1 times slower", t)
+    # "the last for seconds", "first to secs": a number word typed as its sound-alike, where
+    # only a number can stand (between first/last and a time unit)
+    t = re.sub(
+        r"\b(first|last|final|opening|next|another|extra)\s+(for|fore|to|too|tree|won)\s+"
+        r"(?=(?:seconds?|secs?|sec|s)\b)",
+        lambda m: f"{m.group(1)} {_SOUNDS_LIKE[m.group(2)]} ",
+        t,
+    )
     t = _BY_DOING.sub(lambda m: _DO[m.group(1)], t)  # "shorter by removing the first 4 s"
     t = re.sub(r"\b(?:u+m+|u+h+|e+r+m+|u+h+m+)\b,?\s*", "", t)  # fillers
     t = re.sub(_HEDGE, "", t)

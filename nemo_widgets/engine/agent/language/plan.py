@@ -53,6 +53,8 @@ from nemo_widgets.engine.agent.language.moods import (
     NARRATION,
     PERMIT_AFTER,
     SAME_AS,
+    THERE_IS,
+    compares,
     corrected_words,
     earlier_spans,
     if_question,
@@ -128,6 +130,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         for p in spaced(c, lambda x: _understand(x, s, norm.quotes, []))
     ]
     correcting = False
+    ask_skips = False  # the clause after a "which did you mean?" about a thing in a span
     remarks: list[Step] = []  # questions a remark raised ("it's super loud")
     declined: tuple[str, str] | None = None  # what the negated clause before was about
     neg_core = ""  # the negated clause before, without its negation
@@ -142,6 +145,21 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = cleaned(clause)
         if not c:
             continue
+        if ask_skips:
+            ask_skips = False
+            if lx.REMOVE.search(c) and (re.search(REFER, c) or len(c) <= 6):
+                continue  # "…, get rid of it": what the question just asked about
+        if (
+            (there := re.search(r"有(?:一)?(?:只|个|辆|条|位|台|群|头|匹)", c)) is not None
+            and object_words(c[there.end() :])
+            and (span := time_range(c[: there.start()], s.total)) is not None
+            and span[2] == "range"
+            and re.search(r"(?:删|去掉|剪|不要|弄掉|拿掉)", c[there.end() :])
+        ):
+            u.steps.append(Step("clarify", why="thing_or_span"))  # "3秒到6秒有只狗 删了"
+            continue
+        if compares(c, u.steps, s, norm.quotes, context):
+            continue  # "背景改成蓝色 像绿幕那种纯色", "…, like a green screen": a comparison
         if neg_core or declined is not None:
             c = after_negation(c, clause, (neg_core, declined), s, norm, context)
         declined, neg_core = None, ""
@@ -462,6 +480,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             words = object_words(c)
             span = time_range(c, s.total)
             said = clauses[i + 1] if i + 1 < len(clauses) else ""
+            if (
+                span
+                and span[2] == "range"
+                and words
+                and THERE_IS.search(c)
+                and i + 1 < len(clauses)
+                and not re.search(r"\b(?:him|her)\b|他|她", said)
+            ):
+                # "there's a dog from 3 to 6 seconds, get rid of it": the dog out of the
+                # picture then, or those seconds out of the video? both fit: ask
+                u.steps.append(Step("clarify", why="thing_or_span"))
+                ask_skips = True
+                continue
             if span and span[2] == "range" and not re.search(r"\b(?:him|her)\b|他|她", said):
                 words = []  # "someone sneezes at 9 to 11 s, cut that out": a span beats a thing
             if (

@@ -16,8 +16,8 @@ from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background, obj
 from nemo_widgets.engine.agent.language.removal import removal
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
-from nemo_widgets.engine.agent.language.times import times
-from nemo_widgets.engine.agent.language.titles import title
+from nemo_widgets.engine.agent.language.times import time_range, times
+from nemo_widgets.engine.agent.language.titles import title, without_title_words
 
 #: Steps that change nothing (answered in the reply, free of charge).
 NO_CHANGE = ("export", "credits", "status", "help", "answer", "clarify", "decline")
@@ -59,14 +59,172 @@ def understand_clause(
     c: str, s: Session, quotes: list[str], context: list[str]
 ) -> list[Step] | None:
     """One clause → steps (usually one), or None if it says nothing the planner knows."""
+    c = halfway(c, s.total)
+    steps = _clause(c, s, quotes, context)
+    if steps:
+        steps = _title_not_video(c, steps, s)
+    return _whole_only(c, steps, s) if steps else steps
+
+
+def _title_not_video(c: str, steps: list[Step], s: Session) -> list[Step]:
+    """ "make the title fade in", "标题淡入", "speed up the title": a fade or a speed of the
+    title alone is not there; done to the video it would change what was not asked."""
+    if not lx.TITLE.search(without_title_words(c)) or _VIDEO_WORD.search(c) or lx.MUSIC.search(c):
+        return steps
+    out = []
+    for st in steps:
+        if st.tool in ("fade", "set_speed"):
+            zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+            reason = (
+                "标题不能单独淡入淡出或变速（只能改整个视频），所以没有修改。"
+                if zh
+                else "A title can't fade or change speed on its own here (only the whole video "
+                "can), so nothing was changed."
+            )
+            st = Step("decline", {"reason": reason}, why="unsupported")
+        out.append(st)
+    return out
+
+
+#: Edits that act on the whole video (or the whole track): a part of it named with them is
+#: not theirs to take — done anyway, it would change what the user said to leave alone.
+_WHOLE = {
+    "set_speed": ("the speed", "速度"),
+    "mute": ("muting", "静音"),
+    "unmute": ("unmuting", "取消静音"),
+    "set_volume": ("the volume", "音量"),
+    "edit_title": ("a change to the title", "标题的修改"),
+    "replace_background": ("the background", "背景"),
+    "set_aspect": ("the aspect ratio", "画幅"),
+    "remove_music": ("removing the music", "删除音乐"),
+    "replace_music": ("changing the music", "换音乐"),
+    "add_music": ("the music", "背景音乐"),
+}
+#: Edits of the whole project that no single clip takes (speed does: "speed up the 2nd clip").
+_PER_PROJECT = ("mute", "unmute", "set_volume", "fade", "replace_background", "set_aspect")
+#: A part of the video named by where it is, without times ("for the intro", "在结尾").
+_VAGUE_PART = re.compile(
+    r"\b(?:for|during|in|at|over|through) (?:the )?(?:intro|outro|opening|ending|end|beginning|"
+    r"start|first part|last part|middle part|first few seconds|last few seconds|credits)\b|"
+    r"(?:开头|结尾|片头|片尾|前面|后面|中间)(?:那段|部分|几秒|的时候)?(?:的)?(?:音乐|声音|背景|速度|标题)"
+)
+#: Cuts of the timeline: "trim the music to 10 seconds" is not the video's trim.
+_TIMELINE = ("trim", "cut", "split")
+_VIDEO_WORD = re.compile(
+    r"\b(?:video|clip|footage|whole thing|everything|movie|vid)\b|视频|片段|片子|整个|画面"
+)
+_EXPLICIT_TIME = re.compile(
+    r"\d:\d|\d\s*(?:s|secs?|seconds?|mins?|minutes?|秒|分钟)(?![a-z])|第\s*\d+\s*秒|"
+    r"\b(?:first|last|final) (?:few )?(?:seconds?|\d)|(?:前|后|最后)\s*(?:几|\d)\s*秒"
+)
+
+
+def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
+    """ "mute the music from 5 to 10 seconds", "从15秒开始加速", "blur the background for the
+    first 5 seconds": the edit would change the whole video, the user named a part: say so,
+    change nothing (a question is better than a wrong edit)."""
+    ends = re.search(
+        r"\b(?:fade (?:it )?out|fade-out)\b.*\blast (?:clip|video|segment|shot)\b|"
+        r"\b(?:fade (?:it )?in|fade-in)\b.*\bfirst (?:clip|video|segment|shot)\b",
+        c,
+    )  # "fade out the last clip": the end of the project is the end of its last clip
+    if (
+        len(s.clips) > 1
+        and not ends
+        and any(st.tool in _PER_PROJECT for st in steps)
+        and re.search(
+            r"\b(?:first|second|third|last|1st|2nd|3rd)\s+(?:clip|video|segment|shot)\b|"
+            r"\b(?:clip|segment)\s*#?\s*\d\b|第\s*[一二三四五12345]\s*(?:个|段)?\s*(?:片段|视频|段|镜头)",
+            c,
+        )
+    ):
+        # "mute the second clip", "第一个片段静音": the sound and the look are the project's,
+        # one clip of several cannot take them alone
+        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+        reason = (
+            "声音、淡入淡出和画面设置是整个项目的，不能只改其中一个片段，所以没有修改。"
+            if zh
+            else "Sound, fades and the picture's settings apply to the whole project, not to one "
+            "clip of several, so nothing was changed."
+        )
+        return [
+            Step("decline", {"reason": reason}, why="part_only") if st.tool in _PER_PROJECT else st
+            for st in steps
+        ]
+    vague = _VAGUE_PART.search(c)
+    if vague and s.total:
+        # "remove the music for the intro", "mute it at the end": a part, without its times
+        out = []
+        for st in steps:
+            if (
+                st.tool in _WHOLE
+                and st.tool != "add_music"
+                and not (st.tool == "set_speed" and "clip" in st.args)
+            ):
+                st = Step("clarify", why="which_part")
+            out.append(st)
+        return out
+    if not s.total or not _EXPLICIT_TIME.search(c):
+        return steps
+    span = time_range(c, s.total)
+    if span is not None and span[2] == "middle":
+        span = None
+    if span is None and re.search(
+        r"\b(?:at|from|starting(?: at| from)?|after|until|till)\s+(?:the\s+)?\d|从\s*\d|在\s*\d", c
+    ):
+        span = (0.0, None, "at")  # "add lofi starting at 10s": a time the edit cannot take
+    out = []
+    for st in steps:
+        if (
+            st.tool in _TIMELINE
+            and (lx.MUSIC.search(c) or lx.TITLE.search(c))
+            and not _VIDEO_WORD.search(c)
+        ):
+            # "trim the music to 10 seconds", "音乐从10秒开始": the span is the music's (or the
+            # title's), never the video's; only the whole timeline is cut here
+            zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+            reason = (
+                "音乐和标题跟着整个视频走，不能单独剪，所以没有修改。"
+                if zh
+                else "The music and the title follow the whole video; they can't be trimmed or "
+                "moved on their own here, so nothing was changed."
+            )
+            out.append(Step("decline", {"reason": reason}, why="part_only"))
+            continue
+        name = _WHOLE.get(st.tool)
+        if span is None or name is None or (st.tool == "set_speed" and "clip" in st.args):
+            out.append(st)
+            continue
+        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
+        reason = (
+            f"{name[1]}只能改整个视频，不能只改其中一段，所以没有修改。"
+            if zh
+            else f"{name[0][0].upper() + name[0][1:]} applies to the whole video, not to a "
+            "part of it, so nothing was changed."
+        )
+        if st.tool == "set_speed" and span[0] > 0:
+            reason += (
+                f"要只改一段，先分割（如“在{span[0]:g}秒处分割”），再说“第2个片段加快”。"
+                if zh
+                else f" To change one part, split first (e.g. “split at {span[0]:g}s”), then "
+                "say “make clip 2 faster”."
+            )
+        out.append(Step("decline", {"reason": reason}, why="part_only"))
+    return out
+
+
+def _clause(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
     if lx.CANCEL.search(c):
         return [Step("decline", why="cancel")]
+    c = _RENDER_STYLE.sub("make", c) if _restyles(c) else c
     if REDO.search(c):
         return [Step("redo")]
     if re.search(
         r"\b(?:undo|revert|reset|roll ?back)\s+(?:all|everything|every (?:change|edit))\b|"
         r"\bstart (?:over|from scratch)\b(?!\s+(?:\d|about|around|roughly|a |half|one|two|three))|"
-        r"撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始",
+        r"撤销所有|全部撤销|撤销全部|全部还原|从头再来|重新开始|恢复到?原始|"
+        r"回到(?:最开始|最初|原始|原版)|还原到?(?:最初|原始|原版)|"
+        r"\b(?:back to|restore) the original(?: video| version)?\b(?! speed)",
         c,
     ):
         return [Step("clarify", why="undo_all")]  # how many steps is "everything"? ask
@@ -92,13 +250,14 @@ def understand_clause(
             }.get(m.group(1) or m.group(2)) or int(m.group(1) or m.group(2))
         n = max(n, len(re.findall(r"\bundo\b|撤销", c)))  # "undo undo"
         return [Step("undo")] * n
-    if HELP.search(c):
+    said = without_title_words(c)  # "change the title to Where Are We Going": no status asked
+    if HELP.search(said):
         return [Step("help")]
-    if CREDITS.search(c):
+    if CREDITS.search(said):
         return [Step("credits")]
-    if STATUS.search(c) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
+    if STATUS.search(said) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
         return [Step("status")]
-    if EXPORT.search(c) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
+    if EXPORT.search(said) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
         return [Step("export")]
     if (ends := both_ends(c, s.total)) is not None:
         return ends
@@ -149,6 +308,47 @@ def understand_clause(
                 return more
             return [st]
     return None
+
+
+#: "the halfway point", "halfway through", "the midpoint", "一半的地方": the middle of the video
+#: as a time ("split it halfway", "trim off everything after the halfway point").
+_HALFWAY = re.compile(
+    r"(?P<pre>\b(?:at|after|past|from|before|until|till|to|through|by)\s+)?"
+    r"(?:\b(?:the\s+)?(?:half-?\s?way|mid-?\s?point)(?:\s+(?:point|mark|through|in))?"
+    r"(?:\s+(?:of|in|through)\s+(?:the|this|my)\s+(?:video|clip|footage))?\b|"
+    r"\bin the (?:very )?middle of the (?:video|clip|footage)\b)"
+    r"|(?<!画面)(?<!屏幕)(?<!画面的)(?:视频|片子)?的?(?:一半|正中间|中间)的?(?:地方|位置|处|那里|时间点|时候)"
+    r"|(?<![前后])一半(?=之后|以后|之前|以前|开始)"
+)
+
+
+def halfway(c: str, total: float) -> str:
+    """ "split the clip halfway" → "split the clip at 15s" on a 30 s video."""
+    if not total:
+        return c
+
+    def sub(m: re.Match[str]) -> str:
+        v = f"{round(total / 2, 2):g}"
+        if m.group(0) == "一半":
+            return f"{v}秒"  # "一半之后" → "15秒之后"
+        if re.search(r"[\u4e00-\u9fff]", m.group(0)):
+            return f"{v}秒处"
+        return f"{m.group('pre') or 'at '}{v}s"
+
+    return _HALFWAY.sub(sub, c)
+
+
+#: "render the caption smaller", "make the caption render in a smaller font": a restyle when a
+#: title word and a style word are both there (the verb of drawing it, not of exporting).
+_RENDER_STYLE = re.compile(r"\brender(?:ed|s)?\b")
+_STYLE = re.compile(
+    r"\b(?:smaller|bigger|larger|font|size|bold|italic|colou?r|red|white|black|yellow|blue|"
+    r"green|top|bottom|cent(?:er|re)|left|right)\b|字号|字体|颜色|大一点|小一点"
+)
+
+
+def _restyles(c: str) -> bool:
+    return bool(_RENDER_STYLE.search(c) and lx.TITLE.search(c) and _STYLE.search(c))
 
 
 def _each_thing(st: Step) -> list[Step]:

@@ -53,6 +53,9 @@ def _thing_at_a_time(c: str, phrase: str) -> Step | None:
 def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.search(r"\b(?:volume|level|loudness)\b|音量", c) and (st := volume(c, s)) is not None:
         return st  # "drop the volume of the street noise": quieter, not a thing removed
+    if re.search(r"\bto\s+(?:\w+\s+){0,2}\d+(?:\.\d+)?\s*(?:%|percent)|到\s*\d+\s*%", c):
+        # "drop it to about 20 percent": a level, never a thing removed
+        return volume(c, s) or Step("clarify", why="volume_level")
     if re.search(
         r"\b(?:except|but not|other than|apart from|besides|excluding)\b|除了|以外|之外",
         f"{c} {s.raw.lower()}",
@@ -150,6 +153,13 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
     if re.fullmatch(r"(?:everything|all|anything|stuff|something|things?)", phrase):
         if time_range(c, s.total) is not None:
             return trim_cut(c, s) or Step("clarify", why="trim_which")  # "from 10s on delete all"
+        return Step("clarify", why="remove_what")
+    if not object_words(phrase) and re.search(
+        r"\d|%|\b(?:seconds?|secs?|minutes?|first|last|final|half|quarter|third|beginning|ending|"
+        r"percent|times?)\b|[秒头尾前后半各倍]",
+        phrase,
+    ):
+        # "头尾各", "last for seconds": what is left is words about time or amount, no thing
         return Step("clarify", why="remove_what")
     args: dict[str, Any] = {"target": _person(phrase)}
     rng = time_range(c, s.total)

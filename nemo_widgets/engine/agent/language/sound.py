@@ -32,6 +32,7 @@ def music(t: str, s: Session) -> Step | None:
     level = _level(t)
     about_level = (
         level is not None
+        or HALVE.search(t)
         or re.search(r"\bvolume\b|音量", t)
         or lx.LOUDER.search(t)
         or lx.QUIETER.search(t)
@@ -123,6 +124,14 @@ def music(t: str, s: Session) -> Step | None:
     return Step("add_music", args)
 
 
+#: Half of the level now ("halve the music", "music at half", "音乐声音减半", "降一半"); "half
+#: volume" and "调到一半" are the level 50 %.
+HALVE = re.compile(
+    r"\bhalve\b|\bhalf as loud\b|\b(?:cut|drop|reduce|bring|turn|lower|take)\b[^.]{0,30}?"
+    r"\b(?:in|by) half\b|\bat half\b(?!\s*(?:volume|speed|the))|\bhalf (?:as much|of what it is)\b|"
+    r"(?:音量|声音|音乐|配乐)?减半|(?:降|减|调低|降低|减少|减小|小)(?:了)?一半|降(?:低)?到(?:原来的)?一半"
+)
+
 _WORD_LEVEL = {
     "half": 0.5, "full": 1.0, "max": 1.0, "maximum": 1.0, "quarter": 0.25, "一半": 0.5,
     "最大": 1.0, "normal": 1.0, "original": 1.0,
@@ -173,8 +182,8 @@ def _level(t: str) -> float | None:
     )
     if m and (v := m.group(1) or m.group(2)):
         x = float(v)
-        if x > 100:
-            return None
+        if x > 100 or re.fullmatch(r"[2-9]", v):
+            return None  # "music 2": 2 %, 2 of 10, twice as loud? ask
         return round(x if "." in v or v in ("0", "1") else x / 100, 4)
     return None
 
@@ -195,9 +204,13 @@ def _by_percent(t: str) -> float | None:
     (a factor), not a level — "down to 20%", "调到20%" are levels."""
     if re.search(rf"\bto\s+(?:{_HEDGE})?\d|到\s*\d|为\s*\d|成\s*\d", t):
         return None
+    if re.search(rf"\b{_HEDGE}\d+(?:\.\d+)?\s*(?:%|percent)", t) and not re.search(
+        rf"\bby\s+(?:{_HEDGE})?\d", t
+    ):
+        return None  # "make it quieter like 25%", "down, about 30 percent": a level, said loosely
     m = re.search(
         r"\b(down|up|lower|reduce|decrease|increase|raise|quieter|louder|softer)\b(?:\s+\w+){0,3}?"
-        r"\s+(?:by\s+)?(\d+(?:\.\d+)?)\s*(?:%|percent)|"
+        rf"\s+(?:by\s+)?(?:{_HEDGE})?(\d+(?:\.\d+)?)\s*(?:%|percent)|"
         r"(降低|调低|减少|减小|小|低|提高|调高|增加|增大|大|高)了?\s*(\d+(?:\.\d+)?)\s*%",
         t,
     )
@@ -242,9 +255,12 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         return Step("set_volume", {"target": "music", "relative": "down"})
     level = _level(t)
     up, down = lx.LOUDER.search(t), lx.QUIETER.search(t)
+    halve = HALVE.search(t)
     if target is None and not _STRONG_SOUND.search(t):
         return None
-    if target is not None and not (up or down or level is not None or _STRONG_SOUND.search(t)):
+    if target is not None and not (
+        up or down or halve or level is not None or _STRONG_SOUND.search(t)
+    ):
         return None
     if (
         target is None
@@ -262,8 +278,8 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         return Step("clarify", why="which_sound")
     tgt = target or ("music" if s.music else "video")
     cur = s.music_volume if tgt == "music" else 1.0
-    if re.search(r"\bhalve\b|\bhalf as loud\b|音量减半", t):
-        level = round(cur / 2, 3)
+    if halve:
+        level = round(cur / 2, 3)  # "音乐声音减半", "cut the music in half": half of what it is
     elif re.search(r"\bdouble the (?:volume|sound)\b|\btwice as loud\b|音量加倍", t):
         level = round(min(cur * 2, 4.0), 3)
     if level is not None and (by := _by_percent(t)) is not None:

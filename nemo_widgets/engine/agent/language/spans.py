@@ -10,7 +10,14 @@ import re
 from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.session import Session
-from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_range, times
+from nemo_widgets.engine.agent.language.times import (
+    TIME,
+    counted,
+    has_unit,
+    parse_time,
+    time_range,
+    times,
+)
 
 _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
@@ -51,6 +58,17 @@ def _r(x: float | None) -> float | None:
 
 
 def trim_cut(t: str, s: Session) -> Step | None:
+    if counted(t) and not has_unit(t):
+        return None  # "trim the video to 2 clips", "剪成2段": a count of things, not seconds
+    m = re.search(
+        rf"\btrim\s+(?:off\s+|away\s+)?(?:everything|all|anything|the (?:part|bit|stuff|rest)|"
+        rf"whatever(?: comes)?)\s+(?:that comes\s+|which comes\s+)?(?:after|past|beyond)\s+"
+        rf"(?:the\s+)?({TIME})",
+        t,
+    )
+    if m and (v := parse_time(m.group(1))) is not None and 0 < v < (s.total or 1e9):
+        # "trim everything after 10 s": what is named goes, as "trim everything before 4 s"
+        return Step("trim", {"start": 0.0, "end": v})
     trimish = lx.TRIM_WORD.search(t) or _KEEPING.search(t) or _REMOVING.search(t)
     m = re.search(
         rf"\b(?:start|begin)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|from)\s+({TIME})|"
@@ -60,6 +78,11 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         if s.total and v >= s.total - 0.05:
             return out_of_range(v, None, s)
+        if m.group(2) and re.match(r"\s*(?:往后|向后)?(?:切|剪|删|砍|去掉|不要)", t[m.end() :]):
+            # "从第8秒开始切": where the cut starts — a split there, or all after it gone?
+            if re.search(r"后面|之后|以后|到结尾|到最后|剩下", t[m.end() :]):
+                return Step("trim", {"start": 0.0, "end": v})  # "从8秒开始 后面的都剪掉"
+            return Step("clarify", {"at": v}, why="cut_or_split")
         e = re.search(rf"到\s*({TIME})\s*(?:结束|为止|停)?(?!\s*(?:到|-))", t[m.end() :])
         w = parse_time(e.group(1)) if e else None
         if w is not None and w > v:
@@ -223,7 +246,7 @@ def both_ends(t: str, total: float) -> list[Step] | None:
     if (two := _two_ends(t, total)) is not None:
         return two
     m = re.search(
-        rf"(?:开头和?结尾|首尾|两头|前后)(?:都)?各?(?:剪掉|去掉|删掉|切掉|剪|去|删)?\s*({TIME})|"
+        rf"(?:开头和?结尾|首尾|头尾|两头|两端|前后)(?:都)?各?(?:剪掉|去掉|删掉|切掉|剪|去|删)?\s*({TIME})|"
         rf"\b(?:first and (?:the )?last|start and end|"
         rf"beginning and "
         rf"end|both ends|each end)\b\D{{0,12}}?({TIME})|({TIME})\s*(?:from|off|at) (?:both|"

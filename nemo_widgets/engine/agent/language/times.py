@@ -58,10 +58,28 @@ def times(text: str) -> list[float]:
             continue
         if re.match(r"\s*(x|%|倍|percent|times)", after) or re.match(r"\s*x\b", after):
             continue
+        if not has_unit(m.group(0)) and _COUNTED.match(text, m.end()):
+            continue  # "trim the video to 2 clips": a count of things, not seconds
         v = parse_time(m.group(0))
         if v is not None:
             out.append(v)
     return out
+
+
+#: A bare number that counts things ("2 clips", "3 people", "两个片段") is not a time.
+_COUNTED = re.compile(
+    r"\s*(?:clips?|parts?|pieces?|people|persons?|guys?|cars?|segments?|sections?|scenes?|shots?|"
+    r"songs?|tracks?|titles?|captions?|frames? per|fps|px|pixels?|steps?|changes?|edits?|versions?|"
+    r"files?|videos?|halves|things?|objects?|layers?|words?|lines?|colou?rs?)\b|"
+    r"\s*(?:个|段|首|条|张|人|辆|次|步|行|遍)"
+)
+
+
+def counted(text: str) -> bool:
+    """A bare number in the text counts things ("2 clips", "3个人")."""
+    return any(
+        _COUNTED.match(text, m.end()) for m in re.finditer(r"(?<![\d.:])\d+(?:\.\d+)?", text)
+    )
 
 
 RATIOS = ("9:16", "16:9", "1:1", "4:5", "4:3", "3:4", "5:4", "21:9", "2:1")
@@ -135,6 +153,18 @@ def time_range(text: str, total: float) -> tuple[float, float | None, str] | Non
     m = re.search(rf"(?:before|up to|until|till)\s*({TIME})|({TIME})\s*(?:之前|以前)", t)
     if m and (v := parse_time(m.group(1) or m.group(2))) is not None:
         return 0.0, v, "before"
+    m = re.search(
+        r"\b(?:the )?(first|opening|last|final) (quarter|third|fifth)\b|"
+        r"(前|后|最后)\s*(quarter|third|fifth)",
+        t,
+    )
+    if m and total:
+        share = {"quarter": 4, "third": 3, "fifth": 5}[m.group(2) or m.group(4)]
+        if share >= 2:
+            part = round(total / share, 2)  # "the first quarter", "前三分之一"
+            if (m.group(1) or m.group(3)) in ("first", "opening", "前"):
+                return 0.0, part, "first"
+            return round(total - part, 2), None, "last"
     if re.search(r"\b(?:first|1st|opening|beginning) half\b|前半(?:段|部分)?|前一半", t):
         return 0.0, round(total / 2, 2), "first"
     if re.search(r"\b(?:second|2nd|last|latter|back|final) half\b|后半(?:段|部分)?|后一半", t):

@@ -11,6 +11,13 @@ from nemo_widgets.engine.agent.language.intents import Step, colour_in
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_range, times
 
+#: When and for how long, said after a title's words ("title: Day 2 for 3 seconds").
+_SLOTS_AFTER = re.compile(
+    r"(?:\s+(?:at|from|for|starting at|until|till|to)\s+(?:the\s+)?(?:\d+:\d+(?:\.\d+)?|"
+    r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b)(?:\s*mark)?|"
+    r"\s*(?:持续|在|从)\s*\d+(?:\.\d+)?\s*秒(?:钟|开始|处)?)+\s*$"
+)
+
 
 def _q(text: str, quotes: list[str]) -> str | None:
     """The first quoted text in the clause."""
@@ -18,7 +25,18 @@ def _q(text: str, quotes: list[str]) -> str | None:
     return quotes[int(m.group(1))] if m else None
 
 
+#: Writing on a thing in the picture ("the text on the sign", "牌子上的字"): a thing, not our title.
+_WRITING_ON = re.compile(
+    r"\b(?:text|writing|words|lettering|letters|logo)\s+(?:on|in)\s+(?:the|a|an|that|this|his|her|"
+    r"their|my)\s+(?!screen\b|video\b|clip\b|top\b|bottom\b|middle\b|cent(?:er|re)\b|frame\b|end\b|"
+    r"start\b|beginning\b|corner\b|left\b|right\b|first\b|last\b|intro\b|outro\b)[a-z]+|"
+    r"(?:牌子|招牌|衣服|墙|车|车身|杯子|屏幕里|海报|广告牌|路牌|横幅|T恤|帽子)上的?(?:字|文字|logo)"
+)
+
+
 def title(t: str, s: Session, quotes: list[str]) -> Step | None:
+    if _WRITING_ON.search(t):
+        return None  # "remove the text on the sign": writing in the picture, an object
     quoted = _q(t, quotes)
     about = lx.TITLE.search(t)
     if not about and not (
@@ -54,11 +72,13 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         t,
     ):
         size = float(m_size.group(1))  # "标题字号调到48", "font size 48"
-    pos = next((p for p, r in lx.POSITIONS if r.search(t)), None)
+    pos = _position(t)
     m = re.search(
-        r"(?:text|title|caption|heading|wording)\s+(?:to|into|so it says|to say|to read|say|"
-        r"read)\s+(.+)$|"
-        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写)\s*(.+)$",
+        r"(?:text|title|caption|heading|wording)\s+(?:(?:should|must|needs? to|has to|ought to|"
+        r"could|will|would|can)\s+(?:now\s+|instead\s+|actually\s+)?)?(?:to(?!\s+be\b)|into|"
+        r"so it says|to say|to read|say|read|says|reads)(?:\s*[:：]\s*|\s+)(.+?)(?:\s+instead)?$|"
+        r"(?:标题|字幕)(?:的)?(?:文字|内容|文案|名字)?(?:改成|改为|换成|就写|写成|写|应该是|应该叫|就叫|要叫)\s*(?![的了着]|什么|啥)"
+        r"(.+?)(?:\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|变)|$)",
         t,
     )
     new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
@@ -85,7 +105,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     labelled = re.match(
         r"^(?:title|caption|heading|text|subtitle|on-?screen text|text on (?:the )?screen|标题|"
         r"字幕)"
-        r"[^:：]{0,12}[:：]\s*(\S.*)$",
+        r"[^:：]{0,20}[:：]\s*(\S.*)$",
         t,
     )
     says = re.search(
@@ -96,13 +116,17 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     )
     zh_says = re.search(r"(?:标题|字幕)(?:就|上)?写(?!上)", t) and not s.titles  # "标题写 你好"
     adding = (
-        strong_add
+        # "put 'Chapter 2' on screen at 12s": words of their own, not "the title" named
+        (quoted and not about and not edit_words and s.named(quoted) is None)
+        or strong_add
         or zh_says
         or (weak_add and not edit_words)
         or (not s.titles and (quoted or labelled or says) and not edit_words)
     )
     if adding and not (edit_words and s.titles and not strong_add):
-        text = quoted or (s.raw_case(labelled.group(1).strip(" .!")) if labelled else None)
+        text = quoted or (
+            s.raw_case(_SLOTS_AFTER.sub("", labelled.group(1)).strip(" .!")) if labelled else None
+        )
         if text is None and says:
             text = s.raw_case(says.group(1).strip(" .!"))  # "title at the bottom saying Hi"
         if text is None:
@@ -112,7 +136,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 r"that reads|with the words|of|:)?\s*(.+?)(?:\s+(?:for|at|from|on|in|to|until)\s+"
                 r"(?:the\s+)?(?:\d|top|bottom|middle|cent|start|beginning|end|first|last|screen|"
                 r"video|clip|frame|whole)|$)|"
-                r"(?:标题|字幕|文字)\s*(?:叫做?|名为|名叫|为|是|写着|写上|写成|写|内容是|内容为)?[:：]?\s*(.+?)"
+                r"(?:标题|字幕|文字|一行字|一句话|一行话|一句(?=\s|[:：])|几个字|字(?!幕))\s*(?:叫做?|名为|名叫|为|是|写着|写上|写成|写|"
+                r"显示|内容是|内容为)?[:：]?\s*(?![的了着吧吗呢])(.+?)"
                 # … up to a space before the next instruction ("叫夏天 放在顶部")
                 r"(?:持续|从|在|\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|加|变)|$)",
                 t,
@@ -126,13 +151,20 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 cand,
             )
             if cand and not re.fullmatch(
-                r"(?:please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
+                r"(?:(?:at|in|on|for|from|to|near|over|during|by)\s+(?:the\s+)?(?:very\s+)?(?:start|beginning|end|"
+                r"top|bottom|middle|cent(?:er|re)|intro|outro|ending|opening|left|right)\b.*|"
+                r"please|here|now|to it|on it|at the top|at the bottom|.*seconds?|"
                 r"[吗嘛呢吧啊呀?？!！]+)",
                 cand,
             ):
                 text = s.raw_case(cand)
         if not text:
             return Step("clarify", why="title_text")
+        if not quoted:
+            text = _style_tail(text)[0]  # "a caption at the top saying Day 3 in yellow"
+            beside = t.replace(text.lower(), " ")  # the style is said beside the words
+            colour = colour_in(beside)  # "add a title saying Lady in Red": no colour
+            pos = _position(beside)  # "…saying Top of the World": no place
         args: dict[str, Any] = {"text": text}
         rng = time_range(t, s.total)
         vals = times(re.sub(r"«\d+»", "", t))
@@ -152,6 +184,12 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         else:
             if mfor:
                 args["duration"] = float(mfor.group(1) or mfor.group(2))
+            elif m_len := re.search(
+                r"\b(?:a|an)\s+(\d+(?:\.\d+)?)[\s-]*(?:s|sec|secs|second)\s+(?:long\s+)?"
+                r"(?:title|caption|text|heading)",
+                t,
+            ):
+                args["duration"] = float(m_len.group(1))  # "add a 5 second title saying hi"
             mat = re.search(
                 r"\b(?:at|from|starting at|start at|starting from|starts at)\s*(?:the\s+)?"
                 r"(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|seconds?)?)(?:\s*mark)?\b|"
@@ -164,10 +202,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                     if vals and mat.group(1) is None
                     else _secs(mat.group(1) or mat.group(2) or mat.group(3))
                 )
-            elif re.search(r"\bat the end\b|结尾", t) and s.total:
+            elif re.search(r"\bat the end\b|结尾|片尾", t) and s.total:
                 args["start"] = max(0.0, s.total - float(args.get("duration", 3)))
             elif re.search(
-                r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|开头|开始时", t
+                r"\bat the (?:very )?(?:start|beginning)\b|\bin the beginning\b|开头|开始时|片头", t
             ):
                 args["start"] = 0.0
         if pos:
@@ -177,9 +215,30 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         return Step("add_title", args)
     if new_text and not quoted and _not_words(new_text):
         new_text = None  # "change the title to red": a colour, not the words "red"
+    elif (
+        new_text
+        and not quoted
+        and re.match(r"[\u4e00-\u9fff]+\s", new_text.strip())
+        and _not_words(re.split(r"\s+", new_text.strip())[0])
+    ):
+        new_text = None  # "标题改成白色 背景也是": a style, then another thing's
+    if new_text and not quoted and re.fullmatch(rf"(?:the\s+)?(?:{TIME})(?:\s*mark)?", new_text):
+        return Step("clarify", why="title_change")  # "move the title to 0:05": when, not words
     args = {}
     if new_text:
         args["text"] = new_text
+        if not quoted and m is not None:
+            # the style is what is said beside the words: "change the title to Big Red Day"
+            # gives words only, no colour "red"
+            beside = t[: m.start(m.lastindex or 1)] + " " + t[m.end(m.lastindex or 1) :]
+            words, tail = _style_tail(new_text)
+            if tail:  # "change the title to Top Gun in red": the words, then their colour
+                args["text"], beside = words, beside + " " + tail
+            colour = colour_in(beside)
+            size = (
+                size if (lx.BIGGER.search(beside) or lx.SMALLER.search(beside) or m_size) else None
+            )
+            pos = next((p for p, r in lx.POSITIONS if r.search(beside)), None)
     if colour and not (new_text and colour == new_text.lower()):
         args["color"] = colour
     if size:
@@ -193,16 +252,77 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     return None
 
 
+#: Where a title's own words begin: "标题改成 X", "字幕写 X", "加一行字 显示 X", "title: X",
+#: "change the title to X", "a caption saying X". What follows is the user's text, as typed.
+_WORDS_START = re.compile(
+    r"(?:标题|字幕|文字|文案|一行字|字)(?:的)?(?:文字|内容|文案)?\s*(?:改成|改为|换成|写成|就写|写上|写|"
+    r"叫做|叫|显示|为|应该是|应该叫|就叫|要叫)\s*(?![的了着啥]|什么)|"
+    r"(?:加|添加|加上|放)(?:一行|个|一个|一句|几个)?(?:字|文字|标题|字幕)(?:\s*(?:写|显示|内容是|叫)\s*|\s+)|"
+    r"\b(?:titles?|captions?|text|heading)\b[^:：]{0,12}[:：]\s*|"
+    r"\b(?:titles?|captions?|text|heading|wording)\s+(?:(?:should|must|needs? to|has to)\s+)?"
+    r"(?:to|into|to say|to read|say|says|read|reads|saying|that says|reading|called)\s+|"
+    r"\b(?:saying|that says|which says|that reads|with the words)\s+"
+)
+
+
+def without_title_words(c: str) -> str:
+    """The clause with a title's own words set aside: "标题改成 周末去哪儿" asks nothing, it
+    names the words (a question word inside them is the user's text, not a question)."""
+    m = _WORDS_START.search(c)
+    if m is None or not c[m.end() :].strip():
+        return c
+    if re.match(r"\s*(?:(.)不\1|可不可以|会不会|能不能|是不是|要不要|好不好|行不行)", c[m.end() :]):
+        return c  # "加个标题会不会挡住画面": asks
+    return c[: m.end()] + "«words»"
+
+
+_STYLE_WORDS = re.compile(
+    r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger|big|small|size|"
+    r"bold|font|colou?r|the|a|in|at|on|to|of|be|more|much|bit|little|position|side|corner|"
+    r"upper|lower|text|please|instead)\b|顶部|底部|顶端|底端|上方|下方|上面|下面|中间|中央|居中|"
+    r"正中|左边|右边|左上角|右上角|左下角|右下角|大一点|小一点|大一些|小一些|大点|小点|放大|缩小|"
+    r"变大|变小|更大|更小|^大$|^小$|颜色|色|字体|字号|的|一点|点|些|吧|了"
+)
+
+
 def _not_words(x: str) -> bool:
-    """An unquoted "new text" that is really a style: a colour, a place, a size."""
-    return len(x) <= 16 and bool(
-        colour_in(x)
-        or re.search(
-            r"\b(?:top|bottom|cent(?:er|re)|middle|left|right|bigger|smaller|larger)\b|顶|底|中间|"
-            r"大|小",
-            x,
-        )
+    """An unquoted "new text" that is really a style: a colour, a place, a size — said with
+    nothing else ("change the title to red", "标题改成红色"; "大理旅行" is words)."""
+    if len(x) > 24:
+        return False
+    rest = lx._COLOUR_RX.sub(" ", x.lower())
+    return not re.sub(r"[^\w\u4e00-\u9fff]+", "", _STYLE_WORDS.sub(" ", rest))
+
+
+def _position(t: str) -> str | None:
+    """Where the title goes: the place after "to" when two are named ("move the text on the
+    top to the bottom", "从顶部移到底部")."""
+    to = list(re.finditer(r"\b(?:to|into|towards?|onto)\b|移到|放到|挪到|放在|移至|到", t))
+    if to:
+        after = t[to[-1].end() :]
+        if (p := next((p for p, r in lx.POSITIONS if r.search(after)), None)) is not None:
+            return p
+    return next((p for p, r in lx.POSITIONS if r.search(t)), None)
+
+
+def _style_tail(text: str) -> tuple[str, str]:
+    """ "Top Gun in red" → ("Top Gun", "in red"), "小王的生日 红色" → ("小王的生日", "红色"): a
+    style said after the words, joined by in / and / a comma (or a space in Chinese)."""
+    m = re.search(
+        r"(?:\s*,\s*|\s+(?:in|and(?: make it| put it| move it)?)\s+|(?<=[\u4e00-\u9fff])\s+)"
+        r"(?P<tail>[^,]{1,24})$",
+        text,
     )
+    if m is None or not m.start():
+        return text, ""
+    tail = m.group("tail")
+    if re.search(r"[A-Z]", tail):
+        return text, ""  # "Lady in Red": capitals as typed say the words go on
+    styled = lx.colour_in(tail.lower()) or lx.BIGGER.search(tail) or lx.SMALLER.search(tail)
+    styled = styled or any(r.search(tail.lower()) for _, r in lx.POSITIONS)
+    if not styled or not _not_words(tail):
+        return text, ""
+    return text[: m.start()], tail
 
 
 def _secs(x: str) -> float:

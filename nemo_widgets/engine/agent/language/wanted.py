@@ -75,13 +75,20 @@ def after_negation(
         verb = re.match(r"(?:[a-z]+(?: off| out| away)?|[\u4e00-\u9fff]{1,2})", neg_core)
         return f"{verb.group(0)} {strip_only(c)}" if verb is not None else c
     if declined is not None and only:
+        alone = _understand(strip_only(c), s, norm.quotes, context)
+        if alone and all(
+            st.tool in ("trim", "cut", "split", "set_aspect", "add_title", "undo") for st in alone
+        ):
+            return strip_only(c)  # "don't add music, just trim to 15 seconds": the video's trim
         return about_thing(
             strip_only(c), declined, norm.zh
         )  # "don't remove the music, just lower it"
     if neg_core and only:
         return strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
     if declined is not None and re.search(
-        r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开)", c
+        r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开|音量|声音|小声|大声)|"
+        r"^(?:(?:the )?volume|quieter|louder|softer)\b",
+        c,
     ):
         # "no need to remove the song, lower it to 30%": "it" is the song — when that reads
         # as an edit of the song ("don't add music, make it 9:16": "it" is the video)

@@ -22,6 +22,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from nemo_widgets.engine.vision.person_view import close_view
 from nemo_widgets.video_io import downscale
 
 _STDERR_LOCK = threading.Lock()
@@ -227,8 +228,12 @@ class Matte:
     #: Tile size of the full-resolution edge step's search for the edge band.
     TILE = 32
     #: The closer second look's crop, as a share of the frame's sides (``_zoomed``);
-    #: 1 turns it off.
-    ZOOM = 0.9
+    #: 1 turns it off (it does: the close view below replaced it).
+    ZOOM = 1.0
+    #: The close view (``_close_view``): the crop's margin around the people's box, as a
+    #: share of its size (negative: cut in), and the view's weight; 0 turns it off.
+    VIEW_MARGIN = -0.05
+    VIEW_WEIGHT = 0.5
     #: Where the picture is still, how much of the last alpha is kept, and the colour
     #: change (0–255) over which that falls off by e (``_hold_still``).
     STILL_KEEP = 0.5
@@ -246,6 +251,9 @@ class Matte:
         landscape = w / h > self.LANDSCAPE_FROM
         self.seg = Segmenter(landscape=landscape)
         self.seg2 = Segmenter(landscape=not landscape) if quality == "best" else None
+        # The close view's model: the general 256×256 one (a crop around a person is
+        # nearer square than wide), shared when it is already loaded.
+        self.view_seg = self.seg if not landscape else self.seg2 or Segmenter(landscape=False)
         self.temporal = temporal
         self.prev: np.ndarray | None = None
         self.prev_gray: np.ndarray | None = None
@@ -319,6 +327,27 @@ class Matte:
         near = cv2.dilate(mask, self._near_kernel)
         return np.minimum(out, 0.5 * (mask + near))
 
+    def _close_view(self, rgb: np.ndarray, mask: np.ndarray, p: np.ndarray) -> np.ndarray:
+        """The general model's view of a square crop around the people (``close_view``),
+        averaged into the upsampled mask at the guide's size; mirrored too at best quality.
+        On the RVM reference (six shots, 100 frames each) in place of the 0.9× crop
+        (``_zoomed``, now off): median alpha MAD 7.95 → 7.57, mean 17.3 → 14.9 (two men in
+        suits 64 → 52), for the same number of model calls; best quality 7.75 → 7.44, mean
+        11.8 → 11.0. A tighter crop did better than a looser one (box −5 %: 7.51, +5 %: 7.64,
+        +15 %: 8.0, mirrored, default), and several crops averaged no better than one."""
+        if self.VIEW_WEIGHT <= 0:
+            return p
+        src = self._half if self._half is not None else rgb
+        return close_view(
+            self.view_seg,
+            src,
+            mask,
+            p,
+            margin=self.VIEW_MARGIN,
+            weight=self.VIEW_WEIGHT,
+            mirror=self.quality == "best",
+        )
+
     @staticmethod
     def _both_ways(seg: Segmenter, small: np.ndarray) -> np.ndarray:
         mirrored = seg(np.ascontiguousarray(small[:, ::-1]))
@@ -378,6 +407,7 @@ class Matte:
         mask = self._stabilise(self._second_opinion(rgb, self._segment(small, rgb)), small)
         guide8 = self._small(rgb, self.gw, self.gh)
         p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
+        p = self._close_view(rgb, mask, p)
         p = self.colour.refine(guide8, p)
         # A firmer curve: the model's output is soft far from the true edge.
         p = np.clip((p - 0.5) * 2.2 + 0.5, 0, 1).astype(np.float32)

@@ -280,10 +280,13 @@ class Matte:
         self._near_kernel = np.ones((3, 3), np.uint8)
 
     def _segment(self, small: np.ndarray, rgb: np.ndarray) -> np.ndarray:
-        """The model's mask, averaged with its mask of the mirrored frame: errors that depend
-        on where things are (a post behind one ear) differ between the two and halve. Then
-        averaged with its mask of a closer view of the person (``_zoomed``)."""
-        mask = self._both_ways(self.seg, small)
+        """The model's mask; at best quality averaged with its mask of the mirrored frame:
+        errors that depend on where things are (a post behind one ear) differ between the two
+        and halve. (The default did that too until the close view, ``_close_view``, took its
+        model call: with both, median MAD 7.51 but ≈ 5 ms more a frame at 720p, which the
+        real-time budget had not got; the close view alone 7.64.) Then, if ``ZOOM`` < 1,
+        averaged with its mask of a 0.9× crop (``_zoomed``)."""
+        mask = self._both_ways(self.seg, small) if self.quality == "best" else self.seg(small)
         return self._zoomed(rgb, mask) if self.ZOOM < 1 else mask
 
     def _zoomed(
@@ -330,11 +333,15 @@ class Matte:
     def _close_view(self, rgb: np.ndarray, mask: np.ndarray, p: np.ndarray) -> np.ndarray:
         """The general model's view of a square crop around the people (``close_view``),
         averaged into the upsampled mask at the guide's size; mirrored too at best quality.
-        On the RVM reference (six shots, 100 frames each) in place of the 0.9× crop
-        (``_zoomed``, now off): median alpha MAD 7.95 → 7.57, mean 17.3 → 14.9 (two men in
-        suits 64 → 52), for the same number of model calls; best quality 7.75 → 7.44, mean
-        11.8 → 11.0. A tighter crop did better than a looser one (box −5 %: 7.51, +5 %: 7.64,
-        +15 %: 8.0, mirrored, default), and several crops averaged no better than one."""
+        On the RVM reference (six shots, 100 frames each), in place of the 0.9× crop
+        (``_zoomed``, now off) and of the mirrored whole-frame pass: median alpha MAD 7.95 →
+        7.64, mean 17.3 → 14.8 (two men in suits 64 → 51), for the same CPU time; best
+        quality (with the mirrored passes) 7.75 → 7.42, mean 11.8 → 11.3. Put back at the
+        model's size instead, as ``_zoomed`` does, it gained next to nothing. A tighter crop
+        did better than a looser one (the view mirrored in the default: box −5 %: 7.51,
+        ±0: 7.58, +5 %: 7.64 with the 0.9× crop on too; +15 %: 7.95 without), a higher
+        weight no better (0.7: 7.54), the landscape model on the crop worse (8.55),
+        several crops averaged no better than one (7.74–7.76)."""
         if self.VIEW_WEIGHT <= 0:
             return p
         src = self._half if self._half is not None else rgb

@@ -1,8 +1,9 @@
 """The matte: who is in front, as a full-resolution alpha, and their colour at the edges.
 
-Per frame (see VIDEO-AI.md): MediaPipe selfie segmentation at low resolution (with a
-mirrored second pass and a closer look at a crop around the people), a temporal blend with
-the previous mask moved by the person's motion, a colour model of person and background for
+Per frame (see VIDEO-AI.md): MediaPipe selfie segmentation at low resolution (at best
+quality with a mirrored second pass), a temporal blend with the previous mask moved by the
+person's motion, a close view (the general model on a square crop around the people, put
+back at the guide's size, ``person_view``), a colour model of person and background for
 the uncertain pixels, part of the last alpha held where the picture is still, then a colour
 guided filter to full resolution (at best quality, then a full-resolution edge step,
 ``sharpen_edges``). ``estimate_foreground`` gives edge pixels the person's own

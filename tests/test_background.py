@@ -477,8 +477,8 @@ def test_closer_view_is_put_back_where_it_was_cut_from() -> None:
 
 def test_closer_views_run_in_both_qualities_and_keep_the_frame_size() -> None:
     """The real model with the close view, on a real frame: the alpha is the frame's size,
-    the person is found, and the view can be turned off (``VIEW_WEIGHT = 0``) or the older
-    0.9× crop turned on (``ZOOM = 0.9``); each changes the alpha."""
+    the person is found, and the view can be turned off (``VIEW_WEIGHT = 0``), and best
+    quality's 0.9× crop (``ZOOM = 1``); each changes the alpha."""
     from nemo_widgets.engine.vision.matte import Matte
 
     rgb = frame_at(sample_path("webcam"), 0.5)
@@ -490,13 +490,14 @@ def test_closer_views_run_in_both_qualities_and_keep_the_frame_size() -> None:
     class Off(Matte):
         VIEW_WEIGHT = 0.0
 
-    class Zoom(Matte):
-        ZOOM = 0.9
+    class NoZoom(Matte):
+        ZOOM = 1.0
 
-    base = Matte(w, h)(rgb)
-    for variant in (Off, Zoom):
-        b = variant(w, h)(rgb)
-        assert b.shape == (h, w) and not np.array_equal(b, base), variant.__name__
+    b = Off(w, h)(rgb)
+    assert b.shape == (h, w) and not np.array_equal(b, Matte(w, h)(rgb))
+    assert np.array_equal(NoZoom(w, h)(rgb), Matte(w, h)(rgb))  # the default has no 0.9× crop
+    b = NoZoom(w, h, quality="best")(rgb)
+    assert b.shape == (h, w) and not np.array_equal(b, Matte(w, h, quality="best")(rgb))
 
 
 def test_still_picture_holds_part_of_the_last_alpha_and_a_changed_one_does_not() -> None:

@@ -228,9 +228,10 @@ class Matte:
     STEADY_GAIN = 3.0
     #: Tile size of the full-resolution edge step's search for the edge band.
     TILE = 32
-    #: The closer second look's crop, as a share of the frame's sides (``_zoomed``);
-    #: 1 turns it off (it does: the close view below replaced it).
-    ZOOM = 1.0
+    #: The closer second look's crop, as a share of the frame's sides (``_zoomed``), at
+    #: best quality only (the default's model call went to the close view below); 1 turns
+    #: it off. With the close view, best quality's median MAD 7.42 → 7.32, mean 11.3 → 10.7.
+    ZOOM = 0.9
     #: The close view (``_close_view``): the crop's margin around the people's box, as a
     #: share of its size (negative: cut in), and the view's weight; 0 turns it off.
     VIEW_MARGIN = -0.05
@@ -285,9 +286,11 @@ class Matte:
         errors that depend on where things are (a post behind one ear) differ between the two
         and halve. (The default did that too until the close view, ``_close_view``, took its
         model call: with both, median MAD 7.51 but ≈ 5 ms more a frame at 720p, which the
-        real-time budget had not got; the close view alone 7.64.) Then, if ``ZOOM`` < 1,
-        averaged with its mask of a 0.9× crop (``_zoomed``)."""
-        mask = self._both_ways(self.seg, small) if self.quality == "best" else self.seg(small)
+        real-time budget had not got; the close view alone 7.64.) At best quality, then
+        averaged with its mask of a ``ZOOM`` crop (``_zoomed``)."""
+        if self.quality != "best":
+            return self.seg(small)
+        mask = self._both_ways(self.seg, small)
         return self._zoomed(rgb, mask) if self.ZOOM < 1 else mask
 
     def _zoomed(
@@ -334,15 +337,16 @@ class Matte:
     def _close_view(self, rgb: np.ndarray, mask: np.ndarray, p: np.ndarray) -> np.ndarray:
         """The general model's view of a square crop around the people (``close_view``),
         averaged into the upsampled mask at the guide's size; mirrored too at best quality.
-        On the RVM reference (six shots, 100 frames each), in place of the 0.9× crop
-        (``_zoomed``, now off) and of the mirrored whole-frame pass: median alpha MAD 7.95 →
-        7.64, mean 17.3 → 14.8 (two men in suits 64 → 51), for the same CPU time; best
-        quality (with the mirrored passes) 7.75 → 7.42, mean 11.8 → 11.3. Put back at the
-        model's size instead, as ``_zoomed`` does, it gained next to nothing. A tighter crop
-        did better than a looser one (the view mirrored in the default: box −5 %: 7.51,
-        ±0: 7.58, +5 %: 7.64 with the 0.9× crop on too; +15 %: 7.95 without), a higher
-        weight no better (0.7: 7.54), the landscape model on the crop worse (8.55),
-        several crops averaged no better than one (7.74–7.76)."""
+        On the RVM reference (six shots, 100 frames each), in the default in place of
+        the 0.9× crop (``_zoomed``, now at best quality only) and of the mirrored
+        whole-frame pass: median alpha MAD 7.95 → 7.64, mean 17.3 → 14.8 (two men in
+        suits 64 → 51), for the same CPU time; best quality (with the mirrored passes,
+        without the 0.9× crop) 7.75 → 7.42, mean 11.8 → 11.3; with it too, 7.32 and 10.7.
+        Put back at the model's size instead, as ``_zoomed`` does, it gained next to
+        nothing. A tighter crop did better than a looser one (the view mirrored in the
+        default: box −5 %: 7.51, ±0: 7.58, +5 %: 7.64 with the 0.9× crop on too; +15 %:
+        7.95 without), a higher weight no better (0.7: 7.54), the landscape model on the
+        crop worse (8.55), several crops averaged no better than one (7.74–7.76)."""
         if self.VIEW_WEIGHT <= 0:
             return p
         src = self._half if self._half is not None else rgb

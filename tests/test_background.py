@@ -475,9 +475,10 @@ def test_closer_view_is_put_back_where_it_was_cut_from() -> None:
     assert np.array_equal(downscale(rgb, seg.w, seg.h), small)
 
 
-def test_closer_view_runs_in_both_qualities_and_keeps_the_frame_size() -> None:
-    """The real model with the closer view, on a real frame: the alpha is the frame's size,
-    the person is found, and the zoom can be turned off (``ZOOM = 1``)."""
+def test_closer_views_run_in_both_qualities_and_keep_the_frame_size() -> None:
+    """The real model with the close view, on a real frame: the alpha is the frame's size,
+    the person is found, and the view can be turned off (``VIEW_WEIGHT = 0``), and best
+    quality's 0.9× crop (``ZOOM = 1``); each changes the alpha."""
     from nemo_widgets.engine.vision.matte import Matte
 
     rgb = frame_at(sample_path("webcam"), 0.5)
@@ -487,10 +488,16 @@ def test_closer_view_runs_in_both_qualities_and_keeps_the_frame_size() -> None:
         assert a.shape == (h, w) and 0.15 < a.mean() < 0.8, quality
 
     class Off(Matte):
+        VIEW_WEIGHT = 0.0
+
+    class NoZoom(Matte):
         ZOOM = 1.0
 
     b = Off(w, h)(rgb)
     assert b.shape == (h, w) and not np.array_equal(b, Matte(w, h)(rgb))
+    assert np.array_equal(NoZoom(w, h)(rgb), Matte(w, h)(rgb))  # the default has no 0.9× crop
+    b = NoZoom(w, h, quality="best")(rgb)
+    assert b.shape == (h, w) and not np.array_equal(b, Matte(w, h, quality="best")(rgb))
 
 
 def test_still_picture_holds_part_of_the_last_alpha_and_a_changed_one_does_not() -> None:
@@ -556,3 +563,61 @@ def test_near_square_frames_get_the_general_model(size: tuple[int, int], landsca
         (256, 144),
         (256, 256),
     }
+
+
+def test_square_box_is_the_people_box_widened_to_the_model_and_kept_in_the_frame() -> None:
+    """``square_box``: the box of the mask (scaled to the frame), cut in or grown by the
+    margin, widened along its short side to the model's aspect, shifted into the frame, and
+    cut by the frame where larger; nobody → None."""
+    from nemo_widgets.engine.vision.person_view import square_box
+
+    mask = np.zeros((144, 256), np.float32)
+    mask[36:108, 64:96] = 1  # a tall box: 32 × 72 model pixels
+    x0, y0, x1, y1 = square_box(mask, 1280, 720, 0.0, 1.0)  # type: ignore[misc]
+    assert (y0, y1) == (180, 540)  # 72 model rows × 5 = 360 frame rows
+    assert x1 - x0 == 360 and (x0 + x1) / 2 == 400  # widened about the box's centre
+    cut = square_box(mask, 1280, 720, -0.05, 1.0)
+    assert cut is not None and cut[3] - cut[1] == 324  # 5 % cut in at top and bottom
+    corner = np.zeros((144, 256), np.float32)
+    corner[0:100, 0:20] = 1  # at the frame's edge: shifted in, not cut
+    x0, y0, x1, y1 = square_box(corner, 1280, 720, 0.0, 1.0)  # type: ignore[misc]
+    assert (x0, y0) == (0, 0) and x1 - x0 == y1 - y0 == 500
+    tall = np.zeros((144, 256), np.float32)
+    tall[:, 100:140] = 1  # the frame's full height: grown 10 % a side, then cut by it
+    x0, y0, x1, y1 = square_box(tall, 1280, 720, 0.1, 1.0)  # type: ignore[misc]
+    assert (y0, y1) == (0, 720) and x1 - x0 == 864  # as wide as the grown height
+    assert square_box(np.zeros((144, 256), np.float32), 1280, 720, 0.0, 1.0) is None
+
+
+def test_close_view_lands_where_it_was_cut_from_and_does_not_invent_people() -> None:
+    """``close_view``: the crop's mask, seen at the model's size, lands on the same pixels
+    of the guide-sized mask (a view placed one guide pixel off fails the bound), and what it
+    sees where the whole frame saw nobody (a second red blob) is not added."""
+    import cv2
+
+    from nemo_widgets.engine.vision.person_view import close_view
+    from nemo_widgets.video_io import downscale
+
+    w, h, gw, gh = 1280, 720, 640, 360
+    rgb = np.zeros((h, w, 3), np.uint8)
+    cv2.circle(rgb, (420, 330), 150, (255, 0, 0), -1, lineType=cv2.LINE_AA)
+    seg = _RedIsPerson(256, 256)
+    coarse = _RedIsPerson(256, 144)(downscale(rgb, 256, 144))
+    truth = _RedIsPerson(gw, gh)(downscale(rgb, gw, gh))  # the disc at the guide's size
+    p = cv2.resize(coarse, (gw, gh), interpolation=cv2.INTER_LINEAR)
+    got = close_view(seg, rgb, coarse, p, margin=0.0, weight=1.0, mirror=True)
+    assert seg.seen == [(256, 256)] * 2  # the crop and its mirror, at the model's size
+    edge = cv2.dilate(((truth > 0.02) & (truth < 0.98)).astype(np.uint8), np.ones((3, 3))) > 0
+    # The view sees the disc at 300 px → 256: sharper than the 144-row mask upsampled.
+    assert np.abs(got - truth)[edge].mean() < 0.6 * np.abs(p - truth)[edge].mean()
+    shifted = np.roll(got, 1, axis=1)
+    assert np.abs(got - truth)[edge].mean() < 0.6 * np.abs(shifted - truth)[edge].mean()
+
+    blob = rgb.copy()
+    cv2.circle(blob, (620, 330), 40, (255, 0, 0), -1)  # inside the crop, beside the disc
+    got = close_view(_RedIsPerson(256, 256), blob, coarse, p, margin=0.0, weight=1.0, mirror=False)
+    assert got[330 * gh // h, 620 * gw // w] == 0  # not invented
+    assert got.max() > 0.9
+    nobody = np.zeros((144, 256), np.float32)
+    q = np.zeros((gh, gw), np.float32)
+    assert close_view(seg, rgb, nobody, q, margin=0.0, weight=1.0, mirror=False) is q

@@ -1,10 +1,11 @@
 """Background replacement on real footage, streaming, in real time on two CPU cores.
 
 Per frame (see VIDEO-AI.md), the matte (``vision/matte.py``):
-1. segment people at low resolution (MediaPipe selfie, 256x256 or 144x256, with a mirrored
-   second pass; ``matte_quality="best"`` averages in the other model too);
+1. segment people at low resolution (MediaPipe selfie, 256x256 or 144x256;
+   ``matte_quality="best"`` adds a mirrored pass and averages in the other model too);
 2. temporal stability: blend with the previous mask moved by the person's motion, weighted by
    uncertainty — pixels near 0.5 lean on history, confident pixels follow the new frame;
+   then a close view (the 256x256 model on a square crop around the people) averaged in;
 3. a colour model of person and background (what the mask is sure of) moves uncertain pixels;
 4. full-resolution edges with a fast colour guided filter (box filters at 1/4 scale);
 then here: edge pixels get the person's own colour (blur-fusion foreground estimate), so no

@@ -58,6 +58,18 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
         return [c]
     if len(parts) == 2 and (side := end_remark(parts[0])) and at_end(parts[1], side):
         return parts  # "开头太拖了 剪掉2秒"
+    said = [p for p in parts if not _COMPLAINT.fullmatch(p)]
+    if len(said) == 1 < len(parts):
+        # "BGM删了吧 太吵": the complaint is why, the other part is what to do; "音乐太吵了
+        # 删掉吧": and it names what the other part acts on
+        thing = next((m[1] for p in parts if (m := _COMPLAINT.fullmatch(p)) and m[1]), "")
+        tries = [(what, read(what)) for what in dict.fromkeys((thing + said[0], said[0]))]
+        for what, r in tries:
+            if _good(r):
+                return [what]
+        for what, r in tries:
+            if r and r[0].tool == "clarify" and r[0].why != "unknown":
+                return [what]  # the question what to do raises ("换一首": which one?)
     negated = [bool(lx.NEGATION.search(p)) for p in parts]
     if any(negated[:-1]) and not negated[-1]:
         return parts  # "不要删音乐 静音就好": declined, then done
@@ -77,6 +89,12 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
     if any(a == b for i, a in enumerate(steps) for b in steps[i + 1 :]) or pieces == _key(read(c)):
         return [c]  # the same step twice, or the whole says it already ("标题换成黑色 放中间")
     return parts
+
+
+#: a loudness complaint said on its own, after or before what to do about it
+_COMPLAINT = re.compile(
+    r"(?:这首|这个|它)?(音乐|背景音乐|BGM|bgm|配乐)?(?:太|好|有点)?(?:吵|响|大声)(?:死)?了?[吧啊呀啦]*"
+)
 
 
 def _good(steps: list[Step] | None) -> bool:
@@ -185,9 +203,23 @@ def join_points(clauses: list[str]) -> list[str]:
             out[-1] = f"{out[-1]} and {c.strip()}"
         elif out and _POINT.fullmatch(out[-1].strip()) and _SPLIT_VERB.search(c):
             out[-1] = f"{out[-1].strip()}和{c.strip()}"
+        elif out and (m := _ONLY_SPAN.match(c.strip())) and not _CUTS.search(out[-1]):
+            # "2x speed but just for the first 5 seconds", "blur the background, but only from
+            # 5 to 10 s": the span limits the edit before it (never a trim of its own)
+            out[-1] = f"{out[-1]} {c.strip()[m.end('only') :].strip()}"
         else:
             out.append(c)
     return out
+
+
+#: a clause that only limits the one before to a span: "(but) only for the first 5 seconds"
+_ONLY_SPAN = re.compile(
+    r"(?P<only>(?:but\s+)?(?:only|just))\s+(?=(?:for\s+|in\s+|during\s+|over\s+|on\s+)?(?:the\s+)?"
+    r"(?:first|last|final|opening|closing|end|ending|beginning|start|middle|intro|outro|from\s|"
+    r"between\s|\d))"
+)
+#: the edits whose own words are spans
+_CUTS = re.compile(r"\b(?:trim|cut|keep|chop|split|shorten|crop|delete|remove|lose|drop)\b")
 
 
 _OPINION = (

@@ -344,6 +344,12 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         r"\b(?:a )?couple(?: of)? (seconds?|secs?)\b", r"2 \1", t
     )  # "the first couple seconds"
     t = re.sub(r"\btwice as slow\b", "half speed", t)  # never "twice" = 2x faster
+    # "quadruple speed", "fivefold": multiples past triple, as the factor they name
+    t = re.sub(
+        r"\b(?:(quadruple|fourfold|4-?fold)|(quintuple|fivefold|5-?fold))\b",
+        lambda m: "4 times" if m[1] else "5 times",
+        t,
+    )
     t = re.sub(r"\b(\d+(?:\.\d+)?) times as slow\b", r"\1 times slower", t)
     # "the last for seconds", "first to secs": a number word typed as its sound-alike, where
     # only a number can stand (between first/last and a time unit)

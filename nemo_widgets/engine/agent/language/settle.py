@@ -33,17 +33,19 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
         ]
     _one_level(u)
     _one_undo(u, clauses, raw)
-    if any(st.tool == "replace_music" for st in u.steps) and re.search(r"太|\btoo\b|\bso\b", raw):
-        # "lofi太吵了，换upbeat": the complaint is why the song goes, not a volume change
+    if _music_goes(u.steps) and re.search(r"太|吵|\btoo\b|\bso\b", raw):
+        # "lofi太吵了，换upbeat", "BGM删了吧 太吵", "get rid of the music, it's too loud": the
+        # complaint is why the song goes (or falls silent), not one more volume change
         u.steps = [
             st
             for st in u.steps
             if not (
                 st.tool == "set_volume"
-                and st.args.get("target") == "music"
-                and "relative" in st.args
+                and st.args.get("relative") == "down"
+                and (st.args.get("target") == "music" or not _VOICE.search(raw))
             )
         ]
+    _one_fade(u, clauses)
     if any(st.tool not in NO_CHANGE for st in u.steps):
         u.steps = [st for st in u.steps if st.tool != "help"]  # "我是新手，帮我剪掉前5秒"
     helps = [st for st in u.steps if st.tool == "help"]
@@ -164,3 +166,43 @@ def _one_undo(u: Any, clauses: list[str], raw: str) -> None:
         and not _COUNTED.search(raw)
     ):
         u.steps = undos[:1]
+
+
+def _music_goes(steps: list[Step]) -> bool:
+    """The music is removed, replaced or silenced by one of ``steps``."""
+    return any(
+        st.tool in ("replace_music", "remove_music")
+        or (st.tool == "mute" and st.args.get("target") in ("music", "all"))
+        for st in steps
+    )
+
+
+#: the clip's own sound, named
+_VOICE = re.compile(
+    r"原声|人声|说话|环境声|噪音|\b(?:voice|voices|talking|speech|original (?:sound|audio)|noise|"
+    r"video'?s? (?:sound|audio))\b"
+)
+
+
+#: a clause that only says "fade out" / "淡出", with nothing of what or how long
+_BARE_FADE = re.compile(
+    r"(?:(?:then\s+|and\s+)?fade\s+(?:it\s+|that\s+)?(?:out|in)|(?:然后|再)?(?:淡出|淡入|渐隐|渐显))"
+    r"[吧了一下]*"
+)
+
+
+def _one_fade(u: Any, clauses: list[str]) -> None:
+    """ "声音最后慢慢变小 淡出": the bare "fade out" names the fade the clause before described
+    (the sound's), not a second one of picture and sound."""
+    fades = [st for st in u.steps if st.tool == "fade"]
+    if (
+        len(fades) != 2
+        or len(clauses) != 2
+        or fades[0].args.get("direction") != fades[1].args.get("direction")
+    ):
+        return
+    if not _BARE_FADE.fullmatch(clauses[1].strip(" .!,。！，").lower()):
+        return
+    first, bare = fades
+    if bare.args.get("target") == "both" and first.args.get("target") != "both":
+        u.steps = [st for st in u.steps if st is not bare]

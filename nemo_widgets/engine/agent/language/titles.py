@@ -15,6 +15,9 @@ from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_rang
 _SLOTS_AFTER = re.compile(
     r"(?:\s+(?:at|from|for|starting at|until|till|to)\s+(?:the\s+)?(?:\d+:\d+(?:\.\d+)?|"
     r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b)(?:\s*mark)?|"
+    # "… for the first 3 seconds", "… during the last five secs"
+    r"\s+(?:for|during|in|over)\s+(?:the\s+)?(?:first|last|final|opening)\s+"
+    r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:s|secs?|seconds?)\b|"
     r"\s*(?:持续|在|从)\s*\d+(?:\.\d+)?\s*秒(?:钟|开始|处)?)+\s*$"
 )
 
@@ -111,7 +114,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     says = re.search(
         r"\b(?:saying|that says|which says|that reads|reading|with the words)\s+(.+?)"
         r"(?:\s+(?:for|at|from|on|in|until)\s+(?:the\s+)?(?:\d|top|bottom|middle|cent|start|"
-        r"beginning|end|screen|video|clip)|$)",
+        r"beginning|end|screen|video|clip|(?:first|last|final|opening)\s+(?:\d|\w+\s+sec))|$)",
         t,
     )
     zh_says = re.search(r"(?:标题|字幕)(?:就|上)?写(?!上)", t) and not s.titles  # "标题写 你好"

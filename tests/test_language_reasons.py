@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from nemo_widgets.engine.agent import plan
-from tests.test_language_families import BARE, EDIT_TOOLS, FULL, SONGS, check
+from tests.test_language_families import BARE, EDIT_TOOLS, FULL, SONGS, TITLED, check
 
 FAMILIES = [
     # a complaint is why the music goes, not one more volume change
@@ -49,6 +49,31 @@ FAMILIES = [
     ),
     ("add a title saying First Day", BARE, [("add_title", {"text": "First Day"})]),
     ("trim it, only the first 5 seconds", BARE, [("trim", {"start": 0.0, "end": 5.0})]),
+    # halving the speed is of the speed it has
+    ("halve the speed", BARE, [("set_speed", {"relative": 0.5})]),
+    ("速度减半", BARE, [("set_speed", {"relative": 0.5})]),
+    ("give it a half-second fade in", BARE, [("fade", {"direction": "in", "duration": 0.5})]),
+    # what is wanted, then what must stay as it is (a space between, in Chinese)
+    ("音乐调小 原声不要动", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("竖屏9:16 上下留黑边就行 别裁掉", BARE, [("set_aspect", {"ratio": "9:16", "fit": "fit"})]),
+    ("剪掉前5秒 别动音乐", FULL, [("trim", {"start": 5.0})]),
+    ("标题改成红色 位置不要动", TITLED, [("edit_title", {"color": "red"})]),
+    # "最后导出" after a step is one more step, not the only one
+    (
+        "改成1:1 最后导出",
+        BARE,
+        [("set_aspect", {"ratio": "1:1"}), ("export", {})],
+    ),
+    (
+        "先把背景虚化 再改成1:1 最后导出",
+        BARE,
+        [
+            ("replace_background", {"mode": "blur"}),
+            ("set_aspect", {"ratio": "1:1"}),
+            ("export", {}),
+        ],
+    ),
+    ("最后5秒剪掉", BARE, [("trim", {"start": 0.0, "end": 25.0})]),
 ]
 
 

@@ -73,6 +73,8 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
     negated = [bool(lx.NEGATION.search(p)) for p in parts]
     if any(negated[:-1]) and not negated[-1]:
         return parts  # "不要删音乐 静音就好": declined, then done
+    if len(parts) == 2 and negated == [False, True] and _good(read(parts[0])):
+        return parts  # "音乐调小 原声不要动", "竖屏9:16 别裁掉": done, then what is not wanted
     if any(negated):
         return [c]
     parts = _grouped(parts, read)  # "背景虚化 加标题 新品": the title's words go with it

@@ -386,6 +386,8 @@ def speed(t: str, s: Session) -> Step | None:
     )
     if mto and 0.1 <= (f := float(next(g for g in mto.groups() if g))) <= 8:
         return Step("set_speed", {"factor": f, **extra})
+    if re.search(r"\bhalve\b|\bhalved\b|速度减半|(?:再|又)?慢一半|慢一倍", t):
+        return Step("set_speed", {"relative": 0.5, **extra})  # "halve the speed": of what it is
     if mp:
         p = float(mp.group(1)) / 100
         return Step("set_speed", {"relative": round(1 - p if slower else 1 + p, 4), **extra})

@@ -336,6 +336,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"第\s*(\d+(?:\.\d+)?)\s*秒", r"\1秒", t)
     t = re.sub(r"\bpls\b|\bplz\b", "please", t)
     t = re.sub(r"\bhalf (?:a|of a) (second|sec)\b", r"0.5 \1", t)  # "half a second fade-in"
+    t = re.sub(r"\bhalf[- ](second|sec)\b", r"0.5-\1", t)  # "a half-second fade in"
     t = re.sub(r"(\d+)\s*分(?:钟)?半(?:钟)?", r"\1分30秒", t)  # 两分半 = 2 min 30 s
     t = re.sub(r"(\d+)\s*秒(?:钟)?半", r"\1.5秒", t)  # 两秒半 = 2.5 s
     t = re.sub(r"\bthru\b", "through", t)

@@ -336,12 +336,11 @@ def speed(t: str, s: Session) -> Step | None:
         t,
     ):
         # "speed up the second half": speed is per clip; a part of one would be a wrong edit
-        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or t))
-        reason = (
-            "速度只能按整个片段改。先在那一秒分割（如“在15秒处分割”），再说“第2个片段加快”。"
-            if zh
-            else "Speed changes apply to whole clips. Split first (e.g. “split at 0:15”), then "
-            "say “make clip 2 faster”."
+        reason = s.in_their_language(
+            t,
+            "Speed changes apply to whole clips. Split first (e.g. “split at 0:15”), then "
+            "say “make clip 2 faster”.",
+            "速度只能按整个片段改。先在那一秒分割（如“在15秒处分割”），再说“第2个片段加快”。",
         )
         return Step("decline", {"reason": reason}, why="part_speed")
     if re.search(r"(?:快|加快|加速|提速)了?\s*1\s*倍", t):

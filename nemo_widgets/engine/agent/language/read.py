@@ -74,12 +74,11 @@ def _title_not_video(c: str, steps: list[Step], s: Session) -> list[Step]:
     out = []
     for st in steps:
         if st.tool in ("fade", "set_speed"):
-            zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
-            reason = (
-                "标题不能单独淡入淡出或变速（只能改整个视频），所以没有修改。"
-                if zh
-                else "A title can't fade or change speed on its own here (only the whole video "
-                "can), so nothing was changed."
+            reason = s.in_their_language(
+                c,
+                "A title can't fade or change speed on its own here (only the whole video "
+                "can), so nothing was changed.",
+                "标题不能单独淡入淡出或变速（只能改整个视频），所以没有修改。",
             )
             st = Step("decline", {"reason": reason}, why="unsupported")
         out.append(st)
@@ -140,12 +139,11 @@ def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
     ):
         # "mute the second clip", "第一个片段静音": the sound and the look are the project's,
         # one clip of several cannot take them alone
-        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
-        reason = (
-            "声音、淡入淡出和画面设置是整个项目的，不能只改其中一个片段，所以没有修改。"
-            if zh
-            else "Sound, fades and the picture's settings apply to the whole project, not to one "
-            "clip of several, so nothing was changed."
+        reason = s.in_their_language(
+            c,
+            "Sound, fades and the picture's settings apply to the whole project, not to one "
+            "clip of several, so nothing was changed.",
+            "声音、淡入淡出和画面设置是整个项目的，不能只改其中一个片段，所以没有修改。",
         )
         return [
             Step("decline", {"reason": reason}, why="part_only") if st.tool in _PER_PROJECT else st
@@ -182,12 +180,11 @@ def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
         ):
             # "trim the music to 10 seconds", "音乐从10秒开始": the span is the music's (or the
             # title's), never the video's; only the whole timeline is cut here
-            zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
-            reason = (
-                "音乐和标题跟着整个视频走，不能单独剪，所以没有修改。"
-                if zh
-                else "The music and the title follow the whole video; they can't be trimmed or "
-                "moved on their own here, so nothing was changed."
+            reason = s.in_their_language(
+                c,
+                "The music and the title follow the whole video; they can't be trimmed or "
+                "moved on their own here, so nothing was changed.",
+                "音乐和标题跟着整个视频走，不能单独剪，所以没有修改。",
             )
             out.append(Step("decline", {"reason": reason}, why="part_only"))
             continue
@@ -195,19 +192,18 @@ def _whole_only(c: str, steps: list[Step], s: Session) -> list[Step]:
         if span is None or name is None or (st.tool == "set_speed" and "clip" in st.args):
             out.append(st)
             continue
-        zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or c))
-        reason = (
-            f"{name[1]}只能改整个视频，不能只改其中一段，所以没有修改。"
-            if zh
-            else f"{name[0][0].upper() + name[0][1:]} applies to the whole video, not to a "
-            "part of it, so nothing was changed."
+        reason = s.in_their_language(
+            c,
+            f"{name[0][0].upper() + name[0][1:]} applies to the whole video, not to a "
+            "part of it, so nothing was changed.",
+            f"{name[1]}只能改整个视频，不能只改其中一段，所以没有修改。",
         )
         if st.tool == "set_speed" and span[0] > 0:
-            reason += (
-                f"要只改一段，先分割（如“在{span[0]:g}秒处分割”），再说“第2个片段加快”。"
-                if zh
-                else f" To change one part, split first (e.g. “split at {span[0]:g}s”), then "
-                "say “make clip 2 faster”."
+            reason += s.in_their_language(
+                c,
+                f" To change one part, split first (e.g. “split at {span[0]:g}s”), then "
+                "say “make clip 2 faster”.",
+                f"要只改一段，先分割（如“在{span[0]:g}秒处分割”），再说“第2个片段加快”。",
             )
         out.append(Step("decline", {"reason": reason}, why="part_only"))
     return out

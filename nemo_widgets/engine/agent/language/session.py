@@ -29,6 +29,10 @@ class Session:
     raw: str = ""  # the instruction as typed, for the case of free text
     undo: list[Any] = field(default_factory=list)  # drafts an undo brings back, newest first
 
+    def in_their_language(self, clause: str, en: str, zh: str) -> str:
+        """``zh`` when the instruction (or, without one, ``clause``) is written in Chinese."""
+        return zh if re.search(r"[\u4e00-\u9fff]", self.raw or clause) else en
+
     def raw_case(self, words: str) -> str:
         """``words`` (from the lower-cased text) as the user typed them."""
         i = self.raw.lower().find(words)

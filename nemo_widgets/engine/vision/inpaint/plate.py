@@ -144,7 +144,7 @@ def analyse(
     *,
     check: Callable[[], None] = lambda: None,
     progress: Callable[[float], None] = lambda p: None,
-    motion_width: int = 640,
+    motion_width: int = 960,
     max_samples: int = 40,
     local_flow: bool = True,
     stack_bytes: int = 300 << 20,
@@ -153,10 +153,7 @@ def analyse(
 ) -> Analysis:
     """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot
     (one pass when ``known`` says where the shots and the holes are). ``local_flow=False``
-    keeps to homographies even where the scene shows parallax (for comparison).
-    ``motion_width``: the camera's motion is found on frames scaled to this width (640: at
-    1080p as good as 960 on the synthetic pan and parallax cells, and a third of the
-    removal's analysis time). ``cache``:
+    keeps to homographies even where the scene shows parallax (for comparison). ``cache``:
     the source's frames as an earlier pass decoded them (a whole :class:`FrameCache`), read
     instead of decoding ``src`` again. The camera's motion is found on a thread of its own,
     beside the decode and the masks."""

@@ -7,6 +7,7 @@ per-frame Telea and keep the street's texture. Walking through, what was seen mu
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -104,6 +105,21 @@ def test_box_left_on_the_road_is_filled_with_road_not_a_smear(tmp_path: Path, st
     assert 0.6 <= tex <= 1.5 and tex > tex_telea + 0.15, (tex, tex_telea)
 
 
+def _moving_filler(tmp_path: Path, case: Case) -> Callable[[str], list[np.ndarray]]:
+    """``case`` written to a clip; the returned call fills it (into ``tmp_path / name``) with
+    each frame's hole grown as the engine grows a moving object's mask, and reads it back."""
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11))  # the moving-object edge grow
+    holes = [cv2.dilate(case.footprint(t).astype(np.uint8), k) > 0 for t in range(len(case.frames))]
+    src = write_frames(tmp_path / "src.mp4", case.frames, crf=12)
+
+    def fill(name: str) -> list[np.ndarray]:
+        inpaint_video(src, tmp_path / name, lambda i, rgb: holes[i])
+        with av.open(str(tmp_path / name)) as c:
+            return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+    return fill
+
+
 def test_person_walking_past_is_filled_from_what_was_seen(tmp_path: Path, street, person) -> None:
     case = composite("walking", "", street, person, foot=(150, 262), height=120, dx=8.0)
     out, _ = _fill(tmp_path, case)
@@ -123,15 +139,7 @@ def test_walker_on_a_creeping_camera_is_filled_from_frames_lined_up(
 
     street = read_clip(sample_path("bikes"), 137, 40)
     case = composite("walking", "", street, person, foot=(120, 262), height=120, dx=6.0)
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11))  # the moving-object edge grow
-    holes = [cv2.dilate(case.footprint(t).astype(np.uint8), k) > 0 for t in range(len(case.frames))]
-    src = write_frames(tmp_path / "src.mp4", case.frames, crf=12)
-
-    def fill(name: str) -> list[np.ndarray]:
-        inpaint_video(src, tmp_path / name, lambda i, rgb: holes[i])
-        with av.open(str(tmp_path / name)) as c:
-            return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
-
+    fill = _moving_filler(tmp_path, case)
     ours = _psnr(fill("ours.mp4"), case)
     with monkeypatch.context() as m:
         m.setattr(stack, "drift", lambda frames, valid: None)
@@ -157,15 +165,7 @@ def test_motorbike_riding_past_keeps_what_passed_behind_it_out(tmp_path: Path) -
     bike = grabcut_cutout(img, CUTS["motorcycle"])
     street = read_clip(sample_path("bikes"), 137, 40)
     case = composite("riding", "", street, bike, foot=(90, 268), height=100, dx=6.0)
-    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11))  # the moving-object edge grow
-    holes = [cv2.dilate(case.footprint(t).astype(np.uint8), k) > 0 for t in range(len(case.frames))]
-    src = write_frames(tmp_path / "src.mp4", case.frames, crf=12)
-
-    def fill(name: str) -> list[np.ndarray]:
-        inpaint_video(src, tmp_path / name, lambda i, rgb: holes[i])
-        with av.open(str(tmp_path / name)) as c:
-            return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
-
+    fill = _moving_filler(tmp_path, case)
     ours = _psnr(fill("ours.mp4"), case)
     blend = functools.partialmethod(stack.Stack.plate, disagree=float("inf"))
     with pytest.MonkeyPatch.context() as m:

@@ -397,12 +397,11 @@ def _split_points(c: str, s: Session) -> list[Step] | None:
 
 def _split_outside(at: float, s: Session) -> Step:
     """A split past the end: say so, change nothing."""
-    zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or ""))
-    reason = (
-        f"视频只有 {s.total:.1f} 秒，没有第 {at:g} 秒可以分割，所以没有修改。"
-        if zh
-        else f"The video is only {s.total:.1f} s long, so there is no {at:g} s to split at; "
-        "nothing was changed."
+    reason = s.in_their_language(
+        "",
+        f"The video is only {s.total:.1f} s long, so there is no {at:g} s to split at; "
+        "nothing was changed.",
+        f"视频只有 {s.total:.1f} 秒，没有第 {at:g} 秒可以分割，所以没有修改。",
     )
     return Step("decline", {"reason": reason}, why="out_of_range")
 

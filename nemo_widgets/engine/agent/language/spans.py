@@ -218,12 +218,11 @@ def out_of_range(a: float, b: float | None, s: Session) -> Step:
     """A span past the end of the video: say so and change nothing (never a clamped edit)."""
     end = "the end" if b is None else f"{b:g} s"
     end_zh = "结尾" if b is None else f"{b:g} 秒"
-    zh = bool(re.search(r"[\u4e00-\u9fff]", s.raw or ""))
-    reason = (
-        f"视频只有 {s.total:.1f} 秒，{a:g} 秒到{end_zh}超出了视频长度，所以没有修改。"
-        if zh
-        else f"The video is only {s.total:.1f} s long, so {a:g} s to {end} is outside it; "
-        "nothing was changed. Which part of it do you mean?"
+    reason = s.in_their_language(
+        "",
+        f"The video is only {s.total:.1f} s long, so {a:g} s to {end} is outside it; "
+        "nothing was changed. Which part of it do you mean?",
+        f"视频只有 {s.total:.1f} 秒，{a:g} 秒到{end_zh}超出了视频长度，所以没有修改。",
     )
     return Step("decline", {"reason": reason}, why="out_of_range")
 

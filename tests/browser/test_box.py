@@ -114,9 +114,17 @@ def test_the_box_drawn_is_the_box_used(lab: Lab, browser: object, front_end: str
         prompt.fill("add the title 'Box' for 1 second")
         prompt.press("Enter")
         page.wait_for_selector(".nemo-text:has-text('Added the title')", timeout=60_000)
-        got = ast.literal_eval(
-            kernel_eval(page, lab, "(studio.controller.state.get('selection') or {}).get('box')")
-        )
+        # The reply streams in before the run ends and the Studio re-reads the session's state:
+        # ask until that state has arrived (or give up after 20 s).
+        for _ in range(40):
+            got = ast.literal_eval(
+                kernel_eval(
+                    page, lab, "(studio.controller.state.get('selection') or {}).get('box')"
+                )
+            )
+            if got is not None:
+                break
+            page.wait_for_timeout(500)
         want = [BOXED[0] / W, BOXED[1] / H, BOXED[2] / W, BOXED[3] / H]
         assert got is not None, "no box reached the engine"
         assert np.allclose(got, want, atol=0.01), (got, want)

@@ -5,7 +5,8 @@ Sync and async twins share method names: :class:`NemoClient` / :class:`AsyncNemo
 The client never imports the engine; :func:`nemo_widgets.connect` picks a backend.
 """
 
-from nemo_widgets.client._async_client import AsyncNemoClient, AsyncRunStream, AsyncSession
+from nemo_widgets.client._async_client import AsyncNemoClient, AsyncSession
+from nemo_widgets.client._async_stream import AsyncRunStream
 from nemo_widgets.client._auth import Identity, mask
 from nemo_widgets.client._base import (
     Balance,
@@ -17,7 +18,7 @@ from nemo_widgets.client._base import (
     Settings,
     UploadedFile,
 )
-from nemo_widgets.client._client import NemoClient, RunStream, Session
+from nemo_widgets.client._client import NemoClient, Session
 from nemo_widgets.client._errors import (
     AgentRunError,
     APIConnectionError,
@@ -50,6 +51,7 @@ from nemo_widgets.client._events import (
     ToolResult,
 )
 from nemo_widgets.client._intents import Action, Intent, gui_actions, route
+from nemo_widgets.client._stream import RunStream
 
 __all__ = [
     "APIConnectionError",

@@ -220,6 +220,17 @@ class RunResult:
         p.text(repr(self))
 
 
+def run_body(session_id: str, message: str, state_delta: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``/run_sse`` request body: one user message, with the state it brings (if any)."""
+    return {
+        "app_name": C.APP_NAME,
+        "user_id": "me",
+        "session_id": session_id,
+        "new_message": {"role": "user", "parts": [{"text": message}]},
+        **({"state_delta": state_delta} if state_delta else {}),
+    }
+
+
 def needs_state(a: Any, dropped: bool) -> bool:
     """After a run: read the state when something changed but the events don't say what."""
     changed = bool(a.state_delta) or bool(a.tool_calls) or dropped

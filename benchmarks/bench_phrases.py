@@ -45,7 +45,7 @@ from nemo_widgets.draft import Draft
 from nemo_widgets.engine import edits, start
 from nemo_widgets.engine.agent.tools import ALIASES, TOOLS
 from nemo_widgets.engine.toolkit import ToolContext
-from nemo_widgets.engine.vision.labels import SYNONYMS, parse_target
+from nemo_widgets.engine.vision.labels import COLOURS, SYNONYMS, parse_target
 
 DATA = Path(__file__).with_name("phrases.jsonl")
 HEAVY = ("remove_object", "replace_background")
@@ -205,7 +205,7 @@ def arg_matches(key: str, want: Any, got: Any, total: float) -> bool:
             if re.search(r"[\u4e00-\u9fff]", w):
                 return _zh_phrase_matches(w, g, key == "target")
             if key == "target":
-                return bool(_words(w)) and _words(w) <= _words(g)
+                return (bool(_words(w)) and _words(w) <= _words(g)) or _same_thing(w, g)
         return False
     return want == got
 
@@ -232,6 +232,43 @@ def _zh_phrase_matches(want: str, got: str, thing: bool) -> bool:
             return False
         pos = i + len(part)
     return True
+
+
+#: Words that only say where, how or which kind: the parser reads these into qualifiers.
+_QUALIFIER_WORDS = {
+    "in", "on", "at", "with", "w", "wearing", "side", "frame", "shot", "video", "one", "ones",
+    "left", "right", "middle", "centre", "center", "background", "back", "foreground", "front",
+    "parked", "moving", "walking", "driving", "riding", "passing", "still", "stationary",
+    "far", "near", "close", "there", "is", "are", "who", "which", "to", "of",
+}  # fmt: skip
+
+
+def _same_thing(want: str, got: str) -> bool:
+    """Two English object phrases name the same thing in other words ("man in the red
+    jacket" / "dude in the red jacket", "woman in black coat on the right" / "woman wearing a
+    black coat on the right side of the frame"): the same kind (through the engine's synonym
+    table), every qualifier the expected one gives, and every other word it has (the
+    clothing, "small", "second", "behind the cyclist") said too."""
+    w, g = parse_target(want, want), parse_target(got, got)
+    if w.label is None or w.label != g.label:
+        return False
+    if any(getattr(w, q) is not None and getattr(w, q) != getattr(g, q) for q in _QUALIFIERS):
+        return False
+    kinds = {word for word, lab in SYNONYMS.items() if lab == w.label} | {w.label}
+    colours = set(COLOURS)
+    rest = {
+        x
+        for x in _words(want)
+        if x not in _QUALIFIER_WORDS
+        and x not in colours
+        and x.rstrip("s") not in kinds
+        and x not in kinds
+    }
+    have = _words(got) | {x.rstrip("s") for x in _words(got)}
+    return all(x in have or x.rstrip("s") in have for x in rest)
+
+
+_QUALIFIERS = ("colour", "side", "motion", "depth")
 
 
 def _object_matches(want: str, got: str) -> bool:

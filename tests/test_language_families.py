@@ -442,7 +442,10 @@ REASONS = [
     # "it" could be the title: ask; with no title, cut down or sped up to fit: ask too
     ("make it 5 seconds", TITLED, [("clarify", {})]),
     ("make it 5 seconds", BARE, [("clarify", {})]),
-    ("make it 5 seconds long", BARE, [("trim", {"start": 0.0, "end": 5.0})]),
+    # "long" says no more: two readings still (two held-out sets' writers both asked)
+    ("make it 5 seconds long", BARE, [("clarify", {})]),
+    ("make the video 15 seconds long", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    ("make it 15 seconds long by cutting the end", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
     # 请问 asks
     ("请问导出的视频是什么格式？", BARE, [("answer", {})]),
 ]

@@ -117,6 +117,26 @@ SYNONYMS: dict[str, str] = {
     "cyclist": "person",
     "biker": "person",
     "lady": "person",
+    "dude": "person",
+    "rider": "person",
+    "walker": "person",
+    "gentleman": "person",
+    "teenager": "person",
+    "teen": "person",
+    "skater": "person",
+    "大叔": "person",
+    "大爷": "person",
+    "大妈": "person",
+    "阿姨": "person",
+    "小姐姐": "person",
+    "小哥": "person",
+    "美女": "person",
+    "帅哥": "person",
+    "小孩": "person",
+    "孩子": "person",
+    "男的": "person",
+    "女的": "person",
+    "人影": "person",
     "人": "person",
     "行人": "person",
     "路人": "person",
@@ -223,9 +243,12 @@ _STILL = (
 )
 _MOVING = (
     r"\b(moving|walking|driving|running|passing|crossing|riding|going by|drives? by|"
-    r"walks? by)\b|走|移动|开过|经过|跑"
+    r"walks? by)\b|走|移动|开过|经过|跑|正在开|在开|开着|行驶|开走|开来"
 )
-_BACK = r"\b(in the background|background|far|distant|behind)\b|背景|远处|后面"
+_BACK = (
+    r"\b(in the background|background|far(?! (?:left|right|side|end))|distant|behind)\b|"
+    r"背景|远处|后面"
+)
 _FRONT = r"\b(in the foreground|foreground|in front|front|close|near)\b|前景|前面|近处"
 _ALL = r"\b(all|every|each|both)\b|所有|全部|每个"
 
@@ -256,18 +279,45 @@ def to_label(noun: str) -> str | None:
     for cand in (n[:-1] if n.endswith("s") else None, n[:-2] if n.endswith("es") else None):
         if cand and (cand in SYNONYMS or cand in COCO):
             return SYNONYMS.get(cand, cand)
-    # Chinese: the longest known word inside the phrase.
+    # Chinese: the head is the last known word ("骑自行车的人" is a person), the longest of
+    # those that end there ("自行车", not "车").
     hits = [w for w in SYNONYMS if not w.isascii() and w in n]
-    return SYNONYMS[max(hits, key=len)] if hits else None
+    return SYNONYMS[max(hits, key=lambda w: (n.rfind(w) + len(w), len(w)))] if hits else None
+
+
+#: Where a phrase turns to another thing ("the car behind the cyclist", "the man next to the
+#: bike"): the object is named before it, and so are its colour, side and depth.
+_RELATION = re.compile(
+    r"\s(?:(?:like\s+|just\s+|right\s+)?(?:behind|next to|beside|near|close to|in front of|by|"
+    r"under|underneath|above|below|between|past|following|chasing|(?:to the )?(?:left|right) of)"
+    r")\s+(?:the|a|an|that|this|those|these|my|his|her)\b.*$"
+)
+
+
+_ATTRIBUTE = re.compile(
+    r"\s(?:with|w/?|wearing|carrying|holding|pushing|walking|riding|driving|in|on|at|who|that|"
+    r"which|from)\s"
+)
+
+
+def _head(phrase: str) -> str:
+    """The object phrase up to where it names another thing."""
+    return _RELATION.sub("", phrase) if not re.search(r"[\u4e00-\u9fff]", phrase) else phrase
 
 
 def parse_target(text: str, words: str | None) -> Target:
     """The object and its qualifiers from the whole instruction and the object phrase."""
-    low = text.lower()
-    phrase = (words or "").lower()
+    low = _head(text.lower())
+    phrase = _head((words or "").lower())
     label = None
-    for w in reversed(re.findall(r"[a-z][a-z\-]*|[\u4e00-\u9fff]+", phrase)):
-        label = to_label(w)
+    # The head noun comes before what it wears, carries or does ("the guy w the backpack",
+    # "the man riding a bike"); in a compound the last noun is the head ("bike rider").
+    named = re.split(_ATTRIBUTE, phrase, maxsplit=1)[0]
+    for part in (named, phrase):
+        for w in reversed(re.findall(r"[a-z][a-z\-]*|[\u4e00-\u9fff]+", part)):
+            label = to_label(w)
+            if label:
+                break
         if label:
             break
     if label is None and phrase:
@@ -287,7 +337,11 @@ def parse_target(text: str, words: str | None) -> Target:
     side = None
     if re.search(r"\b(on the |to the |at the )?left\b|左", low):
         side = "left"
-    elif re.search(r"\b(on the |to the |at the )?right\b|右", low):
+    elif re.search(
+        # "right there": an intensifier, not a side ("right behind …" is cut off above)
+        r"\b(on the |to the |at the )?right\b(?!\s+(?:there|here|now|away)\b)|右",
+        low,
+    ):
         side = "right"
     elif re.search(r"\b(centre|center|middle)\b|中间|中央", low):
         side = "centre"

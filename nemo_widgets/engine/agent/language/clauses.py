@@ -36,13 +36,17 @@ _PROTECT = [
     (r"\b(first|start|beginning|opening) and (?:the )?(last|end|ending|final)\b", r"\1 & \2"),
 ]
 _SPLIT = re.compile(
-    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\s\+\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|"
+    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\s\+\s|\.(?:\s+|$)|"
+    # "add text subscribe!! from 25s": a "!" before the title's when and how long is its own
+    r"(?<!!)!+(?:\s+(?!(?:from|for|at|until|till|on|in|to)\s+(?:\d|the\b))|$)|\?\s+|"
     r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|(?<=\S)\s+最后(?=导出|导|保存|下载|渲染|输出)|"
     r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|和(?=\s*\d+(?:\.\d+)?\s*秒?\s*(?:到|至|-|~)\s*\d)|再(?=加|把|改|换|"
-    r"调|剪|删|去|做|设|配|重做|恢复)|，|；|。|！|"
-    r"和(?=把|加|改|换|调|剪|删|去)|、(?=再|把|加|剪|删|去|改|换|调|做|设|静|导|变|放|撤))\s*"
+    r"调|剪|删|去|做|设|配|重做|恢复|导|保存|下载|渲染|输出)|，|；|。|！|"
+    # "抖音版：竖屏、2倍速、最后导出": a list after a colon, each item a step
+    r"(?<=[\u4e00-\u9fff])[：:](?=\S+、)|"
+    r"和(?=把|加|改|换|调|剪|删|去)|、(?=再|把|加|剪|删|去|改|换|调|做|设|静|导|变|放|撤|最后|\d|竖|横|方))\s*"
 )
 POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|wait(?=[\s,]+\w)|first|next|finally|"

@@ -277,6 +277,8 @@ def refine(c: str, thing: str) -> str | None:
     m = _THE_ONE.match(c)
     if m is None or not (m.group("adj").strip() or m.group("rest")):
         return None
+    if lx.REMOVE.search(c) or re.search(r"\b(?:not|no|never|that|this|those|these)\b", m["adj"]):
+        return None  # "remove that one", "not the blue one": a request, an exclusion
     adj = " ".join(w for w in m.group("adj").split() if w not in thing.split())
     rest = (m.group("rest") or "").strip()
     return " ".join(x for x in (adj, thing, rest) if x)

@@ -205,6 +205,18 @@ _SHAPES = {
 }  # fmt: skip
 
 
+#: A change other than the frame's shape, said as a comparative ("shorter", "快一点").
+_ANOTHER_CHANGE = re.compile(
+    r"\b(?:shorter|longer|faster|slower|quicker|louder|quieter|brighter|darker|snappier|"
+    r"tighter)\b|(?:短|长|快|慢|亮|暗)(?:一点|一些|点)"
+)
+#: The shape itself named (not only the platform it is for).
+_SHAPE_SAID = re.compile(
+    r"\b(?:vertical|portrait|horizontal|landscape|square|widescreen|aspect|ratio|format|"
+    r"resize|crop)\b|\d\s*[:：/x比]\s*\d|竖|横|方形|比例|画幅|尺寸"
+)
+
+
 def aspect(t: str, s: Session) -> Step | None:
     m = _KEEP_SHAPE.search(t)
     if m and s.shape is not None and _SHAPES[m.group(1) or m.group(2)] == s.shape:
@@ -239,6 +251,8 @@ def aspect(t: str, s: Session) -> Step | None:
         if re.search(r"\baspect\b|\bratio\b|画幅|比例|尺寸", t):
             return Step("clarify", why="which_ratio")
         return None
+    if _ANOTHER_CHANGE.search(t) and not _SHAPE_SAID.search(t):
+        return None  # "make it shorter for tiktok": the platform is why, the change is the length
     fit = "fit"
     if re.search(r"\bblur(?:red|ry|ring)?\b|模糊|虚化|糊", t) and not re.search(
         r"\b(?:without|no|don'?t|do not|not) (?:any )?blur|不要模糊|别模糊|不模糊", t
@@ -261,7 +275,7 @@ def aspect(t: str, s: Session) -> Step | None:
         fit = "fill"
     purpose = bool(
         re.search(
-            r"^发|要发|发到|发在|准备发|用来发|是发|拿去发|发\S{1,5}用|是(?:个|一个)?\S{0,6}(?:用的|预告|视频)|"
+            r"^发|要发|发到|发在|准备发|用来发|是发|拿去发|想发|打算发|计划发|会发|发\S{1,5}用|是(?:个|一个)?\S{0,6}(?:用的|预告|视频)|"
             r"\b(?:it'?s|its|this is|this'?s|it is|that'?s|thats)\b|\bfor (?:my |the |a |our )?\w+|"
             r"\bgoing (?:on|to)\b|\b(?:teaser|trailer|promo|post|upload)\b",
             t,
@@ -273,6 +287,8 @@ def aspect(t: str, s: Session) -> Step | None:
             t,
         )
     )
+    if purpose and lx.REMOVE.search(t) and object_words(t):
+        return None  # "本来想发小红书 结果左边停了辆车 能帮我P掉吗": why; the removal is asked
     # "这个要发小红书，…": the platform only says where it goes — an aspect change only when
     # nothing else is asked (see plan.understand)
     return Step("set_aspect", {"ratio": ratio, "fit": fit}, why="purpose" if purpose else "")
@@ -332,7 +348,8 @@ def speed(t: str, s: Session) -> Step | None:
         # "slow down the end", "结尾放慢一点": a part too, named by where it is
         r"\b(?:at|near|towards?|in|during) the (?:end|ending|start|beginning|intro|outro|"
         r"opening)\b|"
-        r"\bthe (?:end|ending|intro|outro|opening|beginning)\b|^(?:结尾|开头|片头|片尾|最后|末尾)",
+        r"\bthe (?:end|ending|intro|outro|opening|beginning)\b|^(?:结尾|开头|片头|片尾|最后|末尾)|"
+        r"\b(?:the |in the )middle(?: (?:part|bit|section|portion|stretch))?\b|中间",
         t,
     ):
         # "speed up the second half": speed is per clip; a part of one would be a wrong edit

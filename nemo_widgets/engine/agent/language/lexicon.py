@@ -94,7 +94,7 @@ SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
 PRONOUN = re.compile(
     r"^(?:all of them|all|everyone|every one of them|全部|所有|全都|都|it|this|that|them|these|"
     r"those|"
-    r"this one|that one|this thing|him|her|he|she|they|"
+    r"this one|that one|the one|one|this thing|him|her|he|she|they|"
     r"这个|那个|它|他|她|它们|他们)$"
 )
 

@@ -287,6 +287,12 @@ def _terse(t: str) -> str:
     )
 
 
+#: Pictographs, dingbats and their joiners and variation selectors (not ✕, a times sign).
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u26ff\u2700-\u2714\u2716-\u27bf\u2b00-\u2bff\ufe0f\u200d]+"
+)
+
+
 def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
     raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
@@ -315,6 +321,8 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         return f" «{len(quotes) - 1}» "
 
     t = _QUOTE.sub(keep, raw)
+    # Emoji are tone, not words ("remove it 🙏", "lol 👻"); quoted words keep theirs
+    t = _EMOJI.sub(" ", t).strip()
     t = t.lower().replace("’", "'").replace("‘", "'")
     protect = {p.lower() for p in protect or set()}
     t = mixed(
@@ -365,6 +373,15 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(_HEDGE, "", t)
     t = re.sub(r"(?:^|(?<=[请你我]))将(?=\S)", "把", t)  # 请将画面中的车移除: 将 is a formal 把
     t = re.sub(r"直接(?=[抠删去剪加换改调做弄关静])", "", t)  # 背景直接抠掉
+    # Colloquial "make it go" verbs as the plain one: 咔掉/咔嚓掉 (snip), 整掉/搞掉/弄没 (get rid
+    # of), P走/P没 (retouch away), "帮我去一下" (take it off for me)
+    t = re.sub(r"咔嚓?(?:掉|了)|咔嚓", "删掉", t)
+    t = re.sub(r"(?:整|搞|弄)(?:掉|没(?:了)?)", "去掉", t)
+    t = re.sub(r"([pP])(?:走|没)", r"\1掉", t)
+    t = re.sub(r"(?<=帮我|给我|帮忙)去(?:一下|下)(?!载)", "去掉", t)
+    # words run together in a hurry: "getridof", "speedup", "slowdown"
+    t = re.sub(r"\bget\s*rid\s*of(?=\s|$)|\bgetridof", "get rid of", t)
+    t = re.sub(r"\b(speed|slow)(up|down)\b", r"\1 \2", t)
     t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t
@@ -388,6 +405,14 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # "标题不要了": the title is not wanted, it goes
     t = re.sub(
         r"^(?:这个|那个)?(标题|字幕)(?:就|也)?不要了?吧?$", lambda m: f"把{m.group(1)}删掉", t
+    )
+    # "put a beach behind it", "can we have an office behind me": a new background
+    t = re.sub(
+        r"\b(?:put|use|have|place|stick|give (?:it|me))\s+(?:a |an |some |the )?"
+        r"(?!(?:title|text|caption|music|song)\b)([a-z][a-z ]{1,30}?)\s+behind\s+(?:it|me|him|her|"
+        r"them|us|the (?:person|people|guy|girl|man|woman|speaker))\b",
+        r"replace the background with \1",
+        t,
     )
     # "before the 4 second mark", "at the 0:12 mark": the mark is that time
     t = re.sub(r"\b(?:the\s+)?(\d+(?:\.\d+)?)[- ]?(?:s|secs?|seconds?)\s+mark\b", r"\1 seconds", t)

@@ -236,7 +236,21 @@ def object_phrase(t: str) -> str | None:
     )
     if zh:
         p = next(g for g in zh.groups() if g is not None)
+        pieces = re.split(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", p.strip())
+        if len(pieces) > 1:
+            # "我昨天在楼下拍的 左边停了辆灰色的车特别丑 能帮我P掉吗": a space between Chinese
+            # words is a pause; the thing is in the last stretch that names one
+            named = [x for x in pieces if object_words(x)]
+            p = named[-1] if named else p
+        # a complaint after the thing is not part of it ("…的车特别丑", "…那个人好烦")
+        p = re.sub(
+            r"(?<=[\u4e00-\u9fff])(?:特别|太|好|很|真|超|挺|有点|非常)?(?:丑|烦|碍眼|难看|多余|"
+            r"讨厌|挡|影响画面)(?:了|啊|死了)?$",
+            "",
+            p,
+        )
         p = re.sub(r"[吧了啊呀吗呢嘛]+$", "", p)
+        p = re.sub(r"^(?:结果|但是|可是|不过|然后|就是|而且|因为|所以|还有)", "", p)
         p = re.sub(r"^(?:帮我|请|给我|你|麻烦|能不能|能否|可不可以|可以|能)+(?:帮我|给我)?", "", p)
         # "骑自行车的那个人能帮我P掉吗": the request words trail the object
         p = re.sub(

@@ -76,6 +76,7 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
+from nemo_widgets.engine.agent.language.removal import qualified
 from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos, object_typos
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.settle import settle
@@ -100,6 +101,25 @@ class Understanding:
     zh: bool = False
     skipped: list[Step] = field(default_factory=list)  # negated clauses when others act
     text: str = ""
+
+
+#: A clause that says only how a new frame is filled ("crop the sides", "填满屏幕").
+_FIT_ONLY = re.compile(
+    r"^(?:and |but |just |please )?(?:crop|fill|zoom|cut off|no (?:black )?bars)\b.{0,30}$|"
+    r"^(?:两边|左右|上下)?(?:裁掉|裁|填满|铺满|放大)(?:屏幕|画面|两边)?(?:吧)?$"
+)
+
+
+#: "…, and leave the parked ones", "keep the cyclist": things that stay, after a removal.
+_LEFT_ALONE = re.compile(
+    r"^(?:and\s+|but\s+)?(?:leave|keep)\s+(?:the|those|that|this|all|every|any)\b|"
+    r"^(?:但是?)?(?:保留|留着|留下|别动|不要动)"
+)
+#: "…, but not the blue one", "not the one driving past", "except the red one".
+_EXCLUDED = re.compile(
+    r"^(?:but\s+)?(?:not|except|excluding|apart from|other than)\s+(?:the|that|this|those|any)\b|"
+    r"^(?:但是?|可是)?(?:不要|别|不是)(?:删|去掉|动)?(?:那|这)"
+)
 
 
 def understand(text: str, state: dict[str, Any]) -> Understanding:
@@ -218,6 +238,20 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 swap(u.steps, prev[1], merged)
                 prev = (prev[0] + " " + detail, merged, prev[2])
                 continue
+        if (
+            prev is not None
+            and any(st.tool == "set_aspect" for st in prev[1])
+            and _FIT_ONLY.search(c)
+            and not re.search(r"\d", c)
+        ):
+            # "make it 9:16 and fill the screen, crop the sides": how the frame is filled,
+            # said again or said after — a detail of the aspect change, not a request of its own
+            merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
+            if merged == prev[1] or same_but_fit(prev[1], merged):
+                if merged != prev[1]:
+                    swap(u.steps, prev[1], merged)
+                prev = (prev[0] + " " + c, merged, prev[2])
+                continue
         if lx.CANCEL.search(c):
             u.steps.append(Step("decline", why="cancel"))  # "is ok like this", "nah forget it"
             continue
@@ -245,6 +279,21 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                     swap(u.steps, prev[1], merged)
                     prev = (prev[0] + " " + c, merged, prev[2])
                 continue
+        if (
+            u.steps
+            and u.steps[-1].tool == "remove_object"
+            and isinstance(u.steps[-1].args.get("target"), str)
+            and (
+                _EXCLUDED.match(c)
+                or (_LEFT_ALONE.match(c) and (object_words(c) or re.search(r"\bones?\b|的", c)))
+            )
+        ):
+            # "remove the red car but not the blue one": what stays, said after what goes —
+            # fine when the thing asked for is already told apart (a colour, parked, a side);
+            # "remove the car but not the red one" is an all-but removal: ask
+            if not qualified(u.steps[-1].args["target"]):
+                u.steps[-1] = Step("clarify", why="remove_what")
+            continue
         if context and (better := refine(c, context[-1])) is not None:
             context[-1] = better  # "…, it's the big one on the right"
             continue

@@ -406,6 +406,13 @@ def _split_outside(at: float, s: Session) -> Step:
     return Step("decline", {"reason": reason}, why="out_of_range")
 
 
+#: "…还是…好", "which is better", "should I …": asking for advice between two readings.
+_ADVICE = re.compile(
+    r"(?:好|比较好|更好|合适|更合适|好看|好些|好一点)(?:呢|啊|吗|些)?\s*[?？]?$|哪个好|哪种好|"
+    r"\b(?:better|best|nicer|recommend(?:ed)?|should i|should we|would you)\b"
+)
+
+
 def read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
     return alternatives(c, s, quotes, context) or understand_clause(c, s, quotes, context)
 
@@ -420,6 +427,10 @@ def alternatives(c: str, s: Session, quotes: list[str], context: list[str]) -> l
         re.sub(r"\S+$", parts[1], parts[0]), s, quotes, context
     )
     if a and b and a[0].tool == b[0].tool and a[0].args != b[0].args and a[0].tool not in NO_CHANGE:
+        if _ADVICE.search(c):
+            # "小红书发竖屏还是横屏好", "is 9:16 or 1:1 better for reels?": advice asked, not an
+            # edit — answered, nothing changed
+            return [Step("answer", {"about": a[0].tool}, why=c)]
         return [
             Step("clarify", {"about": a[0].tool, "options": [a[0].args, b[0].args]}, why="which_of")
         ]

@@ -34,6 +34,26 @@ def _introduced(c: str) -> str | None:
     return m.group(1)
 
 
+def qualified(phrase: str) -> bool:
+    """The object phrase tells its thing apart from others of its kind (a colour, parked or
+    moving, a side, near or far)."""
+    from nemo_widgets.engine.vision.labels import parse_target
+
+    t = parse_target(phrase, phrase)
+    return bool(t.label and (t.motion or t.colour or t.side or t.depth))
+
+
+def _said_which(c: str) -> str | None:
+    """ "remove the parked cars but not the one driving past": the things asked for, when a
+    qualifier of their own (parked, moving, a colour, a side) already leaves the others out;
+    None for "everything except …" (no all-but removal)."""
+    head = re.split(r"\b(?:except|but not|but|other than|apart from|besides|excluding)\b", c)[0]
+    phrase = object_phrase(head.strip(" ,"))
+    if not phrase or not object_words(phrase) or re.search(r"\b(?:all|every|everyone)\b", phrase):
+        return None
+    return phrase if qualified(phrase) else None
+
+
 def _thing_at_a_time(c: str, phrase: str) -> Step | None:
     """An object named first, with a time after it, and a verb for things (not for spans):
     the object goes, during that time — never a trim."""
@@ -60,6 +80,11 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         r"\b(?:except|but not|other than|apart from|besides|excluding)\b|除了|以外|之外",
         f"{c} {s.raw.lower()}",
     ) and (object_words(c) or re.search(r"其他|其余|别的|\b(?:everyone|everything|all|rest)\b", c)):
+        kept = _said_which(c)
+        if kept is not None:
+            # "remove the parked cars but not the one driving past": the qualifier already
+            # says which; what is kept only agrees with it
+            return Step("remove_object", {"target": kept})
         zh = bool(re.search(r"[\u4e00-\u9fff]", c))
         q = (
             "“除了……都去掉”还做不到：请直接说要去掉哪一个，例如“去掉左边的男人”（现在没有改动）。"
@@ -78,6 +103,13 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         phrase = re.sub(r"\s+(?:which|that|who)(?:\s+(?:is|are|was|goes|runs))?$", "", phrase)
     if phrase and re.search(r"«\d+»", phrase):
         return None
+    if phrase and (one := re.fullmatch(r"(.*\S)\s+one", phrase)) and not lx.PRONOUN.match(phrase):
+        # "no, not the white car — the grey one": "one" is the thing named before
+        nouns = object_words(" ".join(context) + " " + c[: c.find(phrase)]) or [
+            w for w in object_words(s.raw.lower()) if w not in phrase
+        ]
+        if nouns:
+            phrase = f"{one.group(1)} {nouns[-1]}"
     if phrase is None or lx.PRONOUN.match(phrase):
         if context:
             return Step("remove_object", {"target": _person(context[-1])})

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from nemo_widgets.engine.agent.language.normalise import _KEEP, KEYWORDS, _edits, is_word
+from nemo_widgets.engine.agent.language.spelling import frequency
 
 _COLOURS = (
     "silver", "grey", "gray", "red", "blue", "green", "white", "black", "yellow", "orange",
@@ -45,7 +46,12 @@ def command_typos(c: str) -> str:
         w = m.group(2)
         if w in KEYWORDS or w in _KEEP:
             return m.group(0)
-        return m.group(1) + (_near(w, _COMMANDS) or w)
+        k = _near(w, _COMMANDS)
+        # A common word is meant as itself ("a fake video" is not "a fade video"): only a
+        # word ten times rarer than the command word is read as its typo ("spilt", "fad").
+        if k is None or frequency(w) * 10 > max(frequency(k), 1):
+            return m.group(0)
+        return m.group(1) + k
 
     return re.sub(
         r"(^|\b(?:the|a|an|my|this|that|to|some|in|add|remove|mute|unmute|make|put|change|"

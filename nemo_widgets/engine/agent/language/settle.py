@@ -91,7 +91,9 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
 #: The background meant as the bars an aspect change leaves, not the scene behind someone.
 _FILL = re.compile(
     r"\bfill|\bsides?\b|\bbars?\b|\bedges?\b|\bgaps?\b|\bempty\b|\btop and bottom\b|"
-    r"填充|填满|两边|两侧|上下|左右|空白|黑边"
+    r"填充|填满|两边|两侧|上下|左右|空白|黑边|"
+    # "竖版 背景模糊那种", "vertical, the blurred background kind": a style of the frame
+    r"那种|那样|样式|效果|\b(?:kind|style|type|version|look)\b"
 )
 _SUBJECT = re.compile(r"\bbehind (?:me|him|her|them|the)\b|\bperson\b|人物|人像|主体|人后面")
 

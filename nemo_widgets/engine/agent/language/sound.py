@@ -246,10 +246,14 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         t,
     ):
         return Step("mute", {"target": target or "all"})
-    if s.music and re.search(
-        r"\bover the (?:music|song|bgm)\b|\bdrown|\b(?:music|song|bgm) (?:covers|is louder than|"
-        r"drowns)|(?:音乐|配乐|背景音乐)(?:盖过|压过|盖住|太吵)|被(?:音乐|配乐)(?:盖|压)",
-        t,
+    if (
+        s.music
+        and re.search(
+            r"\bover the (?:music|song|bgm)\b|\bdrown|\b(?:music|song|bgm) (?:covers|is louder "
+            r"than|drowns)|(?:音乐|配乐|背景音乐)(?:盖过|压过|盖住|太吵)|被(?:音乐|配乐)(?:盖|压)",
+            t,
+        )
+        and _level(t) is None  # "down to 20 percent, it's drowning my voice": the level said
     ):
         # "the voice is hard to hear over the music": the music goes down, not up
         return Step("set_volume", {"target": "music", "relative": "down"})
@@ -332,6 +336,10 @@ _COVERS = [
             rf"\b{_LOUD_MUSIC} (?:(?:is |keeps |kinda |totally |completely |really )?"
             rf"(?:drown(?:s|ing)?|cover(?:s|ing)?|bur(?:ies|ying)|overpower(?:s|ing)?|"
             rf"swallow(?:s|ing)?|drowns? out)|is (?:way |much |a lot )?louder than)\b|"
+            # "…, it's drowning out my voice": "it", said after the music was named
+            rf"\b(?:it'?s|its|it is|it|it keeps) (?:kinda |totally |completely |really )?"
+            rf"(?:drown(?:s|ing)?|cover(?:s|ing)?|bur(?:ies|ying)|overpower(?:s|ing)?)(?: out)? "
+            rf"{_QUIET_VOICE}\b|"
             rf"\b{_QUIET_VOICE} (?:is|are|gets?|got) (?:\w+ )?(?:drowned|covered|buried|"
             rf"overpowered|lost)(?: out)? (?:by|under|in) {_LOUD_MUSIC}\b|"
             rf"\b(?:can'?t|cannot|can not|barely|hardly|could not|couldn'?t) (?:\w+ )?hear "

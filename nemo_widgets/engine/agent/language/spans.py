@@ -83,13 +83,24 @@ def trim_cut(t: str, s: Session) -> Step | None:
             if re.search(r"后面|之后|以后|到结尾|到最后|剩下", t[m.end() :]):
                 return Step("trim", {"start": 0.0, "end": v})  # "从8秒开始 后面的都剪掉"
             return Step("clarify", {"at": v}, why="cut_or_split")
-        e = re.search(rf"到\s*({TIME})\s*(?:结束|为止|停)?(?!\s*(?:到|-))", t[m.end() :])
+        rest = t[m.end() :]
+        e = re.search(rf"到\s*({TIME})\s*(?:结束|为止|停)?(?!\s*(?:到|-))", rest)
         w = parse_time(e.group(1)) if e else None
+        # "从第十五秒开始到结尾都删了", "从3秒开始到8秒都不要": the span named goes
+        gone = (
+            m.group(2)
+            and _REMOVING.search(rest)
+            and not (_KEEPING.search(rest) or BEFORE_GOES.search(rest) or "留" in rest)
+        )
         if w is not None and w > v:
             # "从第3秒开始到第20秒结束": both ends said, the start first
             if s.total and w > s.total + 0.05:
                 return out_of_range(v, w, s)
+            if gone:
+                return span_step(v, w, "range", s.total, keep=False)
             return Step("trim", {"start": v, "end": w})
+        if gone and re.search(r"到(?:结尾|最后|结束|末尾|片尾)|之后|以后|后面", rest):
+            return Step("trim", {"start": 0.0, "end": v})
         return Step("trim", {"start": v, "end": None}, why="starts_at")
     m = re.search(
         rf"\b(?:end|stop|finish)s?\s+(?:the (?:video|clip)\s+|it\s+)?(?:at|after)\s+({TIME})|"
@@ -122,9 +133,14 @@ def trim_cut(t: str, s: Session) -> Step | None:
             m
             and m.group(2)
             and re.match(r"make (?:it|this)\b", m.group(0))
-            and not re.search(r"\blong\b|\b(?:trim|cut|shorten|shorter|keep|begin\w*|start)\b", t)
+            # how may be said in the clause after ("…, just keep the beginning")
+            and not re.search(
+                r"\b(?:trim\w*|cut\w*|shorten\w*|shorter|keep|begin\w*|start)\b|保留|开头|前面",
+                f"{t} {s.raw.lower()}",
+            )
         ):
-            return Step("clarify", why="length_how")  # "make it 15 s": cut down, or sped up?
+            # "make it 15 s (long)": cut down to 15 s, or sped up to fit? ask
+            return Step("clarify", why="length_how")
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
             if v and s.total and v > s.total + 0.05:
@@ -222,7 +238,8 @@ def out_of_range(a: float, b: float | None, s: Session) -> Step:
         "",
         f"The video is only {s.total:.1f} s long, so {a:g} s to {end} is outside it; "
         "nothing was changed. Which part of it do you mean?",
-        f"视频只有 {s.total:.1f} 秒，{a:g} 秒到{end_zh}超出了视频长度，所以没有修改。",
+        f"视频只有 {s.total:.1f} 秒，{a:g} 秒到{end_zh}超出了视频长度，所以没有修改。"
+        "你指的是哪一段？",
     )
     return Step("decline", {"reason": reason}, why="out_of_range")
 

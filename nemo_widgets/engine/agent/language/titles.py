@@ -22,6 +22,13 @@ _SLOTS_AFTER = re.compile(
 )
 
 
+def _words_end(x: str) -> str:
+    """A title's words without the sentence's own end: a full stop or one "!" closes the
+    message ("add a title saying Happy Birthday!"), but "subscribe!!" is how it should read."""
+    x = x.strip(" .")
+    return x[:-1].rstrip() if re.search(r"(?<![!?！？])[!！]$", x) else x
+
+
 def _q(text: str, quotes: list[str]) -> str | None:
     """The first quoted text in the clause."""
     m = re.search(r"«(\d+)»", text)
@@ -84,7 +91,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         r"(.+?)(?:\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|变)|$)",
         t,
     )
-    new_text = quoted or (m.group(1) or m.group(2)).strip(" .!") if m else quoted
+    new_text = quoted or _words_end(m.group(1) or m.group(2)) if m else quoted
     if new_text and not quoted:
         new_text = s.raw_case(re.sub(r"^(?:say|says|saying|read|reads|reading)\s+", "", new_text))
     strong_add = re.search(
@@ -128,10 +135,10 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     )
     if adding and not (edit_words and s.titles and not strong_add):
         text = quoted or (
-            s.raw_case(_SLOTS_AFTER.sub("", labelled.group(1)).strip(" .!")) if labelled else None
+            s.raw_case(_words_end(_SLOTS_AFTER.sub("", labelled.group(1)))) if labelled else None
         )
         if text is None and says:
-            text = s.raw_case(says.group(1).strip(" .!"))  # "title at the bottom saying Hi"
+            text = s.raw_case(_words_end(says.group(1)))  # "title at the bottom saying Hi"
         if text is None:
             m2 = re.search(
                 r"\b(?:title|caption|text|heading|subtitle)s?\b\s*(?:saying|that says|which says|"
@@ -145,7 +152,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
                 r"(?:持续|从|在|\s+(?=放|位置|颜色|字体|字号|居|移|挪|调|改成|换成|用|加|变)|$)",
                 t,
             )
-            cand = (m2.group(1) or m2.group(2) or "").strip(" .!") if m2 else ""
+            cand = _words_end(m2.group(1) or m2.group(2) or "") if m2 else ""
             # "a title at 0:05 saying Hello": the words come after the time
             cand = re.sub(
                 rf"^(?:at|from|starting at|on)\s+(?:{TIME})\s+(?:saying|that says|which says|"

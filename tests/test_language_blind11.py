@@ -144,3 +144,70 @@ def test_the_object_is_the_phrase_head(phrase: str, label: str, qualifiers: dict
         assert getattr(t, k) == v, (phrase, t)
     if "depth" not in qualifiers:
         assert t.depth is None or "background" in phrase, (phrase, t)
+
+
+#: Set L's families (held out after set K), each with paraphrases of our own.
+CASES_L = [
+    # a correction that gives only the new number
+    ("trim to 8 s - no, 9", BARE, [("trim", {"start": 0.0, "end": 9.0})]),
+    ("剪到10秒，不对，12秒吧", BARE, [("trim", {"start": 0.0, "end": 12.0})]),
+    ("split at 4, no wait, 6", BARE, [("split", {"at": 6.0})]),
+    # asked of the tool itself: answered, never done
+    ("can it do timelapse?", BARE, [("answer", {})]),
+    ("能做倒放吗？", BARE, [("answer", {})]),
+    ("这个app能去掉水印吗", BARE, [("answer", {})]),
+    ("两分钟的视频也能处理吗", BARE, [("answer", {})]),
+    ("这张图能当背景吗", PICTURE, [("answer", {})]),
+    ("what can this app do?", BARE, [("help", {})]),
+    ("这个软件可以做什么", BARE, [("help", {})]),
+    # the topic first, then its negation; the rest is about that topic
+    ("标题别动，把颜色改成红色", TITLED, [("edit_title", {"color": "red"})]),
+    ("背景不要换成图片，模糊一下就行", PICTURE, [("replace_background", {"mode": "blur"})]),
+    ("人不用去掉，只去掉那辆车", BARE, [("remove_object", {"target": "车"})]),
+    ("原声大一点，音乐保持原样", FULL, [("set_volume", {"target": "video", "relative": "up"})]),
+    (
+        "don't fade the music, just fade the video out",
+        FULL,
+        [("fade", {"direction": "out", "target": "video"})],
+    ),
+    # what stays, said after what goes: one trim
+    ("后半段删掉，留前半段", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    # learned English and an editor's words
+    ("please you cut first 3 second", BARE, [("trim", {"start": 3.0, "end": None})]),
+    ("kill the last 2s", BARE, [("trim", {"start": 0.0, "end": 28.0})]),
+    ("razor it at 00:00:05:00", BARE, [("split", {"at": 5.0})]),
+    ("drop the music -3dB", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("倍速调成1.5", BARE, [("set_speed", {"factor": 1.5})]),
+    ("Hello -> Goodbye", TITLED, [("edit_title", {"text": "Goodbye"})]),
+    ("object removal on the red van", BARE, [("remove_object", {"target": "red van"})]),
+    ("get the dog outta there", BARE, [("remove_object", {"target": "dog"})]),
+    # Cantonese, written
+    ("將片入面嗰隻狗刪走佢", BARE, [("remove_object", {"target": "狗"})]),
+    ("唔好熄咗音樂，細聲啲就得", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("標題改做「收工」", TITLED, [("edit_title", {"text": "收工"})]),
+    ("模糊背景同換背景有咩分別？", BARE, [("answer", {})]),
+    # the thing named in a clause before, with the noise around it set aside
+    (
+        "there's a woman on the left who keeps waving, can you remove her? it ruins the shot",
+        BARE,
+        [("remove_object", {"target": "woman on the left"})],
+    ),
+    ("画面里有个垃圾桶很丑，能不能帮我去掉？", BARE, [("remove_object", {"target": "垃圾桶"})]),
+    ("我不会弄，麻烦你们帮我把这个大叔去掉好吗", BARE, [("remove_object", {"target": "大叔"})]),
+    (
+        "the dog who runs past should be taken out",
+        BARE,
+        [("remove_object", {"target": "dog"})],
+    ),
+    ("remove the cyclist but not the walkers", BARE, [("remove_object", {"target": "cyclist"})]),
+    (
+        "前3秒删了 改成竖屏 发快手",
+        BARE,
+        [("trim", {"start": 3.0, "end": None}), ("set_aspect", {"ratio": "9:16"})],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), CASES_L)
+def test_set_l_families(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

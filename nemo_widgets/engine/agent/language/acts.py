@@ -12,6 +12,11 @@ Q_START = re.compile(
     r"can i|could i|may i|would it|will it|is there|are there|have i)\b"
 )
 _Q_ZH = re.compile(r"什么|为什么|怎么|如何|多少|多长|几秒|哪|是不是|是否|有没有|吗|呢|？|\?")
+#: Saying one cannot do it oneself ("我也不懂怎么弄", "i don't know how to do that").
+_CANT_DO_IT = re.compile(
+    r"(?:不懂|不会|不知道|不清楚|搞不懂|弄不来)(?:该)?(?:怎么|咋|如何)(?:弄|搞|做|整|办|操作|剪)?|"
+    r"\bi (?:don'?t|do not) know how\b|\bi have no (?:idea|clue) how\b|\bno idea how\b"
+)
 _REQUEST_ZH = re.compile(r"^(?:能不能|能否|可以|可不可以|你能|能|请|帮我|麻烦)")
 
 UNDO = re.compile(
@@ -55,6 +60,9 @@ HELP = re.compile(
     r"are available|have you got|can i use)\b|(?:有|都有)(?:哪些|什么)功能|"
     r"\bwhere (?:do|should|can) i (?:start|begin)\b|\bhow do i (?:get started|begin|start)\b|"
     r"从哪(?:里|儿)?开始|怎么开始|"
+    # "这个工具可以做什么？", "你能做些什么", "what can this tool do?"
+    r"(?:工具|软件|app|你|它|这个)(?:都|还)?(?:可以|能|会)(?:做|干)(?:些|哪些|点)?(?:什么|啥)|"
+    r"\bwhat (?:can|else can) (?:you|it|this|this tool|this app|the editor) do\b|"
     # "how does this thing work?", "how do I use this?", "这个怎么用？": how to use the editor
     r"\bhow (?:does|do) (?:this|it|this thing|this tool|this app|the editor|you) work\b|"
     r"\bhow (?:do|can|should) i use (?:this|it|you|the editor)\b|"
@@ -154,8 +162,24 @@ _GENERIC = (
 )
 
 
+#: Asked of the tool itself: "can it do slow motion?", "does this app handle 4k?",
+#: "能做慢动作吗？", "这个软件能去掉视频里的路人吗", "一分半的视频也能处理吗",
+#: "这首歌能当背景音乐吗".
+_TOOL_CAN = re.compile(
+    r"^(?:so |and |also )?(?:can|could|does|will) (?:it|this|this app|this tool|the app|the tool|"
+    r"this thing|this software|the software|nemo|the editor|this editor|the ai|this ai) (?:also )?"
+    r"(?:do|handle|support|make|create|work with|deal with)\b.*\?$|"
+    r"(?:软件|工具|app|应用|程序|平台|你们|ai)(?:也)?(?:能|可以|会|支持)[^，,。]*?(?:吗|么|不|嘛)[？?]?$|"
+    r"^(?:请问)?(?:这个|它|你)?(?:也)?(?:能|可以|会)(?:做|处理|支持)[^，,。]{1,12}?(?:吗|么|嘛)[？?]?$|"
+    r"(?:也|还)(?:能|可以)(?:处理|做|支持|用)(?:吗|么|嘛)[？?]?$|"
+    r"(?:能|可以)(?:当|用作|作为|当作)[^，,。]{1,10}?(?:吗|么|嘛)[？?]?$"
+)
+
+
 def capability(clause: str) -> bool:
     """ "can you remove objects?", "do you support titles?": about what can be done, no edit."""
+    if _TOOL_CAN.search(clause) and not re.search(r"帮我|给我|帮忙|麻烦|把", clause):
+        return True  # "can it do slow motion?", "这个软件能去掉路人吗", "一分半的视频也能处理吗"
     m = re.match(
         r"^(?:can|could) (?:you|u|i|we)\s+(?:also\s+)?\w+\s+(.+?)\W*$|"
         r"^is it possible to\s+\w+\s+(.+?)\W*$|"
@@ -228,6 +252,8 @@ GENERAL_Q = re.compile(
 
 
 def is_question(raw: str, c: str) -> bool:
+    if _CANT_DO_IT.search(c) and not re.search(r"[?？]\s*$", c):
+        return False  # "我也不懂怎么弄", "i have no idea how to do this": why they ask, no question
     if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c) or GENERAL_Q.search(c):
         return True
     if re.match(

@@ -39,6 +39,8 @@ _SPLIT = re.compile(
     r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\s\+\s|\.(?:\s+|$)|"
     # "add text subscribe!! from 25s": a "!" before the title's when and how long is its own
     r"(?<!!)!+(?:\s+(?!(?:from|for|at|until|till|on|in|to)\s+(?:\d|the\b))|$)|\?\s+|"
+    # "trim to 8 s - no, 9": a dash before a correction
+    r"\s-\s(?=(?:no|nah|wait|sorry|actually|i mean|make (?:it|that))\b)|"
     r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|(?<=\S)\s+最后(?=导出|导|保存|下载|渲染|输出)|"
@@ -46,7 +48,7 @@ _SPLIT = re.compile(
     r"调|剪|删|去|做|设|配|重做|恢复|导|保存|下载|渲染|输出)|，|；|。|！|"
     # "抖音版：竖屏、2倍速、最后导出": a list after a colon, each item a step
     r"(?<=[\u4e00-\u9fff])[：:](?=\S+、)|"
-    r"和(?=把|加|改|换|调|剪|删|去)|、(?=再|把|加|剪|删|去|改|换|调|做|设|静|导|变|放|撤|最后|\d|竖|横|方))\s*"
+    r"和(?=把|加|改|换|调|剪|删|去)(?![^，,。?？]*?(?:有(?:什么|啥)?(?:区别|不同)|一样|哪个))|、(?=再|把|加|剪|删|去|改|换|调|做|设|静|导|变|放|撤|最后|\d|竖|横|方))\s*"
 )
 POLITE = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|now|alright|um+|hmm+|yo|oops|oh|ah|well|wait(?=[\s,]+\w)|first|next|finally|"

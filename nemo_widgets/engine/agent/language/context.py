@@ -203,9 +203,11 @@ def fold(last: Step, st: Step, verbless: bool) -> bool:
         and last.args.get("target") == st.args.get("target")
         and st.tool in ("set_speed", "set_aspect", "set_volume", "split")
     ):
-        last.args.clear()
-        last.args.update(st.args)  # a restatement: "…, like 1.5x"
-        last.why = st.why
+        if not (st.tool == "set_aspect" and st.why == "purpose" and last.why != "purpose"):
+            # (a platform said after the shape asked for says where it goes: "改成竖屏，发抖音")
+            last.args.clear()
+            last.args.update(st.args)  # a restatement: "…, like 1.5x"
+            last.why = st.why
         return True
     return False
 
@@ -289,7 +291,12 @@ def noun_phrase(c: str) -> str | None:
     way" → "man in the blue shirt"."""
     if re.search(r"[\u4e00-\u9fff]", c):
         p = re.split(r"太|很|有点|挡|影响|真|特别|比较|一直|总是", c)[0]
-        p = re.sub(r"^(?:(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|这个|那个|这些|那些)+", "", p)
+        p = re.sub(
+            r"^(?:(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|里面|这个|那个|这些|那些|"
+            r"有(?:一)?(?:个|辆|只|条|位|台|群|头|些|根|块))+",
+            "",
+            p,
+        )
         return p or None
     m = _NOUN.search(c)
     if m is None:
@@ -323,7 +330,8 @@ def noun_phrase(c: str) -> str | None:
         c[m.start() :],
         maxsplit=1,
     )[0]
-    return " ".join([*lead, rest]).strip() or None
+    phrase = " ".join([*lead, rest]).strip()
+    return re.sub(r"\s+(?:who|which|that|who's|that's)$", "", phrase) or None
 
 
 _NOUN = re.compile(

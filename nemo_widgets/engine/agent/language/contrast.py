@@ -86,6 +86,19 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
         for r in readings
     ):
         return [c]
+    # "前五秒删了 改成竖屏 发抖音": a platform said after the shape asked for is where it goes
+    said = [
+        (p, r)
+        for p, r in zip(parts, readings, strict=True)
+        if not (
+            all(st.tool == "set_aspect" and st.why == "purpose" for st in r)
+            and any(st.tool == "set_aspect" and st.why != "purpose" for q in readings for st in q)
+        )
+    ]
+    if len(said) < len(parts):
+        parts, readings = [p for p, _ in said], [r for _, r in said]
+        if len(parts) < 2:
+            return parts
     pieces = [k for r in readings for k in _key(r)]
     steps = [(st.tool, sorted(st.args.items(), key=str)) for r in readings for st in r]
     if any(a == b for i, a in enumerate(steps) for b in steps[i + 1 :]) or pieces == _key(read(c)):

@@ -23,7 +23,8 @@ REMOVE = rx(
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b|"
     r"\bmake (?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
-    r"\b(?:has to|needs to|must|should) (?:go|be removed|disappear)\b|"
+    r"\b(?:has to|needs to|must|should|can|could) (?:go|be (?:removed|taken out|cut out|erased|"
+    r"deleted|edited out|gone)|disappear)\b|"
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
@@ -292,7 +293,7 @@ AUTO_SUBS = re.compile(
 #: "no wait", "I mean", "sorry": the next clause replaces the one before.
 CORRECTION = re.compile(
     r"(?:no|nah|oh)?[\s,]*(?:wait|i mean|sorry|i meant|make that|correction|rather)|no no|"
-    r"不对|不是|说错了|我是说|应该是"
+    r"no|nah|oops|不对|不是|说错了|我是说|应该是|哦不|呃不|错了"
 )
 #: The frame's padding around a resized picture ("blur the bars", 上下用模糊填充).
 PADDING = re.compile(

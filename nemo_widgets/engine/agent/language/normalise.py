@@ -316,6 +316,25 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
             flags=re.IGNORECASE,
         )
 
+    # "Hello -> Hello World pls": words changed to other words (times are spans, not words)
+    m = re.match(
+        r"^\s*([^\"“”'«\n:]{1,40}?)\s*(?:->|→|=>|➡️?)\s*([^,，\n]+?)"
+        r"(\s+(?:pls|please|thanks|thx))?(\s*[,，].*)?$",
+        raw,
+    )
+    if (
+        m
+        and re.search(r"[^\W\d_]", m[1])
+        and re.search(r"[^\W\d_]", m[2])
+        # "background -> white", "speed -> 2x": a setting and its value, read as they are
+        and not re.fullmatch(
+            r"(?i)(?:the\s+)?(?:background|bg|backdrop|speed|aspect|ratio|format|music|song|bgm|"
+            r"volume|audio|sound|fade|背景|速度|比例|音乐|音量)",
+            m[1].strip(),
+        )
+    ):
+        raw = f"replace “{m[1].strip()}” with “{m[2].strip()}”{m[4] or ''}"
+
     def keep(m: re.Match[str]) -> str:
         quotes.append(next(g for g in m.groups() if g is not None).strip())
         return f" «{len(quotes) - 1}» "
@@ -376,9 +395,37 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Colloquial "make it go" verbs as the plain one: 咔掉/咔嚓掉 (snip), 整掉/搞掉/弄没 (get rid
     # of), P走/P没 (retouch away), "帮我去一下" (take it off for me)
     t = re.sub(r"咔嚓?(?:掉|了)|咔嚓", "删掉", t)
+    t = re.sub(r"抹除|擦除掉|清除掉|去除掉", "抹掉", t)
     t = re.sub(r"(?:整|搞|弄)(?:掉|没(?:了)?)", "去掉", t)
     t = re.sub(r"([pP])(?:走|没)", r"\1掉", t)
     t = re.sub(r"(?<=帮我|给我|帮忙)去(?:一下|下)(?!载)", "去掉", t)
+    # The topic first, then its negation: "标题别删" = "别删标题", "背景不要换成图片" = "不要把背景
+    # 换成图片", "车不用去掉" = "不用去掉车" (the negation leads, as the grammar reads it)
+    t = re.sub(
+        r"(^|[,，;；。\s])((?:背景音乐|背景|标题|字幕|音乐|配乐|原声|声音|比例|画幅|速度|车|人|路人)"
+        r"(?:的颜色|的位置)?)(?:就|也|先)?(别|不要|不用|不必|无需|先别|千万别)"
+        r"(删|去掉|去|换|改|动|剪|关|静音|调|裁|加)",
+        lambda m: f"{m[1]}{m[3]}把{m[2]}{m[4]}",
+        t,
+    )
+    # An editor's words: a timecode (HH:MM:SS:FF) is its seconds; "blade"/"razor" splits;
+    # "top and tail" trims both ends, "off the head/tail" is off the start/end; -6 dB is down
+    t = re.sub(
+        r"\b(\d{1,2}):(\d{2}):(\d{2})[:;](\d{2})\b",
+        lambda m: f"{int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) + int(m[4]) / 25:g}s",
+        t,
+    )
+    t = re.sub(r"\b(?:blade|razor)(?: it| the (?:clip|video))?\b", "split", t)
+    t = re.sub(r"\btop and tail(?: it| the (?:clip|video))?\b\s*:?", "cut", t)
+    t = re.sub(r"\b(off|from|at) the head\b", r"\1 the start", t)
+    t = re.sub(r"\b(off|from|at) the tail\b", r"\1 the end", t)
+    t = re.sub(r"(?:-|−|minus\s*)\d+(?:\.\d+)?\s*db\b", " down ", t)
+    t = re.sub(r"(?:\+|plus\s*)\d+(?:\.\d+)?\s*db\b", " up ", t)
+    t = re.sub(r"倍速(?:调成|调到|改成|设为|设成)\s*(\d+(?:\.\d+)?)(?!\s*倍)", r"调成\1倍速", t)
+    # "object removal on the blue hatchback", "inpaint out the sign": the removal named as a job
+    t = re.sub(r"\b(?:object removal|inpaint(?:ing)?(?: out)?)\s+(?:on|of|for)?\s*", "remove ", t)
+    t = re.sub(r"\boutta\b", "out of", t)
+    t = re.sub(r"\s+\b(?:fr|ngl|tbh|lol|lmao|pls pls)\b(?=\s*$|\s*[,.!?])", "", t)
     # words run together in a hurry: "getridof", "speedup", "slowdown"
     t = re.sub(r"\bget\s*rid\s*of(?=\s|$)|\bgetridof", "get rid of", t)
     t = re.sub(r"\b(speed|slow)(up|down)\b", r"\1 \2", t)
@@ -390,6 +437,13 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = _en_numerals(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
+    # "please you remove the man", "you delete first 2 second": a request, said as learned
+    t = re.sub(
+        r"(^|[,.;!?]\s*|\bplease\s+)you\s+(?=(?:delete|remove|cut|trim|make|add|change|put|speed|"
+        r"slow|mute|split|fade|crop|blur|erase|take|keep|move|turn|set|help me)\b)",
+        r"\1",
+        t,
+    )
     t = re.sub(r"\b(?:bloke|fella|chap)(s?)\b", r"man\1", t)  # British and casual: a man
     # "i'd like the video to not have that guy in it", "画面里不要有那辆车": a thing that goes
     t = re.sub(

@@ -151,7 +151,7 @@ NOUNS_ZH = sorted(
 _NOUN_RX = re.compile(
     r"(?<![a-z0-9])(?:"  # "黑色suv": a Latin noun right after Chinese is still a word
     + "|".join(re.escape(n) for n in NOUNS_EN)
-    + r")(?![a-z0-9])|"
+    + r")(?:s|es)?(?![a-z0-9])|"  # and its plural ("walkers", "riders")
     + "|".join(re.escape(n) for n in NOUNS_ZH)
 )
 
@@ -191,13 +191,22 @@ def object_phrase(t: str) -> str | None:
     """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
     on the left from the video" → "grey car parked on the left"."""
     terse = re.search(r"^(?:the\s+)?([a-z][a-z ]{1,40}?)\s+(?:remove|delete|erase|be gone|out)$", t)
-    if terse and object_words(terse.group(1)) and not re.match(r"(?:take|get|cut|keep)\b", t):
+    if (
+        terse
+        and object_words(terse.group(1))
+        and not re.match(r"(?:take|get|cut|keep)\b", t)
+        and not re.search(r"\b(?:be|should|must|needs?|has to|can|could)\b", terse.group(1))
+    ):
         return _clean(terse.group(1))
     m = re.search(
-        r"^(?:can|could|would|should|will)\s+(.+?)\s+be\s+(?:removed|deleted|erased|taken out)\b", t
+        r"^(?:can|could|would|should|will)\s+(.+?)\s+be\s+(?:removed|deleted|erased|taken out)\b|"
+        # "the man in the grey coat who walks past should be taken out"
+        r"^(.+?)\s+(?:who|that|which)\s+.*?\s+(?:should|must|needs? to|has to|can|could)\s+be\s+"
+        r"(?:removed|deleted|erased|taken out|cut out|edited out)\b",
+        t,
     )
     if m:
-        return _clean(m.group(1)) or None
+        return _clean(m.group(1) or m.group(2)) or None
     m = (
         re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
         or re.search(rf"\bmake\s+(?:disappear|vanish|go away)\s+(.+?)(?={_STOP})", t)
@@ -213,7 +222,7 @@ def object_phrase(t: str) -> str | None:
         return _clean(next((g for g in m.groups() if g), "")) or None
     m = re.search(r"\b(?:photoshop|take|get|cut|edit|paint|keep)\s+(.+?)\s+(?:out|off)\b", t)
     if m:
-        return _clean(m.group(1)) or None
+        return _clean(m.group(1) or m.group(2)) or None
     m = re.search(
         r"\b(?:remove|delete|erase|eliminate|get rid of|take out|take away|wipe out|wipe|edit out|"
         r"paint out|photoshop out|clean out|clear out|clean up|cut out|ditch|scrub|strip out|lose|"
@@ -226,6 +235,10 @@ def object_phrase(t: str) -> str | None:
         allw = "all " if re.search(r"\b(?:remove|delete|erase|get rid of)\s+all\b", t) else ""
         p = _clean(m.group(1))
         return (allw + p).strip() or None
+    # "只去掉骑车的人", "就删掉那辆车": the adverb is not the thing
+    t = re.sub(
+        r"^(?:只|只要|只需要?|就|也|再|那就)(?=去掉|去除|删掉|删除|移除|抹掉|擦掉|[pP]掉)", "", t
+    )
     zh = re.search(
         r"把(.+?)(?:给|都|全)?(?:去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|"
         r"消除|清除|干掉|去了|去一下|去下(?!载))"
@@ -251,14 +264,17 @@ def object_phrase(t: str) -> str | None:
         )
         p = re.sub(r"[吧了啊呀吗呢嘛]+$", "", p)
         p = re.sub(r"^(?:结果|但是|可是|不过|然后|就是|而且|因为|所以|还有)", "", p)
-        p = re.sub(r"^(?:帮我|请|给我|你|麻烦|能不能|能否|可不可以|可以|能)+(?:帮我|给我)?", "", p)
+        p = p.strip(" ?？!！,，。~")
+        p = re.sub(
+            r"^(?:帮我|请|给我|你们|你|麻烦|能不能|能否|可不可以|可以|能)+(?:帮我|给我)?", "", p
+        )
         # "骑自行车的那个人能帮我P掉吗": the request words trail the object
         p = re.sub(
             r"(?:你)?(?:能不能|能否|可不可以|可以|能|麻烦)?(?:帮我|给我|帮忙)(?:把)?$", "", p
         )
         p = re.sub(r"^把", "", p)
         p = re.sub(
-            r"(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|(?:那|这|一)(?:一)?(?:辆|台|部|个|位|只|条|棵|根|"
+            r"(?:视频|画面|镜头)(?:里面?|中|上)(?!间)的?|(?:那|这|一)(?:一)?(?:辆|台|部|个|位|只|条|棵|根|"
             r"块|张|群|对|件|堆)|那些|这些|一下|所有的",
             "",
             p,

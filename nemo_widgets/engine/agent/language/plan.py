@@ -110,6 +110,18 @@ _FIT_ONLY = re.compile(
 )
 
 
+#: A sentence with a subject of its own: said about something, no modifier of the step before.
+_STATEMENT = re.compile(
+    r"^(?:my|our|his|her|their|i|we|he|she|they|it|this|that|there|everyone|people|someone)\b\s+"
+    r"(?:\w+\s+)?(?:will|would|is|was|are|were|has|had|have|'s|'ll|'d|think|thinks|feel|feels|"
+    r"might|may|can'?t|cannot|won'?t|gets?|looks?|says?|said|ruins|spoils|bothers|annoys|"
+    r"distracts|blocks|keeps|makes|[a-z]+ed)\b"
+)
+#: A correction's new value alone: "12", "15秒吧", "make that 12", "12 instead".
+_BARE_VALUE = re.compile(
+    r"(?:make (?:it|that) |to |at )?(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?|秒|x|倍|%)?\s*"
+    r"(?:吧|呢|instead|then|please|pls)?"
+)
 #: "…, and leave the parked ones", "keep the cyclist": things that stay, after a removal.
 _LEFT_ALONE = re.compile(
     r"^(?:and\s+|but\s+)?(?:leave|keep)\s+(?:the|those|that|this|all|every|any)\b|"
@@ -217,7 +229,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             r"(?:but |and )?(?:keep|leave) (?:the )?(?:music|song|bgm|title|street sound|original "
             r"sound|sound|audio)(?: (?:as it is|as is|normal|on|playing|alone|the same|there))?|"
             r"(?:但是?)?(?:留着|保留|保持|不动)(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:不变|不动)?|"
-            r"(?:但是?)?(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:留着|保留|不变|不动|别动)",
+            r"(?:但是?)?(?:背景)?(?:音乐|配乐|标题|原声|声音)(?:就|也|先)?(?:留着|保留|不变|不动|别动|不用动|"
+            r"保持(?:不变|原样|原来的样子)?|照旧)(?:就行|就好|吧)?",
             clause.strip(" ,.!。，").lower(),
         ):
             if not u.steps:
@@ -291,7 +304,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "remove the red car but not the blue one": what stays, said after what goes —
             # fine when the thing asked for is already told apart (a colour, parked, a side);
             # "remove the car but not the red one" is an all-but removal: ask
-            if not qualified(u.steps[-1].args["target"]):
+            if not qualified(u.steps[-1].args["target"], c):
                 u.steps[-1] = Step("clarify", why="remove_what")
             continue
         if context and (better := refine(c, context[-1])) is not None:
@@ -362,6 +375,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             u.steps[-1] = Step(prev[1][0].tool, {**prev[1][0].args, "text": words})
             prev, correcting = (c, [u.steps[-1]], prev[2]), False
             continue
+        if (
+            correcting
+            and prev is not None
+            and prev[1]
+            and (v := _BARE_VALUE.fullmatch(c.strip(" .!。！"))) is not None
+            and re.search(r"\d", prev[0])
+        ):
+            # "trim to 10 s — no, 12", "剪到12秒，不对，15秒吧": the number said before, changed
+            c = re.sub(r"\d+(?:\.\d+)?(?!.*\d)", v.group(1), prev[0])
+            s = copy.deepcopy(prev[2])  # read against the project before the step it replaces
         c = new_one(c, last_edit)  # "…, and add a new one saying Thanks": a new title
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
@@ -464,6 +487,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             and not (
                 object_words(c) and last_edit is not None and last_edit.tool == "remove_object"
             )
+            and not _STATEMENT.match(c)  # "…, my daughter will be mortified": a remark
         ):
             # A modifier of the clause before ("…, and fill the frame", "…, between 0:05 and 0:12").
             merged = _read(prev[0] + " " + c, prev[2], norm.quotes, context)
@@ -588,6 +612,16 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             s = copy.deepcopy(prev[2])
             last_edit = next((st for st in reversed(u.steps) if st.tool not in NO_CHANGE), None)
         correcting = False
+        if (
+            prev is not None
+            and len(prev[1]) == 1
+            and prev[1][0].tool == "trim"
+            and u.steps
+            and u.steps[-1] is prev[1][0]
+            and [st.tool for st in steps] == ["trim"]
+            and _read(c, prev[2], norm.quotes, context) == prev[1]
+        ):
+            continue  # "前半段删掉，留后半段": what stays, said after what goes — one trim
         prev = (c, steps, copy.deepcopy(s))
         if (
             u.steps

@@ -34,24 +34,53 @@ def _introduced(c: str) -> str | None:
     return m.group(1)
 
 
-def qualified(phrase: str) -> bool:
+def qualified(phrase: str, left_out: str = "") -> bool:
     """The object phrase tells its thing apart from others of its kind (a colour, parked or
-    moving, a side, near or far)."""
+    moving, a side, near or far) — or, with what is left out named, is a kind of its own
+    ("the cyclist", not "the pedestrians")."""
     from nemo_widgets.engine.vision.labels import parse_target
 
     t = parse_target(phrase, phrase)
-    return bool(t.label and (t.motion or t.colour or t.side or t.depth))
+    if t.label and (t.motion or t.colour or t.side or t.depth):
+        return True
+    named, other = object_words(phrase), object_words(left_out)
+    return bool(other and named and not set(named) & set(other) and not set(named) <= _GENERIC)
 
 
-def _said_which(c: str) -> str | None:
-    """ "remove the parked cars but not the one driving past": the things asked for, when a
-    qualifier of their own (parked, moving, a colour, a side) already leaves the others out;
-    None for "everything except …" (no all-but removal)."""
-    head = re.split(r"\b(?:except|but not|but|other than|apart from|besides|excluding)\b", c)[0]
+_EXCEPT = r"\b(?:except|but not|but|other than|apart from|besides|excluding)\b"
+#: Kinds too broad to tell one thing from another on their own.
+_GENERIC = {
+    "person",
+    "people",
+    "persons",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "car",
+    "cars",
+    "thing",
+    "things",
+    "object",
+    "objects",
+    "vehicle",
+    "vehicles",
+    "everyone",
+    "everything",
+}
+
+
+def _said_which(c: str, raw: str = "") -> str | None:
+    """ "remove the parked cars but not the one driving past", "remove the cyclist but not
+    the pedestrians": the things asked for, when a qualifier of their own (parked, a colour, a
+    side) or a kind of their own leaves the others out; None for "everything except …" (no
+    all-but removal)."""
+    head = re.split(_EXCEPT, c)[0]
     phrase = object_phrase(head.strip(" ,"))
     if not phrase or not object_words(phrase) or re.search(r"\b(?:all|every|everyone)\b", phrase):
         return None
-    return phrase if qualified(phrase) else None
+    rest = re.split(_EXCEPT, raw or c, maxsplit=1)
+    return phrase if qualified(phrase, rest[1] if len(rest) > 1 else "") else None
 
 
 def _thing_at_a_time(c: str, phrase: str) -> Step | None:
@@ -80,7 +109,7 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         r"\b(?:except|but not|other than|apart from|besides|excluding)\b|除了|以外|之外",
         f"{c} {s.raw.lower()}",
     ) and (object_words(c) or re.search(r"其他|其余|别的|\b(?:everyone|everything|all|rest)\b", c)):
-        kept = _said_which(c)
+        kept = _said_which(c, s.raw.lower())
         if kept is not None:
             # "remove the parked cars but not the one driving past": the qualifier already
             # says which; what is kept only agrees with it

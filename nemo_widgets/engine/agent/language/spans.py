@@ -21,8 +21,10 @@ from nemo_widgets.engine.agent.language.times import (
 
 _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
+    r"\b(?:take|shave|knock|lop|chop)\s+(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)|a (?:second|sec))"
+    r"\s+off\b|"
     r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off|"
-    r"excise|edit out|splice out)\b|"
+    r"excise|edit out|splice out|kill|nix|axe|scrap|ripple delete|ripple-delete)\b|"
     r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了|拿掉|拿走|弄掉|干掉|砍掉|扔掉|丢掉|"
     r"(?:剪|裁|切|砍)了(?!.*(?:到|成|至))|"
     r"移除|清除|抹掉"

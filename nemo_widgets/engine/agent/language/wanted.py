@@ -76,8 +76,13 @@ def after_negation(
         return f"{verb.group(0)} {strip_only(c)}" if verb is not None else c
     if declined is not None and only:
         alone = _understand(strip_only(c), s, norm.quotes, context)
-        if alone and all(
-            st.tool in ("trim", "cut", "split", "set_aspect", "add_title", "undo") for st in alone
+        if alone and (
+            all(
+                st.tool in ("trim", "cut", "split", "set_aspect", "add_title", "undo")
+                for st in alone
+            )
+            # "no fade on the music, just fade the picture out": a thing of its own named
+            or re.search(r"\b(?:picture|video|visuals?|image|footage|screen)\b|画面|视频|图像", c)
         ):
             return strip_only(c)  # "don't add music, just trim to 15 seconds": the video's trim
         return about_thing(
@@ -87,6 +92,9 @@ def after_negation(
         return strip_only(c)  # "别删车 只删人就行": what is wanted, said with its own thing
     if declined is not None and re.search(
         r"\b(?:it|them)\b|它|^(?:改|换|调|变|移|放|挪|关|静音|淡|开|音量|声音|小声|大声)|"
+        # "标题别删，把颜色改成黄色": the colour, place or size of the thing just named
+        r"^把?(?:它的)?(?:颜色|位置|大小|字体|字号|音量)|"
+        r"^(?:(?:change|make|set|turn) )?(?:the |its )?(?:colou?r|position|size|font)\b|"
         r"^(?:(?:the )?volume|quieter|louder|softer)\b",
         c,
     ):

@@ -187,9 +187,37 @@ def _clean(p: str) -> str:
     return p.strip()
 
 
+_ORDINAL_EN = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
+_ZH_DIGIT = dict(zip("123456789", "一二三四五六七八九", strict=True))
+#: "every pedestrian", "all the cars", "both cyclists": how many, said before the thing
+_HOW_MANY_EN = re.compile(r"\b(all|every|each|both)\b(?:\s+(?:of\s+)?(?:the|those|these)\b)?")
+_HOW_MANY_ZH = re.compile(
+    r"所有|全部|全都|每个|每一个|(?:都|全)(?:给)?(?:去掉|删|去除|移除|弄掉|[pP]掉|拿掉|抹掉|擦掉|干掉)"
+)
+
+
 def object_phrase(t: str) -> str | None:
     """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
-    on the left from the video" → "grey car parked on the left"."""
+    on the left from the video" → "grey car parked on the left". How many and which one stay
+    in it ("every pedestrian", "所有路人", "左边第二辆车", "the third person from the left"):
+    the object chooser reads them from these words alone."""
+    p = _object_phrase(t)
+    if not p or not object_words(p):
+        return p
+    if p.isascii():
+        p = re.sub(r"\b(1st|2nd|3rd|4th|5th)\b", lambda m: _ORDINAL_EN[m.group(1)], p)
+        q = _HOW_MANY_EN.search(t)
+        if q and not _HOW_MANY_EN.search(p) and t.find(q.group(0)) < t.find(p.split()[0]):
+            p = f"{q.group(1)} {p}"
+        return p
+    p = re.sub(r"第\s*([1-9])(?!\d)", lambda m: "第" + _ZH_DIGIT[m.group(1)], p)
+    p = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", p) or p
+    if _HOW_MANY_ZH.search(t) and not re.search(r"所有|全部|每个|每一个", p):
+        p = "所有" + p
+    return p
+
+
+def _object_phrase(t: str) -> str | None:
     terse = re.search(r"^(?:the\s+)?([a-z][a-z ]{1,40}?)\s+(?:remove|delete|erase|be gone|out)$", t)
     if terse and object_words(terse.group(1)) and not re.match(r"(?:take|get|cut|keep)\b", t):
         return _clean(terse.group(1))

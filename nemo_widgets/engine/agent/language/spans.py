@@ -53,6 +53,16 @@ _BARE_FROM = re.compile(
 )
 
 
+#: "make it 15 seconds long, keep the start": which part stays, said in the next clause —
+#: a length by cutting, not by speed.
+_KEEPS_AN_END = re.compile(
+    r"\b(?:keep|from|start(?:ing)?(?: with)?|use) (?:only |just )?(?:the )?(?:start|begin\w*|"
+    r"opening|intro|end|ending)\b|\bcut (?:off )?(?:the )?(?:end|rest|start|beginning)\b|"
+    r"\b(?:by )?(?:cutting|trimming|chopping)\b|保留(?:开头|前面|结尾|后面)|(?:留|要)(?:开头|前面)|"
+    r"(?:剪|裁|切)(?:掉|了)?(?:结尾|后面|开头|前面)"
+)
+
+
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
@@ -121,10 +131,13 @@ def trim_cut(t: str, s: Session) -> Step | None:
         if (
             m
             and m.group(2)
-            and re.match(r"make (?:it|this)\b", m.group(0))
-            and not re.search(r"\blong\b|\b(?:trim|cut|shorten|shorter|keep|begin\w*|start)\b", t)
+            and not re.search(
+                r"\b(?:trim|cut|shorten|shorter|keep|begin\w*|start|first|last|end|beginning)\b", t
+            )
+            and not _KEEPS_AN_END.search(s.raw.lower())
         ):
-            return Step("clarify", why="length_how")  # "make it 15 s": cut down, or sped up?
+            # "make it 15 s", "make the video 20 seconds long": cut down, or sped up to fit?
+            return Step("clarify", why="length_how")
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))
             if v and s.total and v > s.total + 0.05:

@@ -24,7 +24,7 @@ CASES = [
     ("音乐太吵了，调到百分之二十", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
     ("music down 20%", FULL, [("set_volume", {"target": "music", "level": 0.4})]),
     ("not 50%, put the music at 25", FULL, [("set_volume", {"target": "music", "level": 0.25})]),
-    ("make it 20 seconds long", BARE, [("trim", {"start": 0.0, "end": 20.0})]),
+    ("make it 20 seconds long", BARE, [("clarify", {})]),  # cut down, or sped up to fit?
     ("cut everything before the 6 second mark", BARE, [("trim", {"start": 6.0, "end": None})]),
     ("视频到20秒就结束", BARE, [("trim", {"start": 0.0, "end": 20.0})]),
     ("excise 10s to 12s", BARE, [("cut", {"start": 10.0, "end": 12.0})]),

@@ -442,7 +442,7 @@ REASONS = [
     # "it" could be the title: ask; with no title, cut down or sped up to fit: ask too
     ("make it 5 seconds", TITLED, [("clarify", {})]),
     ("make it 5 seconds", BARE, [("clarify", {})]),
-    ("make it 5 seconds long", BARE, [("trim", {"start": 0.0, "end": 5.0})]),
+    ("make it 5 seconds long", BARE, [("clarify", {})]),  # "long" says no more than the length
     # 请问 asks
     ("请问导出的视频是什么格式？", BARE, [("answer", {})]),
 ]

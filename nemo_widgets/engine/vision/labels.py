@@ -228,6 +228,18 @@ _MOVING = (
 _BACK = r"\b(in the background|background|far|distant|behind)\b|背景|远处|后面"
 _FRONT = r"\b(in the foreground|foreground|in front|front|close|near)\b|前景|前面|近处"
 _ALL = r"\b(all|every|each|both)\b|所有|全部|每个"
+#: "the second car from the left", "左边第二辆车": which one, counted across the frame
+_ORDINAL = {
+    **dict.fromkeys(("first", "1st", "一", "1"), 1),
+    **dict.fromkeys(("second", "2nd", "二", "2"), 2),
+    **dict.fromkeys(("third", "3rd", "三", "3"), 3),
+    **dict.fromkeys(("fourth", "4th", "四", "4"), 4),
+    **dict.fromkeys(("fifth", "5th", "五", "5"), 5),
+}
+_ORDINAL_RX = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b(?!\s+(?:\d|time|half|clip|part|"
+    r"second|seconds|frame|shot))|第\s*([一二三四五1-5])\s*(?:个|辆|台|位|只|部|棵)"
+)
 
 
 @dataclass(frozen=True)
@@ -241,6 +253,7 @@ class Target:
     depth: str | None = None  # background | foreground
     side: str | None = None  # left | right | centre
     all: bool = False
+    ordinal: int | None = None  # 2 for "the second (from the left)"
 
     def to_args(self) -> dict[str, object]:
         return {k: v for k, v in asdict(self).items() if v not in (None, False)}
@@ -291,10 +304,11 @@ def parse_target(text: str, words: str | None) -> Target:
         side = "right"
     elif re.search(r"\b(centre|center|middle)\b|中间|中央", low):
         side = "centre"
+    o = _ORDINAL_RX.search(phrase or low)
+    ordinal = _ORDINAL[o.group(1) or o.group(2)] if o else None
     plural = bool(re.search(r"\b(people|men|women|children|cars|vans|trucks|persons|dogs)\b", low))
-    return Target(
-        label, words or "", colour, motion, depth, side, bool(re.search(_ALL, low)) or plural
-    )
+    many = bool(re.search(_ALL, low)) or plural
+    return Target(label, words or "", colour, motion, depth, side, many and not ordinal, ordinal)
 
 
 #: Colours that people use for the same paint or cloth: a "grey" car may read as silver,

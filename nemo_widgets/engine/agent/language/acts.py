@@ -255,6 +255,10 @@ def is_question(raw: str, c: str) -> bool:
     if re.search(r"[\u4e00-\u9fff]", c):
         if re.match(r"\s*请问", raw) and re.search(r"什么|为什么|怎么|如何|多少|多长|哪|几", c):
             return True  # "请问导出的视频是什么格式？": "may I ask", not "please do"
+        if re.search(
+            r"告诉我|(?:跟|和|给)我(?:说|讲)|说一下|讲一下|帮我(?:看看|查查|看一下|查一下)", c
+        ) and re.search(r"多长|多久|几秒|几分|什么|多少|多大|多响|哪|有没有|是不是|是否", c):
+            return True  # "能告诉我视频多长吗": asked as a request, still a question
         if _REQUEST_ZH.search(c) or (
             re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
             and re.search(r"^把|^帮|^给", c)

@@ -301,7 +301,9 @@ def speed(t: str, s: Session) -> Step | None:
         r"\b\d+(?:\.\d+)?\s*x\b|\bx\s*\d|\b(?:half|double|normal|twice|three times|2 times|"
         r"3 times) (?:speed|as fast)\b|"
         r"倍速|加速|减速|慢动作|快进|快一点|慢一点|快点|慢点|放慢|加快|变快|变慢|\d倍|速度|慢放|"
-        r"快放|原速|正常速度|慢镜头|慢速",
+        r"快放|原速|正常速度|慢镜头|慢速|"
+        # "慢一半", "再慢一倍", "快两倍": a bare 快/慢 with how much is the speed too
+        r"(?:慢|快)(?:了)?\s*(?:一半|\d+(?:\.\d+)?\s*倍|一些|些)",
         t,
     ):
         return None
@@ -347,6 +349,11 @@ def speed(t: str, s: Session) -> Step | None:
         return Step("set_speed", {"factor": 2.0, **extra})  # 快一倍: one more of itself, 2x
     if re.search(r"(?:慢|放慢|减速)了?\s*1\s*倍", t):
         return Step("set_speed", {"factor": 0.5, **extra})
+    if re.search(r"快了?\s*一半", t):
+        return Step("clarify", why="which_speed")  # "快一半": 1.5x, or half the time?
+    if re.search(r"(?:慢|快)了?\s*(?:一)?些", t) and not re.search(r"\d|一半|一倍", t):
+        # "慢些", "快些": a little, never a reset
+        return Step("set_speed", {"relative": 0.8 if "慢" in t else 1.25, **extra})
     if re.search(r"\btoo slow\b|\bdrags\b|太慢", t):
         return Step("set_speed", {"relative": 1.25, **extra})
     if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
@@ -464,6 +471,17 @@ def split(t: str, s: Session) -> Step | None:
         t,
     ):
         return None
+    pieces = re.search(
+        r"\b(?:in|into)\s+(\d+)\s+(?:(?:equal|even|same[- ]size|equally long)\s+)?(?:parts?|"
+        r"pieces?|clips?|segments?|sections?|bits?|chunks?)\b|"
+        r"(?:分|切|剪|拆|截)成\s*(\d+)\s*(?:段|份|部分|个片段|块|截)",
+        t,
+    )
+    if pieces and not has_unit(t):
+        # "split into three equal parts", "切成三段": a count of pieces, never "at 3 s"
+        if int(pieces.group(1) or pieces.group(2)) == 2 and s.total:
+            return Step("split", {"at": round(s.total / 2, 2)}, why="implied")
+        return Step("clarify", why="split_where")
     m = re.search(rf"\b(?:at|from)\s+(?:the\s+)?({TIME})|在\s*({TIME})|({TIME})\s*(?:处|的地方)", t)
     at = parse_time(m.group(1) or m.group(2) or m.group(3)) if m else None
     vals = [v for v in times(t) if v > 2 or has_unit(t)] if at is None else [at]

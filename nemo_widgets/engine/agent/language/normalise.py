@@ -365,7 +365,8 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(_HEDGE, "", t)
     t = re.sub(r"(?:^|(?<=[请你我]))将(?=\S)", "把", t)  # 请将画面中的车移除: 将 is a formal 把
     t = re.sub(r"直接(?=[抠删去剪加换改调做弄关静])", "", t)  # 背景直接抠掉
-    # spoken verbs for "take it away": 咔掉, 咔嚓掉, 搞掉, 整掉, 剁掉, 砍了, 去了吧 — one removal word
+    t = re.sub(r"一(?:丢丢|丢|咪咪|咪|丁点|点点|滴滴|丢儿)", "一点", t)  # 小一丢丢: a little
+    # spoken "take it away": 咔掉, 咔嚓掉, 搞掉, 整掉, 剁掉, 砍了, 去了吧 — one removal word
     t = re.sub(r"(?:咔嚓|咔|卡擦|搞|整|剁|砍|给弄)(?:掉|了(?=吧|$|\s|[,，。!！]))", "去掉", t)
     t = re.sub(r"(?<=[车人们的个子])\s*去了吧", "去掉吧", t)
     t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"

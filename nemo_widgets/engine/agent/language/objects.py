@@ -411,6 +411,22 @@ def _background(
         and not re.search(r"^(?:something|it|this|that)\b", v)
     ):
         return "replace_background", {"mode": "preset", "value": v}
+    named = re.search(
+        r"(?:换个|换一个|换成一个|来个|来一个|弄个|搞个|整个|加个|用|要|放个|换)\s*(?P<a>[^\s，,。]{1,10}?)"
+        r"(?:的)?\s*(?:当|做|作|作为)?背景|背景(?:用|是|要|放|弄成|搞成|整成)\s*(?P<b>[^\s，,。]{1,10}?)"
+        r"(?:的|吧|那种|之类的)*$|"
+        r"\b(?:put|place|show|add)\s+(?:a |an |the |some )?(?P<c>[a-z][a-z ]{2,30}?)\s+behind "
+        r"(?:me|us|him|her|them|the (?:person|people|speaker|subject))\b",
+        t,
+    )
+    v = next((g for g in named.groups() if g), "").strip() if named else ""
+    if v and not re.search(
+        r"^(?:别|其他|其它|新|好看|漂亮|美|酷|高级|一个|个|不同|一样|这|那|啥|什么|更|点|something|it|this|that|"
+        r"different|new|nice|another|other)",
+        v,
+    ):
+        # "换个星空背景", "用雪山当背景", "背景用夜景", "put a starry sky behind me": a scene named
+        return "replace_background", {"mode": "preset", "value": v}
     if re.search(r"\b(?:clean|professional|plain|neutral|nicer|better)\b|干净|专业|简洁", t):
         return "replace_background", {"mode": "preset", "value": "studio"}
     return "clarify", {"why": "which_background"}

@@ -20,8 +20,6 @@ from nemo_widgets.engine.agent.language.sound import volume
 from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
-
-
 #: "remove the red car but not the blue one", "…, but leave the blue one": one thing named
 #: and another of its kind kept — the named one goes, the rest of the sentence only says what
 #: stays. A set minus one ("the cars but not the blue one", "everyone except …") still asks:
@@ -45,6 +43,7 @@ def kept_other(t: str) -> str:
     ):
         return t
     return m.group("one")
+
 
 def _introduced(c: str) -> str | None:
     """ "there's a guy in a red jacket on the left can you remove him": the thing the clause

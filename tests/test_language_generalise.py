@@ -2,7 +2,10 @@
 changed): a length said alone asks (cut down, or sped up?), any count "and a half", spoken
 Chinese removal verbs (咔掉, 搞掉, 整掉, 去了吧), how many and which one kept in a removal's
 target ("every pedestrian", "所有路人", "左边第二辆车") and counted across the frame by the
-chooser, one thing removed but not another of its kind."""
+chooser, one thing removed but not another of its kind, a bare 快/慢 with how much (慢一半), a
+scene named for the background (换个星空背景), a Chinese question asked as a request
+(能告诉我视频多长吗), a count of pieces never read as seconds, all the way down/up, a title's
+size in Chinese (大一号), a span kept with "just" / 只有."""
 
 from __future__ import annotations
 
@@ -69,6 +72,63 @@ CASES = [
     ("remove the cars but not the blue one", BARE, [("clarify", {})]),
     ("remove everyone except the woman in red", BARE, [("clarify", {})]),
     ("除了穿红衣服的女生，其他人都去掉", BARE, [("clarify", {})]),
+    (
+        "把左边的车和右边的人都去掉",
+        BARE,
+        [("remove_object", {"target": "左边的车"}), ("remove_object", {"target": "右边的人"})],
+    ),
+    # a bare 快/慢 with how much is the speed; 快一半 reads two ways
+    ("慢一半", BARE, [("set_speed", {"relative": 0.5})]),
+    ("在现在的基础上再慢一半", BARE, [("set_speed", {"relative": 0.5})]),
+    ("视频慢一半就行", BARE, [("set_speed", {"relative": 0.5})]),
+    ("慢些", BARE, [("set_speed", {"relative": 0.8})]),
+    ("再快些", BARE, [("set_speed", {"relative": 1.25})]),
+    ("快一半", BARE, [("clarify", {})]),
+    ("play it at 2 and a half times speed", BARE, [("set_speed", {"factor": 2.5})]),
+    # a scene named for the background; a vague one asks
+    ("换个星空背景", BARE, [("replace_background", {"mode": "preset", "value": "星空"})]),
+    ("用雪山当背景", BARE, [("replace_background", {"mode": "preset", "value": "雪山"})]),
+    ("背景用夜景", BARE, [("replace_background", {"mode": "preset", "value": "夜景"})]),
+    ("换一个森林的背景", BARE, [("replace_background", {"mode": "preset", "value": "森林"})]),
+    ("换个办公室背景", BARE, [("replace_background", {"mode": "preset", "value": "office"})]),
+    (
+        "put a starry night sky behind me",
+        BARE,
+        [("replace_background", {"mode": "preset", "value": "starry night sky"})],
+    ),
+    ("换个别的背景", BARE, [("clarify", {})]),
+    ("来个好看的背景", BARE, [("clarify", {})]),
+    ("加个背景音乐", BARE, [("add_music", {})]),
+    # a question asked as a request, in Chinese too
+    ("能告诉我视频多长吗", BARE, [("answer", {})]),
+    ("能不能告诉我这个视频几秒", BARE, [("answer", {})]),
+    ("帮我看看视频有多长", BARE, [("answer", {})]),
+    ("能帮我把背景虚化吗", BARE, [("replace_background", {"mode": "blur"})]),
+    # a count of pieces is never a time; many splits ask, two are the half
+    ("split into three equal parts", BARE, [("clarify", {})]),
+    ("chop it into 4 equal pieces", BARE, [("clarify", {})]),
+    ("切成4段", BARE, [("clarify", {})]),
+    ("cut it into 5 second pieces", BARE, [("clarify", {})]),
+    ("每5秒切一刀", BARE, [("clarify", {})]),
+    ("split into 2 equal parts", BARE, [("split", {"at": 15.0})]),
+    ("分成两段", BARE, [("split", {"at": 15.0})]),
+    ("split at 10 seconds", BARE, [("split", {"at": 10.0})]),
+    # all the way down / up; a tiny bit
+    ("turn the music all the way down", FULL, [("mute", {"target": "music"})]),
+    ("把音乐调到最小", FULL, [("mute", {"target": "music"})]),
+    ("turn the music down to 0.2", FULL, [("set_volume", {"target": "music", "level": 0.2})]),
+    ("背景音乐开到最大", FULL, [("set_volume", {"target": "music", "level": 1.0})]),
+    ("音乐稍微小一丢丢", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    ("BGM再小一咪咪", FULL, [("set_volume", {"target": "music", "relative": "down"})]),
+    # a title's size in Chinese
+    ("标题大一号", TITLED, [("edit_title", {"size": "bigger"})]),
+    ("标题字号调大", TITLED, [("edit_title", {"size": "bigger"})]),
+    ("字号调小点", TITLED, [("edit_title", {"size": "smaller"})]),
+    # a span kept, said with "just" / 只有
+    ("just the middle ten seconds", BARE, [("trim", {"start": 10.0, "end": 20.0})]),
+    ("just 0:05 to 0:20", BARE, [("trim", {"start": 5.0, "end": 20.0})]),
+    ("帮我整成只有前十二秒", BARE, [("trim", {"start": 0.0, "end": 12.0})]),
+    ("搞成只剩最后八秒", BARE, [("trim", {"start": 22.0})]),
 ]
 
 

@@ -57,7 +57,7 @@ POLITE = re.compile(
     r"i (?:was |am |'m )?wondering (?:if|whether) (?:you|u) (?:could|can|would|might)\s+"
     r"(?:possibly\s+|maybe\s+)?|"
     r"help me\s+|how about\s+|what about\s+|try\s+)?"
-    r"(?:please\s+|just\s+(?!(?:the\s+)?(?:first|last|final|opening|beginning|end)\b))?"
+    r"(?:please\s+|just\s+(?!(?:the\s+)?(?:first|last|final|opening|beginning|end|middle|part|bit|section)\b|\d))?"
     r"(?:(?:like )?i (?:said|told you|already said|asked)\s*,?\s+)?"
     r"|^(?:请(?!问)|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
     r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"

@@ -465,6 +465,8 @@ def split(t: str, s: Session) -> Step | None:
         r"\b(?:cut|chop|slice|snip|break|divide|separate) (?:it |the video |the clip |this )?"
         r"(?:in two |into two )?at\b|"
         r"\binto two (?:clips|parts|pieces)\b|\b(?:cut|split|edit) (?:point|mark)s?\b|"
+        r"\b(?:cut|chop|slice|break|divide|separate)\b.*\binto \d+ (?:\w+ )?(?:parts?|pieces?|"
+        r"clips?|segments?|sections?|bits?|chunks?|halves)\b|"
         r"分割|分割点|切点|"
         r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|剪成(?:两|2)(?:段|个|半|部分)|拆成(?:两|2)|[切剪][一1]刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
@@ -477,6 +479,12 @@ def split(t: str, s: Session) -> Step | None:
         r"(?:分|切|剪|拆|截)成\s*(\d+)\s*(?:段|份|部分|个片段|块|截)",
         t,
     )
+    if re.search(
+        r"\binto\s+\d+(?:\.\d+)?[- ]?(?:s|secs?|seconds?)[- ](?:long )?(?:parts?|pieces?|clips?|"
+        r"chunks?|segments?|bits?)\b|\bevery\s+\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b|每\s*\d+\s*秒",
+        t,
+    ):
+        return Step("clarify", why="split_where")  # "into 5 second pieces": many splits, ask
     if pieces and not has_unit(t):
         # "split into three equal parts", "切成三段": a count of pieces, never "at 3 s"
         if int(pieces.group(1) or pieces.group(2)) == 2 and s.total:

@@ -212,7 +212,10 @@ def object_phrase(t: str) -> str | None:
         return p
     p = re.sub(r"第\s*([1-9])(?!\d)", lambda m: "第" + _ZH_DIGIT[m.group(1)], p)
     p = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", p) or p
-    if _HOW_MANY_ZH.search(t) and not re.search(r"所有|全部|每个|每一个", p):
+    many = _HOW_MANY_ZH.search(t)
+    if many and many.group(0)[0] in "都全" and re.search(r"和|跟|与|以及|、|还有", t):
+        many = None  # "把左边的车和右边的人都去掉": 都 is both of those, not every one
+    if many and not re.search(r"所有|全部|每个|每一个", p):
         p = "所有" + p
     return p
 

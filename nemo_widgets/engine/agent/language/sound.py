@@ -226,8 +226,8 @@ def _by_percent(t: str) -> float | None:
 #: "all the way down", "调到最小", "关到最低": no sound from it (muted, so unmute restores it)
 _ALL_THE_WAY_DOWN = re.compile(
     r"\ball the way (?:down|off)\b|"
-    r"\b(?:down|turn(?:ed)?(?: it)?) to (?:zero|0|nothing|the minimum)\b|"
-    r"(?:调|关|降|拉|开)(?:到|成)(?:最小|最低|零|0)(?:声)?"
+    r"\b(?:down|turn(?:ed)?(?: it)?) to (?:zero|0(?![.\d])|nothing|the minimum)\b|"
+    r"(?:调|关|降|拉|开)(?:到|成)(?:最小|最低|零|0(?![.\d%]))(?:声)?"
 )
 _ALL_THE_WAY_UP = re.compile(
     r"\ball the way up\b|\b(?:to|at) (?:the )?max(?:imum)?(?: volume)?\b|"

@@ -129,6 +129,24 @@ CASES = [
     ("just 0:05 to 0:20", BARE, [("trim", {"start": 5.0, "end": 20.0})]),
     ("帮我整成只有前十二秒", BARE, [("trim", {"start": 0.0, "end": 12.0})]),
     ("搞成只剩最后八秒", BARE, [("trim", {"start": 22.0})]),
+    # words put on the screen with no "title" said are a title; a thing of the project is not
+    (
+        "put Day 1 on screen for the first 3 seconds",
+        BARE,
+        [("add_title", {"text": "Day 1", "start": 0.0, "duration": 3.0})],
+    ),
+    (
+        "put the words summer vibes at the top",
+        BARE,
+        [("add_title", {"text": "summer vibes", "position": "top"})],
+    ),
+    ("write BEST DAY EVER across the screen", BARE, [("add_title", {"text": "BEST DAY EVER"})]),
+    ("屏幕上打个字 出发啦", BARE, [("add_title", {"text": "出发啦"})]),
+    ("开头显示 第一天", BARE, [("add_title", {"text": "第一天", "start": 0.0})]),
+    ("write it on screen", BARE, [("clarify", {})]),
+    ("show the title on screen longer", TITLED, [("clarify", {})]),
+    ("显示 时间线", BARE, [("status", {})]),
+    ("show me the timeline", BARE, [("status", {})]),
 ]
 
 

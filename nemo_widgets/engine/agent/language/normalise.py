@@ -287,12 +287,56 @@ def _terse(t: str) -> str:
     )
 
 
+#: Words put on the screen with no "title" said: "put Day 1 on screen for 3 seconds", "write
+#: BEST DAY EVER across the screen", "put the words summer vibes at the top", "屏幕上打个字
+#: 出发啦", "开头显示 第一天" — a title, its words quoted (what follows says when and where).
+_ON_SCREEN = (
+    (
+        r"^(?:(?:please|pls|can you|could you)\s+)?"
+        r"(?:put|write|show|display|type|stick|slap|add)\s+"
+        r"(?:the words?\s+|the text\s+)?(\S.{0,60}?)\s+(?:up\s+)?(?:on(?:to)? (?:the )?screen|"
+        r"across the (?:screen|video|frame)|on(?:to)? the (?:video|frame|footage))\b",
+        r"add a title “\1”",
+    ),
+    (
+        r"^(?:(?:please|pls|can you|could you)\s+)?(?:put|write|show|display|type|add)\s+"
+        r"the words?\s+(\S.{0,60}?)(?=\s+(?:at|on|in|for|from|during|over)\b|\s*$)",
+        r"add a title “\1”",
+    ),
+    (
+        r"(?:屏幕|画面|视频)上(?:面)?(?:打|写|显示|加|放)(?:个|一行|几个|一句)?字\s*[:：]?\s+(\S.{0,40})$",
+        r"加个标题“\1”",
+    ),
+    (r"^(开头|结尾|最后|开始|片头|片尾)?(?:显示|出现)\s+(\S.{0,40})$", r"\1加个标题“\2”"),
+)
+
+
+#: What is on the project already, not words to show: "put it on the screen", "显示 时间线"
+_NOT_WORDS = re.compile(
+    r"^(?:it|this|that|them|these|those|the|a|an|my|your|his|her|its|our|their|some|me)\b|"
+    r"^(?:时间线|时长|进度|积分|状态|标题|字幕|音乐|视频|画面|它|这个|那个)"
+)
+
+
+def _on_screen(raw: str) -> str:
+    for pat, rep in _ON_SCREEN:
+        m = re.search(pat, raw, flags=re.IGNORECASE)
+        if m is None:
+            continue
+        if _NOT_WORDS.search(m.group(m.lastindex or 1).lower()):
+            return raw
+        return raw[: m.start()] + m.expand(rep) + raw[m.end() :]
+    return raw
+
+
 def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
     raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
     raw = re.sub(r"(\d{6})\d+", r"\1", raw)
     raw = re.sub(r"(\S)\1{20,}", r"\1" * 20, raw)
     quotes: list[str] = []
+    if not _QUOTE.search(raw):
+        raw = _on_screen(raw)
     head = raw.split(":", 1)[0] if ":" in raw else ""
     if not _QUOTE.search(raw) and re.search(
         r"\b(?:add|put|insert|write|create|change|set|rename)\b|加|写|改|换|放", head, re.IGNORECASE

@@ -147,6 +147,25 @@ CASES = [
     ("show the title on screen longer", TITLED, [("clarify", {})]),
     ("显示 时间线", BARE, [("status", {})]),
     ("show me the timeline", BARE, [("status", {})]),
+    # a thing kept as it is is not touched (never "set to 100 %"); the other step is done
+    ("keep the music as it is and speed it up 1.5x", FULL, [("set_speed", {"factor": 1.5})]),
+    ("leave the title the same, make it 9:16", TITLED, [("set_aspect", {"ratio": "9:16"})]),
+    ("keep the music exactly as it is", FULL, [("decline", {})]),
+    ("keep the music at 50%", FULL, [("set_volume", {"target": "music", "level": 0.5})]),
+    ("音乐保持不变，剪掉后面五秒", FULL, [("trim", {"start": 0.0, "end": 25.0})]),
+    # "not X, Y": the second is meant
+    ("不是音乐 是原声 调小一点", FULL, [("set_volume", {"target": "video", "relative": "down"})]),
+    (
+        "not the music, the original sound - turn it down",
+        FULL,
+        [("set_volume", {"target": "video", "relative": "down"})],
+    ),
+    # a question put as "can you check …" / "你觉得 …", never the edit
+    ("can you check how many clips there are", BARE, [("answer", {})]),
+    ("could you see if the music is on", FULL, [("answer", {})]),
+    ("你觉得要不要调快一点", BARE, [("answer", {})]),
+    ("你觉得加个标题怎么样", BARE, [("answer", {})]),
+    ("调快一点好不好", BARE, [("set_speed", {"relative": 1.25})]),  # a request, a tag asked
 ]
 
 

@@ -210,6 +210,9 @@ IF_Q_ZH = re.compile(r"^(?:如果|假如|要是)[^。！!]*(?:会不会|会吗|�
 _Q_ZH_ALWAYS = re.compile(
     r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会|"
     r"会(?:怎么样|怎样|咋样|如何)|^要不要|^(?:该不该|应不应该|需不需要)|"
+    # "你觉得要不要调快一点": an opinion asked, never the edit
+    r"^(?:你|您)(?:觉得|认为|看)(?:.*(?:要不要|该不该|需不需要|应不应该|会不会|好不好|吗|呢|？|\?)|"
+    r".*(?:怎么样|如何|咋样))|"
     # "剪切和修剪有啥区别", "视频最长能做到1分20秒吗", "导出要扣积分吗": about the tool, asked
     r"有(?:啥|什么|哪些)?(?:区别|不同)|区别(?:是|在)|"
     r"(?:最长|最短|最多|最大|上限|限制|时长限制|收费|(?:扣|花|费|用)(?:积分|点|钱)|要钱|花钱|免费|"
@@ -238,6 +241,8 @@ def is_question(raw: str, c: str) -> bool:
         return False  # "i was wondering if you could possibly erase the van": a polite request
     if re.match(
         r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"
+        r"^(?:(?:can|could|would) you )?(?:check|see|find out|look up|confirm|count)\s+"
+        r"(?:if|whether|what|how (?:many|much|long|loud)|which)\b|"
         r"^(?:do|does) (?:you|anyone) know (?:if|whether|what|how|which|where|when|why)\b|"
         r"^(?:tell|show) me (?:if|whether)\b|^i (?:wonder|was wondering) (?:if|whether)\b",
         c,

@@ -410,6 +410,21 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"(?:^|(?<=[请你我]))将(?=\S)", "把", t)  # 请将画面中的车移除: 将 is a formal 把
     t = re.sub(r"直接(?=[抠删去剪加换改调做弄关静])", "", t)  # 背景直接抠掉
     t = re.sub(r"一(?:丢丢|丢|咪咪|咪|丁点|点点|滴滴|丢儿)", "一点", t)  # 小一丢丢: a little
+    # "keep the music as it is and …", "leave the title the same": that thing is not touched
+    t = re.sub(
+        r"\b(?:keep|leave)\s+((?:the|my)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:exactly\s+)?"
+        r"(?:as (?:it is|is|it was)|the same|unchanged|untouched|intact|how it is|"
+        r"like it is|the way it is)\b",
+        r"don't touch \1",
+        t,
+    )
+    # "不是音乐 是原声 调小一点": the thing named second is meant, the first is not
+    t = re.sub(
+        r"不是(?:说)?(?:音乐|配乐|背景音乐|原声|人声|标题|字幕|背景|视频|画面|开头|结尾)\s*[，,、]?\s*"
+        r"(?:是|而是|我说的是)\s*(?=\S)",
+        "",
+        t,
+    )
     # spoken "take it away": 咔掉, 咔嚓掉, 搞掉, 整掉, 剁掉, 砍了, 去了吧 — one removal word
     t = re.sub(r"(?:咔嚓|咔|卡擦|搞|整|剁|砍|给弄)(?:掉|了(?=吧|$|\s|[,，。!！]))", "去掉", t)
     t = re.sub(r"(?<=[车人们的个子])\s*去了吧", "去掉吧", t)

@@ -208,3 +208,28 @@ def test_language_ordinal_without_a_side_asks_and_too_few_finds_none() -> None:
     assert len(rivals(scan, parse_target("the second car", "the second car"))) == 2
     assert choose(scan, parse_target("third car from the left", "third car from the left")) == []
     assert not parse_target("the first 5 seconds car", "the first 5 seconds car").ordinal
+
+
+@pytest.mark.parametrize(
+    ("words", "label"),
+    [
+        ("guy on the bike", "person"),
+        ("man with the umbrella", "person"),
+        ("woman holding a dog", "person"),
+        ("the kid next to the car", "person"),
+        ("bike rider", "person"),
+        ("the dude that crosses the road", "person"),
+        ("car behind the tree", "car"),
+        ("dog on a leash", "dog"),
+        ("red car parked on the left", "car"),
+        ("骑电动车的大哥", "person"),
+        ("穿红裙子的小姐姐", "person"),
+        ("那个骑自行车的", "person"),
+        ("左边第二辆车", "car"),
+        ("自行车", "bicycle"),
+    ],
+)
+def test_language_the_head_noun_is_the_thing_removed(words: str, label: str) -> None:
+    """The chooser looks for the phrase's head: "the guy on the bike" is a person (never the
+    bike under him), "骑电动车的大哥" a man, "car behind the tree" the car."""
+    assert parse_target(words, words).label == label

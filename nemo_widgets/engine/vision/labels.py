@@ -117,7 +117,40 @@ SYNONYMS: dict[str, str] = {
     "cyclist": "person",
     "biker": "person",
     "lady": "person",
+    "rider": "person",
+    "dude": "person",
+    "bloke": "person",
+    "guys": "person",
     "人": "person",
+    **dict.fromkeys(
+        (
+            "小姐姐",
+            "小哥哥",
+            "小哥",
+            "大叔",
+            "大妈",
+            "大爷",
+            "阿姨",
+            "大哥",
+            "大姐",
+            "姐姐",
+            "哥哥",
+            "男生",
+            "女生",
+            "男孩",
+            "女孩",
+            "小孩",
+            "孩子",
+            "姑娘",
+            "小伙",
+            "美女",
+            "帅哥",
+            "老人",
+            "老太太",
+            "老头",
+        ),
+        "person",
+    ),
     "行人": "person",
     "路人": "person",
     "男人": "person",
@@ -274,10 +307,17 @@ def to_label(noun: str) -> str | None:
     return SYNONYMS[max(hits, key=len)] if hits else None
 
 
-def parse_target(text: str, words: str | None) -> Target:
-    """The object and its qualifiers from the whole instruction and the object phrase."""
-    low = text.lower()
-    phrase = (words or "").lower()
+#: Where an English noun phrase's head ends: "the guy on the bike" is a person, "the man with
+#: the umbrella" a man, "the kid next to the car" a kid — not the thing named after them.
+_HEAD_END = re.compile(
+    r"\s(?:who|that|which|with|on|in|at|wearing|riding|holding|carrying|walking|pushing|"
+    r"pulling|near|next to|beside|behind|in front of|by|from|crossing|standing|sitting|driving|"
+    r"parked|under|over|inside|outside|of|to|towards|along|leaning|using|eating|drinking|"
+    r"talking|looking|playing)\b"
+)
+
+
+def _label_of(phrase: str) -> str | None:
     label = None
     for w in reversed(re.findall(r"[a-z][a-z\-]*|[\u4e00-\u9fff]+", phrase)):
         label = to_label(w)
@@ -285,6 +325,26 @@ def parse_target(text: str, words: str | None) -> Target:
             break
     if label is None and phrase:
         label = to_label(phrase)
+    return label
+
+
+def _head(phrase: str) -> str:
+    """The head of an object phrase: before a prepositional or relative part in English,
+    after the last 的 in Chinese ("骑电动车的大哥" is a 大哥, not a 车)."""
+    if re.search(r"[\u4e00-\u9fff]", phrase):
+        if phrase.endswith("的") and re.search(r"骑|穿|戴|拿|背|推|牵|抱|开着|打着", phrase):
+            return "人"  # "那个骑自行车的": the one riding it
+        return phrase.rsplit("的", 1)[-1]
+    m = _HEAD_END.search(phrase)
+    return phrase[: m.start()] if m else phrase
+
+
+def parse_target(text: str, words: str | None) -> Target:
+    """The object and its qualifiers from the whole instruction and the object phrase."""
+    low = text.lower()
+    phrase = (words or "").lower()
+    head = _head(phrase)
+    label = (_label_of(head) if head.strip() and head != phrase else None) or _label_of(phrase)
     colour = next(
         (
             c

@@ -166,6 +166,23 @@ CASES = [
     ("你觉得要不要调快一点", BARE, [("answer", {})]),
     ("你觉得加个标题怎么样", BARE, [("answer", {})]),
     ("调快一点好不好", BARE, [("set_speed", {"relative": 1.25})]),  # a request, a tag asked
+    # which one, said after the thing: folded into the target, the ordinal kept
+    (
+        "I'd like the silver hatchback gone - it's the second car from the left",
+        BARE,
+        [("remove_object", {"target": "second silver hatchback from the left"})],
+    ),
+    (
+        "remove the car, the second one from the left",
+        BARE,
+        [("remove_object", {"target": "second car from the left"})],
+    ),
+    (
+        "remove the grey car - the one parked on the right",
+        BARE,
+        [("remove_object", {"target": "grey car parked on the right"})],
+    ),
+    ("add a title - it's my birthday", BARE, [("add_title", {"text": "it's my birthday"})]),
 ]
 
 

@@ -36,7 +36,10 @@ _PROTECT = [
     (r"\b(first|start|beginning|opening) and (?:the )?(last|end|ending|final)\b", r"\1 & \2"),
 ]
 _SPLIT = re.compile(
-    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\s\+\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|"
+    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|"
+    # "…gone - it's the second car from the left": a dash before what describes it
+    r"\s[-–]\s(?=(?:it'?s|its|it is|that'?s|thats|the one|i mean)\b)|"
+    r"\s\+\s|\.(?:\s+|$)|!(?:\s+|$)|\?\s+|"
     r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|(?<=\S)\s+最后(?=导出|导|保存|下载|渲染|输出)|"

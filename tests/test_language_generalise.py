@@ -250,3 +250,16 @@ def test_language_the_head_noun_is_the_thing_removed(words: str, label: str) -> 
     """The chooser looks for the phrase's head: "the guy on the bike" is a person (never the
     bike under him), "骑电动车的大哥" a man, "car behind the tree" the car."""
     assert parse_target(words, words).label == label
+
+
+@pytest.mark.parametrize(
+    ("words", "motion"),
+    [
+        ("pedestrian who walks towards the camera", "moving"),
+        ("the car that drives past", "moving"),
+        ("the cyclist who rides by", "moving"),
+        ("car parked on the left", "still"),
+    ],
+)
+def test_language_a_relative_clause_says_how_it_moves(words: str, motion: str) -> None:
+    assert parse_target(words, words).motion == motion

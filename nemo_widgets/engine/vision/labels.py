@@ -256,7 +256,10 @@ _STILL = (
 )
 _MOVING = (
     r"\b(moving|walking|driving|running|passing|crossing|riding|going by|drives? by|"
-    r"walks? by)\b|走|移动|开过|经过|跑"
+    r"walks? by|"
+    # "the pedestrian who walks towards the camera", "the car that drives past"
+    r"(?:who|that|which)\s+(?:is\s+)?(?:walks|drives|runs|passes|crosses|rides|moves|comes|goes|"
+    r"cycles|jogs))\b|走|移动|开过|经过|跑"
 )
 _BACK = r"\b(in the background|background|far|distant|behind)\b|背景|远处|后面"
 _FRONT = r"\b(in the foreground|foreground|in front|front|close|near)\b|前景|前面|近处"

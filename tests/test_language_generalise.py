@@ -13,7 +13,7 @@ import pytest
 
 from nemo_widgets.engine.vision.labels import parse_target
 from nemo_widgets.engine.vision.remove import Scan, Track, choose, rivals
-from tests.test_language_families import BARE, FULL, TITLED, check
+from tests.test_language_families import BARE, EDITED, FULL, TITLED, check
 
 CASES = [
     # a length said alone: cut down to it, or sped up to fit? ask — unless the sentence says
@@ -183,6 +183,31 @@ CASES = [
         [("remove_object", {"target": "grey car parked on the right"})],
     ),
     ("add a title - it's my birthday", BARE, [("add_title", {"text": "it's my birthday"})]),
+    # found by a third probe of our own
+    (
+        "music way down, like almost silent",
+        FULL,
+        [("set_volume", {"target": "music", "level": 0.1})],
+    ),
+    (
+        "turn the music down until it's almost silent",
+        FULL,
+        [("set_volume", {"target": "music", "level": 0.1})],
+    ),
+    ("只去掉左边那个人，右边的不要动", BARE, [("remove_object", {"target": "左边人"})]),
+    ("路边的车全都弄掉", BARE, [("remove_object", {"target": "所有路边的车"})]),
+    ("把路边停的车全都弄掉", BARE, [("remove_object", {"target": "所有路边停的车"})]),
+    ("go back to regular speed", EDITED, [("set_speed", {"factor": 1.0})]),
+    ("go back", EDITED, [("undo", {})]),
+    ("背景来个樱花的", BARE, [("replace_background", {"mode": "preset", "value": "樱花"})]),
+    (
+        "stick me in front of a city skyline",
+        BARE,
+        [("replace_background", {"mode": "preset", "value": "city skyline"})],
+    ),
+    ("put THE END on screen", BARE, [("add_title", {"text": "THE END"})]),
+    ("不是原声，是音乐，关掉", FULL, [("mute", {"target": "music"})]),
+    ("你觉得竖屏好还是横屏好", BARE, [("answer", {})]),
 ]
 
 

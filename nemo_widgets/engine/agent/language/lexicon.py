@@ -61,7 +61,7 @@ BACKGROUND = rx(
     r"\b(?:look|looks) like (?:i'?m|we'?re|they'?re|he'?s|she'?s|i am|we are) (?:in|at|on)\b",
     r"\bas if (?:i'?m|we'?re|i was|we were) (?:in|at|on)\b",
     r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",
-    r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
+    r"\b(?:put|place|stand|set|stick|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
     r"people))\b.*"
     r"\b(?:in front of|on|at|in|to|into)\b",
     r"背景|背后|抠像|抠图|抠掉|抠出|虚化|绿幕",

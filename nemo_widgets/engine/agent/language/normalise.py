@@ -323,8 +323,9 @@ def _on_screen(raw: str) -> str:
         m = re.search(pat, raw, flags=re.IGNORECASE)
         if m is None:
             continue
-        if _NOT_WORDS.search(m.group(m.lastindex or 1).lower()):
-            return raw
+        words = m.group(m.lastindex or 1)
+        if _NOT_WORDS.search(words.lower()) and not re.match(r"[A-Z]{2,}\b|\S+ [A-Z]", words):
+            return raw  # "put it on the screen"; "put THE END on screen", "The End" are words
         return raw[: m.start()] + m.expand(rep) + raw[m.end() :]
     return raw
 
@@ -418,11 +419,28 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         r"don't touch \1",
         t,
     )
-    # "不是音乐 是原声 调小一点": the thing named second is meant, the first is not
+    # "不是音乐 是原声 调小一点", "不是原声，是音乐，关掉": the thing named second is meant
+    _things = r"音乐|配乐|背景音乐|原声|人声|标题|字幕|背景|视频|画面|开头|结尾"
     t = re.sub(
-        r"不是(?:说)?(?:音乐|配乐|背景音乐|原声|人声|标题|字幕|背景|视频|画面|开头|结尾)\s*[，,、]?\s*"
-        r"(?:是|而是|我说的是)\s*(?=\S)",
-        "",
+        rf"不是(?:说)?(?:{_things})\s*[，,、]?\s*(?:是|而是|我说的是)\s*({_things})[，,、]?\s*(?=\S)",
+        r"\1",
+        t,
+    )
+    t = re.sub(
+        r"(?:^|(?<=[，,。\s]))(?:只|就|先)(?=去掉|删掉|删除|去除|移除|[pP]掉|抹掉|擦掉)", "", t
+    )
+    # "go back to regular speed": that speed, not an undo
+    t = re.sub(
+        r"\b(?:go|going|put it|set it|change it|switch) back to (?:the )?"
+        r"(normal|regular|original|real)\s+(speed|pace)\b",
+        r"\1 \2",
+        t,
+    )
+    # "music way down, like almost silent": a low level, never a mute of everything
+    t = re.sub(
+        r"[,，]?\s*(?:like |so (?:it'?s |its )?|until (?:it'?s |its )?)?(?:almost|nearly|"
+        r"practically|barely|just about|basically) (?:silent|muted?|inaudible|off|nothing|gone)\b",
+        " to 10%",
         t,
     )
     # spoken "take it away": 咔掉, 咔嚓掉, 搞掉, 整掉, 剁掉, 砍了, 去了吧 — one removal word

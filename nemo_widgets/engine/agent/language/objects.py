@@ -211,7 +211,7 @@ def object_phrase(t: str) -> str | None:
             p = f"{q.group(1)} {p}"
         return p
     p = re.sub(r"第\s*([1-9])(?!\d)", lambda m: "第" + _ZH_DIGIT[m.group(1)], p)
-    p = re.sub(r"(?:也|都|全部|全都|统统|通通|一起|吧)+$", "", p) or p
+    p = re.sub(r"(?:也|都|全部|全都|全|统统|通通|一起|吧)+$", "", p) or p
     many = _HOW_MANY_ZH.search(t)
     if many and many.group(0)[0] in "都全" and re.search(r"和|跟|与|以及|、|还有", t):
         many = None  # "把左边的车和右边的人都去掉": 都 is both of those, not every one
@@ -262,7 +262,7 @@ def _object_phrase(t: str) -> str | None:
         r"消除|清除|干掉|去了|去一下|去下(?!载))"
         r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|"
         r"中|上)?的?(.+?)(?:吧|吗|$|，|。)"
-        r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉)",
+        r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉|弄掉|拿掉|干掉|去除|删除)",
         t,
     )
     if zh:
@@ -416,10 +416,12 @@ def _background(
         return "replace_background", {"mode": "preset", "value": v}
     named = re.search(
         r"(?:换个|换一个|换成一个|来个|来一个|弄个|搞个|整个|加个|用|要|放个|换)\s*(?P<a>[^\s，,。]{1,10}?)"
-        r"(?:的)?\s*(?:当|做|作|作为)?背景|背景(?:用|是|要|放|弄成|搞成|整成)\s*(?P<b>[^\s，,。]{1,10}?)"
+        r"(?:的)?\s*(?:当|做|作|作为)?背景|背景(?:用|是|要|放|弄成|搞成|整成|来个|来一个|换个|换成)\s*(?P<b>[^\s，,。]{1,10}?)"
         r"(?:的|吧|那种|之类的)*$|"
         r"\b(?:put|place|show|add)\s+(?:a |an |the |some )?(?P<c>[a-z][a-z ]{2,30}?)\s+behind "
-        r"(?:me|us|him|her|them|the (?:person|people|speaker|subject))\b",
+        r"(?:me|us|him|her|them|the (?:person|people|speaker|subject))\b|"
+        r"\b(?:put|place|stand|set|stick|show|teleport)\s+(?:me|us|him|her|them)\s+(?:in front of|"
+        r"on|at|in|into)\s+(?:a |an |the |some )?(?P<d>[a-z][a-z ]{2,30}?)\s*$",
         t,
     )
     v = next((g for g in named.groups() if g), "").strip() if named else ""

@@ -183,6 +183,11 @@ CASES = [
         [("remove_object", {"target": "grey car parked on the right"})],
     ),
     ("add a title - it's my birthday", BARE, [("add_title", {"text": "it's my birthday"})]),
+    (
+        "remove the cyclist and the red car",
+        BARE,
+        [("remove_object", {"target": "cyclist"}), ("remove_object", {"target": "red car"})],
+    ),
     # found by a third probe of our own
     (
         "music way down, like almost silent",

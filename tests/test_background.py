@@ -169,6 +169,15 @@ def test_agent_replaces_background_and_export_uses_it(api: Api, talking: Path) -
     assert audio_of(path).shape[1] > 0  # the clip's sound is in the export
 
 
+def test_a_scene_with_no_backdrop_of_its_own_is_said(api: Api, talking: Path) -> None:
+    """ "换个星空背景": there is no starry-sky backdrop; the studio one is used and the reply
+    says so, in the user's language (never a silent substitution)."""
+    sid = api.session()
+    api.upload(sid, talking)
+    reply = api.say(sid, "换个星空背景")[-1]["content"]["parts"][0]["text"]
+    assert "没有“星空”这个背景" in reply and "摄影棚" in reply, reply
+
+
 def test_no_person_changes_nothing(api: Api, tmp_path: Path) -> None:
     clip = make_clip(tmp_path / "empty.mp4", seconds=1, audio=False)
     sid = api.session()

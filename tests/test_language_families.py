@@ -444,7 +444,7 @@ REASONS = [
     ("make it 5 seconds", BARE, [("clarify", {})]),
     # "long" says no more: two readings still (two held-out sets' writers both asked)
     ("make it 5 seconds long", BARE, [("clarify", {})]),
-    ("make the video 15 seconds long", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+    ("make the video 15 seconds long", BARE, [("clarify", {})]),
     ("make it 15 seconds long by cutting the end", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
     # 请问 asks
     ("请问导出的视频是什么格式？", BARE, [("answer", {})]),

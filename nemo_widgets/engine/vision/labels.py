@@ -117,27 +117,48 @@ SYNONYMS: dict[str, str] = {
     "cyclist": "person",
     "biker": "person",
     "lady": "person",
-    "dude": "person",
     "rider": "person",
+    "dude": "person",
+    "bloke": "person",
+    "guys": "person",
     "walker": "person",
     "gentleman": "person",
     "teenager": "person",
     "teen": "person",
     "skater": "person",
-    "大叔": "person",
-    "大爷": "person",
-    "大妈": "person",
-    "阿姨": "person",
-    "小姐姐": "person",
-    "小哥": "person",
-    "美女": "person",
-    "帅哥": "person",
-    "小孩": "person",
-    "孩子": "person",
     "男的": "person",
     "女的": "person",
     "人影": "person",
     "人": "person",
+    **dict.fromkeys(
+        (
+            "小姐姐",
+            "小哥哥",
+            "小哥",
+            "大叔",
+            "大妈",
+            "大爷",
+            "阿姨",
+            "大哥",
+            "大姐",
+            "姐姐",
+            "哥哥",
+            "男生",
+            "女生",
+            "男孩",
+            "女孩",
+            "小孩",
+            "孩子",
+            "姑娘",
+            "小伙",
+            "美女",
+            "帅哥",
+            "老人",
+            "老太太",
+            "老头",
+        ),
+        "person",
+    ),
     "行人": "person",
     "路人": "person",
     "男人": "person",
@@ -243,7 +264,10 @@ _STILL = (
 )
 _MOVING = (
     r"\b(moving|walking|driving|running|passing|crossing|riding|going by|drives? by|"
-    r"walks? by)\b|走|移动|开过|经过|跑|正在开|在开|开着|行驶|开走|开来"
+    r"walks? by|"
+    # "the pedestrian who walks towards the camera", "the car that drives past"
+    r"(?:who|that|which)\s+(?:is\s+)?(?:walks|drives|runs|passes|crosses|rides|moves|comes|goes|"
+    r"cycles|jogs))\b|走|移动|开过|经过|跑|正在开|在开|开着|行驶|开走|开来"
 )
 _BACK = (
     r"\b(in the background|background|far(?! (?:left|right|side|end))|distant|behind)\b|"
@@ -251,6 +275,18 @@ _BACK = (
 )
 _FRONT = r"\b(in the foreground|foreground|in front|front|close|near)\b|前景|前面|近处"
 _ALL = r"\b(all|every|each|both)\b|所有|全部|每个"
+#: "the second car from the left", "左边第二辆车": which one, counted across the frame
+_ORDINAL = {
+    **dict.fromkeys(("first", "1st", "一", "1"), 1),
+    **dict.fromkeys(("second", "2nd", "二", "2"), 2),
+    **dict.fromkeys(("third", "3rd", "三", "3"), 3),
+    **dict.fromkeys(("fourth", "4th", "四", "4"), 4),
+    **dict.fromkeys(("fifth", "5th", "五", "5"), 5),
+}
+_ORDINAL_RX = re.compile(
+    r"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b(?!\s+(?:\d|time|half|clip|part|"
+    r"second|seconds|frame|shot))|第\s*([一二三四五1-5])\s*(?:个|辆|台|位|只|部|棵)"
+)
 
 
 @dataclass(frozen=True)
@@ -264,6 +300,7 @@ class Target:
     depth: str | None = None  # background | foreground
     side: str | None = None  # left | right | centre
     all: bool = False
+    ordinal: int | None = None  # 2 for "the second (from the left)"
 
     def to_args(self) -> dict[str, object]:
         return {k: v for k, v in asdict(self).items() if v not in (None, False)}
@@ -285,8 +322,40 @@ def to_label(noun: str) -> str | None:
     return SYNONYMS[max(hits, key=lambda w: (n.rfind(w) + len(w), len(w)))] if hits else None
 
 
+#: Where an English noun phrase's head ends: "the guy on the bike" is a person, "the man with
+#: the umbrella" a man, "the kid next to the car" a kid — not the thing named after them.
+_HEAD_END = re.compile(
+    r"\s(?:who|that|which|with|w/?|on|in|at|wearing|riding|holding|carrying|walking|pushing|"
+    r"pulling|near|next to|beside|behind|in front of|by|from|crossing|standing|sitting|driving|"
+    r"parked|under|over|inside|outside|of|to|towards|along|leaning|using|eating|drinking|"
+    r"talking|looking|playing)\b"
+)
+
+
+def _label_of(phrase: str) -> str | None:
+    label = None
+    for w in reversed(re.findall(r"[a-z][a-z\-]*|[\u4e00-\u9fff]+", phrase)):
+        label = to_label(w)
+        if label:
+            break
+    if label is None and phrase:
+        label = to_label(phrase)
+    return label
+
+
+def _head(phrase: str) -> str:
+    """The head of an object phrase: before a prepositional or relative part in English,
+    after the last 的 in Chinese ("骑电动车的大哥" is a 大哥, not a 车)."""
+    if re.search(r"[\u4e00-\u9fff]", phrase):
+        if phrase.endswith("的") and re.search(r"骑|穿|戴|拿|背|推|牵|抱|开着|打着", phrase):
+            return "人"  # "那个骑自行车的": the one riding it
+        return phrase.rsplit("的", 1)[-1]
+    m = _HEAD_END.search(phrase)
+    return phrase[: m.start()] if m else phrase
+
+
 #: Where a phrase turns to another thing ("the car behind the cyclist", "the man next to the
-#: bike"): the object is named before it, and so are its colour, side and depth.
+#: bike"): the object's own colour, side and depth are said before it.
 _RELATION = re.compile(
     r"\s(?:(?:like\s+|just\s+|right\s+)?(?:behind|next to|beside|near|close to|in front of|by|"
     r"under|underneath|above|below|between|past|following|chasing|(?:to the )?(?:left|right) of)"
@@ -294,34 +363,17 @@ _RELATION = re.compile(
 )
 
 
-_ATTRIBUTE = re.compile(
-    r"\s(?:with|w/?|wearing|carrying|holding|pushing|walking|riding|driving|in|on|at|who|that|"
-    r"which|from)\s"
-)
-
-
-def _head(phrase: str) -> str:
+def _own_part(phrase: str) -> str:
     """The object phrase up to where it names another thing."""
     return _RELATION.sub("", phrase) if not re.search(r"[\u4e00-\u9fff]", phrase) else phrase
 
 
 def parse_target(text: str, words: str | None) -> Target:
     """The object and its qualifiers from the whole instruction and the object phrase."""
-    low = _head(text.lower())
-    phrase = _head((words or "").lower())
-    label = None
-    # The head noun comes before what it wears, carries or does ("the guy w the backpack",
-    # "the man riding a bike"); in a compound the last noun is the head ("bike rider").
-    named = re.split(_ATTRIBUTE, phrase, maxsplit=1)[0]
-    for part in (named, phrase):
-        for w in reversed(re.findall(r"[a-z][a-z\-]*|[\u4e00-\u9fff]+", part)):
-            label = to_label(w)
-            if label:
-                break
-        if label:
-            break
-    if label is None and phrase:
-        label = to_label(phrase)
+    low = _own_part(text.lower())
+    phrase = _own_part((words or "").lower())
+    head = _head(phrase)
+    label = (_label_of(head) if head.strip() and head != phrase else None) or _label_of(phrase)
     colour = next(
         (
             c
@@ -337,18 +389,15 @@ def parse_target(text: str, words: str | None) -> Target:
     side = None
     if re.search(r"\b(on the |to the |at the )?left\b|左", low):
         side = "left"
-    elif re.search(
-        # "right there": an intensifier, not a side ("right behind …" is cut off above)
-        r"\b(on the |to the |at the )?right\b(?!\s+(?:there|here|now|away)\b)|右",
-        low,
-    ):
+    elif re.search(r"\b(on the |to the |at the )?right\b(?!\s+(?:there|here|now|away)\b)|右", low):
         side = "right"
     elif re.search(r"\b(centre|center|middle)\b|中间|中央", low):
         side = "centre"
+    o = _ORDINAL_RX.search(phrase or low)
+    ordinal = _ORDINAL[o.group(1) or o.group(2)] if o else None
     plural = bool(re.search(r"\b(people|men|women|children|cars|vans|trucks|persons|dogs)\b", low))
-    return Target(
-        label, words or "", colour, motion, depth, side, bool(re.search(_ALL, low)) or plural
-    )
+    many = bool(re.search(_ALL, low)) or plural
+    return Target(label, words or "", colour, motion, depth, side, many and not ordinal, ordinal)
 
 
 #: Colours that people use for the same paint or cloth: a "grey" car may read as silver,

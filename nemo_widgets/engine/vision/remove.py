@@ -448,8 +448,28 @@ def rank(scan: Scan, target: Target) -> list[tuple[float, Track]]:
     return sorted(out, key=lambda x: -x[0])
 
 
+def counted(scan: Scan, target: Target) -> list[Track] | None:
+    """ "the second car from the left": the clear objects of the class, counted from that
+    side; None when the words count nothing (or count with no side to count from)."""
+    if not target.ordinal or target.side not in ("left", "right"):
+        return None
+    clear = [
+        t
+        for t in scan.tracks
+        if (target.label is None or t.label == target.label)
+        and (
+            max(t.scores, default=0) >= 0.55 or (len(t.scores) >= 2 and np.median(t.scores) >= 0.42)
+        )
+    ]
+    clear.sort(key=lambda t: t.centre_x(), reverse=target.side == "right")
+    return [clear[target.ordinal - 1]] if len(clear) >= target.ordinal else []
+
+
 def choose(scan: Scan, target: Target) -> list[Track]:
-    """The tracks the words point at (the best one, or every plausible one for "all")."""
+    """The tracks the words point at (the best one, or every plausible one for "all"; the
+    n-th from a side when the words count)."""
+    if (nth := counted(scan, target)) is not None:
+        return nth
     ranked = rank(scan, target)
     if not ranked:
         return []
@@ -473,11 +493,14 @@ def rivals(scan: Scan, target: Target) -> list[Track]:
     keyframes or more, a confident box at least once). A qualifier (a colour, a side, parked or
     moving, in the background) lets the ranking decide unless two still fit it nearly alike;
     "all" never asks."""
-    if target.all:
+    if target.all or counted(scan, target) is not None:
         return []
     ranked = rank(scan, target)
     if len(ranked) < 2:
         return []
+    if target.ordinal:
+        # "the second car" with no side to count from: second in what order? ask
+        return [t for _, t in ranked[:3]]
     qualified = any((target.colour, target.motion, target.depth, target.side))
     near = ranked[0][0] * (0.8 if qualified else 0.4)
     close = [t for s, t in ranked[1:] if s >= near and max(t.scores) >= 0.4 and len(t.boxes) >= 2]

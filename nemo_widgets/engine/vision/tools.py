@@ -235,11 +235,22 @@ def tool_replace_background(ctx: Any, args: dict[str, Any]) -> Any:
         if alpha is not None
         else ""
     )
+    asked = str(args.get("value") or "").strip()
+    zh_note = ""
+    if (
+        spec.mode == "preset"
+        and asked
+        and not re.search(r"studio|clean|professional|neutral|plain|摄影棚", asked.lower())
+        and (spec.preset or "studio") == "studio"
+    ):
+        # "换个星空背景": no such backdrop here — say what was used instead, never silently
+        note += f" There is no “{asked}” backdrop, so the studio one was used."
+        zh_note = f"没有“{asked}”这个背景，所以用了摄影棚背景。"
     return ToolResult(
         f"Replaced the background of {clip['filename']} with a {what} "
         f"({res.frames} frames in {took:.1f} s, {_QUALITY_WORDS[matte][0]}).{note}",
         f"已把 {clip['filename']} 的背景换成{_zh_background(spec, args)}"
-        f"（{res.frames} 帧，{took:.1f} 秒，{_QUALITY_WORDS[matte][1]}）。",
+        f"（{res.frames} 帧，{took:.1f} 秒，{_QUALITY_WORDS[matte][1]}）。{zh_note}",
         d.to_dict(),
         state={"generated_media": generated},
         data={

@@ -234,6 +234,9 @@ IF_Q_ZH = re.compile(r"^(?:如果|假如|要是)[^。！!]*(?:会不会|会吗|�
 _Q_ZH_ALWAYS = re.compile(
     r"是啥意思|是什么意思|啥意思|什么意思|是啥$|会不会|^如果.*(?:吗|呢|？|\?|会)|是不是会|"
     r"会(?:怎么样|怎样|咋样|如何)|^要不要|^(?:该不该|应不应该|需不需要)|"
+    # "你觉得要不要调快一点": an opinion asked, never the edit
+    r"^(?:你|您)(?:觉得|认为|看)(?:.*(?:要不要|该不该|需不需要|应不应该|会不会|好不好|吗|呢|？|\?)|"
+    r".*(?:怎么样|如何|咋样|还是|哪个|哪种|哪一个))|"
     # "剪切和修剪有啥区别", "视频最长能做到1分20秒吗", "导出要扣积分吗": about the tool, asked
     r"有(?:啥|什么|哪些)?(?:区别|不同)|区别(?:是|在)|"
     r"(?:最长|最短|最多|最大|上限|限制|时长限制|收费|(?:扣|花|费|用)(?:积分|点|钱)|要钱|花钱|免费|"
@@ -264,6 +267,8 @@ def is_question(raw: str, c: str) -> bool:
         return False  # "i was wondering if you could possibly erase the van": a polite request
     if re.match(
         r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"
+        r"^(?:(?:can|could|would) you )?(?:check|see|find out|look up|confirm|count)\s+"
+        r"(?:if|whether|what|how (?:many|much|long|loud)|which)\b|"
         r"^(?:do|does) (?:you|anyone) know (?:if|whether|what|how|which|where|when|why)\b|"
         r"^(?:tell|show) me (?:if|whether)\b|^i (?:wonder|was wondering) (?:if|whether)\b",
         c,
@@ -281,6 +286,10 @@ def is_question(raw: str, c: str) -> bool:
     if re.search(r"[\u4e00-\u9fff]", c):
         if re.match(r"\s*请问", raw) and re.search(r"什么|为什么|怎么|如何|多少|多长|哪|几", c):
             return True  # "请问导出的视频是什么格式？": "may I ask", not "please do"
+        if re.search(
+            r"告诉我|(?:跟|和|给)我(?:说|讲)|说一下|讲一下|帮我(?:看看|查查|看一下|查一下)", c
+        ) and re.search(r"多长|多久|几秒|几分|什么|多少|多大|多响|哪|有没有|是不是|是否", c):
+            return True  # "能告诉我视频多长吗": asked as a request, still a question
         if _REQUEST_ZH.search(c) or (
             re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
             and re.search(r"^把|^帮|^给", c)

@@ -36,11 +36,14 @@ _PROTECT = [
     (r"\b(first|start|beginning|opening) and (?:the )?(last|end|ending|final)\b", r"\1 & \2"),
 ]
 _SPLIT = re.compile(
-    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|\s\+\s|\.(?:\s+|$)|"
+    r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|"
+    # "…gone - it's the second car from the left": a dash before what describes it
+    r"\s[-–]\s(?=(?:it'?s|its|it is|that'?s|thats|the one|i mean)\b)|"
+    # "trim to 8 s - no, 9": a dash before a correction
+    r"\s-\s(?=(?:no|nah|wait|sorry|actually|make (?:it|that))\b)|"
+    r"\s\+\s|\.(?:\s+|$)|"
     # "add text subscribe!! from 25s": a "!" before the title's when and how long is its own
     r"(?<!!)!+(?:\s+(?!(?:from|for|at|until|till|on|in|to)\s+(?:\d|the\b))|$)|\?\s+|"
-    # "trim to 8 s - no, 9": a dash before a correction
-    r"\s-\s(?=(?:no|nah|wait|sorry|actually|i mean|make (?:it|that))\b)|"
     r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|(?<=\S)\s+最后(?=导出|导|保存|下载|渲染|输出)|"
@@ -63,7 +66,7 @@ POLITE = re.compile(
     r"i (?:was |am |'m )?wondering (?:if|whether) (?:you|u) (?:could|can|would|might)\s+"
     r"(?:possibly\s+|maybe\s+)?|"
     r"help me\s+|how about\s+|what about\s+|try\s+)?"
-    r"(?:please\s+|just\s+(?!(?:the\s+)?(?:first|last|final|opening|beginning|end)\b))?"
+    r"(?:please\s+|just\s+(?!(?:the\s+)?(?:first|last|final|opening|beginning|end|middle|part|bit|section)\b|\d))?"
     r"(?:(?:like )?i (?:said|told you|already said|asked)\s*,?\s+)?"
     r"|^(?:请(?!问)|麻烦|帮我|帮忙|给我|能不能|能否|可以|可不可以|你能|我想|我要|我想要|"
     r"(?:先|最后|接着|然后)(?=[把加改换调剪删去做导设用放给帮将]))+"

@@ -267,8 +267,9 @@ def no_more(core: str, s: Session, things: bool = True) -> Step | None:
 
 
 _THE_ONE = re.compile(
-    r"^(?:(?:it'?s|its|it is|that'?s|thats|i mean|the one i mean is|specifically)\s+)?"
-    r"(?:the\s+)?(?P<adj>(?:[a-z]+\s+){0,3}?)one\s*(?P<rest>(?:on|in|at|near|by|parked|with|"
+    r"^(?P<lead>(?:it'?s|its|it is|that'?s|thats|i mean|the one i mean is|specifically)\s+)?"
+    r"(?:the\s+)?(?P<adj>(?:[a-z]+\s+){0,3}?)(?P<noun>one|car|van|truck|bike|person|guy|man|woman|"
+    r"lady|kid)\s*(?P<rest>(?:on|in|at|near|by|parked|with|from|counting from|"
     r"behind|next to|closest|nearest|furthest|wearing|that'?s|that is|who'?s)\b.*)?$"
 )
 
@@ -281,6 +282,14 @@ def refine(c: str, thing: str) -> str | None:
         return None
     if lx.REMOVE.search(c) or re.search(r"\b(?:not|no|never|that|this|those|these)\b", m["adj"]):
         return None  # "remove that one", "not the blue one": a request, an exclusion
+    if m.group("noun") != "one" and not m.group("lead"):
+        return None  # "…, and the red car": a second thing, unless "it's the second car …"
+    # "i'd like the silver hatchback gone, …": the thing, not the wish around it
+    thing = re.sub(
+        r"^(?:i'?d like|i would like|i want|i need|we need|we want|i'?d love)\s+(?:the |that )?",
+        "",
+        thing,
+    )
     adj = " ".join(w for w in m.group("adj").split() if w not in thing.split())
     rest = (m.group("rest") or "").strip()
     return " ".join(x for x in (adj, thing, rest) if x)

@@ -62,7 +62,7 @@ BACKGROUND = rx(
     r"\b(?:look|looks) like (?:i'?m|we'?re|they'?re|he'?s|she'?s|i am|we are) (?:in|at|on)\b",
     r"\bas if (?:i'?m|we'?re|i was|we were) (?:in|at|on)\b",
     r"\bgreen ?screen\b|\bchroma ?key\b|\bbokeh\b|\bportrait mode\b|人像模式",
-    r"\b(?:put|place|stand|set|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
+    r"\b(?:put|place|stand|set|stick|show|teleport) (?:me|us|him|her|them|the (?:person|speaker|"
     r"people))\b.*"
     r"\b(?:in front of|on|at|in|to|into)\b",
     r"背景|背后|抠像|抠图|抠掉|抠出|虚化|绿幕",
@@ -153,11 +153,13 @@ def colour_in(text: str) -> str | None:
 BIGGER = rx(
     r"\b(?:bigger|larger|huge|enlarge|increase the size|more visible|bolder|size up)\b|"
     r"\b(?:increase|raise|bump up)\b.*\bsize\b",
-    r"大一点|大一些|放大|变大|加大|大点",
+    r"大一点|大一些|放大|变大|加大|大点|大一号|大(?:一|两|几)?个?字号|字号(?:调|改|变|加)?大|调大字号|"
+    r"字(?:体)?(?:调|改|变|放)大",
 )
 SMALLER = rx(
     r"\b(?:smaller|tiny|shrink|reduce the size|less big)\b|\b(?:decrease|reduce|lower)\b.*\bsize\b",
-    r"小一点|小一些|缩小|变小|小点|改小|调小",
+    r"小一点|小一些|缩小|变小|小点|改小|调小|小一号|小(?:一|两|几)?个?字号|字号(?:调|改|变|减)?小|"
+    r"调小字号",
 )
 POSITIONS = [
     ("top", rx(r"\b(?:top|upper|up top|the top)\b", r"顶部|上方|上面|顶端|最上|往上|上移|向上")),

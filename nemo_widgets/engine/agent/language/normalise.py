@@ -293,12 +293,57 @@ _EMOJI = re.compile(
 )
 
 
+#: Words put on the screen with no "title" said: "put Day 1 on screen for 3 seconds", "write
+#: BEST DAY EVER across the screen", "put the words summer vibes at the top", "屏幕上打个字
+#: 出发啦", "开头显示 第一天" — a title, its words quoted (what follows says when and where).
+_ON_SCREEN = (
+    (
+        r"^(?:(?:please|pls|can you|could you)\s+)?"
+        r"(?:put|write|show|display|type|stick|slap|add)\s+"
+        r"(?:the words?\s+|the text\s+)?(\S.{0,60}?)\s+(?:up\s+)?(?:on(?:to)? (?:the )?screen|"
+        r"across the (?:screen|video|frame)|on(?:to)? the (?:video|frame|footage))\b",
+        r"add a title “\1”",
+    ),
+    (
+        r"^(?:(?:please|pls|can you|could you)\s+)?(?:put|write|show|display|type|add)\s+"
+        r"the words?\s+(\S.{0,60}?)(?=\s+(?:at|on|in|for|from|during|over)\b|\s*$)",
+        r"add a title “\1”",
+    ),
+    (
+        r"(?:屏幕|画面|视频)上(?:面)?(?:打|写|显示|加|放)(?:个|一行|几个|一句)?字\s*[:：]?\s+(\S.{0,40})$",
+        r"加个标题“\1”",
+    ),
+    (r"^(开头|结尾|最后|开始|片头|片尾)?(?:显示|出现)\s+(\S.{0,40})$", r"\1加个标题“\2”"),
+)
+
+
+#: What is on the project already, not words to show: "put it on the screen", "显示 时间线"
+_NOT_WORDS = re.compile(
+    r"^(?:it|this|that|them|these|those|the|a|an|my|your|his|her|its|our|their|some|me)\b|"
+    r"^(?:时间线|时长|进度|积分|状态|标题|字幕|音乐|视频|画面|它|这个|那个)"
+)
+
+
+def _on_screen(raw: str) -> str:
+    for pat, rep in _ON_SCREEN:
+        m = re.search(pat, raw, flags=re.IGNORECASE)
+        if m is None:
+            continue
+        words = m.group(m.lastindex or 1)
+        if _NOT_WORDS.search(words.lower()) and not re.match(r"[A-Z]{2,}\b|\S+ [A-Z]", words):
+            return raw  # "put it on the screen"; "put THE END on screen", "The End" are words
+        return raw[: m.start()] + m.expand(rep) + raw[m.end() :]
+    return raw
+
+
 def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
     raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
     raw = re.sub(r"(\d{6})\d+", r"\1", raw)
     raw = re.sub(r"(\S)\1{20,}", r"\1" * 20, raw)
     quotes: list[str] = []
+    if not _QUOTE.search(raw):
+        raw = _on_screen(raw)
     head = raw.split(":", 1)[0] if ":" in raw else ""
     if not _QUOTE.search(raw) and re.search(
         r"\b(?:add|put|insert|write|create|change|set|rename)\b|加|写|改|换|放", head, re.IGNORECASE
@@ -429,6 +474,42 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # words run together in a hurry: "getridof", "speedup", "slowdown"
     t = re.sub(r"\bget\s*rid\s*of(?=\s|$)|\bgetridof", "get rid of", t)
     t = re.sub(r"\b(speed|slow)(up|down)\b", r"\1 \2", t)
+    t = re.sub(r"一(?:丢丢|丢|咪咪|咪|丁点|点点|滴滴|丢儿)", "一点", t)  # 小一丢丢: a little
+    # "keep the music as it is and …", "leave the title the same": that thing is not touched
+    t = re.sub(
+        r"\b(?:keep|leave)\s+((?:the|my)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:exactly\s+)?"
+        r"(?:as (?:it is|is|it was)|the same|unchanged|untouched|intact|how it is|"
+        r"like it is|the way it is)\b",
+        r"don't touch \1",
+        t,
+    )
+    # "不是音乐 是原声 调小一点", "不是原声，是音乐，关掉": the thing named second is meant
+    _things = r"音乐|配乐|背景音乐|原声|人声|标题|字幕|背景|视频|画面|开头|结尾"
+    t = re.sub(
+        rf"不是(?:说)?(?:{_things})\s*[，,、]?\s*(?:是|而是|我说的是)\s*({_things})[，,、]?\s*(?=\S)",
+        r"\1",
+        t,
+    )
+    t = re.sub(
+        r"(?:^|(?<=[，,。\s]))(?:只|就|先)(?=去掉|删掉|删除|去除|移除|[pP]掉|抹掉|擦掉)", "", t
+    )
+    # "go back to regular speed": that speed, not an undo
+    t = re.sub(
+        r"\b(?:go|going|put it|set it|change it|switch) back to (?:the )?"
+        r"(normal|regular|original|real)\s+(speed|pace)\b",
+        r"\1 \2",
+        t,
+    )
+    # "music way down, like almost silent": a low level, never a mute of everything
+    t = re.sub(
+        r"[,，]?\s*(?:like |so (?:it'?s |its )?|until (?:it'?s |its )?)?(?:almost|nearly|"
+        r"practically|barely|just about|basically) (?:silent|muted?|inaudible|off|nothing|gone)\b",
+        " to 10%",
+        t,
+    )
+    # spoken "take it away": 咔掉, 咔嚓掉, 搞掉, 整掉, 剁掉, 砍了, 去了吧 — one removal word
+    t = re.sub(r"(?:咔嚓|咔|卡擦|搞|整|剁|砍|给弄)(?:掉|了(?=吧|$|\s|[,，。!！]))", "去掉", t)
+    t = re.sub(r"(?<=[车人们的个子])\s*去了吧", "去掉吧", t)
     t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t

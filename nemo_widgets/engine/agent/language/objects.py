@@ -187,9 +187,40 @@ def _clean(p: str) -> str:
     return p.strip()
 
 
+_ORDINAL_EN = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth"}
+_ZH_DIGIT = dict(zip("123456789", "一二三四五六七八九", strict=True))
+#: "every pedestrian", "all the cars", "both cyclists": how many, said before the thing
+_HOW_MANY_EN = re.compile(r"\b(all|every|each|both)\b(?:\s+(?:of\s+)?(?:the|those|these)\b)?")
+_HOW_MANY_ZH = re.compile(
+    r"所有|全部|全都|每个|每一个|(?:都|全)(?:给)?(?:去掉|删|去除|移除|弄掉|[pP]掉|拿掉|抹掉|擦掉|干掉)"
+)
+
+
 def object_phrase(t: str) -> str | None:
     """The object phrase after a removal verb, qualifiers kept: "remove the grey car parked
-    on the left from the video" → "grey car parked on the left"."""
+    on the left from the video" → "grey car parked on the left". How many and which one stay
+    in it ("every pedestrian", "所有路人", "左边第二辆车", "the third person from the left"):
+    the object chooser reads them from these words alone."""
+    p = _object_phrase(t)
+    if not p or not object_words(p):
+        return p
+    if p.isascii():
+        p = re.sub(r"\b(1st|2nd|3rd|4th|5th)\b", lambda m: _ORDINAL_EN[m.group(1)], p)
+        q = _HOW_MANY_EN.search(t)
+        if q and not _HOW_MANY_EN.search(p) and t.find(q.group(0)) < t.find(p.split()[0]):
+            p = f"{q.group(1)} {p}"
+        return p
+    p = re.sub(r"第\s*([1-9])(?!\d)", lambda m: "第" + _ZH_DIGIT[m.group(1)], p)
+    p = re.sub(r"(?:也|都|全部|全都|全|统统|通通|一起|吧)+$", "", p) or p
+    many = _HOW_MANY_ZH.search(t)
+    if many and many.group(0)[0] in "都全" and re.search(r"和|跟|与|以及|、|还有", t):
+        many = None  # "把左边的车和右边的人都去掉": 都 is both of those, not every one
+    if many and not re.search(r"所有|全部|每个|每一个", p):
+        p = "所有" + p
+    return p
+
+
+def _object_phrase(t: str) -> str | None:
     terse = re.search(r"^(?:the\s+)?([a-z][a-z ]{1,40}?)\s+(?:remove|delete|erase|be gone|out)$", t)
     if (
         terse
@@ -244,7 +275,7 @@ def object_phrase(t: str) -> str | None:
         r"消除|清除|干掉|去了|去一下|去下(?!载))"
         r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|"
         r"中|上)?的?(.+?)(?:吧|吗|$|，|。)"
-        r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉)",
+        r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉|弄掉|拿掉|干掉|去除|删除)",
         t,
     )
     if zh:
@@ -412,6 +443,24 @@ def _background(
         and (v := (m.group(1) or m.group(2) or "").strip())
         and not re.search(r"^(?:something|it|this|that)\b", v)
     ):
+        return "replace_background", {"mode": "preset", "value": v}
+    named = re.search(
+        r"(?:换个|换一个|换成一个|来个|来一个|弄个|搞个|整个|加个|用|要|放个|换)\s*(?P<a>[^\s，,。]{1,10}?)"
+        r"(?:的)?\s*(?:当|做|作|作为)?背景|背景(?:用|是|要|放|弄成|搞成|整成|来个|来一个|换个|换成)\s*(?P<b>[^\s，,。]{1,10}?)"
+        r"(?:的|吧|那种|之类的)*$|"
+        r"\b(?:put|place|show|add)\s+(?:a |an |the |some )?(?P<c>[a-z][a-z ]{2,30}?)\s+behind "
+        r"(?:me|us|him|her|them|the (?:person|people|speaker|subject))\b|"
+        r"\b(?:put|place|stand|set|stick|show|teleport)\s+(?:me|us|him|her|them)\s+(?:in front of|"
+        r"on|at|in|into)\s+(?:a |an |the |some )?(?P<d>[a-z][a-z ]{2,30}?)\s*$",
+        t,
+    )
+    v = next((g for g in named.groups() if g), "").strip() if named else ""
+    if v and not re.search(
+        r"^(?:别|其他|其它|新|好看|漂亮|美|酷|高级|一个|个|不同|一样|这|那|啥|什么|更|点|something|it|this|that|"
+        r"different|new|nice|another|other)",
+        v,
+    ):
+        # "换个星空背景", "用雪山当背景", "背景用夜景", "put a starry sky behind me": a scene named
         return "replace_background", {"mode": "preset", "value": v}
     if re.search(r"\b(?:clean|professional|plain|neutral|nicer|better)\b|干净|专业|简洁", t):
         return "replace_background", {"mode": "preset", "value": "studio"}

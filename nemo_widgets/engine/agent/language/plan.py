@@ -76,7 +76,7 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
-from nemo_widgets.engine.agent.language.removal import qualified
+from nemo_widgets.engine.agent.language.removal import kept_other, qualified
 from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos, object_typos
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.settle import settle
@@ -141,6 +141,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     s.raw = norm.raw
     norm.text = colour_typos(norm.text, NOUNS_EN)  # "the sliver car" is the silver one
     norm.text = object_typos(norm.text, NOUNS_EN)  # "the bycicle rider" is a bicycle's
+    norm.text = kept_other(norm.text)  # "remove the red car but not the blue one"
     u = Understanding(zh=norm.zh, text=norm.raw)
     if not norm.text or GREETING.fullmatch(norm.text):
         # nothing, or only "hi!": what can be done here

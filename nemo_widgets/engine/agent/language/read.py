@@ -16,6 +16,7 @@ from nemo_widgets.engine.agent.language.objects import NOUNS_EN, background, obj
 from nemo_widgets.engine.agent.language.removal import removal
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.spans import both_ends, trim_cut
+from nemo_widgets.engine.agent.language.speed import speed
 from nemo_widgets.engine.agent.language.times import time_range, times
 from nemo_widgets.engine.agent.language.titles import title, without_title_words
 
@@ -296,7 +297,7 @@ def _clause(c: str, s: Session, quotes: list[str], context: list[str]) -> list[S
     bg = background(_SCENERY.sub("背景", _NOT_THAT.sub("", c)), s.files, bool(s.music))
     if bg is not None:
         return [Step(bg[0], bg[1]) if bg[0] != "clarify" else Step("clarify", why=bg[1]["why"])]
-    for fam in (it.speed, sound.volume, it.split, trim_cut, it.clips):
+    for fam in (speed, sound.volume, it.split, trim_cut, it.clips):
         if (st := fam(c, s)) is not None:
             if st.tool == "split" and s.total and not 0 < st.args["at"] < s.total - 0.05:
                 return [_split_outside(st.args["at"], s)]  # "split at 1:05" of a 30 s video

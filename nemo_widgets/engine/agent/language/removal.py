@@ -20,6 +20,36 @@ from nemo_widgets.engine.agent.language.sound import volume
 from nemo_widgets.engine.agent.language.spans import BEFORE_GOES, trim_cut
 from nemo_widgets.engine.agent.language.times import time_range
 
+#: "remove the red car but not the blue one", "…, but leave the blue one": one thing named
+#: and another of its kind kept — the named one goes, the rest of the sentence only says what
+#: stays. A set minus one ("the cars but not the blue one", "everyone except …") still asks:
+#: there is no all-but removal.
+_BUT_NOT = re.compile(
+    r"^(?P<one>.+?)\s*,?\s*\b(?:but|and)\s+(?:not|leave|keep|don'?t (?:touch|remove))\s+"
+    r"(?:the|that|this)\s+(?:[a-z]+\s+){0,3}(?:one|car|person|guy|man|woman|van|bike|truck)"
+    r"(?:\s+(?:in|with|on|at)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)?"
+    r"(?:\s+(?:alone|there|as it is))?\s*[.!]?$"
+)
+
+
+def kept_other(t: str) -> str:
+    """The removal without its "but not the blue one" when one specific thing is named."""
+    m = _BUT_NOT.search(t)
+    if m is None or not lx.REMOVE.search(m.group("one")):
+        return t
+    one = object_phrase(m.group("one"))
+    if (
+        not one
+        or re.search(
+            r"\b(?:all|every|each|both|everyone|everybody|everything|people|men|women)\b|s$", one
+        )
+        # "remove the van but not the white one": which van, then? only a van told apart
+        # (the red car, the parked van) or of its own kind (the cyclist) loses its "but not"
+        or not qualified(one, t[m.end("one") :])
+    ):
+        return t
+    return m.group("one")
+
 
 def _introduced(c: str) -> str | None:
     """ "there's a guy in a red jacket on the left can you remove him": the thing the clause
@@ -107,7 +137,7 @@ def removal(c: str, s: Session, context: list[str]) -> Step | None:
         return volume(c, s) or Step("clarify", why="volume_level")
     if re.search(
         r"\b(?:except|but not|other than|apart from|besides|excluding)\b|除了|以外|之外",
-        f"{c} {s.raw.lower()}",
+        f"{c} {kept_other(s.raw.lower())}",
     ) and (object_words(c) or re.search(r"其他|其余|别的|\b(?:everyone|everything|all|rest)\b", c)):
         kept = _said_which(c, s.raw.lower())
         if kept is not None:

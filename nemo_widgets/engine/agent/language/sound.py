@@ -223,6 +223,18 @@ def _by_percent(t: str) -> float | None:
     return 1 - float(p) / 100 if down else 1 + float(p) / 100
 
 
+#: "all the way down", "调到最小", "关到最低": no sound from it (muted, so unmute restores it)
+_ALL_THE_WAY_DOWN = re.compile(
+    r"\ball the way (?:down|off)\b|"
+    r"\b(?:down|turn(?:ed)?(?: it)?) to (?:zero|0(?![.\d])|nothing|the minimum)\b|"
+    r"(?:调|关|降|拉|开)(?:到|成)(?:最小|最低|零|0(?![.\d%]))(?:声)?"
+)
+_ALL_THE_WAY_UP = re.compile(
+    r"\ball the way up\b|\b(?:to|at) (?:the )?max(?:imum)?(?: volume)?\b|"
+    r"(?:调|开|加|拉)(?:到|成)(?:最大|最高|最响)(?:声)?"
+)
+
+
 def volume(t: str, s: Session, target: str | None = None) -> Step | None:
     """Volume and mute; ``target`` when the clause already named it (the music family)."""
     if target is None:
@@ -246,6 +258,10 @@ def volume(t: str, s: Session, target: str | None = None) -> Step | None:
         t,
     ):
         return Step("mute", {"target": target or "all"})
+    if target is not None and _ALL_THE_WAY_DOWN.search(t):
+        return Step("mute", {"target": target})  # "music all the way down", "音乐调到最小"
+    if target is not None and _ALL_THE_WAY_UP.search(t):
+        return Step("set_volume", {"target": target, "level": 1.0})  # "原声开到最大"
     if (
         s.music
         and re.search(

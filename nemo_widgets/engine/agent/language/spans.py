@@ -36,7 +36,8 @@ _KEEPING = re.compile(
     r"everything|"
     r"the footage)?\s*(?:down\s+)?to\b|\bmake (?:it|the video|the clip)\b.*\blong\b|保留|只要|"
     r"只留|截取|剩下(?!的)|只剩|就留|(?<![保停])留(?=前|后|最后|开头|结尾|中间|\s*\d)|"
-    r"剪成|剪到|剪至|裁成|裁到|裁至|截成|截到|截至|缩短到|缩短为|只保留|留下|留着"
+    r"剪成|剪到|剪至|裁成|裁到|裁至|截成|截到|截至|缩短到|缩短为|只保留|留下|留着|"
+    r"只(?:有|剩|留|用)(?=前|后|最后|开头|结尾|中间)"
 )
 
 
@@ -52,6 +53,16 @@ BEFORE_GOES = re.compile(
 _BARE_FROM = re.compile(
     rf"(?:cut|chop|trim|snip|clip)(?: it| the video| the clip)?\s+(?:from|starting (?:at|from))\s+"
     rf"(?:the\s+)?(?:{TIME})(?:\s*mark)?|从\s*(?:{TIME})\s*(?:开始|那里|处)?\s*(?:剪|切|裁)(?:一下)?"
+)
+
+
+#: "make it 15 seconds long, keep the start": which part stays, said in the next clause —
+#: a length by cutting, not by speed.
+_KEEPS_AN_END = re.compile(
+    r"\b(?:keep|from|start(?:ing)?(?: with)?|use) (?:only |just )?(?:the )?(?:start|begin\w*|"
+    r"opening|intro|end|ending)\b|\bcut (?:off )?(?:the )?(?:end|rest|start|beginning)\b|"
+    r"\b(?:by )?(?:cutting|trimming|chopping)\b|保留(?:开头|前面|结尾|后面)|(?:留|要)(?:开头|前面)|"
+    r"(?:剪|裁|切)(?:掉|了)?(?:结尾|后面|开头|前面)"
 )
 
 
@@ -134,14 +145,19 @@ def trim_cut(t: str, s: Session) -> Step | None:
         if (
             m
             and m.group(2)
-            and re.match(r"make (?:it|this)\b", m.group(0))
+            and not re.search(
+                r"\b(?:trim\w*|cut\w*|shorten\w*|shorter|keep|begin\w*|start|first|last|end|"
+                r"beginning)\b",
+                t,
+            )
             # how may be said in the clause after ("…, just keep the beginning")
             and not re.search(
-                r"\b(?:trim\w*|cut\w*|shorten\w*|shorter|keep|begin\w*|start)\b|保留|开头|前面",
-                f"{t} {s.raw.lower()}",
+                r"\b(?:trim\w*|cut\w*|shorten\w*|keep|begin\w*|start)\b|保留|开头|前面",
+                s.raw.lower(),
             )
+            and not _KEEPS_AN_END.search(s.raw.lower())
         ):
-            # "make it 15 s (long)": cut down to 15 s, or sped up to fit? ask
+            # "make it 15 s", "make the video 20 seconds long": cut down, or sped up to fit?
             return Step("clarify", why="length_how")
         if m and (trimish or m.group(2)):
             v = parse_time(next(g for g in m.groups() if g))

@@ -230,7 +230,14 @@ def number_words(text: str, protect: set[str] | frozenset[str] = frozenset()) ->
         except Exception:  # a library edge case must not stop the planner
             pass
     t = re.sub(r"(?<![\d.])\bpoint (\d+)\b", r"0.\1", t)  # "point five" → 0.5
-    return re.sub(r"\b(\d+)\s*point\s*(\d+)\b", r"\1.\2", t)
+    t = re.sub(r"\b(\d+)\s*point\s*(\d+)\b", r"\1.\2", t)
+    # "twelve and a half seconds", "2 and a half minutes": any count and a half, not only 1-5
+    t = re.sub(
+        r"\b(\d+) and a half (minutes?|mins?)\b",
+        lambda m: f"{int(m.group(1)) * 60 + 30} seconds",
+        t,
+    )
+    return re.sub(r"(?<![\d.])\b(\d+) and a half\b", r"\1.5", t)
 
 
 # -- is it an English word? -----------------------------------------------------------------------

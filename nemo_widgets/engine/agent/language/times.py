@@ -68,7 +68,8 @@ def times(text: str) -> list[float]:
 
 #: A bare number that counts things ("2 clips", "3 people", "两个片段") is not a time.
 _COUNTED = re.compile(
-    r"\s*(?:clips?|parts?|pieces?|people|persons?|guys?|cars?|segments?|sections?|scenes?|shots?|"
+    r"\s*(?:(?:equal|even|equally long|same[- ]sized?|separate|smaller|short|little|different)\s+)?"
+    r"(?:clips?|parts?|pieces?|people|persons?|guys?|cars?|segments?|sections?|scenes?|shots?|"
     r"songs?|tracks?|titles?|captions?|frames? per|fps|px|pixels?|steps?|changes?|edits?|versions?|"
     r"files?|videos?|halves|things?|objects?|layers?|words?|lines?|colou?rs?)\b|"
     r"\s*(?:个|段|首|条|张|人|辆|次|步|行|遍)"

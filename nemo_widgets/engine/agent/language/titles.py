@@ -291,7 +291,7 @@ _STYLE_WORDS = re.compile(
     r"bold|font|colou?r|the|a|in|at|on|to|of|be|more|much|bit|little|position|side|corner|"
     r"upper|lower|text|please|instead)\b|顶部|底部|顶端|底端|上方|下方|上面|下面|中间|中央|居中|"
     r"正中|左边|右边|左上角|右上角|左下角|右下角|大一点|小一点|大一些|小一些|大点|小点|放大|缩小|"
-    r"变大|变小|更大|更小|^大$|^小$|颜色|色|字体|字号|的|一点|点|些|吧|了"
+    r"变大|变小|更大|更小|^大$|^小$|颜色|色|字体|字号|的|一点|点|些|吧|了|大一号|小一号|调大|调小"
 )
 
 

@@ -87,12 +87,7 @@ class MotionTracker:
     ORB features outside the hole, at up to ``width`` pixels (full resolution matrices). A
     frame whose keypoints sit where the previous frame's did (see :data:`STILL_SHARE`) is
     still: identity, its keypoints neither described nor matched (on a tripod shot a fifth
-    of the cost). A frame is compared with the anchor, the last frame that was not still,
-    not with the one before: a pan too slow to move a keypoint between two frames at this
-    width (one pixel a frame at 1080p is a third of a pixel at 640 px) moves it within a
-    few, and that frame is then matched with the anchor (whose descriptors are made then),
-    its move shared out over the frames between (see :meth:`_share`), so a slow pan is not
-    taken for a still camera.
+    of the cost); the next frame that moves gets the previous descriptors made then.
 
     The ECC refinement (the costliest step) only matters in a shot whose camera moves, which
     is known when the shot ends (:meth:`fill`): until then the frames wait for it (their
@@ -130,7 +125,6 @@ class MotionTracker:
         #: Frames found still by their keypoints alone (no descriptors, no matching).
         self.still: set[int] = set()
         self._was_still = False
-        self._anchor = 0  # the frame ``prev`` is of
         #: The shots ahead, when known (see :meth:`expect`), each shot's still frames so
         #: far (by its first frame), and the frames not looked at.
         self._shots: list[tuple[int, int]] = []
@@ -152,9 +146,8 @@ class MotionTracker:
         k = bisect.bisect_right(self._shots, (i, float("inf"))) - 1
         return self._shots[k] if k >= 0 and i < self._shots[k][1] else None
 
-    def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None, *, cut: bool = False) -> None:
-        """Frame ``i`` (``hole``: its mask, or None); neither array may change after.
-        ``cut``: frame ``i`` starts a new shot (told by :meth:`expect` too)."""
+    def add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None) -> None:
+        """Frame ``i`` (``hole``: its mask, or None); neither array may change after."""
         shot = self._shot_of(i) if self._shots else None
         if (
             shot is not None
@@ -164,7 +157,7 @@ class MotionTracker:
             self.skipped.add(i)  # in a shot already known static (see expect)
             return
         if self._worker is None:
-            self._add(i, rgb, hole, None, cut)
+            self._add(i, rgb, hole)
             return
         # The features of a frame need no other frame: found on a pool of threads, a few
         # frames at once; what compares a frame with the one before runs in order.
@@ -172,7 +165,7 @@ class MotionTracker:
         scale = min(1.0, self.width / w)
         keep = self._keep((int(w * scale), int(h * scale)), hole)
         job = self._pool.submit(self._pool_features, rgb, keep)
-        self._worker.submit(functools.partial(self._add, i, rgb, hole, _Found(job, keep), cut))
+        self._worker.submit(functools.partial(self._add, i, rgb, hole, _Found(job, keep)))
 
     def wait(self) -> None:
         """Until every frame added so far is done (raising what went wrong on the thread)."""
@@ -234,11 +227,8 @@ class MotionTracker:
             orb = self._local.orb = cv2.ORB_create(1000)
         return self._features(rgb, keep, orb)
 
-    def _add(
-        self, i: int, rgb: np.ndarray, hole: np.ndarray | None, found: Any = None, cut: bool = False
-    ) -> None:
-        """Frame ``i`` after frame i − 1 (``found``: its features, or a future of them),
-        compared with the anchor: the last frame that was not still (see :data:`STILL_SHARE`)."""
+    def _add(self, i: int, rgb: np.ndarray, hole: np.ndarray | None, found: Any = None) -> None:
+        """Frame ``i`` after frame i − 1 (``found``: its features, or a future of them)."""
         if found is None:
             h, w = rgb.shape[:2]
             scale = min(1.0, self.width / w)
@@ -248,9 +238,6 @@ class MotionTracker:
             found = found.result()
         (gray, scale, kp, places), keep = found
         des = None
-        shot = self._shot_of(i) if self._shots else None
-        cut = cut or (shot is not None and i == shot[0])
-        anchor = self._anchor
         # Hysteresis: a still camera stays still down to a lower share (sensor noise moves
         # some keypoints); from a moving one it takes the full share.
         share = STILL_SHARE if self._was_still else MOVED_SHARE
@@ -258,10 +245,7 @@ class MotionTracker:
             # A tripod's frame: most keypoints found again at the very same place (to the
             # quarter pixel, same pyramid level), which is what a match would have said
             # (its median move is 0) at a fifth of the cost. The previous frame's
-            # descriptors are made later if a frame that moves needs them. It is compared
-            # with the anchor, not the frame before: a pan too slow to move a keypoint
-            # between two frames (a third of a pixel at 640 px) moves it in a few, and that
-            # frame is then matched to the anchor, its move shared by the frames between.
+            # descriptors are made later if a frame that moves needs them.
             self.moves[i], self.rel[i] = 0.0, np.eye(3)
             self.still.add(i)
             self._was_still = True
@@ -272,43 +256,29 @@ class MotionTracker:
                 pkp, pdes = self.orb.compute(self.prev_gray, pkp)
             if len(kp):
                 kp, des = self.orb.compute(gray, kp)
-            hmat, total = np.eye(3), 0.0
+            hmat = np.eye(3)
             if des is not None and pdes is not None and len(kp) >= 8 and len(pkp) >= 8:
                 matches = self.matcher.match(des, pdes)
                 if len(matches) >= 8:
                     a = np.float32([kp[m.queryIdx].pt for m in matches])
                     b = np.float32([pkp[m.trainIdx].pt for m in matches])
-                    total = float(np.median(np.linalg.norm(a - b, axis=1))) / scale
-                    self._share(i if cut else anchor, i, total, shot)
+                    self.moves[i] = float(np.median(np.linalg.norm(a - b, axis=1))) / scale
                     est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
                     if est is not None and inl is not None and inl.sum() >= 8:
-                        if total >= 0.35:  # a static camera needs no refinement
+                        if self.moves[i] >= 0.35:  # a static camera needs no refinement
                             assert self.prev_gray is not None
                             self.pending[i] = (gray, self.prev_gray, est, keep, scale)
                             self._hold(+1, gray, self.prev_gray, keep)
                         hmat = _full(est, scale)
             self.rel[i] = hmat
-            self._was_still = total < 0.35
+            self._was_still = self.moves.get(i, 0.0) < 0.35
             while self.pending and sum(self._held.values()) > self.pending_bytes:
                 self._settle(min(self.pending))
+        shot = self._shot_of(i) if self._shots else None
         if shot is not None and shot[0] < i and self.moves.get(i, STILL_MOVE) < STILL_MOVE:
             self._stills[shot[0]] = self._stills.get(shot[0], 0) + 1
-        if i not in self.still or cut or self.prev is None:
-            self.prev = (kp, des, places)
-            self.prev_gray = gray
-            self._anchor = i
-
-    def _share(self, anchor: int, i: int, total: float, shot: tuple[int, int] | None) -> None:
-        """Frame ``i`` moved ``total`` pixels (full resolution) from the ``anchor`` (itself
-        after a cut): each frame since (those found still by their keypoints, for now 0)
-        moved its share."""
-        rate = total / max(1, i - anchor)
-        self.moves[i] = rate
-        for j in range(anchor + 1, i):
-            if j in self.still and self.moves.get(j) == 0.0:
-                self.moves[j] = rate
-                if shot is not None and shot[0] < j and rate >= STILL_MOVE:
-                    self._stills[shot[0]] -= 1
+        self.prev = (kp, des, places)
+        self.prev_gray = gray
 
     def _settle(self, i: int) -> None:
         """Refine the waiting frame ``i`` now."""

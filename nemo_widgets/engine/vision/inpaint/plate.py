@@ -144,7 +144,7 @@ def analyse(
     *,
     check: Callable[[], None] = lambda: None,
     progress: Callable[[float], None] = lambda p: None,
-    motion_width: int = 640,
+    motion_width: int = 960,
     max_samples: int = 40,
     local_flow: bool = True,
     stack_bytes: int = 300 << 20,
@@ -153,11 +153,7 @@ def analyse(
 ) -> Analysis:
     """Passes 1 and 2: holes, shots, camera motion, then the background plate of each shot
     (one pass when ``known`` says where the shots and the holes are). ``local_flow=False``
-    keeps to homographies even where the scene shows parallax (for comparison).
-    ``motion_width``: the camera's motion is found on frames scaled to this width (640: at
-    1080p the same figures as 960 on the real cells, for a third of the analysis's time; a
-    pan too slow to move a keypoint between two frames there is still seen, see
-    :class:`MotionTracker`). ``cache``:
+    keeps to homographies even where the scene shows parallax (for comparison). ``cache``:
     the source's frames as an earlier pass decoded them (a whole :class:`FrameCache`), read
     instead of decoding ``src`` again. The camera's motion is found on a thread of its own,
     beside the decode and the masks."""
@@ -192,8 +188,7 @@ def _analyse(
         for f in frames:
             i, rgb = f.index, f.rgb
             h, w = rgb.shape[:2]
-            cut = is_cut is not None and is_cut(thumbnail(rgb)) and i > 0
-            if cut:
+            if is_cut is not None and is_cut(thumbnail(rgb)) and i > 0:
                 found.append(i)
             m = masks(i, rgb)
             # The same mask as the frame before's (a parked object's): the same hole.
@@ -202,7 +197,7 @@ def _analyse(
             hole = last[1]
             if hole is not None:
                 holes[i] = hole
-            motion.add(i, rgb, m, cut=cut)
+            motion.add(i, rgb, m)
             if keep is not None:
                 keep.add(f, holes, motion)
             if i % 8 == 0:

@@ -189,3 +189,31 @@ def test_removal_is_one_reader_one_writer_in_a_pipeline(
     assert len(decoded) == (1 if keep else 3) * len(frames)
     assert threads["detect"] and all(t.startswith("nemo-detect") for t in threads["detect"])
     assert threads["encode"] == ["nemo-writer"] * len(frames)
+
+
+def test_the_models_threads_sleep_between_runs_with_the_same_results(street, monkeypatch) -> None:
+    """The detector's and the silhouette's onnxruntime pools do not spin between runs (a few
+    tens of milliseconds of a core per run, which on two cores the scan's decoder needs), and
+    what they find is what a spinning pool finds."""
+    import onnxruntime as ort
+
+    from nemo_widgets.engine.vision import detect, models, silhouette
+
+    key = "session.intra_op.allow_spinning"
+    made = [detect.Detector(), silhouette.Silhouette()]
+    for m in made:
+        assert m.sess.get_session_options().get_session_config_entry(key) == "0"
+    plain = models.ort_options
+
+    def spinning(threads: int = 2) -> ort.SessionOptions:
+        opts = plain(threads)
+        opts.add_session_config_entry(key, "1")
+        return opts
+
+    monkeypatch.setattr(models, "ort_options", spinning)
+    spun = [detect.Detector(), silhouette.Silhouette()]
+    assert spun[0].sess.get_session_options().get_session_config_entry(key) == "1"
+    img = np.ascontiguousarray(street[:, :320])
+    a, b = made[0](img, threshold=0.2), spun[0](img, threshold=0.2)
+    assert a and [(d.label, d.box, d.score) for d in a] == [(d.label, d.box, d.score) for d in b]
+    np.testing.assert_array_equal(made[1](img), spun[1](img))

@@ -89,12 +89,13 @@ class Detector:
     def __init__(self, threads: int = 2) -> None:
         import onnxruntime as ort
 
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.log_severity_level = 3
+        from nemo_widgets.engine.vision.models import ort_options
+
         with self._lock:
             path = model_path()
-        self.sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self.sess = ort.InferenceSession(
+            str(path), ort_options(threads), providers=["CPUExecutionProvider"]
+        )
         self.input = self.sess.get_inputs()[0].name
         outs = {o.name: o.shape for o in self.sess.get_outputs()}
         by_cells: dict[int, dict[int, str]] = {}

@@ -521,9 +521,11 @@ class RvmMatte:
     def __init__(self, w: int, h: int, model: Path) -> None:
         import onnxruntime as ort
 
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 2
-        self.sess = ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+        from nemo_widgets.engine.vision.models import ort_options
+
+        self.sess = ort.InferenceSession(
+            str(model), ort_options(2), providers=["CPUExecutionProvider"]
+        )
         self.w, self.h = w, h
         scale = min(1.0, 512 / max(w, h))
         self.iw = max(16, int(w * scale) // 16 * 16)

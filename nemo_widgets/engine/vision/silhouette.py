@@ -28,14 +28,13 @@ class Silhouette:
     def __init__(self, threads: int = 2) -> None:
         import onnxruntime as ort
 
-        from nemo_widgets.engine.vision.models import model_path
+        from nemo_widgets.engine.vision.models import model_path, ort_options
 
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.log_severity_level = 3
         with self._lock:
             path = model_path("u2netp")
-        self.sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        self.sess = ort.InferenceSession(
+            str(path), ort_options(threads), providers=["CPUExecutionProvider"]
+        )
         self.input = self.sess.get_inputs()[0].name
 
     def __call__(self, rgb: np.ndarray) -> np.ndarray:

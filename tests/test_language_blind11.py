@@ -211,3 +211,57 @@ CASES_L = [
 @pytest.mark.parametrize(("text", "state", "want"), CASES_L)
 def test_set_l_families(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+#: Set M's families (held out after sets K and L), each with paraphrases of our own.
+CASES_M = [
+    # a reason after the request, with no comma, is no part of it
+    ("cut the first 5 seconds it's just me walking", BARE, [("trim", {"start": 5.0, "end": None})]),
+    (
+        "i want the red car gone its ruining everything",
+        BARE,
+        [("remove_object", {"target": "red car"})],
+    ),
+    (
+        "take the bit from 4 to 8 seconds out because the dog barks",
+        BARE,
+        [("cut", {"start": 4.0, "end": 8.0})],
+    ),
+    (
+        "set the original sound to 20 percent so the music stands out",
+        FULL,
+        [("set_volume", {"target": "video", "level": 0.2})],
+    ),
+    ("把车去掉，挡住店名了", BARE, [("remove_object", {"target": "车"})]),
+    (
+        "背景改成白色，我之后要抠图",
+        BARE,
+        [("replace_background", {"mode": "color", "value": "white"})],
+    ),
+    # a correction of a span, or "算了就…" with the new value
+    ("keep 2 to 12 - actually make that 2 to 14", BARE, [("trim", {"start": 2.0, "end": 14.0})]),
+    ("改成9:16……算了就1:1吧", BARE, [("set_aspect", {"ratio": "1:1"})]),
+    # the rest staying is the removal
+    ("把4秒到7秒删掉 其他都保留", BARE, [("cut", {"start": 4.0, "end": 7.0})]),
+    ("cut 4 to 7 seconds, keep the rest", BARE, [("cut", {"start": 4.0, "end": 7.0})]),
+    # words for a split and its point
+    ("split at 1/2 way", BARE, [("split", {"at": 15.0})]),
+    ("在12秒打个断点，分成两段", BARE, [("split", {"at": 12.0})]),
+    # a "too quiet" complaint raises
+    ("音乐太小声了 大一点", FULL, [("set_volume", {"target": "music", "relative": "up"})]),
+    ("原声音量拉满", FULL, [("set_volume", {"target": "video", "level": 1.0})]),
+    # a Short is vertical
+    ("make it a youtube short", BARE, [("set_aspect", {"ratio": "9:16"})]),
+    # asked, not done; exports and credits in other words
+    ("问一下，裁剪和分割有啥不一样？", BARE, [("answer", {})]),
+    ("想问一下 骑车的人能去掉吗", BARE, [("answer", {})]),
+    ("生成视频吧", BARE, [("export", {})]),
+    ("额度还剩多少", BARE, [("credits", {})]),
+    ("刚才那步操作不对，撤回", BARE, [("undo", {})]),
+    ("把5到9秒挖掉", BARE, [("cut", {"start": 5.0, "end": 9.0})]),
+]
+
+
+@pytest.mark.parametrize(("text", "state", "want"), CASES_M)
+def test_set_m_families(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

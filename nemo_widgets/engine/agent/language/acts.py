@@ -46,7 +46,8 @@ UNDO = re.compile(
 MESSED = re.compile(
     r"\b(?:i|we|you) (?:messed|screwed|mucked|f[a-z]*ed) (?:it |that |this )?up\b|\bwrong "
     r"(?:trim|cut|edit|one|part|bit)\b|\bmy (?:bad|mistake)\b|\b(?:a |my )?mistake\b|搞错|弄错|"
-    r"剪错|剪坏|弄坏|删错|失误|手滑|\bregret\b|后悔"
+    r"剪错|剪坏|弄坏|删错|失误|手滑|\bregret\b|后悔|"
+    r"(?:刚才|上一步|之前|刚刚)(?:那个|那步|的)?(?:剪辑|操作|修改|改动|编辑)?(?:不对|不好|错了)"
 )
 REDO = re.compile(
     r"恢复.*撤销|撤销的.*恢复|重新做|重新来.*撤销|撤销的.*(?:重新|再来|加回|回来)|\bredo\b|"
@@ -284,7 +285,12 @@ def is_question(raw: str, c: str) -> bool:
     if Q_START.search(c):
         return True
     if re.search(r"[\u4e00-\u9fff]", c):
-        if re.match(r"\s*请问", raw) and re.search(r"什么|为什么|怎么|如何|多少|多长|哪|几", c):
+        if (
+            re.match(r"\s*请问", raw) and re.search(r"什么|为什么|怎么|如何|多少|多长|哪|几", c)
+        ) or (
+            re.match(r"\s*(?:先问问|问一下|想问|我想问|问问)", raw)
+            and re.search(r"什么|为什么|怎么|如何|多少|多长|哪|几|吗\s*[?？]?$|区别", c)
+        ):
             return True  # "请问导出的视频是什么格式？": "may I ask", not "please do"
         if re.search(
             r"告诉我|(?:跟|和|给)我(?:说|讲)|说一下|讲一下|帮我(?:看看|查查|看一下|查一下)", c

@@ -39,15 +39,24 @@ _SPLIT = re.compile(
     r"\s*(?:;|\n+\s*(?:[-*•]\s+|\d+[.)]\s+)?|—|\s--\s|"
     # "…gone - it's the second car from the left": a dash before what describes it
     r"\s[-–]\s(?=(?:it'?s|its|it is|that'?s|thats|the one|i mean)\b)|"
+    # "get rid of the last 10 seconds it's just nothing happening", "… because the bus goes
+    # by": the reason, said after the request without a comma, is a clause of its own
+    r"\s(?=(?:it'?s|its|it is|thats|that'?s) (?:just|so|too|really|kinda|kind of|a bit|"
+    r"nothing|boring|useless|pointless|where|when|ruining|spoiling|distracting|annoying|"
+    r"blocking|in the way)\b)|"
+    r"\s(?=(?:because|cause|cuz|coz|since) (?:the|it|its|it'?s|that|thats|there|i|we|my|he|she|"
+    r"they|nothing)\b)|"
+    # "set the street sound to 10 % so the music carries it": what it is for
+    r"\s(?=so (?:that )?(?:the|my|our|people|everyone) \w+)|"
     # "trim to 8 s - no, 9": a dash before a correction
     r"\s-\s(?=(?:no|nah|wait|sorry|actually|make (?:it|that))\b)|"
-    r"\s\+\s|\.(?:\s+|$)|"
+    r"\s\+\s|\.{2,}|…+|\.(?:\s+|$)|"
     # "add text subscribe!! from 25s": a "!" before the title's when and how long is its own
     r"(?<!!)!+(?:\s+(?!(?:from|for|at|until|till|on|in|to)\s+(?:\d|the\b))|$)|\?\s+|"
     r",\s*(?:and\s+)?then\b|\band then\b|\bthen\b|"
     r"\bafter that\b|\bafterwards\b|\balso\b|\bplus\b|\band also\b|,|\band\b|\bbut\b|"
     r"\bhowever\b|然后|接着|之后再|但是|不过|(?<=\S)\s+最后(?=导出|导|保存|下载|渲染|输出)|"
-    r"并且|同时|另外|还有|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|和(?=\s*\d+(?:\.\d+)?\s*秒?\s*(?:到|至|-|~)\s*\d)|再(?=加|把|改|换|"
+    r"并且|同时|另外|还有(?!多少|几|多久|多长|吗|没有)|顺便|(?<=了)再|和(?=最后|前面|前|开头|结尾|后面|后\s*\d|末尾)|和(?=\s*\d+(?:\.\d+)?\s*秒?\s*(?:到|至|-|~)\s*\d)|再(?=加|把|改|换|"
     r"调|剪|删|去|做|设|配|重做|恢复|导|保存|下载|渲染|输出)|，|；|。|！|"
     # "抖音版：竖屏、2倍速、最后导出": a list after a colon, each item a step
     r"(?<=[\u4e00-\u9fff])[：:](?=\S+、)|"

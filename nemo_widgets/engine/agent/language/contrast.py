@@ -108,7 +108,8 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
 
 #: a loudness complaint said on its own, after or before what to do about it
 _COMPLAINT = re.compile(
-    r"(?:这首|这个|它)?(音乐|背景音乐|BGM|bgm|配乐)?(?:太|好|有点)?(?:吵|响|大声)(?:死)?了?[吧啊呀啦]*"
+    r"(?:这首|这个|它)?(音乐|背景音乐|BGM|bgm|配乐)?(?:(?:太|好|有点)?(?:吵|响|大声)|(?:太|好|有点)"
+    r"(?:小声|轻|小))(?:死)?了?[吧啊呀啦]*"
 )
 
 

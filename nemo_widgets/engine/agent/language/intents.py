@@ -304,7 +304,7 @@ def split(t: str, s: Session) -> Step | None:
         r"\binto two (?:clips|parts|pieces)\b|\b(?:cut|split|edit) (?:point|mark)s?\b|"
         r"\b(?:cut|chop|slice|break|divide|separate)\b.*\binto \d+ (?:\w+ )?(?:parts?|pieces?|"
         r"clips?|segments?|sections?|bits?|chunks?|halves)\b|"
-        r"分割|分割点|切点|"
+        r"分割|分割点|切点|断点|剪辑点|"
         r"拆分|切开|切成|一分为二|劈(?:成|开)|分成(?:两|2)|剪成(?:两|2)(?:段|个|半|部分)|拆成(?:两|2)|[切剪][一1]刀|切一下|剪开|分开|剪断|切断|"
         r"断开",
         t,

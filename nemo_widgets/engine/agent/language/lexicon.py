@@ -204,7 +204,8 @@ UNMUTE = rx(
 
 # -- platforms and shapes ----------------------------------------------------------------------
 PORTRAIT = rx(
-    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|snapchat|phone screen|"
+    r"\b(?:vertical|portrait(?! mode)|tiktok|tik tok|reels?|shorts|(?:youtube|yt) short|snapchat|"
+    r"phone screen|"
     r"upright)\b",
     # "story" alone is a story ("he's part of the story"); a platform's story is vertical
     r"\b(?:ig|insta|instagram|snapchat|facebook|fb|whatsapp) stor(?:y|ies)\b|"
@@ -295,7 +296,7 @@ AUTO_SUBS = re.compile(
 #: "no wait", "I mean", "sorry": the next clause replaces the one before.
 CORRECTION = re.compile(
     r"(?:no|nah|oh)?[\s,]*(?:wait|i mean|sorry|i meant|make that|correction|rather)|no no|"
-    r"no|nah|oops|不对|不是|说错了|我是说|应该是|哦不|呃不|错了"
+    r"no|nah|oops|actually|不对|不是|说错了|我是说|应该是|哦不|呃不|错了"
 )
 #: The frame's padding around a resized picture ("blur the bars", 上下用模糊填充).
 PADDING = re.compile(

@@ -77,8 +77,10 @@ def narrated(c: str) -> str:
 
 #: "…, i mean the first 3", "…, no wait 3x": the clause corrects the one before.
 CORRECTS = re.compile(
-    r"^(?:(?:no|nah|oh|oops)[\s,]*)?(?:wait|i mean|i meant|sorry|make that|correction|rather|"
-    r"no no|不对|不是|说错了|我是说|应该是)[\s,，]+(?=\S)"
+    r"^(?:(?:no|nah|oh|oops|actually)[\s,]*)?(?:wait|i mean|i meant|sorry|make that|correction|"
+    r"rather|no no|不对|不是|说错了|我是说|应该是|"
+    # "…3:4……算了就1:1吧": never mind, this value then
+    r"算了[,，]?(?:就|还是)(?=\s*[\d一二三四五六七八九十两]))[\s,，]*(?=\S)"
 )
 
 

@@ -440,7 +440,14 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Colloquial "make it go" verbs as the plain one: 咔掉/咔嚓掉 (snip), 整掉/搞掉/弄没 (get rid
     # of), P走/P没 (retouch away), "帮我去一下" (take it off for me)
     t = re.sub(r"咔嚓?(?:掉|了)|咔嚓", "删掉", t)
-    t = re.sub(r"抹除|擦除掉|清除掉|去除掉", "抹掉", t)
+    t = re.sub(
+        r"抹除|擦除掉|清除掉|去除掉|挖掉|抠掉(?=这|那|[0-9一二三四五六七八九十]+秒)", "抹掉", t
+    )
+    t = re.sub(r"(?:音量)?(?:拉满|开满|调满|拉到最大|推到最大)", "开到最大", t)
+    t = re.sub(r"生成(?:最终|最后)?的?(?:视频|成片)|出片|导出成片", "导出", t)
+    t = re.sub(r"额度|余额", "积分", t)
+    # "有啥不一样", "有何不同": asks the difference
+    t = re.sub(r"有(?:啥|什么|何)(?:不一样|不同)|哪里不一样", "有什么区别", t)
     t = re.sub(r"(?:整|搞|弄)(?:掉|没(?:了)?)", "去掉", t)
     t = re.sub(r"([pP])(?:走|没)", r"\1掉", t)
     t = re.sub(r"(?<=帮我|给我|帮忙)去(?:一下|下)(?!载)", "去掉", t)
@@ -469,8 +476,11 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"倍速(?:调成|调到|改成|设为|设成)\s*(\d+(?:\.\d+)?)(?!\s*倍)", r"调成\1倍速", t)
     # "object removal on the blue hatchback", "inpaint out the sign": the removal named as a job
     t = re.sub(r"\b(?:object removal|inpaint(?:ing)?(?: out)?)\s+(?:on|of|for)?\s*", "remove ", t)
-    t = re.sub(r"\boutta\b", "out of", t)
+    t = re.sub(r"\boutta\b", "out of", t)  # "get that bike dude outta there"
     t = re.sub(r"\s+\b(?:fr|ngl|tbh|lol|lmao|pls pls)\b(?=\s*$|\s*[,.!?])", "", t)
+    t = re.sub(
+        r"\b(?:at )?(?:1/2|half)[- ]?way(?: point| through)?\b", "halfway", t
+    )  # "at 1/2 way"
     # words run together in a hurry: "getridof", "speedup", "slowdown"
     t = re.sub(r"\bget\s*rid\s*of(?=\s|$)|\bgetridof", "get rid of", t)
     t = re.sub(r"\b(speed|slow)(up|down)\b", r"\1 \2", t)

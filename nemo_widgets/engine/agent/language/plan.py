@@ -112,6 +112,9 @@ _FIT_ONLY = re.compile(
 
 #: A sentence with a subject of its own: said about something, no modifier of the step before.
 _STATEMENT = re.compile(
+    r"^so (?:that )?(?:the|my|our|i|we|you|people|everyone|it)\b|"  # what it is for
+    r"^(?:it'?s|its|that'?s|thats|there'?s)\s+(?:just|so|too|really|kinda|a bit|nothing|boring|"
+    r"useless|pointless|where|when|ugly|bad|annoying|distracting)\b|"
     r"^(?:my|our|his|her|their|i|we|he|she|they|it|this|that|there|everyone|people|someone)\b\s+"
     r"(?:\w+\s+)?(?:will|would|is|was|are|were|has|had|have|'s|'ll|'d|think|thinks|feel|feels|"
     r"might|may|can'?t|cannot|won'?t|gets?|looks?|says?|said|ruins|spoils|bothers|annoys|"
@@ -121,6 +124,11 @@ _STATEMENT = re.compile(
 _BARE_VALUE = re.compile(
     r"(?:make (?:it|that) |to |at )?(\d+(?:\.\d+)?)\s*(?:s|secs?|seconds?|秒|x|倍|%)?\s*"
     r"(?:吧|呢|instead|then|please|pls)?"
+)
+#: A correction's new span alone: "5 to 18", "0:05-0:18", "5到18秒".
+_BARE_RANGE = re.compile(
+    r"(?:make (?:it|that) |from )?\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|秒)?\s*(?:to|-|–|~|到|至)\s*"
+    r"\d+(?:\.\d+)?\s*(?:s|secs?|seconds?|秒)?\s*(?:吧|instead|then|please)?"
 )
 #: "…, and leave the parked ones", "keep the cyclist": things that stay, after a removal.
 _LEFT_ALONE = re.compile(
@@ -178,6 +186,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = cleaned(clause)
         if not c:
             continue
+        if (
+            i
+            and u.steps
+            and (
+                (_STATEMENT.match(clause.strip().lower()) and not VERB.search(c))
+                # "…，挡住招牌了" (it blocks the sign), "…，我后面要抠图" (what I'll do later): why
+                or re.fullmatch(r"(?:它|这样)?(?:挡住|挡着|遮住|挡到|盖住)\S{0,8}了?", c)
+                or re.match(
+                    r"我(?:后面|之后|等下|等会|待会|回头|一会儿?|以后)(?:还)?(?:要|会|想|打算)", c
+                )
+            )
+        ):
+            continue  # "…, so the music carries it", "…, it's just nothing happening": why
         if ask_skips:
             ask_skips = False
             if lx.REMOVE.search(c) and (re.search(REFER, c) or len(c) <= 6):
@@ -386,6 +407,19 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "trim to 10 s — no, 12", "剪到12秒，不对，15秒吧": the number said before, changed
             c = re.sub(r"\d+(?:\.\d+)?(?!.*\d)", v.group(1), prev[0])
             s = copy.deepcopy(prev[2])  # read against the project before the step it replaces
+        elif (
+            correcting
+            and prev is not None
+            and prev[1]
+            and _BARE_RANGE.fullmatch(c.strip(" .!。！"))
+            and len(new := re.findall(r"\d+(?:\.\d+)?", c)) == 2
+            and len(old := list(re.finditer(r"\d+(?:\.\d+)?", prev[0]))) >= 2
+        ):
+            # "keep 5 to 15 — actually make that 5 to 18": both ends said again
+            a, b = old[-2], old[-1]
+            c = f"{prev[0][: a.start()]}{new[0]}{prev[0][a.end() : b.start()]}{new[1]}"
+            c += prev[0][b.end() :]
+            s = copy.deepcopy(prev[2])
         c = new_one(c, last_edit)  # "…, and add a new one saying Thanks": a new title
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None

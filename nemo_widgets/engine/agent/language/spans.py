@@ -23,6 +23,9 @@ _REMOVING = re.compile(
     r"\b(?:cut|trim|chop|snip|shave|take|clip|lop)\s+(?:(?:it|this|that)\s+)?(?:off|out|away)\b|"
     r"\b(?:take|shave|knock|lop|chop)\s+(?:\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)|a (?:second|sec))"
     r"\s+off\b|"
+    # "take the part from 10 to 15 seconds out (of the video)"
+    r"\b(?:take|cut|edit|chop|snip)\s+(?:the|that|this)\s+(?:part|bit|section|segment|portion)\b"
+    r".{1,60}?\bout\b|"
     r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off|"
     r"excise|edit out|splice out|kill|nix|axe|scrap|ripple delete|ripple-delete)\b|"
     r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了|拿掉|拿走|弄掉|干掉|砍掉|扔掉|丢掉|"
@@ -201,7 +204,15 @@ def trim_cut(t: str, s: Session) -> Step | None:
         return Step("clarify", why="trim_which")  # "cut the middle part": out, or down to it?
     if s.total and (a >= s.total - 0.05 or (b is not None and b > s.total + 0.05)):
         return out_of_range(a, b, s)
-    keep = bool(_KEEPING.search(t)) and not re.search(
+    # "把8秒到10秒切掉 其他都留着", "cut 8 to 10, keep the rest": the rest staying is the removal
+    said_keep = re.sub(
+        r"(?:其他|其余|剩下|别的)的?(?:部分|内容)?(?:都|全)?(?:留着|保留|不动|留下|不变)|"
+        r"\b(?:keep|leave) (?:the rest|everything else|the remainder)\b|"
+        r"\b(?:the rest|everything else) (?:stays|can stay)\b",
+        "",
+        t,
+    )
+    keep = bool(_KEEPING.search(said_keep)) and not re.search(
         r"\b(?:cut|trim|chop|snip|take|clip|lop)\s+(?:(?:it|this|that|them|those)\s+)?"
         r"(?:off|out|away)\b|\b(?:just|only|simply)\s+(?:remove|delete|drop|lose|get rid of|"
         r"skip|ditch|throw (?:it |that )?away)\b|剪掉|删掉|去掉|不要",

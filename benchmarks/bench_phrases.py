@@ -255,17 +255,12 @@ def _same_thing(want: str, got: str) -> bool:
     if any(getattr(w, q) is not None and getattr(w, q) != getattr(g, q) for q in _QUALIFIERS):
         return False
     kinds = {word for word, lab in SYNONYMS.items() if lab == w.label} | {w.label}
-    colours = set(COLOURS)
-    rest = {
-        x
+    said = {x.rstrip("s") for x in _words(got)}  # plurals as their singular
+    return all(
+        x.rstrip("s") in said
         for x in _words(want)
-        if x not in _QUALIFIER_WORDS
-        and x not in colours
-        and x.rstrip("s") not in kinds
-        and x not in kinds
-    }
-    have = _words(got) | {x.rstrip("s") for x in _words(got)}
-    return all(x in have or x.rstrip("s") in have for x in rest)
+        if x not in _QUALIFIER_WORDS and x not in COLOURS and {x, x.rstrip("s")}.isdisjoint(kinds)
+    )
 
 
 _QUALIFIERS = ("colour", "side", "motion", "depth")

@@ -437,9 +437,13 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(_HEDGE, "", t)
     t = re.sub(r"(?:^|(?<=[请你我]))将(?=\S)", "把", t)  # 请将画面中的车移除: 将 is a formal 把
     t = re.sub(r"直接(?=[抠删去剪加换改调做弄关静])", "", t)  # 背景直接抠掉
-    # Colloquial "make it go" verbs as the plain one: 咔掉/咔嚓掉 (snip), 整掉/搞掉/弄没 (get rid
-    # of), P走/P没 (retouch away), "帮我去一下" (take it off for me)
-    t = re.sub(r"咔嚓?(?:掉|了)|咔嚓", "删掉", t)
+    # Colloquial "make it go" verbs as the plain one: 咔掉/咔嚓掉 (snip), 整掉/搞掉/剁掉/砍了/弄没
+    # (get rid of), P走/P没 (retouch away), "帮我去一下" (take it off for me)
+    t = re.sub(
+        r"(?:咔嚓|咔|卡擦|搞|整|剁|砍|给弄)(?:掉|了(?=吧|$|\s|[,，。!！]))|(?:整|搞|弄)没(?:了)?",
+        "去掉",
+        t,
+    )
     t = re.sub(
         r"抹除|擦除掉|清除掉|去除掉|挖掉|抠掉(?=这|那|[0-9一二三四五六七八九十]+秒)", "抹掉", t
     )
@@ -448,7 +452,6 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"额度|余额", "积分", t)
     # "有啥不一样", "有何不同": asks the difference
     t = re.sub(r"有(?:啥|什么|何)(?:不一样|不同)|哪里不一样", "有什么区别", t)
-    t = re.sub(r"(?:整|搞|弄)(?:掉|没(?:了)?)", "去掉", t)
     t = re.sub(r"([pP])(?:走|没)", r"\1掉", t)
     t = re.sub(r"(?<=帮我|给我|帮忙)去(?:一下|下)(?!载)", "去掉", t)
     # The topic first, then its negation: "标题别删" = "别删标题", "背景不要换成图片" = "不要把背景
@@ -517,9 +520,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         " to 10%",
         t,
     )
-    # spoken "take it away": 咔掉, 咔嚓掉, 搞掉, 整掉, 剁掉, 砍了, 去了吧 — one removal word
-    t = re.sub(r"(?:咔嚓|咔|卡擦|搞|整|剁|砍|给弄)(?:掉|了(?=吧|$|\s|[,，。!！]))", "去掉", t)
-    t = re.sub(r"(?<=[车人们的个子])\s*去了吧", "去掉吧", t)
+    t = re.sub(r"(?<=[车人们的个子])\s*去了吧", "去掉吧", t)  # "把车去了吧": one removal word
     t = re.sub(r"配(?:个|点|一个|一段|一首|首)(?:音)?乐|配(?:个|首|一首)歌", "配乐", t)  # "配个乐"
     t = re.sub(
         r"\b(?:don'?t|do not) forget to\b|\b(?:make sure|be sure) (?:to|you)\b|别忘了|记得", "", t

@@ -154,10 +154,6 @@ def trim_cut(t: str, s: Session) -> Step | None:
                 t,
             )
             # how may be said in the clause after ("…, just keep the beginning")
-            and not re.search(
-                r"\b(?:trim\w*|cut\w*|shorten\w*|keep|begin\w*|start)\b|保留|开头|前面",
-                s.raw.lower(),
-            )
             and not _KEEPS_AN_END.search(s.raw.lower())
         ):
             # "make it 15 s", "make the video 20 seconds long": cut down, or sped up to fit?

@@ -1,0 +1,387 @@
+"""Step 6: the plan checked against the whole message before anything runs.
+
+The readers before this one are tables of phrasings: a sentence they were not written for can
+come out as a plan that does *part* of what was said, or the opposite of it. Two checks here
+look at the message and the plan as a whole, whatever the phrasing, and turn such a plan into
+one short question (a wrong edit is worse than a question):
+
+* **Every number is used.** Each time, percentage, factor, ratio or fraction the message gives
+  for an edit must be explained by an argument of the plan (directly, or as "N seconds before
+  the end", a length, a percentage of a level). A number left over means the plan missed a
+  step, bound the number to the wrong slot, or kept a value the user corrected ("trim to 10 s,
+  er, 12"; "split at 20 s into two pieces" split at the middle): ask which is meant.
+* **What goes is not what stays.** When the message only asks for a span to go (delete,
+  remove, 删, 不要 …, no "keep"/"only"), a trim that keeps exactly that span is the opposite
+  edit; when it only asks to keep a span, a cut of exactly that span is too: ask.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.context import imagine
+from nemo_widgets.engine.agent.language.intents import Step
+from nemo_widgets.engine.agent.language.read import NO_CHANGE
+from nemo_widgets.engine.agent.language.session import Session
+from nemo_widgets.engine.agent.language.times import parse_time, time_range
+
+#: Aspect ratios people type; any other N:M is a clock time.
+RATIOS = {"1:1", "9:16", "16:9", "4:5", "5:4", "3:4", "4:3", "21:9", "2:3", "3:2", "2:1", "1:2"}
+_NUM = r"\d+(?:\.\d+)?"
+_MENTION = re.compile(
+    rf"(?P<ratio>(?<![\d:.])\d{{1,2}}\s*[:：]\s*\d{{1,2}}(?![\d:.]))"
+    rf"|(?P<clock>(?<![\d.])(?:\d+:)?\d+:\d+(?:\.\d+)?)"
+    rf"|(?P<minsec>{_NUM}\s*(?:m|mins?|minutes?|分钟|分)\s*{_NUM}\s*(?:s|secs?|seconds?|秒钟?)?)"
+    rf"|(?P<time>{_NUM})\s*(?P<unit>ms|s|secs?|seconds?|秒钟?|mins?|minutes?|分钟)(?![a-z])"
+    rf"|(?P<pct>{_NUM})\s*(?:%|percent\b|pct\b)|百分之\s*(?P<pct2>{_NUM})"
+    rf"|(?P<factor>{_NUM})\s*(?:x|×|倍速?|times)(?![a-z\d])"
+    rf"|(?P<frac>(?<![\d.])\d\s*/\s*\d(?![\d]))"
+    rf"|(?P<bare>(?<![A-Za-z0-9_.#«第])\d+(?:\.\d+)?(?![\w.%»]|\s*(?:个|辆|人|只|位|条|段|张|首|次|号|帧|"
+    rf"frames?|fps|px|db|k\b|p\b|people|cars?|persons?|things?|times|steps|clips?|songs?)))"
+)
+#: A bare number is about the edit only where it is placed like one: "to 12", "at 12",
+#: "12 to 15", "no, 12", "就12吧".
+_BARE_CONTEXT = re.compile(
+    r"(?:\bto|\bat|\bfrom|\buntil|\btill|\bby|\bthan|\bof|到|至|在|就|成|为|调到|改成|->|→|[-–~—,，]|"
+    r"\bno|\bnope|\bactually|\bwait|\bsorry|\bmean|\bmake (?:it|that)|\bspeed|\bvolume|\blevel)"
+    r"\s*$"
+)
+
+
+@dataclass
+class Mention:
+    kind: str  # time, level, factor, ratio, fraction, bare
+    value: float | str
+    said: str
+
+
+def mentions(text: str) -> list[Mention]:
+    """The numbers a normalised message gives, each with what kind of value it is."""
+    t = re.sub(r"«\d+»", " ", text)  # quoted words (a title's text) are no numbers of an edit
+    t = re.sub(r"\b[\w-]+\.(?:mp4|mov|mp3|wav|m4a|jpg|jpeg|png|webp|gif)\b", " ", t)
+    out: list[Mention] = []
+    for m in _MENTION.finditer(t):
+        said = m.group(0).strip()
+        if m.group("ratio") is not None:
+            r = re.sub(r"\s|：", lambda x: ":" if x.group(0) == "：" else "", m.group("ratio"))
+            if r in RATIOS:
+                out.append(Mention("ratio", r, said))
+                continue
+            if (v := parse_time(r)) is not None:
+                out.append(Mention("time", v, said))
+        elif m.group("clock") or m.group("minsec") or m.group("time"):
+            if (v := parse_time(said)) is not None:
+                out.append(Mention("time", v, said))
+        elif m.group("pct") is not None or m.group("pct2") is not None:
+            out.append(Mention("level", float(m.group("pct") or m.group("pct2")) / 100, said))
+        elif m.group("factor") is not None:
+            out.append(Mention("factor", float(m.group("factor")), said))
+        elif m.group("frac") is not None:
+            a, b = (float(x) for x in m.group("frac").split("/"))
+            if b:
+                out.append(Mention("fraction", a / b, said))
+        elif m.group("bare") is not None and _BARE_CONTEXT.search(t[: m.start()]):
+            out.append(Mention("bare", float(m.group("bare")), said))
+    return out
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(0.06, 0.02 * abs(b))
+
+
+#: Arguments that are times on the timeline, and what a tool fills in when one is not given.
+_TIMES = ("start", "end", "at", "duration")
+_DEFAULTS = {"add_title": {"start": 0.0, "duration": 3.0}}
+
+
+def _slots(steps: list[Step], state: dict[str, Any]) -> tuple[list[list[float | str]], set]:
+    """Per numeric argument of the plan's edits, the values it explains (its own first), and
+    the values every mention may use (the lengths of the video before and after each edit)."""
+    s = Session.of(state)
+    slots: list[list[float | str]] = []
+    free: set[float] = set()
+    for st in steps:
+        if st.tool in NO_CHANGE:
+            continue
+        total = float(s.total or 0.0)
+        free.add(total)
+        a = {**_DEFAULTS.get(st.tool, {}), **st.args}
+        if "end" in a and a["end"] is None:
+            a["end"] = total  # to the end
+        nums = {k: float(a[k]) for k in _TIMES if isinstance(a.get(k), int | float)}
+        for k, v in nums.items():
+            c: list[float | str] = [v]
+            if total:
+                c += [total - v, v / total]  # "the last 5 s" ends 5 s before the end; "halfway"
+            c += [abs(v - o) for j, o in nums.items() if j != k]  # a length
+            c += [v + o for j, o in nums.items() if j != k]  # start + duration: the end
+            slots.append(c)
+        for k, v in a.items():
+            if k in _TIMES or isinstance(v, bool):
+                continue
+            if isinstance(v, int | float):
+                f = float(v)
+                c = [f, f * 100]
+                if k in ("level", "volume") and (now := float(s.music_volume or 0.0)):
+                    c += [abs(now - f), abs(1 - f / now)]  # "down 20%": from the level now
+                if f:
+                    # a factor said as "50% faster", "快一倍", "half", or as the length it gives
+                    c += [1 / f, abs(f - 1), abs(1 / f - 1), total / f]
+                slots.append(c)
+            elif isinstance(v, str) and k == "ratio":
+                slots.append([v, *(float(x) for x in v.split(":") if x.isdigit())])
+        imagine(s, st)
+    free.add(float(s.total or 0.0))
+    return slots, free
+
+
+def _fits(m: Mention, v: float | str) -> bool:
+    if m.kind == "ratio" or isinstance(v, str):
+        return m.value == v
+    assert isinstance(m.value, float)
+    return _close(m.value, v) or (m.kind == "bare" and _close(m.value / 100, v))
+
+
+#: After these, the numbers said before are taken back ("trim to 10 s — no, 12").
+_CORRECTED = re.compile(
+    r"\b(?:no|nah|nope|wait|actually|i mean|i meant|sorry|oops|make that|rather|correction|"
+    r"instead|scratch that|or)\b|不对|不是|算了|说错了|我是说|应该是|哦不|改成|还是|或者"
+)
+#: A number said only to be refused ("not 2x, 1.5x", "不要10秒").
+_REFUSED = re.compile(
+    r"(?:\bnot|n'?t|\bno|\binstead of|\brather than|不是|不要|别|不用)\s*\S{0,8}$"
+)
+#: Edits that take no number of this kind: a time said with them says when a thing is seen.
+_NO_NUMBERS = ("remove_object", "replace_background", "undo", "redo")
+
+
+def loose_numbers(text: str, steps: list[Step], state: dict[str, Any]) -> list[Mention]:
+    """The numbers of the message no argument of the plan explains. Each argument explains
+    one mention (its own value) — "the first 2 s and the last 2 s" needs two — and any
+    number of mentions through what follows from it (a length, the time left to the end)."""
+    edits = [st for st in steps if st.tool not in NO_CHANGE]
+    if not edits or all(st.tool in _NO_NUMBERS for st in edits):
+        return []
+    t = re.sub(r"«\d+»", " ", text)
+    for st in edits:  # a title's words, typed without quotes ("SALE 50% OFF")
+        if isinstance(words := st.args.get("text"), str) and words.strip():
+            t = re.sub(re.escape(words.strip().lower()), " ", t)
+    said = mentions(t)
+    if not said:
+        return []
+    last = max((m.end() for m in _CORRECTED.finditer(t)), default=-1)
+    slots, free = _slots(steps, state)
+    used = [False] * len(slots)
+    loose = []
+    pos = 0
+    for m in said:
+        at = t.find(m.said, pos)
+        pos = max(pos, at + len(m.said)) if at >= 0 else pos
+        direct = [i for i, c in enumerate(slots) if not used[i] and _fits(m, c[0])]
+        if direct:
+            used[direct[0]] = True
+            continue
+        if any(_fits(m, x) for c in slots for x in c[1:]) or any(_fits(m, x) for x in free):
+            continue
+        if 0 <= at < last or (at >= 0 and _REFUSED.search(t[:at])):
+            continue  # corrected or refused: not asked for
+        loose.append(m)
+    return loose
+
+
+_GOES = re.compile(
+    r"\b(?:delete|remove|get rid of|drop|lose|ditch|kill|cut (?:out|off)|chop off|trash|"
+    r"(?:take|cut|chop|snip) (?:\S+ ){0,4}(?:out|off|away)|"
+    r"throw away|don'?t (?:want|need))\b|删|去掉|不要|剪掉|切掉|砍掉|拿掉|扔掉|咔掉|干掉|去除|剪去"
+)
+_STAYS = re.compile(
+    r"\b(?:keep|(?:only|just) (?=the |first|last|from|\d|keep|want|need)|leave|save|want only|"
+    r"trim (?:it |this |the video )?(?:down )?to|"
+    r"cut (?:it |this |the video )?(?:down )?to|shorten (?:it )?to|to the (?:first|last|final))\b|"
+    r"保留|只要|只留|留|截取|剪成|剪到|缩短到|裁到|剩下前|剩下后"
+)
+#: "the rest stays", "其他都留着": what stays is the rest, not the span named.
+_REST = re.compile(
+    r"(?:\b[a-z']+\s+){0,3}(?:the rest|everything else|all else|the remainder|"
+    r"the others?)\b[^,.;]{0,20}|"
+    r"\b(?:before|after) (?:that|it|this)\b[^,.;]{0,20}|"
+    r"(?:删掉|去掉|删除|不要|保留|留着|留下)?(?:其他|其余|剩下的|别的|其它|前面的|后面的|之前的|之后的)"
+    r"(?:的|部分)?(?:都|就|全)?\S{0,4}"
+)
+
+
+def opposite_span(text: str, steps: list[Step], state: dict[str, Any]) -> bool:
+    """The plan keeps exactly the span the message only asks to take out, or takes out the
+    span it only asks to keep."""
+    edits = [st for st in steps if st.tool not in NO_CHANGE]
+    if not edits or edits[0].tool not in ("trim", "cut"):
+        return False
+    total = float(Session.of(state).total or 0.0)
+    span = time_range(text, total)
+    if span is None or not total:
+        return False
+    a, b = span[0], total if span[1] is None else span[1]
+    st = edits[0]
+    s0, s1 = st.args.get("start"), st.args.get("end")
+    if not isinstance(s0, int | float):
+        return False
+    s1 = total if s1 is None else s1
+    if not (isinstance(s1, int | float) and _close(s0, a) and _close(s1, b)):
+        return False
+    if _close(a, 0.0) and _close(b, total):
+        return False
+    plain = _REST.sub(" ", text)
+    goes, stays = bool(_GOES.search(plain)), bool(_STAYS.search(plain))
+    if st.tool == "trim":
+        return goes and not stays
+    return stays and not goes and not _GOES.search(text)
+
+
+_RATIO = r"(?:1:1|9:16|16:9|4:5|5:4|3:4|4:3|21:9|2:3|3:2)"
+#: What a clause asks for by its words alone, and the tools that do it. Said and not in
+#: the plan, the plan did only part of the message.
+_ASKS: dict[str, tuple[re.Pattern[str], set[str]]] = {
+    "remove": (
+        lx.REMOVE,
+        {"remove_object", "replace_background", "remove_title", "remove_music", "cut", "trim",
+         "remove_clip", "mute", "set_volume", "split"},
+    ),
+    "speed": (
+        re.compile(
+            r"\bspeed (?:it |this |that |the video |everything )?up|\bslow (?:it |this )?down|"
+            r"\bfaster\b|\bslower\b|\bslow[- ]?mo|倍速|加速|减速|慢动作|快放|慢放|放慢|加快"
+        ),
+        {"set_speed"},
+    ),
+    "fade": (re.compile(r"\bfade|淡入|淡出"), {"fade"}),
+    "title": (
+        re.compile(
+            r"\b(?:add|put|change|edit|move|make|rename|restyle|recolou?r)\b[^,.]{0,20}"
+            r"\b(?:title|caption|text)\b|(?:加|添加|改|换|移)[^，。,]{0,6}(?:标题|字幕|文字)"
+        ),
+        {"add_title", "edit_title", "remove_title"},
+    ),
+    "music": (
+        re.compile(
+            r"\b(?:add|put|play|use|louder|quieter|volume|mute|lower|raise|turn)\b[^,.]{0,20}"
+            r"\b(?:music|song|bgm|track)\b|(?:加|配|换|调|静音)[^，。,]{0,6}(?:音乐|配乐|歌|bgm)"
+        ),
+        {"add_music", "replace_music", "remove_music", "set_volume", "mute", "unmute", "fade"},
+    ),
+    "aspect": (
+        re.compile(
+            rf"\b(?:make|turn|change|convert|switch|crop|reformat|resize)\b[^,.]{{0,20}}"
+            rf"(?:\b{_RATIO}(?!\d)|\bvertical|\bportrait|\blandscape|\bsquare|\bwidescreen)|"
+            rf"(?:改|变|转|换|做|弄)[^，。,]{{0,4}}(?:竖屏|横屏|竖版|横版|{_RATIO}(?!\d))"
+        ),
+        {"set_aspect"},
+    ),
+}  # fmt: skip
+#: A clause that says what stays as it is, or what not to do, asks for nothing.
+_AS_IS = re.compile(
+    r"\b(?:no|not|don'?t|dont|never|without|leave|keep|as (?:it )?is|unchanged|alone)\b|"
+    r"别|不用|不要|保持|不变|不动|留着|保留|不需要"
+)
+_CLAUSES = re.compile(
+    r"[,.;!?，。；！？、]|\band then\b|\bthen\b|\band\b|\balso\b|然后|再|并且|还有"
+)
+
+
+def left_out(text: str, steps: list[Step]) -> list[str]:
+    """What a clause of the message asks for by its own words (remove, speed, fade, title,
+    music, aspect) that no step of the plan does — the plan did only part of it."""
+    tools = {st.tool for st in steps}
+    if not tools - set(NO_CHANGE) or tools & {"clarify", "undo", "redo"}:
+        return []
+    t = re.sub(r"«\d+»", " ", text)
+    for st in steps:  # a title's own words ("Music Monday") ask for nothing
+        if isinstance(words := st.args.get("text"), str) and words.strip():
+            t = t.replace(words.strip().lower(), " ")
+    out: list[str] = []
+    for clause in _CLAUSES.split(t):
+        if _AS_IS.search(clause):
+            continue
+        for name, (asks, done_by) in _ASKS.items():
+            if name not in out and asks.search(clause) and not tools & done_by:
+                out.append(name)
+    return out
+
+
+_NAMES = {
+    "remove": ("what to remove", "要去掉的东西"),
+    "speed": ("the speed", "速度"),
+    "fade": ("the fade", "淡入淡出"),
+    "title": ("the title", "标题"),
+    "music": ("the music", "音乐"),
+    "aspect": ("the shape of the frame", "画幅比例"),
+}
+
+
+def _said(ms: list[Mention], zh: bool) -> str:
+    return ("、" if zh else ", ").join(f"“{m.said}”" for m in ms)
+
+
+def taken_back(steps: list[Step]) -> list[Step]:
+    """An undo after an edit of the same message takes that edit back ("make it 3x, scratch
+    that, 2.5x" read as 3x, undo, 2.5x): neither is done — the edit would run, cost and be
+    undone, and an undo of the project's earlier work was not what was meant."""
+    out: list[Step] = []
+    for st in steps:
+        if st.tool == "undo" and out and out[-1].tool not in (*NO_CHANGE, "undo", "redo"):
+            out.pop()
+            continue
+        out.append(st)
+    return out
+
+
+def check(
+    steps: list[Step], text: str, state: dict[str, Any], zh: bool, skipped: list[Step]
+) -> list[Step]:
+    """The plan, or one question instead of it when it does not fit the whole message.
+    ``skipped``: the steps declined along the way (a split past the end, a negated step) —
+    the numbers they took are accounted for by the reply that says why."""
+    steps = taken_back(steps)
+    if not any(st.tool not in NO_CHANGE for st in steps):
+        return steps
+    said_back = [  # "there is no 50 s to split at": a number a declined step answers
+        float(x)
+        for st in skipped
+        for v in st.args.values()
+        if isinstance(v, str)
+        for x in re.findall(r"\d+(?:\.\d+)?", v)
+    ]
+    if loose := [
+        m
+        for m in loose_numbers(text, steps, state)
+        if not (isinstance(m.value, float) and any(_close(m.value, x) for x in said_back))
+    ]:
+        q = (
+            f"我没能确定 {_said(loose, True)} 指的是什么，怕改错了。请把要做的修改再说一遍（例如"
+            f"“剪到12秒”）。现在还没有改动。"
+            if zh
+            else f"I'm not sure what {_said(loose, False)} is for, and I'd rather ask than make "
+            f"the wrong edit: could you say the edit again in one line (e.g. “trim to 12 s”)? "
+            f"Nothing was changed yet."
+        )
+        return [Step("clarify", {"question": q}, why="loose_number")]
+    if missed := left_out(text, steps):
+        names = [_NAMES[x][1 if zh else 0] for x in missed]
+        q = (
+            f"这句话里关于{'、'.join(names)}的部分我没读懂，怕只做一半或做错。请把这部分再说一遍。"
+            f"现在还没有改动。"
+            if zh
+            else f"I couldn't read the part about {' and '.join(names)}, and I'd rather ask than "
+            f"do only half of it: could you say that part again? Nothing was changed yet."
+        )
+        return [Step("clarify", {"question": q}, why="left_out")]
+    if opposite_span(text, steps, state):
+        q = (
+            "要把这一段删掉，还是只保留这一段？现在还没有改动。"
+            if zh
+            else "Should that part be cut out, or is it the part to keep? Nothing was changed yet."
+        )
+        return [Step("clarify", {"question": q}, why="keep_or_remove")]
+    return steps

@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 
 from nemo_widgets.engine.agent import plan
+from nemo_widgets.engine.agent.language import guard
 from nemo_widgets.engine.agent.language.guard import (
+    kept_as_is,
     left_out,
     loose_numbers,
     mentions,
@@ -162,3 +164,72 @@ def test_the_guard_keeps_plain_plans() -> None:
     both = plan("cut the first 4 s and the last 4 s", BARE).intents()
     assert [g["tool"] for g in both] in (["trim"], ["trim", "trim"]), both
     check("change the title to Top 10 Tips", TITLED, [("edit_title", {"text": "Top 10 Tips"})])
+
+
+@pytest.mark.parametrize(
+    ("text", "steps", "missed"),
+    [
+        # a space between Chinese words ends a clause; 特别 ("very") is no 别 ("don't")
+        ("上周拍的 想发抖音 右边那辆白车特别碍眼 帮我抹掉", [_step("set_aspect", ratio="9:16")], ["remove"]),
+        ("make it shorter, vertical for reels", [_step("set_aspect", ratio="9:16")], ["length"]),
+        ("slow down that dull section", [_step("set_speed", factor=0.5)], ["part"]),
+        ("slow down the middle bit", [_step("set_speed", factor=0.5)], ["part"]),
+        # a bit is an amount; a step with its own span says which part
+        ("make the music a bit louder", [_step("set_volume", target="music", relative="up")], []),
+        ("cut that boring section, 0:04 to 0:08", [_step("cut", start=4.0, end=8.0)], []),
+        ("we no longer need the music", [_step("remove_music")], []),
+    ],
+)  # fmt: skip
+def test_left_out_more(text: str, steps: list[Step], missed: list[str]) -> None:
+    assert left_out(text, steps) == missed
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "steps", "kept"),
+    [
+        ("原声调大，背景音乐保持原样", FULL, [_step("set_volume", target="music", relative="up")], ["music"]),
+        ("no fading on the song, just fade the picture out", FULL, [_step("fade", direction="out", target="both")], ["music"]),
+        ("leave the caption alone; top position please", TITLED, [_step("edit_title", position="top")], ["title"]),
+        # the thing said to stay is not touched; "keep it at 40%" says how it should be
+        ("原声调大，背景音乐保持原样", FULL, [_step("set_volume", target="video", relative="up")], []),
+        ("keep the song at 40%", FULL, [_step("set_volume", target="music", level=0.4)], []),
+        ("keep the music but turn it down", FULL, [_step("set_volume", target="music", relative="down")], []),
+        ("I don't need the title anymore", TITLED, [_step("remove_title")], []),
+    ],
+)  # fmt: skip
+def test_kept_as_is(text: str, state: dict, steps: list[Step], kept: list[str]) -> None:
+    assert kept_as_is(text, steps, state) == kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can it do a time-lapse?",
+        "does this app support slow motion",
+        "这个工具能把背景换掉吗？",
+        "能做倒放吗",
+    ],
+)
+def test_a_question_about_the_tool_changes_nothing(text: str) -> None:
+    p = plan(text, BARE)
+    assert not p.calls, (text, p.intents())
+    assert p.reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you slow it down to half speed?",
+        "能帮我把速度调成2倍吗",
+        "can it be a little quicker",
+    ],
+)
+def test_a_polite_request_is_still_done(text: str) -> None:
+    assert [c.name for c in plan(text, BARE).calls] == ["set_speed"], text
+
+
+def test_one_setting_given_two_values_asks() -> None:
+    steps = [_step("set_aspect", ratio="9:16"), _step("set_aspect", ratio="1:1")]
+    assert guard.check(steps, "make it 9:16 and 1:1", BARE, False, [])[0].tool == "clarify"
+    steps = [_step("trim", start=2.0, end=None), _step("trim", start=0.0, end=26.0)]
+    assert guard.check(steps, "cut the first 2 s and the last 2 s", BARE, False, []) == steps

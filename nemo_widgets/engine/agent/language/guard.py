@@ -97,52 +97,66 @@ _TIMES = ("start", "end", "at", "duration")
 _DEFAULTS = {"add_title": {"start": 0.0, "duration": 3.0}}
 
 
-def _slots(steps: list[Step], state: dict[str, Any]) -> tuple[list[list[float | str]], set]:
+Value = tuple[str, float | str]  # (what it can be said as: t time, f fraction, n number, r ratio)
+
+
+def _slots(steps: list[Step], state: dict[str, Any]) -> tuple[list[list[Value]], list[Value]]:
     """Per numeric argument of the plan's edits, the values it explains (its own first), and
     the values every mention may use (the lengths of the video before and after each edit)."""
     s = Session.of(state)
-    slots: list[list[float | str]] = []
-    free: set[float] = set()
+    slots: list[list[Value]] = []
+    free: list[Value] = []
     for st in steps:
         if st.tool in NO_CHANGE:
             continue
         total = float(s.total or 0.0)
-        free.add(total)
+        free.append(("t", total))
         a = {**_DEFAULTS.get(st.tool, {}), **st.args}
         if "end" in a and a["end"] is None:
             a["end"] = total  # to the end
         nums = {k: float(a[k]) for k in _TIMES if isinstance(a.get(k), int | float)}
         for k, v in nums.items():
-            c: list[float | str] = [v]
+            c: list[Value] = [("t", v)]
             if total:
-                c += [total - v, v / total]  # "the last 5 s" ends 5 s before the end; "halfway"
-            c += [abs(v - o) for j, o in nums.items() if j != k]  # a length
-            c += [v + o for j, o in nums.items() if j != k]  # start + duration: the end
+                # "the last 5 s" ends 5 s before the end; "halfway"
+                c += [("t", total - v), ("f", v / total)]
+            c += [("t", abs(v - o)) for j, o in nums.items() if j != k]  # a length
+            c += [("t", v + o) for j, o in nums.items() if j != k]  # start + duration: the end
             slots.append(c)
         for k, v in a.items():
             if k in _TIMES or isinstance(v, bool):
                 continue
             if isinstance(v, int | float):
                 f = float(v)
-                c = [f, f * 100]
+                c = [("n", f), ("n", f * 100)]
                 if k in ("level", "volume") and (now := float(s.music_volume or 0.0)):
-                    c += [abs(now - f), abs(1 - f / now)]  # "down 20%": from the level now
+                    # "down 20%": from the level now
+                    c += [("n", abs(now - f)), ("n", abs(1 - f / now))]
                 if f:
                     # a factor said as "50% faster", "快一倍", "half", or as the length it gives
-                    c += [1 / f, abs(f - 1), abs(1 / f - 1), total / f]
+                    c += [("n", 1 / f), ("n", abs(f - 1)), ("n", abs(1 / f - 1)), ("t", total / f)]
                 slots.append(c)
             elif isinstance(v, str) and k == "ratio":
-                slots.append([v, *(float(x) for x in v.split(":") if x.isdigit())])
+                slots.append([("r", v), *(("n", float(x)) for x in v.split(":") if x.isdigit())])
         imagine(s, st)
-    free.add(float(s.total or 0.0))
+    free.append(("t", float(s.total or 0.0)))
     return slots, free
 
 
-def _fits(m: Mention, v: float | str) -> bool:
-    if m.kind == "ratio" or isinstance(v, str):
-        return m.value == v
-    assert isinstance(m.value, float)
-    return _close(m.value, v) or (m.kind == "bare" and _close(m.value / 100, v))
+#: What each kind of mention can be explained by.
+_AS = {"time": "t", "fraction": "f", "level": "n", "factor": "n", "ratio": "r", "bare": "tnf"}
+
+
+def _fits(m: Mention, v: Value) -> bool:
+    kind, x = v
+    if kind not in _AS[m.kind]:
+        return False
+    if isinstance(x, str) or isinstance(m.value, str):
+        return m.value == x
+    if kind == "t":
+        return _close(m.value, x)  # seconds: within 0.06 s
+    near = abs(m.value - x) <= max(0.005, 0.02 * abs(x))  # a level, a factor, a fraction
+    return near or (m.kind == "bare" and kind == "n" and abs(m.value / 100 - x) <= 0.005)
 
 
 #: After these, the numbers said before are taken back ("trim to 10 s — no, 12").
@@ -271,6 +285,18 @@ _ASKS: dict[str, tuple[re.Pattern[str], set[str]]] = {
         ),
         {"add_music", "replace_music", "remove_music", "set_volume", "mute", "unmute", "fade"},
     ),
+    "length": (
+        re.compile(r"(?<!\bno )\bshorter\b|(?<!\bno )\blonger\b|缩短|短一点|短点|变短|加长|长一点"),
+        {"trim", "cut", "set_speed", "remove_clip", "split"},
+    ),
+    "part": (
+        re.compile(
+            r"\b(?:the|that|this) (?:(?!a\b)\w+ ){0,2}(?:part|section|segment|bit)\b|"
+            r"(?:中间|那|这)(?:一)?(?:段|部分)"
+        ),
+        {"trim", "cut", "split", "remove_clip", "remove_object", "replace_background",
+         "add_title", "edit_title", "remove_title"},
+    ),
     "aspect": (
         re.compile(
             rf"\b(?:make|turn|change|convert|switch|crop|reformat|resize)\b[^,.]{{0,20}}"
@@ -283,10 +309,12 @@ _ASKS: dict[str, tuple[re.Pattern[str], set[str]]] = {
 #: A clause that says what stays as it is, or what not to do, asks for nothing.
 _AS_IS = re.compile(
     r"\b(?:no|not|don'?t|dont|never|without|leave|keep|as (?:it )?is|unchanged|alone)\b|"
-    r"别|不用|不要|保持|不变|不动|留着|保留|不需要"
+    r"(?<![特区分级性识告])别|不用|不要|保持|不变|不动|留着|保留|不需要"
 )
+#: Clauses: at punctuation, "and"/"then", and at a space between Chinese words (a comma there).
 _CLAUSES = re.compile(
-    r"[,.;!?，。；！？、]|\band then\b|\bthen\b|\band\b|\balso\b|然后|再|并且|还有"
+    r"[,.;!?，。；！？、]|\band then\b|\bthen\b|\band\b|\balso\b|然后|再|并且|还有|"
+    r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
 
 
@@ -301,16 +329,134 @@ def left_out(text: str, steps: list[Step]) -> list[str]:
         if isinstance(words := st.args.get("text"), str) and words.strip():
             t = t.replace(words.strip().lower(), " ")
     out: list[str] = []
+    spans = any("start" in st.args or "clip" in st.args for st in steps)
     for clause in _CLAUSES.split(t):
         if _AS_IS.search(clause):
             continue
         for name, (asks, done_by) in _ASKS.items():
+            if name == "part" and spans:
+                continue  # a step with its own span or clip says which part
             if name not in out and asks.search(clause) and not tools & done_by:
                 out.append(name)
     return out
 
 
+#: What a thing is called, and whether a step changes it.
+_TOPICS: dict[str, tuple[re.Pattern[str], Any]] = {
+    "music": (
+        re.compile(r"\bmusic\b|\bsongs?\b|\bbgm\b|音乐|配乐|歌"),
+        lambda st, music: (
+            st.tool in ("add_music", "replace_music", "remove_music")
+            or (st.tool in ("set_volume", "mute", "unmute") and st.args.get("target") == "music")
+            or (
+                st.tool == "fade"
+                and music
+                and (st.args.get("target") in ("both", "audio") or st.args.get("music_only"))
+            )
+        ),
+    ),
+    "title": (
+        re.compile(r"\btitles?\b|\bcaptions?\b|字幕|标题"),
+        lambda st, music: st.tool in ("add_title", "edit_title", "remove_title"),
+    ),
+    "original sound": (
+        re.compile(r"\b(?:original|street|video'?s?|camera) (?:sound|audio)\b|原声|现场声|环境音"),
+        lambda st, music: (
+            st.tool in ("set_volume", "mute", "unmute") and st.args.get("target") == "video"
+        ),
+    ),
+}
+#: A clause that says a thing stays as it is.
+_STAYS_AS_IS = re.compile(
+    r"\b(?:keep|leave|as (?:it )?is|unchanged|alone|the same|untouched|don'?t touch|"
+    r"do not touch|no \w+ (?:on|for|to))\b|保持|不变|不动|别动|留着|保留|照旧|"
+    r"不用(?:改|动|换|调)|别(?:改|动|换|调)"
+)
+_HOW = re.compile(
+    r"\b(?:at|quiet|quieter|loud|louder|low|lower|high|soft|down|up)\b|\d|%|在|小|大|低|高"
+)
+#: What an edit is for ("…, so the music carries it", "…，好让音乐更清楚"): no request.
+_PURPOSE = re.compile(r"\bso (?:that )?(?=the |my |it |its |you |we |i )|好让|免得|以便")
+
+
+def _after_purpose(clause: str, text: str) -> bool:
+    i = text.find(clause)
+    return i > 0 and bool(re.search(r"(?:\bso(?: that)?|好让|免得|以便)\s*$", text[:i]))
+
+
+_POINTS_BACK = re.compile(r"\b(?:it|them|that|its)\b|它")
+
+
+def kept_as_is(text: str, steps: list[Step], state: dict[str, Any]) -> list[str]:
+    """Things the message names only to say they stay as they are ("…, keep the music as
+    it is", "音乐保持不变", "no fade on the music, …") that a step still changes."""
+    music = bool(Session.of(state).music)
+    clauses = [
+        part
+        for c in _CLAUSES.split(re.sub(r"«\d+»", " ", text))
+        for part in _PURPOSE.split(c)
+        if part.strip()
+    ]
+    purposes = {c for c in clauses if _after_purpose(c, text)}
+    out = []
+    for name, (words, changes) in _TOPICS.items():
+        said = [c for c in clauses if words.search(c)]
+        if not said or not all(
+            c in purposes or (_STAYS_AS_IS.search(c) and not _HOW.search(c)) for c in said
+        ):  # "keep the music at 50%", "keep it quiet": how it should be, a request
+            continue
+        if any(_POINTS_BACK.search(c) for c in clauses if c not in said):
+            continue  # "keep the music but turn it down": "it" is the music
+        if any(changes(st, music) for st in steps):
+            out.append(name)
+    return out
+
+
+_TOO_QUIET = re.compile(
+    r"\btoo (?:quiet|soft|low)\b|\bcan'?t hear\b|\bbarely hear|太小声|太小了|声音太小|太轻|"
+    r"听不(?:见|清|到)|不够大|不够响"
+)
+_TOO_LOUD = re.compile(r"\btoo (?:loud|noisy)\b|\bso loud\b|太吵|太大声|太响|太大了|吵死|好吵")
+_SOUNDS = {"music": _TOPICS["music"][0], "video": _TOPICS["original sound"][0]}
+
+
+def against_complaint(text: str, steps: list[Step]) -> bool:
+    """A level moved the wrong way for what the message complains of: "the bgm is too quiet,
+    a little more" read as quieter, "the street sound is too loud" read as louder."""
+    for clause in _CLAUSES.split(text):
+        quiet, loud = bool(_TOO_QUIET.search(clause)), bool(_TOO_LOUD.search(clause))
+        if quiet == loud or re.search(r"\bover\b|盖住|压住|盖过", clause):
+            continue  # "I can't hear my voice over the music": two sounds, one too loud
+        about = [k for k, w in _SOUNDS.items() if w.search(clause)]
+        if len(about) != 1:
+            continue
+        wrong = "down" if quiet else "up"
+        if any(
+            st.tool == "set_volume"
+            and st.args.get("target") == about[0]
+            and st.args.get("relative") == wrong
+            for st in steps
+        ):
+            return True
+    return False
+
+
+#: "can it do slow motion?", "这个软件能去掉路人吗": what the tool can do, no request.
+_CAN_IT = re.compile(
+    r"^(?:so |and |hey |hi |um |also )?(?:(?:can|could|will) (?:it|this|this app|the app|"
+    r"this tool|the tool|nemo|the editor|the ai|you guys|this thing) (?:do|handle|support|"
+    r"work with|process)\b|(?:does|do) (?:it|this|this app|the app|this tool|you guys) "
+    r"(?:support|do|handle|work with)\b|is (?:it|this|this app|this tool) (?:able|capable)\b)|"
+    r"(?:这个|你们|它|该)(?:软件|工具|app|应用|ai|程序|平台)?(?:能|可以|支持|会)(?!帮|给|不能)"
+    r".{0,20}?(?:吗|么|嘛)[?？]?$|"
+    r"^(?:能|可以|支持)(?:做|处理|支持|弄)(?!.*(?:帮|给我)).{0,12}(?:吗|么|嘛)[?？]?$"
+)
+
+
 _NAMES = {
+    "length": ("how long it should be", "时长"),
+    "part": ("which part", "哪一段"),
+    "original sound": ("the original sound", "原声"),
     "remove": ("what to remove", "要去掉的东西"),
     "speed": ("the speed", "速度"),
     "fade": ("the fade", "淡入淡出"),
@@ -347,7 +493,7 @@ def check(
     if not any(st.tool not in NO_CHANGE for st in steps):
         return steps
     said_back = [  # "there is no 50 s to split at": a number a declined step answers
-        float(x)
+        ("tnf", float(x))
         for st in skipped
         for v in st.args.values()
         if isinstance(v, str)
@@ -356,7 +502,7 @@ def check(
     if loose := [
         m
         for m in loose_numbers(text, steps, state)
-        if not (isinstance(m.value, float) and any(_close(m.value, x) for x in said_back))
+        if not (isinstance(m.value, float) and any(_close(m.value, x) for _, x in said_back))
     ]:
         q = (
             f"我没能确定 {_said(loose, True)} 指的是什么，怕改错了。请把要做的修改再说一遍（例如"
@@ -367,6 +513,41 @@ def check(
             f"Nothing was changed yet."
         )
         return [Step("clarify", {"question": q}, why="loose_number")]
+    edits = [st for st in steps if st.tool not in NO_CHANGE]
+    if _CAN_IT.search(text.strip()):
+        # a question about what the tool can do: answered, nothing done
+        return [Step("answer", {"about": edits[0].tool}, why=text)]
+    if stays := kept_as_is(text, steps, state):
+        names = [_NAMES[x][1 if zh else 0] for x in stays]
+        q = (
+            f"你说{'、'.join(names)}保持不变，但我读出的修改会动到它，怕改错了。请再说一遍要改什么。"
+            f"现在还没有改动。"
+            if zh
+            else f"You said to leave {' and '.join(names)} as it is, but the edit I read would "
+            f"change it: could you say again what should change? Nothing was changed yet."
+        )
+        return [Step("clarify", {"question": q}, why="kept_as_is")]
+    if against_complaint(text, steps):
+        q = (
+            "是要调大还是调小？现在还没有改动。"
+            if zh
+            else "Should it be louder or quieter? Nothing was changed yet."
+        )
+        return [Step("clarify", {"question": q}, why="which_way")]
+    setters = [
+        st.tool
+        for st in edits
+        if st.tool in ("set_aspect", "replace_background")
+        or (st.tool == "set_speed" and "factor" in st.args)
+    ]
+    if len(setters) != len(set(setters)):
+        q = (
+            "这句话里同一项设置给了两个不同的值，要用哪一个？现在还没有改动。"
+            if zh
+            else "That sets the same thing twice in two ways: which one do you mean? "
+            "Nothing was changed yet."
+        )
+        return [Step("clarify", {"question": q}, why="two_values")]
     if missed := left_out(text, steps):
         names = [_NAMES[x][1 if zh else 0] for x in missed]
         q = (

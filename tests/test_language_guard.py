@@ -233,3 +233,28 @@ def test_one_setting_given_two_values_asks() -> None:
     assert guard.check(steps, "make it 9:16 and 1:1", BARE, False, [])[0].tool == "clarify"
     steps = [_step("trim", start=2.0, end=None), _step("trim", start=0.0, end=26.0)]
     assert guard.check(steps, "cut the first 2 s and the last 2 s", BARE, False, []) == steps
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "way", "against"),
+    [
+        ("配乐太小声了 再大点", "music", "down", True),
+        ("the song is way too quiet, a touch more", "music", "down", True),
+        ("原声太吵了，小一点", "video", "up", True),
+        ("配乐太小声了 再大点", "music", "up", False),
+        # two sounds, the one over the other is the loud one
+        ("I can't hear myself talking over the music", "music", "down", False),
+        ("the voice is too quiet, turn the music down", "music", "down", False),
+    ],
+)
+def test_a_level_against_the_complaint(text: str, target: str, way: str, against: bool) -> None:
+    steps = [_step("set_volume", target=target, relative=way)]
+    assert guard.against_complaint(text, steps) is against
+
+
+def test_a_thing_named_in_what_the_edit_is_for_is_not_its_target() -> None:
+    music = [_step("set_volume", target="music", level=0.15)]
+    video = [_step("set_volume", target="video", level=0.15)]
+    text = "bring the street noise down to 15 percent so the song stands out"
+    assert kept_as_is(text, music, FULL) == ["music"]
+    assert kept_as_is(text, video, FULL) == []

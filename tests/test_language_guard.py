@@ -258,3 +258,36 @@ def test_a_thing_named_in_what_the_edit_is_for_is_not_its_target() -> None:
     text = "bring the street noise down to 15 percent so the song stands out"
     assert kept_as_is(text, music, FULL) == ["music"]
     assert kept_as_is(text, video, FULL) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "step", "negated"),
+    [
+        ("配乐别静音 调小一点就好", _step("mute", target="music"), ["mute"]),
+        ("please do not trim it down to 12 seconds", _step("trim", start=0.0, end=12.0), ["trim"]),
+        ("别剪了，加个标题", _step("trim", start=0.0, end=10.0), ["trim"]),
+        # the same verb asked for elsewhere, or for another thing, or of another sound
+        ("don't mute the song, mute the street noise", _step("mute", target="video"), []),
+        ("原声别静音，把音乐静音", _step("mute", target="music"), []),
+        ("don't remove the van, only the scooter", _step("remove_object", target="scooter"), []),
+        ("no need to add music, add a title Hey", _step("add_title", text="hey"), []),
+    ],
+)
+def test_negated_done(text: str, step: Step, negated: list[str]) -> None:
+    assert guard.negated_done(text, [step]) == negated
+
+
+def test_a_trim_that_keeps_the_rest_of_what_was_to_be_kept_asks() -> None:
+    assert opposite_span("先裁到前12秒", [_step("trim", start=12.0, end=None)], BARE)
+    assert not opposite_span("先裁到前12秒", [_step("trim", start=0.0, end=12.0)], BARE)
+    assert opposite_span("把4.5秒到7秒之间的部分剪了", [_step("trim", start=4.5, end=7.0)], BARE)
+
+
+def test_the_same_span_said_twice_is_one_mention() -> None:
+    steps = [_step("trim", start=3.0, end=None)]
+    assert (
+        loose_numbers("the first 3 seconds are blurry, cut the first 3 seconds", steps, BARE) == []
+    )
+    assert [m.said for m in loose_numbers("cut the first 3 s and the last 3 s", steps, BARE)] == [
+        "3 s"
+    ]

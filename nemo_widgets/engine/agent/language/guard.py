@@ -32,7 +32,7 @@ from nemo_widgets.engine.agent.language.times import parse_time, time_range
 RATIOS = {"1:1", "9:16", "16:9", "4:5", "5:4", "3:4", "4:3", "21:9", "2:3", "3:2", "2:1", "1:2"}
 _NUM = r"\d+(?:\.\d+)?"
 _MENTION = re.compile(
-    rf"(?P<ratio>(?<![\d:.])\d{{1,2}}\s*[:：]\s*\d{{1,2}}(?![\d:.]))"
+    rf"(?P<ratio>(?<![\d:.])\d{{1,2}}\s*[:：]\s*\d{{1,2}}(?![\d:]|\.\d))"
     rf"|(?P<clock>(?<![\d.])(?:\d+:)?\d+:\d+(?:\.\d+)?)"
     rf"|(?P<minsec>{_NUM}\s*(?:m|mins?|minutes?|分钟|分)\s*{_NUM}\s*(?:s|secs?|seconds?|秒钟?)?)"
     rf"|(?P<time>{_NUM})\s*(?P<unit>ms|s|secs?|seconds?|秒钟?|mins?|minutes?|分钟)(?![a-z])"
@@ -56,6 +56,8 @@ class Mention:
     kind: str  # time, level, factor, ratio, fraction, bare
     value: float | str
     said: str
+    end: str = ""  # the end of the video it is counted from: "first", "last" or ""
+    at: int = -1  # where in the text
 
 
 def mentions(text: str) -> list[Mention]:
@@ -68,23 +70,25 @@ def mentions(text: str) -> list[Mention]:
         if m.group("ratio") is not None:
             r = re.sub(r"\s|：", lambda x: ":" if x.group(0) == "：" else "", m.group("ratio"))
             if r in RATIOS:
-                out.append(Mention("ratio", r, said))
+                out.append(Mention("ratio", r, said, at=m.start()))
                 continue
             if (v := parse_time(r)) is not None:
-                out.append(Mention("time", v, said))
+                out.append(Mention("time", v, said, at=m.start()))
         elif m.group("clock") or m.group("minsec") or m.group("time"):
             if (v := parse_time(said)) is not None:
-                out.append(Mention("time", v, said))
+                out.append(Mention("time", v, said, at=m.start()))
         elif m.group("pct") is not None or m.group("pct2") is not None:
-            out.append(Mention("level", float(m.group("pct") or m.group("pct2")) / 100, said))
+            out.append(
+                Mention("level", float(m.group("pct") or m.group("pct2")) / 100, said, at=m.start())
+            )
         elif m.group("factor") is not None:
-            out.append(Mention("factor", float(m.group("factor")), said))
+            out.append(Mention("factor", float(m.group("factor")), said, at=m.start()))
         elif m.group("frac") is not None:
             a, b = (float(x) for x in m.group("frac").split("/"))
             if b:
-                out.append(Mention("fraction", a / b, said))
+                out.append(Mention("fraction", a / b, said, at=m.start()))
         elif m.group("bare") is not None and _BARE_CONTEXT.search(t[: m.start()]):
-            out.append(Mention("bare", float(m.group("bare")), said))
+            out.append(Mention("bare", float(m.group("bare")), said, at=m.start()))
     return out
 
 
@@ -172,6 +176,10 @@ _REFUSED = re.compile(
 _NO_NUMBERS = ("remove_object", "replace_background", "undo", "redo")
 
 
+_FIRST = r"\b(?:first|opening|beginning|start|head)\b|开头|片头|前"
+_LAST = r"\b(?:last|final|closing|ending|end|tail)\b|结尾|片尾|最后|后"
+
+
 def loose_numbers(text: str, steps: list[Step], state: dict[str, Any]) -> list[Mention]:
     """The numbers of the message no argument of the plan explains. Each argument explains
     one mention (its own value) — "the first 2 s and the last 2 s" needs two — and any
@@ -186,14 +194,20 @@ def loose_numbers(text: str, steps: list[Step], state: dict[str, Any]) -> list[M
     said = mentions(t)
     if not said:
         return []
+    for m in said:
+        before = t[max(0, m.at - 25) : m.at]
+        ends = re.findall(rf"{_FIRST}|{_LAST}", before)
+        m.end = ("first" if re.fullmatch(_FIRST, ends[-1]) else "last") if ends else ""
     last = max((m.end() for m in _CORRECTED.finditer(t)), default=-1)
     slots, free = _slots(steps, state)
     used = [False] * len(slots)
     loose = []
-    pos = 0
+    seen: list[Mention] = []
     for m in said:
-        at = t.find(m.said, pos)
-        pos = max(pos, at + len(m.said)) if at >= 0 else pos
+        if any(m.kind == o.kind and m.value == o.value and m.end == o.end for o in seen):
+            continue  # "the first 2 s are shaky, cut the first 2 s": the same span said again
+        seen.append(m)
+        at = m.at
         direct = [i for i, c in enumerate(slots) if not used[i] and _fits(m, c[0])]
         if direct:
             used[direct[0]] = True
@@ -209,7 +223,8 @@ def loose_numbers(text: str, steps: list[Step], state: dict[str, Any]) -> list[M
 _GOES = re.compile(
     r"\b(?:delete|remove|get rid of|drop|lose|ditch|kill|cut (?:out|off)|chop off|trash|"
     r"(?:take|cut|chop|snip) (?:\S+ ){0,4}(?:out|off|away)|"
-    r"throw away|don'?t (?:want|need))\b|删|去掉|不要|剪掉|切掉|砍掉|拿掉|扔掉|咔掉|干掉|去除|剪去"
+    r"throw away|don'?t (?:want|need))\b|删|去掉|不要|剪掉|切掉|砍掉|拿掉|扔掉|咔掉|干掉|去除|剪去|"
+    r"(?:剪|切|砍)了"
 )
 _STAYS = re.compile(
     r"\b(?:keep|(?:only|just) (?=the |first|last|from|\d|keep|want|need)|leave|save|want only|"
@@ -222,6 +237,7 @@ _REST = re.compile(
     r"(?:\b[a-z']+\s+){0,3}(?:the rest|everything else|all else|the remainder|"
     r"the others?)\b[^,.;]{0,20}|"
     r"\b(?:before|after) (?:that|it|this)\b[^,.;]{0,20}|"
+    r"\b(?:[a-z']+\s+){0,2}(?:everything|all|anything|what comes) (?:before|after)\b|"
     r"(?:删掉|去掉|删除|不要|保留|留着|留下)?(?:其他|其余|剩下的|别的|其它|前面的|后面的|之前的|之后的)"
     r"(?:的|部分)?(?:都|就|全)?\S{0,4}"
 )
@@ -243,15 +259,21 @@ def opposite_span(text: str, steps: list[Step], state: dict[str, Any]) -> bool:
     if not isinstance(s0, int | float):
         return False
     s1 = total if s1 is None else s1
-    if not (isinstance(s1, int | float) and _close(s0, a) and _close(s1, b)):
-        return False
-    if _close(a, 0.0) and _close(b, total):
+    if not isinstance(s1, int | float) or (_close(a, 0.0) and _close(b, total)):
         return False
     plain = _REST.sub(" ", text)
     goes, stays = bool(_GOES.search(plain)), bool(_STAYS.search(plain))
-    if st.tool == "trim":
-        return goes and not stays
-    return stays and not goes and not _GOES.search(text)
+    if _close(s0, a) and _close(s1, b):  # the plan keeps (trim) or takes out (cut) the span
+        if st.tool == "trim":
+            return goes and not stays
+        return stays and not goes and not _GOES.search(text)
+    # a trim that keeps the rest of the video when the span named is the one to keep
+    rest = (_close(a, 0.0) and _close(s0, b) and _close(s1, total)) or (
+        _close(b, total) and _close(s0, 0.0) and _close(s1, a)
+    )
+    if re.search(r"\b(?:don'?t|do not|dont|not|never)\b|别|不要|不用", text):
+        return False  # "don't cut the first part, only the last 3 s": "only" is the cut's
+    return st.tool == "trim" and rest and stays and not goes and not _GOES.search(text)
 
 
 _RATIO = r"(?:1:1|9:16|16:9|4:5|5:4|3:4|4:3|21:9|2:3|3:2)"
@@ -313,7 +335,8 @@ _AS_IS = re.compile(
 )
 #: Clauses: at punctuation, "and"/"then", and at a space between Chinese words (a comma there).
 _CLAUSES = re.compile(
-    r"[,.;!?，。；！？、]|\band then\b|\bthen\b|\band\b|\balso\b|然后|再|并且|还有|"
+    r"[,.;!?，。；！？、]|\band then\b|\bthen\b|\band\b|\balso\b|\bbut\b|然后|再|并且|还有|"
+    r"但是?|可是|"
     r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
 )
 
@@ -441,6 +464,57 @@ def against_complaint(text: str, steps: list[Step]) -> bool:
     return False
 
 
+#: Verbs a negation can stand before, and the tools that would do them.
+_VERBS: dict[str, tuple[str, set[str]]] = {
+    "mute": (r"mute|silence|静音|消音", {"mute"}),
+    "trim": (r"trim|cut|crop|shorten|剪|裁|截", {"trim", "cut"}),
+    "split": (r"split|切开|分割|分成", {"split"}),
+    "fade": (r"fade|淡入|淡出|渐", {"fade"}),
+    "speed": (
+        r"speed (?:it )?up|slow (?:it )?down|change the speed|加速|减速|变速|调速", {"set_speed"}
+    ),
+    "remove": (
+        r"remove|delete|erase|get rid of|删|去掉|抹掉",
+        {"remove_object", "remove_music", "remove_title", "remove_clip"},
+    ),
+    "add": (r"add|put|加|配", {"add_music", "add_title", "add_clip"}),
+}  # fmt: skip
+_NEGATED = (
+    r"(?:\bdon'?t|\bdo not|\bdont|\bnever|\bno need to|\bwithout|别|不要|不用|不必|无需|甭)"
+    r"\s*(?:再|把[^，,。\s]{0,6}?|给[^，,。\s]{0,6}?|[a-z']+\s+){0,2}"
+)
+
+
+_INSTEAD = r"\b(?:only|just|but|instead|rather)\b|只|而是|改成"
+
+
+def negated_done(text: str, steps: list[Step]) -> list[str]:
+    """Verbs the message negates ("BGM别静音", "don't trim it") that a step still does —
+    unless the same verb is asked for elsewhere ("don't mute the music, mute the street")."""
+    tools = {st.tool: st for st in steps if st.tool not in NO_CHANGE}
+    clauses = [c for c in _CLAUSES.split(re.sub(r"«\d+»", " ", text)) if c.strip()]
+    out = []
+    for name, (verb, doers) in _VERBS.items():
+        neg = re.compile(rf"{_NEGATED}(?:{verb})")
+        said = re.compile(verb)
+        negated = [c for c in clauses if neg.search(c)]
+        if not negated or any(said.search(c) and not neg.search(c) for c in clauses):
+            continue
+        after = text[text.find(negated[0]) + len(negated[0]) :]
+        if re.search(_INSTEAD, negated[0][neg.search(negated[0]).end() :] + " " + after):
+            continue  # "don't remove the car, only the bike": the verb again, for another thing
+        for st in steps:
+            if st.tool not in doers or st.tool not in tools:
+                continue
+            target = st.args.get("target")
+            about = [k for k, w in _SOUNDS.items() if any(w.search(c) for c in negated)]
+            if target in ("music", "video") and about and target not in about:
+                continue  # "原声别静音…": another sound than the one the step changes
+            out.append(name)
+            break
+    return out
+
+
 #: "can it do slow motion?", "这个软件能去掉路人吗": what the tool can do, no request.
 _CAN_IT = re.compile(
     r"^(?:so |and |hey |hi |um |also )?(?:(?:can|could|will) (?:it|this|this app|the app|"
@@ -527,6 +601,15 @@ def check(
             f"change it: could you say again what should change? Nothing was changed yet."
         )
         return [Step("clarify", {"question": q}, why="kept_as_is")]
+    if negated_done(text, steps):
+        q = (
+            "这句话里说了不要做这一步，但我读出的修改正好会做它，怕改错了。请再说一遍要改什么。"
+            "现在还没有改动。"
+            if zh
+            else "You said not to do that, but the edit I read would do it: could you say again "
+            "what should change? Nothing was changed yet."
+        )
+        return [Step("clarify", {"question": q}, why="negated_done")]
     if against_complaint(text, steps):
         q = (
             "是要调大还是调小？现在还没有改动。"

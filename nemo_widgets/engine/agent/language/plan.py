@@ -47,6 +47,7 @@ from nemo_widgets.engine.agent.language.contrast import (
     spaced,
     split_rest,
 )
+from nemo_widgets.engine.agent.language.guard import check
 from nemo_widgets.engine.agent.language.intents import Step, clip_ref
 from nemo_widgets.engine.agent.language.moods import (
     CORRECTS,
@@ -706,4 +707,5 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
                 last_edit = st
                 imagine(s, st)
     settle(u, clauses, remarks, norm.raw)
+    u.steps = check(u.steps, norm.text, state, u.zh, u.skipped)  # against the whole message
     return u

@@ -287,7 +287,7 @@ class MotionTracker:
             return None
         step = max(1, len(pkp) // FOLLOWED)
         p0 = np.float32([p.pt for p in pkp[::step]]).reshape(-1, 1, 2)
-        lk = {"winSize": (21, 21), "maxLevel": 3, "criteria": _LK_STOP}
+        lk = {"winSize": (15, 15), "maxLevel": 2, "criteria": _LK_STOP}
         p1, ok, _ = cv2.calcOpticalFlowPyrLK(self.prev_gray, gray, p0, None, **lk)
         back, ok_back, _ = cv2.calcOpticalFlowPyrLK(gray, self.prev_gray, p1, None, **lk)
         good = (ok.ravel() == 1) & (ok_back.ravel() == 1)
@@ -403,8 +403,8 @@ MOVED_SHARE = 0.5
 STILL_MOVE = 0.35
 #: About how many of the previous frame's keypoints Lucas-Kanade follows into the next
 #: frame to see whether it is nearly still (see ``MotionTracker._followed``).
-FOLLOWED = 300
-_LK_STOP = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 20, 0.01)
+FOLLOWED = 200
+_LK_STOP = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 10, 0.01)
 
 
 class _Found:

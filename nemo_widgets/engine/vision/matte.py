@@ -23,6 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from nemo_widgets.engine.vision.band_matting import settle_edge
 from nemo_widgets.engine.vision.person_view import close_view
 from nemo_widgets.video_io import downscale
 
@@ -228,6 +229,8 @@ class Matte:
     STEADY_GAIN = 3.0
     #: Tile size of the full-resolution edge step's search for the edge band.
     TILE = 32
+    #: The full-resolution edge step's passes at best quality.
+    SHARPEN_PASSES = 0
     #: The closer second look's crop, as a share of the frame's sides (``_zoomed``), at
     #: best quality only (the default's model call went to the close view below); 1 turns
     #: it off. With the close view, best quality's median MAD 7.42 → 7.32, mean 11.3 → 10.7.
@@ -246,6 +249,18 @@ class Matte:
     #: 8.92 → 8.22 and the median 8.30 → 7.95 (the 4:3 shots are split: one better, one
     #: much worse with the general model, so 4:3 stays landscape). One shot's evidence.
     LANDSCAPE_FROM = 1.3
+    #: The last step (``settle_edge``): closed-form matting in the edge band, then one edge
+    #: profile. Longest side it works at, band half-width (share of the long side), prior
+    #: weight, CG steps; the profile's gain and blur (px of a 400-px frame). 0 steps and
+    #: 0 blur turn it off.
+    EDGE_SIDE = 320
+    EDGE_SIDE_BEST = 640
+    EDGE_TILE = 16
+    EDGE_REACH = 1 / 100
+    EDGE_LAMBDA = 0.05
+    EDGE_ITERS = 10
+    EDGE_GAIN = 4.0
+    EDGE_SIGMA = 0.8
 
     def __init__(self, w: int, h: int, *, temporal: bool = True, quality: str = "fast") -> None:
         self.w, self.h, self.quality = w, h, quality
@@ -274,8 +289,11 @@ class Matte:
         # The full-resolution edge step (``sharpen_edges``), best quality only: on the RVM
         # reference it lowers median alpha MAD by 9 % and dtSSD with it (``_steady``); in the
         # default mode it would cost more than the rest of the matte.
-        self.sharpen_gain, self.sharpen_passes = (3.0, 0) if quality == "fast" else (3.0, 1)
+        self.sharpen_gain, self.sharpen_passes = (
+            (3.0, 0) if quality == "fast" else (3.0, self.SHARPEN_PASSES)
+        )
         self.sharpen_eps = 1e-3
+        self.edge_side = self.EDGE_SIDE if quality == "fast" else self.EDGE_SIDE_BEST
         self._last: tuple[np.ndarray, np.ndarray] | None = None
         self._half: np.ndarray | None = None  # this frame at half size, made once
         self._held: tuple[np.ndarray, np.ndarray] | None = None  # last guide and its alpha
@@ -434,7 +452,13 @@ class Matte:
                 tile=self.TILE,
             )
             alpha = self._steady(alpha, sharp)
-        return alpha
+        if self.EDGE_SIGMA <= 0 and self.EDGE_ITERS <= 0:
+            return alpha
+        return settle_edge(
+            rgb, alpha, half=self._half, side=self.edge_side, reach=self.EDGE_REACH,
+            lam=self.EDGE_LAMBDA, iters=self.EDGE_ITERS, gain=self.EDGE_GAIN,
+            sigma=self.EDGE_SIGMA, tile=self.EDGE_TILE,
+        )  # fmt: skip
 
     def _hold_still(self, guide8: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Where the picture has not changed since the last frame (camera and person still

@@ -208,66 +208,100 @@ def refine_band(
     return np.clip(cv2.add(alpha, delta), 0, 1)
 
 
-def settle_edge(
-    rgb: np.ndarray,
-    alpha: np.ndarray,
-    *,
-    half: np.ndarray | None = None,
-    side: int,
-    reach: float,
-    lam: float,
-    iters: int,
-    gain: float,
-    sigma: float,
-    tile: int = 16,
-) -> np.ndarray:
+class EdgeSettler:
     """The matte's last step in both modes: the edge band re-solved by closed-form matting
     (``band_matting``, ``iters`` steps, half-width ``reach`` × the long side), then the
     edge given one fixed profile: alpha steepened about 0.5 by ``gain`` and blurred by a
     Gaussian of ``sigma`` px of a 400-px frame. The solve puts the edge where the colours
     change; the profile replaces the ramp that the solve and the guided filter leave (too
-    hard in flat colour, too soft where the model hesitated) by the one a real edge has
-    after the camera's and the codec's blur.
+    hard in flat colour, too soft where the model hesitated) by one like a real edge's after
+    the camera's and the codec's blur. Where the alpha it starts from did not move since the
+    last frame, half of the last result is kept (``steady_gain``: how fast that stops as it
+    moves), or the sharper edge flickers (dtSSD 1.68 → 1.38 ×10⁻² on 50 frames a shot).
 
-    Frames longer than ``side`` are worked on a copy scaled down to it (made from ``half``,
-    the frame at half size, when given), and the result, scaled back up, replaces the
-    alpha inside the edge band's bounding box only (outside, it is 0 or 1 anyway)."""
-    h, w = alpha.shape
-    s = min(1.0, side / max(w, h))
-    if s < 1:
-        bw, bh = max(1, round(w * s)), max(1, round(h * s))
-        src = downscale(half if half is not None else rgb, bw, bh)
-        a = cv2.resize(alpha, (bw, bh), interpolation=cv2.INTER_AREA)
-    else:
-        bw, bh, src, a = w, h, rgb, alpha
-    edge = cv2.morphologyEx((a > 0.5).astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3)))
-    band = (edge > 0) | ((a > 0.004) & (a < 0.996))
-    rows, cols = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0))
-    if not len(rows):
+    Everything runs on a copy at most ``side`` px long (made from ``half``, the frame at
+    half size, when given); the result, scaled back up, replaces the alpha inside the edge
+    band's bounding box only (outside it the alpha is 0 or 1 anyway), in place."""
+
+    def __init__(
+        self,
+        *,
+        side: int,
+        reach: float,
+        lam: float,
+        iters: int,
+        gain: float,
+        sigma: float,
+        tile: int = 16,
+        steady_gain: float = 3.0,
+        temporal: bool = True,
+    ) -> None:
+        self.side, self.reach, self.lam, self.iters = side, reach, lam, iters
+        self.gain, self.sigma, self.tile = gain, sigma, tile
+        self.steady_gain = steady_gain if temporal else 0.0
+        self._last: tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]] | None = None
+
+    def __call__(
+        self, rgb: np.ndarray, alpha: np.ndarray, half: np.ndarray | None = None
+    ) -> np.ndarray:
+        h, w = alpha.shape
+        s = min(1.0, self.side / max(w, h))
+        if s < 1:
+            bw, bh = max(1, round(w * s)), max(1, round(h * s))
+            src = downscale(half if half is not None else rgb, bw, bh)
+            a = cv2.resize(alpha, (bw, bh), interpolation=cv2.INTER_AREA)
+        else:
+            bw, bh, src, a = w, h, rgb, alpha
+        edge = cv2.morphologyEx((a > 0.5).astype(np.uint8), cv2.MORPH_GRADIENT, np.ones((3, 3)))
+        band = (edge > 0) | ((a > 0.004) & (a < 0.996))
+        rows, cols = np.flatnonzero(band.any(axis=1)), np.flatnonzero(band.any(axis=0))
+        last = self._last if self._last is not None and self._last[0].shape == a.shape else None
+        if not len(rows):
+            self._last = None
+            return alpha
+        solved = a
+        if self.iters > 0:
+            r = max(1, round(self.reach * max(bw, bh)))
+            solved = band_matting(
+                src, a, reach=r, lam=self.lam, iters=self.iters, tile=self.tile,
+                halo=self.tile // 4,
+            )  # fmt: skip
+        sig = self.sigma * max(bw, bh) / 400
+        pad = int(3 * sig) + 2
+        box = (
+            max(0, rows[0] - pad), min(bh, rows[-1] + pad + 1),
+            max(0, cols[0] - pad), min(bw, cols[-1] + pad + 1),
+        )  # fmt: skip
+        if last is not None:  # last frame's box too: its edge may be kept in part
+            lb = last[2]
+            box = (min(box[0], lb[0]), max(box[1], lb[1]), min(box[2], lb[2]), max(box[3], lb[3]))
+        y0, y1, x0, x1 = box
+        roi = np.clip(cv2.multiply(cv2.subtract(solved[y0:y1, x0:x1], 0.5), self.gain) + 0.5, 0, 1)
+        if sig > 0:
+            roi = cv2.GaussianBlur(roi, (0, 0), sig, borderType=cv2.BORDER_REPLICATE)
+        if last is not None and self.steady_gain > 0:
+            moved = cv2.absdiff(a[y0:y1, x0:x1], last[0][y0:y1, x0:x1])
+            k = np.clip(moved * self.steady_gain, 0.5, 1.0)
+            roi = k * roi + (1 - k) * last[1][y0:y1, x0:x1]
+        out_low = a.copy()
+        out_low[y0:y1, x0:x1] = roi
+        self._last = (a.copy() if a is alpha else a, out_low, box)
+        if s == 1:
+            alpha[y0:y1, x0:x1] = roi
+            return alpha
+        # The box in full-size pixels (pixel centres aligned), its part scaled back up.
+        fy0, fy1 = int(y0 * h / bh), min(h, int(np.ceil(y1 * h / bh)))
+        fx0, fx1 = int(x0 * w / bw), min(w, int(np.ceil(x1 * w / bw)))
+        ky, kx = bh / h, bw / w
+        m = np.float32([[kx, 0, (fx0 + 0.5) * kx - 0.5 - x0], [0, ky, (fy0 + 0.5) * ky - 0.5 - y0]])
+        alpha[fy0:fy1, fx0:fx1] = cv2.warpAffine(
+            roi, m, (fx1 - fx0, fy1 - fy0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+            borderMode=cv2.BORDER_REPLICATE,
+        )  # fmt: skip
         return alpha
-    if iters > 0:
-        r = max(1, round(reach * max(bw, bh)))
-        a = band_matting(src, a, reach=r, lam=lam, iters=iters, tile=tile, halo=tile // 4)
-    sig = sigma * max(bw, bh) / 400
-    pad = int(3 * sig) + 2
-    y0, y1 = max(0, rows[0] - pad), min(bh, rows[-1] + pad + 1)
-    x0, x1 = max(0, cols[0] - pad), min(bw, cols[-1] + pad + 1)
-    roi = np.clip(cv2.multiply(cv2.subtract(a[y0:y1, x0:x1], 0.5), gain) + 0.5, 0, 1)
-    if sig > 0:
-        roi = cv2.GaussianBlur(roi, (0, 0), sig, borderType=cv2.BORDER_REPLICATE)
-    if s == 1:
-        out = alpha.astype(np.float32, copy=True)
-        out[y0:y1, x0:x1] = roi
-        return out
-    # The box in full-size pixels (pixel centres aligned), its part scaled back up.
-    fy0, fy1 = int(y0 * h / bh), min(h, int(np.ceil(y1 * h / bh)))
-    fx0, fx1 = int(x0 * w / bw), min(w, int(np.ceil(x1 * w / bw)))
-    ky, kx = bh / h, bw / w
-    m = np.float32([[kx, 0, (fx0 + 0.5) * kx - 0.5 - x0], [0, ky, (fy0 + 0.5) * ky - 0.5 - y0]])
-    up = cv2.warpAffine(
-        roi, m, (fx1 - fx0, fy1 - fy0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-        borderMode=cv2.BORDER_REPLICATE,
-    )  # fmt: skip
-    out = alpha.astype(np.float32, copy=True)
-    out[fy0:fy1, fx0:fx1] = up
-    return out
+
+
+def settle_edge(rgb: np.ndarray, alpha: np.ndarray, **kw: float) -> np.ndarray:
+    """One frame of ``EdgeSettler`` (no memory of a last frame), on a copy of ``alpha``."""
+    half = kw.pop("half", None)
+    return EdgeSettler(temporal=False, **kw)(rgb, alpha.astype(np.float32, copy=True), half)

@@ -5,8 +5,11 @@ quality with a mirrored second pass), a temporal blend with the previous mask mo
 person's motion, a close view (the general model on a square crop around the people, put
 back at the guide's size, ``person_view``), a colour model of person and background for
 the uncertain pixels, part of the last alpha held where the picture is still, then a colour
-guided filter to full resolution (at best quality, then a full-resolution edge step,
-``sharpen_edges``). ``estimate_foreground`` gives edge pixels the person's own
+guided filter to full resolution, and last the edge settled (``band_matting.EdgeSettler``:
+closed-form matting in the edge band, then one edge profile, kept steady over time).
+``sharpen_edges``, a full-resolution edge step, is no longer used by default (best quality
+had it until the settling step replaced it). ``estimate_foreground`` gives edge pixels the
+person's own
 colour (blur-fusion) before compositing. Benchmarked in benchmarks/bench_background.py
 against a fixed RVM reference.
 """
@@ -23,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.vision.band_matting import settle_edge
+from nemo_widgets.engine.vision.band_matting import EdgeSettler
 from nemo_widgets.engine.vision.person_view import close_view
 from nemo_widgets.video_io import downscale
 
@@ -182,7 +185,7 @@ class ColourModel:
     it has confidently seen as background pull it back. About 1 ms at the guide's size.
     """
 
-    BINS = 24
+    BINS = 32
     MEMORY = 0.8
     WEIGHT = 0.5
 
@@ -216,20 +219,22 @@ class Matte:
     """Segmentation + temporal stability + colour model + guided upsampling → full-resolution
     alpha. ``quality``: ``fast`` (default, real time) or ``best``: both MediaPipe models
     (landscape 256×144 and general 256×256, each with its mirrored pass) averaged, the
-    guided filter at twice the resolution, and a full-resolution edge step
-    (``sharpen_edges``) kept steady over time; about 3× the matte's time."""
+    guided filter at twice the resolution, and the edge settled at up to 640 px instead of
+    320 px; about 2.5× the matte's time."""
 
     #: Longest side of the guided filter's working image: 1/4 of 720p; at 1080p it is 1/6.
     GUIDE_SIDE = 320
     #: The soft outward edge: Gaussian sigma in pixels of a 400-px frame, and its gain.
     FEATHER_SIGMA = 1.0
-    FEATHER_GAIN = 1.3
+    FEATHER_GAIN = 1.45
     #: How fast the edge step's output stops leaning on the last frame as the alpha moves
     #: (alone, the step raised dtSSD from 1.90 to 2.18 ×10⁻²; with this, 1.82).
     STEADY_GAIN = 3.0
     #: Tile size of the full-resolution edge step's search for the edge band.
     TILE = 32
-    #: The full-resolution edge step's passes at best quality.
+    #: The full-resolution edge step's passes at best quality: 0 since the settling step
+    #: (below) replaced it (best, 50 frames of five shots: median 6.72 without it, 6.90
+    #: with it, and 40 ms less CPU a frame at 1080p).
     SHARPEN_PASSES = 0
     #: The closer second look's crop, as a share of the frame's sides (``_zoomed``), at
     #: best quality only (the default's model call went to the close view below); 1 turns
@@ -238,7 +243,7 @@ class Matte:
     #: The close view (``_close_view``): the crop's margin around the people's box, as a
     #: share of its size (negative: cut in), and the view's weight; 0 turns it off.
     VIEW_MARGIN = -0.05
-    VIEW_WEIGHT = 0.5
+    VIEW_WEIGHT = 0.65
     #: Where the picture is still, how much of the last alpha is kept, and the colour
     #: change (0–255) over which that falls off by e (``_hold_still``).
     STILL_KEEP = 0.5
@@ -249,18 +254,25 @@ class Matte:
     #: 8.92 → 8.22 and the median 8.30 → 7.95 (the 4:3 shots are split: one better, one
     #: much worse with the general model, so 4:3 stays landscape). One shot's evidence.
     LANDSCAPE_FROM = 1.3
-    #: The last step (``settle_edge``): closed-form matting in the edge band, then one edge
-    #: profile. Longest side it works at, band half-width (share of the long side), prior
-    #: weight, CG steps; the profile's gain and blur (px of a 400-px frame). 0 steps and
-    #: 0 blur turn it off.
+    #: The last step (``EdgeSettler``): closed-form matting in the edge band, then one edge
+    #: profile, steady where the alpha holds. Longest side it works at (default, best),
+    #: the solve's tiles, band half-width (share of the long side), prior weight, CG steps;
+    #: the profile's gain and blur (px of a 400-px frame). 0 steps and 0 blur turn it off.
+    #: On the RVM reference (50 frames of the five one-person shots, default mode) the
+    #: solve alone took the middle shots' MAD 7.17 → 6.66, the profile alone → 6.71, both
+    #: → 6.19 (then dtSSD 1.68; steady 1.38). With it, a colour model of 32³ bins (24³:
+    #: 6.35 → 6.31), the close view's weight 0.65 (0.5) and the feather's gain 1.45 (1.3:
+    #: 6.31 → 6.22; 0: 7.14) measured better. Cost, CPU a frame: 720p +11 ms, 1080p +12 ms
+    #: (default); best at 1080p 40 ms less than with ``sharpen_edges``.
     EDGE_SIDE = 320
     EDGE_SIDE_BEST = 640
     EDGE_TILE = 16
     EDGE_REACH = 1 / 100
     EDGE_LAMBDA = 0.05
     EDGE_ITERS = 10
-    EDGE_GAIN = 4.0
+    EDGE_GAIN = 3.0
     EDGE_SIGMA = 0.8
+    EDGE_STEADY = True
 
     def __init__(self, w: int, h: int, *, temporal: bool = True, quality: str = "fast") -> None:
         self.w, self.h, self.quality = w, h, quality
@@ -286,14 +298,18 @@ class Matte:
         self.radius = max(1, round(4 * self.gw / 480))
         self.eps = 1e-4
         self._sum = np.ones((1, 3), np.float32)
-        # The full-resolution edge step (``sharpen_edges``), best quality only: on the RVM
-        # reference it lowers median alpha MAD by 9 % and dtSSD with it (``_steady``); in the
-        # default mode it would cost more than the rest of the matte.
+        # The full-resolution edge step (``sharpen_edges``), best quality only, and off
+        # (``SHARPEN_PASSES``) since the settling step does better.
         self.sharpen_gain, self.sharpen_passes = (
             (3.0, 0) if quality == "fast" else (3.0, self.SHARPEN_PASSES)
         )
         self.sharpen_eps = 1e-3
-        self.edge_side = self.EDGE_SIDE if quality == "fast" else self.EDGE_SIDE_BEST
+        self.settle = EdgeSettler(
+            side=self.EDGE_SIDE if quality == "fast" else self.EDGE_SIDE_BEST,
+            reach=self.EDGE_REACH, lam=self.EDGE_LAMBDA, iters=self.EDGE_ITERS,
+            gain=self.EDGE_GAIN, sigma=self.EDGE_SIGMA, tile=self.EDGE_TILE,
+            steady_gain=self.STEADY_GAIN if self.EDGE_STEADY else 0.0, temporal=temporal,
+        )  # fmt: skip
         self._last: tuple[np.ndarray, np.ndarray] | None = None
         self._half: np.ndarray | None = None  # this frame at half size, made once
         self._held: tuple[np.ndarray, np.ndarray] | None = None  # last guide and its alpha
@@ -454,11 +470,7 @@ class Matte:
             alpha = self._steady(alpha, sharp)
         if self.EDGE_SIGMA <= 0 and self.EDGE_ITERS <= 0:
             return alpha
-        return settle_edge(
-            rgb, alpha, half=self._half, side=self.edge_side, reach=self.EDGE_REACH,
-            lam=self.EDGE_LAMBDA, iters=self.EDGE_ITERS, gain=self.EDGE_GAIN,
-            sigma=self.EDGE_SIGMA, tile=self.EDGE_TILE,
-        )  # fmt: skip
+        return self.settle(rgb, alpha, self._half)
 
     def _hold_still(self, guide8: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Where the picture has not changed since the last frame (camera and person still

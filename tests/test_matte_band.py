@@ -6,7 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
-from nemo_widgets.engine.vision.band_matting import _Laplacian, band_matting, settle_edge
+from nemo_widgets.engine.vision.band_matting import (
+    EdgeSettler,
+    _Laplacian,
+    band_matting,
+    settle_edge,
+)
 
 
 def _soft_disc(h: int = 120, w: int = 160) -> tuple[np.ndarray, np.ndarray]:
@@ -129,3 +134,26 @@ def test_matte_settles_the_edge_in_both_modes_and_only_near_it(quality: str) -> 
         # (faint alpha far out, under 0.1, may be steepened to 0)
         assert diff[far].max() < 0.1, kind
         assert diff.mean() < 0.05, kind
+
+
+def test_edge_settler_holds_a_still_edge_and_follows_a_moving_one() -> None:
+    """Frame to frame: where the alpha it is given jitters a little, the settled edge keeps
+    half of the last one (less flicker than settling each frame alone); where the edge
+    really moves, it follows at once."""
+    img, _ = _soft_disc()
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    dist = np.hypot(yy - h / 2, xx - w / 2)
+    kw = dict(side=160, reach=1 / 50, lam=0.05, iters=5, gain=4.0, sigma=0.8)
+    first = np.clip((41 - dist) / 2 + 0.5, 0, 1).astype(np.float32)
+    jitter = np.clip(first + 0.06 * np.sin(xx / 3.0), 0, 1).astype(np.float32)
+    steady = EdgeSettler(**kw)
+    a1 = steady(img, first.copy())
+    held = steady(img, jitter.copy())
+    alone = settle_edge(img, jitter, **kw)
+    assert np.abs(held - a1).mean() < 0.75 * np.abs(alone - a1).mean()
+    moved = np.clip((33 - dist) / 2 + 0.5, 0, 1).astype(np.float32)
+    follows = steady(img, moved.copy())
+    ring = (dist > 36) & (dist < 40)  # person before, background now
+    assert np.allclose(follows[ring], settle_edge(img, moved, **kw)[ring], atol=1e-6)
+    assert follows[ring].max() < 0.05

@@ -241,13 +241,18 @@ class EdgeSettler:
         self.steady_gain = steady_gain if temporal else 0.0
         self._last: tuple[np.ndarray, np.ndarray, tuple[int, int, int, int]] | None = None
 
+    def size(self, w: int, h: int) -> tuple[int, int]:
+        """The size a w×h frame is worked at."""
+        s = min(1.0, self.side / max(w, h))
+        return (max(1, round(w * s)), max(1, round(h * s))) if s < 1 else (w, h)
+
     def __call__(
         self, rgb: np.ndarray, alpha: np.ndarray, half: np.ndarray | None = None
     ) -> np.ndarray:
         h, w = alpha.shape
         s = min(1.0, self.side / max(w, h))
         if s < 1:
-            bw, bh = max(1, round(w * s)), max(1, round(h * s))
+            bw, bh = self.size(w, h)
             src = downscale(half if half is not None else rgb, bw, bh)
             a = cv2.resize(alpha, (bw, bh), interpolation=cv2.INTER_AREA)
         else:

@@ -273,6 +273,10 @@ class Matte:
     EDGE_GAIN = 3.0
     EDGE_SIGMA = 0.8
     EDGE_STEADY = True
+    #: Frames longer than the settling step's side: the guided filter's output made at
+    #: that side only and the settled alpha scaled up (False: made at full size, settled
+    #: on a scaled copy, the band's box scaled back).
+    EDGE_LOW = True
 
     def __init__(self, w: int, h: int, *, temporal: bool = True, quality: str = "fast") -> None:
         self.w, self.h, self.quality = w, h, quality
@@ -457,7 +461,16 @@ class Matte:
         p = self.colour.refine(guide8, p)
         # A firmer curve: the model's output is soft far from the true edge.
         p = np.clip((p - 0.5) * 2.2 + 0.5, 0, 1).astype(np.float32)
-        alpha = self._guided(rgb, guide8, self._hold_still(guide8, p))
+        p = self._hold_still(guide8, p)
+        settle = self.EDGE_SIGMA > 0 or self.EDGE_ITERS > 0
+        size = self.settle.size(self.w, self.h)
+        if settle and self.EDGE_LOW and not self.sharpen_passes and size != (self.w, self.h):
+            # The settled edge replaces the alpha around the person anyway: the guided
+            # filter's output is made at the settling step's size only, and scaled up once.
+            low = self._small(rgb, *size)
+            alpha = self.settle(low, self._guided(low, guide8, p, size))
+            return cv2.resize(alpha, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+        alpha = self._guided(rgb, guide8, p)
         if self.sharpen_passes:
             sharp = sharpen_edges(
                 rgb,
@@ -468,9 +481,7 @@ class Matte:
                 tile=self.TILE,
             )
             alpha = self._steady(alpha, sharp)
-        if self.EDGE_SIGMA <= 0 and self.EDGE_ITERS <= 0:
-            return alpha
-        return self.settle(rgb, alpha, self._half)
+        return self.settle(rgb, alpha, self._half) if settle else alpha
 
     def _hold_still(self, guide8: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Where the picture has not changed since the last frame (camera and person still
@@ -500,9 +511,16 @@ class Matte:
         self._last = (soft, out)
         return out
 
-    def _guided(self, rgb: np.ndarray, guide8: np.ndarray, p: np.ndarray) -> np.ndarray:
+    def _guided(
+        self,
+        rgb: np.ndarray,
+        guide8: np.ndarray,
+        p: np.ndarray,
+        size: tuple[int, int] | None = None,
+    ) -> np.ndarray:
         """Fast guided filter: coefficients at low resolution from the colour guide, applied
-        to the full frame through its luma.
+        to the full frame (``rgb``, of ``size`` if given, else of the output's) through its
+        luma.
 
         The full-resolution detail is taken as grey (ΔI ≈ ΔY·(1, 1, 1)): the source's chroma
         is subsampled anyway (4:2:0), and one plane at full size costs a third of three.
@@ -513,8 +531,9 @@ class Matte:
         out_low = cv2.transform(a * guide, self._sum) + b  # the filter's output, low res
         gain = cv2.transform(a, self._sum)
         offset = out_low - gain * cv2.cvtColor(guide, cv2.COLOR_RGB2GRAY)
-        full_gain = cv2.resize(gain, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        full_offset = cv2.resize(offset, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+        w, h = size or (self.w, self.h)
+        full_gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+        full_offset = cv2.resize(offset, (w, h), interpolation=cv2.INTER_LINEAR)
         luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         alpha = cv2.add(
             cv2.multiply(full_gain, luma, scale=1 / 255.0, dtype=cv2.CV_32F), full_offset
@@ -527,7 +546,7 @@ class Matte:
             sigma = self.FEATHER_SIGMA * max(self.w, self.h) / 400 * self.gw / self.w
             soft = cv2.GaussianBlur(out_low, (0, 0), max(0.3, sigma))
             soft = cv2.multiply(soft, self.FEATHER_GAIN)
-            full_soft = cv2.resize(soft, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+            full_soft = cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
             alpha = np.clip(cv2.max(alpha, full_soft), 0, 1)
         return alpha
 

@@ -13,14 +13,13 @@ anti-aliasing, hair), while ``λ`` keeps it near the matte where the colours say
 with radius 1 and ``ε/|ω|`` (He, Sun & Tang 2010), so each conjugate-gradient step costs two
 box-filter passes over the band's bounding box; the 3×3 colour covariances are inverted once.
 
-Measured on the benchmark's RVM reference (six real shots, 100 frames each): after best
-quality's matte (``Matte``, ``refine_band``), median alpha MAD 7.32 → 7.14 ×10⁻³, mean 10.69
-→ 10.38, every shot lower, dtSSD 1.61 → 1.84 ×10⁻² (≤ 2); λ = 0.02 measured the same as 0.05
-(7.15). In place of best quality's full-resolution edge step (``sharpen_edges``) instead of
-after it: 7.29, two shots worse. In the default mode (20 steps) 7.64 → 7.13, but dtSSD 2.02
-and about 30 ms more CPU a frame at 720p, which its real-time budget has not got. A hard
-trimap (λ = 0, pymatting's solver) was worse on one shot in three and flickered (dtSSD
-2.25).
+Session 10 measured the solve alone (six real shots of the RVM reference, 100 frames each):
+after best quality's matte, median alpha MAD 7.32 → 7.14 ×10⁻³, dtSSD 1.61 → 1.84 ×10⁻²; in
+the default (20 steps) 7.64 → 7.13, dtSSD 2.02, ≈ 30 ms more CPU a frame at 720p; a hard
+trimap (λ = 0, pymatting's solver) worse on one shot in three, dtSSD 2.25. Session 11 made it
+part of ``EdgeSettler`` (below): the solve, then one edge profile, steady over time, at a
+reduced size, in both modes (default median 7.64 → 6.70, best 7.32 → 6.70, dtSSD ≈ 1.8,
+the default matte no dearer than before: see ``Matte``).
 """
 
 from __future__ import annotations
@@ -179,33 +178,6 @@ def band_matting(
         out[y0:y1, x0:x1] = q[y0 - py0 : y1 - py0, at + x0 - px0 : at + x1 - px0]
         at += px1 - px0
     return out
-
-
-def refine_band(
-    rgb: np.ndarray,
-    alpha: np.ndarray,
-    *,
-    half: np.ndarray | None,
-    side: int,
-    reach: float,
-    lam: float,
-    iters: int,
-) -> np.ndarray:
-    """``band_matting`` for a matte: the band's half-width is ``reach`` × the long side.
-    Frames longer than ``side`` are solved on a copy scaled down to it (made from ``half``,
-    the frame at half size, when given) and only the change is scaled back up: the solve
-    costs in proportion to the band's area, ≈ 4× at 1080p full size than at 640 px."""
-    h, w = alpha.shape
-    if max(w, h) <= side:
-        r = max(1, round(reach * max(w, h)))
-        return band_matting(rgb, alpha, reach=r, lam=lam, iters=iters)
-    s = side / max(w, h)
-    bw, bh = max(1, round(w * s)), max(1, round(h * s))
-    src = downscale(half if half is not None else rgb, bw, bh)
-    a = cv2.resize(alpha, (bw, bh), interpolation=cv2.INTER_AREA)
-    out = band_matting(src, a, reach=max(1, round(reach * max(bw, bh))), lam=lam, iters=iters)
-    delta = cv2.resize(cv2.subtract(out, a), (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(cv2.add(alpha, delta), 0, 1)
 
 
 class EdgeSettler:

@@ -5,8 +5,11 @@ quality with a mirrored second pass), a temporal blend with the previous mask mo
 person's motion, a close view (the general model on a square crop around the people, put
 back at the guide's size, ``person_view``), a colour model of person and background for
 the uncertain pixels, part of the last alpha held where the picture is still, then a colour
-guided filter to full resolution (at best quality, then a full-resolution edge step,
-``sharpen_edges``). ``estimate_foreground`` gives edge pixels the person's own
+guided filter to full resolution, and last the edge settled (``band_matting.EdgeSettler``:
+closed-form matting in the edge band, then one edge profile, kept steady over time).
+``sharpen_edges``, a full-resolution edge step, is no longer used by default (best quality
+had it until the settling step replaced it). ``estimate_foreground`` gives edge pixels the
+person's own
 colour (blur-fusion) before compositing. Benchmarked in benchmarks/bench_background.py
 against a fixed RVM reference.
 """
@@ -23,6 +26,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from nemo_widgets.engine.vision.band_matting import EdgeSettler
+from nemo_widgets.engine.vision.colour_model import ColourModel
 from nemo_widgets.engine.vision.person_view import close_view
 from nemo_widgets.video_io import downscale
 
@@ -171,63 +176,27 @@ def sharpen_edges(
     return p
 
 
-class ColourModel:
-    """Which colours are the person's and which the background's, in this shot.
-
-    Colour histograms (24³ bins) of the confident parts of the mask (eroded, > 0.9 and
-    < 0.1), averaged over time; each uncertain pixel's log-odds are moved by half the
-    log-likelihood ratio of its colour. Where the segmenter half-believes a piece of a busy
-    background is person (a wall by the shoulder, a grey street by a grey shirt), the colours
-    it has confidently seen as background pull it back. About 1 ms at the guide's size.
-    """
-
-    BINS = 24
-    MEMORY = 0.8
-    WEIGHT = 0.5
-
-    def __init__(self) -> None:
-        self.hist: tuple[np.ndarray, np.ndarray] | None = None
-        self._kernel = np.ones((5, 5), np.uint8)
-
-    def refine(self, img8: np.ndarray, p: np.ndarray) -> np.ndarray:
-        q = (img8 // (256 // self.BINS + (256 % self.BINS > 0))).astype(np.int32)
-        idx = (q[..., 0] * self.BINS + q[..., 1]) * self.BINS + q[..., 2]
-        person = cv2.erode((p > 0.9).astype(np.uint8), self._kernel) > 0
-        scene = cv2.erode((p < 0.1).astype(np.uint8), self._kernel) > 0
-        if person.sum() < 50 or scene.sum() < 50:
-            return p
-        n = self.BINS**3
-        hf = np.bincount(idx[person], minlength=n).astype(np.float32)
-        hb = np.bincount(idx[scene], minlength=n).astype(np.float32)
-        hf /= hf.sum()
-        hb /= hb.sum()
-        if self.hist is not None:
-            hf = self.MEMORY * self.hist[0] + (1 - self.MEMORY) * hf
-            hb = self.MEMORY * self.hist[1] + (1 - self.MEMORY) * hb
-        self.hist = (hf, hb)
-        llr = np.clip(np.log((hf + 1e-4) / (hb + 1e-4)), -4, 4)[idx]
-        pc = np.clip(p, 1e-3, 1 - 1e-3)
-        logit = np.log(pc / (1 - pc)) + self.WEIGHT * llr
-        return (1 / (1 + np.exp(-logit))).astype(np.float32)
-
-
 class Matte:
     """Segmentation + temporal stability + colour model + guided upsampling → full-resolution
-    alpha. ``quality``: ``fast`` (default, real time) or ``best``: both MediaPipe models
-    (landscape 256×144 and general 256×256, each with its mirrored pass) averaged, the
-    guided filter at twice the resolution, and a full-resolution edge step
-    (``sharpen_edges``) kept steady over time; about 3× the matte's time."""
+    alpha. ``quality``: ``fast`` (default, real time) or ``best``: mirrored passes, on a
+    landscape frame both MediaPipe models (landscape 256×144 and general 256×256) averaged, the
+    guided filter at twice the resolution, and the edge settled at up to 640 px instead of
+    320 px; about 2.5× the matte's time."""
 
     #: Longest side of the guided filter's working image: 1/4 of 720p; at 1080p it is 1/6.
     GUIDE_SIDE = 320
     #: The soft outward edge: Gaussian sigma in pixels of a 400-px frame, and its gain.
     FEATHER_SIGMA = 1.0
-    FEATHER_GAIN = 1.3
+    FEATHER_GAIN = 1.45
     #: How fast the edge step's output stops leaning on the last frame as the alpha moves
     #: (alone, the step raised dtSSD from 1.90 to 2.18 ×10⁻²; with this, 1.82).
     STEADY_GAIN = 3.0
     #: Tile size of the full-resolution edge step's search for the edge band.
     TILE = 32
+    #: The full-resolution edge step's passes at best quality: 0 since the settling step
+    #: (below) replaced it (best, 50 frames of five shots: median 6.72 without it, 6.90
+    #: with it, and 40 ms less CPU a frame at 1080p).
+    SHARPEN_PASSES = 0
     #: The closer second look's crop, as a share of the frame's sides (``_zoomed``), at
     #: best quality only (the default's model call went to the close view below); 1 turns
     #: it off. With the close view, best quality's median MAD 7.42 → 7.32, mean 11.3 → 10.7.
@@ -235,7 +204,7 @@ class Matte:
     #: The close view (``_close_view``): the crop's margin around the people's box, as a
     #: share of its size (negative: cut in), and the view's weight; 0 turns it off.
     VIEW_MARGIN = -0.05
-    VIEW_WEIGHT = 0.5
+    VIEW_WEIGHT = 0.65
     #: Where the picture is still, how much of the last alpha is kept, and the colour
     #: change (0–255) over which that falls off by e (``_hold_still``).
     STILL_KEEP = 0.5
@@ -246,13 +215,39 @@ class Matte:
     #: 8.92 → 8.22 and the median 8.30 → 7.95 (the 4:3 shots are split: one better, one
     #: much worse with the general model, so 4:3 stays landscape). One shot's evidence.
     LANDSCAPE_FROM = 1.3
+    #: The last step (``EdgeSettler``): closed-form matting in the edge band, then one edge
+    #: profile, steady where the alpha holds. Longest side it works at (default, best),
+    #: the solve's tiles, band half-width (share of the long side), prior weight, CG steps;
+    #: the profile's gain and blur (px of a 400-px frame). 0 steps and 0 blur turn it off.
+    #: On the RVM reference (50 frames of the five one-person shots, default mode) the
+    #: solve alone took the middle shots' MAD 7.17 → 6.66, the profile alone → 6.71, both
+    #: → 6.19 (then dtSSD 1.68; steady 1.38). With it, a colour model of 32³ bins (24³:
+    #: 6.35 → 6.31), the close view's weight 0.65 (0.5) and the feather's gain 1.45 (1.3:
+    #: 6.31 → 6.22; 0: 7.14) measured better. Cost, CPU a frame: 720p +11 ms, 1080p +12 ms
+    #: (default); best at 1080p 40 ms less than with ``sharpen_edges``.
+    EDGE_SIDE = 320
+    EDGE_SIDE_BEST = 640
+    EDGE_TILE = 16
+    EDGE_REACH = 1 / 100
+    EDGE_LAMBDA = 0.05
+    EDGE_ITERS = 10
+    EDGE_GAIN = 3.0
+    EDGE_SIGMA = 0.8
+    EDGE_STEADY = True
+    #: Frames longer than the settling step's side: the guided filter's output made at
+    #: that side only and the settled alpha scaled up (False: made at full size, settled
+    #: on a scaled copy, the band's box scaled back).
+    EDGE_LOW = True
 
     def __init__(self, w: int, h: int, *, temporal: bool = True, quality: str = "fast") -> None:
         self.w, self.h, self.quality = w, h, quality
         self.colour = ColourModel()
         landscape = w / h > self.LANDSCAPE_FROM
         self.seg = Segmenter(landscape=landscape)
-        self.seg2 = Segmenter(landscape=not landscape) if quality == "best" else None
+        # Best quality's second opinion: the general model on a landscape frame. The
+        # landscape model on a squarer frame, squashed, loses bodies (the astronaut 11.5 →
+        # 8.6 without it, the CIF shot 6.9 → 6.6; best median 6.70 → 6.55).
+        self.seg2 = Segmenter(landscape=False) if quality == "best" and landscape else None
         # The close view's model: the general 256×256 one (a crop around a person is
         # nearer square than wide), shared when it is already loaded.
         self.view_seg = self.seg if not landscape else self.seg2 or Segmenter(landscape=False)
@@ -271,11 +266,18 @@ class Matte:
         self.radius = max(1, round(4 * self.gw / 480))
         self.eps = 1e-4
         self._sum = np.ones((1, 3), np.float32)
-        # The full-resolution edge step (``sharpen_edges``), best quality only: on the RVM
-        # reference it lowers median alpha MAD by 9 % and dtSSD with it (``_steady``); in the
-        # default mode it would cost more than the rest of the matte.
-        self.sharpen_gain, self.sharpen_passes = (3.0, 0) if quality == "fast" else (3.0, 1)
+        # The full-resolution edge step (``sharpen_edges``), best quality only, and off
+        # (``SHARPEN_PASSES``) since the settling step does better.
+        self.sharpen_gain, self.sharpen_passes = (
+            (3.0, 0) if quality == "fast" else (3.0, self.SHARPEN_PASSES)
+        )
         self.sharpen_eps = 1e-3
+        self.settle = EdgeSettler(
+            side=self.EDGE_SIDE if quality == "fast" else self.EDGE_SIDE_BEST,
+            reach=self.EDGE_REACH, lam=self.EDGE_LAMBDA, iters=self.EDGE_ITERS,
+            gain=self.EDGE_GAIN, sigma=self.EDGE_SIGMA, tile=self.EDGE_TILE,
+            steady_gain=self.STEADY_GAIN if self.EDGE_STEADY else 0.0, temporal=temporal,
+        )  # fmt: skip
         self._last: tuple[np.ndarray, np.ndarray] | None = None
         self._half: np.ndarray | None = None  # this frame at half size, made once
         self._held: tuple[np.ndarray, np.ndarray] | None = None  # last guide and its alpha
@@ -423,7 +425,16 @@ class Matte:
         p = self.colour.refine(guide8, p)
         # A firmer curve: the model's output is soft far from the true edge.
         p = np.clip((p - 0.5) * 2.2 + 0.5, 0, 1).astype(np.float32)
-        alpha = self._guided(rgb, guide8, self._hold_still(guide8, p))
+        p = self._hold_still(guide8, p)
+        settle = self.EDGE_SIGMA > 0 or self.EDGE_ITERS > 0
+        size = self.settle.size(self.w, self.h)
+        if settle and self.EDGE_LOW and not self.sharpen_passes and size != (self.w, self.h):
+            # The settled edge replaces the alpha around the person anyway: the guided
+            # filter's output is made at the settling step's size only, and scaled up once.
+            low = self._small(rgb, *size)
+            alpha = self.settle(low, self._guided(low, guide8, p, size))
+            return cv2.resize(alpha, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+        alpha = self._guided(rgb, guide8, p)
         if self.sharpen_passes:
             sharp = sharpen_edges(
                 rgb,
@@ -434,7 +445,7 @@ class Matte:
                 tile=self.TILE,
             )
             alpha = self._steady(alpha, sharp)
-        return alpha
+        return self.settle(rgb, alpha, self._half) if settle else alpha
 
     def _hold_still(self, guide8: np.ndarray, p: np.ndarray) -> np.ndarray:
         """Where the picture has not changed since the last frame (camera and person still
@@ -464,9 +475,16 @@ class Matte:
         self._last = (soft, out)
         return out
 
-    def _guided(self, rgb: np.ndarray, guide8: np.ndarray, p: np.ndarray) -> np.ndarray:
+    def _guided(
+        self,
+        rgb: np.ndarray,
+        guide8: np.ndarray,
+        p: np.ndarray,
+        size: tuple[int, int] | None = None,
+    ) -> np.ndarray:
         """Fast guided filter: coefficients at low resolution from the colour guide, applied
-        to the full frame through its luma.
+        to the full frame (``rgb``, of ``size`` if given, else of the output's) through its
+        luma.
 
         The full-resolution detail is taken as grey (ΔI ≈ ΔY·(1, 1, 1)): the source's chroma
         is subsampled anyway (4:2:0), and one plane at full size costs a third of three.
@@ -477,8 +495,9 @@ class Matte:
         out_low = cv2.transform(a * guide, self._sum) + b  # the filter's output, low res
         gain = cv2.transform(a, self._sum)
         offset = out_low - gain * cv2.cvtColor(guide, cv2.COLOR_RGB2GRAY)
-        full_gain = cv2.resize(gain, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
-        full_offset = cv2.resize(offset, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+        w, h = size or (self.w, self.h)
+        full_gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+        full_offset = cv2.resize(offset, (w, h), interpolation=cv2.INTER_LINEAR)
         luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         alpha = cv2.add(
             cv2.multiply(full_gain, luma, scale=1 / 255.0, dtype=cv2.CV_32F), full_offset
@@ -491,7 +510,7 @@ class Matte:
             sigma = self.FEATHER_SIGMA * max(self.w, self.h) / 400 * self.gw / self.w
             soft = cv2.GaussianBlur(out_low, (0, 0), max(0.3, sigma))
             soft = cv2.multiply(soft, self.FEATHER_GAIN)
-            full_soft = cv2.resize(soft, (self.w, self.h), interpolation=cv2.INTER_LINEAR)
+            full_soft = cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
             alpha = np.clip(cv2.max(alpha, full_soft), 0, 1)
         return alpha
 

@@ -143,6 +143,16 @@ _EXCLUDED = re.compile(
 )
 
 
+#: "turn it down", "lower it a bit", "把它调小": "it", after a complaint that one sound covers
+#: the other, is the loud one.
+_IT_DOWN = re.compile(
+    r"(?:please |pls |just |so )?(?:(?:turn|bring|take|dial|knock|tone) (?:it|that|this|them) down|"
+    r"(?:lower|reduce|soften|quieten) (?:it|that|this|them)|(?:make|get) (?:it|that|them) "
+    r"(?:quieter|softer|lower))(?: (?:a bit|a little|a touch|some|please|pls))*|"
+    r"(?:把它|把那个)?(?:调小|关小|降低|压低|小)(?:一)?(?:点|些|一下)?(?:吧)?"
+)
+
+
 def understand(text: str, state: dict[str, Any]) -> Understanding:
     """The whole instruction → ordered steps, each clause read on its own."""
     s = Session.of(state)
@@ -348,6 +358,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = narrated(c)
         if i and NARRATION.match(c) and not clause.rstrip().endswith(("?", "？")):
             continue  # "…, from 10 to 14 s, where I sneezed": what happened there, no request
+        if u.steps and u.steps[-1].why == "drowned" and _IT_DOWN.fullmatch(c.strip(" .!。！")):
+            continue  # "the song is louder than the voices, turn it down": the loud one, done
         if s.music and (hit := drowned(c)) is not None:
             # "…, the music drowns my voice": the reason; alone, the loud one goes down a step
             rest = (c[: hit[1].start()] + " " + c[hit[1].end() :]).strip(" ,，了")

@@ -1,0 +1,70 @@
+"""Families of phrasing behind two held-out sets' failures (N, O), each tested with our own
+paraphrases, English and Chinese where it applies — never the sets' sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_language_families import BARE, FULL, check
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a fade to or from a black screen is the picture's, said in Chinese too
+        ("结尾2秒渐隐成黑屏", [("fade", {"direction": "out", "target": "video", "duration": 2.0})]),
+        ("开头从黑幕淡入", [("fade", {"direction": "in", "target": "video"})]),
+        ("fade into darkness at the end", [("fade", {"direction": "out", "target": "video"})]),
+        # "explain what X does": asked, never the edit
+        ("could you explain what a split does", [("answer", {})]),
+        ("please explain how the fade works", [("answer", {})]),
+        ("explain to me what trimming means", [("answer", {})]),
+        # the cost of a tool asked with the count inside ("要扣几个点")
+        ("换背景要扣几个点", [("answer", {})]),
+        ("加一个标题需要花多少积分", [("answer", {})]),
+        # an export asked with a quality it cannot be told: a question about the tool
+        ("可以导出60帧的吗", [("answer", {})]),
+        ("支持导出4k吗", [("answer", {})]),
+        ("can it export in 1080p?", [("answer", {})]),
+        ("导出吧", [("export", {})]),
+        # what lies outside a span goes: the span is kept
+        ("3秒到9秒以外的都删掉", [("trim", {"start": 3.0, "end": 9.0})]),
+        ("4到10秒之外的部分不要了", [("trim", {"start": 4.0, "end": 10.0})]),
+        ("delete everything outside of 0:03 to 0:09", [("trim", {"start": 3.0, "end": 9.0})]),
+        ("cut all outside 2-8 s", [("trim", {"start": 2.0, "end": 8.0})]),
+        ("把3到9秒删掉", [("cut", {"start": 3.0, "end": 9.0})]),
+        # "keep it the way it is" said with 横的/竖的 after a refusal: nothing to do
+        ("别弄成竖的，维持横向", [("decline", {})]),
+        ("不要改成方的，还是横的", [("decline", {})]),
+        ("改成竖的", [("set_aspect", {"ratio": "9:16"})]),
+    ],
+)
+def test_families_bare(text: str, want: list) -> None:
+    check(text, BARE, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # one sound louder than the other: the loud one is "it"
+        (
+            "the traffic is way too loud compared with the song, bring it down",
+            [("set_volume", {"target": "video", "relative": "down"})],
+        ),
+        (
+            "the crowd noise is so loud next to the music, lower it a bit",
+            [("set_volume", {"target": "video", "relative": "down"})],
+        ),
+        (
+            "the song is too loud compared to the voices, turn it down",
+            [("set_volume", {"target": "music", "relative": "down"})],
+        ),
+        # the sound recorded on location / on the clip is the video's
+        ("现场的声音小一点", [("set_volume", {"target": "video", "relative": "down"})]),
+        ("现场音再大一些", [("set_volume", {"target": "video", "relative": "up"})]),
+        ("mute the sound on this clip, we'll narrate it", [("mute", {"target": "video"})]),
+        ("silence the audio in my footage", [("mute", {"target": "video"})]),
+    ],
+)
+def test_families_with_music(text: str, want: list) -> None:
+    check(text, FULL, want)

@@ -68,3 +68,59 @@ def test_families_bare(text: str, want: list) -> None:
 )
 def test_families_with_music(text: str, want: list) -> None:
     check(text, FULL, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # the thing first, then what to do with it: an arrow, a dash, a chat word between
+        (
+            "girl in the green coat -> erase",
+            [("remove_object", {"target": "girl in the green coat"})],
+        ),
+        ("the man on the bike - paint him out", [("remove_object", {"target": "man on the bike"})]),
+        (
+            "the white van is so annoying haha get rid of it",
+            [("remove_object", {"target": "white van"})],
+        ),
+        # "can X go?": a removal asked politely (and "can it go faster?" is still speed)
+        ("the grey bins near the wall, can they go?", [("remove_object", {})]),
+        (
+            "could the dog on the left disappear please",
+            [("remove_object", {"target": "dog on the left"})],
+        ),
+        ("the blue bins have to go", [("remove_object", {"target": "blue bins"})]),
+        ("can it go faster?", [("set_speed", {})]),
+        # when it was noticed is no edit of its own
+        (
+            "the jogger is still in the shot after your trim, erase him",
+            [("remove_object", {"target": "jogger"})],
+        ),
+        # where it should not be, said in learner's English
+        (
+            "I want the boy with the kite is not in the video anymore",
+            [("remove_object", {"target": "boy with the kite"})],
+        ),
+        (
+            "the woman in the red coat shouldn't be in the frame",
+            [("remove_object", {"target": "woman in the red coat"})],
+        ),
+        # why, after the removal: no second thing to remove
+        (
+            "please erase the man with the dog, I don't want to share him online",
+            [("remove_object", {"target": "man with the dog"})],
+        ),
+        ("去掉右边那个人，我不想把他发到网上", [("remove_object", {})]),
+        # a colour corrected after the removal; the thing said again is the same thing
+        (
+            "tidy up the frame by removing the blue van... actually it's more navy than blue",
+            [("remove_object", {"target": "navy van"})],
+        ),
+        (
+            "remove the white car, well it's more of a cream colour. the cream car",
+            [("remove_object", {"target": "cream car"})],
+        ),
+    ],
+)
+def test_removal_families(text: str, want: list) -> None:
+    check(text, BARE, want)

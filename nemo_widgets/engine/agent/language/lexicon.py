@@ -23,8 +23,10 @@ REMOVE = rx(
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b|"
     r"\bmake (?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
-    r"\b(?:has to|needs to|must|should|can|could) (?:go|be (?:removed|taken out|cut out|erased|"
-    r"deleted|edited out|gone)|disappear)\b|"
+    r"\b(?:can|could|may) (?:it|that|this|those|these|they|he|she|the [a-z ]{1,30}?) "
+    r"(?:go|disappear|vanish)(?: away)?(?=\s*(?:$|[?.!,;]|please\b|pls\b|too\b|as well\b))|"
+    r"\b(?:has to|have to|needs to|need to|must|should|can|could) (?:go|be (?:removed|"
+    r"taken out|cut out|erased|deleted|edited out|gone)|disappear)\b|"
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"

@@ -336,6 +336,13 @@ def _on_screen(raw: str) -> str:
     return raw
 
 
+#: A verb alone after an arrow: what to do with the thing before it.
+_GONE_VERB = (
+    r"(?:remove|delete|erase|gone|get rid of it|paint (?:it |them )?out|take (?:it |them )?out|"
+    r"删掉|删除|去掉|移除|抹掉|擦掉|去除|消除)(?: (?:it|them|please|pls))?"
+)
+
+
 def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
     raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
@@ -367,7 +374,10 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         r"(\s+(?:pls|please|thanks|thx))?(\s*[,，].*)?$",
         raw,
     )
-    if (
+    if m and re.fullmatch(_GONE_VERB, m[2].strip(" .!"), re.IGNORECASE):
+        # "man with the red hat -> remove", "路人 → 删掉": the thing, then what to do with it
+        raw = f"{m[2].strip(' .!')} {m[1].strip()}{m[4] or ''}"
+    elif (
         m
         and re.search(r"[^\W\d_]", m[1])
         and re.search(r"[^\W\d_]", m[2])
@@ -393,6 +403,9 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         regional(simplified(t)), protect
     )  # 幫我把車刪掉 → 帮我把车删掉; 把 bgm 关掉 → 把音乐关掉
     t = shorthand(t)
+    # "the girl on the bike - erase her", "the cones — can those go?": a dash between words
+    # parts two clauses (between numbers it is a span, "5 - 10")
+    t = re.sub(r"(?<=[a-z)'])\s+[-—–]+\s+(?=[a-z])|(?<=[a-z])\s*[—–]+\s*(?=[a-z])", ", ", t)
     t = re.sub(r"\bfade(in|out)\b", r"fade \1", t)
     t = re.sub(r"百分之\s*([零〇一二两三四五六七八九十百\d.]+)", r"\1%", t)
     # "前三分之一": a share of the video, not 3 minutes
@@ -481,6 +494,39 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"\b(?:object removal|inpaint(?:ing)?(?: out)?)\s+(?:on|of|for)?\s*", "remove ", t)
     t = re.sub(r"\boutta\b", "out of", t)  # "get that bike dude outta there"
     t = re.sub(r"\s+\b(?:fr|ngl|tbh|lol|lmao|pls pls)\b(?=\s*$|\s*[,.!?])", "", t)
+    # "i want the man in red is not in video anymore", "the van shouldn't be in the shot": a
+    # thing wanted out of the picture, said as where it should not be
+    _frame = r"(?:the |this |my |our )?(?:video|clip|shot|frame|footage|picture)(?: any ?more)?\b"
+    t = re.sub(
+        r"\b(?:i |we )?(?:want|need|would like|'d like)\s+((?:the|that|this|those|these) .+?)\s+"
+        r"(?:is |are |to be |be )?(?:not|no more|no longer) (?:be )?(?:in|inside|on) " + _frame,
+        r"remove \1",
+        t,
+    )
+    t = re.sub(
+        r"^((?:the|that|this|those|these) [a-z ]+?)\s+(?:should|must|can)(?:n't| not|not) be "
+        r"(?:in|inside|on) " + _frame,
+        r"remove \1",
+        t,
+    )
+    # "clean up the shot by removing the bin": the removal is the request
+    t = re.sub(
+        r"\b(?:clean|tidy|clear) up (?:the |this |my )?(?:shot|frame|video|clip|scene|picture|"
+        r"background|street)\s+by\s+(?:removing|deleting|erasing|getting rid of|taking out)\b",
+        "remove",
+        t,
+    )
+    # "the cyclist is still there after the trim": when they noticed, no edit asked for
+    t = re.sub(
+        r"(\bstill (?:there|here|visible|showing|in (?:the )?(?:shot|video|frame|it)))\s+"
+        r"(?:even\s+)?(?:after|since|despite) (?:the|your|my|that|this|our) [a-z]+\b",
+        r"\1",
+        t,
+    )
+    # "that van is so annoying lol remove it": a chat interjection mid-message ends a clause
+    t = re.sub(
+        r"\s+\b(?:lol|lmao|lmfao|rofl|haha+|omg|smh|ngl|tbh|ugh+)\b[,.!]*\s+(?=[a-z])", ", ", t
+    )
     t = re.sub(
         r"\b(?:at )?(?:1/2|half)[- ]?way(?: point| through)?\b", "halfway", t
     )  # "at 1/2 way"

@@ -231,20 +231,24 @@ def _object_phrase(t: str) -> str | None:
         return _clean(terse.group(1))
     m = re.search(
         r"^(?:can|could|would|should|will)\s+(.+?)\s+be\s+(?:removed|deleted|erased|taken out)\b|"
+        # "can the blue bins go?": asked, a removal
+        r"^(?:can|could|may)\s+((?:the|that|this|those|these)\s+.+?)\s+(?:go|disappear|vanish)"
+        r"(?: away)?(?=\s*(?:$|[?.!,;]|please\b|pls\b|too\b|as well\b))|"
         # "the man in the grey coat who walks past should be taken out"
         r"^(.+?)\s+(?:who|that|which)\s+.*?\s+(?:should|must|needs? to|has to|can|could)\s+be\s+"
         r"(?:removed|deleted|erased|taken out|cut out|edited out)\b",
         t,
     )
     if m:
-        return _clean(m.group(1) or m.group(2)) or None
+        return _clean(next((g for g in m.groups() if g), "")) or None
     m = (
         re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
         or re.search(rf"\bmake\s+(?:disappear|vanish|go away)\s+(.+?)(?={_STOP})", t)
         or re.search(
             r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
             r"out of (?:the )?"
-            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|have to|needs to|need to|must|"
+            r"should) (?:go|"
             r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
             t,
         )

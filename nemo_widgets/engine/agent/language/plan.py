@@ -77,7 +77,7 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
-from nemo_widgets.engine.agent.language.removal import kept_other, qualified
+from nemo_widgets.engine.agent.language.removal import kept_other, qualified, recoloured
 from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos, object_typos
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.settle import settle
@@ -143,6 +143,14 @@ _EXCLUDED = re.compile(
 )
 
 
+#: "i don't want to post her on facebook", "不想把他发到网上": what the edit is for.
+_NOT_SHARE = re.compile(
+    r"(?:and |but |because |cause |since |so )?(?:i|we) (?:really )?(?:don'?t|do not|would not|"
+    r"wouldn'?t|can'?t|cannot) (?:want to |like to |be )?(?:post|share|upload|show|publish|send|"
+    r"put (?:him|her|them|it) (?:on|online)|embarrass|expose|tag)\b.*|"
+    r"(?:因为)?(?:我)?(?:不想|不要|不能)(?:把(?:他|她|它|他们)?)?(?:发|传|晒|分享|上传|公开)(?:到|在)?"
+    r"(?:网上|朋友圈|抖音|微博|小红书|群里|ins|脸书)?.*"
+)
 #: "turn it down", "lower it a bit", "把它调小": "it", after a complaint that one sound covers
 #: the other, is the loud one.
 _IT_DOWN = re.compile(
@@ -210,6 +218,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             )
         ):
             continue  # "…, so the music carries it", "…, it's just nothing happening": why
+        if u.steps and _NOT_SHARE.match(c):
+            continue  # "…, I don't want to post her online": why, after the edit it explains
         if ask_skips:
             ask_skips = False
             if lx.REMOVE.search(c) and (re.search(REFER, c) or len(c) <= 6):
@@ -314,6 +324,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             # "I liked it better before the trim, put it back": the undo, said once
             if not any(UNDO.search(o) for o in clauses if o is not clause):
                 u.steps.append(Step("undo"))
+            continue
+        if (
+            u.steps
+            and u.steps[-1].tool == "remove_object"
+            and isinstance(thing := u.steps[-1].args.get("target"), str)
+            and (fixed := recoloured(clause, thing)) is not None
+        ):
+            u.steps[-1].args["target"] = fixed  # "…, actually it's more maroon than red"
             continue
         if (m := PERMIT.match(c)) is not None:
             # "…, it's ok to crop the sides": a detail of the step before, or a request alone

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from nemo_widgets.engine.agent import plan
+from nemo_widgets.engine.vision.labels import parse_target
 from tests.test_language_families import BARE, FULL, check
 
 
@@ -124,3 +126,33 @@ def test_families_with_music(text: str, want: list) -> None:
 )
 def test_removal_families(text: str, want: list) -> None:
     check(text, BARE, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # a complaint after the thing is no part of it, before a pronoun or the verb
+        ("左边那个路人超丑 帮我删了他", "路人"),
+        ("那个穿黄衣服的阿姨好抢戏 帮我弄掉她", "穿黄衣服的阿姨"),
+        # the thing before the verb, the sentence ending in a particle, thanks or more words
+        ("那辆白色宝马能帮我去掉吗？谢谢", "白色宝马"),
+        ("红色的车给我清除掉 干净一点", "红色的车"),
+        ("那个垃圾桶可以帮我移除吗～感谢", "垃圾桶"),
+        # which one, said after the thing ("就是…那辆")
+        ("帮我把摩托车去掉，就是停在树下那辆", "停在树下的摩托车"),
+        ("去掉那个人，我说的是穿红衣服那个", "穿红衣服的人"),
+    ],
+)
+def test_zh_removal_target(text: str, target: str) -> None:
+    got = plan(text, BARE).intents()
+    assert [s["tool"] for s in got] == ["remove_object"], (text, got)
+    assert target in got[0]["target"], (text, got)
+
+
+def test_car_makes_are_cars() -> None:
+    """A car named by its make is a car to the detector; common words that are also makes'
+    names in Chinese (现代, 大众) are not."""
+    assert parse_target("the black bmw", "the black bmw").label == "car"
+    assert parse_target("银色特斯拉", "银色特斯拉").label == "car"
+    assert parse_target("停在路边的电动车", "停在路边的电动车").label == "motorcycle"
+    assert parse_target("现代感的画面", "现代感的画面").label is None

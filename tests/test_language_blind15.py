@@ -7,7 +7,7 @@ import pytest
 
 from nemo_widgets.engine.agent import plan
 from nemo_widgets.engine.vision.labels import parse_target
-from tests.test_language_families import BARE, FULL, check
+from tests.test_language_families import BARE, FULL, TITLED, check
 
 
 @pytest.mark.parametrize(
@@ -156,3 +156,61 @@ def test_car_makes_are_cars() -> None:
     assert parse_target("银色特斯拉", "银色特斯拉").label == "car"
     assert parse_target("停在路边的电动车", "停在路边的电动车").label == "motorcycle"
     assert parse_target("现代感的画面", "现代感的画面").label is None
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "want"),
+    [
+        # when a title starts, said before the verb; how long, said as what is enough
+        (
+            "第4秒的时候加一行字 出发啦，持续3秒",
+            BARE,
+            [("add_title", {"text": "出发啦", "start": 4.0, "duration": 3.0})],
+        ),
+        ("6秒时加个标题“到了”，两秒就够了", BARE, [("add_title", {"start": 6.0, "duration": 2.0})]),
+        # where it goes, before the colon of the words
+        (
+            "add a caption at the start: Tom's 5th Birthday",
+            BARE,
+            [("add_title", {"text": "Tom's 5th Birthday", "start": 0.0})],
+        ),
+        ("put text at the top: Hi there", BARE, [("add_title", {"text": "Hi there"})]),
+        # the title named by its words, then "不要了"; a title's style is not its words
+        ("字幕那个hello不要了", TITLED, [("remove_title", {})]),
+        ("标题hello就不要了吧", TITLED, [("remove_title", {})]),
+        # in and out points
+        ("in point 1.5s, out point 9s", BARE, [("trim", {"start": 1.5, "end": 9.0})]),
+        ("mark in at 4s and mark out at 16s", BARE, [("trim", {"start": 4.0, "end": 16.0})]),
+        (
+            "fade in 2s, out 3s",
+            BARE,
+            [("fade", {"direction": "in"}), ("fade", {"direction": "out"})],
+        ),
+        # what stays, said as the result of the trim
+        (
+            "can you cut it down so it's only the first 8 seconds? that's enough for me",
+            BARE,
+            [("trim", {"start": 0.0, "end": 8.0})],
+        ),
+        # the factor before the word "speed"
+        ("play the clip back at 0.8 speed", BARE, [("set_speed", {"factor": 0.8})]),
+        ("set it to 1.25 playback speed", BARE, [("set_speed", {"factor": 1.25})]),
+        # "portrait mode" with how the frame is filled is the frame's shape
+        (
+            "portrait mode please, full screen with no bars",
+            BARE,
+            [("set_aspect", {"ratio": "9:16", "fit": "fill"})],
+        ),
+        ("portrait mode on me, blur the background", BARE, [("replace_background", {})]),
+        # a vertical platform named in English inside Chinese
+        ("帮我改成tiktok的比例", BARE, [("set_aspect", {"ratio": "9:16"})]),
+        ("做成shorts尺寸", BARE, [("set_aspect", {"ratio": "9:16"})]),
+        # the platform after an explicit ratio is where it goes, not a second shape
+        ("4:5 please, it's for my instagram feed", BARE, [("set_aspect", {"ratio": "4:5"})]),
+        ("9:16，发小红书用的", BARE, [("set_aspect", {"ratio": "9:16"})]),
+        # a traffic cone is a thing, not the traffic's noise
+        ("the yellow traffic cones, can those go?", FULL, [("remove_object", {})]),
+    ],
+)
+def test_title_span_speed_aspect_families(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

@@ -45,7 +45,11 @@ def mentioned(c: str) -> tuple[str, str] | None:
         return ("the music", "音乐")
     if lx.BACKGROUND.search(c):
         return ("the background", "背景")
-    if re.search(r"\b(?:noises?|noisy|sounds?|audio|traffic|wind)\b|噪音|杂音|原声|声音|环境音", c):
+    if re.search(
+        r"\b(?:noises?|noisy|sounds?|audio|wind|traffic(?! (?:cones?|lights?|signs?|signals?|"
+        r"barriers?|posts?|poles?|bollards?|wardens?|cops?|islands?)))\b|噪音|杂音|原声|声音|环境音",
+        c,
+    ):
         return ("the original sound", "原声")  # "the street noise is too loud, …"
     return None
 

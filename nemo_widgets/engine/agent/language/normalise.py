@@ -358,7 +358,11 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         # "加个标题：周末去哪儿", "add a title: see you soon": the words after the colon are the
         # title's, quoted (a question word in them asks nothing)
         raw = re.sub(
-            r"((?:标题|字幕|\b(?:title|caption|subtitle))\s*(?:是|为|写|叫|改成|换成|改为|says?|reads?)?\s*:\s*)"
+            r"((?:标题|字幕|\b(?:title|caption|subtitle|text))"
+            # "add text at the beginning: …": where it goes, said before the colon
+            r"(?:\s+(?:at|in|on)\s+the\s+(?:very\s+)?(?:beginning|start|end|top|bottom|middle|"
+            r"center|centre))?"
+            r"\s*(?:是|为|写|叫|改成|换成|改为|says?|reads?)?\s*:\s*)"
             # … up to when and for how long, said after the words ("title: Day 1 at 0:05 for 2s")
             r"(\S[^\n]*?)((?:\s+(?:at|from|for|starting at|until|till|to)\s+(?:the\s+)?"
             r"(?:\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b)(?:\s*mark)?|"
@@ -509,6 +513,22 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         r"remove \1",
         t,
     )
+    # "in point 2.5s, out point 18s", "mark in at 3 s and mark out at 20 s": the span kept
+    t = re.sub(
+        r"\b(?:set (?:the )?)?(?:in[- ]?point|mark in)(?: (?:at|to|=|is))?:?\s*"
+        r"(\d[\d:.]*\s*(?:s|secs?|seconds?)?)\s*(?:,|and|;)?\s*(?:set (?:the )?)?"
+        r"(?:out[- ]?point|mark out)(?: (?:at|to|=|is))?:?\s*(\d[\d:.]*\s*(?:s|secs?|seconds?)?)",
+        r"keep \1 to \2",
+        t,
+    )
+    # "trim it so it's just the first 15 seconds": what stays, said as the result
+    t = re.sub(
+        r"\b(?:trim|cut|edit|shorten|crop)\s+(?:it|this|the (?:video|clip))?\s*(?:down\s+)?"
+        r"so (?:that )?(?:it'?s|it is|its|there'?s|it'?ll be|it will be) (?:just|only) "
+        r"(the (?:first|last|final) )",
+        r"keep \1",
+        t,
+    )
     # "clean up the shot by removing the bin": the removal is the request
     t = re.sub(
         r"\b(?:clean|tidy|clear) up (?:the |this |my )?(?:shot|frame|video|clip|scene|picture|"
@@ -596,7 +616,11 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     )
     # "标题不要了": the title is not wanted, it goes
     t = re.sub(
-        r"^(?:这个|那个)?(标题|字幕)(?:就|也)?不要了?吧?$", lambda m: f"把{m.group(1)}删掉", t
+        # "字幕那个hello不要了", "标题那个你好不要了": the one with those words
+        r"^(?:这个|那个)?(标题|字幕)((?:(?:这个|那个)\s*(?:[\u4e00-\u9fff]{1,8}?|«\d+»|[a-z0-9'\s]{1,30})|"
+        r"\s*(?:«\d+»|[a-z0-9'\s]{1,30}))(?:的|那个|这个)?)?\s*(?:就|也)?不要了?吧?$",
+        lambda m: f"把{(m.group(2) or '').strip()}{m.group(1)}删掉",
+        t,
     )
     # "put a beach behind it", "can we have an office behind me": a new background
     t = re.sub(

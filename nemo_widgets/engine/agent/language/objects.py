@@ -97,6 +97,17 @@ _EXTRA = [
     "umbrella",
     "bag",
     "backpack",
+    # street furniture people ask to remove
+    "cone",
+    "cones",
+    "barrier",
+    "barriers",
+    "bollard",
+    "bollards",
+    "bins",
+    "scaffolding",
+    "stroller",
+    "pram",
 ]
 NOUNS_EN = sorted(
     {*(c.replace("_", " ") for c in COCO), *_EXTRA, *(k for k in SYNONYMS if k.isascii())},

@@ -143,6 +143,13 @@ _EXCLUDED = re.compile(
 )
 
 
+#: "for an IG post", "it's for my tiktok", "发小红书用的": where the video goes, said as a purpose.
+_FOR_PLATFORM = re.compile(
+    r"(?:it'?s |its |this is |that'?s |thats )?(?:for|on) (?:an? |my |the |our )?(?:\w+ ){0,2}"
+    r"(?:post|story|stories|feed|reel|reels|upload|page|account|instagram|ig|insta|tiktok|youtube|"
+    r"facebook|fb|shorts)|"
+    r"(?:要|是)?(?:发|用在|放|传)(?:到|在)?\S{1,6}?(?:用的|用|的|上)"
+)
 #: "i don't want to post her on facebook", "不想把他发到网上": what the edit is for.
 _NOT_SHARE = re.compile(
     r"(?:and |but |because |cause |since |so )?(?:i|we) (?:really )?(?:don'?t|do not|would not|"
@@ -218,6 +225,10 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             )
         ):
             continue  # "…, so the music carries it", "…, it's just nothing happening": why
+        if any(st.tool == "set_aspect" for st in u.steps) and _FOR_PLATFORM.fullmatch(
+            c.strip(" .!")
+        ):
+            continue  # "4:5 please, for an IG post, …": where it goes, the shape already said
         if u.steps and _NOT_SHARE.match(c):
             continue  # "…, I don't want to post her online": why, after the edit it explains
         if ask_skips:

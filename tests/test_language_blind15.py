@@ -156,6 +156,28 @@ def test_car_makes_are_cars() -> None:
     assert parse_target("银色特斯拉", "银色特斯拉").label == "car"
     assert parse_target("停在路边的电动车", "停在路边的电动车").label == "motorcycle"
     assert parse_target("现代感的画面", "现代感的画面").label is None
+    # a road sign said in Chinese is what "sign" is; walking a dog is moving
+    assert parse_target("路口那块指示牌", "路口那块指示牌").label == "stop_sign"
+    assert parse_target("遛狗的阿姨", "遛狗的阿姨").motion == "moving"
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "want"),
+    [
+        # a chat word mid-message parts clauses, but never a title's own words
+        ("put the text lol!! from 1s for 2 seconds", BARE, [("add_title", {"text": "lol!!"})]),
+        ("帮我 remove 一下那个狗", BARE, [("remove_object", {})]),
+        ("帮我移除一下右边的自行车", BARE, [("remove_object", {"target": "右边的自行车"})]),
+        # the request words before the verb are not the thing; the background is a place here
+        (
+            "可以帮我移除背景里那个戴帽子的人吗",
+            BARE,
+            [("remove_object", {"target": "背景里戴帽子的人"})],
+        ),
+    ],
+)
+def test_no_overreach(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
 
 
 @pytest.mark.parametrize(

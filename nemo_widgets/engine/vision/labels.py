@@ -266,6 +266,12 @@ SYNONYMS: dict[str, str] = {
     "luggage": "suitcase",
     "ball": "sports_ball",
     "sign": "stop_sign",
+    # the same road sign said in Chinese (as "sign" is, the detector's nearest class)
+    "路牌": "stop_sign",
+    "路标": "stop_sign",
+    "指示牌": "stop_sign",
+    "标志牌": "stop_sign",
+    "交通标志": "stop_sign",
     "traffic light": "traffic_light",
     "hydrant": "fire_hydrant",
     "瓶子": "bottle",
@@ -309,7 +315,7 @@ _MOVING = (
     r"walks? by|"
     # "the pedestrian who walks towards the camera", "the car that drives past"
     r"(?:who|that|which)\s+(?:is\s+)?(?:walks|drives|runs|passes|crosses|rides|moves|comes|goes|"
-    r"cycles|jogs))\b|走|移动|开过|经过|跑|正在开|在开|开着|行驶|开走|开来"
+    r"cycles|jogs))\b|走|移动|开过|经过|跑|正在开|在开|开着|行驶|开走|开来|遛"
 )
 _BACK = (
     r"\b(in the background|background|far(?! (?:left|right|side|end))|distant|behind)\b|"

@@ -165,9 +165,12 @@ def test_car_makes_are_cars() -> None:
     ("text", "state", "want"),
     [
         # a chat word mid-message parts clauses, but never a title's own words
-        ("put the text lol!! from 1s for 2 seconds", BARE, [("add_title", {"text": "lol!!"})]),
+        ("put the text haha!! from 1s for 2 seconds", BARE, [("add_title", {"text": "haha!!"})]),
         ("帮我 remove 一下那个狗", BARE, [("remove_object", {})]),
         ("帮我移除一下右边的自行车", BARE, [("remove_object", {"target": "右边的自行车"})]),
+        # "可以帮我…吗" asks for the edit; "可以帮我看看…多长吗" asks a question
+        ("可以帮我去掉右边的狗吗", BARE, [("remove_object", {"target": "右边的狗"})]),
+        ("可以帮我看看视频有多长吗", BARE, [("answer", {})]),
         # the request words before the verb are not the thing; the background is a place here
         (
             "可以帮我移除背景里那个戴帽子的人吗",

@@ -301,10 +301,21 @@ def is_question(raw: str, c: str) -> bool:
             r"告诉我|(?:跟|和|给)我(?:说|讲)|说一下|讲一下|帮我(?:看看|查查|看一下|查一下)", c
         ) and re.search(r"多长|多久|几秒|几分|什么|多少|多大|多响|哪|有没有|是不是|是否", c):
             return True  # "能告诉我视频多长吗": asked as a request, still a question
-        if _REQUEST_ZH.search(c) or (
-            re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
-            and re.search(r"^把|^帮|^给", c)
-            and re.search(r"吗\s*[?？]?$", c)
+        if (
+            _REQUEST_ZH.search(c)
+            or (
+                # "可以帮我去掉左边的人吗": "could you help me …?" asks for the edit
+                re.match(
+                    r"\s*(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你|您)?帮(?:我|忙)", raw
+                )
+                and re.search(r"吗\s*[?？]?$", c)
+                and not re.search(r"看看|查查|多长|多久|几|什么|哪|多少|有没有|是不是|是否", c)
+            )
+            or (
+                re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
+                and re.search(r"^把|^帮|^给", c)
+                and re.search(r"吗\s*[?？]?$", c)
+            )
         ):
             return False  # "可以把背景虚化吗？": asked politely, a request
         return bool(

@@ -174,6 +174,44 @@ SYNONYMS: dict[str, str] = {
     "hatchback": "car",
     "车": "car",
     "汽车": "car",
+    # a car named by its make ("the black BMW", "那辆特斯拉"): a car to the detector
+    **dict.fromkeys(
+        (
+            "bmw",
+            "beemer",
+            "mercedes",
+            "merc",
+            "benz",
+            "tesla",
+            "toyota",
+            "honda",
+            "audi",
+            "porsche",
+            "volkswagen",
+            "vw",
+            "ford",
+            "nissan",
+            "hyundai",
+            "kia",
+            "mazda",
+            "volvo",
+            "lexus",
+            "subaru",
+            "prius",
+            "宝马",
+            "奔驰",
+            "宾士",
+            "特斯拉",
+            "丰田",
+            "本田",
+            "奥迪",
+            "保时捷",
+            "福特",
+            "沃尔沃",
+            "比亚迪",
+        ),
+        "car",
+    ),
     "轿车": "car",
     "van": "truck",
     "lorry": "truck",
@@ -187,6 +225,10 @@ SYNONYMS: dict[str, str] = {
     "scooter": "motorcycle",
     "moped": "motorcycle",
     "摩托车": "motorcycle",
+    "电动车": "motorcycle",
+    "电瓶车": "motorcycle",
+    "电摩": "motorcycle",
+    "e-scooter": "motorcycle",
     "bike": "bicycle",
     "cycle": "bicycle",
     "自行车": "bicycle",
@@ -224,6 +266,12 @@ SYNONYMS: dict[str, str] = {
     "luggage": "suitcase",
     "ball": "sports_ball",
     "sign": "stop_sign",
+    # the same road sign said in Chinese (as "sign" is, the detector's nearest class)
+    "路牌": "stop_sign",
+    "路标": "stop_sign",
+    "指示牌": "stop_sign",
+    "标志牌": "stop_sign",
+    "交通标志": "stop_sign",
     "traffic light": "traffic_light",
     "hydrant": "fire_hydrant",
     "瓶子": "bottle",
@@ -267,7 +315,7 @@ _MOVING = (
     r"walks? by|"
     # "the pedestrian who walks towards the camera", "the car that drives past"
     r"(?:who|that|which)\s+(?:is\s+)?(?:walks|drives|runs|passes|crosses|rides|moves|comes|goes|"
-    r"cycles|jogs))\b|走|移动|开过|经过|跑|正在开|在开|开着|行驶|开走|开来"
+    r"cycles|jogs))\b|走|移动|开过|经过|跑|正在开|在开|开着|行驶|开走|开来|遛"
 )
 _BACK = (
     r"\b(in the background|background|far(?! (?:left|right|side|end))|distant|behind)\b|"

@@ -240,7 +240,9 @@ _Q_ZH_ALWAYS = re.compile(
     r".*(?:怎么样|如何|咋样|还是|哪个|哪种|哪一个))|"
     # "剪切和修剪有啥区别", "视频最长能做到1分20秒吗", "导出要扣积分吗": about the tool, asked
     r"有(?:啥|什么|哪些)?(?:区别|不同)|区别(?:是|在)|"
-    r"(?:最长|最短|最多|最大|上限|限制|时长限制|收费|(?:扣|花|费|用)(?:积分|点|钱)|要钱|花钱|免费|"
+    # "去掉一个路人要扣几个点": how much it costs, asked with the count inside
+    r"(?:扣|花|费|用|要|需要|消耗)(?:掉)?(?:几|多少)个?(?:积分|点数|点|钱|credits?)\s*(?:啊|呀|呢)?[?？]?$|"
+    r"(?:最长|最短|最多|最大|上限|限制|时长限制|收费|(?:扣|花|费|用|要|需要)(?:掉)?(?:几个?|多少个?)?(?:积分|点数|点|钱|credits?)|要钱|花钱|免费|"
     r"付费).*"
     r"(?:吗|么|嘛|呢|？|\?|多少|几)\s*[?？]?$"
 )
@@ -268,6 +270,9 @@ def is_question(raw: str, c: str) -> bool:
         return False  # "i was wondering if you could possibly erase the van": a polite request
     if re.match(
         r"^(?:can|could|would) you (?:tell|show) me (?:if|whether|what|how|which|where|when|why)\b|"
+        # "could you explain what a split does", "explain to me how the fade works": asked
+        r"^(?:(?:can|could|would) you |please )?explain (?:to me |me )?(?:what|how|why|whether|"
+        r"the difference|the point)\b|"
         r"^(?:(?:can|could|would) you )?(?:check|see|find out|look up|confirm|count)\s+"
         r"(?:if|whether|what|how (?:many|much|long|loud)|which)\b|"
         r"^(?:do|does) (?:you|anyone) know (?:if|whether|what|how|which|where|when|why)\b|"
@@ -296,10 +301,21 @@ def is_question(raw: str, c: str) -> bool:
             r"告诉我|(?:跟|和|给)我(?:说|讲)|说一下|讲一下|帮我(?:看看|查查|看一下|查一下)", c
         ) and re.search(r"多长|多久|几秒|几分|什么|多少|多大|多响|哪|有没有|是不是|是否", c):
             return True  # "能告诉我视频多长吗": asked as a request, still a question
-        if _REQUEST_ZH.search(c) or (
-            re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
-            and re.search(r"^把|^帮|^给", c)
-            and re.search(r"吗\s*[?？]?$", c)
+        if (
+            _REQUEST_ZH.search(c)
+            or (
+                # "可以帮我去掉左边的人吗": "could you help me …?" asks for the edit
+                re.match(
+                    r"\s*(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你|您)?帮(?:我|忙)", raw
+                )
+                and re.search(r"吗\s*[?？]?$", c)
+                and not re.search(r"看看|查查|多长|多久|几|什么|哪|多少|有没有|是不是|是否", c)
+            )
+            or (
+                re.search(r"^(?:能不能|能否|可以|可不可以|你能|能|麻烦|请)(?:你)?(?:帮我)?", raw)
+                and re.search(r"^把|^帮|^给", c)
+                and re.search(r"吗\s*[?？]?$", c)
+            )
         ):
             return False  # "可以把背景虚化吗？": asked politely, a request
         return bool(

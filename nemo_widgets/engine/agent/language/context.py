@@ -45,7 +45,11 @@ def mentioned(c: str) -> tuple[str, str] | None:
         return ("the music", "音乐")
     if lx.BACKGROUND.search(c):
         return ("the background", "背景")
-    if re.search(r"\b(?:noises?|noisy|sounds?|audio|traffic|wind)\b|噪音|杂音|原声|声音|环境音", c):
+    if re.search(
+        r"\b(?:noises?|noisy|sounds?|audio|wind|traffic(?! (?:cones?|lights?|signs?|signals?|"
+        r"barriers?|posts?|poles?|bollards?|wardens?|cops?|islands?)))\b|噪音|杂音|原声|声音|环境音",
+        c,
+    ):
         return ("the original sound", "原声")  # "the street noise is too loud, …"
     return None
 
@@ -274,9 +278,19 @@ _THE_ONE = re.compile(
 )
 
 
+#: "就是停在路边那辆", "是左边的那个", "我说的是穿红衣服那个": which one, after the thing.
+_THE_ONE_ZH = re.compile(
+    r"(?:就是|是|我说的是|我是说|指的是)(?!那|这)(\S{2,14}?)(?:的)?(?:那|这)(?:一)?"
+    r"(?:辆|个|位|只|台|部|条|块|根)"
+)
+
+
 def refine(c: str, thing: str) -> str | None:
     """ "…a black car…, it's the big one on the right": the thing named before, with the
     qualifiers this clause adds ("big black car on the right"); None if it adds none."""
+    if re.search(r"[\u4e00-\u9fff]", thing) and (z := _THE_ONE_ZH.fullmatch(c.strip(" ，。!！"))):
+        # "把电动车去掉，就是停在路边那辆": which one, said after it
+        return f"{z.group(1)}的{thing}"
     m = _THE_ONE.match(c)
     if m is None or not (m.group("adj").strip() or m.group("rest")):
         return None
@@ -299,7 +313,11 @@ def noun_phrase(c: str) -> str | None:
     """The object named in a clause with no verb for it: "the man in the blue shirt is in the
     way" → "man in the blue shirt"."""
     if re.search(r"[\u4e00-\u9fff]", c):
-        p = re.split(r"太|很|有点|挡|影响|真|特别|比较|一直|总是", c)[0]
+        p = re.split(
+            r"太|很|有点|挡|影响|真|特别|比较|一直|总是|抢戏|碍眼|出戏|辣眼|"
+            r"(?:好|超|巨|挺)(?=丑|烦|难看|碍眼|抢戏|讨厌|多余|吵|乱|怪)",
+            c,
+        )[0]
         p = re.sub(
             r"^(?:(?:视频|画面|镜头)(?:里|中|上)(?!间)的?|里面|这个|那个|这些|那些|"
             r"有(?:一)?(?:个|辆|只|条|位|台|群|头|些|根|块))+",

@@ -50,7 +50,10 @@ _REST = re.compile(
     r"\b(?:before|after) (?:that|it|this)\b[^,.;]{0,20}|"
     r"\b(?:[a-z']+\s+){0,2}(?:everything|all|anything|what comes) (?:before|after)\b|"
     r"(?:删掉|去掉|删除|不要|保留|留着|留下)?(?:其他|其余|剩下的|别的|其它|前面的|后面的|之前的|之后的)"
-    r"(?:的|部分)?(?:都|就|全)?\S{0,4}"
+    r"(?:的|部分)?(?:都|就|全)?\S{0,4}|"
+    # "everything outside 0:05–0:12 goes", "5到12秒以外的都剪掉": the outside goes, not the span
+    r"(?:\b[a-z']+\s+){0,3}(?:everything |all |anything )?outside(?: of)?\b|"
+    r"(?:以外|之外|外面|外边)的?(?:部分|内容)?(?:都|就|全)?\S{0,4}"
 )
 
 

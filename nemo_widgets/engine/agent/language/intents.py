@@ -142,7 +142,7 @@ def fade(t: str, s: Session) -> list[Step] | None:
         and not music_only
         and re.search(
             r"\b(?:picture|image|video|visuals?|everything|whole thing|to black|from black)\b|画面|"
-            r"图像|全部|黑场",
+            r"图像|全部|" + _BLACK,
             t,
         )
     ):
@@ -151,8 +151,8 @@ def fade(t: str, s: Session) -> list[Step] | None:
         target = (
             "video"
             if re.search(
-                r"\b(?:picture|image|video|visuals?|to black|from black|dark|black)\b|画面|黑场|"
-                r"变黑|黑下去|亮起来|变亮|变暗",
+                r"\b(?:picture|image|video|visuals?|to black|from black|dark|darkness|black)\b|"
+                r"画面|变黑|黑下去|亮起来|变亮|变暗|" + _BLACK,
                 t,
             )
             else "both"
@@ -169,6 +169,9 @@ def fade(t: str, s: Session) -> list[Step] | None:
         steps.append(Step("fade", a))
     return steps
 
+
+#: A black screen said in Chinese (黑场, 黑屏, 黑幕, 全黑): a fade to or from it is the picture's.
+_BLACK = r"黑场|黑屏|黑幕|全黑|黑色画面|黑画面"
 
 #: Short words after "fade" that are words, not typos of "in" or "out".
 _NOT_A_TYPO = {"is", "it", "if", "on", "an", "un", "at", "to", "of", "so", "up", "as", "our", "or"}
@@ -195,13 +198,14 @@ def colour_in(t: str) -> str | None:
 _KEEP_SHAPE = re.compile(
     r"\b(?:keep|leave|stay)\s+(?:it\s+|the (?:video|clip|frame)\s+|this\s+)?(?:in\s+)?(?:as\s+)?"
     r"(landscape|horizontal|widescreen|16:9|vertical|portrait|9:16|square|1:1)\b|"
-    r"(?:保持|还是|就用)(横屏|横版|竖屏|竖版|方形)"
+    r"(?:保持|还是|就用|维持|继续用?)(?:成|为|是)?(横屏|横版|横的|横向|竖屏|竖版|竖的|竖向|方形|方的)"
 )
 _SHAPES = {
     "landscape": "landscape", "horizontal": "landscape", "widescreen": "landscape",
     "16:9": "landscape", "横屏": "landscape", "横版": "landscape", "vertical": "portrait",
     "portrait": "portrait", "9:16": "portrait", "竖屏": "portrait", "竖版": "portrait",
-    "square": "square", "1:1": "square", "方形": "square",
+    "square": "square", "1:1": "square", "方形": "square", "横的": "landscape",
+    "横向": "landscape", "竖的": "portrait", "竖向": "portrait", "方的": "square",
 }  # fmt: skip
 
 

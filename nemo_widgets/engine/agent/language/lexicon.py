@@ -23,8 +23,10 @@ REMOVE = rx(
     r"\bphotoshop\b.*\bout\b|\bmake\b.+\b(?:disappear|vanish|go away)\b|"
     r"\bmake (?:disappear|vanish|go away)\b",
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
-    r"\b(?:has to|needs to|must|should|can|could) (?:go|be (?:removed|taken out|cut out|erased|"
-    r"deleted|edited out|gone)|disappear)\b|"
+    r"\b(?:can|could|may) (?:it|that|this|those|these|they|he|she|the [a-z ]{1,30}?) "
+    r"(?:go|disappear|vanish)(?: away)?(?=\s*(?:$|[?.!,;]|please\b|pls\b|too\b|as well\b))|"
+    r"\b(?:has to|have to|needs to|need to|must|should|can|could) (?:go|be (?:removed|"
+    r"taken out|cut out|erased|deleted|edited out|gone)|disappear)\b|"
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",
     r"去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|消除|清除|干掉|删|去了|拿走|"
@@ -85,11 +87,12 @@ CLIP = rx(
 VIDEO_SOUND = rx(
     r"\boriginal (?:audio|sound)\b|\bclip'?s? (?:audio|sound)\b|\bvideo'?s? (?:audio|sound)\b|"
     r"\bvoices?\b|\bdialog(?:ue)?\b|\bspeech\b|\bnatural sound\b|\bambient\b|\bstreet noise\b|"
-    r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|from) the (?:video|clip)\b|\bcamera (?:audio|"
+    r"\bnoise\b|\b(?:sound|audio|volume) (?:of|in|on|from) (?:the |this |my )?(?:video|clip|"
+    r"footage)\b|\bcamera (?:audio|"
     r"sound)\b|\b(?:street|traffic|wind|city|crowd|car|engine|road|ambient|"
     r"environment(?:al)?|room|own) (?:sounds?|noises?|audio)\b|\b(?:people|someone|them|him|"
     r"her|they|we|i) (?:talking|speaking|chatting)\b",
-    r"原声|原音|人声|视频声音|视频的声音|现场声|环境音|环境声|街道(?:的)?声音|噪音|杂音|风声|车声",
+    r"原声|原音|人声|视频声音|视频的声音|现场(?:的)?声|现场(?:的)?音|环境音|环境声|街道(?:的)?声音|噪音|杂音|风声|车声",
 )
 SOUND = rx(r"\b(?:sound|audio|volume)\b", r"声音|音量|音频")
 PRONOUN = re.compile(
@@ -169,7 +172,7 @@ POSITIONS = [
 LOUDER = rx(
     r"\b(?:louder|raise|increase|boost|turn (?:it |the \w+ )?up|up the|pump up|crank)\b|\bup\b|"
     r"\bbarely hear\b|\bcan'?t hear\b|\bhard to hear\b|\btoo (?:quiet|soft|low)\b",
-    r"大声|调大|调高|加大|提高|大一点|响一点|大点|听不见|听不清|太小声|太小了",
+    r"大声|调大|调高|加大|提高|大一点|大一些|响一点|响一些|大点|听不见|听不清|太小声|太小了",
 )
 QUIETER = rx(
     r"\b(?:quieter|softer|lower|decrease|reduce|turn (?:it |the \w+ )?down|down|less loud|"
@@ -177,7 +180,7 @@ QUIETER = rx(
     r"\bkeep (?:it|them|the \w+) (?:quiet|low|soft|down|subtle|in the background)\b|"
     r"\b(?:drop|cut|bring down|take down)\b.*\b(?:volume|level|loudness)\b",
     r"\b(?:blasting|deafening|ear-?splitting|hurts? my ears|overpowering)\b",
-    r"小声|调小|调低|降低|小一点|轻一点|小点|太吵|太大声|太大了|太响|声音太大|"
+    r"小声|调小|调低|降低|小一点|小一些|轻一点|轻一些|小点|太吵|太大声|太大了|太响|声音太大|"
     r"(?:别|不要)(?:那么|这么|太)(?:吵|大声|响)|太炸|炸耳|震耳|刺耳|吵死|太闹|耳朵(?:受不了|疼|痛)|"
     r"吵得",
 )

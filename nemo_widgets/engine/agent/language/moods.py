@@ -29,7 +29,8 @@ from nemo_widgets.engine.agent.language.titles import _not_words, without_title_
 
 #: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
 TELL_ME = re.compile(
-    r"^(?:tell|show) me (?:how|what|which|whether|if|where|when|the (?:length|duration|status)|"
+    r"^(?:tell|show|explain(?: to)?) me (?:how|what|which|whether|if|where|when|"
+    r"the (?:length|duration|status)|"
     r"about)\b|^let me know\b"
 )
 _WANTS_GONE = re.compile(
@@ -109,7 +110,13 @@ _COST = re.compile(
     r"\bcost|\bprice|\bcharge|\bfree\b|\bpay\b|\b(?:use|uses|using|eat|eats|take|takes|burn|burns)"
     r" (?:up )?(?:any |my |a |some )?credits?\b|\bspend|\bconsume|\bdeduct|"
     r"多少钱|费用|花多少|要多少|消耗|扣多少|需要多少|"
-    r"扣(?:积分|点|钱)|(?:花|费|用)(?:积分|点数|钱)|收费|要钱|花钱|免费|付费"
+    r"扣(?:几个?|多少个?)?(?:积分|点|钱)|(?:花|费|用|要)(?:几个?|多少个?)?(?:积分|点数|钱)|收费|要钱|花钱|免费|付费"
+)
+#: A quality or format an export cannot be told ("能导出4K吗", "can it export 60fps?"): asked
+#: about, it is a question about the tool, not the export.
+_SPEC = re.compile(
+    r"(?<![a-z0-9])(?:[248]k|uhd|hdr|\d{3,4}p|\d{2,3}\s?fps|prores|h\.?26[45]|hevc|av1|gif|mov|"
+    r"webm|mkv|lossless|bit ?rate)(?![a-z0-9])|\d{2,3}帧|(?:超清|高清|蓝光|无损|帧率|码率|分辨率)"
 )
 _ASKS = re.compile(
     r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
@@ -200,6 +207,13 @@ def question(
         or (clause.endswith("?") and Q_START.search(c))
         or capability(clause)
         or TELL_ME.match(c)
+        or (
+            _SPEC.search(c)
+            and re.search(r"\bexport|导出|输出", c)
+            and re.search(
+                r"[吗么?？]\s*$|^(?:can|could|does|do|will|is)\b|^(?:能不能|可不可以|支持)", c
+            )
+        )
     ):
         return None
     steps = _understand(c, s, quotes, context)
@@ -207,7 +221,7 @@ def question(
         steps
         and steps[0].tool in ("status", "credits", "help", "export")
         and not _COST.search(c)
-        and not (steps[0].tool == "export" and _ASKS.match(c))
+        and not (steps[0].tool == "export" and (_ASKS.match(c) or _SPEC.search(c)))
     ):
         return steps
     about = steps[0].tool if steps else None

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from nemo_widgets.engine.agent.language.rephrase import rephrased
 from nemo_widgets.engine.agent.language.spelling import (
     frequency,
     is_word,
@@ -336,6 +337,13 @@ def _on_screen(raw: str) -> str:
     return raw
 
 
+#: A verb alone after an arrow: what to do with the thing before it.
+_GONE_VERB = (
+    r"(?:remove|delete|erase|gone|get rid of it|paint (?:it |them )?out|take (?:it |them )?out|"
+    r"删掉|删除|去掉|移除|抹掉|擦掉|去除|消除)(?: (?:it|them|please|pls))?"
+)
+
+
 def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # Instructions are short; bounded input keeps every rule fast (no pathological backtracking).
     raw = unicodedata.normalize("NFKC", (text or "")[:MAX_CHARS]).strip()
@@ -351,7 +359,11 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         # "加个标题：周末去哪儿", "add a title: see you soon": the words after the colon are the
         # title's, quoted (a question word in them asks nothing)
         raw = re.sub(
-            r"((?:标题|字幕|\b(?:title|caption|subtitle))\s*(?:是|为|写|叫|改成|换成|改为|says?|reads?)?\s*:\s*)"
+            r"((?:标题|字幕|\b(?:title|caption|subtitle|text))"
+            # "add text at the beginning: …": where it goes, said before the colon
+            r"(?:\s+(?:at|in|on)\s+the\s+(?:very\s+)?(?:beginning|start|end|top|bottom|middle|"
+            r"center|centre))?"
+            r"\s*(?:是|为|写|叫|改成|换成|改为|says?|reads?)?\s*:\s*)"
             # … up to when and for how long, said after the words ("title: Day 1 at 0:05 for 2s")
             r"(\S[^\n]*?)((?:\s+(?:at|from|for|starting at|until|till|to)\s+(?:the\s+)?"
             r"(?:\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b)(?:\s*mark)?|"
@@ -367,7 +379,10 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         r"(\s+(?:pls|please|thanks|thx))?(\s*[,，].*)?$",
         raw,
     )
-    if (
+    if m and re.fullmatch(_GONE_VERB, m[2].strip(" .!"), re.IGNORECASE):
+        # "man with the red hat -> remove", "路人 → 删掉": the thing, then what to do with it
+        raw = f"{m[2].strip(' .!')} {m[1].strip()}{m[4] or ''}"
+    elif (
         m
         and re.search(r"[^\W\d_]", m[1])
         and re.search(r"[^\W\d_]", m[2])
@@ -393,6 +408,9 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
         regional(simplified(t)), protect
     )  # 幫我把車刪掉 → 帮我把车删掉; 把 bgm 关掉 → 把音乐关掉
     t = shorthand(t)
+    # "the girl on the bike - erase her", "the cones — can those go?": a dash between words
+    # parts two clauses (between numbers it is a span, "5 - 10")
+    t = re.sub(r"(?<=[a-z)'])\s+[-—–]+\s+(?=[a-z])|(?<=[a-z])\s*[—–]+\s*(?=[a-z])", ", ", t)
     t = re.sub(r"\bfade(in|out)\b", r"fade \1", t)
     t = re.sub(r"百分之\s*([零〇一二两三四五六七八九十百\d.]+)", r"\1%", t)
     # "前三分之一": a share of the video, not 3 minutes
@@ -481,6 +499,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"\b(?:object removal|inpaint(?:ing)?(?: out)?)\s+(?:on|of|for)?\s*", "remove ", t)
     t = re.sub(r"\boutta\b", "out of", t)  # "get that bike dude outta there"
     t = re.sub(r"\s+\b(?:fr|ngl|tbh|lol|lmao|pls pls)\b(?=\s*$|\s*[,.!?])", "", t)
+    t = rephrased(t)  # the request said another way (language/rephrase.py)
     t = re.sub(
         r"\b(?:at )?(?:1/2|half)[- ]?way(?: point| through)?\b", "halfway", t
     )  # "at 1/2 way"
@@ -550,7 +569,11 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     )
     # "标题不要了": the title is not wanted, it goes
     t = re.sub(
-        r"^(?:这个|那个)?(标题|字幕)(?:就|也)?不要了?吧?$", lambda m: f"把{m.group(1)}删掉", t
+        # "字幕那个hello不要了", "标题那个你好不要了": the one with those words
+        r"^(?:这个|那个)?(标题|字幕)((?:(?:这个|那个)\s*(?:[\u4e00-\u9fff]{1,8}?|«\d+»|[a-z0-9'\s]{1,30})|"
+        r"\s*(?:«\d+»|[a-z0-9'\s]{1,30}))(?:的|那个|这个)?)?\s*(?:就|也)?不要了?吧?$",
+        lambda m: f"把{(m.group(2) or '').strip()}{m.group(1)}删掉",
+        t,
     )
     # "put a beach behind it", "can we have an office behind me": a new background
     t = re.sub(

@@ -97,6 +97,17 @@ _EXTRA = [
     "umbrella",
     "bag",
     "backpack",
+    # street furniture people ask to remove
+    "cone",
+    "cones",
+    "barrier",
+    "barriers",
+    "bollard",
+    "bollards",
+    "bins",
+    "scaffolding",
+    "stroller",
+    "pram",
 ]
 NOUNS_EN = sorted(
     {*(c.replace("_", " ") for c in COCO), *_EXTRA, *(k for k in SYNONYMS if k.isascii())},
@@ -231,20 +242,24 @@ def _object_phrase(t: str) -> str | None:
         return _clean(terse.group(1))
     m = re.search(
         r"^(?:can|could|would|should|will)\s+(.+?)\s+be\s+(?:removed|deleted|erased|taken out)\b|"
+        # "can the blue bins go?": asked, a removal
+        r"^(?:can|could|may)\s+((?:the|that|this|those|these)\s+.+?)\s+(?:go|disappear|vanish)"
+        r"(?: away)?(?=\s*(?:$|[?.!,;]|please\b|pls\b|too\b|as well\b))|"
         # "the man in the grey coat who walks past should be taken out"
         r"^(.+?)\s+(?:who|that|which)\s+.*?\s+(?:should|must|needs? to|has to|can|could)\s+be\s+"
         r"(?:removed|deleted|erased|taken out|cut out|edited out)\b",
         t,
     )
     if m:
-        return _clean(m.group(1) or m.group(2)) or None
+        return _clean(next((g for g in m.groups() if g), "")) or None
     m = (
         re.search(r"\bmake\s+(.+?)\s+(?:disappear|vanish|go away)\b", t)
         or re.search(rf"\bmake\s+(?:disappear|vanish|go away)\s+(.+?)(?={_STOP})", t)
         or re.search(
             r"\b(?:want|need|have|get|like)\s+(.+?)\s+(?:removed|gone|deleted|erased|taken out|"
             r"out of (?:the )?"
-            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|needs to|must|should) (?:go|"
+            r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|have to|needs to|need to|must|"
+            r"should) (?:go|"
             r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
             t,
         )
@@ -273,9 +288,15 @@ def _object_phrase(t: str) -> str | None:
     zh = re.search(
         r"把(.+?)(?:给|都|全)?(?:去掉|去除|删掉|删了|删除|移除|抹掉|擦掉|擦除|[pP]掉|弄掉|拿掉|"
         r"消除|清除|干掉|去了|去一下|去下(?!载))"
-        r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)(?:视频|画面)?(?:里|"
-        r"中(?!间)|上)?的?(.+?)(?:吧|吗|$|，|。)"
-        r"|(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉|弄掉|拿掉|干掉|去除|删除)",
+        # the thing after the verb — not a particle, a thanks or the rest of the sentence
+        # ("…可以帮我移除吗？感谢", "…给我消除掉 整干净点")
+        r"|(?:去掉|去除|删掉|删除|移除|抹掉|擦掉|擦除|[pP]掉|消除|清除|干掉)掉?(?:视频|画面)?(?:里|"
+        r"中(?!间)|上)?的?(?:一下)?(?![吗吧呢啊呀了?？!！,，。~～\s]|谢|感谢)(.+?)(?:吧|吗|$|，|。)"
+        # the thing before the verb — not the request words alone ("能帮我移除背景里的…")
+        r"|^(?!(?:请|你|您|我|能不能|能否|可不可以|可以|能|麻烦|帮我|给我|帮忙|\s)*(?:给|都|全)?"
+        r"(?:去掉|删掉|删了|[pP]掉|抹掉|擦掉|弄掉|拿掉|干掉|去除|删除|移除|消除|清除))"
+        r"(.+?)(?:给|都|全)?(?:去掉|删掉|删了|P掉|p掉|抹掉|擦掉|弄掉|拿掉|干掉|去除|删除|移除|消除|"
+        r"清除)",
         t,
     )
     if zh:
@@ -288,8 +309,8 @@ def _object_phrase(t: str) -> str | None:
             p = named[-1] if named else p
         # a complaint after the thing is not part of it ("…的车特别丑", "…那个人好烦")
         p = re.sub(
-            r"(?<=[\u4e00-\u9fff])(?:特别|太|好|很|真|超|挺|有点|非常)?(?:丑|烦|碍眼|难看|多余|"
-            r"讨厌|挡|影响画面)(?:了|啊|死了)?$",
+            r"(?<=[\u4e00-\u9fff])(?:特别|太|好|很|真|超|挺|有点|非常|巨)?(?:丑|烦|碍眼|难看|多余|"
+            r"讨厌|挡|影响画面|抢戏|出戏|辣眼睛?|煞风景)(?:了|啊|呀|死了)*(?:救命|无语|服了)?$",
             "",
             p,
         )

@@ -77,7 +77,7 @@ from nemo_widgets.engine.agent.language.read import NO_CHANGE
 from nemo_widgets.engine.agent.language.read import alternatives as _alternatives
 from nemo_widgets.engine.agent.language.read import read as _read
 from nemo_widgets.engine.agent.language.read import understand_clause as _understand
-from nemo_widgets.engine.agent.language.removal import kept_other, qualified
+from nemo_widgets.engine.agent.language.removal import kept_other, qualified, recoloured
 from nemo_widgets.engine.agent.language.respell import colour_typos, command_typos, object_typos
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.settle import settle
@@ -143,6 +143,31 @@ _EXCLUDED = re.compile(
 )
 
 
+#: "for an IG post", "it's for my tiktok", "发小红书用的": where the video goes, said as a purpose.
+_FOR_PLATFORM = re.compile(
+    r"(?:it'?s |its |this is |that'?s |thats )?(?:for|on) (?:an? |my |the |our )?(?:\w+ ){0,2}"
+    r"(?:post|story|stories|feed|reel|reels|upload|page|account|instagram|ig|insta|tiktok|youtube|"
+    r"facebook|fb|shorts)|"
+    r"(?:要|是)?(?:发|用在|放|传)(?:到|在)?\S{1,6}?(?:用的|用|的|上)"
+)
+#: "i don't want to post her on facebook", "不想把他发到网上": what the edit is for.
+_NOT_SHARE = re.compile(
+    r"(?:and |but |because |cause |since |so )?(?:i|we) (?:really )?(?:don'?t|do not|would not|"
+    r"wouldn'?t|can'?t|cannot) (?:want to |like to |be )?(?:post|share|upload|show|publish|send|"
+    r"put (?:him|her|them|it) (?:on|online)|embarrass|expose|tag)\b.*|"
+    r"(?:因为)?(?:我)?(?:不想|不要|不能)(?:把(?:他|她|它|他们)?)?(?:发|传|晒|分享|上传|公开)(?:到|在)?"
+    r"(?:网上|朋友圈|抖音|微博|小红书|群里|ins|脸书)?.*"
+)
+#: "turn it down", "lower it a bit", "把它调小": "it", after a complaint that one sound covers
+#: the other, is the loud one.
+_IT_DOWN = re.compile(
+    r"(?:please |pls |just |so )?(?:(?:turn|bring|take|dial|knock|tone) (?:it|that|this|them) down|"
+    r"(?:lower|reduce|soften|quieten) (?:it|that|this|them)|(?:make|get) (?:it|that|them) "
+    r"(?:quieter|softer|lower))(?: (?:a bit|a little|a touch|some|please|pls))*|"
+    r"(?:把它|把那个)?(?:调小|关小|降低|压低|小)(?:一)?(?:点|些|一下)?(?:吧)?"
+)
+
+
 def understand(text: str, state: dict[str, Any]) -> Understanding:
     """The whole instruction → ordered steps, each clause read on its own."""
     s = Session.of(state)
@@ -200,6 +225,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             )
         ):
             continue  # "…, so the music carries it", "…, it's just nothing happening": why
+        if any(st.tool == "set_aspect" for st in u.steps) and _FOR_PLATFORM.fullmatch(
+            c.strip(" .!")
+        ):
+            continue  # "4:5 please, for an IG post, …": where it goes, the shape already said
+        if u.steps and _NOT_SHARE.match(c):
+            continue  # "…, I don't want to post her online": why, after the edit it explains
         if ask_skips:
             ask_skips = False
             if lx.REMOVE.search(c) and (re.search(REFER, c) or len(c) <= 6):
@@ -305,6 +336,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if not any(UNDO.search(o) for o in clauses if o is not clause):
                 u.steps.append(Step("undo"))
             continue
+        if (
+            u.steps
+            and u.steps[-1].tool == "remove_object"
+            and isinstance(thing := u.steps[-1].args.get("target"), str)
+            and (fixed := recoloured(clause, thing)) is not None
+        ):
+            u.steps[-1].args["target"] = fixed  # "…, actually it's more maroon than red"
+            continue
         if (m := PERMIT.match(c)) is not None:
             # "…, it's ok to crop the sides": a detail of the step before, or a request alone
             if prev is None:
@@ -348,6 +387,8 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         c = narrated(c)
         if i and NARRATION.match(c) and not clause.rstrip().endswith(("?", "？")):
             continue  # "…, from 10 to 14 s, where I sneezed": what happened there, no request
+        if u.steps and u.steps[-1].why == "drowned" and _IT_DOWN.fullmatch(c.strip(" .!。！")):
+            continue  # "the song is louder than the voices, turn it down": the loud one, done
         if s.music and (hit := drowned(c)) is not None:
             # "…, the music drowns my voice": the reason; alone, the loud one goes down a step
             rest = (c[: hit[1].start()] + " " + c[hit[1].end() :]).strip(" ,，了")

@@ -267,3 +267,36 @@ def _person(phrase: str) -> str:
     phrase = re.sub(r"(男|女)的$", r"\1人", phrase)
     acts = re.search(r"[骑穿戴走跑站坐拿抱牵推打背遛开]", phrase)
     return phrase + "人" if phrase.endswith("的") and acts else phrase
+
+
+#: Colour words people use for a thing, beyond the detector's own (they read as said).
+_HUES = (
+    r"red|blue|green|yellow|white|black|grey|gray|silver|orange|brown|purple|pink|maroon|navy|"
+    r"beige|teal|burgundy|cream|gold|golden|tan|olive|khaki|turquoise|violet|magenta|crimson|"
+    r"dark \w+|light \w+"
+)
+_RECOLOUR = re.compile(
+    r"(?:(?:actually|well|no|oh|hmm+|wait|sorry|oops)[\s,]+)*"
+    r"(?:it'?s|its|it is|that'?s|thats|they'?re|they are|the colou?r is)\s+"
+    r"(?:(?:actually|really|more|kind of|kinda|sort of|more like|more of|closer to|a bit)\s+)*"
+    rf"(?:an?\s+)?(?P<hue>{_HUES})(?:\s+(?:one|colou?r|actually|really))?"
+    rf"(?:\s*,?\s*(?:than|not|rather than|instead of)\s+(?:{_HUES}))?"
+)
+
+
+def recoloured(clause: str, thing: str) -> str | None:
+    """ "remove the red car, actually it's more maroon than red": the thing named before in
+    the colour now said; None when the clause says no new colour of it. The bare phrase that
+    may follow ("… the maroon car") then names the same thing again."""
+    c = clause.strip(" .!…").lower()
+    m = _RECOLOUR.fullmatch(c)
+    if m is None:
+        words = re.sub(r"^(?:the|that|this)\s+", "", c).split()
+        if len(words) >= 2 and set(words) <= set(thing.lower().split()):
+            return thing  # "…, the maroon car": said again, nothing new
+        return None
+    hue = m.group("hue")
+    old = re.search(rf"\b(?:{_HUES})\b", thing)
+    if old is not None:
+        return (thing[: old.start()] + hue + thing[old.end() :]).strip()
+    return f"{hue} {thing}"

@@ -98,6 +98,13 @@ _FILL = re.compile(
 _SUBJECT = re.compile(r"\bbehind (?:me|him|her|them|the)\b|\bperson\b|人物|人像|主体|人后面")
 
 
+#: Words about how a picture fills a new frame: with them, "portrait mode" is the frame's shape.
+_FRAME_FIT = re.compile(
+    r"\bfill (?:the )?(?:frame|screen|whole screen)\b|\bno (?:black )?bars\b|\bwithout (?:black )?"
+    r"bars\b|\bcrop (?:to fill|it|the sides)\b|\bfull ?screen\b|\bletterbox|\bedge to edge\b"
+)
+
+
 def aspect_fill(u: Any, raw: str) -> None:
     """An aspect change and a blurred background in one message: "转成9:16，背景模糊填充",
     "vertical, blur the sides to fill" — the aspect's blurred fill, not a new background; and
@@ -106,9 +113,20 @@ def aspect_fill(u: Any, raw: str) -> None:
     blur = [
         st for st in u.steps if st.tool == "replace_background" and st.args.get("mode") == "blur"
     ]
+    low = raw.lower()
+    if (
+        aspect is None
+        and len(blur) == 1
+        and re.search(r"\bportrait mode\b", low)
+        and _FRAME_FIT.search(low)
+        and not _SUBJECT.search(low)
+    ):
+        # "portrait mode pls, fill the frame no black bars": the frame's shape, filled
+        at = u.steps.index(blur[0])
+        u.steps[at] = Step("set_aspect", {"ratio": "9:16", "fit": "fill"})
+        return
     if aspect is None or not blur:
         return
-    low = raw.lower()
     if re.search(r"\bportrait mode\b|人像模式", low) and aspect.args.get("ratio") == "9:16":
         u.steps = [st for st in u.steps if st not in blur]
         aspect.why = ""  # "portrait mode pls, its for youtube shorts": asked, not context

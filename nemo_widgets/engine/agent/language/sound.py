@@ -344,6 +344,15 @@ _NOISE = (
     r"(?:the )?(?:street |traffic |wind |city |crowd |background |car |engine |ambient |road )?"
     r"(?:noise|sounds?)"
 )
+_NOISE_SAID = (
+    rf"(?:{_NOISE}|(?:the )?(?:wind|traffic|street|crowd|ambience|background noise|cars?|"
+    r"people talking))"
+)
+#: "is too loud compared to", "is way louder than", "'s so loud next to": one sound over another.
+_LOUDER = (
+    r"(?:is|are|'s|gets?|get) (?:\w+ ){0,2}(?:louder than|loud (?:compared (?:to|with)|next to|"
+    r"relative to|against|over|vs\.?|versus))"
+)
 #: "the music drowns out my voice", "说话都被BGM盖住了": the loud one and the one it covers.
 _COVERS = [
     (
@@ -352,6 +361,7 @@ _COVERS = [
             rf"\b{_LOUD_MUSIC} (?:(?:is |keeps |kinda |totally |completely |really )?"
             rf"(?:drown(?:s|ing)?|cover(?:s|ing)?|bur(?:ies|ying)|overpower(?:s|ing)?|"
             rf"swallow(?:s|ing)?|drowns? out)|is (?:way |much |a lot )?louder than)\b|"
+            rf"\b{_LOUD_MUSIC} {_LOUDER} (?:{_QUIET_VOICE}|{_NOISE_SAID})\b|"
             # "…, it's drowning out my voice": "it", said after the music was named
             rf"\b(?:it'?s|its|it is|it|it keeps) (?:kinda |totally |completely |really )?"
             rf"(?:drown(?:s|ing)?|cover(?:s|ing)?|bur(?:ies|ying)|overpower(?:s|ing)?)(?: out)? "
@@ -371,6 +381,7 @@ _COVERS = [
         re.compile(
             rf"\b{_NOISE} (?:(?:is |keeps )?(?:drown(?:s|ing)?|cover(?:s|ing)?|bur(?:ies|ying)|"
             rf"overpower(?:s|ing)?|drowns? out)|is (?:way |much )?louder than) {_LOUD_MUSIC}\b|"
+            rf"\b(?:{_NOISE_SAID}|{_QUIET_VOICE}) {_LOUDER} {_LOUD_MUSIC}\b|"
             r"(?:音乐|配乐|歌|bgm)(?:都|全)?被(?:原声|噪音|杂音|环境音|风声|车声)(?:给)?(?:盖|压|淹|遮)|"
             r"(?:原声|噪音|杂音|环境音|风声|车声)(?:把)?(?:音乐|配乐|歌|bgm)?(?:都)?(?:盖过|压过|盖住|压住)"
         ),

@@ -222,6 +222,8 @@ def trim_cut(t: str, s: Session) -> Step | None:
         (re.search(r"\btrim\b(?!\s+(?:off|out|away))", t) and not _REMOVING.search(t))
         # "从第八秒到结尾，前面的都不要", "from 0:08 on, drop everything before": the rest goes
         or BEFORE_GOES.search(t)
+        # "0:05到0:12以外的都剪掉", "cut everything outside 5-12 s": what is outside goes
+        or _OUTSIDE.search(t)
     ):
         keep = True
     if keep or (
@@ -231,6 +233,13 @@ def trim_cut(t: str, s: Session) -> Step | None:
     if not trimish and how in ("first", "last"):
         return None
     return span_step(a, b, how, s.total, keep=False)
+
+
+#: A span whose outside is meant: "…以外/之外的都剪掉", "everything outside 0:05–0:12".
+_OUTSIDE = re.compile(
+    r"(?:\d|秒|分钟?)\s*(?:以外|之外|外面|外边)|\boutside(?: of)?\b|"
+    r"\b(?:everything|all|anything) (?:but|except|apart from|other than|besides)\b(?=.*\d)"
+)
 
 
 def vague_middle(t: str) -> bool:

@@ -121,7 +121,9 @@ def speed(t: str, s: Session) -> Step | None:
         r"\b(?:slow|speed)\s+(?:it\s+|this\s+|the (?:video|clip)\s+)?(?:down|up)\s+to\s+"
         r"(\d+(?:\.\d+)?)(?![\d.])(?!\s*(?:%|percent|s\b|sec|seconds?|mins?|minutes?|:|x\b))|"
         r"^(?:playback\s+)?speed\s*[:=]?\s*(\d+(?:\.\d+)?)\s*x?$|"
-        r"\bplay (?:it |this |the (?:video|clip) )?at (\d*\.?\d+)\s*x?(?:\s+speed)?$",
+        r"\bplay (?:it |this |the (?:video|clip) )?at (\d*\.?\d+)\s*x?(?:\s+speed)?$|"
+        # "play it back at 0.75 speed", "set it to 0.75 speed": the factor said before "speed"
+        r"(?:\bat|\bto|^)\s*(\d*\.?\d+)\s*x?\s+(?:playback\s+)?speed\b(?!\s+(?:up|it))",
         t,
     )
     if mto and 0.1 <= (f := float(next(g for g in mto.groups() if g))) <= 8:

@@ -103,6 +103,8 @@ _MIXED = [
     (r"features?|functions?", "功能"),
     (r"help", "帮助"),
     (r"vertical|portrait", "竖屏"),
+    # a vertical platform named in English ("转成reels的尺寸", "tiktok的比例")
+    (r"reels?|tiktok|tik tok|(?:youtube |yt )?shorts|(?:ig |insta )?stor(?:y|ies)", "竖屏"),
     (r"horizontal|landscape", "横屏"),
     (r"add", "加"),
     (r"top", "顶部"),

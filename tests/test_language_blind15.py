@@ -239,3 +239,27 @@ def test_no_overreach(text: str, state: dict, want: list) -> None:
 )
 def test_title_span_speed_aspect_families(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # when a new title comes in, by the second it shows ("第N秒出来"), and how long it
+        # stays said with a verb of showing or writing (写/放/挂/留 N 秒) or as "N seconds long"
+        ("加个字幕'开始了' 第3秒出来 持续4秒", [("add_title", {"start": 3, "duration": 4})]),
+        ("标题'周年快乐'，第8秒出现，停3秒", [("add_title", {"start": 8, "duration": 3})]),
+        ("在开头写上'欢迎光临'，写三秒钟", [("add_title", {"start": 0, "duration": 3})]),
+        (
+            "add the text 'Open Daily' at 7 seconds, 2 seconds long",
+            [("add_title", {"start": 7, "duration": 2})],
+        ),
+        (
+            "put 'Grand Opening' up from 12s, 6 seconds long please",
+            [("add_title", {"start": 12, "duration": 6})],
+        ),
+        # unquoted words may hold the number themselves: asked, never a guessed length
+        ("a caption saying see you soon, 4 seconds long, at the top", [("clarify", {})]),
+    ],
+)
+def test_title_when_and_how_long(text: str, want: list) -> None:
+    check(text, FULL, want)

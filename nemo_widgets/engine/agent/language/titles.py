@@ -181,11 +181,16 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         mfor = re.search(
             r"\b(?:for|lasting|duration(?: of)?|lasts?)\s*(?:about |around |roughly |like |maybe )?"
             r"(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)?\b|"
-            r"(?:持续|显示|停留|出现|保持)(?:大概|大约|约)?\s*(\d+(?:\.\d+)?)\s*秒|"
+            r"(?:持续|显示|停留|出现|保持|写|放|挂|留|停)(?:个|上)?(?:大概|大约|约)?\s*"
+            r"(\d+(?:\.\d+)?)\s*秒|"
             # "…，两秒就行", "3秒就够了": how long, said as what is enough
-            r"(?:^|[，,\s])(\d+(?:\.\d+)?)\s*秒(?:钟)?(?:就行|就好|就够了?|够了|即可)",
+            r"(?:^|[，,\s])(\d+(?:\.\d+)?)\s*秒(?:钟)?(?:就行|就好|就够了?|够了|即可)|"
+            # "…, 5 seconds long": how long, said after
+            r"\b(\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds?)\s+long\b",
             t,
         )
+        if mfor and mfor.group(4) and not quoted:
+            mfor = None  # "saying hi 4 seconds long": the words may be the title's own
         if rng and rng[2] == "first" and rng[1]:
             args["start"], args["duration"] = 0.0, rng[1]
         elif rng and rng[2] == "last" and s.total and rng[0] < s.total:
@@ -195,7 +200,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             args["start"], args["duration"] = rng[0], round(rng[1] - rng[0], 3)
         else:
             if mfor:
-                args["duration"] = float(mfor.group(1) or mfor.group(2) or mfor.group(3))
+                args["duration"] = float(next(g for g in mfor.groups() if g))
             elif m_len := re.search(
                 r"\b(?:a|an)\s+(\d+(?:\.\d+)?)[\s-]*(?:s|sec|secs|second)\s+(?:long\s+)?"
                 r"(?:title|caption|text|heading)",
@@ -205,16 +210,18 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             mat = re.search(
                 r"\b(?:at|from|starting at|start at|starting from|starts at)\s*(?:the\s+)?"
                 r"(\d+:\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:s|sec|seconds?)?)(?:\s*mark)?\b|"
-                r"在\s*(\d+(?:\.\d+)?)\s*秒|(?:从)\s*(\d+(?:\.\d+)?)\s*秒(?:开始)|"
+                r"在\s*第?\s*(\d+(?:\.\d+)?)\s*秒|(?:从)\s*第?\s*(\d+(?:\.\d+)?)\s*秒(?:开始)|"
                 # "10秒的时候加一行字": when, said before the verb
-                r"(?:^|[，,\s])(\d+(?:\.\d+)?)\s*秒(?:的时候|时|处|那里|那儿)",
+                r"(?:^|[，,\s])(\d+(?:\.\d+)?)\s*秒(?:的时候|时|处|那里|那儿)|"
+                # "第5秒出来", "第3秒开始出现": when it comes in, by the second it is
+                r"(?:^|[，,\s])第?\s*(\d+(?:\.\d+)?)\s*秒(?:钟)?(?:开始)?(?:出来|出现|进来|起)",
                 t,
             )
             if mat:
                 args["start"] = (
                     vals[0]
                     if vals and mat.group(1) is None
-                    else _secs(mat.group(1) or mat.group(2) or mat.group(3) or mat.group(4))
+                    else _secs(next(g for g in mat.groups() if g))
                 )
             elif re.search(r"\bat the end\b|结尾|片尾", t) and s.total:
                 args["start"] = max(0.0, s.total - float(args.get("duration", 3)))

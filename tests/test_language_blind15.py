@@ -263,3 +263,28 @@ def test_title_span_speed_aspect_families(text: str, state: dict, want: list) ->
 )
 def test_title_when_and_how_long(text: str, want: list) -> None:
     check(text, FULL, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a reason said after a removal, as a sentence of its own, is not a second removal
+        (
+            "erase the delivery van, it hides the shop front",
+            [("remove_object", {"target": "delivery van"})],
+        ),
+        ("get rid of the guy in the cap, he keeps looking at the camera", [("remove_object", {})]),
+        ("把那辆白色面包车去掉，观众不想看到乱七八糟的车", [("remove_object", {})]),
+        # a list still goes on
+        ("remove the bin, and the scooter too", [("remove_object", {}), ("remove_object", {})]),
+        # urging beside another request asks for no speed; alone, "faster" still is speed
+        ("导出 赶紧", [("export", {})]),
+        ("export it, hurry up", [("export", {})]),
+        ("视频快一点", [("set_speed", {"relative": 1.25})]),
+        # the complaint agrees with the ask: faster, not slower
+        ("speed it up 1.5x its mad slow lol", [("set_speed", {"factor": 1.5})]),
+        ("slow it down 2x", [("set_speed", {"factor": 0.5})]),
+    ],
+)
+def test_reasons_urging_and_agreeing_complaints(text: str, want: list) -> None:
+    check(text, FULL, want)

@@ -90,6 +90,8 @@ from nemo_widgets.engine.agent.language.spans import (
 from nemo_widgets.engine.agent.language.times import time_range
 from nemo_widgets.engine.agent.language.wanted import (
     PURPOSE,
+    REASON_AFTER,
+    URGING,
     after_negation,
     cleaned,
     span_and_rest,
@@ -209,6 +211,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             and PURPOSE.search(clause.strip(" .!。！").lower())
         ):
             continue  # "…, I want an empty street": what the removal is for
+        if (
+            last_edit is not None
+            and last_edit.tool == "remove_object"
+            and REASON_AFTER.search(clause.strip(" .!。！").lower())
+        ):
+            continue  # "…, it covers my shop sign": why, not a second thing to remove
+        if len(clauses) > 1 and URGING.fullmatch(clause.strip().lower()):
+            continue  # "导出 快点": hurry, not a faster video
         c = cleaned(clause)
         if not c:
             continue

@@ -93,6 +93,10 @@ def speed(t: str, s: Session) -> Step | None:
     if re.search(r"\btoo fast\b|\btoo quick\b|太快", t):
         return Step("set_speed", {"relative": 0.8, **extra})
     slower = re.search(r"\bslow|慢|减速", t)
+    if slower and re.search(
+        r"\bspeed (?:it |this |the (?:video|clip) )?up\b|\bfaster\b|加速|快(?:一)?点|快些", t
+    ):
+        slower = None  # "speed it up 1.5x its so slow": the complaint agrees with the ask
     m = re.search(r"(\d+(?:\.\d+)?)\s*(?:x\b|times\b|倍)|\bx\s*(\d+(?:\.\d+)?)", t)
     mw = re.search(r"\b(two|three|four|five|ten) times\b", t)
     mp = re.search(r"(\d+(?:\.\d+)?)\s*(?:%|percent)", t)

@@ -41,6 +41,19 @@ PURPOSE = re.compile(
     r"清净)"
 )
 
+#: A clause said after a removal that gives its reason in a sentence of its own: "…, it
+#: covers my shop sign", "…, they're in the way", "…, 客户看房不想看到别人的车".
+REASON_AFTER = re.compile(
+    r"^(?:it|he|she|they|this|that)(?:'s|'re| is| are)?\s+"
+    r"(?!(?:too|also|as well|the|one|a|an|on|in|at|near|next|behind|parked)\b)"
+    r"(?!.*\b(?:remove|delete|erase|get rid|take (?:out|away)|cut|trim|add|make)\b)\w+|"
+    r"^(?:客户|顾客|观众|粉丝|别人|大家|他们|她们|买家|老板)\S*?(?:不想|不希望|不喜欢|不爱)"
+)
+#: Only urging ("导出 快点", "hurry"): said beside another request, it asks for no speed.
+URGING = re.compile(
+    r"(?:快点|快一点|快些|赶紧|赶快|麻溜点?|快快|hurry(?: up)?|quickly|asap)[\s!！。.~～]*"
+)
+
 
 def cleaned(clause: str) -> str:
     """The clause without the politeness around it ("please", "…, thanks", "也")."""

@@ -1,8 +1,7 @@
 """Shots and camera motion, the first thing the fill needs to know: where the cuts are
 (:class:`CutDetector`), where each frame's hole is (:class:`Hole`), and how the camera moves
-between frames (:class:`MotionTracker`: homographies from keypoints outside the hole,
-followed into the next frame by Lucas-Kanade — ORB descriptors matched where they cannot be
-followed — and sub-pixel refined by ECC; a static camera is kept exact)."""
+between frames (:class:`MotionTracker`: homographies from ORB features outside the hole,
+sub-pixel refined by ECC; a static camera is kept exact)."""
 
 from __future__ import annotations
 
@@ -251,23 +250,26 @@ class MotionTracker:
             self.still.add(i)
             self._was_still = True
         elif self.prev is not None:
-            # Correspondences with the previous frame: its keypoints followed into this one
-            # by Lucas-Kanade (sub-pixel, no descriptors); where too few follow (a fast
-            # move, blur), ORB descriptors matched.
-            pairs = self._followed(gray)
-            if pairs is None:
-                pairs, kp, des = self._matched(kp, gray)
+            pkp, pdes, _ = self.prev
+            if pdes is None and len(pkp):
+                assert self.prev_gray is not None
+                pkp, pdes = self.orb.compute(self.prev_gray, pkp)
+            if len(kp):
+                kp, des = self.orb.compute(gray, kp)
             hmat = np.eye(3)
-            if pairs is not None:
-                a, b = pairs
-                self.moves[i] = float(np.median(np.linalg.norm(a - b, axis=1))) / scale
-                est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
-                if est is not None and inl is not None and inl.sum() >= 8:
-                    if self.moves[i] >= 0.35:  # a static camera needs no refinement
-                        assert self.prev_gray is not None
-                        self.pending[i] = (gray, self.prev_gray, est, keep, scale)
-                        self._hold(+1, gray, self.prev_gray, keep)
-                    hmat = _full(est, scale)
+            if des is not None and pdes is not None and len(kp) >= 8 and len(pkp) >= 8:
+                matches = self.matcher.match(des, pdes)
+                if len(matches) >= 8:
+                    a = np.float32([kp[m.queryIdx].pt for m in matches])
+                    b = np.float32([pkp[m.trainIdx].pt for m in matches])
+                    self.moves[i] = float(np.median(np.linalg.norm(a - b, axis=1))) / scale
+                    est, inl = cv2.findHomography(a, b, cv2.RANSAC, 1.5)
+                    if est is not None and inl is not None and inl.sum() >= 8:
+                        if self.moves[i] >= 0.35:  # a static camera needs no refinement
+                            assert self.prev_gray is not None
+                            self.pending[i] = (gray, self.prev_gray, est, keep, scale)
+                            self._hold(+1, gray, self.prev_gray, keep)
+                        hmat = _full(est, scale)
             self.rel[i] = hmat
             self._was_still = self.moves.get(i, 0.0) < 0.35
             while self.pending and sum(self._held.values()) > self.pending_bytes:
@@ -277,44 +279,6 @@ class MotionTracker:
             self._stills[shot[0]] = self._stills.get(shot[0], 0) + 1
         self.prev = (kp, des, places)
         self.prev_gray = gray
-
-    def _followed(self, gray: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """The previous frame's keypoints followed into ``gray`` by pyramidal Lucas-Kanade,
-        forwards and back: the pairs (here, there) of those followed both ways to within a
-        quarter pixel, or None when fewer than half are."""
-        pkp = self.prev[0] if self.prev is not None else ()
-        if self.prev_gray is None or len(pkp) < 32:
-            return None
-        step = max(1, len(pkp) // FOLLOWED)
-        p0 = np.float32([p.pt for p in pkp[::step]]).reshape(-1, 1, 2)
-        lk = {"winSize": (15, 15), "maxLevel": 2, "criteria": _LK_STOP}
-        p1, ok, _ = cv2.calcOpticalFlowPyrLK(self.prev_gray, gray, p0, None, **lk)
-        back, ok_back, _ = cv2.calcOpticalFlowPyrLK(gray, self.prev_gray, p1, None, **lk)
-        good = (ok.ravel() == 1) & (ok_back.ravel() == 1)
-        good &= np.linalg.norm((back - p0).reshape(-1, 2), axis=1) < 0.25
-        if good.sum() < max(32, len(p0) // 2):
-            return None
-        return p1.reshape(-1, 2)[good], p0.reshape(-1, 2)[good]
-
-    def _matched(self, kp: tuple, gray: np.ndarray) -> tuple[tuple | None, tuple, Any]:
-        """ORB descriptors of this frame's keypoints matched with the previous frame's: the
-        pairs (here, there) or None, and this frame's keypoints and descriptors."""
-        assert self.prev is not None
-        pkp, pdes, _ = self.prev
-        des = None
-        if pdes is None and len(pkp):
-            assert self.prev_gray is not None
-            pkp, pdes = self.orb.compute(self.prev_gray, pkp)
-        if len(kp):
-            kp, des = self.orb.compute(gray, kp)
-        if des is None or pdes is None or len(kp) < 8 or len(pkp) < 8:
-            return None, kp, des
-        matches = self.matcher.match(des, pdes)
-        if len(matches) < 8:
-            return None, kp, des
-        a = np.float32([kp[m.queryIdx].pt for m in matches])
-        b = np.float32([pkp[m.trainIdx].pt for m in matches])
-        return (a, b), kp, des
 
     def _settle(self, i: int) -> None:
         """Refine the waiting frame ``i`` now."""
@@ -401,10 +365,6 @@ STILL_SHARE = 0.4
 MOVED_SHARE = 0.5
 #: A shot whose frames' median move (pixels, full resolution) is under this is static.
 STILL_MOVE = 0.35
-#: About how many of the previous frame's keypoints Lucas-Kanade follows into the next
-#: frame to see whether it is nearly still (see ``MotionTracker._followed``).
-FOLLOWED = 200
-_LK_STOP = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 10, 0.01)
 
 
 class _Found:

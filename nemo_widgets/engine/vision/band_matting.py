@@ -32,6 +32,38 @@ from nemo_widgets.video_io import downscale
 _K = (3, 3)
 
 
+def tile_runs(
+    mask: np.ndarray, tile: int, halo: int, *, grow: bool = False
+) -> list[tuple[int, int, int, int, int, int, int, int]]:
+    """Where ``mask`` is, as windows: each horizontal run of ``tile``-px tiles holding any of
+    it (``grow``: and the tiles next to those), as its box ``(y0, y1, x0, x1)`` followed by
+    that box grown by ``halo`` px within the frame ``(py0, py1, px0, px1)``. One call per
+    window then costs the mask's band, not the frame."""
+    h, w = mask.shape
+    ty, tx = -(-h // tile), -(-w // tile)
+    padded = np.zeros((ty * tile, tx * tile), np.uint8)
+    padded[:h, :w] = mask
+    active = padded.reshape(ty, tile, tx, tile).max(axis=(1, 3))
+    if grow:
+        active = cv2.dilate(active, np.ones((3, 3), np.uint8))
+    out = []
+    for row in range(ty):
+        cols = np.flatnonzero(active[row])
+        if not len(cols):
+            continue
+        breaks = np.flatnonzero(np.diff(cols) > 1)
+        for start, stop in zip(
+            np.r_[cols[0], cols[breaks + 1]], np.r_[cols[breaks], cols[-1]], strict=True
+        ):
+            y0, y1 = row * tile, min(h, (row + 1) * tile)
+            x0, x1 = int(start) * tile, min(w, (int(stop) + 1) * tile)
+            out.append(
+                (y0, y1, x0, x1, max(0, y0 - halo), min(h, y1 + halo),
+                 max(0, x0 - halo), min(w, x1 + halo))
+            )  # fmt: skip
+    return out
+
+
 class _Laplacian:
     """Matrix-free matting Laplacian (radius 1) of an RGB image in [0, 1].
 
@@ -135,7 +167,6 @@ def band_matting(
     surroundings within about ``√(9/λ)`` ≈ 13 px, so the runs' seams do not show), at the cost
     of the band, not of the person's whole box. Returns a new float32 array; with no edge in
     it (empty or full), ``alpha`` unchanged."""
-    h, w = alpha.shape
     person = (alpha > 0.5).astype(np.uint8)
     k = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
     sure_fg = cv2.erode(person, k, borderType=cv2.BORDER_REPLICATE) > 0
@@ -143,25 +174,9 @@ def band_matting(
     band = ~(sure_fg | sure_bg)
     if not band.any():
         return alpha
-    ty, tx = -(-h // tile), -(-w // tile)
-    padded = np.zeros((ty * tile, tx * tile), bool)
-    padded[:h, :w] = band
-    active = padded.reshape(ty, tile, tx, tile).any(axis=(1, 3))
     # The windows are laid side by side in one strip and solved together: one CG instead of
     # one per window (their halos are their boundaries, as they would be alone).
-    windows = []
-    for row in range(ty):
-        cols = np.flatnonzero(active[row])
-        if not len(cols):
-            continue
-        breaks = np.flatnonzero(np.diff(cols) > 1)
-        for start, stop in zip(
-            np.r_[cols[0], cols[breaks + 1]], np.r_[cols[breaks], cols[-1]], strict=True
-        ):
-            y0, y1 = row * tile, min(h, (row + 1) * tile)
-            x0, x1 = start * tile, min(w, (stop + 1) * tile)
-            py0, px0 = max(0, y0 - halo), max(0, x0 - halo)
-            windows.append((y0, y1, x0, x1, py0, min(h, y1 + halo), px0, min(w, x1 + halo)))
+    windows = tile_runs(band, tile, halo)
     sh = max(py1 - py0 for _, _, _, _, py0, py1, _, _ in windows)
     sw = sum(px1 - px0 for *_, px0, px1 in windows)
     strip = [np.zeros((sh, sw, 3), np.uint8), np.zeros((sh, sw), np.float32)]

@@ -26,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from nemo_widgets.engine.vision.band_matting import EdgeSettler
+from nemo_widgets.engine.vision.band_matting import EdgeSettler, tile_runs
 from nemo_widgets.engine.vision.colour_model import ColourModel
 from nemo_widgets.engine.vision.person_view import close_view
 from nemo_widgets.video_io import downscale
@@ -138,36 +138,21 @@ def sharpen_edges(
     the edge band instead of the frame. Still about 1.5× the rest of the matte at 1080p, so
     it runs at best quality only (see ``Matte``).
     """
-    h, w = alpha.shape
     p = alpha
     reach = 2 * radius  # the filter reads p up to 2r away (coefficients, then their mean)
     ones = np.ones((1, 3), np.float32)
     for _ in range(passes):
         p = np.clip(cv2.multiply(cv2.subtract(p, 0.5), gain) + 0.5, 0, 1)
-        ty, tx = -(-h // tile), -(-w // tile)
-        padded = np.zeros((ty * tile, tx * tile), np.uint8)
-        padded[:h, :w] = (p > 0) & (p < 1)
-        active = padded.reshape(ty, tile, tx, tile).max(axis=(1, 3))
-        active = cv2.dilate(active, np.ones((3, 3), np.uint8))
         out = p.copy()
-        for row in range(ty):
-            cols = np.flatnonzero(active[row])
-            if not len(cols):
-                continue
-            # Runs of consecutive active tiles: one filter call per run.
-            breaks = np.flatnonzero(np.diff(cols) > 1)
-            for start, stop in zip(
-                np.r_[cols[0], cols[breaks + 1]], np.r_[cols[breaks], cols[-1]], strict=True
-            ):
-                y0, y1 = row * tile, min(h, (row + 1) * tile)
-                x0, x1 = start * tile, min(w, (stop + 1) * tile)
-                py0, py1 = max(0, y0 - reach), min(h, y1 + reach)
-                px0, px1 = max(0, x0 - reach), min(w, x1 + reach)
-                g = rgb[py0:py1, px0:px1].astype(np.float32)
-                g *= 1 / 255.0
-                a, b = colour_guided_coefficients(g, p[py0:py1, px0:px1], radius, eps)
-                q = cv2.transform(a * g, ones) + b
-                out[y0:y1, x0:x1] = q[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
+        # Runs of active tiles (and their neighbours): one filter call per run.
+        for y0, y1, x0, x1, py0, py1, px0, px1 in tile_runs(
+            (p > 0) & (p < 1), tile, reach, grow=True
+        ):
+            g = rgb[py0:py1, px0:px1].astype(np.float32)
+            g *= 1 / 255.0
+            a, b = colour_guided_coefficients(g, p[py0:py1, px0:px1], radius, eps)
+            q = cv2.transform(a * g, ones) + b
+            out[y0:y1, x0:x1] = q[y0 - py0 : y1 - py0, x0 - px0 : x1 - px0]
         # Snap what 8 bits cannot tell from 0 or 1: the filter leaves a faint a·I + b in
         # flat regions, which would otherwise make every tile "fractional" next pass.
         p = np.clip(out, 0, 1)

@@ -360,6 +360,36 @@ _NAMES = {
 }
 
 
+#: The questions that name nothing from the message: (Chinese, English), by the check's name.
+_QUESTIONS = {
+    "negated_done": (
+        "这句话里说了不要做这一步，但我读出的修改正好会做它，怕改错了。请再说一遍要改什么。",
+        "You said not to do that, but the edit I read would do it: could you say again what "
+        "should change?",
+    ),
+    "which_way": ("是要调大还是调小？", "Should it be louder or quieter?"),
+    "two_values": (
+        "这句话里同一项设置给了两个不同的值，要用哪一个？",
+        "That sets the same thing twice in two ways: which one do you mean?",
+    ),
+    "keep_or_remove": (
+        "要把这一段删掉，还是只保留这一段？",
+        "Should that part be cut out, or is it the part to keep?",
+    ),
+}
+
+
+def _names(keys: list[str], zh: bool) -> str:
+    names = [_NAMES[x][1 if zh else 0] for x in keys]
+    return "、".join(names) if zh else " and ".join(names)
+
+
+def _ask(why: str, zh: bool, zh_q: str, en_q: str) -> list[Step]:
+    """One question instead of the plan, in the user's language, saying nothing changed."""
+    q = f"{zh_q}现在还没有改动。" if zh else f"{en_q} Nothing was changed yet."
+    return [Step("clarify", {"question": q}, why=why)]
+
+
 def _said(ms: list[Mention], zh: bool) -> str:
     return ("、" if zh else ", ").join(f"“{m.said}”" for m in ms)
 
@@ -398,45 +428,31 @@ def check(
         for m in loose_numbers(text, steps, state)
         if not (isinstance(m.value, float) and any(_close(m.value, x) for _, x in said_back))
     ]:
-        q = (
+        return _ask(
+            "loose_number",
+            zh,
             f"我没能确定 {_said(loose, True)} 指的是什么，怕改错了。请把要做的修改再说一遍（例如"
-            f"“剪到12秒”）。现在还没有改动。"
-            if zh
-            else f"I'm not sure what {_said(loose, False)} is for, and I'd rather ask than make "
-            f"the wrong edit: could you say the edit again in one line (e.g. “trim to 12 s”)? "
-            f"Nothing was changed yet."
+            f"“剪到12秒”）。",
+            f"I'm not sure what {_said(loose, False)} is for, and I'd rather ask than make "
+            f"the wrong edit: could you say the edit again in one line (e.g. “trim to 12 s”)?",
         )
-        return [Step("clarify", {"question": q}, why="loose_number")]
     edits = [st for st in steps if st.tool not in NO_CHANGE]
     if _CAN_IT.search(text.strip()):
         # a question about what the tool can do: answered, nothing done
         return [Step("answer", {"about": edits[0].tool}, why=text)]
     if stays := kept_as_is(text, steps, state):
-        names = [_NAMES[x][1 if zh else 0] for x in stays]
-        q = (
-            f"你说{'、'.join(names)}保持不变，但我读出的修改会动到它，怕改错了。请再说一遍要改什么。"
-            f"现在还没有改动。"
-            if zh
-            else f"You said to leave {' and '.join(names)} as it is, but the edit I read would "
-            f"change it: could you say again what should change? Nothing was changed yet."
+        return _ask(
+            "kept_as_is",
+            zh,
+            f"你说{_names(stays, True)}保持不变，但我读出的修改会动到它，怕改错了。"
+            f"请再说一遍要改什么。",
+            f"You said to leave {_names(stays, False)} as it is, but the edit I read would "
+            f"change it: could you say again what should change?",
         )
-        return [Step("clarify", {"question": q}, why="kept_as_is")]
     if negated_done(text, steps):
-        q = (
-            "这句话里说了不要做这一步，但我读出的修改正好会做它，怕改错了。请再说一遍要改什么。"
-            "现在还没有改动。"
-            if zh
-            else "You said not to do that, but the edit I read would do it: could you say again "
-            "what should change? Nothing was changed yet."
-        )
-        return [Step("clarify", {"question": q}, why="negated_done")]
+        return _ask("negated_done", zh, *_QUESTIONS["negated_done"])
     if against_complaint(text, steps):
-        q = (
-            "是要调大还是调小？现在还没有改动。"
-            if zh
-            else "Should it be louder or quieter? Nothing was changed yet."
-        )
-        return [Step("clarify", {"question": q}, why="which_way")]
+        return _ask("which_way", zh, *_QUESTIONS["which_way"])
     setters = [
         st.tool
         for st in edits
@@ -444,28 +460,16 @@ def check(
         or (st.tool == "set_speed" and "factor" in st.args)
     ]
     if len(setters) != len(set(setters)):
-        q = (
-            "这句话里同一项设置给了两个不同的值，要用哪一个？现在还没有改动。"
-            if zh
-            else "That sets the same thing twice in two ways: which one do you mean? "
-            "Nothing was changed yet."
-        )
-        return [Step("clarify", {"question": q}, why="two_values")]
+        return _ask("two_values", zh, *_QUESTIONS["two_values"])
     if missed := left_out(text, steps):
-        names = [_NAMES[x][1 if zh else 0] for x in missed]
-        q = (
-            f"这句话里关于{'、'.join(names)}的部分我没读懂，怕只做一半或做错。请把这部分再说一遍。"
-            f"现在还没有改动。"
-            if zh
-            else f"I couldn't read the part about {' and '.join(names)}, and I'd rather ask than "
-            f"do only half of it: could you say that part again? Nothing was changed yet."
+        return _ask(
+            "left_out",
+            zh,
+            f"这句话里关于{_names(missed, True)}的部分我没读懂，怕只做一半或做错。"
+            f"请把这部分再说一遍。",
+            f"I couldn't read the part about {_names(missed, False)}, and I'd rather ask than "
+            f"do only half of it: could you say that part again?",
         )
-        return [Step("clarify", {"question": q}, why="left_out")]
     if opposite_span(text, steps, state):
-        q = (
-            "要把这一段删掉，还是只保留这一段？现在还没有改动。"
-            if zh
-            else "Should that part be cut out, or is it the part to keep? Nothing was changed yet."
-        )
-        return [Step("clarify", {"question": q}, why="keep_or_remove")]
+        return _ask("keep_or_remove", zh, *_QUESTIONS["keep_or_remove"])
     return steps

@@ -205,18 +205,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
     neg_core = ""  # the negated clause before, without its negation
     end_side: str | None = None  # "the intro is too long, …": the end the next clause means
     for i, clause in enumerate(clauses):
+        said = clause.strip(" .!。！").lower()
         if (
             last_edit is not None
             and last_edit.tool == "remove_object"
-            and PURPOSE.search(clause.strip(" .!。！").lower())
+            and (PURPOSE.search(said) or REASON_AFTER.search(said))
         ):
-            continue  # "…, I want an empty street": what the removal is for
-        if (
-            last_edit is not None
-            and last_edit.tool == "remove_object"
-            and REASON_AFTER.search(clause.strip(" .!。！").lower())
-        ):
-            continue  # "…, it covers my shop sign": why, not a second thing to remove
+            # "…, I want an empty street", "…, it covers my shop sign": what the removal is
+            # for, or why — not a second thing to remove
+            continue
         if len(clauses) > 1 and URGING.fullmatch(clause.strip().lower()):
             continue  # "导出 快点": hurry, not a faster video
         c = cleaned(clause)

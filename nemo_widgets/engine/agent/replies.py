@@ -140,6 +140,11 @@ _DECLINE = {
     ),
     "cancel": ("OK, nothing was changed.", "好的，没有做任何修改。"),
     "already": ("OK — it already is; nothing was changed.", "好的，本来就是这样，没有做任何修改。"),
+    "title_place": (
+        "Titles go at the top, in the centre or at the bottom, centred across the frame; a "
+        "corner or a side isn't possible yet, so nothing was changed.",
+        "标题目前只能放在顶部、中间或底部（水平居中），还不能放到角落或左右两侧，所以没有做任何修改。",
+    ),
     "unsupported": (
         "Sorry, I can't do that here yet, so nothing was changed.",
         "抱歉，这个功能暂不支持，没有做任何修改。",

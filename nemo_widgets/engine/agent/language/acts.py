@@ -118,7 +118,9 @@ STATUS = re.compile(
     r"did) (?:i|we|you) "
     r"(?:got|done|made|changed)\b|\bwhat'?s in (?:the|my) (?:project|timeline)\b|\bsummar(?:y|ise|"
     r"ize)\b|"
-    r"\bwhere are we\b|时间线上有什么|时间线|当前状态|什么状态|什么情况|进度|状态|做了什么|"
+    r"\bwhere are we\b|时间线上有什么|"
+    # "把 upbeat.mp3 加到时间线上": the timeline is where a thing goes, not a question about it
+    r"(?<!加到)(?<!放到)(?<!拖到)(?<!加进)(?<!放进)(?<!拖进)(?<!加入)(?<!放在)(?<!添到)时间线|当前状态|什么状态|什么情况|进度|状态|做了什么|"
     r"\b(?:current |present )?state of (?:the |my |this )?(?:project|timeline|video|edit|draft)\b|"
     r"\bwhat (?:does|do) (?:the |my )?(?:project|timeline|draft|edit) look like\b|"
     r"\bshow (?:me )?(?:the |my )?(?:current |latest )?(?:state|progress|project)\b|"
@@ -173,7 +175,14 @@ _TOOL_CAN = re.compile(
     r"(?:软件|工具|app|应用|程序|平台|你们|ai)(?:也)?(?:能|可以|会|支持)[^，,。]*?(?:吗|么|不|嘛)[？?]?$|"
     r"^(?:请问)?(?:这个|它|你)?(?:也)?(?:能|可以|会)(?:做|处理|支持)[^，,。]{1,12}?(?:吗|么|嘛)[？?]?$|"
     r"(?:也|还)(?:能|可以)(?:处理|做|支持|用)(?:吗|么|嘛)[？?]?$|"
-    r"(?:能|可以)(?:当|用作|作为|当作)[^，,。]{1,10}?(?:吗|么|嘛)[？?]?$"
+    r"(?:能|可以)(?:当|用作|作为|当作)[^，,。]{1,10}?(?:吗|么|嘛)[？?]?$|"
+    # "我之后要传的视频有1分20秒那么长 可以吗", "my next video is 5 minutes, is that ok?": a
+    # video still to come, asked about
+    r"(?:要|会|准备|打算|想)(?:传|上传)的(?:视频|片子|素材|文件)[^，,。]*?(?:可以|行|能行|没问题|ok|能处理|"
+    r"支持)(?:吗|么|嘛|不)[？?]?$|"
+    r"(?:my |the )?(?:next|other|new|future|longer|bigger) (?:video|clip|file|footage)s?.*"
+    r"(?:is that|would that be|will that be|is it|would it be|will it be) (?:ok|okay|fine|"
+    r"alright|a problem|too long|too big|supported)"
 )
 
 

@@ -288,6 +288,31 @@ def _terse(t: str) -> str:
     )
 
 
+#: A time as people write it in a span: 0:02.5, 12, 12s, 12 seconds, 12秒
+_AT = r"(\d+(?::\d+)*(?:\.\d+)?\s*(?:s|secs?|seconds?|秒钟?)?)"
+
+
+def _labelled_span(t: str) -> str:
+    """A span said by its two ends, each labelled: "start 0:02.5, end 0:27", "starting at 12
+    seconds and ending at 15 seconds", "in: 0:03 out: 0:20", "开始在2秒 结束在20秒", "起点3秒，终点20秒"
+    → "from … to …" (each end alone stays as it is: "start at 3 s" is not a span)."""
+    t = re.sub(
+        # labels, not verbs: "start 0:02.5, end 0:27", "starting at 12 s and ending at 15 s"
+        # ("make it start at 4s and end at 20s" reads as it is)
+        rf"\b(?:(?:starting|beginning)\s*(?:at|from|@|:)?|(?:start|begin)\s*[:@]?|in(?:\s*point)?\s*:)"
+        rf"\s*{_AT}\s*[,;]?\s*(?:and\s+|then\s+)?(?:(?:ending|finishing|stopping)\s*(?:at|@|:)?|"
+        rf"(?:end|finish|stop)\s*[:@]?|out(?:\s*point)?\s*:)\s*{_AT}",
+        r"from \1 to \2",
+        t,
+    )
+    return re.sub(
+        rf"(?:起点|入点|开始(?=在|于|是|为|:))(?:在|于|是|为|:)?\s*(?:第)?{_AT}\s*[,，、;；]?\s*(?:然后)?"
+        rf"(?:终点|出点|结束(?=在|于|是|为|:))(?:在|于|是|为|:)?\s*(?:第)?{_AT}",
+        r"从\1到\2",
+        t,
+    )
+
+
 #: Pictographs, dingbats and their joiners and variation selectors (not ✕, a times sign).
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u26ff\u2700-\u2714\u2716-\u27bf\u2b00-\u2bff\ufe0f\u200d]+"
@@ -429,6 +454,8 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"\bhalf[- ](second|sec)\b", r"0.5-\1", t)  # "a half-second fade in"
     t = re.sub(r"(\d+)\s*分(?:钟)?半(?:钟)?", r"\1分30秒", t)  # 两分半 = 2 min 30 s
     t = re.sub(r"(\d+)\s*秒(?:钟)?半", r"\1.5秒", t)  # 两秒半 = 2.5 s
+    t = re.sub(r"(?<![\d一])半(?:个)?分钟", "30秒", t)  # 前半分钟 = the first 30 s, not half
+    t = re.sub(r"\bhalf (?:a )?minute\b|\bhalf-minute\b", "30 seconds", t)
     t = re.sub(r"\bthru\b", "through", t)
     t = _terse(t)
     t = re.sub(
@@ -453,6 +480,9 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = _BY_DOING.sub(lambda m: _DO[m.group(1)], t)  # "shorter by removing the first 4 s"
     t = re.sub(r"\b(?:u+m+|u+h+|e+r+m+|u+h+m+)\b,?\s*", "", t)  # fillers
     t = re.sub(_HEDGE, "", t)
+    t = re.sub(
+        r"\b(to|at|around|about|maybe|just|is|it's|be) like (?=\d)", r"\1 ", t
+    )  # "to like 15%"
     t = re.sub(r"(?:^|(?<=[请你我]))将(?=\S)", "把", t)  # 请将画面中的车移除: 将 is a formal 把
     t = re.sub(r"直接(?=[抠删去剪加换改调做弄关静])", "", t)  # 背景直接抠掉
     # Colloquial "make it go" verbs as the plain one: 咔掉/咔嚓掉 (snip), 整掉/搞掉/剁掉/砍了/弄没
@@ -470,7 +500,18 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     t = re.sub(r"额度|余额", "积分", t)
     # "有啥不一样", "有何不同": asks the difference
     t = re.sub(r"有(?:啥|什么|何)(?:不一样|不同)|哪里不一样", "有什么区别", t)
+    t = re.sub(r"啥样|咋样", "什么样", t)  # "导出以后是啥样的": a question, as 什么样
     t = re.sub(r"([pP])(?:走|没)", r"\1掉", t)
+    t = re.sub(
+        r"(?<!删)删(?=那|这|它|[一二两三四五六七八九十\d][辆个位条只]|[红白黑蓝绿黄灰银紫橙粉棕](?:色|车|的|衣))",
+        "删掉",
+        t,
+    )  # "删那辆白色的"
+    # "把小车扣掉": 扣 typed for its sound-alike 抠 (cut out) after what is cut out; 扣 of
+    # credits (扣了多少积分, 会扣积分吗) stays
+    t = re.sub(
+        r"(?<=[\u4e00-\u9fff])(?<!积分)(?<!会)(?<!要)(?<!被)扣(?=掉|走|出去|了吧|一下)", "抠", t
+    )
     t = re.sub(r"(?<=帮我|给我|帮忙)去(?:一下|下)(?!载)", "去掉", t)
     # The topic first, then its negation: "标题别删" = "别删标题", "背景不要换成图片" = "不要把背景
     # 换成图片", "车不用去掉" = "不用去掉车" (the negation leads, as the grammar reads it)
@@ -546,6 +587,7 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     )
     t = number_words(t, protect)
     t = _en_numerals(t)
+    t = _labelled_span(t)
     t = re.sub(r"\b(first|last|final|opening)\s+(second|minute)\b", r"\1 1 \2", t)
     t = re.sub(r"\bu\b", "you", t)
     # "please you remove the man", "you delete first 2 second": a request, said as learned

@@ -454,6 +454,10 @@ def _background(
         return "replace_background", {"mode": "color", "value": colour}
     if re.search(r"纯色|单色|\b(?:solid|plain|single|one) colou?r\b|\ba colou?r\b", t):
         return "clarify", {"why": "which_background"}  # "换成纯色的": which colour?
+    if re.search(
+        r"预设|模板|自带|内置|默认|\bpresets?\b|\bdefault\b|\bbuilt-?in\b|\btemplates?\b", t
+    ):
+        return "replace_background", {"mode": "preset", "value": "studio"}  # "用你们自带的模板"
     m = re.search(
         r"\b(?:with|to|into|for)\s+(?:a |an |the |some )?([a-z][a-z ]{2,30}?)(?:\s+(?:background|"
         r"backdrop|scene|one))?\s*$|(?:换成|改成|变成)(.+?)(?:背景)?$",

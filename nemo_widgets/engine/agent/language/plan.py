@@ -396,6 +396,14 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue  # "…, from 10 to 14 s, where I sneezed": what happened there, no request
         if u.steps and u.steps[-1].why == "drowned" and _IT_DOWN.fullmatch(c.strip(" .!。！")):
             continue  # "the song is louder than the voices, turn it down": the loud one, done
+        if u.steps and u.steps[-1].why == "drowned":
+            # "the music drowns out the voices, lower it to 15%": "it" is the loud one
+            zh_it, en_it = (
+                ("音乐", "the music")
+                if u.steps[-1].args["target"] == "music"
+                else ("原声", "the original sound")
+            )
+            c = re.sub(r"\b(?:it|that|them)\b", en_it, re.sub("它", zh_it, c, count=1), count=1)
         if s.music and (hit := drowned(c)) is not None:
             # "…, the music drowns my voice": the reason; alone, the loud one goes down a step
             rest = (c[: hit[1].start()] + " " + c[hit[1].end() :]).strip(" ,，了")
@@ -726,8 +734,12 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             ):
                 # "把音乐调小然后淡出", "add the song and fade out": the music's fade
                 st.args.update({"target": "audio", "music_only": True})
-            if u.steps and st == u.steps[-1] and st.tool not in ("undo", "redo"):
-                continue  # said twice ("抠像，背景透明")
+            if (
+                u.steps
+                and (st.tool, st.args) == (u.steps[-1].tool, u.steps[-1].args)
+                and st.tool not in ("undo", "redo")
+            ):
+                continue  # said twice ("抠像，背景透明", "前面两秒不要了，从2秒开始")
             if (
                 st.tool == "set_speed"
                 and "clip" not in st.args

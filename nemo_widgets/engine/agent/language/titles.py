@@ -29,6 +29,26 @@ def _words_end(x: str) -> str:
     return x[:-1].rstrip() if re.search(r"(?<![!?！？])[!！]$", x) else x
 
 
+def _not_the_old(words: str, titles: list[str]) -> str:
+    """New words with the ones they replace said after them: "Hello Friends not just Hello",
+    "Hello Friends, instead of Hello", "你好朋友 而不是你好" → the new words alone, when what
+    follows "not" is a title's words now or a part of the new words (else "not" is in them:
+    "I am not done")."""
+    m = re.match(
+        r"^(.+?)[,，;；]?\s*(?:\b(?:not|instead of|rather than)\b|而不是|不是|不要(?:只是)?)\s*"
+        r"(?:just|only|simply|merely|只是|只有|仅仅是?)?\s*(.+)$",
+        words,
+        flags=re.IGNORECASE,
+    )
+    if not m:
+        return words
+    old = m.group(2).strip(" .!?,，。")
+    olds = {t.casefold() for t in titles}
+    if old.casefold() in olds or old.casefold() in m.group(1).casefold():
+        return m.group(1).strip()
+    return words
+
+
 def _q(text: str, quotes: list[str]) -> str | None:
     """The first quoted text in the clause."""
     m = re.search(r"«(\d+)»", text)
@@ -41,6 +61,16 @@ _WRITING_ON = re.compile(
     r"their|my)\s+(?!screen\b|video\b|clip\b|top\b|bottom\b|middle\b|cent(?:er|re)\b|frame\b|end\b|"
     r"start\b|beginning\b|corner\b|left\b|right\b|first\b|last\b|intro\b|outro\b)[a-z]+|"
     r"(?:牌子|招牌|衣服|墙|车|车身|杯子|屏幕里|海报|广告牌|路牌|横幅|T恤|帽子)上的?(?:字|文字|logo)"
+)
+
+
+#: A place off the centre line: titles go at the top, centre or bottom, centred across; a
+#: corner or a side ("the top left corner", "to the right", "左上角", "右边") is declined
+#: with where they can go, never moved to the nearest (that was a wrong edit: top, centred).
+_CORNER = re.compile(
+    r"\b(?:top|bottom|upper|lower)[- ]?(?:left|right)\b|\b(?:left|right)[- ](?:top|bottom|corner|"
+    r"side|hand side|edge)\b|\bcorners?\b|\b(?:to|on|at|in) the (?:far )?(?:left|right)\b|"
+    r"[左右][上下]角|[左右][上下]方|角落|(?:靠|在|到|放)?[左右](?:边|侧|面)"
 )
 
 
@@ -83,6 +113,8 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     ):
         size = float(m_size.group(1))  # "标题字号调到48", "font size 48"
     pos = _position(t)
+    if about and _CORNER.search(t):
+        return Step("decline", why="title_place")  # a corner or a side: not a place titles have
     m = re.search(
         r"(?:text|title|caption|heading|wording)\s+(?:(?:should|must|needs? to|has to|ought to|"
         r"could|will|would|can)\s+(?:now\s+|instead\s+|actually\s+)?)?(?:to(?!\s+be\b)|into|"
@@ -93,6 +125,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
     )
     new_text = quoted or _words_end(m.group(1) or m.group(2)) if m else quoted
     if new_text and not quoted:
+        new_text = _not_the_old(new_text, s.titles)
         new_text = s.raw_case(re.sub(r"^(?:say|says|saying|read|reads|reading)\s+", "", new_text))
     strong_add = re.search(
         r"\b(?:add|insert|create|include|write|give it|slap on|stick)\b|添加|加上|加个|加一个|"

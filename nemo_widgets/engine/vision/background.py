@@ -338,10 +338,12 @@ def replace_background(
             n = 0
             share = 0.0
             clock = ForwardClock(rate, tb)
-            # Encoding and muxing run on their own thread, one frame behind the matte.
+            # Compositing, encoding and muxing run on their own thread, behind the matte (the
+            # matte holds the frame-to-frame state; what follows it needs only its alpha).
             writer = OrderedWorker()
 
-            def write(result: np.ndarray, rgb: np.ndarray, alpha: np.ndarray | None, pts: int):
+            def write(rgb: np.ndarray, alpha: np.ndarray | None, pts: int) -> None:
+                result = rgb if alpha is None else composite(rgb, alpha, bg.frame(rgb, alpha))
                 out_v.write(result, pts)
                 if alpha_v is not None:
                     a8 = (
@@ -354,13 +356,11 @@ def replace_background(
             try:
                 for f in inp:
                     rgb = f.rgb[:h2, :w2]
+                    alpha = None
                     if start_s <= f.t and (end_s is None or f.t < end_s):
                         alpha = matte(rgb)
                         share += float(alpha.mean())
-                        result = composite(rgb, alpha, bg.frame(rgb, alpha))
-                    else:
-                        alpha, result = None, rgb
-                    writer.submit(functools.partial(write, result, rgb, alpha, clock(f.pts)))
+                    writer.submit(functools.partial(write, rgb, alpha, clock(f.pts)))
                     n += 1
                     progress(min(99.0, 100.0 * n / total))
                 writer.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from nemo_widgets.engine.agent import plan
-from tests.test_language_families import BARE, FULL, SONGS, TITLED, check
+from tests.test_language_families import BARE, EDITED, FULL, SONGS, TITLED, check
 
 
 @pytest.mark.parametrize(
@@ -130,3 +130,64 @@ def test_a_title_place_on_the_centre_line_is_still_moved(text: str, pos: str | N
     got = plan(text, TITLED).intents()
     assert [s["tool"] for s in got] == ["edit_title"], got
     assert got[0].get("position") == pos
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "want"),
+    [
+        # families behind held-out set R's failures (its first run: 92.7 %, 4 wrong edits)
+        # a quarter of a minute is 15 s, never a quarter of the video
+        ("keep just the first quarter of a minute", BARE, [("trim", {"start": 0.0, "end": 15.0})]),
+        ("keep the first quarter", BARE, [("trim", {"start": 0.0, "end": 7.5})]),
+        # a bare fade says neither in nor out: ask
+        ("add some fading", BARE, [("clarify", {})]),
+        ("fade the music", FULL, [("fade", {"direction": "out", "target": "audio"})]),
+        ("fade it in", BARE, [("fade", {"direction": "in"})]),
+        # a song named with a dislike is the one that goes, never the one wanted
+        (
+            "switch the music to upbeat.mp3, lofi is way too sad for this",
+            SONGS,
+            [("replace_music", {"file": "upbeat.mp3"})],
+        ),
+        ("用upbeat吧，lofi太闷了", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+        # a file dropped in is added
+        (
+            "drop upbeat.mp3 in at 30%",
+            SONGS | {"draft": BARE["draft"]},
+            [("add_music", {"file": "upbeat.mp3", "volume": 0.3})],
+        ),
+        ("drop the music", FULL, [("remove_music", {})]),
+        # sound-alike typos of the words the grammar keys on; 撤 for a thing that goes
+        ("背景虚话", BARE, [("replace_background", {"mode": "blur"})]),
+        ("标提改成蓝色", TITLED, [("edit_title", {"color": "blue"})]),
+        ("在5秒分隔开", BARE, [("split", {"at": 5.0})]),
+        ("把音乐撤了", FULL, [("remove_music", {})]),
+        ("撤销", EDITED, [("undo", {})]),
+        # gone "from the shot" is gone
+        (
+            "i need the red bike gone from the frame",
+            BARE,
+            [("remove_object", {"target": "red bike"})],
+        ),
+        # an undo that happened, told: not asked for again
+        ("i accidentally hit undo, redo it", EDITED, [("redo", {})]),
+        # the title named by its words, quoted, goes
+        ("delete the 'Hello' caption", TITLED, [("remove_title", {})]),
+        # said twice in one message: one status
+        ("status? what's on my timeline?", FULL, [("status", {})]),
+        # the step said second comes first ("before you …"); an export said so waits
+        (
+            "before you make it 9:16, mute the music",
+            FULL,
+            [("mute", {}), ("set_aspect", {"ratio": "9:16"})],
+        ),
+        ("改成竖屏之前，先把音乐关了", FULL, [("mute", {}), ("set_aspect", {"ratio": "9:16"})]),
+        ("before you export, trim it to 10 s", BARE, [("trim", {"start": 0.0, "end": 10.0})]),
+        ("导出前先加个标题“你好”", BARE, [("add_title", {"text": "你好"})]),
+        # new here: the help
+        ("新手 教教我", BARE, [("help", {})]),
+        ("i'm new to this, what do i do", BARE, [("help", {})]),
+    ],
+)
+def test_held_out_r_families(text: str, state: dict, want: list) -> None:
+    check(text, state, want)

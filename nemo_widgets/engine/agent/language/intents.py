@@ -123,8 +123,12 @@ def fade(t: str, s: Session) -> list[Step] | None:
         return [Step("clarify", why="fade_which")]  # "set fade duration=2": in, or out?
     if not dirs and re.search(r"\bfade[sd]? (?:on|un)\b", t):
         return [Step("clarify", why="fade_which")]  # "fade on": a typo of "in", or on what?
-    if not dirs:
-        dirs = ["in", "out"] if re.search(r"\bboth\b|两头|首尾", t) else ["out"]
+    if not dirs and re.search(r"\bboth\b|两头|首尾", t):
+        dirs = ["in", "out"]
+    elif not dirs and not lx.MUSIC.search(t):
+        return [Step("clarify", why="fade_which")]  # "fade it": in at the start, or out?
+    elif not dirs:
+        dirs = ["out"]  # "fade the music": the music fades as it ends
     # "fade everything out, video and music": the music is one of the things, not the only one
     music_only = bool(lx.MUSIC.search(t)) and not re.search(
         r"\b(?:video|picture|image|visuals?|everything|all|both|whole thing)\b|画面|视频|全部|都", t

@@ -260,7 +260,10 @@ def _object_phrase(t: str) -> str | None:
             r"out of (?:the )?"
             r"(?:shot|video|frame|picture))\b|^(.+?)\s+(?:has to|have to|needs to|need to|must|"
             r"should) (?:go|"
-            r"be removed|disappear)\b|^(.+?)\s+(?:gone|removed|deleted|erased)$",
+            r"be removed|disappear)\b|"
+            # "i need the red bike gone": what is wanted gone, not who wants it
+            r"^(?:i|we)\s+(?:want|need|would like|'d like)\s+(.+?)\s+(?:gone|removed|deleted|"
+            r"erased)$|^(.+?)\s+(?:gone|removed|deleted|erased)$",
             t,
         )
     )

@@ -10,6 +10,14 @@ from nemo_widgets.engine.agent.language import lexicon as lx
 from nemo_widgets.engine.agent.language.intents import Step
 from nemo_widgets.engine.agent.language.session import Session
 
+#: A song named with a dislike is the one that goes, never the one wanted.
+_DISLIKED = re.compile(
+    r"\b(?:boring|sleepy|bad|awful|terrible|cheesy|annoying|hate|sucks?|lame|dull|meh|cringe|"
+    r"too (?:slow|sad|loud|quiet|sleepy|calm|fast|much|old|cheesy)|don'?t like|not (?:good|great|"
+    r"right|fitting|working))\b|难听|不好听|不行|太吵|太土|好土|无聊|不喜欢|烦人|不搭|催眠|不合适|"
+    r"太(?:慢|丧|闷|老|俗)"
+)
+
 
 def music(t: str, s: Session) -> Step | None:
     named = s.named(t, "audio")
@@ -64,6 +72,7 @@ def music(t: str, s: Session) -> Step | None:
         and named is not None
         and named.get("filename") != s.music
         and not re.search(r"\badd\b|加|添加", t)
+        and not _DISLIKED.search(t)  # "…, the lofi one is far too sleepy": why it went
     )
     if (replace and (s.music or not re.search(r"\badd\b|加", t))) or swap_named:
         if named is not None and named.get("filename") == s.music:

@@ -91,8 +91,9 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         )
     ):
         return None
-    if lx.REMOVE.search(t) and not quoted and not re.search(r"\badd\b", t):
-        return Step("remove_title")
+    said_is_title = quoted is not None and quoted.casefold() in {x.casefold() for x in s.titles}
+    if lx.REMOVE.search(t) and (not quoted or said_is_title) and not re.search(r"\badd\b", t):
+        return Step("remove_title")  # "get rid of that 'Hello' text": the title of those words
     if re.search(r"^no (?:titles?|captions?|text)\b|不要标题|不要字幕", t):
         # "no title": the one there goes; with none there, nothing is added
         return (

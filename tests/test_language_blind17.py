@@ -4,6 +4,7 @@ sentences."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from nemo_widgets.engine.agent import plan
@@ -191,3 +192,61 @@ def test_a_title_place_on_the_centre_line_is_still_moved(text: str, pos: str | N
 )
 def test_held_out_r_families(text: str, state: dict, want: list) -> None:
     check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    ("text", "state", "want"),
+    [
+        # families behind held-out set P's wrong edits (80.0 %, 10 → 82.7 %, 2)
+        # what an edit would do to something, asked: never the edit
+        ("does 3x speed ruin the sound?", FULL, [("answer", {})]),
+        ("will cutting the middle mess up the music", FULL, [("answer", {})]),
+        # "轻快" is the music's mood, not a speed
+        ("换一首欢快一点的 upbeat", SONGS, [("replace_music", {"file": "upbeat.mp3"})]),
+        # 裁满: filled by cropping
+        ("改成9:16 裁满", BARE, [("set_aspect", {"ratio": "9:16", "fit": "fill"})]),
+        # "keep the speed" at normal speed: nothing to do; "back to normal" still sets it
+        ("保持原速就行", FULL, [("decline", {})]),
+        ("恢复原速", FULL, [("set_speed", {"factor": 1.0})]),
+        # a shade said with the colour, in English inside Chinese too
+        ("标题颜色改成dark green", TITLED, [("edit_title", {"color": "dark green"})]),
+        ("标题改成浅蓝色", TITLED, [("edit_title", {"color": "light blue"})]),
+        ("把标题改成深圳之旅", TITLED, [("edit_title", {"text": "深圳之旅"})]),
+        # a blurred fill said with a new shape is the shape's fill, not a background
+        ("比例改成4:5,用blur背景填充", BARE, [("set_aspect", {"ratio": "4:5", "fit": "blur"})]),
+        # "not too loud" said with the level is the level
+        (
+            "加上upbeat 音量不要太大 百分之十五",
+            SONGS | {"draft": BARE["draft"]},
+            [("add_music", {"file": "upbeat.mp3", "volume": 0.15})],
+        ),
+        # "cut" with a span in a Chinese sentence: the span goes
+        ("cut 3到6秒 后面的接上", BARE, [("cut", {"start": 3.0, "end": 6.0})]),
+    ],
+)
+def test_held_out_p_families(text: str, state: dict, want: list) -> None:
+    check(text, state, want)
+
+
+@pytest.mark.parametrize(
+    ("colour", "want"),
+    [
+        ("dark blue", (0, 0, 139)),
+        ("darkblue", (0, 0, 139)),
+        ("light red", (255, 128, 128)),
+        ("nonsense", (255, 255, 255)),
+    ],
+)
+def test_a_title_in_a_shade_is_drawn_in_it(colour: str, want: tuple[int, int, int]) -> None:
+    from fractions import Fraction
+
+    from nemo_widgets.draft.model import Segment
+    from nemo_widgets.engine.render.layers import build_title
+    from nemo_widgets.engine.render.plan import Canvas
+
+    seg = Segment(start=0, duration=1000, text="HELLO", style={"color": colour, "size": 120})
+    t = build_title(seg, Canvas(640, 360, Fraction(25)), [])
+    solid = t.rgba[..., 3] == 255
+    inner = solid & (t.rgba[..., :3].astype(int).sum(-1) > 0)  # the glyphs, not their outline
+    rgb = np.median(t.rgba[inner][:, :3], axis=0)
+    assert np.abs(rgb - np.array(want)).max() <= 3, (colour, rgb)

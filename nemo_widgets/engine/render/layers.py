@@ -130,11 +130,24 @@ def _font(size: int, text: str) -> tuple[Any, str | None]:
 
 
 def _colour(value: Any, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    """A CSS colour ("red", "#ff0000", "darkblue"), also as people write it: "dark blue",
+    "light pink" (the named shade if CSS has one, else the colour darkened or lightened)."""
     from PIL import ImageColor
 
-    if isinstance(value, str):
+    if not isinstance(value, str):
+        return default
+    v = value.strip().lower()
+    for candidate in (v, v.replace(" ", "")):
         with contextlib.suppress(ValueError):
-            return ImageColor.getrgb(value)[:3]
+            return ImageColor.getrgb(candidate)[:3]
+    shade, _, base = v.partition(" ")
+    if shade in ("dark", "deep", "light", "pale", "bright") and base:
+        rgb = _colour(base, default)
+        if rgb != default or base in ("white", "black"):
+            if shade in ("dark", "deep"):
+                return (round(rgb[0] * 0.55), round(rgb[1] * 0.55), round(rgb[2] * 0.55))
+            return (round(rgb[0] + (255 - rgb[0]) * 0.5), round(rgb[1] + (255 - rgb[1]) * 0.5),
+                    round(rgb[2] + (255 - rgb[2]) * 0.5))  # fmt: skip
     return default
 
 

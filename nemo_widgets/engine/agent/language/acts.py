@@ -277,6 +277,13 @@ def is_question(raw: str, c: str) -> bool:
     if IF_Q.search(c) or _Q_ZH_ALWAYS.search(c) or GENERAL_Q.search(c):
         return True
     if re.match(
+        r"^(?:yo |so |hey |ok |quick question,? |just wondering,? )*(?:does|do|will|would|could|"
+        r"can|won'?t|doesn'?t) (?!you\b|u\b)(?:\S+\s+){1,5}?(?:mess(?:es)? (?:up|with)|affect|ruin|"
+        r"break|hurt|screw up|distort|wreck|change|lower|reduce)\b",
+        c,
+    ):
+        return True  # "does 2x speed mess up the audio or nah": what an edit would do, asked
+    if re.match(
         r"^i (?:was |am |'m )?wondering (?:if|whether) (?:you|u) (?:could|can|would|might)\s+"
         r"(?:possibly\s+|please\s+|maybe\s+)*(?!tell\b|show\b|explain\b)",
         c,

@@ -199,6 +199,23 @@ def colour_in(t: str) -> str | None:
     return lx.colour_in(re.sub(r"\bgreen ?screen\b", "", t))
 
 
+def shaded(colour: str, t: str, anywhere: bool = False) -> str:
+    """ "dark blue", "浅蓝": the shade said with the colour is part of it. ``anywhere``: a
+    Chinese shade word anywhere in ``t`` counts (a background's "深一点的蓝色"); else only
+    right before a colour word (a title's words may hold 淡 of 淡入)."""
+    zh = r"(深|浅|淡|亮)" if anywhere else r"(深|浅)(?=色?[红蓝绿黄紫灰棕粉橙])"
+    shade = re.search(
+        # "dark blue", and "dark 蓝色" (English typed in a Chinese sentence)
+        rf"(?<![a-z])(dark|light|pale|deep|bright)\s*(?:{re.escape(colour)}\b|(?=[红蓝绿黄紫灰棕粉橙]))|{zh}",
+        t,
+    )
+    if not shade:
+        return colour
+    word = shade.group(1) or {"深": "dark", "浅": "light", "淡": "light", "亮": "light"}[shade[2]]
+    word = {"pale": "light", "bright": "light", "deep": "dark"}.get(word, word)
+    return f"{word} {colour}"
+
+
 _KEEP_SHAPE = re.compile(
     r"\b(?:keep|leave|stay)\s+(?:it\s+|the (?:video|clip|frame)\s+|this\s+)?(?:in\s+)?(?:as\s+)?"
     r"(landscape|horizontal|widescreen|16:9|vertical|portrait|9:16|square|1:1)\b|"
@@ -274,7 +291,7 @@ def aspect(t: str, s: Session) -> Step | None:
         fit = "fit"  # "without cropping": bars, never a crop
     elif re.search(
         r"\bfill\b|\bcrop|\bzoom\b|\bno (?:black )?bars\b|\bfull ?screen\b|\bcover\b|裁剪|填满|"
-        r"铺满|裁切|裁掉|裁一点|切掉两边|(?:两边|边上|左右)(?:可以)?(?:裁|切|剪)",
+        r"铺满|裁满|裁切|裁掉|裁一点|切掉两边|(?:两边|边上|左右)(?:可以)?(?:裁|切|剪)",
         t,
     ) or (
         re.search(r"\b(?:sides|edges) (?:get |are |being )?(?:cut|cropped|lost)\b", t)

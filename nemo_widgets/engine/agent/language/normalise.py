@@ -505,6 +505,14 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # "有啥不一样", "有何不同": asks the difference
     t = re.sub(r"有(?:啥|什么|何)(?:不一样|不同)|哪里不一样", "有什么区别", t)
     t = re.sub(r"啥样|咋样", "什么样", t)  # "导出以后是啥样的": a question, as 什么样
+    t = re.sub(r"轻快|欢快", "活泼", t)  # "换成upbeat,轻快一点的": the music's mood, not its speed
+    # "声音别太大 百分之二十": how loud at most, said with the level — the level (never +20 %)
+    t = re.sub(
+        r"(?:别|不要|不能|不用)(?:太|那么|这么)(?:大声|大|响|吵)(?:了)?"
+        r"(?=[,，\s]*(?:就|调到|调成|到)?\s*\d+(?:\.\d+)?\s*%)",
+        "音量",
+        t,
+    )
     t = re.sub(r"([pP])(?:走|没)", r"\1掉", t)
     t = re.sub(
         r"(?<!删)删(?=那|这|它|[一二两三四五六七八九十\d][辆个位条只]|[红白黑蓝绿黄灰银紫橙粉棕](?:色|车|的|衣))",

@@ -386,7 +386,7 @@ def background(
 def _background(
     t: str, files: list[dict[str, Any]], has_music: bool
 ) -> tuple[str, dict[str, Any]] | None:
-    from nemo_widgets.engine.agent.language.intents import colour_in
+    from nemo_widgets.engine.agent.language.intents import colour_in, shaded
 
     bare = t
     for f in files:  # "add backdrop.jpg to the timeline": a file's name says no "background"
@@ -411,8 +411,8 @@ def _background(
         None,
     )
     if re.search(
-        r"\bblur|\bbokeh\b|\bportrait mode\b|人像模式|\bout of focus\b|\bdefocus|\bsoft(?:en|"
-        r"er)?\b|"
+        r"(?<![a-z])blur|\bbokeh\b|\bportrait mode\b|人像模式|\bout of focus\b|\bdefocus|"
+        r"\bsoft(?:en|er)?\b|"
         r"\bfuzzy\b|\bdepth of field\b|"
         r"虚化|模糊|景深|虚一点|虚掉|(?:弄|搞|打)?糊(?:掉|一点|一下|一些|些|了|化)|弄糊|搞糊",
         t,
@@ -446,15 +446,7 @@ def _background(
         if re.search(rf"\b{word}\b" if word.isascii() else word, where):
             return "replace_background", {"mode": "preset", "value": preset}
     if colour:
-        shade = re.search(rf"\b(dark|light|pale|deep|bright)\s+{colour}\b|(深|浅|淡|亮)", t)
-        if shade:
-            word = (
-                shade.group(1)
-                or {"深": "dark", "浅": "light", "淡": "light", "亮": "light"}[shade.group(2)]
-            )
-            word = {"pale": "light", "bright": "light", "deep": "dark"}.get(word, word)
-            colour = f"{word} {colour}"  # "dark blue": the shade is part of the colour
-        return "replace_background", {"mode": "color", "value": colour}
+        return "replace_background", {"mode": "color", "value": shaded(colour, t, anywhere=True)}
     if re.search(r"纯色|单色|\b(?:solid|plain|single|one) colou?r\b|\ba colou?r\b", t):
         return "clarify", {"why": "which_background"}  # "换成纯色的": which colour?
     if re.search(

@@ -160,6 +160,13 @@ def speed(t: str, s: Session) -> Step | None:
             mw.group(1)
             or {"一半": "half", "减半": "half", "正常": "normal", "原速": "normal"}[mw.group(0)]
         )
+        if (
+            _FACTOR_WORDS[w] == 1.0 == s.speed
+            and not extra
+            and re.search(r"\b(?:keep|stay|leave|remain)\b|保持|维持", t)
+            and not re.search(r"\b(?:back|reset|restore)\b|恢复|改回|调回|变回", t)
+        ):
+            return Step("decline", why="already")  # "保持原速" at normal speed: it is
         return Step("set_speed", {"factor": _FACTOR_WORDS[w], **extra})
     if (
         f := _stated_factor(t, bool(slower or re.search(r"slo[- ]?mo|慢动作|慢放|慢镜头", t)))

@@ -83,6 +83,7 @@ def regional(text: str) -> str:
 _MIXED = [
     (r"(?:remove|delete|erase|rmv|rm|del|get rid of|cut out)\s*(?:掉|了)?", "删掉"),
     (r"trim(?:med)?\s*(掉|到|成)", r"剪\1"),
+    (r"cut\s*(?=(?:from\s*)?\[?\s*(?:\d|\x00))", "剪掉"),  # "cut [4.2, 9.8]": that span goes
     (r"(?:trim|cut)\s*(?:off)?", "剪"),
     (r"split", "分割"),
     (r"fade\s*in", "淡入"),

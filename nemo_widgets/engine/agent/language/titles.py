@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from nemo_widgets.engine.agent.language import lexicon as lx
-from nemo_widgets.engine.agent.language.intents import Step, colour_in
+from nemo_widgets.engine.agent.language.intents import Step, colour_in, shaded
 from nemo_widgets.engine.agent.language.session import Session
 from nemo_widgets.engine.agent.language.times import TIME, parse_time, time_range, times
 
@@ -295,7 +295,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
             )
             pos = next((p for p, r in lx.POSITIONS if r.search(beside)), None)
     if colour and not (new_text and colour == new_text.lower()):
-        args["color"] = colour
+        args["color"] = shaded(colour, beside if new_text and not quoted and m is not None else t)
     if size:
         args["size"] = size
     if pos:
@@ -345,7 +345,7 @@ def _not_words(x: str) -> bool:
     nothing else ("change the title to red", "标题改成红色"; "大理旅行" is words)."""
     if len(x) > 24:
         return False
-    rest = lx._COLOUR_RX.sub(" ", x.lower())
+    rest = lx._COLOUR_RX.sub(" ", re.sub(r"(?:深|浅)(?=色?[红蓝绿黄紫灰棕粉橙])", "", x.lower()))
     return not re.sub(r"[^\w\u4e00-\u9fff]+", "", _STYLE_WORDS.sub(" ", rest))
 
 

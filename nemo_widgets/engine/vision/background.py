@@ -16,9 +16,11 @@ fringe of the old background remains;
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -353,17 +355,36 @@ def replace_background(
                     )
                     alpha_v.write(np.dstack([rgb, a8]), pts)
 
+            # The models' mask of the next frame is made on a thread of its own while this
+            # frame's alpha is finished (``Matte.raw`` holds no state of the frames before).
+            ahead = ThreadPoolExecutor(1, "nemo-matte") if isinstance(matte, Matte) else None
+            waiting: collections.deque[tuple[np.ndarray, Any, int]] = collections.deque()
+
+            def finish_one() -> None:
+                nonlocal n, share
+                rgb, raw, pts = waiting.popleft()
+                alpha = None
+                if raw is not None:
+                    alpha = matte.finish(rgb, raw.result()) if ahead else matte(rgb)
+                    share += float(alpha.mean())
+                writer.submit(functools.partial(write, rgb, alpha, pts))
+                n += 1
+                progress(min(99.0, 100.0 * n / total))
+
             try:
                 for f in inp:
                     rgb = f.rgb[:h2, :w2]
-                    alpha = None
+                    raw = None
                     if start_s <= f.t and (end_s is None or f.t < end_s):
-                        alpha = matte(rgb)
-                        share += float(alpha.mean())
-                    writer.submit(functools.partial(write, rgb, alpha, clock(f.pts)))
-                    n += 1
-                    progress(min(99.0, 100.0 * n / total))
+                        raw = ahead.submit(matte.raw, rgb) if ahead else True
+                    waiting.append((rgb, raw, clock(f.pts)))
+                    if len(waiting) > 1:
+                        finish_one()
+                while waiting:
+                    finish_one()
                 writer.close()
             finally:
+                if ahead is not None:
+                    ahead.shutdown(wait=True, cancel_futures=True)
                 writer.join()
     return Result(out, n, duration, w2, h2, inp.audio is not None, alpha_out, share / max(1, n))

@@ -234,8 +234,9 @@ class Matte:
         # 8.6 without it, the CIF shot 6.9 → 6.6; best median 6.70 → 6.55).
         self.seg2 = Segmenter(landscape=False) if quality == "best" and landscape else None
         # The close view's model: the general 256×256 one (a crop around a person is
-        # nearer square than wide), shared when it is already loaded.
-        self.view_seg = self.seg if not landscape else self.seg2 or Segmenter(landscape=False)
+        # nearer square than wide), an interpreter of its own: the whole-frame models may be
+        # running the next frame on another thread meanwhile (``raw``).
+        self.view_seg = Segmenter(landscape=False)
         self.temporal = temporal
         self.prev: np.ndarray | None = None
         self.prev_gray: np.ndarray | None = None
@@ -264,7 +265,9 @@ class Matte:
             steady_gain=self.STEADY_GAIN if self.EDGE_STEADY else 0.0, temporal=temporal,
         )  # fmt: skip
         self._last: tuple[np.ndarray, np.ndarray] | None = None
-        self._half: np.ndarray | None = None  # this frame at half size, made once
+        # this frame at half size, made once — per thread: ``raw`` may run a frame ahead on
+        # another thread (see ``replace_background``)
+        self._local = threading.local()
         self._held: tuple[np.ndarray, np.ndarray] | None = None  # last guide and its alpha
         self._near_kernel = np.ones((3, 3), np.uint8)
 
@@ -400,10 +403,32 @@ class Matte:
         self.prev, self.prev_gray = mask, gray
         return mask
 
-    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+    @property
+    def _half(self) -> np.ndarray | None:
+        return getattr(self._local, "half", None)
+
+    @_half.setter
+    def _half(self, half: np.ndarray | None) -> None:
+        self._local.half = half
+
+    def raw(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """The models' mask of ``rgb`` (with the model's input and the half-size frame it
+        was made from): no state of the frames before, so it may run on another thread, a
+        frame ahead of :meth:`finish`."""
         self._half = None
         small = self._small(rgb, self.seg.w, self.seg.h)
-        mask = self._stabilise(self._second_opinion(rgb, self._segment(small, rgb)), small)
+        return self._second_opinion(rgb, self._segment(small, rgb)), small, self._half
+
+    def __call__(self, rgb: np.ndarray) -> np.ndarray:
+        return self.finish(rgb, self.raw(rgb))
+
+    def finish(
+        self, rgb: np.ndarray, raw: tuple[np.ndarray, np.ndarray, np.ndarray | None]
+    ) -> np.ndarray:
+        """The alpha of ``rgb`` from its :meth:`raw` mask: steadied against the frames before
+        (so frames come here in order, on one thread), refined and settled at the edge."""
+        model_mask, small, self._half = raw
+        mask = self._stabilise(model_mask, small)
         guide8 = self._small(rgb, self.gw, self.gh)
         p = cv2.resize(mask, (self.gw, self.gh), interpolation=cv2.INTER_LINEAR)
         p = self._close_view(rgb, mask, p)

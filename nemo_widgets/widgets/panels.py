@@ -508,6 +508,10 @@ class TimelinePanel(Panel):
 
     def show(self, draft: Any, changes: list[str] | None = None) -> None:
         d = draft if isinstance(draft, Draft) else Draft.parse(draft or {})
+        with self.hold_sync():  # lanes, summary and table in one update: never one without
+            self._show(d, changes)  # the other (the browser once drew two lanes, one summed)
+
+    def _show(self, d: Draft, changes: list[str] | None) -> None:
         self.tracks = [
             {
                 "kind": tr.kind,

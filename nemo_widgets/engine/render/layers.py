@@ -4,7 +4,6 @@ blended per frame with a fade."""
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 from dataclasses import dataclass
@@ -132,23 +131,27 @@ def _font(size: int, text: str) -> tuple[Any, str | None]:
 def _colour(value: Any, default: tuple[int, int, int]) -> tuple[int, int, int]:
     """A CSS colour ("red", "#ff0000", "darkblue"), also as people write it: "dark blue",
     "light pink" (the named shade if CSS has one, else the colour darkened or lightened)."""
-    from PIL import ImageColor
-
     if not isinstance(value, str):
         return default
     v = value.strip().lower()
-    for candidate in (v, v.replace(" ", "")):
-        with contextlib.suppress(ValueError):
-            return ImageColor.getrgb(candidate)[:3]
+    if (rgb := _css(v) or _css(v.replace(" ", ""))) is not None:
+        return rgb
     shade, _, base = v.partition(" ")
-    if shade in ("dark", "deep", "light", "pale", "bright") and base:
-        rgb = _colour(base, default)
-        if rgb != default or base in ("white", "black"):
-            if shade in ("dark", "deep"):
-                return (round(rgb[0] * 0.55), round(rgb[1] * 0.55), round(rgb[2] * 0.55))
-            return (round(rgb[0] + (255 - rgb[0]) * 0.5), round(rgb[1] + (255 - rgb[1]) * 0.5),
-                    round(rgb[2] + (255 - rgb[2]) * 0.5))  # fmt: skip
-    return default
+    if shade not in ("dark", "deep", "light", "pale", "bright") or (rgb := _css(base)) is None:
+        return default
+    if shade in ("dark", "deep"):
+        return (round(rgb[0] * 0.55), round(rgb[1] * 0.55), round(rgb[2] * 0.55))
+    return (round(rgb[0] + (255 - rgb[0]) * 0.5), round(rgb[1] + (255 - rgb[1]) * 0.5),
+            round(rgb[2] + (255 - rgb[2]) * 0.5))  # fmt: skip
+
+
+def _css(name: str) -> tuple[int, int, int] | None:
+    from PIL import ImageColor
+
+    try:
+        return ImageColor.getrgb(name)[:3] if name else None
+    except ValueError:
+        return None
 
 
 @dataclass

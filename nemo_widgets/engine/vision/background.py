@@ -20,7 +20,7 @@ import collections
 import contextlib
 import functools
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -357,15 +357,16 @@ def replace_background(
 
             # The models' mask of the next frame is made on a thread of its own while this
             # frame's alpha is finished (``Matte.raw`` holds no state of the frames before).
-            ahead = ThreadPoolExecutor(1, "nemo-matte") if isinstance(matte, Matte) else None
-            waiting: collections.deque[tuple[np.ndarray, Any, int]] = collections.deque()
+            ahead = ThreadPoolExecutor(1, "nemo-matte")
+            waiting: collections.deque[tuple[np.ndarray, Future[Any] | None, int]]
+            waiting = collections.deque()
 
             def finish_one() -> None:
                 nonlocal n, share
                 rgb, raw, pts = waiting.popleft()
                 alpha = None
-                if raw is not None:
-                    alpha = matte.finish(rgb, raw.result()) if ahead else matte(rgb)
+                if raw is not None:  # inside the span to replace
+                    alpha = matte.finish(rgb, raw.result())
                     share += float(alpha.mean())
                 writer.submit(functools.partial(write, rgb, alpha, pts))
                 n += 1
@@ -376,7 +377,7 @@ def replace_background(
                     rgb = f.rgb[:h2, :w2]
                     raw = None
                     if start_s <= f.t and (end_s is None or f.t < end_s):
-                        raw = ahead.submit(matte.raw, rgb) if ahead else True
+                        raw = ahead.submit(matte.raw, rgb)
                     waiting.append((rgb, raw, clock(f.pts)))
                     if len(waiting) > 1:
                         finish_one()
@@ -384,7 +385,6 @@ def replace_background(
                     finish_one()
                 writer.close()
             finally:
-                if ahead is not None:
-                    ahead.shutdown(wait=True, cancel_futures=True)
+                ahead.shutdown(wait=True, cancel_futures=True)
                 writer.join()
     return Result(out, n, duration, w2, h2, inp.audio is not None, alpha_out, share / max(1, n))

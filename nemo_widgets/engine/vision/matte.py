@@ -574,6 +574,13 @@ class RvmMatte:
         alpha = cv2.resize(pha[0, 0], (self.w, self.h), interpolation=cv2.INTER_LINEAR)
         return np.clip(alpha, 0, 1, out=alpha)
 
+    def raw(self, rgb: np.ndarray) -> None:
+        """Nothing ahead of time: the network is recurrent, every step needs the last."""
+        return None
+
+    def finish(self, rgb: np.ndarray, raw: None) -> np.ndarray:
+        return self(rgb)
+
 
 def _blur_fusion(
     image: np.ndarray, fg: np.ndarray, bg: np.ndarray, alpha: np.ndarray, r: int

@@ -551,54 +551,6 @@ def normalise(text: str, protect: set[str] | None = None) -> Norm:
     # "object removal on the blue hatchback", "inpaint out the sign": the removal named as a job
     t = re.sub(r"\b(?:object removal|inpaint(?:ing)?(?: out)?)\s+(?:on|of|for)?\s*", "remove ", t)
     t = re.sub(r"\boutta\b", "out of", t)  # "get that bike dude outta there"
-    # "before you change the ratio to 1:1, get rid of the white van", "改成1:1之前，先把车去掉":
-    # the step said second comes first
-    t = re.sub(
-        r"^(?:but |and |oh and )?before (?:you |u |we |i )(.+?),\s*(.+)$",
-        # "before you export, add a title": the export is for later, when asked
-        lambda m: (
-            m[2]
-            if re.match(r"(?:export|render|download|save|publish|post|upload|share)\b", m[1])
-            else f"{m[2]}, then {m[1]}"
-        ),
-        t,
-    )
-    t = re.sub(
-        r"^(?:在)?(?:导出|渲染|下载|发布|发出去)(?:视频|之)?(?:之前|以前|前)[,，]?\s*(?:先)?", "", t
-    )
-    t = re.sub(
-        r"^(?:在)?((?:把|先)?[^\d,，]{0,12}?(?:改|换|加|剪|调|做成|转成)[^,，]{0,20}?)(?:之前|以前)"
-        r"[,，]\s*(?:先)?(.+)$",
-        r"\2,然后\1",
-        t,
-    )
-    t = re.sub(
-        r"^(?:我)?(?:是)?(?:第[一1]次用|新手|刚开始用|刚来)(?:这个)?(?:软件|工具)?[,，\s]+(?=教|带|怎么)",
-        "",
-        t,
-    )
-    # "oops i hit undo by mistake, redo pls", "不小心点了撤销": what happened, not a request
-    t = re.sub(
-        r"\b(?:i|we)\s+(?:accidentally\s+|just\s+|mistakenly\s+)?(?:hit|pressed|clicked|tapped|did)\s+"
-        r"(?:the\s+)?(?:undo|redo)(?:\s+button)?(?:\s+by (?:mistake|accident)|\s+accidentally)?",
-        "",
-        t,
-    )
-    t = re.sub(r"(?:我)?不小心(?:点|按|摁)(?:了|到了|到)?(?:撤销|重做)(?:键|按钮)?", "", t)
-    # "i want the blue car gone from the shot": where it goes from is the whole picture
-    t = re.sub(
-        r"\b(gone|removed|deleted|erased)\s+(?:from|out of|off)\s+(?:the |this |my )?"
-        r"(?:shot|frame|video|clip|footage|picture|scene|image)\b",
-        r"\1",
-        t,
-    )
-    # "drop upbeat.mp3 in", "drop a song in there": a thing put in, not dropped out
-    t = re.sub(
-        r"\bdrop\s+(?:in\s+)?((?:\S+\.(?:mp3|m4a|wav|aac|ogg|flac))|(?:a|another|some|the other)\s+"
-        r"(?:song|track|tune|beat|music))\s+(?:in|into|on|onto)\b(?:\s+(?:there|it|the video))?",
-        r"add \1",
-        t,
-    )
     t = re.sub(r"\s+\b(?:fr|ngl|tbh|lol|lmao|pls pls)\b(?=\s*$|\s*[,.!?])", "", t)
     t = rephrased(t)  # the request said another way (language/rephrase.py)
     t = re.sub(

@@ -766,21 +766,6 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             if st.tool not in NO_CHANGE:
                 last_edit = st
                 imagine(s, st)
-    u.steps = [
-        st
-        for i, st in enumerate(u.steps)
-        if not (
-            i
-            and (
-                (
-                    st.tool in ("status", "credits", "help", "export")
-                    and (st.tool, st.args) == (u.steps[i - 1].tool, u.steps[i - 1].args)
-                )
-                # "i'm new to this, what do i do": the help answers it
-                or (st.tool, u.steps[i - 1].tool, st.args.get("about")) == ("answer", "help", None)
-            )
-        )
-    ]  # "where are we at with the project, what have i got so far": one status
     settle(u, clauses, remarks, norm.raw)
     u.steps = check(u.steps, norm.text, state, u.zh, u.skipped)  # against the whole message
     return u

@@ -11,6 +11,7 @@ import re
 
 
 def rephrased(t: str) -> str:
+    t = _told(t)
     # "i want the man in red is not in video anymore", "the van shouldn't be in the shot": a
     # thing wanted out of the picture, said as where it should not be
     _frame = r"(?:the |this |my |our )?(?:video|clip|shot|frame|footage|picture)(?: any ?more)?\b"
@@ -62,6 +63,59 @@ def rephrased(t: str) -> str:
         r"(?<!\btext)(?<!\btitle)(?<!\bcaption)(?<!\bsaying)(?<!\bsays)(?<!\bwrite)(?<!:)"
         r"\s+\b(?:lol|lmao|lmfao|rofl|haha+|omg|smh|ngl|tbh|ugh+)\b[,.!]*\s+(?=[a-z])",
         ", ",
+        t,
+    )
+    return t
+
+
+def _told(t: str) -> str:
+    """The order said with "before", what already happened, and where a thing goes."""
+    # "before you change the ratio to 1:1, get rid of the white van", "改成1:1之前，先把车去掉":
+    # the step said second comes first
+    t = re.sub(
+        r"^(?:but |and |oh and )?before (?:you |u |we |i )(.+?),\s*(.+)$",
+        # "before you export, add a title": the export is for later, when asked
+        lambda m: (
+            m[2]
+            if re.match(r"(?:export|render|download|save|publish|post|upload|share)\b", m[1])
+            else f"{m[2]}, then {m[1]}"
+        ),
+        t,
+    )
+    t = re.sub(
+        r"^(?:在)?(?:导出|渲染|下载|发布|发出去)(?:视频|之)?(?:之前|以前|前)[,，]?\s*(?:先)?", "", t
+    )
+    t = re.sub(
+        r"^(?:在)?((?:把|先)?[^\d,，]{0,12}?(?:改|换|加|剪|调|做成|转成)[^,，]{0,20}?)(?:之前|以前)"
+        r"[,，]\s*(?:先)?(.+)$",
+        r"\2,然后\1",
+        t,
+    )
+    t = re.sub(
+        r"^(?:我)?(?:是)?(?:第[一1]次用|新手|刚开始用|刚来)(?:这个)?(?:软件|工具)?[,，\s]+(?=教|带|怎么)",
+        "",
+        t,
+    )
+    # "oops i hit undo by mistake, redo pls", "不小心点了撤销": what happened, not a request
+    t = re.sub(
+        r"\b(?:i|we)\s+(?:accidentally\s+|just\s+|mistakenly\s+)?(?:hit|pressed|clicked|tapped|did)\s+"
+        r"(?:the\s+)?(?:undo|redo)(?:\s+button)?(?:\s+by (?:mistake|accident)|\s+accidentally)?",
+        "",
+        t,
+    )
+    t = re.sub(r"(?:我)?不小心(?:点|按|摁)(?:了|到了|到)?(?:撤销|重做)(?:键|按钮)?", "", t)
+    # "i want the blue car gone from the shot": where it goes from is the whole picture
+    t = re.sub(
+        r"\b(gone|removed|deleted|erased)\s+(?:from|out of|off)\s+(?:the |this |my )?"
+        r"(?:shot|frame|video|clip|footage|picture|scene|image)\b",
+        r"\1",
+        t,
+    )
+    # "drop upbeat.mp3 in", "drop a song in there": a thing put in, not dropped out
+    t = re.sub(
+        r"\bdrop\s+(?:in\s+)?((?:\S+\.(?:mp3|m4a|wav|aac|ogg|flac))|(?:a|another|some|the other)\s+"
+        r"(?:song|track|tune|beat|music))\s+(?:in|into|on|onto)\b(?:\s+(?:there|it|the video))?",
+        r"add \1",
         t,
     )
     return t

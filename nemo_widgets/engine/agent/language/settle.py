@@ -4,6 +4,7 @@ step answers goes, and the words come back in the characters they were typed in.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -15,6 +16,7 @@ from nemo_widgets.engine.agent.language.spelling import as_typed
 
 def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
     """``u`` (an Understanding) with its steps settled, in place."""
+    u.steps = _once(u.steps)
     if any(st.tool in ("set_volume", "mute") and st.why != "drowned" for st in u.steps):
         u.steps = [st for st in u.steps if st.why != "drowned"]  # the reason for that change
     u.steps = [
@@ -226,3 +228,20 @@ def _one_fade(u: Any, clauses: list[str]) -> None:
     first, bare = fades
     if bare.args.get("target") == "both" and first.args.get("target") != "both":
         u.steps = [st for st in u.steps if st is not bare]
+
+
+def _once(steps: list[Step]) -> list[Step]:
+    """A no-change answer asked twice in a row given once: "where are we at with the project,
+    what have i got so far" (one status); "i'm new to this, what do i do" (the help answers
+    it)."""
+    return steps[:1] + [
+        st
+        for last, st in itertools.pairwise(steps)
+        if not (
+            (
+                st.tool in ("status", "credits", "help", "export")
+                and (st.tool, st.args) == (last.tool, last.args)
+            )
+            or (st.tool, last.tool, st.args.get("about")) == ("answer", "help", None)
+        )
+    ]

@@ -53,7 +53,13 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
         return [c[: m.end()].strip(), c[m.end() :].strip()]
     if not _CJK.search(c) or not re.search(r"\s", c.strip()):
         return [c]
-    parts = [p for p in re.split(r"(?<=[\u4e00-\u9fff%％])\s+(?=[\u4e00-\u9fff])", c.strip()) if p]
+    parts = [
+        p  # "做成方的 还是竖的？": the other option stays with the first
+        for p in re.split(
+            r"(?<=[\u4e00-\u9fff%％])\s+(?=[\u4e00-\u9fff])(?!还是|或者|或是)", c.strip()
+        )
+        if p
+    ]
     if len(parts) < 2:
         return [c]
     if len(parts) == 2 and (side := end_remark(parts[0])) and at_end(parts[1], side):
@@ -219,6 +225,8 @@ def join_points(clauses: list[str]) -> list[str]:
             out[-1] = f"{out[-1]} and {c.strip()}"
         elif out and _POINT.fullmatch(out[-1].strip()) and _SPLIT_VERB.search(c):
             out[-1] = f"{out[-1].strip()}和{c.strip()}"
+        elif out and re.match(r"(?:or|还是|或者)\b", c.strip()):
+            out[-1] = f"{out[-1]} {c.strip()}"  # "make it square. or vertical?": the other option
         elif out and (m := _ONLY_SPAN.match(c.strip())) and not _CUTS.search(out[-1]):
             # "2x speed but just for the first 5 seconds", "blur the background, but only from
             # 5 to 10 s": the span limits the edit before it (never a trim of its own)

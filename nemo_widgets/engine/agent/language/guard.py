@@ -97,7 +97,7 @@ _ASKS: dict[str, tuple[re.Pattern[str], set[str]]] = {
     "remove": (
         lx.REMOVE,
         {"remove_object", "replace_background", "remove_title", "remove_music", "cut", "trim",
-         "remove_clip", "mute", "set_volume", "split"},
+         "remove_clip", "mute", "unmute", "set_volume", "split"},  # "去掉静音": the mute goes
     ),
     "speed": (
         re.compile(

@@ -200,8 +200,11 @@ MUTE = rx(
 UNMUTE = rx(
     r"\bunmute\b|\bun-mute\b|\bsound back\b|\baudio back\b|\bturn (?:the )?sound (?:back )?on\b|"
     r"\b(?:turn|switch|put) (?:the )?(?:music|song|bgm|audio|sound|voices?) (?:back )?on\b|"
-    r"\b(?:music|song|bgm|audio|sound) (?:back )?on(?: again)?$",
-    r"取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音|(?:音乐|声音|原声)(?:打开|开回来|恢复)|"
+    r"\b(?:music|song|bgm|audio|sound) (?:back )?on(?: again)?$|"
+    # the mute, undone: "take the mute off the music", "turn off mute", "cancel the mute"
+    r"\b(?:take|turn|switch) (?:the )?mute off\b|\b(?:turn|switch|take) off (?:the )?mute\b|"
+    r"\b(?:remove|cancel|disable|lift|get rid of) (?:the )?mute\b",
+    r"静音(?:的?状态)?(?:给我)?(?:取消|去掉|关掉|关了|关闭|解除|撤销|撤掉|拿掉|不要了)|取消.{0,4}静音|解除.{0,4}静音|恢复声音|打开声音|开启声音|(?:音乐|声音|原声)(?:打开|开回来|恢复)|"
     r"(?:打开|恢复)(?:音乐|原声)",
 )
 

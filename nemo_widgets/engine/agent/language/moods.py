@@ -29,7 +29,7 @@ from nemo_widgets.engine.agent.language.titles import _not_words, without_title_
 
 #: "(can you) tell me how long it is", "let me know what's on it": a question, asked as a request.
 TELL_ME = re.compile(
-    r"^(?:tell|show|explain(?: to)?) me (?:how|what|which|whether|if|where|when|"
+    r"^(?:tell|show|explain(?: to)?|remind) me (?:again )?(?:how|what|which|whether|if|where|when|"
     r"the (?:length|duration|status)|"
     r"about)\b|^let me know\b"
 )

@@ -114,6 +114,11 @@ _FIT_ONLY = re.compile(
 
 
 #: A sentence with a subject of its own: said about something, no modifier of the step before.
+#: "i can barely hear the street sounds", "都听不到原声了": what a sound too loud does
+_CANT_HEAR = re.compile(
+    r"\b(?:can'?t|cannot|can not|can barely|can hardly|barely|hardly|could(?:n'?t| not| barely))"
+    r" (?:really |even )?hear\b|听不(?:见|清|到)"
+)
 _STATEMENT = re.compile(
     r"^so (?:that )?(?:the|my|our|i|we|you|people|everyone|it)\b|"  # what it is for
     r"^(?:it'?s|its|that'?s|thats|there'?s)\s+(?:just|so|too|really|kinda|a bit|nothing|boring|"
@@ -232,6 +237,15 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             )
         ):
             continue  # "…, so the music carries it", "…, it's just nothing happening": why
+        if (
+            _CANT_HEAR.search(c)
+            and not VERB.search(c)
+            and any(
+                st.tool in ("set_volume", "mute") and st.args.get("relative") != "up"
+                for st in u.steps
+            )
+        ):
+            continue  # "the music is way too loud, i can barely hear the street": why it goes down
         if any(st.tool == "set_aspect" for st in u.steps) and _FOR_PLATFORM.fullmatch(
             c.strip(" .!")
         ):

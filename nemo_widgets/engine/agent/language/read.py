@@ -418,14 +418,47 @@ def read(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step
     return alternatives(c, s, quotes, context) or understand_clause(c, s, quotes, context)
 
 
+def _last_number(said: str, other: str) -> str:
+    """ "keep the first 12 seconds" with "20?" → "keep the first 20 seconds"; "" when the
+    other option is not a bare number."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*[?？]?", other.strip())
+    nums = list(re.finditer(r"\d+(?:\.\d+)?", said))
+    if not m or not nums:
+        return ""
+    last = nums[-1]
+    return f"{said[: last.start()]}{m[1]}{said[last.end() :]}"
+
+
 def alternatives(c: str, s: Session, quotes: list[str], context: list[str]) -> list[Step] | None:
     """ "faster or slower", "9:16 or 1:1?": two readings of one kind → ask which."""
     parts = re.split(r"\s+or\s+|还是|或者|或是", c, maxsplit=1)
     if len(parts) != 2 or not parts[0] or not parts[1]:
         return None
     a = understand_clause(parts[0], s, quotes, context)
-    b = understand_clause(parts[1], s, quotes, context) or understand_clause(
-        re.sub(r"\S+$", parts[1], parts[0]), s, quotes, context
+    # "half speed or maybe 0.75", "lofi, or perhaps upbeat": the hedge is not the option
+    other = re.sub(
+        r"^(?:maybe|perhaps|possibly|probably|even|like|要不|也许|可能|大概)\s*", "", parts[1]
+    )
+    other = re.sub(  # "…or 20? dunno": the doubt after it is not part of the option
+        r"\s*[?？]?\s*(?:dunno|idk|hmm+|not sure|i guess|i think|whatever|lol|不确定|不知道)"
+        r"[?？.!]*$",
+        "",
+        other,
+    )
+    b = next(
+        (
+            r
+            for x in (
+                other,
+                # "keep the first 12 seconds or 20": the other number in the first one's place
+                _last_number(parts[0], other),
+                re.sub(r"\S+$", other, parts[0]),
+                f"{other} {parts[0].split()[-1]}",
+            )
+            if x
+            if (r := understand_clause(x, s, quotes, context))
+        ),
+        None,
     )
     if a and b and a[0].tool == b[0].tool and a[0].args != b[0].args and a[0].tool not in NO_CHANGE:
         if _ADVICE.search(c):

@@ -113,11 +113,20 @@ def _said_which(c: str, raw: str = "") -> str | None:
     return phrase if qualified(phrase, rest[1] if len(rest) > 1 else "") else None
 
 
+#: a time said before the thing, in Chinese: "5秒到12秒之间那个…", "前5秒里的…", "第3秒的…"
+_ZH_TIME_FIRST = re.compile(
+    r"(?:从)?(?:第|前|后|最后)?\s*[\d:.]+\s*(?:秒|s)?(?:\s*(?:到|至|-|~|—)\s*(?:第)?\s*[\d:.]+\s*(?:秒|s)?)?"
+    r"\s*(?:之间|中间|期间|之内|以内|里面|里|内|中|的时候|那段|这段)?的?\s*(?:那个|这个|那辆|这辆|那位|那只|那)?"
+)
+
+
 def _thing_at_a_time(c: str, phrase: str) -> Step | None:
     """An object named first, with a time after it, and a verb for things (not for spans):
     the object goes, during that time — never a trim."""
     at = re.search(r"\d", phrase)
     head = phrase[: at.start()] if at else phrase
+    if not object_words(head) and (after := _ZH_TIME_FIRST.match(phrase)):
+        head = phrase = phrase[after.end() :]  # "5秒到12秒之间那个骑车的人": the thing, then
     if not object_words(head) or re.search(r"\b(?:cut|trim|chop|shorten)\b|剪|截", c):
         return None
     if re.fullmatch(r"(?:the\s+)?(?:first|last|final|opening)\s*", head.strip()):

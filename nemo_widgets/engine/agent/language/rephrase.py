@@ -27,6 +27,13 @@ def rephrased(t: str) -> str:
         r"remove \1",
         t,
     )
+    # "remove the mute from the original audio", "cancel the mute on the music": unmute it
+    t = re.sub(
+        r"\b(?:remove|cancel|lift|drop|get rid of|take|turn|switch)\s+(?:off\s+)?"
+        r"(?:the |that )?mute\b(?:\s+off)?(?:\s+(?:from|on|for|of)\b)?\s*",
+        "unmute ",
+        t,
+    )
     # "in point 2.5s, out point 18s", "mark in at 3 s and mark out at 20 s": the span kept
     t = re.sub(
         r"\b(?:set (?:the )?)?(?:in[- ]?point|mark in)(?: (?:at|to|=|is))?:?\s*"

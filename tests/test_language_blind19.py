@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_language_families import BARE, FULL, SONGS, TITLED, check
+from tests.test_language_families import BARE, EDITED, FULL, SONGS, TITLED, TWO, check
 
 _WHICH = "clarify"
 #: both songs uploaded, neither on the timeline
@@ -55,6 +55,30 @@ TWO_SONGS = {
             FULL,
             [("set_volume", {"target": "video", "relative": "down"})],
         ),
+        # a clip already on the timeline, added once more
+        ("add the street clip again", TWO_SONGS, [("add_clip", {"file": "street.mp4"})]),
+        (
+            "put a second copy of street.mp4 at the end",
+            BARE,
+            [("add_clip", {"file": "street.mp4"})],
+        ),
+        ("play the second clip twice", TWO, [("add_clip", {"file": "beach.mp4"})]),
+        ("把海边那段再放一遍", TWO, [("add_clip", {"file": "beach.mp4"})]),
+        ("第二段重复一次", TWO, [("add_clip", {"file": "beach.mp4"})]),
+        ("make the second clip twice as fast", TWO, [("set_speed", {"factor": 2.0, "clip": 2})]),
+        # subtitles made from speech and playing backwards are not there: declined
+        ("can you generate captions for the talking", BARE, [("decline", {})]),
+        ("自动加上中文字幕", BARE, [("decline", {})]),
+        ("視頻倒著播放", BARE, [("decline", {})]),
+        # what the last trim took, asked back; a mistake said beside a bare "restore"
+        ("bring back the entire video please", EDITED, [("undo", {})]),
+        ("give me back the full 30 s", EDITED, [("undo", {})]),
+        ("剪坏了，还原一下", EDITED, [("undo", {})]),
+        ("删多了 恢复吧", EDITED, [("undo", {})]),
+        # "what can you do for me" with 帮我 inside is the help
+        ("嗨 你可以帮我做些什么", BARE, [("help", {})]),
+        # a request asked in Traditional characters is the request, as in Simplified
+        ("可以幫我把影片變短一點嗎", BARE, [("clarify", {})]),
     ],
 )
 def test_held_out_s_families(text: str, state: dict, want: list) -> None:

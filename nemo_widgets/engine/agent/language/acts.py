@@ -36,6 +36,10 @@ UNDO = re.compile(
     r"(?:恢复|回|退|变回|还原)(?:到|成|为)?(?:剪|修剪|剪辑|删|裁|改)(?:之|以)?前|"
     r"(?:改|变|弄|调|恢复)回(?:到)?(?:原来|之前|刚才|以前)(?:那样|的样子)?|"
     r"\b(?:the |my )?(?:original|full|whole|previous) (?:length|version|video|clip) back\b|"
+    # "bring back the full 30 seconds", "bring back the whole video": what the trim took
+    r"\b(?:bring|get|give|put) (?:me )?back (?:the |my )?(?:full|whole|entire|original|complete) "
+    r"(?:\d+(?:\.\d+)? ?(?:seconds?|secs?|s)\b|length|video|clip|footage|thing)|"
+    r"^(?:请|帮我)?(?:恢复|还原)(?:一下|回来|过来)?(?:吧|吗)?[。!！]?$|"
     # "make it like before", "put it back the way it was", "i regret the last change"
     r"\b(?:make|change|turn|set|put) (?:it|this|everything|things) (?:back )?(?:like|as|the way) "
     r"(?:it was )?(?:before|it was|earlier)\b|\bregret (?:the |that |my )?(?:last )?"
@@ -46,7 +50,7 @@ UNDO = re.compile(
 MESSED = re.compile(
     r"\b(?:i|we|you) (?:messed|screwed|mucked|f[a-z]*ed) (?:it |that |this )?up\b|\bwrong "
     r"(?:trim|cut|edit|one|part|bit)\b|\bmy (?:bad|mistake)\b|\b(?:a |my )?mistake\b|搞错|弄错|"
-    r"剪错|剪坏|弄坏|删错|失误|手滑|\bregret\b|后悔|"
+    r"剪错|剪坏|弄坏|删错|(?:剪|删|裁)(?:得)?(?:太)?多了|失误|手滑|\bregret\b|后悔|"
     r"(?:刚才|上一步|之前|刚刚)(?:那个|那步|的)?(?:剪辑|操作|修改|改动|编辑)?(?:不对|不好|错了)"
 )
 REDO = re.compile(
@@ -67,7 +71,7 @@ HELP = re.compile(
     r"(?:(?:please |pls )?(?:show me around|teach me|help me out|where do i start|"
     r"what do i do))?[.!?]*$|"
     # "这个工具可以做什么？", "你能做些什么", "what can this tool do?"
-    r"(?:工具|软件|app|你|它|这个)(?:都|还)?(?:可以|能|会)(?:做|干)(?:些|哪些|点)?(?:什么|啥)|"
+    r"(?:工具|软件|app|你|它|这个)(?:都|还)?(?:可以|能|会)(?:帮我|为我|给我|帮你)?(?:做|干)(?:些|哪些|点)?(?:什么|啥)|"
     r"\bwhat (?:can|else can) (?:you|it|this|this tool|this app|the editor) do\b|"
     # "how does this thing work?", "how do I use this?", "这个怎么用？": how to use the editor
     r"\bhow (?:does|do) (?:this|it|this thing|this tool|this app|the editor|you) work\b|"

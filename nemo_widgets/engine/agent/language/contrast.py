@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from nemo_widgets.engine.agent.language import lexicon as lx
+from nemo_widgets.engine.agent.language.acts import MESSED
 from nemo_widgets.engine.agent.language.intents import Step
 
 #: The edits that are about each thing a negated clause can name.
@@ -64,7 +65,11 @@ def spaced(c: str, read: Callable[[str], list[Step] | None]) -> list[str]:
         return [c]
     if len(parts) == 2 and (side := end_remark(parts[0])) and at_end(parts[1], side):
         return parts  # "开头太拖了 剪掉2秒"
-    said = [p for p in parts if not _COMPLAINT.fullmatch(p)]
+    said = [
+        p  # "刚才剪多了 恢复": the mistake is why, the other part is what to do
+        for p in parts
+        if not _COMPLAINT.fullmatch(p) and not (MESSED.search(p) and not _good(read(p)))
+    ]
     if len(said) == 1 < len(parts):
         # "BGM删了吧 太吵": the complaint is why, the other part is what to do; "音乐太吵了
         # 删掉吧": and it names what the other part acts on

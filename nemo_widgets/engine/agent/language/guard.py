@@ -131,7 +131,7 @@ _ASKS: dict[str, tuple[re.Pattern[str], set[str]]] = {
             r"(?:中间|那|这)(?:一)?(?:段|部分)"
         ),
         {"trim", "cut", "split", "remove_clip", "remove_object", "replace_background",
-         "add_title", "edit_title", "remove_title"},
+         "add_title", "edit_title", "remove_title", "add_clip", "reorder"},
     ),
     "aspect": (
         re.compile(

@@ -394,6 +394,13 @@ def _other_ref(text: str) -> str:
     return re.sub(r"\b(?:the|one)\b", " ", text).strip()
 
 
+#: the same clip once more: "again", "another copy", "plays twice", "再加一遍", "重复一次"
+_AGAIN = re.compile(
+    r"\bagain\b|\banother (?:copy|time)\b|\b(?:a )?second copy\b|\btwice\b|"
+    r"\bone more time\b|\bduplicate\b|再(?:加|放|来|放上)?一(?:遍|次|个|份)|重复|播两(?:遍|次)|两遍"
+)
+
+
 def clips(t: str, s: Session) -> Step | None:
     """Remove, reorder or add whole clips."""
     n = clip_ref(t, s)
@@ -408,6 +415,16 @@ def clips(t: str, s: Session) -> Step | None:
         and len(s.clips) == 2
     ):
         return Step("reorder", {"clip": 2, "to": 1})
+    if _AGAIN.search(t) and (
+        lx.ADD.search(t) or re.search(r"\b(?:duplicate|repeat|play)\b|再(?:加|放|来|放上)|重复", t)
+    ):
+        # "add the beach clip again at the end", "street.mp4再加一遍": a clip already there, twice
+        by_name = s.named(t, "video")
+        name = by_name.get("filename") if by_name is not None else None
+        if name not in s.clips and n is not None and 1 <= n <= len(s.clips):
+            name = s.clips[n - 1]  # "the second clip", "海边那段"
+        if name in s.clips and any(x.get("filename") == name for x in s.uploads("video")):
+            return Step("add_clip", {"file": name})
     if n is not None and re.search(
         r"\b(?:move|put|place|drag|reorder|bring)\b|\b(?:play|go|come|appear)s?\s+(?:first|last)\b|"
         r"移到|放到|挪到|放在|调到",

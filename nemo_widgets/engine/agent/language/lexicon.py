@@ -282,12 +282,13 @@ UNSUPPORTED = rx(
     r"voice ?over|narration|auto[- ]?captions?|transcribe|generate subtitles|zoom in|"
     r"(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
     r"auto[- ]?subs?|auto[- ]?subtitles?|speech to text|pixelat\w*|censor\w*|"
+    r"(?:auto(?:matically)?[- ]?)?generat\w* (?:the |some )?(?:subtitles?|captions?|subs)|"
     r"blur (?:out )?(?:the |his |her |their |all |my )?(?:faces?|license plates?|number plates?|"
     r"plates?)|"
     r"color grade|colour grade|lut|vintage|glitch|3d|explosion|dub|translate|upscale|"
     r"4k|denoise|sharpen|speed ?ramp(?:ing|s)?|ramp (?:the )?speed|"
     r"(?:slow|fast) (?:into|then|to) (?:fast|slow)|keyframes?|freeze ?frames?)\b",
-    r"倒放|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解|"
+    r"倒放|倒(?:转|着|著|过来)播放?|反(?:向|着|著)播放?|自动(?:生成|加上?|上|添加|配|出|识别)?(?:中文)?字幕|转场|滤镜|贴纸|防抖|旋转|镜像|配音|自动字幕|识别字幕|翻译|黑白|调色|交叉淡化|叠化|溶解|"
     r"马赛克|打码|(?:人脸|脸部|车牌)(?:模糊|虚化)|(?:模糊|虚化)(?:人脸|脸|车牌)|曲线变速|变速曲线|"
     r"渐变速|定格|关键帧|(?:由|从|先)(?:慢|快)(?:到|变|后|再)(?:快|慢)|越来越(?:快|慢)|逐渐(?:加速|减速|变快|变慢)",
 )
@@ -296,6 +297,8 @@ UNSUPPORTED = rx(
 AUTO_SUBS = re.compile(
     r"\b(?:subtitles?|captions?|subs) automatically|automatic(?:ally)? (?:subtitles?|captions?)|"
     r"\bauto[- ]?(?:subs?|subtitles?|captions?)\b|\btranscri|speech to text|自动字幕|识别字幕|"
+    r"\bgenerat\w* (?:the |some )?(?:subtitles?|captions?|subs)\b|"
+    r"自动(?:生成|加上?|上|添加|配|出|识别)?(?:中文)?字幕|"
     r"语音转文字"
 )
 

@@ -236,6 +236,12 @@ class Norm:
     quotes: list[str] = field(default_factory=list)
     zh: bool = False
 
+    @property
+    def asked(self) -> str:
+        """As typed, in Simplified characters and mainland words: what a question is read from
+        ("可以幫我變短一點嗎" asks as "可以帮我变短一点吗" does)."""
+        return regional(simplified(self.raw)) if self.zh else self.raw
+
 
 def is_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)

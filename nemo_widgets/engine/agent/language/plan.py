@@ -188,7 +188,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
         # nothing, or only "hi!": what can be done here
         u.steps.append(Step("help", why="greeting" if norm.text else "empty"))
         return u
-    if (asked := if_question(norm.text, norm.raw, s, norm.quotes)) is not None:
+    if (asked := if_question(norm.text, norm.asked, s, norm.quotes)) is not None:
         u.steps.append(asked)  # "if I trim it to 10 s, does the music get shorter too?"
         return u
     context: list[str] = []
@@ -313,7 +313,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue  # "把原声关掉，留着音乐": what stays as it is; no step of its own
         if re.fullmatch(r"(?:just|only) (?:the )?(?:music|song|bgm)", clause.strip(" ,.!").lower()):
             c = "only the music"  # not "the music" (that would add it)
-        if (HELP.search(clause) and not is_question(norm.raw, c)) or HELP.search(
+        if (HELP.search(clause) and not is_question(norm.asked, c)) or HELP.search(
             clause.strip(" ?？")
         ):
             u.steps.append(Step("help"))
@@ -437,7 +437,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue
         if u.steps and u.steps[-1].tool == "answer" and SAME_AS.search(c):
             continue  # "what does mute do, is it the same as removing the music": one question
-        if (asked := question(c, clause, norm.raw, s, norm.quotes, context)) is not None:
+        if (asked := question(c, clause, norm.asked, s, norm.quotes, context)) is not None:
             u.steps += asked
             continue
         if u.steps and u.steps[-1].tool == "split" and (piece := split_piece(c, s)) is not None:

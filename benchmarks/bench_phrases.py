@@ -4,7 +4,8 @@ loopback through ``/run_sse``; the plan is read from the streamed events and the
 from the state before and after.
 
 A case is right when the tools match in order and every argument the case gives matches
-(numbers within 0.05 s or 2 %, text case-insensitively, an object phrase when its words are
+(numbers within 0.05 s or 2 %, text case-insensitively, an expected ``decline`` beside other
+steps optional (the reply says it), an object phrase when its words are
 all in the planned one (in Chinese: its parts at 的, in order), or, for a Chinese phrase and an
 English one, when the object and its
 qualifiers agree, ``end: null`` = the end of the video; ``status`` and ``answer`` are the
@@ -418,6 +419,16 @@ def score(
         return True
 
     right = len(want) == len(got) and all(match(w, g) for w, g in zip(want, got, strict=True))
+    said = [w for w in want if w["tool"] != "decline"]
+    if (
+        not right
+        and said
+        and len(said) < len(want)
+        and not any(g["tool"] == "decline" for g in got)
+    ):
+        # "don't add music, just export": the step not done is said in the reply, not planned
+        # (the plan holds what is done); with an edit the outcome replay below finds the same
+        right = len(said) == len(got) and all(match(w, g) for w, g in zip(said, got, strict=True))
     if (
         not right
         and before is not None

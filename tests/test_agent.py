@@ -268,3 +268,26 @@ def test_the_planners_dictionaries_load_at_engine_start_not_on_the_first_message
         while any(f.cache_info().currsize == 0 for f in loaders) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert [f.cache_info().currsize for f in loaders] == [1, 1, 1]
+
+
+def test_a_negated_step_beside_an_export_is_said_in_the_reply(api: Api, clip: Path) -> None:
+    sid = api.session()
+    api.upload(sid, clip)
+    before = api.state(sid)["draft"]
+    events = api.say(sid, "不要加音乐，直接导出")
+    text = events[-1]["content"]["parts"][0]["text"]
+    assert "没有做" in text, text  # the music not added is said, not silently dropped
+    assert api.state(sid)["draft"] == before
+
+
+def test_a_question_about_the_exported_file_is_answered_not_exported(api: Api, clip: Path) -> None:
+    sid = api.session()
+    api.upload(sid, clip)
+    for text, word in (
+        ("導出的影片會有浮水印嗎？", "水印"),
+        ("will the exported mp4 have a watermark?", "watermark"),
+    ):
+        events = api.say(sid, text)
+        assert "functionCall" not in _parts(events)
+        reply = events[-1]["content"]["parts"][0]["text"]
+        assert word in reply and ("没有水印" in reply or "no watermark" in reply), reply

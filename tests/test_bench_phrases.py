@@ -155,3 +155,13 @@ def test_chinese_object_matches_english_target_by_noun_and_qualifiers() -> None:
     assert not obj("car", "行人")
     assert not obj("white car on the left", "右边白色的车")
     assert not obj("grey car", "红色的车")
+
+
+def test_a_decline_beside_other_steps_may_be_said_rather_than_planned() -> None:
+    st = start_state()
+    want = [{"tool": "decline"}, {"tool": "export"}]
+    assert judge(want, [{"tool": "export"}], st) == (True, False)
+    assert judge(want, [{"tool": "decline"}, {"tool": "export"}], st) == (True, False)
+    assert judge(want, [{"tool": "status"}], st)[0] is False
+    # a decline alone is still owed: nothing else would show the "no" was understood
+    assert judge([{"tool": "decline"}], [{"tool": "answer"}], st)[0] is False

@@ -79,6 +79,22 @@ TWO_SONGS = {
         ("嗨 你可以帮我做些什么", BARE, [("help", {})]),
         # a request asked in Traditional characters is the request, as in Simplified
         ("可以幫我把影片變短一點嗎", BARE, [("clarify", {})]),
+        # studio said in Chinese
+        ("背景换成演播厅", BARE, [("replace_background", {"mode": "preset", "value": "studio"})]),
+        ("用影棚的背景", BARE, [("replace_background", {"mode": "preset", "value": "studio"})]),
+        # "second N" is N seconds
+        ("cut out from second 7 to second 11", BARE, [("cut", {"start": 7.0, "end": 11.0})]),
+        ("split it at second 20", BARE, [("split", {"at": 20.0})]),
+        # "剪了" before a span's own 到 still takes the span out
+        ("那段太无聊了剪了吧 9秒到14秒", BARE, [("cut", {"start": 9.0, "end": 14.0})]),
+        # the shape an export is asked in is set first
+        ("导出成方形的", BARE, [("set_aspect", {"ratio": "1:1"}), ("export", {})]),
+        ("render it vertical please", BARE, [("set_aspect", {"ratio": "9:16"}), ("export", {})]),
+        ("export in 4k", BARE, [("export", {})]),
+        # what the exported file is like, asked: answered, not exported
+        ("下载下来的视频会带水印吗", BARE, [("answer", {"about": "export"})]),
+        ("is there a watermark on the exported file?", BARE, [("answer", {})]),
+        ("可以导出吗", BARE, [("export", {})]),
     ],
 )
 def test_held_out_s_families(text: str, state: dict, want: list) -> None:

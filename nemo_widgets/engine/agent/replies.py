@@ -289,6 +289,19 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
             if zh
             else f"There are {len(s.clips)} clips on the timeline."
         )
+    if about == "export" or re.search(r"\bwatermark|水印|\bexported\b", q):
+        # "导出的视频有水印吗", "will the exported file have a watermark?": what an export gives
+        d_w, d_h = d.meta.get("width"), d.meta.get("height")
+        size = f"{d_w}×{d_h}" if d_w and d_h else ("时间线的尺寸" if zh else "the timeline's size")
+        if zh:
+            return (
+                f"导出的是 H.264/AAC 的 MP4（也可以选 WebM），没有水印，画面 {size}，"
+                "导出不扣积分。" + tail_zh
+            )
+        return (
+            f"An export is an H.264/AAC MP4 (or WebM if you ask), with no watermark, at {size}; "
+            "exporting costs no credits." + tail_en
+        )
     if about == "unsupported":  # "can you add stickers?": no, and nothing changed
         return decline(Step("decline", why="unsupported"), zh)
     if about in _ABOUT:
@@ -429,5 +442,33 @@ def step_reply(st: Step, state: dict[str, Any], zh: bool, engine: Any, user_id: 
 
 
 def no_change_reply(p: Any, state: dict[str, Any], engine: Any, user_id: str | None) -> str:
-    texts = [step_reply(st, state, p.zh, engine, user_id) for st in p.steps]
+    texts = [step_reply(st, state, p.zh, engine, user_id) for st in p.steps] + not_done(p, p.zh)
     return " ".join(t for i, t in enumerate(texts) if t and t not in texts[:i])
+
+
+def not_done(p: Any, zh: bool) -> list[str]:
+    """What the message asked not to be done, or what could not be done, said back (the
+    steps the planner skipped: a negated clause, a platform that was only context)."""
+    parts: list[str] = []
+    for st in p.skipped:
+        what = st.args.get("what")
+        if st.args.get("reason"):  # not possible as asked (past the end…): say why
+            why = re.sub(r"[;；,，]?\s*(?:nothing was changed|所以没有修改)", "", st.args["reason"])
+            parts.append(("没有完成：" if zh else "Not done: ") + why)
+            continue
+        if st.why == "purpose":
+            ratio = st.args.get("ratio", "9:16")
+            parts.append(
+                f"画幅没有改；如果要改成 {ratio}，告诉我一声。"
+                if zh
+                else f"I left the aspect ratio as it is; say “make it {ratio}” if you want "
+                "that too."
+            )
+            continue
+        if zh:
+            parts.append("按你的要求，没有做" + ("该修改" if what else "那一项") + "。")
+        else:
+            parts.append(
+                f"As you asked, I did not {what.replace('_', ' ') if what else 'do that'}."
+            )
+    return parts

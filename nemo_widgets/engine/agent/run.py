@@ -5,7 +5,6 @@ language saying what was done, and what was not and why."""
 from __future__ import annotations
 
 import random
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -225,27 +224,7 @@ def _compose(done: list[str], failed: list[str], p: Plan, extra: list[str], zh: 
             parts.append(("没有完成：" if zh else "Not done: ") + " ".join(failed))
         else:
             parts += failed
-    for st in p.skipped:
-        what = st.args.get("what")
-        if st.args.get("reason"):  # not possible as asked (past the end…): say why
-            why = re.sub(r"[;；,，]?\s*(?:nothing was changed|所以没有修改)", "", st.args["reason"])
-            parts.append(("没有完成：" if zh else "Not done: ") + why)
-            continue
-        if st.why == "purpose":
-            ratio = st.args.get("ratio", "9:16")
-            parts.append(
-                f"画幅没有改；如果要改成 {ratio}，告诉我一声。"
-                if zh
-                else f"I left the aspect ratio as it is; say “make it {ratio}” if you want "
-                "that too."
-            )
-            continue
-        if zh:
-            parts.append("按你的要求，没有做" + ("该修改" if what else "那一项") + "。")
-        else:
-            parts.append(
-                f"As you asked, I did not {what.replace('_', ' ') if what else 'do that'}."
-            )
+    parts += replies.not_done(p, zh)
     parts += [e for e in extra if e]
     sep = "" if zh else " "
     return sep.join(x.strip() for x in parts if x)

@@ -118,6 +118,12 @@ _SPEC = re.compile(
     r"(?<![a-z0-9])(?:[248]k|uhd|hdr|\d{3,4}p|\d{2,3}\s?fps|prores|h\.?26[45]|hevc|av1|gif|mov|"
     r"webm|mkv|lossless|bit ?rate)(?![a-z0-9])|\d{2,3}帧|(?:超清|高清|蓝光|无损|帧率|码率|分辨率)"
 )
+#: "导出的视频会有水印吗", "will the exported file have a watermark?": about what the export
+#: gives, asked — not the export
+_EXPORTED = re.compile(
+    r"(?:导出|下载|渲染)(?:来|出来)?(?:的|后的?|之后的?|以后的?)\S{0,12}(?:吗|么|嘛|呢|？|\?)\s*$|"
+    r"\b(?:exported|rendered|downloaded|final) (?:video|file|mp4|clip|version)\b|水印|\bwatermark"
+)
 _ASKS = re.compile(
     r"(?:what|which|how|why|when|where|would|will|does|is|should)\b|(?:请问)?(?:怎么|如何|为什么|"
     r"什么|会不会)|.*(?:什么|哪种|哪个|哪些|多少|多长|多久|多大|几)"
@@ -221,7 +227,9 @@ def question(
         steps
         and steps[0].tool in ("status", "credits", "help", "export")
         and not _COST.search(c)
-        and not (steps[0].tool == "export" and (_ASKS.match(c) or _SPEC.search(c)))
+        and not (
+            steps[0].tool == "export" and (_ASKS.match(c) or _SPEC.search(c) or _EXPORTED.search(c))
+        )
     ):
         return steps
     about = steps[0].tool if steps else None

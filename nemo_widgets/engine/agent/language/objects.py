@@ -363,6 +363,11 @@ _PRESETS = {
     "ocean": "beach",
     "办公室": "office",
     "摄影棚": "studio",
+    "演播室": "studio",
+    "演播厅": "studio",
+    "影棚": "studio",
+    "摄影室": "studio",
+    "工作室": "studio",
 }
 
 

@@ -255,6 +255,14 @@ def _clause(c: str, s: Session, quotes: list[str], context: list[str]) -> list[S
     if STATUS.search(said) and not re.search(r"\b(?:add|remove|trim|cut)\b", c):
         return [Step("status")]
     if EXPORT.search(said) and not re.search(r"\bexport(?:ed)? (?:settings|format)\b", c):
+        shape = it.aspect(
+            re.sub(r"\b(?:export|render|save|download)\b|导出|渲染|下载|保存", " ", c), s
+        )
+        if shape is not None and shape.tool == "set_aspect" and shape.why != "purpose":
+            return [
+                shape,
+                Step("export"),
+            ]  # "export it as vertical", "导出成竖屏的": the shape, then
         return [Step("export")]
     if (ends := both_ends(c, s.total)) is not None:
         return ends

@@ -27,6 +27,13 @@ def rephrased(t: str) -> str:
         r"remove \1",
         t,
     )
+    # "between second 4 and second 9", "from second 12": the second numbered N is N s
+    t = re.sub(
+        r"\b(from|to|and|between|at|until|till|after|before|on|through|thru|-)\s+second\s+"
+        r"(\d+(?:\.\d+)?)\b(?!\s*(?:s\b|secs?\b|seconds?\b|%|x\b|clips?\b|videos?\b|times?\b))",
+        r"\1 \2s",
+        t,
+    )
     # "remove the mute from the original audio", "cancel the mute on the music": unmute it
     t = re.sub(
         r"\b(?:remove|cancel|lift|drop|get rid of|take|turn|switch)\s+(?:off\s+)?"

@@ -77,6 +77,8 @@ def settle(u: Any, clauses: list[str], remarks: list[Step], raw: str) -> None:
     elif len(u.steps) > 1:
         known = [st for st in u.steps if not (st.tool == "clarify" and st.why == "unknown")]
         keep = [st for st in known if st.tool not in ("decline", "clarify")] or known[:1]
+        # "不要加音乐，直接导出": the export is the plan; the reply says what was not done
+        u.skipped += [st for st in known if st.tool == "decline" and keep and st not in keep]
         u.steps = keep or u.steps[:1]
     if len(clauses) > 1 and DROP_ALL.fullmatch(clauses[-1].strip(" .!,")):
         u.steps = [Step("decline", why="cancel")]  # "I was going to ask you to trim it but nvm"

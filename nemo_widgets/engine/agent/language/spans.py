@@ -29,7 +29,7 @@ _REMOVING = re.compile(
     r"\b(?:remove|delete|drop|lose|get rid of|skip|ditch|throw away|cut off|trim off|chop off|"
     r"excise|edit out|splice out|kill|nix|axe|scrap|ripple delete|ripple-delete)\b|"
     r"剪掉|删掉|去掉|切掉|不要|删除|去除|裁掉|剪去|删了|去了|拿掉|拿走|弄掉|干掉|砍掉|扔掉|丢掉|"
-    r"(?:剪|裁|切|砍)了(?!.*(?:到|成|至))|"
+    r"(?:剪|裁|切|砍)了(?!.*(?:(?<![\d秒])到|成|(?<![\d秒])至))|"  # "…剪了 12秒到18秒": a span's 到
     r"移除|清除|抹掉"
 )
 _KEEPING = re.compile(

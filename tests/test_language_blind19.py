@@ -95,6 +95,37 @@ TWO_SONGS = {
         ("下载下来的视频会带水印吗", BARE, [("answer", {"about": "export"})]),
         ("is there a watermark on the exported file?", BARE, [("answer", {})]),
         ("可以导出吗", BARE, [("export", {})]),
+        # a song "in the background" is background music, never the scene's background
+        ("put the lofi track in the background", TWO_SONGS, [("add_music", {"file": "lofi.mp3"})]),
+        # a clip said to go before or after another is a reorder, never a removal
+        (
+            "the beach clip should go before the street one",
+            TWO,
+            [("reorder", {"clip": 2, "to": 1})],
+        ),
+        ("海边那段应该在街道那段前面", TWO, [("reorder", {"clip": 2, "to": 1})]),
+        ("the van should go", BARE, [("remove_object", {"target": "van"})]),
+        # "it" after an edit of one clip is that clip
+        (
+            "make the beach clip faster, then move it to the start",
+            TWO,
+            [("set_speed", {"clip": 2}), ("reorder", {"clip": 2, "to": 1})],
+        ),
+        # 加 right before quoted words adds them as a title
+        ("在顶部加“新品上市”", BARE, [("add_title", {"text": "新品上市", "position": "top"})]),
+        # where the title goes, said as "and is on the top"
+        (
+            "I want the caption 'Sale' and it is at the bottom",
+            BARE,
+            [("add_title", {"position": "bottom"})],
+        ),
+        # a story first, then "so I'd like …": the request is done
+        (
+            "we shot this for a school project and my teacher will watch it, so i'd like "
+            "a title that says 'Team Blue' for the first 2 seconds",
+            BARE,
+            [("add_title", {"text": "Team Blue", "start": 0.0, "duration": 2.0})],
+        ),
     ],
 )
 def test_held_out_s_families(text: str, state: dict, want: list) -> None:

@@ -85,6 +85,17 @@ def new_one(c: str, last: Step | None) -> str:
     return re.sub(r"\b(new|another|different|other) one\b", rf"\1 {kind}", c)
 
 
+def that_clip(c: str, last: Step | None) -> str:
+    """ "slow the beach clip down and then put it first": "it" is the clip the step before
+    was about, for a clip's own edits (move, remove, copy)."""
+    n = last.args.get("clip") if last is not None else None
+    if not isinstance(n, int) or not re.search(
+        r"\b(?:move|put|place|bring|drag|delete|remove|drop|duplicate|repeat)\b|放|移|挪|删|去掉", c
+    ):
+        return c
+    return re.sub(r"它", f"第{n}段", re.sub(r"\bit\b", f"clip {n}", c))
+
+
 _PIECE = re.compile(
     r"\b(?:delete|remove|drop|lose|cut|get rid of|throw away|trash|ditch)\s+(?:the\s+)?"
     r"(?P<en>first|1st|former|second|2nd|latter|last)\s+(?:half|piece|clip|segment|bit)\b|"

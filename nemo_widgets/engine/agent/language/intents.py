@@ -427,7 +427,9 @@ def clips(t: str, s: Session) -> Step | None:
             return Step("add_clip", {"file": name})
     if n is not None and re.search(
         r"\b(?:move|put|place|drag|reorder|bring)\b|\b(?:play|go|come|appear)s?\s+(?:first|last)\b|"
-        r"移到|放到|挪到|放在|调到",
+        # "the beach clip should come before the street one", "beach should be first"
+        r"\b(?:go|come|play|be|appear|sit)s?\s+(?:before|after|in front of|behind|first|last)\b|"
+        r"移到|放到|挪到|放在|调到|(?:应该|要|得)?(?:在|排在)\S+?(?:前面|后面|之前|之后)",
         t,
     ):
         to = None
@@ -446,7 +448,9 @@ def clips(t: str, s: Session) -> Step | None:
         ):
             to = len(s.clips)
         m = re.search(
-            r"\b(before|after|in front of|behind)\s+(.+)$|放到(.+?)(前面|后面|之前|之后)", t
+            r"\b(before|after|in front of|behind)\s+(.+)$|"
+            r"(?:放到|放在|排在|在)(.+?)(前面|后面|之前|之后)",
+            t,
         )
         other = clip_ref(_other_ref(m.group(2) or m.group(3)), s) if m else None
         if m and other is not None and other != n:

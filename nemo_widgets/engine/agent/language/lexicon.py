@@ -25,7 +25,8 @@ REMOVE = rx(
     r"\b(?:want|need|have|get|like)\b.+\b(?:removed|gone|deleted|erased)\b|"
     r"\b(?:can|could|may) (?:it|that|this|those|these|they|he|she|the [a-z ]{1,30}?) "
     r"(?:go|disappear|vanish)(?: away)?(?=\s*(?:$|[?.!,;]|please\b|pls\b|too\b|as well\b))|"
-    r"\b(?:has to|have to|needs to|need to|must|should|can|could) (?:go|be (?:removed|"
+    r"\b(?:has to|have to|needs to|need to|must|should|can|could) (?:go(?! (?:before|after|first|"
+    r"last|in front|behind|at the|to the))|be (?:removed|"
     r"taken out|cut out|erased|deleted|edited out|gone)|disappear)\b|"
     r"\b(?:gone|removed|deleted|erased)\W*$|^[a-z][a-z ]{1,40}? (?:remove|delete|erase)$",
     r"\b(?:get|take|cut|edit|paint|keep)\b.+\bout(?: of)?\b|\b(?:take|get)\b.+\boff\b",

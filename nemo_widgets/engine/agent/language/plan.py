@@ -33,6 +33,7 @@ from nemo_widgets.engine.agent.language.context import (
     noun_phrase,
     refine,
     split_piece,
+    that_clip,
     topic_of,
 )
 from nemo_widgets.engine.agent.language.contrast import (
@@ -120,7 +121,9 @@ _CANT_HEAR = re.compile(
     r" (?:really |even )?hear\b|听不(?:见|清|到)"
 )
 _STATEMENT = re.compile(
-    r"^so (?:that )?(?:the|my|our|i|we|you|people|everyone|it)\b|"  # what it is for
+    # what it is for ("so I'd like a title…" is the request the story led to)
+    r"^so (?:that )?(?!i'?d like|i would like|i want|i need|we need|we want|we'?d like)"
+    r"(?:the|my|our|i|we|you|people|everyone|it)\b|"
     r"^(?:it'?s|its|that'?s|thats|there'?s)\s+(?:just|so|too|really|kinda|a bit|nothing|boring|"
     r"useless|pointless|where|when|ugly|bad|annoying|distracting)\b|"
     r"^(?:my|our|his|her|their|i|we|he|she|they|it|this|that|there|everyone|people|someone)\b\s+"
@@ -226,7 +229,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             continue
         if (
             i
-            and u.steps
+            and any(not (st.tool == "clarify" and st.why == "unknown") for st in u.steps)
             and (
                 (_STATEMENT.match(clause.strip().lower()) and not VERB.search(c))
                 # "…，挡住招牌了" (it blocks the sign), "…，我后面要抠图" (what I'll do later): why
@@ -492,6 +495,7 @@ def understand(text: str, state: dict[str, Any]) -> Understanding:
             c += prev[0][b.end() :]
             s = copy.deepcopy(prev[2])
         c = new_one(c, last_edit)  # "…, and add a new one saying Thanks": a new title
+        c = that_clip(c, last_edit)  # "…, then put it first": that clip
         steps = _alternatives(c, s, norm.quotes, context)
         topic = topic_of(last_edit) if last_edit is not None else None
         if (

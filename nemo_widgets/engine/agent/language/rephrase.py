@@ -27,6 +27,21 @@ def rephrased(t: str) -> str:
         r"remove \1",
         t,
     )
+    # "put the upbeat song in the background": a song in the background is background music
+    t = re.sub(
+        r"\b(songs?|track|tune)"
+        r"((?:\s+(?:playing|quietly|softly|on|at\s+\d+\s*(?:%|percent)(?:\s+volume)?))*)"
+        r"\s+in the background\b",
+        r"\1\2 as background music",
+        t,
+    )
+    # "I want that the title say 'Our Bakery' and is on the top": where it goes, not a question
+    t = re.sub(
+        r"\b(title|caption|text|«\d+»)(.*?)\band (?:it )?(?:is|be|goes|sits|stays|appears|shows) "
+        r"(?:on|at|in) (?:the )?(top|bottom|middle|cent(?:er|re))\b",
+        r"\1\2and put it at the \3",
+        t,
+    )
     # "between second 4 and second 9", "from second 12": the second numbered N is N s
     t = re.sub(
         r"\b(from|to|and|between|at|until|till|after|before|on|through|thru|-)\s+second\s+"

@@ -85,7 +85,7 @@ def title(t: str, s: Session, quotes: list[str]) -> Step | None:
         and re.search(
             r"\b(?:say|says|saying|reads?|reading|write|put|type|display|show|overlay|add|"
             r"insert|label|name|call|appear|appears|pop up|pops up|come up|comes up)\b|"
-            r"写|打上|加上|加个|加一个|添加|放上|"
+            r"写|打上|加上|加个|加一个|添加|放上|加\s*(?=«)|"
             r"显示",
             t,
         )

@@ -246,6 +246,12 @@ def help_text(state: dict[str, Any], zh: bool, why: str = "help") -> str:
     )
 
 
+def _frame(d: Draft) -> str | None:
+    """The frame's size as "1280×720", or None when the draft does not say."""
+    w, h = d.meta.get("width"), d.meta.get("height")
+    return f"{w}×{h}" if w and h else None
+
+
 def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
     """Answer a question without changing anything."""
     q = step.why or ""
@@ -279,8 +285,7 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
     if re.search(
         r"\baspect\b|\bratio\b|\bsize\b|\bresolution\b|画幅|比例|尺寸|分辨率", q
     ) and about in (None, "set_aspect"):
-        w, h = d.meta.get("width"), d.meta.get("height")
-        cur = f"{w}×{h}" if w and h else "?"
+        cur = _frame(d) or "?"
         extra = _ABOUT["set_aspect"][1 if zh else 0]
         return (f"当前画面 {cur}。" + extra) if zh else f"The frame is {cur}. {extra}"
     if re.search(r"\bhow many clips\b|几个片段|多少个片段", q):
@@ -291,8 +296,7 @@ def answer(step: Step, state: dict[str, Any], zh: bool) -> str:
         )
     if about == "export" or re.search(r"\bwatermark|水印|\bexported\b", q):
         # "导出的视频有水印吗", "will the exported file have a watermark?": what an export gives
-        d_w, d_h = d.meta.get("width"), d.meta.get("height")
-        size = f"{d_w}×{d_h}" if d_w and d_h else ("时间线的尺寸" if zh else "the timeline's size")
+        size = _frame(d) or ("时间线的尺寸" if zh else "the timeline's size")
         if zh:
             return (
                 f"导出的是 H.264/AAC 的 MP4（也可以选 WebM），没有水印，画面 {size}，"
